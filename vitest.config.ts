@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Engine-backed and browser suites start real servers; give them room and keep
+// files in parallel only up to the two cores these machines have.
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**', 'dashboard/dist/**', '.cache/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
