@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { projectRoot } from '../shared/paths.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { KeyRing } from './auth/key-ring.js';
+import type { BoardService } from './board/board-service.js';
+import type { LiveHub } from './board/live-hub.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorsPlugin } from './plugins/errors.js';
+import { boardRoutes } from './routes/board.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes, type HealthProbe } from './routes/health.js';
+import { metricRoutes } from './routes/metrics.js';
+
+export interface AppDeps {
+  log: Logger;
+  clock: Clock;
+  keys: KeyRing;
+  ingest: IngestService;
+  warehouse: Warehouse;
+  board: BoardService;
+  live: LiveHub;
+  health: HealthProbe;
+  /** Built dashboard to serve at `/`; default `dashboard/dist`. */
+  dashboardDir?: string;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests use `app.inject()`.
+ * Every /v1 route declares its roles; `/openapi.json` documents them all.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ stage: 'api' }) as unknown as FastifyBaseLogger,
+    // Per-request lines would dominate the log at ingest rates; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route needs `Authorization: Bearer <key>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { keys: deps.keys });
+
+  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
+  await app.register(healthRoutes, { health: deps.health });
+  await app.register(eventRoutes, { ingest: deps.ingest });
+  await app.register(boardRoutes, { board: deps.board, live: deps.live });
+  await app.register(metricRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+
+  const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
+  if (existsSync(join(dashboardDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'], schemaHide: true });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/plain').send('The dashboard is not built yet: run `npm run build`.'),
+    );
+  }
+  return app as unknown as FastifyInstance;
+}

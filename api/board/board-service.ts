@@ -1,0 +1,87 @@
+import type { Clock } from '../../shared/clock.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+
+export interface FirstResponseSummary {
+  count: number;
+  avg_ms: number | null;
+  p50_ms: number | null;
+  p90_ms: number | null;
+}
+
+export interface BoardSnapshot {
+  generated_at: string;
+  window_minutes: number;
+  totals: { events: number; conversations: number; first_response: FirstResponseSummary };
+  channels: Array<{ channel: string; events: number; conversations: number; first_response: FirstResponseSummary }>;
+  series: Array<{ minute: string; channel: string; events: number; conversations: number }>;
+}
+
+interface MinuteRow {
+  minute_ms: number | string;
+  channel: string;
+  events: number | string;
+  conversations: number | string;
+}
+interface FrtRow {
+  channel: string | null;
+  count: number | string;
+  avg_ms: number | string | null;
+  p50_ms: number | string | null;
+  p90_ms: number | string | null;
+}
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function summary(r: FrtRow | undefined): FirstResponseSummary {
+  if (!r || Number(r.count) === 0) return { count: 0, avg_ms: null, p50_ms: null, p90_ms: null };
+  const avg = num(r.avg_ms);
+  return { count: Number(r.count), avg_ms: avg === null ? null : Math.round(avg), p50_ms: num(r.p50_ms), p90_ms: num(r.p90_ms) };
+}
+
+/**
+ * Builds the live board's snapshot from the warehouse: the last N minutes of
+ * per-minute counts and first response per channel. Windows end at the
+ * current minute's end so the minute in progress is included.
+ */
+export class BoardService {
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly clock: Clock,
+  ) {}
+
+  async snapshot(minutes: number): Promise<BoardSnapshot> {
+    const now = this.clock.now();
+    const to = Math.floor(now / 60_000) * 60_000 + 60_000;
+    const from = to - minutes * 60_000;
+    const [rows, frt] = await Promise.all([
+      this.warehouse.query<MinuteRow>('board_channel_minute', { from_ms: from, to_ms: to }),
+      this.warehouse.query<FrtRow>('board_first_response', { from_ms: from, to_ms: to }),
+    ]);
+    const byChannel = new Map<string, { events: number; conversations: number }>();
+    let events = 0;
+    let conversations = 0;
+    const series = rows.map((r) => {
+      const e = Number(r.events);
+      const c = Number(r.conversations);
+      events += e;
+      conversations += c;
+      const agg = byChannel.get(r.channel) ?? { events: 0, conversations: 0 };
+      agg.events += e;
+      agg.conversations += c;
+      byChannel.set(r.channel, agg);
+      return { minute: new Date(Number(r.minute_ms)).toISOString(), channel: r.channel, events: e, conversations: c };
+    });
+    const frtBy = new Map(frt.filter((r) => r.channel !== null && r.channel !== '').map((r) => [r.channel as string, r]));
+    for (const ch of frtBy.keys()) if (!byChannel.has(ch)) byChannel.set(ch, { events: 0, conversations: 0 });
+    const total = frt.find((r) => r.channel === null || r.channel === '');
+    return {
+      generated_at: new Date(now).toISOString(),
+      window_minutes: minutes,
+      totals: { events, conversations, first_response: summary(total) },
+      channels: [...byChannel]
+        .map(([channel, a]) => ({ channel, ...a, first_response: summary(frtBy.get(channel)) }))
+        .sort((a, b) => b.events - a.events || a.channel.localeCompare(b.channel)),
+      series,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { BoardService } from '../board/board-service.js';
+import type { LiveHub } from '../board/live-hub.js';
+import { BoardQuery, BoardSnapshot, ErrorReply } from '../schemas.js';
+
+/** GET /v1/board (one snapshot) and GET /v1/live (the same snapshot pushed as Server-Sent Events). */
+export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live: LiveHub }> = async (app, { board, live }) => {
+  app.get(
+    '/v1/board',
+    {
+      config: { roles: ['viewer'] },
+      schema: { summary: 'Live board snapshot: the last N minutes per channel', tags: ['board'], security: [{ bearer: [] }], querystring: BoardQuery, response: { 200: BoardSnapshot, 401: ErrorReply } },
+    },
+    async (req) => board.snapshot(req.query.minutes ?? 60),
+  );
+
+  app.get(
+    '/v1/live',
+    {
+      config: { roles: ['viewer'] },
+      schema: {
+        summary: 'Board snapshots as Server-Sent Events (`event: board`), within a second of new data and at least every 5 s',
+        tags: ['board'],
+        security: [{ bearer: [] }],
+        querystring: BoardQuery,
+        response: { 200: Type.String({ description: 'text/event-stream' }), 401: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const minutes = req.query.minutes ?? 60;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      const write = (s: string) => {
+        if (!res.writableEnded) res.write(s);
+      };
+      write('retry: 2000\n\n');
+      const sendSnap = (snap: unknown) => write(`event: board\ndata: ${JSON.stringify(snap)}\n\n`);
+      const off = live.subscribe(minutes, sendSnap);
+      const ping = setInterval(() => write(': ping\n\n'), 15_000);
+      const close = () => {
+        clearInterval(ping);
+        off();
+      };
+      req.raw.on('close', close);
+      try {
+        sendSnap(await board.snapshot(minutes));
+      } catch (err) {
+        req.log.error({ err }, 'first live snapshot failed');
+      }
+    },
+  );
+};

@@ -1,0 +1,66 @@
+/** First-response statistics over a set of conversations; the `*_ms` values are null when `count` is 0. */
+export interface FirstResponseStats {
+  count: number;
+  avg_ms: number | null;
+  p50_ms: number | null;
+  p90_ms: number | null;
+}
+
+/** Totals for one channel over the board window. */
+export interface ChannelRow {
+  channel: string;
+  events: number;
+  conversations: number;
+  first_response: FirstResponseStats;
+}
+
+/** One channel's counts in one minute bucket (`minute` is the bucket start, ISO-8601 UTC). */
+export interface SeriesPoint {
+  minute: string;
+  channel: string;
+  events: number;
+  conversations: number;
+}
+
+/** The board snapshot served by `GET /v1/board` and pushed as `event: board` on `GET /v1/live`. */
+export interface BoardSnapshot {
+  generated_at: string;
+  window_minutes: number;
+  totals: {
+    events: number;
+    conversations: number;
+    first_response: FirstResponseStats;
+  };
+  channels: ChannelRow[];
+  series: SeriesPoint[];
+}
+
+/** True when the snapshot holds no events at all (the board shows its empty state). */
+export function isEmptyBoard(board: BoardSnapshot | null): boolean {
+  return !board || (board.totals.events === 0 && board.series.length === 0);
+}
+
+/**
+ * Checks the minimum shape the views rely on, so a malformed push is ignored instead of breaking the page.
+ * Missing optional arrays are tolerated and normalised to empty ones.
+ */
+export function asBoardSnapshot(value: unknown): BoardSnapshot | null {
+  if (!value || typeof value !== 'object') return null;
+  const v = value as Partial<BoardSnapshot>;
+  if (typeof v.generated_at !== 'string' || !v.totals || typeof v.totals !== 'object') return null;
+  if (typeof v.totals.events !== 'number' || typeof v.totals.conversations !== 'number') return null;
+  const emptyFrt: FirstResponseStats = { count: 0, avg_ms: null, p50_ms: null, p90_ms: null };
+  return {
+    generated_at: v.generated_at,
+    window_minutes: typeof v.window_minutes === 'number' ? v.window_minutes : 60,
+    totals: {
+      events: v.totals.events,
+      conversations: v.totals.conversations,
+      first_response: v.totals.first_response ?? emptyFrt,
+    },
+    channels: Array.isArray(v.channels)
+      ? v.channels.map((c) => ({ ...c, first_response: c.first_response ?? emptyFrt }))
+      : [],
+    series: Array.isArray(v.series) ? v.series : [],
+  };
+}

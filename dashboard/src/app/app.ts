@@ -1,0 +1,129 @@
+import { fetchBoard } from '../api/client.js';
+import type { BoardSnapshot } from '../api/types.js';
+import { extractKeyFromHash, KEY_STORAGE, safeGet, safeSet, type KeyValueStorage } from '../auth/key.js';
+import { createBoardView } from '../board/index.js';
+import { h } from '../dom.js';
+import { detectLocale, LOCALE_STORAGE, translate, type Locale } from '../i18n/index.js';
+import { startLive, type LiveClient } from '../live/live-client.js';
+import { createHeader } from '../shell/header.js';
+import { createSignIn } from '../shell/sign-in.js';
+import { createStore, type AppState, type View } from './store.js';
+import { isNewer, minutesFromSearch } from './url.js';
+
+/** What the app takes from the browser; tests or other hosts can pass their own. */
+export interface AppEnv {
+  root: HTMLElement;
+  document: Document;
+  storage: KeyValueStorage;
+  location: Pick<Location, 'hash' | 'pathname' | 'search'>;
+  history: Pick<History, 'replaceState'>;
+  fetch: typeof fetch;
+  languages?: readonly string[];
+  language?: string;
+}
+
+/**
+ * The shell: reads the key (URL fragment, then localStorage), loads a snapshot, follows the live stream,
+ * and asks for a key when there is none or the server rejects it (401).
+ */
+export function startApp(env: AppEnv): { stop(): void } {
+  const minutes = minutesFromSearch(env.location.search);
+  const store = createStore<AppState>({
+    locale: detectLocale(safeGet(env.storage, LOCALE_STORAGE), env.languages, env.language),
+    board: null,
+    status: 'offline',
+    signedIn: false,
+  });
+
+  // The key arrives as /#key=… once; keep it and take it out of the address bar and history.
+  const { key: hashKey, rest } = extractKeyFromHash(env.location.hash);
+  if (hashKey) safeSet(env.storage, KEY_STORAGE, hashKey);
+  if (env.location.hash && rest !== env.location.hash) {
+    env.history.replaceState(null, '', `${env.location.pathname}${env.location.search}${rest}`);
+  }
+
+  let live: LiveClient | null = null;
+  let session = 0;
+
+  const accept = (board: BoardSnapshot) => {
+    if (isNewer(store.get().board, board)) store.set({ board });
+  };
+
+  const signOut = (rejected: boolean) => {
+    session++;
+    live?.stop();
+    live = null;
+    safeSet(env.storage, KEY_STORAGE, null);
+    store.set({ signedIn: false, board: null, status: 'offline' });
+    signIn.showError(rejected ? 'signin.rejected' : null);
+  };
+
+  const follow = (key: string) => {
+    live?.stop();
+    const mine = ++session;
+    live = startLive({
+      key,
+      minutes,
+      fetch: env.fetch,
+      onBoard: (b) => mine === session && accept(b),
+      onStatus: (status) => mine === session && store.set({ status }),
+      onUnauthorized: () => mine === session && signOut(true),
+    });
+  };
+
+  const header = createHeader({
+    setLocale(locale: Locale) {
+      safeSet(env.storage, LOCALE_STORAGE, locale);
+      store.set({ locale });
+    },
+    signOut: () => signOut(false),
+  });
+
+  const signIn = createSignIn({
+    async submit(key) {
+      const result = await fetchBoard(env.fetch, key, minutes);
+      if (result.kind === 'unauthorized') return { key: 'signin.rejected' };
+      if (result.kind === 'error') return { key: 'signin.unreachable', params: { message: result.message } };
+      safeSet(env.storage, KEY_STORAGE, key);
+      store.set({ signedIn: true, board: null });
+      accept(result.board);
+      follow(key);
+      return null;
+    },
+  });
+
+  const board = createBoardView();
+  const views: View[] = [header, signIn, board];
+  env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
+
+  const paint = (state: AppState, prev?: AppState) => {
+    if (!prev || prev.locale !== state.locale) {
+      env.document.documentElement.lang = state.locale;
+      env.document.title = translate(state.locale, 'app.documentTitle');
+    }
+    for (const v of views) v.render(state);
+  };
+  store.subscribe(paint);
+  paint(store.get());
+
+  const key = safeGet(env.storage, KEY_STORAGE);
+  if (key) {
+    // Optimistically show the board; the snapshot request confirms the key (401 → sign-in form).
+    store.set({ signedIn: true, status: 'connecting' });
+    const mine = session;
+    void fetchBoard(env.fetch, key, minutes).then((result) => {
+      if (mine !== session) return;
+      if (result.kind === 'unauthorized') return signOut(true);
+      if (result.kind === 'ok') accept(result.board);
+      follow(key);
+    });
+  }
+
+  return {
+    stop() {
+      session++;
+      live?.stop();
+      for (const v of views) v.destroy?.();
+    },
+  };
+}

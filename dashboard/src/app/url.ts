@@ -1,0 +1,18 @@
+/** Default board window, minutes. */
+export const DEFAULT_MINUTES = 60;
+
+/** Reads `?minutes=N` (1..1440) from a query string; anything else gives the default. */
+export function minutesFromSearch(search: string): number {
+  const raw = new URLSearchParams(search).get('minutes');
+  if (raw === null || !/^\d+$/.test(raw)) return DEFAULT_MINUTES;
+  const n = Number(raw);
+  return n >= 1 && n <= 1440 ? n : DEFAULT_MINUTES;
+}
+
+/** True when `next` is at least as new as `prev` (an older snapshot arriving late must not roll the board back). */
+export function isNewer(prev: { generated_at: string } | null, next: { generated_at: string }): boolean {
+  if (!prev) return true;
+  const a = Date.parse(prev.generated_at);
+  const b = Date.parse(next.generated_at);
+  return !Number.isFinite(a) || !Number.isFinite(b) || b >= a;
+}

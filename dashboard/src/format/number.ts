@@ -1,0 +1,25 @@
+import type { Locale } from '../i18n/index.js';
+
+const intFormats = new Map<Locale, Intl.NumberFormat>();
+const pctFormats = new Map<Locale, Intl.NumberFormat>();
+
+/** Whole numbers with grouping: 12,345. */
+export function formatInt(n: number, locale: Locale): string {
+  let f = intFormats.get(locale);
+  if (!f) intFormats.set(locale, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })));
+  return f.format(n);
+}
+
+/** A share in 0..1 as a percentage with at most one decimal: 12.5%. */
+export function formatPercent(share: number, locale: Locale): string {
+  let f = pctFormats.get(locale);
+  if (!f) pctFormats.set(locale, (f = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })));
+  return f.format(Number.isFinite(share) ? share : 0);
+}
+
+/** Local wall-clock time with seconds, 24-hour: 09:05:07. */
+export function formatClock(iso: string, locale: Locale): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}

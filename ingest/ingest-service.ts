@@ -1,0 +1,115 @@
+import type { Clock } from '../shared/clock.js';
+import { validateEvent, type EventEnvelope } from '../shared/envelope.js';
+import { OmnilaneError, type ErrorCode } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { EventBus } from '../shared/ports/event-bus.js';
+import type { StateStore } from '../shared/ports/state-store.js';
+import { TOPICS } from '../stream/topics.js';
+import { CLAIM, claimIdsScript } from './dedup-scripts.js';
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+const PENDING_TTL_MS = 60_000;
+const MAX_KEPT_PAYLOAD = 64 * 1024;
+
+export interface Rejection {
+  index: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface IngestReply {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+export interface IngestServiceOptions {
+  bus: EventBus;
+  state: StateStore;
+  clock: Clock;
+  log: Logger;
+  dedupTtlMs: number;
+}
+
+const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
+
+/**
+ * The public event API's core: validates each event by itself, answers
+ * duplicates, publishes the rest keyed by customer and acknowledges only after
+ * the bus has them. Rejected events are published to the rejected topic so
+ * they are kept for inspection. Throws only when the bus or store fails
+ * (ING_ERR_UNAVAILABLE); then nothing of the request is acknowledged.
+ */
+export class IngestService {
+  constructor(private readonly o: IngestServiceOptions) {}
+
+  async ingest(producer: string, body: unknown): Promise<IngestReply> {
+    const events = (body as { events?: unknown } | null)?.events;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(events)) {
+      throw new OmnilaneError('ING_ERR_BAD_BATCH', 'body must be {"events":[...]}');
+    }
+    if (events.length === 0 || events.length > MAX_EVENTS_PER_REQUEST) {
+      throw new OmnilaneError('ING_ERR_BAD_BATCH', `events must hold 1 to ${MAX_EVENTS_PER_REQUEST} items, got ${events.length}`);
+    }
+    const now = this.o.clock.now();
+    const rejected: Rejection[] = [];
+    const valid: EventEnvelope[] = [];
+    const inRequest = new Set<string>();
+    let duplicates = 0;
+    events.forEach((input, index) => {
+      const r = validateEvent(input, producer, now);
+      if (!r.ok) {
+        rejected.push({ index, code: r.code, message: r.message });
+        return;
+      }
+      if (inRequest.has(r.event.id)) {
+        duplicates++;
+        return;
+      }
+      inRequest.add(r.event.id);
+      valid.push(r.event);
+    });
+
+    let toPublish: EventEnvelope[] = [];
+    const keys = valid.map((e) => dedupKey(producer, e.id));
+    try {
+      if (valid.length > 0) {
+        const claims = await this.o.state.atomic(claimIdsScript, keys, [String(PENDING_TTL_MS)]);
+        toPublish = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
+        duplicates += valid.length - toPublish.length;
+      }
+      const publishes: Array<Promise<void>> = [];
+      if (toPublish.length > 0) {
+        publishes.push(this.o.bus.publish(TOPICS.events, toPublish.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) }))));
+      }
+      if (rejected.length > 0) publishes.push(this.keepRejected(producer, events, rejected, now));
+      await Promise.all(publishes);
+    } catch (err) {
+      this.o.log.error({ err, producer, events: events.length }, 'ingest could not publish');
+      await this.o.state.del(toPublish.map((e) => dedupKey(producer, e.id))).catch(() => undefined);
+      throw new OmnilaneError('ING_ERR_UNAVAILABLE', 'the event bus did not acknowledge the events; retry with the same ids', { cause: err });
+    }
+    if (toPublish.length > 0) {
+      await this.o.state.setMany(toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })));
+    }
+    return { accepted: toPublish.length, duplicates, rejected };
+  }
+
+  private keepRejected(producer: string, events: unknown[], rejected: Rejection[], now: number): Promise<void> {
+    const records = rejected.map((r) => {
+      const payload = JSON.stringify(events[r.index]) ?? 'null';
+      const id = (events[r.index] as { id?: unknown } | null)?.id;
+      return {
+        key: producer,
+        value: JSON.stringify({
+          ref: `${producer}/${typeof id === 'string' ? id : `#${now}-${r.index}`}`,
+          code: r.code,
+          reason: r.message,
+          payload: payload.slice(0, MAX_KEPT_PAYLOAD),
+          at: now,
+        }),
+      };
+    });
+    return this.o.bus.publish(TOPICS.rejected, records);
+  }
+}

@@ -1,0 +1,194 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { ErrorCode } from './errors.js';
+
+/** Event types of the public event API v1. */
+export const EVENT_TYPES = [
+  'touchpoint',
+  'conversation.started',
+  'message.received',
+  'message.sent',
+  'conversation.assigned',
+  'conversation.closed',
+  'opportunity.created',
+  'deal.won',
+  'deal.lost',
+  'csat.submitted',
+  'nps.submitted',
+  'complaint.filed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Channels Omnilane knows by name; others are accepted if they match CHANNEL_PATTERN. */
+export const KNOWN_CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice', 'social', 'ad'] as const;
+const CHANNEL_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
+
+export const CustomerInput = Type.Object(
+  {
+    external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    anonymous_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+    channel_ids: Type.Optional(Type.Record(Type.String({ pattern: CHANNEL_PATTERN }), Type.String({ minLength: 1, maxLength: 256 }))),
+  },
+  { additionalProperties: false },
+);
+
+/** One event as a producer posts it to `POST /v1/events`. */
+export const EventInput = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    type: Type.String({ minLength: 1, maxLength: 64 }),
+    channel: Type.String({ pattern: CHANNEL_PATTERN }),
+    occurred_at: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Number()]),
+    customer: CustomerInput,
+    conversation_id: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+    agent_id: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+    properties: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+export type EventInput = Static<typeof EventInput>;
+export type CustomerInput = Static<typeof CustomerInput>;
+
+/**
+ * The normalised event every stage after ingest sees. Times are epoch ms (UTC).
+ * `customer_key` is the bus key: all events of one customer share a partition.
+ */
+export interface EventEnvelope {
+  id: string;
+  producer: string;
+  type: EventType;
+  channel: string;
+  occurred_at: number;
+  received_at: number;
+  customer_key: string;
+  customer: CustomerInput;
+  conversation_id: string | null;
+  agent_id: string | null;
+  properties: Record<string, unknown>;
+}
+
+export type ValidationResult =
+  | { ok: true; event: EventEnvelope }
+  | { ok: false; code: ErrorCode; message: string };
+
+const checkEvent = TypeCompiler.Compile(EventInput);
+const typeSet = new Set<string>(EVENT_TYPES);
+const EARLIEST = Date.UTC(2000, 0, 1);
+const MAX_FUTURE_MS = 24 * 3600 * 1000;
+const ISO_PATTERN = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Parses ISO-8601 (offset or Z; no offset means UTC) or epoch milliseconds. */
+export function parseTimestamp(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : null;
+  const s = value.trim();
+  if (/^\d{10,16}$/.test(s)) return Number(s);
+  if (!ISO_PATTERN.test(s)) return null;
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s);
+  const ms = Date.parse(hasZone || s.length <= 10 ? s : `${s}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Lower-cases and trims an email; null when it is not shaped like one. */
+export function normaliseEmail(email: string): string | null {
+  const e = email.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(e) ? e : null;
+}
+
+/** Keeps a leading + and the digits; null when fewer than 5 digits remain. */
+export function normalisePhone(phone: string): string | null {
+  const t = phone.trim();
+  const digits = t.replace(/\D/g, '');
+  if (digits.length < 5) return null;
+  return (t.startsWith('+') || t.startsWith('00') ? '+' : '') + (t.startsWith('00') ? digits.slice(2) : digits);
+}
+
+/**
+ * The bus key for a customer, by strength of evidence: the producer's own id,
+ * then email, phone, anonymous id, then a channel id. Null when there is none.
+ * (The identity graph of the omnichannel issue links these across channels.)
+ */
+export function customerKey(c: CustomerInput): string | null {
+  if (c.external_id) return `ext:${c.external_id}`;
+  if (c.email) {
+    const e = normaliseEmail(c.email);
+    if (e) return `email:${e}`;
+  }
+  if (c.phone) {
+    const p = normalisePhone(c.phone);
+    if (p) return `phone:${p}`;
+  }
+  if (c.anonymous_id) return `anon:${c.anonymous_id}`;
+  if (c.channel_ids) {
+    const names = Object.keys(c.channel_ids).sort();
+    if (names.length > 0) return `ch:${names[0]}:${c.channel_ids[names[0]]}`;
+  }
+  return null;
+}
+
+function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
+  const num = (k: string) => p[k] === undefined || (typeof p[k] === 'number' && Number.isFinite(p[k] as number));
+  switch (type) {
+    case 'csat.submitted':
+      return typeof p.score === 'number' && p.score >= 1 && p.score <= 5 ? null : 'csat.submitted needs properties.score between 1 and 5';
+    case 'nps.submitted':
+      return Number.isInteger(p.score) && (p.score as number) >= 0 && (p.score as number) <= 10
+        ? null
+        : 'nps.submitted needs an integer properties.score between 0 and 10';
+    case 'deal.won':
+    case 'opportunity.created':
+      return num('value') && (p.value === undefined || (p.value as number) >= 0) ? null : `${type} properties.value must be a non-negative number`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Validates one posted event and normalises it into an envelope. Pure: `now`
+ * and `producer` are given. Never throws for bad data.
+ */
+export function validateEvent(input: unknown, producer: string, now: number): ValidationResult {
+  if (!checkEvent.Check(input)) {
+    const first = checkEvent.Errors(input).First();
+    const where = first?.path ? first.path.replace(/^\//, '').replace(/\//g, '.') : 'event';
+    return { ok: false, code: 'ING_ERR_INVALID_EVENT', message: `${where || 'event'}: ${first?.message ?? 'invalid'}` };
+  }
+  const e = input as EventInput;
+  if (!typeSet.has(e.type)) {
+    return { ok: false, code: 'ING_ERR_UNKNOWN_TYPE', message: `type "${e.type}" is not one of ${EVENT_TYPES.join(', ')}` };
+  }
+  const at = parseTimestamp(e.occurred_at);
+  if (at === null || at < EARLIEST || at > now + MAX_FUTURE_MS) {
+    return { ok: false, code: 'ING_ERR_BAD_TIMESTAMP', message: `occurred_at ${JSON.stringify(e.occurred_at)} is not a valid time between 2000-01-01 and tomorrow` };
+  }
+  const key = customerKey(e.customer);
+  if (!key) {
+    return { ok: false, code: 'ING_ERR_NO_CUSTOMER_ID', message: 'customer needs one of external_id, email, phone, anonymous_id or channel_ids' };
+  }
+  const properties = e.properties ?? {};
+  const type = e.type as EventType;
+  const bad = checkTypeProperties(type, properties);
+  if (bad) return { ok: false, code: 'ING_ERR_INVALID_EVENT', message: bad };
+  return {
+    ok: true,
+    event: {
+      id: e.id,
+      producer,
+      type,
+      channel: e.channel,
+      occurred_at: at,
+      received_at: now,
+      customer_key: key,
+      customer: e.customer,
+      conversation_id: e.conversation_id ?? null,
+      agent_id: e.agent_id ?? null,
+      properties,
+    },
+  };
+}
+
+/** The dedup identity of an event: ids are unique per producer. */
+export function eventUid(e: Pick<EventEnvelope, 'producer' | 'id'>): string {
+  return `${e.producer}\u0000${e.id}`;
+}

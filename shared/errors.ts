@@ -1,0 +1,51 @@
+/**
+ * The one error catalogue. Every code a user can see is declared here with its
+ * HTTP status and a one-line meaning; `docs/errors.md` must document every code
+ * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
+ * WH warehouse, API api, CFG configuration, BUS/STATE the ports.
+ */
+export const ERROR_CATALOGUE = {
+  ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
+  ING_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the size limit (1 MiB).' },
+  ING_ERR_BAD_BATCH: { status: 400, meaning: 'The body is not {"events":[...]} with 1 to 1000 events.' },
+  ING_ERR_UNAUTHORIZED: { status: 401, meaning: 'Missing or unknown ingest key.' },
+  ING_ERR_INVALID_EVENT: { status: 400, meaning: 'One event failed validation; its siblings are unaffected.' },
+  ING_ERR_UNKNOWN_TYPE: { status: 400, meaning: 'The event type is not one Omnilane knows.' },
+  ING_ERR_BAD_TIMESTAMP: { status: 400, meaning: 'occurred_at is neither ISO-8601 nor epoch milliseconds, or is out of range.' },
+  ING_ERR_NO_CUSTOMER_ID: { status: 400, meaning: 'The customer object carries no identifier.' },
+  ING_ERR_UNAVAILABLE: { status: 503, meaning: 'The event bus did not acknowledge the write; retry with the same ids.' },
+  STR_ERR_UNPARSABLE: { status: 500, meaning: 'A bus message could not be decoded; it was sent to the dead-letter store.' },
+  WH_ERR_QUERY: { status: 500, meaning: 'The warehouse rejected a query.' },
+  WH_ERR_UNKNOWN_QUERY: { status: 500, meaning: 'No named query with that name exists in sql/queries.' },
+  WH_ERR_BAD_PARAM: { status: 400, meaning: 'A named-query parameter is missing or does not match its declared type.' },
+  WH_ERR_MIGRATION: { status: 500, meaning: 'A warehouse migration failed; the warehouse is left at the last good version.' },
+  API_ERR_UNAUTHORIZED: { status: 401, meaning: 'Missing or unknown API key.' },
+  API_ERR_FORBIDDEN: { status: 403, meaning: 'The key is valid but its role may not use this route.' },
+  API_ERR_NOT_FOUND: { status: 404, meaning: 'No such route or resource.' },
+  API_ERR_VALIDATION: { status: 400, meaning: 'Query string, path or body failed the route schema.' },
+  API_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
+  API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one this route accepts.' },
+  API_ERR_NOT_READY: { status: 503, meaning: 'The process is still starting.' },
+  API_ERR_INTERNAL: { status: 500, meaning: 'Unexpected server error; the log has details under the request id.' },
+  CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
+  BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },
+  STATE_ERR_CLOSED: { status: 503, meaning: 'The state store is closed.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error that carries a catalogue code; its message is safe to show a client. */
+export class OmnilaneError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OmnilaneError';
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].status;
+  }
+}
+
+export function isOmnilaneError(err: unknown): err is OmnilaneError {
+  return err instanceof OmnilaneError;
+}

@@ -1,0 +1,3 @@
+export type * from './event-bus.js';
+export type * from './state-store.js';
+export type * from './warehouse.js';

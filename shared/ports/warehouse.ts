@@ -1,0 +1,21 @@
+import type { TableName } from '../../warehouse/tables.js';
+
+export type QueryParams = Record<string, string | number | boolean | Date | Array<string | number> | null | undefined>;
+
+/**
+ * Warehouse port: appends batches and runs named queries from `sql/queries`.
+ * Adapters: DuckDB file (embedded default) and ClickHouse.
+ */
+export interface Warehouse {
+  /** Applies pending forward-only migrations; idempotent. Returns the ones applied now. */
+  migrate(): Promise<string[]>;
+  /**
+   * Appends rows (column names as in `warehouse/tables.ts`). Idempotent per the
+   * table's key: appending the same rows again never duplicates them, and for
+   * upsert tables the row with the highest version wins.
+   */
+  append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void>;
+  /** Runs the named query `sql/queries/<name>.sql` with typed, bound parameters. */
+  query<T = Record<string, unknown>>(name: string, params?: QueryParams): Promise<T[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,293 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../shared/clock.js';
+import { OmnilaneError } from '../../shared/errors.js';
+import type { BusBatch, BusMessage, BusRecord, EventBus, PartitionLag, SubscribeOptions, Subscription } from '../../shared/ports/event-bus.js';
+import { JournalFile } from '../state/journal-file.js';
+import { partitionFor } from './partitioner.js';
+
+interface Partition {
+  topic: string;
+  index: number;
+  /** Offset of messages[0]. */
+  base: number;
+  messages: BusMessage[];
+  next: number;
+  log?: JournalFile;
+}
+
+interface Member {
+  id: number;
+  topics: Set<string>;
+}
+
+interface Group {
+  id: string;
+  members: Member[];
+  committed: Map<string, number>;
+  inFlight: Set<string>;
+}
+
+export interface InProcessBusOptions {
+  clock: Clock;
+  /** Folder for partition logs and committed offsets; absent keeps all in memory (tests). */
+  dir?: string;
+  fsync?: boolean;
+  /** Messages kept in memory per partition once every group has committed past them. */
+  retainInMemory?: number;
+}
+
+const tp = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/**
+ * The embedded EventBus: one append-only log file per partition, consumer
+ * groups with committed offsets in their own journal, Kafka's partitioner.
+ * `publish` resolves after the records are written to their log files, so an
+ * acknowledged record survives a crash of the process.
+ */
+export class InProcessBus implements EventBus {
+  private readonly topics = new Map<string, Partition[]>();
+  private readonly groups = new Map<string, Group>();
+  private readonly offsetsLog?: JournalFile;
+  private waiters: Array<() => void> = [];
+  private readonly subscriptions = new Set<Subscription>();
+  private memberSeq = 0;
+  private closed = false;
+
+  constructor(private readonly opts: InProcessBusOptions) {
+    if (opts.dir) {
+      mkdirSync(opts.dir, { recursive: true });
+      const offsetsPath = join(opts.dir, 'offsets.log');
+      for (const line of JournalFile.readLines(offsetsPath)) {
+        if (!line) continue;
+        const [group, topic, partition, offset] = line.split('\t');
+        this.group(group).committed.set(tp(topic, Number(partition)), Number(offset));
+      }
+      this.offsetsLog = new JournalFile(offsetsPath, opts.fsync);
+      this.compactOffsets();
+      const meta = join(opts.dir, 'topics.json');
+      if (existsSync(meta)) {
+        for (const [name, n] of Object.entries(JSON.parse(readFileSync(meta, 'utf8')) as Record<string, number>)) this.openTopic(name, n);
+      }
+    }
+  }
+
+  private group(id: string): Group {
+    let g = this.groups.get(id);
+    if (!g) {
+      g = { id, members: [], committed: new Map(), inFlight: new Set() };
+      this.groups.set(id, g);
+    }
+    return g;
+  }
+
+  private compactOffsets(): void {
+    const lines: string[] = [];
+    for (const g of this.groups.values()) for (const [k, off] of g.committed) lines.push(`${g.id}\t${k.replace('/', '\t')}\t${off}`);
+    this.offsetsLog!.rewrite(lines);
+  }
+
+  private openTopic(name: string, partitions: number): void {
+    const parts: Partition[] = [];
+    for (let i = 0; i < partitions; i++) {
+      const p: Partition = { topic: name, index: i, base: 0, messages: [], next: 0 };
+      if (this.opts.dir) {
+        const path = join(this.opts.dir, `${name}-${i}.log`);
+        for (const line of JournalFile.readLines(path)) {
+          if (!line) continue;
+          const t1 = line.indexOf('\t');
+          const t2 = line.indexOf('\t', t1 + 1);
+          const t3 = line.indexOf('\t', t2 + 1);
+          p.messages.push({
+            topic: name,
+            partition: i,
+            offset: Number(line.slice(0, t1)),
+            timestamp: Number(line.slice(t1 + 1, t2)),
+            key: JSON.parse(line.slice(t2 + 1, t3)) as string,
+            value: line.slice(t3 + 1),
+          });
+        }
+        p.next = p.messages.length ? p.messages[p.messages.length - 1].offset + 1 : 0;
+        p.log = new JournalFile(path, this.opts.fsync);
+      }
+      parts.push(p);
+    }
+    this.topics.set(name, parts);
+  }
+
+  async ensureTopic(topic: string, partitions: number): Promise<void> {
+    if (!/^[a-zA-Z0-9._-]+$/.test(topic)) throw new Error(`bad topic name ${topic}`);
+    if (this.topics.has(topic)) return;
+    this.openTopic(topic, partitions);
+    if (this.opts.dir) {
+      const meta: Record<string, number> = {};
+      for (const [n, p] of this.topics) meta[n] = p.length;
+      writeFileSync(join(this.opts.dir, 'topics.json'), JSON.stringify(meta));
+    }
+  }
+
+  async publish(topic: string, records: BusRecord[]): Promise<void> {
+    if (this.closed) throw new OmnilaneError('BUS_ERR_CLOSED', 'event bus is closed');
+    const parts = this.topics.get(topic);
+    if (!parts) throw new Error(`unknown topic ${topic}`);
+    const now = this.opts.clock.now();
+    const byPartition = new Map<Partition, BusMessage[]>();
+    for (const r of records) {
+      if (r.value.includes('\n')) throw new Error('bus values must not contain newlines (JSON-encode them)');
+      const p = parts[partitionFor(r.key, parts.length)];
+      const msg: BusMessage = { topic, partition: p.index, offset: p.next++, key: r.key, value: r.value, timestamp: now };
+      let list = byPartition.get(p);
+      if (!list) byPartition.set(p, (list = []));
+      list.push(msg);
+    }
+    const writes: Array<Promise<void>> = [];
+    for (const [p, msgs] of byPartition) {
+      if (p.log) writes.push(p.log.append(msgs.map((m) => `${m.offset}\t${m.timestamp}\t${JSON.stringify(m.key)}\t${m.value}`)));
+    }
+    // Offsets are reserved above in call order; records become visible to consumers
+    // only after their bytes are in the log, and in offset order.
+    await Promise.all(writes);
+    for (const [p, msgs] of byPartition) {
+      for (const m of msgs) p.messages[m.offset - p.base] = m;
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private waitForData(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Partitions of `topics` that `member` owns: round robin over the group's members. */
+  private assignment(g: Group, member: Member): Partition[] {
+    const all: Partition[] = [];
+    for (const t of [...member.topics].sort()) all.push(...(this.topics.get(t) ?? []));
+    const idx = g.members.indexOf(member);
+    return all.filter((_p, i) => i % g.members.length === idx);
+  }
+
+  private trim(p: Partition): void {
+    const keep = this.opts.retainInMemory ?? 100_000;
+    let min = p.next;
+    for (const g of this.groups.values()) {
+      const c = g.committed.get(tp(p.topic, p.index));
+      if (c !== undefined || g.members.length > 0) min = Math.min(min, c ?? 0);
+    }
+    const drop = min - keep - p.base;
+    if (drop > keep) {
+      p.messages = p.messages.slice(drop);
+      p.base += drop;
+    }
+  }
+
+  /** Messages from `offset` on; reads the log file when they were trimmed from memory. */
+  private read(p: Partition, offset: number, max: number): BusMessage[] {
+    if (offset >= p.base) {
+      const out: BusMessage[] = [];
+      for (let o = offset; o < p.next && out.length < max; o++) {
+        const m = p.messages[o - p.base];
+        if (!m) break; // reserved but not yet durable
+        out.push(m);
+      }
+      return out;
+    }
+    const text = readFileSync(p.log!.path, 'utf8');
+    const out: BusMessage[] = [];
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const [o, ts, key] = line.split('\t', 3);
+      if (Number(o) < offset) continue;
+      if (Number(o) >= p.base || out.length >= max) break;
+      out.push({ topic: p.topic, partition: p.index, offset: Number(o), timestamp: Number(ts), key: JSON.parse(key) as string, value: line.split('\t').slice(3).join('\t') });
+    }
+    return out;
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const g = this.group(options.groupId);
+    const member: Member = { id: ++this.memberSeq, topics: new Set(options.topics) };
+    for (const t of options.topics) if (!this.topics.has(t)) throw new Error(`unknown topic ${t}`);
+    g.members.push(member);
+    const max = options.maxBatchSize ?? 5000;
+    const backoff = new Map<string, { until: number; ms: number }>();
+    let running = true;
+
+    const loop = async () => {
+      while (running && !this.closed) {
+        let worked = false;
+        for (const p of this.assignment(g, member)) {
+          if (!running) break;
+          const k = tp(p.topic, p.index);
+          const b = backoff.get(k);
+          if (g.inFlight.has(k) || (b && b.until > Date.now())) continue;
+          const from = g.committed.get(k) ?? (options.fromBeginning === false ? p.next : 0);
+          const messages = this.read(p, from, max);
+          if (messages.length === 0) continue;
+          const batch: BusBatch = { topic: p.topic, partition: p.index, messages };
+          g.inFlight.add(k);
+          try {
+            await options.eachBatch(batch);
+            const next = messages[messages.length - 1].offset + 1;
+            g.committed.set(k, next);
+            if (this.offsetsLog) await this.offsetsLog.append([`${g.id}\t${p.topic}\t${p.index}\t${next}`]);
+            backoff.delete(k);
+            this.trim(p);
+            worked = true;
+          } catch (err) {
+            const ms = Math.min((b?.ms ?? 50) * 2, 5000);
+            backoff.set(k, { until: Date.now() + ms, ms });
+            options.onError?.(err, batch);
+          } finally {
+            g.inFlight.delete(k);
+          }
+        }
+        if (!worked) await this.waitForData(50);
+      }
+    };
+    const done = loop();
+    const sub: Subscription = {
+      stop: async () => {
+        running = false;
+        this.wake();
+        await done;
+        g.members = g.members.filter((m) => m !== member);
+        this.subscriptions.delete(sub);
+      },
+      lag: async () => {
+        const out: PartitionLag[] = [];
+        for (const t of options.topics) {
+          for (const p of this.topics.get(t) ?? []) {
+            const committed = g.committed.get(tp(t, p.index)) ?? 0;
+            out.push({ topic: t, partition: p.index, committed, end: p.next, lag: p.next - committed });
+          }
+        }
+        return out;
+      },
+    };
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.closed = true;
+    this.wake();
+    for (const parts of this.topics.values()) for (const p of parts) p.log?.close();
+    if (this.offsetsLog) {
+      this.compactOffsets();
+      this.offsetsLog.close();
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Clock } from '../../shared/clock.js';
+import { OmnilaneError } from '../../shared/errors.js';
+import type { AtomicScript, LocalTx, SetEntry, StateStore } from '../../shared/ports/state-store.js';
+import { JournalFile } from './journal-file.js';
+
+type Value = string | Map<string, string>;
+interface Entry {
+  v: Value;
+  /** Absolute expiry, epoch ms; 0 = never. */
+  exp: number;
+}
+
+/** Journal ops record absolute results (never increments) so replaying twice is harmless. */
+type Op = ['s', string, string, number] | ['d', string] | ['h', string, Record<string, string>, number] | ['x', string, number];
+
+export interface MemoryStateStoreOptions {
+  clock: Clock;
+  /** Journal file; absent keeps state in memory only (tests). */
+  journalPath?: string;
+  /** Rewrite the journal to the live state when it grows beyond this many bytes. */
+  compactAtBytes?: number;
+  fsync?: boolean;
+}
+
+/**
+ * Embedded StateStore: maps in memory with Redis-like semantics, made durable
+ * by a journal of the writes (like Redis' append-only file). Each call's
+ * writes are one journal line, so an atomic script is replayed all or nothing.
+ * Calls resolve after their line is written.
+ */
+export class MemoryStateStore implements StateStore {
+  private readonly data = new Map<string, Entry>();
+  private readonly journal?: JournalFile;
+  private readonly compactAt: number;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly opts: MemoryStateStoreOptions) {
+    this.compactAt = opts.compactAtBytes ?? 64 * 1024 * 1024;
+    if (opts.journalPath) {
+      mkdirSync(dirname(opts.journalPath), { recursive: true });
+      for (const line of JournalFile.readLines(opts.journalPath)) {
+        if (line) this.applyOps(JSON.parse(line) as Op[]);
+      }
+      this.journal = new JournalFile(opts.journalPath, opts.fsync);
+    }
+    this.sweepTimer = setInterval(() => this.sweep(), 30_000);
+    this.sweepTimer.unref();
+  }
+
+  /** Number of live keys (tests, metrics). */
+  get size(): number {
+    return this.data.size;
+  }
+
+  private applyOps(ops: Op[]): void {
+    for (const op of ops) {
+      switch (op[0]) {
+        case 's':
+          this.data.set(op[1], { v: op[2], exp: op[3] });
+          break;
+        case 'd':
+          this.data.delete(op[1]);
+          break;
+        case 'h': {
+          const cur = this.data.get(op[1]);
+          const m = cur && cur.v instanceof Map ? cur.v : new Map<string, string>();
+          for (const [f, v] of Object.entries(op[2])) m.set(f, v);
+          this.data.set(op[1], { v: m, exp: op[3] });
+          break;
+        }
+        case 'x': {
+          const cur = this.data.get(op[1]);
+          if (cur) cur.exp = op[2];
+          break;
+        }
+      }
+    }
+  }
+
+  private live(key: string): Entry | undefined {
+    const e = this.data.get(key);
+    if (!e) return undefined;
+    if (e.exp !== 0 && e.exp <= this.opts.clock.now()) {
+      this.data.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private sweep(): void {
+    const now = this.opts.clock.now();
+    for (const [k, e] of this.data) if (e.exp !== 0 && e.exp <= now) this.data.delete(k);
+  }
+
+  /** Runs `fn` against a synchronous transaction and journals its writes as one line. */
+  private write<R>(fn: (tx: LocalTx) => R): Promise<R> {
+    if (this.closed) return Promise.reject(new OmnilaneError('STATE_ERR_CLOSED', 'state store is closed'));
+    const ops: Op[] = [];
+    const result = fn(this.tx(ops));
+    if (!this.journal || ops.length === 0) return Promise.resolve(result);
+    const done = this.journal.append([JSON.stringify(ops)]);
+    if (this.journal.size > this.compactAt) this.compact();
+    return done.then(() => result);
+  }
+
+  private compact(): void {
+    const lines: string[] = [];
+    const now = this.opts.clock.now();
+    for (const [k, e] of this.data) {
+      if (e.exp !== 0 && e.exp <= now) continue;
+      const op: Op = e.v instanceof Map ? ['h', k, Object.fromEntries(e.v), e.exp] : ['s', k, e.v, e.exp];
+      lines.push(JSON.stringify([op]));
+    }
+    this.journal!.rewrite(lines);
+  }
+
+  private tx(ops: Op[]): LocalTx {
+    const now = () => this.opts.clock.now();
+    const hash = (key: string): Map<string, string> | undefined => {
+      const e = this.live(key);
+      return e && e.v instanceof Map ? e.v : undefined;
+    };
+    const tx: LocalTx = {
+      get: (key) => {
+        const e = this.live(key);
+        return e && typeof e.v === 'string' ? e.v : null;
+      },
+      set: (key, value, ttlMs) => {
+        const op: Op = ['s', key, value, ttlMs ? now() + ttlMs : 0];
+        this.applyOps([op]);
+        ops.push(op);
+      },
+      del: (key) => {
+        if (!this.live(key)) return false;
+        const op: Op = ['d', key];
+        this.applyOps([op]);
+        ops.push(op);
+        return true;
+      },
+      exists: (key) => this.live(key) !== undefined,
+      incrBy: (key, delta) => {
+        const e = this.live(key);
+        const next = (e && typeof e.v === 'string' ? Number(e.v) : 0) + delta;
+        const op: Op = ['s', key, String(next), e?.exp ?? 0];
+        this.applyOps([op]);
+        ops.push(op);
+        return next;
+      },
+      hget: (key, field) => hash(key)?.get(field) ?? null,
+      hset: (key, fields) => {
+        const op: Op = ['h', key, fields, this.live(key)?.exp ?? 0];
+        this.applyOps([op]);
+        ops.push(op);
+      },
+      hincrBy: (key, field, delta) => {
+        const next = Number(hash(key)?.get(field) ?? 0) + delta;
+        tx.hset(key, { [field]: String(next) });
+        return next;
+      },
+      hgetall: (key) => Object.fromEntries(hash(key) ?? []),
+      pttl: (key) => {
+        const e = this.live(key);
+        if (!e) return -2;
+        return e.exp === 0 ? -1 : e.exp - now();
+      },
+      pexpire: (key, ttlMs) => {
+        if (!this.live(key)) return false;
+        const op: Op = ['x', key, now() + ttlMs];
+        this.applyOps([op]);
+        ops.push(op);
+        return true;
+      },
+    };
+    return tx;
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.tx([]).get(key);
+  }
+  async getMany(keys: string[]): Promise<Array<string | null>> {
+    const tx = this.tx([]);
+    return keys.map((k) => tx.get(k));
+  }
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    return this.write((tx) => tx.set(key, value, ttlMs));
+  }
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
+    return this.write((tx) => {
+      if (tx.exists(key)) return false;
+      tx.set(key, value, ttlMs);
+      return true;
+    });
+  }
+  setMany(entries: SetEntry[]): Promise<void> {
+    return this.write((tx) => {
+      for (const e of entries) tx.set(e.key, e.value, e.ttlMs);
+    });
+  }
+  del(keys: string[]): Promise<number> {
+    return this.write((tx) => keys.filter((k) => tx.del(k)).length);
+  }
+  incrBy(key: string, delta: number): Promise<number> {
+    return this.write((tx) => tx.incrBy(key, delta));
+  }
+  hset(key: string, fields: Record<string, string>): Promise<void> {
+    return this.write((tx) => tx.hset(key, fields));
+  }
+  async hgetall(key: string): Promise<Record<string, string>> {
+    return this.tx([]).hgetall(key);
+  }
+  hincrBy(key: string, field: string, delta: number): Promise<number> {
+    return this.write((tx) => tx.hincrBy(key, field, delta));
+  }
+  expire(key: string, ttlMs: number): Promise<boolean> {
+    return this.write((tx) => tx.pexpire(key, ttlMs));
+  }
+  async pttl(key: string): Promise<number> {
+    return this.tx([]).pttl(key);
+  }
+  atomic<R>(script: AtomicScript<R>, keys: string[], args: string[]): Promise<R> {
+    return this.write((tx) => script.local(tx, keys, args));
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    this.journal?.close();
+  }
+}

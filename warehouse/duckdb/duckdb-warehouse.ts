@@ -1,0 +1,149 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { OmnilaneError } from '../../shared/errors.js';
+import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
+import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
+import { toDuckDbPrepared } from '../sql-params.js';
+import { TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
+
+/** Serialises async work: DuckDB's staging table and transactions must not interleave. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+function toDuckValue(v: unknown): DuckDBValue {
+  if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
+  return v as DuckDBValue;
+}
+
+/**
+ * Warehouse adapter on a DuckDB file (the embedded default). Appends go
+ * through a temp staging table and one INSERT … ON CONFLICT, so a replayed
+ * batch never duplicates rows and newer versions replace older ones.
+ */
+export class DuckDbWarehouse implements Warehouse {
+  private readonly writes = new SerialQueue();
+  private readonly queries = new NamedQueries('duckdb');
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) the database file; `:memory:` for a throwaway one. */
+  static async open(path: string): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    return new DuckDbWarehouse(instance, writer, reader);
+  }
+
+  async migrate(): Promise<string[]> {
+    return this.writes.run(async () => {
+      await this.writer.run('CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)');
+      const done = new Set((await this.writer.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.version)));
+      const applied: string[] = [];
+      for (const m of migrationFiles('duckdb')) {
+        if (done.has(m.version)) continue;
+        try {
+          await this.writer.run('BEGIN TRANSACTION');
+          for (const stmt of splitStatements(readFileSync(m.file, 'utf8'))) await this.writer.run(stmt);
+          await this.writer.run('INSERT INTO schema_migrations VALUES ($v, now())', { v: m.version });
+          await this.writer.run('COMMIT');
+        } catch (err) {
+          await this.writer.run('ROLLBACK').catch(() => undefined);
+          throw new OmnilaneError('WH_ERR_MIGRATION', `migration ${m.version} failed: ${(err as Error).message}`, { cause: err });
+        }
+        applied.push(m.version);
+      }
+      for (const spec of Object.values(TABLES) as TableSpec[]) {
+        await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${spec.name} AS SELECT * FROM ${spec.name} LIMIT 0`);
+      }
+      return applied;
+    });
+  }
+
+  async append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (rows.length === 0) return;
+    const spec: TableSpec = TABLES[table];
+    const unique = dedupeByKey(spec, rows);
+    await this.writes.run(async () => {
+      const stage = `stage_${spec.name}`;
+      const appender = await this.writer.createAppender(stage, null, 'temp');
+      const cols = Object.entries(spec.columns);
+      for (const row of unique) {
+        for (const [col, type] of cols) {
+          const v = row[col];
+          if (v === null || v === undefined) {
+            appender.appendNull();
+            continue;
+          }
+          switch (type) {
+            case 'ms':
+            case 'nullable_ms':
+              appender.appendTimestamp(timestampValue(BigInt(Math.trunc(Number(v))) * 1000n));
+              break;
+            case 'int':
+            case 'nullable_int':
+              if (col === 'bus_partition') appender.appendInteger(Number(v));
+              else appender.appendBigInt(BigInt(Math.trunc(Number(v))));
+              break;
+            case 'float':
+              appender.appendDouble(Number(v));
+              break;
+            default:
+              appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+          }
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+      appender.closeSync();
+      const names = cols.map(([c]) => c);
+      const conflict = spec.version
+        ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
+            .filter((c) => !spec.key.includes(c))
+            .map((c) => `${c} = excluded.${c}`)
+            .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
+        : 'ON CONFLICT DO NOTHING';
+      try {
+        await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${conflict}`);
+      } finally {
+        await this.writer.run(`DELETE FROM ${stage}`);
+      }
+    });
+  }
+
+  async query<T = Record<string, unknown>>(name: string, params: QueryParams = {}): Promise<T[]> {
+    const { sql, values } = toDuckDbPrepared(this.queries.get(name), params);
+    const bound: Record<string, DuckDBValue> = {};
+    for (const [k, v] of Object.entries(values)) bound[k] = toDuckValue(v);
+    try {
+      const reader = await this.reader.runAndReadAll(sql, bound);
+      return reader.getRowObjectsJson() as T[];
+    } catch (err) {
+      throw new OmnilaneError('WH_ERR_QUERY', `query ${name} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Runs ad-hoc SQL (tests and the CLI's `sql` command for data engineers); never fed user values. */
+  async sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+    return (await this.reader.runAndReadAll(text)).getRowObjectsJson() as T[];
+  }
+
+  async close(): Promise<void> {
+    await this.writes.run(async () => {
+      this.reader.closeSync();
+      this.writer.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The warehouse tables the pipeline appends to, with the columns every adapter
+ * writes. `key` is what makes an append idempotent; `version` (when present)
+ * decides which of two rows with the same key wins (the higher one).
+ * Columns typed `ms` hold epoch milliseconds (UTC) and are written as
+ * timestamps; `json` columns hold JSON text.
+ */
+export type ColumnType = 'string' | 'nullable_string' | 'int' | 'nullable_int' | 'float' | 'ms' | 'nullable_ms' | 'json';
+
+export interface TableSpec {
+  name: string;
+  columns: Record<string, ColumnType>;
+  key: string[];
+  version?: string;
+}
+
+export const TABLES = {
+  events: {
+    name: 'events',
+    columns: {
+      producer: 'string',
+      id: 'string',
+      type: 'string',
+      channel: 'string',
+      occurred_at: 'ms',
+      received_at: 'ms',
+      customer_key: 'string',
+      conversation_id: 'nullable_string',
+      agent_id: 'nullable_string',
+      customer: 'json',
+      properties: 'json',
+    },
+    key: ['producer', 'id'],
+  },
+  channel_minute: {
+    name: 'channel_minute',
+    columns: {
+      bus_partition: 'int',
+      minute: 'ms',
+      channel: 'string',
+      events: 'int',
+      conversations: 'int',
+      version: 'int',
+    },
+    key: ['bus_partition', 'minute', 'channel'],
+    version: 'version',
+  },
+  conversation_first_response: {
+    name: 'conversation_first_response',
+    columns: {
+      conversation_id: 'string',
+      customer_key: 'string',
+      channel: 'string',
+      started_at: 'ms',
+      first_response_at: 'nullable_ms',
+      first_response_ms: 'nullable_int',
+      agent_id: 'nullable_string',
+      version: 'int',
+    },
+    key: ['conversation_id'],
+    version: 'version',
+  },
+  dead_letters: {
+    name: 'dead_letters',
+    columns: {
+      source: 'string',
+      ref: 'string',
+      code: 'string',
+      reason: 'string',
+      payload: 'string',
+      failed_at: 'ms',
+    },
+    key: ['source', 'ref'],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+
+export interface EventRow {
+  producer: string;
+  id: string;
+  type: string;
+  channel: string;
+  occurred_at: number;
+  received_at: number;
+  customer_key: string;
+  conversation_id: string | null;
+  agent_id: string | null;
+  customer: string;
+  properties: string;
+}
+
+export interface ChannelMinuteRow {
+  bus_partition: number;
+  minute: number;
+  channel: string;
+  events: number;
+  conversations: number;
+  version: number;
+}
+
+export interface FirstResponseRow {
+  conversation_id: string;
+  customer_key: string;
+  channel: string;
+  started_at: number;
+  first_response_at: number | null;
+  first_response_ms: number | null;
+  agent_id: string | null;
+  version: number;
+}
+
+export interface DeadLetterRow {
+  source: string;
+  ref: string;
+  code: string;
+  reason: string;
+  payload: string;
+  failed_at: number;
+}
+
+/** Keeps one row per key: the one with the highest version (or the last one). */
+export function dedupeByKey(spec: TableSpec, rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of rows) {
+    const k = spec.key.map((c) => String(row[c])).join('\u0000');
+    const prev = byKey.get(k);
+    if (!prev || !spec.version || Number(row[spec.version]) >= Number(prev[spec.version])) byKey.set(k, row);
+  }
+  return [...byKey.values()];
+}
