@@ -28,13 +28,17 @@ export interface AttributionBenchOptions {
   seed?: number;
   /** repetitions of each timed scenario (median and best are reported) */
   runs?: number;
+  /** include the Monte Carlo Shapley row (default true) */
+  monteCarlo?: boolean;
+  /** Markov orders timed alone (default 1..4) */
+  orders?: number[];
   /** write bench/results/attribution.json (default true) */
   writeResults?: boolean;
   log?: (line: string) => void;
 }
 
 /** Writes `journeys` seeded journeys, one CSV row each (not pre-aggregated). */
-async function generateCsv(file: string, journeys: number, seed: number): Promise<number> {
+export async function generateJourneysCsv(file: string, journeys: number, seed: number): Promise<number> {
   const rng = createRng(seed);
   // skewed channel popularity and per-channel lift, so the models disagree in interesting ways
   const weights = CHANNELS.map((_, i) => 1 / (i + 1) ** 0.8);
@@ -92,10 +96,11 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
   const journeys = opts.journeys ?? 1_000_000;
   const seed = opts.seed ?? 20240607;
   const runs = opts.runs ?? 3;
+  const orders = opts.orders ?? [1, 2, 3, 4];
   const log = opts.log ?? ((l: string) => console.log(l));
   const file = join(tmpdir(), `omnilane-attribution-bench-${process.pid}.csv`);
   const t0 = performance.now();
-  const bytes = await generateCsv(file, journeys, seed);
+  const bytes = await generateJourneysCsv(file, journeys, seed);
   const genMs = performance.now() - t0;
   log(`generated ${journeys} journeys (${(bytes / 1e6).toFixed(1)} MB) in ${genMs.toFixed(0)} ms`);
   try {
@@ -131,7 +136,7 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
 
     const paths = await load(file);
     const compute: Record<string, ReturnType<typeof stats> & { note?: string }> = {};
-    for (const order of [1, 2, 3, 4]) {
+    for (const order of orders) {
       let note = '';
       compute[`markov o${order}`] = {
         ...(await timed(() => {
@@ -144,8 +149,8 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
     compute['markov o3 + transition list'] = await timed(() => markovAttribution(paths, { order: 3 }));
     compute['shapley (count, Zhao)'] = await timed(() => shapleyAttribution(paths));
     compute['shapley (probability, exact 2^20)'] = await timed(() => shapleyProbabilityAttribution(paths));
-    compute['shapley (probability, MC 2000 perms)'] = await timed(() =>
-      shapleyProbabilityAttribution(paths, { forceMonteCarlo: true, samples: 2000, seed: 1 }),
+    if (opts.monteCarlo !== false) compute['shapley (probability, MC 500 perms)'] = await timed(() =>
+      shapleyProbabilityAttribution(paths, { forceMonteCarlo: true, samples: 500, seed: 1 }),
     );
 
     const result = {

@@ -7,6 +7,8 @@ export const CLAIM = { new: 0, duplicate: 1, pending: 2 } as const;
  * Claims event ids for publishing, all keys in one atomic step. A key holding
  * "done" is a duplicate; "pending" means another request (or one that died)
  * is publishing it: it is published again and the sinks' dedup keeps it once.
+ * Pending markers need not survive a restart: after a crash the request's
+ * client retries and the sinks' dedup keeps each event once.
  * args: [pendingTtlMs]. Returns one CLAIM value per key.
  */
 export const claimIdsScript: AtomicScript<number[]> = {
@@ -25,7 +27,7 @@ return out`,
       const v = tx.get(k);
       if (v === 'done') return CLAIM.duplicate;
       if (v === 'pending') return CLAIM.pending;
-      tx.set(k, 'pending', Number(args[0]));
+      tx.setEphemeral(k, 'pending', Number(args[0]));
       return CLAIM.new;
     });
   },

@@ -1,3 +1,15 @@
+/**
+ * Omnilane dashboard entry. Layout of `src/`:
+ * - `app/`      shell: state store, start-up (key → snapshot → live stream), URL parameters
+ * - `shell/`    header (brand, status, language switch) and the sign-in form
+ * - `board/`    the live board: `tiles/` (KPI tiles, defined as data in `definitions.ts`), `charts/` (one panel
+ *               per chart, listed in `definitions.ts`), `options/` (pure board → ECharts option builders)
+ * - `live/`     SSE parser (pure), backoff (pure), fetch-based live client
+ * - `api/`      contract types and the snapshot request;  `auth/` key handling;  `i18n/` catalogue and locale;
+ *               `format/` durations and numbers
+ * New board content: add a TileDef to TILES or a ChartDef to CHARTS (with a pure option builder and its test);
+ * a new screen gets its own folder beside `board/` and a View.
+ */
 import { startApp } from './app/app.js';
 import type { KeyValueStorage } from './auth/key.js';
 

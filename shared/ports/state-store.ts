@@ -2,6 +2,11 @@
 export interface LocalTx {
   get(key: string): string | null;
   set(key: string, value: string, ttlMs?: number): void;
+  /**
+   * A short-lived marker that need not survive a restart (Redis: SET PX, the
+   * same as `set`; the embedded store keeps it out of its journal).
+   */
+  setEphemeral(key: string, value: string, ttlMs: number): void;
   del(key: string): boolean;
   exists(key: string): boolean;
   incrBy(key: string, delta: number): number;

@@ -10,6 +10,8 @@ export interface CsvSyntaxError {
 }
 
 type Emit = (fields: string[], line: number) => void;
+/** Optional fast path: a line without any quote, as buf[start, end) (line end and CR excluded). */
+export type PlainLine = (buf: string, start: number, end: number, line: number) => void;
 
 const MORE = 1;
 
@@ -18,7 +20,10 @@ export class CsvReader {
   private line = 1;
   private failed: CsvSyntaxError | null = null;
 
-  constructor(private readonly onRow: Emit) {}
+  constructor(
+    private readonly onRow: Emit,
+    private readonly onPlainLine?: PlainLine,
+  ) {}
 
   /** Feeds a chunk; returns the first syntax error, if any (later input is then ignored). */
   push(chunk: string): CsvSyntaxError | null {
@@ -48,7 +53,10 @@ export class CsvReader {
         }
         let end = nl;
         if (end > pos && buf.charCodeAt(end - 1) === 13) end--;
-        if (end > pos) this.onRow(buf.slice(pos, end).split(','), this.line);
+        if (end > pos) {
+          if (this.onPlainLine) this.onPlainLine(buf, pos, end, this.line);
+          else this.onRow(buf.slice(pos, end).split(','), this.line);
+        }
         this.line++;
         pos = nl + 1;
       } else {

@@ -24,7 +24,7 @@ export interface MarkovChain {
   sweepOrder: Int32Array;
 }
 
-const EDGE_SHIFT = 2 ** 26;
+const DIRECT_LIMIT = 1 << 22;
 
 /** Builds the chain. Paths with conversions + nulls = 0 are ignored. Throws RangeError if (C+1)^k ≥ 2^53. */
 export function buildMarkovChain(enc: EncodedPaths, order: number): MarkovChain {
@@ -33,13 +33,23 @@ export function buildMarkovChain(enc: EncodedPaths, order: number): MarkovChain 
   if (Math.pow(base, order) >= 2 ** 53) throw new RangeError('too many channels for this order');
   const pow = Array.from({ length: order }, (_, j) => Math.pow(base, j));
   const top = pow[order - 1];
-  const stateOf = new Map<number, number>([[0, 0]]);
+  // state key → id: a direct table when the key space is small (the usual case), a Map otherwise
+  const keySpace = Math.pow(base, order);
+  const direct = keySpace <= DIRECT_LIMIT ? new Int32Array(keySpace).fill(-1) : null;
+  const map = direct ? null : new Map<number, number>();
+  if (direct) direct[0] = 0;
+  else map!.set(0, 0);
   const stateKeys: number[] = [0];
   const stateLens: number[] = [0];
-  const edges = new Map<number, number>();
-  const convW: number[] = [0];
-  const nullW: number[] = [0];
-  const outW: number[] = [0];
+
+  // pass 1: one edge record per touch (from, to, weight); terminal weights per state
+  const touches = enc.offsets[enc.count];
+  const eFrom = new Int32Array(touches);
+  const eTo = new Int32Array(touches);
+  const eW = new Float64Array(touches);
+  let ne = 0;
+  let convW = new Float64Array(1024);
+  let nullW = new Float64Array(1024);
 
   for (let i = 0; i < enc.count; i++) {
     const c = enc.conversions[i];
@@ -58,24 +68,25 @@ export function buildMarkovChain(enc: EncodedPaths, order: number): MarkovChain 
       } else {
         key = Math.floor(key / base) + ch * top;
       }
-      let to = stateOf.get(key);
-      if (to === undefined) {
+      let to = direct ? direct[key] : (map!.get(key) ?? -1);
+      if (to < 0) {
         to = stateKeys.length;
-        stateOf.set(key, to);
+        if (direct) direct[key] = to;
+        else map!.set(key, to);
         stateKeys.push(key);
         stateLens.push(len);
-        convW.push(0);
-        nullW.push(0);
-        outW.push(0);
+        if (to >= convW.length) {
+          convW = grow(convW);
+          nullW = grow(nullW);
+        }
       }
-      const ek = from * EDGE_SHIFT + to;
-      edges.set(ek, (edges.get(ek) ?? 0) + w);
-      outW[from] += w;
+      eFrom[ne] = from;
+      eTo[ne] = to;
+      eW[ne++] = w;
       from = to;
     }
     convW[from] += c;
     nullW[from] += nl;
-    outW[from] += w;
   }
 
   const n = stateKeys.length;
@@ -90,37 +101,69 @@ export function buildMarkovChain(enc: EncodedPaths, order: number): MarkovChain 
     }
   }
 
-  const selfProb = new Float64Array(n);
-  const rowCount = new Int32Array(n + 1);
-  for (const ek of edges.keys()) {
-    const f = Math.floor(ek / EDGE_SHIFT);
-    if (ek - f * EDGE_SHIFT !== f) rowCount[f + 1]++;
+  // pass 2: bucket edge records by source (counting sort), then merge duplicate targets per row
+  const bucketStart = new Int32Array(n + 1);
+  for (let e = 0; e < ne; e++) bucketStart[eFrom[e] + 1]++;
+  for (let s = 0; s < n; s++) bucketStart[s + 1] += bucketStart[s];
+  const fillAt = bucketStart.slice(0, n);
+  const bTo = new Int32Array(ne);
+  const bW = new Float64Array(ne);
+  for (let e = 0; e < ne; e++) {
+    const at = fillAt[eFrom[e]]++;
+    bTo[at] = eTo[e];
+    bW[at] = eW[e];
   }
+  const slot = new Int32Array(n).fill(-1);
   const rowStart = new Int32Array(n + 1);
-  for (let s = 0; s < n; s++) rowStart[s + 1] = rowStart[s] + rowCount[s + 1];
-  const fill = rowStart.slice(0, n);
-  const col = new Int32Array(rowStart[n]);
-  const prob = new Float64Array(rowStart[n]);
-  for (const [ek, w] of edges) {
-    const f = Math.floor(ek / EDGE_SHIFT);
-    const t = ek - f * EDGE_SHIFT;
-    if (t === f) selfProb[f] = w / outW[f];
-    else {
-      const at = fill[f]++;
-      col[at] = t;
-      prob[at] = w / outW[f];
-    }
-  }
+  const col = new Int32Array(ne);
+  const prob = new Float64Array(ne);
+  const selfProb = new Float64Array(n);
   const convProb = new Float64Array(n);
   const nullProb = new Float64Array(n);
+  let nnz = 0;
   for (let s = 0; s < n; s++) {
-    if (outW[s] > 0) {
-      convProb[s] = convW[s] / outW[s];
-      nullProb[s] = nullW[s] / outW[s];
+    const first = nnz;
+    let out = convW[s] + nullW[s];
+    let self = 0;
+    for (let k = bucketStart[s]; k < bucketStart[s + 1]; k++) {
+      const t = bTo[k];
+      out += bW[k];
+      if (t === s) self += bW[k];
+      else if (slot[t] >= first) prob[slot[t]] += bW[k];
+      else {
+        slot[t] = nnz;
+        col[nnz] = t;
+        prob[nnz++] = bW[k];
+      }
+    }
+    rowStart[s + 1] = nnz;
+    if (out > 0) {
+      for (let k = first; k < nnz; k++) prob[k] /= out;
+      selfProb[s] = self / out;
+      convProb[s] = convW[s] / out;
+      nullProb[s] = nullW[s] / out;
     }
   }
   const sweepOrder = Int32Array.from({ length: n }, (_, s) => s).sort((a, b) => stateLens[b] - stateLens[a]);
-  return { order, n, stateStart, stateChannels, rowStart, col, prob, selfProb, convProb, nullProb, sweepOrder };
+  return {
+    order,
+    n,
+    stateStart,
+    stateChannels,
+    rowStart,
+    col: col.slice(0, nnz),
+    prob: prob.slice(0, nnz),
+    selfProb,
+    convProb,
+    nullProb,
+    sweepOrder,
+  };
+}
+
+function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Human label of a state: (start) or channels joined by ",". */

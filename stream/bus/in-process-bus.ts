@@ -169,12 +169,18 @@ export class InProcessBus implements EventBus {
     });
   }
 
-  /** Partitions of `topics` that `member` owns: round robin over the group's members. */
+  /**
+   * Partitions that `member` owns: per topic, round robin over the group's
+   * members subscribed to that topic (Kafka's round-robin assignor).
+   */
   private assignment(g: Group, member: Member): Partition[] {
-    const all: Partition[] = [];
-    for (const t of [...member.topics].sort()) all.push(...(this.topics.get(t) ?? []));
-    const idx = g.members.indexOf(member);
-    return all.filter((_p, i) => i % g.members.length === idx);
+    const out: Partition[] = [];
+    for (const t of [...member.topics].sort()) {
+      const peers = g.members.filter((m) => m.topics.has(t));
+      const idx = peers.indexOf(member);
+      for (const p of this.topics.get(t) ?? []) if (p.index % peers.length === idx) out.push(p);
+    }
+    return out;
   }
 
   private trim(p: Partition): void {
@@ -223,36 +229,39 @@ export class InProcessBus implements EventBus {
     const backoff = new Map<string, { until: number; ms: number }>();
     let running = true;
 
+    /** Delivers one batch of a partition; true when it committed something. */
+    const deliver = async (p: Partition): Promise<boolean> => {
+      const k = tp(p.topic, p.index);
+      const b = backoff.get(k);
+      if (g.inFlight.has(k) || (b && b.until > Date.now())) return false;
+      const from = g.committed.get(k) ?? (options.fromBeginning === false ? p.next : 0);
+      const messages = this.read(p, from, max);
+      if (messages.length === 0) return false;
+      const batch: BusBatch = { topic: p.topic, partition: p.index, messages };
+      g.inFlight.add(k);
+      try {
+        await options.eachBatch(batch);
+        const next = messages[messages.length - 1].offset + 1;
+        g.committed.set(k, next);
+        if (this.offsetsLog) await this.offsetsLog.append([`${g.id}\t${p.topic}\t${p.index}\t${next}`]);
+        backoff.delete(k);
+        this.trim(p);
+        return true;
+      } catch (err) {
+        const ms = Math.min((b?.ms ?? 50) * 2, 5000);
+        backoff.set(k, { until: Date.now() + ms, ms });
+        options.onError?.(err, batch);
+        return false;
+      } finally {
+        g.inFlight.delete(k);
+      }
+    };
+    // Partitions are handled concurrently (never one partition twice at once),
+    // so one partition's warehouse write overlaps another's decoding.
     const loop = async () => {
       while (running && !this.closed) {
-        let worked = false;
-        for (const p of this.assignment(g, member)) {
-          if (!running) break;
-          const k = tp(p.topic, p.index);
-          const b = backoff.get(k);
-          if (g.inFlight.has(k) || (b && b.until > Date.now())) continue;
-          const from = g.committed.get(k) ?? (options.fromBeginning === false ? p.next : 0);
-          const messages = this.read(p, from, max);
-          if (messages.length === 0) continue;
-          const batch: BusBatch = { topic: p.topic, partition: p.index, messages };
-          g.inFlight.add(k);
-          try {
-            await options.eachBatch(batch);
-            const next = messages[messages.length - 1].offset + 1;
-            g.committed.set(k, next);
-            if (this.offsetsLog) await this.offsetsLog.append([`${g.id}\t${p.topic}\t${p.index}\t${next}`]);
-            backoff.delete(k);
-            this.trim(p);
-            worked = true;
-          } catch (err) {
-            const ms = Math.min((b?.ms ?? 50) * 2, 5000);
-            backoff.set(k, { until: Date.now() + ms, ms });
-            options.onError?.(err, batch);
-          } finally {
-            g.inFlight.delete(k);
-          }
-        }
-        if (!worked) await this.waitForData(50);
+        const results = await Promise.all(this.assignment(g, member).map(deliver));
+        if (!results.some(Boolean)) await this.waitForData(50);
       }
     };
     const done = loop();

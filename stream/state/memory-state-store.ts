@@ -133,6 +133,9 @@ export class MemoryStateStore implements StateStore {
         this.applyOps([op]);
         ops.push(op);
       },
+      setEphemeral: (key, value, ttlMs) => {
+        this.applyOps([['s', key, value, now() + ttlMs]]);
+      },
       del: (key) => {
         if (!this.live(key)) return false;
         const op: Op = ['d', key];

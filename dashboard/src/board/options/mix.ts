@@ -35,7 +35,7 @@ export function buildMixOption(board: BoardSnapshot, ctx: ChartContext): BoardCh
         id: 'mix',
         type: 'pie',
         name: ctx.t('chart.mix'),
-        radius: ['46%', '72%'],
+        radius: ['40%', '62%'],
         center: ['50%', '54%'],
         avoidLabelOverlap: true,
         minShowLabelAngle: 6,

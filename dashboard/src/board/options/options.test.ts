@@ -99,7 +99,7 @@ describe('buildMixOption', () => {
     b.channels.push({ channel: 'sms', events: 0, conversations: 0, first_response: { count: 0, avg_ms: null, p50_ms: null, p90_ms: null } });
     const [pie] = seriesOf(buildMixOption(b, ctx('zh-CN')));
     expect(pie.type).toBe('pie');
-    expect(pie.radius).toEqual(['46%', '72%']);
+    expect(pie.radius).toEqual(['40%', '62%']);
     expect(pie.data).toEqual([
       { id: 'web', name: '网站', value: 20, itemStyle: { color: channelColor('web') } },
       { id: 'wechat', name: '微信', value: 10, itemStyle: { color: channelColor('wechat') } },

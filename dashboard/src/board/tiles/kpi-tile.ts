@@ -88,7 +88,7 @@ function renderTable(table: HTMLElement, rows: BreakdownRow[], emptyText: string
       rows.map((r) => {
         const dot = h('i', { class: 'dot' });
         dot.style.background = r.color;
-        return h('tr', { 'data-channel': r.channel, 'data-value': r.raw === null ? '' : String(r.raw) }, [
+        return h('tr', { 'data-channel': r.channel, 'data-raw': r.raw === null ? '' : String(r.raw) }, [
           h('th', { scope: 'row' }, [dot, r.label]),
           h('td', { class: 'num' }, [r.text]),
           h('td', { class: 'num muted' }, [r.share !== null ? formatPercent(r.share, locale) : (r.note ?? '')]),
