@@ -69,9 +69,9 @@ export function coerceParam(p: Placeholder, value: QueryParams[string]): Scalar 
 }
 
 /**
- * Escapes a string into a single-quoted SQL literal that ClickHouse and DuckDB
- * both read back byte for byte: backslash and quote are escaped, control
- * characters become \xHH, and NUL is refused by neither.
+ * Escapes a string into a single-quoted ClickHouse literal that reads back
+ * byte for byte: backslash and quote are escaped, control characters become
+ * \xHH. (DuckDB never sees inlined values: it gets prepared parameters.)
  */
 export function quoteString(s: string): string {
   let out = "'";
