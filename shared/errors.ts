@@ -2,7 +2,7 @@
  * The one error catalogue. Every code a user can see is declared here with its
  * HTTP status and a one-line meaning; `docs/errors.md` must document every code
  * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
- * WH warehouse, API api, CFG configuration, BUS/STATE the ports.
+ * WH warehouse, API api, ATTR attribution, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
@@ -27,6 +27,11 @@ export const ERROR_CATALOGUE = {
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one this route accepts.' },
   API_ERR_NOT_READY: { status: 503, meaning: 'The process is still starting.' },
   API_ERR_INTERNAL: { status: 500, meaning: 'Unexpected server error; the log has details under the request id.' },
+  ATTR_ERR_BAD_CSV: { status: 400, meaning: 'The path CSV is malformed: missing column, bad number, empty path, or unterminated quote.' },
+  ATTR_ERR_BAD_ARGS: { status: 400, meaning: 'The command line has an unknown flag, a missing value, or a value out of range.' },
+  ATTR_ERR_NO_SOURCE: { status: 400, meaning: 'No --input was given and no warehouse journey loader is wired.' },
+  ATTR_ERR_IO: { status: 500, meaning: 'The input file could not be read.' },
+  ATTR_ERR_BAD_INPUT: { status: 400, meaning: 'Paths handed to a model are invalid: empty path, negative or non-finite counts.' },
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
   BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },
   STATE_ERR_CLOSED: { status: 503, meaning: 'The state store is closed.' },

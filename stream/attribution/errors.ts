@@ -1,14 +1,9 @@
-/**
- * Error catalogue of the attribution module. Codes are stable; messages name the offending line or option.
- * (To be folded into the shared catalogue once it exists.)
- */
-export const ATTRIBUTION_ERRORS = {
-  ATTR_ERR_BAD_CSV: 'The path CSV is malformed: missing column, bad number, empty path, or unterminated quote.',
-  ATTR_ERR_BAD_ARGS: 'The command line has an unknown flag, a missing value, or a value out of range.',
-  ATTR_ERR_NO_SOURCE: 'No --input was given and no warehouse journey loader is wired.',
-  ATTR_ERR_IO: 'The input file could not be read.',
-  ATTR_ERR_BAD_INPUT: 'Paths handed to a model are invalid: empty path, negative or non-finite counts.',
-} as const;
+import { ERROR_CATALOGUE } from '../../shared/errors.js';
+
+/** The attribution module's codes, from the shared error catalogue. Codes are stable; messages name the offending line or option. */
+const ATTR_CODES = ['ATTR_ERR_BAD_CSV', 'ATTR_ERR_BAD_ARGS', 'ATTR_ERR_NO_SOURCE', 'ATTR_ERR_IO', 'ATTR_ERR_BAD_INPUT'] as const;
+
+export const ATTRIBUTION_ERRORS = Object.fromEntries(ATTR_CODES.map((c) => [c, ERROR_CATALOGUE[c].meaning])) as Record<(typeof ATTR_CODES)[number], string>;
 
 export type AttributionErrorCode = keyof typeof ATTRIBUTION_ERRORS;
 
