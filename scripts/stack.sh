@@ -28,6 +28,8 @@ CLICKHOUSE_CONFIG="${OMNILANE_CLICKHOUSE_CONFIG:-/etc/clickhouse-server/config.x
 REDIS_PORT="${OMNILANE_REDIS_PORT:-16379}"
 READY_TIMEOUT="${OMNILANE_STACK_TIMEOUT:-90}"
 
+case "$STACK_DIR" in /*) ;; *) STACK_DIR="$PWD/$STACK_DIR" ;; esac   # pid checks compare absolute paths
+
 ALL_ENGINES=(kafka clickhouse redis)
 LOGS="$STACK_DIR/logs"
 
@@ -85,7 +87,7 @@ healthy() {
   case "$1" in
     kafka) port_open "$KAFKA_PORT" ;;
     clickhouse) [ "$(curl -fsS -m 2 "http://$HOST:$CLICKHOUSE_HTTP_PORT/ping" 2>/dev/null)" = "Ok." ] ;;
-    redis) [ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
+    redis) [ "$(timeout 2 redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] ;;
   esac
 }
 
@@ -167,6 +169,10 @@ offsets.topic.num.partitions=8
 transaction.state.log.num.partitions=8
 share.coordinator.state.topic.num.partitions=8
 group.initial.rebalance.delay.ms=0
+# After a SIGKILL the restarted broker waits until the controller expires its previous registration
+# (default 9 s); a short session keeps that restart quick on a single node.
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=1000
 auto.create.topics.enable=true
 delete.topic.enable=true
 # Dev box: keep disk use bounded.
@@ -205,7 +211,8 @@ start_kafka() {
   kafka_cmd kafka.Kafka "$d/server.properties"
   # setsid: own session, so Ctrl-C in the calling terminal or a test runner killing its process group does
   # not take the broker down. In a non-interactive shell setsid and nohup exec, so $! is java's pid.
-  ( cd "$d" && exec setsid nohup "${KAFKA_CMD[@]}" >"$LOGS/kafka.log" 2>&1 </dev/null ) &
+  # 9>&-: the daemon must not inherit the stack lock.
+  ( cd "$d" && exec setsid nohup "${KAFKA_CMD[@]}" >"$LOGS/kafka.log" 2>&1 </dev/null 9>&- ) &
   echo $! >"$d/kafka.pid"
 }
 
@@ -249,7 +256,7 @@ start_clickhouse() {
       --http_port="$CLICKHOUSE_HTTP_PORT" --tcp_port="$CLICKHOUSE_TCP_PORT" \
       --interserver_http_port="$CLICKHOUSE_INTERSERVER_PORT" --interserver_http_host="$HOST" \
       --listen_try=1 --mark_cache_size=268435456 --uncompressed_cache_size=268435456 \
-      >"$LOGS/clickhouse.stdout.log" 2>&1 ) || { tail_log "$LOGS/clickhouse.stdout.log"; die "clickhouse-server failed to start"; }
+      >"$LOGS/clickhouse.stdout.log" 2>&1 9>&- ) || { tail_log "$LOGS/clickhouse.stdout.log"; die "clickhouse-server failed to start"; }
 }
 
 wait_simple() { # engine
@@ -274,7 +281,7 @@ start_redis() {
   redis-server --port "$REDIS_PORT" --bind "$HOST" --protected-mode yes \
     --save "" --appendonly no --daemonize yes \
     --pidfile "$d/redis.pid" --dir "$d/data" --logfile "$LOGS/redis.log" \
-    >/dev/null || die "redis-server failed to start (log: $LOGS/redis.log)"
+    >/dev/null 9>&- || die "redis-server failed to start (log: $LOGS/redis.log)"
 }
 
 # --- commands --------------------------------------------------------------------------------------
@@ -301,12 +308,12 @@ parse_engines() {
 
 cmd_up() {
   parse_engines "$@"
-  local t_all e t0 pid
+  local t_all e pid started=()
   t_all=$(now_ms)
   with_lock
   ensure_system_deps
+  # Start everything first (Kafka's JVM boots while ClickHouse and Redis come up), then wait for each.
   for e in "${ENGINES[@]}"; do
-    t0=$(now_ms)
     if pid="$(engine_pid "$e")"; then
       if [ "$e" = kafka ]; then kafka_client_check 30; else wait_simple "$e"; fi
       log "$e already running (pid $pid) on $(address "$e")"
@@ -314,6 +321,7 @@ cmd_up() {
     fi
     if port_open "$(main_port "$e")"; then
       if healthy "$e"; then
+        [ "$e" = kafka ] && kafka_client_check 15
         log "$e: $(address "$e") is already served by a process not started from $STACK_DIR; using it as is"
         continue
       fi
@@ -321,8 +329,11 @@ cmd_up() {
     fi
     log "starting $e on $(address "$e")"
     "start_$e"
+    started+=("$e")
+  done
+  for e in "${started[@]+"${started[@]}"}"; do
     if [ "$e" = kafka ]; then wait_kafka; else wait_simple "$e"; fi
-    log "$e ready in $(elapsed "$t0") (pid $(engine_pid "$e" || echo '?'))"
+    log "$e ready after $(elapsed "$t_all") (pid $(engine_pid "$e" || echo '?'))"
   done
   log "stack up in $(elapsed "$t_all"); point Omnilane at it with: eval \"\$(npm run -s stack -- env)\""
 }
@@ -353,7 +364,7 @@ stop_engine() { # engine timeoutSeconds
 }
 
 cmd_down() {
-  local purge=0 args=() a e
+  local purge=0 args=() a e pid
   for a in "$@"; do
     case "$a" in
       --purge|-p) purge=1 ;;
@@ -362,12 +373,18 @@ cmd_down() {
   done
   parse_engines "${args[@]+"${args[@]}"}"
   with_lock
+  # Stop in parallel (Kafka's controlled shutdown takes a few seconds), then delete data if asked.
+  local pids=()
   for e in "${ENGINES[@]}"; do
     case "$e" in
-      kafka) stop_engine kafka 30 ;;
-      clickhouse) stop_engine clickhouse 20 ;;
-      redis) stop_engine redis 10 ;;
+      kafka) stop_engine kafka 30 & ;;
+      clickhouse) stop_engine clickhouse 20 & ;;
+      redis) stop_engine redis 10 & ;;
     esac
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
+  for e in "${ENGINES[@]}"; do
     if [ "$purge" = 1 ]; then
       rm -rf "${STACK_DIR:?}/$e"
       rm -f "$LOGS/$e".*log* "$LOGS/$e-format.log"

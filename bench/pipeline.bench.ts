@@ -1,0 +1,150 @@
+/**
+ * Embedded pipeline bench: events/s from POST to queryable in the warehouse,
+ * with 1 and with 100 events per request, then p50/p99 POST→queryable latency
+ * at half the measured rate, and the server's peak memory. The server runs as
+ * its own process (the built CLI); the load generator (autocannon) runs here,
+ * on the same 2 cores, so figures are conservative.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, spawnOmnilane, waitForExit, type ChildOmnilane } from '../test/support/child-process.js';
+
+const INGEST = 'bench-ingest-key-0123456789';
+const ADMIN = 'bench-admin-key-0123456789';
+const CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice'];
+
+export interface PipelineBenchOptions {
+  durationS?: number;
+  connections?: number;
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+let seq = 0;
+function eventJson(now: number): string {
+  const n = seq++;
+  return JSON.stringify({
+    id: `bench-${process.pid}-${n}`,
+    type: n % 4 === 0 ? 'conversation.started' : n % 4 === 1 ? 'message.received' : 'message.sent',
+    channel: CHANNELS[n % CHANNELS.length],
+    occurred_at: now,
+    customer: { external_id: `cust-${n % 10_000}` },
+    conversation_id: `conv-${n % 10_000}`,
+    agent_id: n % 4 >= 2 ? `agent-${n % 17}` : undefined,
+    properties: { text: '您好，我想咨询一下企业版的价格和交付周期', source: 'bench' },
+  });
+}
+
+async function stored(s: ChildOmnilane): Promise<number> {
+  const r = await fetch(`${s.url}/v1/metrics/events?from=0&granularity=day`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const body = (await r.json()) as { series: Array<{ value: number }> };
+  return body.series.reduce((a, x) => a + x.value, 0);
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number) {
+  const before = await stored(s);
+  const t0 = performance.now();
+  const result = await autocannon({
+    url: `${s.url}/v1/events`,
+    method: 'POST',
+    connections,
+    duration: durationS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const now = Date.now();
+          const parts: string[] = [];
+          for (let i = 0; i < perRequest; i++) parts.push(eventJson(now));
+          return { ...req, body: `{"events":[${parts.join(',')}]}` };
+        },
+      },
+    ],
+  });
+  const sent = (result.non2xx === 0 ? result.requests.total : result['2xx']) * perRequest;
+  // Wait until every accepted event is queryable.
+  let now = await stored(s);
+  while (now - before < sent) {
+    await new Promise((r) => setTimeout(r, 50));
+    now = await stored(s);
+  }
+  const elapsedS = (performance.now() - t0) / 1000;
+  return {
+    events_per_request: perRequest,
+    requests_per_s: Math.round(result.requests.average),
+    http_p50_ms: result.latency.p50,
+    http_p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    events_accepted: sent,
+    events_per_s_end_to_end: Math.round(sent / elapsedS),
+  };
+}
+
+/** Paced load at `rate` events/s for `durationS`; latency from POST to the stored count reaching that event. */
+async function latencyAt(s: ChildOmnilane, rate: number, perRequest: number, durationS: number) {
+  const base = await stored(s);
+  const sendTimes: number[] = [];
+  const lat: number[] = [];
+  let seen = base;
+  let polling = true;
+  const poller = (async () => {
+    while (polling || seen - base < sendTimes.length) {
+      const c = await stored(s);
+      const t = performance.now();
+      for (let i = seen - base; i < Math.min(c - base, sendTimes.length); i++) lat.push(t - sendTimes[i]);
+      seen = Math.max(seen, c);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const intervalMs = (1000 * perRequest) / rate;
+  const start = performance.now();
+  const inflight: Array<Promise<unknown>> = [];
+  for (let k = 0; performance.now() - start < durationS * 1000; k++) {
+    const due = start + k * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const now = Date.now();
+    const events: string[] = [];
+    for (let i = 0; i < perRequest; i++) events.push(eventJson(now));
+    const t = performance.now();
+    for (let i = 0; i < perRequest; i++) sendTimes.push(t);
+    inflight.push(fetch(`${s.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: `{"events":[${events.join(',')}]}` }));
+  }
+  await Promise.all(inflight);
+  polling = false;
+  await poller;
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]);
+  return { rate_events_per_s: Math.round(rate), events: lat.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(lat[lat.length - 1]) };
+}
+
+export async function runPipelineBench(opts: PipelineBenchOptions = {}): Promise<Record<string, unknown>> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const durationS = opts.durationS ?? 10;
+  const connections = opts.connections ?? 32;
+  const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-bench-'));
+  const port = await freePort();
+  const server = await spawnOmnilane(['start'], { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', ...opts.env }, port);
+  try {
+    log(`pipeline: single-event requests for ${durationS}s (${connections} connections)…`);
+    const single = await throughput(server, 1, durationS, connections);
+    log(`pipeline: 100-event requests for ${durationS}s…`);
+    const batched = await throughput(server, 100, durationS, connections);
+    const half = batched.events_per_s_end_to_end / 2;
+    log(`pipeline: latency at half rate (${Math.round(half)} events/s)…`);
+    const latency = await latencyAt(server, half, 100, Math.max(5, Math.round(durationS / 2)));
+    return { single, batched, latency_at_half_rate: latency, server_peak_rss_mb: peakRssMb(server.proc.pid!) };
+  } finally {
+    server.proc.kill('SIGTERM');
+    await waitForExit(server.proc);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

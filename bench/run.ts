@@ -1,0 +1,53 @@
+/**
+ * `npm run bench [-- --only pipeline|attribution] [--duration S]`: runs the benchmarks, prints a table per bench and
+ * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
+ * and reported, never asserted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../shared/paths.js';
+import { runAttributionBench } from './attribution.bench.js';
+import { runPipelineBench } from './pipeline.bench.js';
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const duration = args.includes('--duration') ? Number(args[args.indexOf('--duration') + 1]) : 10;
+const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, mem_gib: Math.round(totalmem() / 2 ** 30), node: process.version, note: 'shared, noisy machine; load generator on the same cores' };
+const resultsDir = join(projectRoot(), 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+
+function table(rows: Array<[string, string, string, string]>): void {
+  const head: [string, string, string, string] = ['measure', 'value', 'target', 'met'];
+  const all = [head, ...rows];
+  const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  for (const [i, r] of all.entries()) {
+    console.log(r.map((c, j) => (j === 1 ? c.padStart(w[j]) : c.padEnd(w[j]))).join('  '));
+    if (i === 0) console.log(w.map((n) => '-'.repeat(n)).join('  '));
+  }
+}
+
+if (!only || only === 'pipeline') {
+  const r = (await runPipelineBench({ durationS: duration })) as {
+    single: { requests_per_s: number; events_per_s_end_to_end: number };
+    batched: { events_per_s_end_to_end: number; requests_per_s: number };
+    latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number };
+    server_peak_rss_mb: number;
+  };
+  const out = { bench: 'pipeline', at: new Date().toISOString(), machine, results: r, targets: { single_requests_per_s: 15000, batched_events_per_s: 60000, p99_ms_at_half_rate: 1000 } };
+  writeFileSync(join(resultsDir, 'pipeline.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('\nEmbedded pipeline (POST → queryable in DuckDB)');
+  table([
+    ['single-event requests/s (accepted)', String(r.single.requests_per_s), '≥ 15,000', r.single.requests_per_s >= 15000 ? 'yes' : 'no'],
+    ['  end-to-end events/s, 1 per request', String(r.single.events_per_s_end_to_end), '', ''],
+    ['end-to-end events/s, 100 per request', String(r.batched.events_per_s_end_to_end), '≥ 60,000', r.batched.events_per_s_end_to_end >= 60000 ? 'yes' : 'no'],
+    [`p50 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`, String(r.latency_at_half_rate.p50_ms), '', ''],
+    [`p99 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`, String(r.latency_at_half_rate.p99_ms), '< 1,000', r.latency_at_half_rate.p99_ms < 1000 ? 'yes' : 'no'],
+    ['server peak RSS (MB)', String(r.server_peak_rss_mb), '', ''],
+  ]);
+  console.log('written bench/results/pipeline.json\n');
+}
+
+if (!only || only === 'attribution') {
+  await runAttributionBench({ log: (l) => console.log(l) });
+}
