@@ -33,6 +33,8 @@ export interface InProcessBusOptions {
   /** Folder for partition logs and committed offsets; absent keeps all in memory (tests). */
   dir?: string;
   fsync?: boolean;
+  /** Longest a consumer waits for a partial batch to fill, ms (default 5). */
+  lingerMs?: number;
   /** Messages kept in memory per partition once every group has committed past them. */
   retainInMemory?: number;
 }
@@ -226,6 +228,7 @@ export class InProcessBus implements EventBus {
     for (const t of options.topics) if (!this.topics.has(t)) throw new Error(`unknown topic ${t}`);
     g.members.push(member);
     const max = options.maxBatchSize ?? 5000;
+    const lingerMs = this.opts.lingerMs ?? 5;
     const backoff = new Map<string, { until: number; ms: number }>();
     let running = true;
 
@@ -237,6 +240,9 @@ export class InProcessBus implements EventBus {
       const from = g.committed.get(k) ?? (options.fromBeginning === false ? p.next : 0);
       const messages = this.read(p, from, max);
       if (messages.length === 0) return false;
+      // Like Kafka's fetch.max.wait.ms: a small batch waits a few ms for company,
+      // which keeps per-batch costs (warehouse statements) from dominating under load.
+      if (messages.length < max && Date.now() - messages[0].timestamp < lingerMs) return false;
       const batch: BusBatch = { topic: p.topic, partition: p.index, messages };
       g.inFlight.add(k);
       try {
@@ -261,7 +267,7 @@ export class InProcessBus implements EventBus {
     const loop = async () => {
       while (running && !this.closed) {
         const results = await Promise.all(this.assignment(g, member).map(deliver));
-        if (!results.some(Boolean)) await this.waitForData(50);
+        if (!results.some(Boolean)) await this.waitForData(lingerMs > 0 ? Math.min(50, lingerMs) : 50);
       }
     };
     const done = loop();

@@ -180,12 +180,15 @@ export class MemoryStateStore implements StateStore {
     return tx;
   }
 
+  private readString(key: string): string | null {
+    const e = this.live(key);
+    return e && typeof e.v === 'string' ? e.v : null;
+  }
   async get(key: string): Promise<string | null> {
-    return this.tx([]).get(key);
+    return this.readString(key);
   }
   async getMany(keys: string[]): Promise<Array<string | null>> {
-    const tx = this.tx([]);
-    return keys.map((k) => tx.get(k));
+    return keys.map((k) => this.readString(k));
   }
   set(key: string, value: string, ttlMs?: number): Promise<void> {
     return this.write((tx) => tx.set(key, value, ttlMs));
