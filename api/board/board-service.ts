@@ -17,7 +17,7 @@ export interface BoardSnapshot {
 }
 
 interface MinuteRow {
-  minute_ms: number | string;
+  bucket_ms: number | string;
   channel: string;
   events: number | string;
   conversations: number | string;
@@ -54,7 +54,7 @@ export class BoardService {
     const to = Math.floor(now / 60_000) * 60_000 + 60_000;
     const from = to - minutes * 60_000;
     const [rows, frt] = await Promise.all([
-      this.warehouse.query<MinuteRow>('board_channel_minute', { from_ms: from, to_ms: to }),
+      this.warehouse.query<MinuteRow>('metric_channel_counts', { from_ms: from, to_ms: to, bucket_s: 60, channel: null }),
       this.warehouse.query<FrtRow>('board_first_response', { from_ms: from, to_ms: to }),
     ]);
     const byChannel = new Map<string, { events: number; conversations: number }>();
@@ -69,7 +69,7 @@ export class BoardService {
       agg.events += e;
       agg.conversations += c;
       byChannel.set(r.channel, agg);
-      return { minute: new Date(Number(r.minute_ms)).toISOString(), channel: r.channel, events: e, conversations: c };
+      return { minute: new Date(Number(r.bucket_ms)).toISOString(), channel: r.channel, events: e, conversations: c };
     });
     const frtBy = new Map(frt.filter((r) => r.channel !== null && r.channel !== '').map((r) => [r.channel as string, r]));
     for (const ch of frtBy.keys()) if (!byChannel.has(ch)) byChannel.set(ch, { events: 0, conversations: 0 });
