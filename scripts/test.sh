@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
 if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
-  echo "[test] installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund
+  echo "[test] installing npm packages (locked versions)"
+  npm install --no-audit --no-fund
 fi
 echo "[test] building app and dashboard"
 npm run -s build >/dev/null
