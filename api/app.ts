@@ -9,13 +9,16 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { projectRoot } from '../shared/paths.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { AttributionJob } from '../stream/attribution/attribution-job.js';
 import type { KeyRing } from './auth/key-ring.js';
 import type { BoardService } from './board/board-service.js';
 import type { LiveHub } from './board/live-hub.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
+import { attributionRoutes } from './routes/attribution.js';
 import { boardRoutes } from './routes/board.js';
 import { eventRoutes } from './routes/events.js';
+import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';
 
@@ -28,6 +31,8 @@ export interface AppDeps {
   board: BoardService;
   live: LiveHub;
   health: HealthProbe;
+  /** Attribution job; without it the attribution routes answer 503 API_ERR_NOT_READY. */
+  attribution?: AttributionJob;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
 }
@@ -60,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { ingest: deps.ingest });
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
   await app.register(metricRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
+  await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
 
   const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
   if (existsSync(join(dashboardDir, 'index.html'))) {

@@ -59,3 +59,124 @@ export const MetricReply = Type.Object({
     }),
   ),
 });
+
+// ── Attribution and funnel (issue 7) ─────────────────────────────────────────────────────────────────────────
+
+const Num = Type.Number();
+const NullableNum = Type.Union([Type.Number(), Type.Null()]);
+const Interval = Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()], { description: 'bootstrap 95 % percentile interval [lower, upper], or null' });
+const TimeParam = (what: string) => Type.Optional(Type.String({ description: `ISO-8601 or epoch ms; ${what}` }));
+
+export const AttributionQuery = Type.Object({
+  from: TimeParam('only runs whose window starts at or after this; default: no bound'),
+  to: TimeParam('only runs whose window ends at or before this; default: no bound'),
+});
+
+export const AttributionModelReply = Type.Object({
+  model: Type.String({ description: 'markov, shapley, first, last, linear, time_decay or position' }),
+  order: Type.Union([Type.Integer(), Type.Null()], { description: 'Markov order; null for other models' }),
+  run_id: Type.String(),
+  run_at: Type.String({ format: 'date-time' }),
+  window_from: Type.String({ format: 'date-time' }),
+  window_to: Type.String({ format: 'date-time' }),
+  journeys: Type.Integer({ description: 'converting and non-converting journeys that ended in the window' }),
+  total_conversions: Num,
+  total_value: Num,
+  channels: Type.Array(
+    Type.Object({
+      channel: Type.String({ description: 'touchpoint label, e.g. ad, web_chat, phone_follow_up' }),
+      removal_effect: Type.Union([Type.Number(), Type.Null()], { description: 'Markov only: 1 − P(conversion | channel removed) / P(conversion)' }),
+      conversions: Num,
+      value: Num,
+      conversions_ci: Interval,
+      value_ci: Interval,
+    }),
+  ),
+});
+
+export const AttributionReply = Type.Object({
+  channels: Type.Array(Type.String(), { description: 'every channel of any model, sorted' }),
+  models: Type.Array(AttributionModelReply, { description: 'the latest run of each model (empty before the first run)' }),
+  job: Type.Object({
+    running: Type.Boolean(),
+    last_run_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'last run of this process' }),
+  }),
+});
+
+export const AttributionRunBody = Type.Union(
+  [
+    Type.Object(
+      {
+        from: TimeParam('window start; default: `to` minus the lookback'),
+        to: TimeParam('window end, exclusive; default: now'),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Null(),
+  ],
+  { description: 'Optional window; without one the rolling window ending now.' },
+);
+
+export const AttributionRunReply = Type.Object({
+  run_id: Type.String(),
+  run_at: Type.String({ format: 'date-time' }),
+  window_from: Type.String({ format: 'date-time' }),
+  window_to: Type.String({ format: 'date-time' }),
+  journeys: Type.Integer(),
+  conversions: Num,
+  value: Num,
+  nulls: Num,
+  open: Type.Integer({ description: 'journeys still inside their lookback window (not counted yet)' }),
+  unattributed_conversions: Type.Integer({ description: 'conversions without a touchpoint before them' }),
+  channels: Type.Array(Type.String()),
+  models: Type.Array(Type.String()),
+  duration_ms: Num,
+});
+
+export const TransitionsReply = Type.Object({
+  run_id: Type.Union([Type.String(), Type.Null()]),
+  run_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  order: Type.Integer(),
+  window_from: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  window_to: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  transitions: Type.Array(
+    Type.Object({
+      from: Type.String({ description: '(start), a channel, or a channel tuple' }),
+      to: Type.String({ description: 'a channel, (conversion) or (null)' }),
+      probability: Num,
+    }),
+  ),
+});
+
+export const FUNNEL_BY = ['channel', 'source', 'segment'] as const;
+
+export const FunnelQuery = Type.Object({
+  from: TimeParam('inquiries from; default: `to` minus 30 days'),
+  to: TimeParam('inquiries before, exclusive; default: now'),
+  by: Type.Optional(Type.Union(FUNNEL_BY.map((b) => Type.Literal(b)), { default: 'channel', description: 'channel, source (properties.source) or segment (properties.tag) of the inquiry' })),
+  window_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760, default: 168, description: 'conversion window per step, hours' })),
+});
+
+const FunnelRow = Type.Object({
+  key: Type.String({ description: 'the group; "" when the inquiry has no such property' }),
+  inquiries: Type.Integer(),
+  opportunities: Type.Integer(),
+  deals: Type.Integer(),
+  deal_value: Num,
+  opportunity_rate: Num,
+  deal_rate: Num,
+  overall_rate: Num,
+  avg_inquiry_to_opportunity_ms: NullableNum,
+  avg_opportunity_to_deal_ms: NullableNum,
+  avg_inquiry_to_deal_ms: NullableNum,
+});
+
+export const FunnelReply = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  by: Type.String(),
+  window_hours: Type.Integer(),
+  steps: Type.Array(Type.String(), { description: 'inquiry, opportunity, deal' }),
+  groups: Type.Array(FunnelRow),
+  total: FunnelRow,
+});

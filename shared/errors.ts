@@ -25,7 +25,7 @@ export const ERROR_CATALOGUE = {
   API_ERR_VALIDATION: { status: 400, meaning: 'Query string, path or body failed the route schema.' },
   API_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one this route accepts.' },
-  API_ERR_NOT_READY: { status: 503, meaning: 'The process is still starting.' },
+  API_ERR_NOT_READY: { status: 503, meaning: 'The process is still starting, or does not run the stage this route needs (e.g. attribution).' },
   API_ERR_INTERNAL: { status: 500, meaning: 'Unexpected server error; the log has details under the request id.' },
   ATTR_ERR_BAD_CSV: { status: 400, meaning: 'The path CSV is malformed: missing column, bad number, empty path, or unterminated quote.' },
   ATTR_ERR_BAD_ARGS: { status: 400, meaning: 'The command line has an unknown flag, a missing value, or a value out of range.' },

@@ -96,7 +96,12 @@ export function toClickHouseLiteral(v: Scalar | Array<string | number>): string 
 
 /** Replaces each placeholder with an escaped literal (ClickHouse without query parameters). */
 export function inlineParams(sql: string, params: QueryParams): string {
-  const values = new Map(parsePlaceholders(sql).map((p) => [p.name, toClickHouseLiteral(coerceParam(p, params[p.name]))]));
+  const literal = (p: Placeholder) => {
+    const v = coerceParam(p, params[p.name]);
+    // `[]` alone is Array(Nothing), which has() and IN reject: give an empty array its declared type.
+    return Array.isArray(v) && v.length === 0 ? `CAST([] AS ${p.type})` : toClickHouseLiteral(v);
+  };
+  const values = new Map(parsePlaceholders(sql).map((p) => [p.name, literal(p)]));
   return sql.replace(PLACEHOLDER, (_m, name: string) => values.get(name)!);
 }
 
@@ -117,6 +122,12 @@ export function toDuckDbPrepared(sql: string, params: QueryParams): { sql: strin
     'Array(String)': 'VARCHAR[]',
     'Array(Int64)': 'BIGINT[]',
   };
-  const text = sql.replace(PLACEHOLDER, (_m, name: string) => `CAST($${name} AS ${duckType[placeholders.get(name)!.type]})`);
+  const text = sql.replace(PLACEHOLDER, (_m, name: string) => {
+    const type = duckType[placeholders.get(name)!.type];
+    // An empty list binds as ANY[], which DuckDB cannot type: write the typed empty list instead.
+    const v = values[name];
+    return Array.isArray(v) && v.length === 0 ? `CAST([] AS ${type})` : `CAST($${name} AS ${type})`;
+  });
+  for (const [name, v] of Object.entries(values)) if (Array.isArray(v) && v.length === 0) delete values[name];
   return { sql: text, values };
 }

@@ -60,6 +60,43 @@ export const TABLES = {
     key: ['conversation_id'],
     version: 'version',
   },
+  attribution_results: {
+    name: 'attribution_results',
+    columns: {
+      run_id: 'string',
+      run_at: 'ms',
+      model: 'string',
+      model_order: 'int',
+      window_from: 'ms',
+      window_to: 'ms',
+      channel: 'string',
+      // 'float' columns take null (both adapters write NULL for a missing value); the DDL makes these nullable
+      removal_effect: 'float',
+      conversions: 'float',
+      value: 'float',
+      conversions_lower: 'float',
+      conversions_upper: 'float',
+      value_lower: 'float',
+      value_upper: 'float',
+      journeys: 'int',
+    },
+    // A run's rows never change: the key alone makes a replayed append idempotent (no version needed).
+    key: ['run_id', 'model', 'model_order', 'channel'],
+  },
+  attribution_transitions: {
+    name: 'attribution_transitions',
+    columns: {
+      run_id: 'string',
+      run_at: 'ms',
+      model_order: 'int',
+      window_from: 'ms',
+      window_to: 'ms',
+      from_state: 'string',
+      to_state: 'string',
+      probability: 'float',
+    },
+    key: ['run_id', 'model_order', 'from_state', 'to_state'],
+  },
   dead_letters: {
     name: 'dead_letters',
     columns: {
@@ -117,6 +154,36 @@ export interface DeadLetterRow {
   reason: string;
   payload: string;
   failed_at: number;
+}
+
+export interface AttributionResultRow {
+  run_id: string;
+  run_at: number;
+  model: string;
+  /** Markov order; 0 for models without one */
+  model_order: number;
+  window_from: number;
+  window_to: number;
+  channel: string;
+  removal_effect: number | null;
+  conversions: number;
+  value: number;
+  conversions_lower: number | null;
+  conversions_upper: number | null;
+  value_lower: number | null;
+  value_upper: number | null;
+  journeys: number;
+}
+
+export interface AttributionTransitionRow {
+  run_id: string;
+  run_at: number;
+  model_order: number;
+  window_from: number;
+  window_to: number;
+  from_state: string;
+  to_state: string;
+  probability: number;
 }
 
 /** Keeps one row per key: the one with the highest version (or the last one). */

@@ -4,6 +4,7 @@
  * - `shell/`    header (brand, status, language switch) and the sign-in form
  * - `board/`    the live board: `tiles/` (KPI tiles, defined as data in `definitions.ts`), `charts/` (one panel
  *               per chart, listed in `definitions.ts`), `options/` (pure board → ECharts option builders)
+ * - `attribution/` the attribution view (`#/attribution`): API calls, pure option builders, the view
  * - `live/`     SSE parser (pure), backoff (pure), fetch-based live client
  * - `api/`      contract types and the snapshot request;  `auth/` key handling;  `i18n/` catalogue and locale;
  *               `format/` durations and numbers
@@ -38,6 +39,7 @@ if (root) {
     location: window.location,
     history: window.history,
     fetch: window.fetch.bind(window),
+    onHashChange: (listener) => window.addEventListener('hashchange', listener),
     languages: navigator.languages,
     language: navigator.language,
   });

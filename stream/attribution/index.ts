@@ -31,3 +31,17 @@ export { CsvReader, type CsvSyntaxError } from './csv-reader.js';
 export { createPathCsvParser, parsePathCsv, type PathCsvParser, type PathCsvResult } from './path-csv.js';
 export { readPathCsvFile, type PathCsvFileResult } from './path-csv-file.js';
 export { MODEL_NAMES, runModel, type RunModelOptions } from './models.js';
+export {
+  buildJourneys,
+  buildPaths,
+  DAY_MS,
+  DEFAULT_JOURNEY_CONFIG,
+  journeysToPaths,
+  type Journey,
+  type JourneyConfig,
+  type JourneyEvent,
+  type JourneyResult,
+  type JourneyStats,
+  type TouchpointRule,
+} from './journeys.js';
+export { AttributionJob, JOB_MODELS, loadJourneyEvents, type AttributionJobDeps, type RunSummary } from './attribution-job.js';

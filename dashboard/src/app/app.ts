@@ -1,6 +1,7 @@
 import { fetchBoard } from '../api/client.js';
 import type { BoardSnapshot } from '../api/types.js';
 import { extractKeyFromHash, KEY_STORAGE, safeGet, safeSet, type KeyValueStorage } from '../auth/key.js';
+import { createAttributionView } from '../attribution/index.js';
 import { createBoardView } from '../board/index.js';
 import { h } from '../dom.js';
 import { detectLocale, LOCALE_STORAGE, translate, type Locale } from '../i18n/index.js';
@@ -8,7 +9,7 @@ import { startLive, type LiveClient } from '../live/live-client.js';
 import { createHeader } from '../shell/header.js';
 import { createSignIn } from '../shell/sign-in.js';
 import { createStore, type AppState, type View } from './store.js';
-import { isNewer, minutesFromSearch } from './url.js';
+import { isNewer, minutesFromSearch, routeFromHash } from './url.js';
 
 /** What the app takes from the browser; tests or other hosts can pass their own. */
 export interface AppEnv {
@@ -18,6 +19,8 @@ export interface AppEnv {
   location: Pick<Location, 'hash' | 'pathname' | 'search'>;
   history: Pick<History, 'replaceState'>;
   fetch: typeof fetch;
+  /** Subscribes to URL fragment changes (`hashchange`); without it the route is read once. */
+  onHashChange?: (listener: () => void) => void;
   languages?: readonly string[];
   language?: string;
 }
@@ -30,6 +33,7 @@ export function startApp(env: AppEnv): { stop(): void } {
   const minutes = minutesFromSearch(env.location.search);
   const store = createStore<AppState>({
     locale: detectLocale(safeGet(env.storage, LOCALE_STORAGE), env.languages, env.language),
+    route: 'board',
     board: null,
     status: 'offline',
     signedIn: false,
@@ -41,6 +45,11 @@ export function startApp(env: AppEnv): { stop(): void } {
   if (env.location.hash && rest !== env.location.hash) {
     env.history.replaceState(null, '', `${env.location.pathname}${env.location.search}${rest}`);
   }
+  store.set({ route: routeFromHash(rest) });
+  env.onHashChange?.(() => {
+    const route = routeFromHash(env.location.hash);
+    if (route !== store.get().route) store.set({ route });
+  });
 
   let live: LiveClient | null = null;
   let session = 0;
@@ -93,7 +102,12 @@ export function startApp(env: AppEnv): { stop(): void } {
   });
 
   const board = createBoardView();
-  const views: View[] = [header, signIn, board];
+  const attribution = createAttributionView({
+    fetch: env.fetch,
+    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    onUnauthorized: () => signOut(true),
+  });
+  const views: View[] = [header, signIn, board, attribution];
   env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
 
   const paint = (state: AppState, prev?: AppState) => {

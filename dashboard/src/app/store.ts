@@ -2,9 +2,13 @@ import type { BoardSnapshot } from '../api/types.js';
 import type { Locale } from '../i18n/index.js';
 import type { LiveStatus } from '../live/live-client.js';
 
+/** The screens, picked by the URL fragment: `#/board` (default) or `#/attribution`. */
+export type Route = 'board' | 'attribution';
+
 /** Everything the views render from. */
 export interface AppState {
   locale: Locale;
+  route: Route;
   board: BoardSnapshot | null;
   status: LiveStatus;
   /** Whether a key is known and accepted (false shows the sign-in form). */

@@ -16,3 +16,12 @@ export function isNewer(prev: { generated_at: string } | null, next: { generated
   const b = Date.parse(next.generated_at);
   return !Number.isFinite(a) || !Number.isFinite(b) || b >= a;
 }
+
+/**
+ * The screen named by a URL fragment: `#/attribution` (optionally followed by `&…` or `?…`) is the
+ * attribution view; anything else, including no fragment, is the board.
+ */
+export function routeFromHash(hash: string): 'board' | 'attribution' {
+  const path = (hash.startsWith('#') ? hash.slice(1) : hash).split(/[&?]/)[0];
+  return path === '/attribution' ? 'attribution' : 'board';
+}

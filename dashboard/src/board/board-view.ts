@@ -17,7 +17,7 @@ export function createBoardView(): View {
   return {
     el,
     render(state: AppState) {
-      el.hidden = !state.signedIn;
+      el.hidden = !state.signedIn || state.route !== 'board';
       if (!state.signedIn) return;
       for (const child of children) child.render(state);
     },

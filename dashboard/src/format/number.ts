@@ -23,3 +23,14 @@ export function formatClock(iso: string, locale: Locale): string {
   if (Number.isNaN(d.getTime())) return '—';
   return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
+
+const decFormats = new Map<string, Intl.NumberFormat>();
+
+/** A number with grouping and at most `digits` decimals: 1,234.57. Non-finite gives "—". */
+export function formatDecimal(n: number, locale: Locale, digits = 2): string {
+  if (!Number.isFinite(n)) return '—';
+  const k = `${locale}:${digits}`;
+  let f = decFormats.get(k);
+  if (!f) decFormats.set(k, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits })));
+  return f.format(n);
+}

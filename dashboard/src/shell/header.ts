@@ -36,6 +36,11 @@ export function createHeader(actions: HeaderActions): View {
     actions.setLocale(picked ?? LOCALES[(LOCALES.indexOf(current) + 1) % LOCALES.length]);
   });
 
+  // Plain links: the app follows the fragment (`hashchange`), so back/forward and bookmarks work.
+  const navBoard = h('a', { class: 'nav-link', href: '#/board', 'data-testid': 'nav-board' });
+  const navAttribution = h('a', { class: 'nav-link', href: '#/attribution', 'data-testid': 'nav-attribution' });
+  const nav = h('nav', { class: 'nav' }, [navBoard, navAttribution]);
+
   const signOut = h('button', { class: 'signout', type: 'button', 'data-testid': 'sign-out' });
   signOut.addEventListener('click', () => actions.signOut());
 
@@ -45,6 +50,7 @@ export function createHeader(actions: HeaderActions): View {
       h('span', { class: 'brand-name' }, ['Omnilane']),
       subtitle,
     ]),
+    nav,
     h('div', { class: 'topbar-right' }, [updated, status, langSwitch, signOut]),
   ]);
 
@@ -53,7 +59,7 @@ export function createHeader(actions: HeaderActions): View {
     render(state: AppState) {
       const t = translator(state.locale);
       current = state.locale;
-      setText(subtitle, t('app.subtitle'));
+      setText(subtitle, state.route === 'attribution' ? t('attr.title') : t('app.subtitle'));
       setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale) }) : state.signedIn ? t('header.waiting') : '');
       setAttr(updated, 'title', state.board?.generated_at ?? null);
       setAttr(updated, 'data-generated-at', state.board?.generated_at ?? null);
@@ -63,6 +69,14 @@ export function createHeader(actions: HeaderActions): View {
       langSwitch.dataset.locale = state.locale;
       setAttr(langSwitch, 'aria-label', `${t('lang.label')}: ${localeNames[state.locale]}`);
       for (const opt of langOptions) opt.classList.toggle('is-active', opt.dataset.lang === state.locale);
+      setText(navBoard, t('nav.board'));
+      setText(navAttribution, t('nav.attribution'));
+      setAttr(nav, 'aria-label', t('nav.label'));
+      nav.hidden = !state.signedIn;
+      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution']] as const) {
+        link.classList.toggle('is-active', state.route === route);
+        setAttr(link, 'aria-current', state.route === route ? 'page' : null);
+      }
       setText(signOut, t('header.signOut'));
       signOut.hidden = !state.signedIn;
     },

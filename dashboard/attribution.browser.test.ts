@@ -1,0 +1,158 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../api/app.js';
+import { BoardService } from '../api/board/board-service.js';
+import { LiveHub } from '../api/board/live-hub.js';
+import { systemClock } from '../shared/clock.js';
+import { silentLogger } from '../shared/logger.js';
+import { projectRoot } from '../shared/paths.js';
+import { AttributionJob } from '../stream/attribution/attribution-job.js';
+import { knownAnswerEvents } from '../stream/attribution/journey-fixtures.js';
+import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
+let om: TestOmnilane;
+let browser: Browser;
+let sidecar: { app: FastifyInstance; job: AttributionJob } | undefined;
+/** Where the attribution routes are served: the running app once cli/runtime.ts wires the job, else a sidecar. */
+let url: string;
+
+const admin = (path: string, init: RequestInit = {}) =>
+  fetch(url + path, { ...init, headers: { authorization: `Bearer ${om.adminKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
+  if (!existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  om = await startTestOmnilane();
+  url = om.url;
+  const probe = await om.get('/v1/attribution');
+  if (probe.status === 503) {
+    // The composition root does not run the job yet: serve the same app, engines and keys with one.
+    const log = silentLogger();
+    const job = new AttributionJob({ warehouse: om.engines.warehouse, clock: systemClock, log, intervalMs: 60_000, lookbackDays: 30, bootstrapResamples: 50 });
+    const board = new BoardService(om.engines.warehouse, systemClock);
+    const app = await buildApp({
+      log,
+      clock: systemClock,
+      keys: om.keys,
+      ingest: om.ingest,
+      warehouse: om.engines.warehouse,
+      board,
+      live: new LiveHub(board, om.worker, log),
+      health: { ready: () => true, details: async () => ({}) },
+      attribution: job,
+    });
+    url = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
+    sidecar = { app, job };
+  }
+  const res = await om.post('/v1/events', { events: knownAnswerEvents(Date.now(), 'br') });
+  expect(res.status).toBe(202);
+  expect((await res.json()).accepted).toBeGreaterThan(0);
+  await om.drained();
+  const run = await admin('/v1/attribution/run', { method: 'POST', body: '{}' });
+  expect(run.status).toBe(200);
+  expect(await run.json()).toMatchObject({ journeys: 3, conversions: 3, value: 600 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await sidecar?.job.stop();
+  await sidecar?.app.close();
+  await om?.cleanup();
+});
+
+async function open(locale: string, hash: string): Promise<Page> {
+  const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${url}/${hash}`);
+  return page;
+}
+
+const canvases = (page: Page, testid: string) => page.locator(`[data-testid=${testid}] canvas`).count();
+const cell = (page: Page, model: string, channel: string, field: string) =>
+  page.locator(`[data-testid=attribution-table] tr[data-model="${model}"][data-channel="${channel}"] td[data-field=${field}]`).getAttribute('data-value');
+
+describe('attribution view in Chromium', () => {
+  it('shows the models, the table (matching the API), the transition graph and the funnel', async () => {
+    const page = await open('en-US', `#/attribution&key=${om.adminKey}`);
+    await expect.poll(() => page.locator('[data-testid=attribution-table] tbody tr').count(), { timeout: 15_000 }).toBe(14);
+    expect(page.url()).not.toContain('key=');
+    expect(page.url()).toContain('#/attribution');
+    expect(await page.locator('[data-testid=board]').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=nav-attribution]').getAttribute('aria-current')).toBe('page');
+
+    // every number in the table is the API's
+    const api = (await (await admin('/v1/attribution')).json()) as { models: Array<{ model: string; channels: Array<Record<string, number | null>> }> };
+    expect(api.models).toHaveLength(7);
+    for (const m of api.models) {
+      for (const c of m.channels) {
+        expect(Number(await cell(page, m.model, String(c.channel), 'conversions')), `${m.model} ${c.channel}`).toBe(c.conversions);
+        expect(Number(await cell(page, m.model, String(c.channel), 'value'))).toBe(c.value);
+        const re = await cell(page, m.model, String(c.channel), 'removal_effect');
+        expect(re === '' ? null : Number(re)).toBe(c.removal_effect);
+      }
+    }
+    // the known answer: Markov credits ad 2 and web chat 1
+    expect(Number(await cell(page, 'markov', 'ad', 'conversions'))).toBeCloseTo(2, 9);
+    expect(Number(await cell(page, 'markov', 'web_chat', 'conversions'))).toBeCloseTo(1, 9);
+    expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=ad] td[data-field=removal_effect]').textContent()).toBe('100%');
+    expect(await cell(page, 'markov', 'ad', 'conversions_ci')).toMatch(/^[\d.]+,[\d.]+$/);
+
+    for (const chart of ['chart-attribution-models', 'chart-markov-graph', 'chart-funnel']) {
+      await expect.poll(() => canvases(page, chart), { timeout: 10_000 }).toBeGreaterThan(0);
+      const box = await page.locator(`[data-testid=${chart}]`).boundingBox();
+      expect(box!.width).toBeGreaterThan(200);
+      expect(box!.height).toBeGreaterThan(150);
+      expect(await page.locator(`[data-testid=${chart}]`).getAttribute('data-empty')).toBe('false');
+    }
+
+    // conversions ↔ value
+    await page.locator('[data-testid=attr-metric] [data-metric=value]').click();
+    await expect.poll(() => page.locator('[data-testid=attr-metric] [data-metric=value]').getAttribute('aria-pressed')).toBe('true');
+
+    // funnel by channel, then by source
+    const funnelCell = (key: string, field: string) => page.locator(`[data-testid=funnel-table] tr[data-key="${key}"] td[data-field=${field}]`).getAttribute('data-value');
+    await expect.poll(() => funnelCell('web', 'inquiries'), { timeout: 10_000 }).toBe('3');
+    expect(await funnelCell('web', 'deals')).toBe('2');
+    expect(await funnelCell('wechat', 'opportunities')).toBe('0');
+    await page.locator('[data-testid=funnel-by]').selectOption('source');
+    await expect.poll(() => funnelCell('google', 'deals'), { timeout: 10_000 }).toBe('2');
+    expect(Number(await funnelCell('baidu', 'opportunity_rate'))).toBe(0.5);
+    await page.screenshot({ path: join(ARTIFACTS, 'attribution-en.png'), fullPage: true });
+
+    // back to the board and again, without reloading
+    await page.locator('[data-testid=nav-board]').click();
+    await expect.poll(() => page.locator('[data-testid=board]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=attribution-view]').isVisible()).toBe(false);
+    await page.locator('[data-testid=nav-attribution]').click();
+    await expect.poll(() => page.locator('[data-testid=attribution-view]').isVisible()).toBe(true);
+    await page.context().close();
+  });
+
+  it('speaks Chinese and switches language', async () => {
+    const page = await open('zh-CN', `#key=${om.adminKey}`);
+    await expect.poll(() => page.locator('[data-testid=nav-attribution]').textContent(), { timeout: 10_000 }).toBe('归因');
+    expect(await page.locator('[data-testid=board]').isVisible()).toBe(true);
+    await page.locator('[data-testid=nav-attribution]').click();
+    await expect.poll(() => page.locator('[data-testid=attribution-table] tbody tr').count(), { timeout: 15_000 }).toBe(14);
+    expect(await page.locator('[data-testid=attribution-table] thead').textContent()).toContain('移除效应');
+    expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=web_chat] td').first().textContent()).toBe('马尔可夫链');
+    await expect.poll(() => canvases(page, 'chart-markov-graph'), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=funnel-by] option[value=segment]').textContent()).toBe('客户分群');
+    await page.screenshot({ path: join(ARTIFACTS, 'attribution-zh.png'), fullPage: true });
+    await page.locator('[data-testid=lang-switch] [data-lang=en]').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.locator('[data-testid=attribution-table] thead').textContent()).toContain('Removal effect');
+    expect(await page.locator('[data-testid=nav-attribution]').textContent()).toBe('Attribution');
+    expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=web_chat] td').nth(1).textContent()).toBe('Web chat');
+    await page.context().close();
+  });
+});
