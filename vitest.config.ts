@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', 'dashboard/dist/**', '.cache/**'],
+    // Checks Kafka/Redis/ClickHouse and starts them (scripts/stack.sh up) when one is down.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

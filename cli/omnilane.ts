@@ -1,17 +1,26 @@
 import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
-import { startOmnilane } from './runtime.js';
+import { createLogger } from '../shared/logger.js';
+import { openWarehouse, startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
 
 const USAGE = `omnilane <command> [options]
 
 Commands:
   start [--demo]     run ingest, stream, API and dashboard in one process
                      (--demo adds realistic multi-channel traffic)
+  ingest             only the event API (POST /v1/events → bus)
+  stream             only a stream worker (bus → state and warehouse); run several,
+                     they share the bus partitions through the consumer group
+  api                only the API: boards, metrics, live push, dashboard
+  migrate            apply pending warehouse migrations and exit
   attribution        channel attribution from a path CSV (see docs/attribution.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
-OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY, BUS_PARTITIONS, DEMO_RATE, LOG_LEVEL, …`;
+OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY, BUS_PARTITIONS, DEMO_RATE, LOG_LEVEL, …
+KAFKA_BROKERS, REDIS_URL and CLICKHOUSE_URL each switch one engine from the
+embedded default to the server (ingest, stream and api as separate processes
+need them); OMNILANE_NAMESPACE prefixes Kafka topics/groups and Redis keys.`;
 
 async function start(args: string[]): Promise<void> {
   const config = loadConfig();
@@ -29,6 +38,25 @@ async function start(args: string[]): Promise<void> {
     '',
   ];
   process.stdout.write(lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');
+  stopOnSignals(running);
+}
+
+/** `omnilane ingest | stream | api`: one role per process, engines shared through their servers. */
+async function startRole(name: keyof Roles): Promise<void> {
+  const config = loadConfig();
+  const roles: Roles = { ingest: false, stream: false, api: false, [name]: true };
+  const running = await startRoles({ config, roles });
+  const engines = running.engines.names;
+  const lines = [`  Omnilane ${name} is running (${engines.bus} · ${engines.state} · ${engines.warehouse})`];
+  if (name === 'ingest') lines.push(`  Event API:  POST ${running.url}/v1/events`);
+  if (name === 'api') lines.push(`  Live board: ${running.url}/  (live push re-reads the warehouse about once a second)`, `  API docs:   ${running.url}/openapi.json`);
+  if (running.createdKeys.length) lines.push(`  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY so every process shares them.`);
+  process.stdout.write(lines.join('\n') + '\n');
+  stopOnSignals(running);
+}
+
+/** SIGTERM / SIGINT: stop taking work, finish and commit the batch in flight, flush, close, exit. */
+function stopOnSignals(running: Pick<RunningRoles, 'log' | 'stop'>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -46,6 +74,19 @@ async function start(args: string[]): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** `omnilane migrate`: applies pending warehouse migrations (also run at start, idempotently). */
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const warehouse = await openWarehouse(config, log);
+  try {
+    const applied = await warehouse.migrate();
+    process.stdout.write(`${config.clickhouseUrl ? 'ClickHouse' : 'DuckDB'}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`);
+  } finally {
+    await warehouse.close();
+  }
+}
+
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
@@ -53,6 +94,14 @@ export async function main(argv: string[]): Promise<void> {
     switch (cmd) {
       case 'start':
         await start(args);
+        return;
+      case 'ingest':
+      case 'stream':
+      case 'api':
+        await startRole(cmd);
+        return;
+      case 'migrate':
+        await migrate();
         return;
       case 'attribution': {
         const { runAttributionCommand } = await import('./attribution-command.js');

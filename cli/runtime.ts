@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { buildApp } from '../api/app.js';
 import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.js';
 import { BoardService } from '../api/board/board-service.js';
@@ -8,14 +10,18 @@ import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
+import { OmnilaneError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { InProcessBus } from '../stream/bus/in-process-bus.js';
+import { KafkaBus } from '../stream/bus/kafka-bus.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
+import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { TOPICS } from '../stream/topics.js';
+import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 
 export interface Engines {
@@ -34,17 +40,149 @@ export async function openEmbeddedEngines(cfg: Config, clock: Clock): Promise<En
   return { bus, state, warehouse, names: { bus: 'in-process log', state: 'in-process store', warehouse: 'DuckDB' } };
 }
 
-export interface RunningOmnilane {
+/** host:port[/path] of a URL, without credentials, for banners and logs. */
+const where = (url: string) => {
+  const u = new URL(url);
+  return `${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
+};
+
+/**
+ * Picks each port's engine from the config, independently: Kafka when
+ * KAFKA_BROKERS is set, Redis when REDIS_URL is, ClickHouse when
+ * CLICKHOUSE_URL is; the embedded adapter (under DATA_DIR) otherwise.
+ * Distributed adapters connect on first use, so a process only talks to the
+ * engines its role needs. OMNILANE_NAMESPACE prefixes Kafka topics and groups
+ * and Redis keys.
+ */
+export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }): Promise<Engines> {
+  const ns = cfg.namespace;
+  const bus: EventBus = !use.bus
+    ? unused<EventBus>('the event bus')
+    : cfg.kafkaBrokers
+      ? new KafkaBus({ brokers: cfg.kafkaBrokers, namespace: ns, log: log.child({ stage: 'kafka' }) })
+      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync });
+  const state: StateStore = !use.state
+    ? unused<StateStore>('the state store')
+    : cfg.redisUrl
+      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true })
+      : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
+  const warehouse = use.warehouse ? await openWarehouse(cfg, log) : unused<Warehouse>('the warehouse');
+  const name = (used: boolean, n: string) => (used ? n : 'not used');
+  return {
+    bus,
+    state,
+    warehouse,
+    names: {
+      bus: name(use.bus, cfg.kafkaBrokers ? `Kafka ${cfg.kafkaBrokers.join(',')}` : 'in-process log'),
+      state: name(use.state, cfg.redisUrl ? `Redis ${where(cfg.redisUrl)}` : 'in-process store'),
+      warehouse: name(use.warehouse, cfg.clickhouseUrl ? `ClickHouse ${where(cfg.clickhouseUrl)}` : 'DuckDB'),
+    },
+  };
+}
+
+/** Which engines a process opens; the others are stand-ins that refuse to be used. */
+export interface EngineUse {
+  bus: boolean;
+  state: boolean;
+  warehouse: boolean;
+}
+
+/** An engine a process's roles never touch: closing it is a no-op, anything else fails loudly. */
+function unused<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get: (_t, prop) => (prop === 'close' ? async () => undefined : prop === 'then' ? undefined : async () => {
+      throw new Error(`${what} is not used by this process (its roles do not need it)`);
+    }),
+  });
+}
+
+/** The warehouse alone (`omnilane migrate`): ClickHouse when CLICKHOUSE_URL is set, else the DuckDB file. */
+export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse> {
+  return cfg.clickhouseUrl
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }) })
+    : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
+}
+
+/** What a process does: `omnilane start` runs all three, the others one each. */
+export interface Roles {
+  /** Accept events over HTTP (POST /v1/events) and publish them to the bus. */
+  ingest: boolean;
+  /** Consume the bus and write state and warehouse. */
+  stream: boolean;
+  /** Serve boards, metrics and live push over HTTP. */
+  api: boolean;
+}
+
+export const ALL_ROLES: Readonly<Roles> = Object.freeze({ ingest: true, stream: true, api: true });
+
+const isAll = (r: Roles) => r.ingest && r.stream && r.api;
+
+/**
+ * Separate processes share engines only through servers: the embedded files
+ * under DATA_DIR belong to one process. Names the variable a role lacks.
+ */
+export function checkRolesConfig(cfg: Config, roles: Roles): void {
+  if (isAll(roles)) return;
+  const need: Array<[boolean, string, unknown]> = [
+    [roles.ingest || roles.stream, 'KAFKA_BROKERS', cfg.kafkaBrokers],
+    [roles.ingest || roles.stream, 'REDIS_URL', cfg.redisUrl],
+    [roles.stream || roles.api, 'CLICKHOUSE_URL', cfg.clickhouseUrl],
+  ];
+  for (const [needed, name, value] of need) {
+    if (needed && !value) throw new OmnilaneError('CFG_ERR_INVALID', `${name}: must be set when ingest, stream and api run as separate processes (the embedded engines belong to one process; use omnilane start)`);
+  }
+}
+
+/** The api process has no worker in it: it re-reads the board about once a second instead. */
+class PollingSource extends EventEmitter {
+  private readonly timer: NodeJS.Timeout;
+  constructor(intervalMs: number) {
+    super();
+    this.timer = setInterval(() => this.emit('batch'), intervalMs);
+    this.timer.unref();
+  }
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
+const notServed = (what: string, where: string) => new OmnilaneError('API_ERR_NOT_FOUND', `this process does not serve ${what}; use the omnilane ${where} process`);
+
+/** Stands in for the warehouse in an HTTP process without the api role. */
+const noBoardWarehouse: Warehouse = {
+  migrate: async () => [],
+  append: async () => {
+    throw notServed('the warehouse', 'stream');
+  },
+  query: async () => {
+    throw notServed('boards and metrics', 'api');
+  },
+  close: async () => undefined,
+};
+
+export interface RunningRoles {
+  roles: Roles;
+  engines: Engines;
+  log: Logger;
+  /** HTTP address when the process serves HTTP (ingest or api). */
+  url?: string;
+  app?: FastifyInstance;
+  keys?: KeyRing;
+  createdKeys: Role[];
+  worker?: EventWorker;
+  ingest?: IngestService;
+  demo?: DemoTraffic;
+  attribution?: AttributionJob;
+  /** Drains in order and closes the engines; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface RunningOmnilane extends RunningRoles {
   url: string;
   app: FastifyInstance;
   keys: KeyRing;
-  createdKeys: Role[];
-  engines: Engines;
   worker: EventWorker;
   ingest: IngestService;
-  demo?: DemoTraffic;
-  log: Logger;
-  stop(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -54,75 +192,114 @@ export interface StartOptions {
   log?: Logger;
   /** Engines to use instead of the ones the config picks (tests). */
   engines?: Engines;
+  /** Live-push poll interval of an api process without a stream worker, ms. */
+  livePollMs?: number;
 }
 
 /**
- * Starts every stage in one process: engines, migrations, stream worker,
- * ingest, API and dashboard, and optionally demo traffic. `stop()` drains in
- * order: stop accepting, stop demo, let the worker finish its batch and
- * commit, then close the engines.
+ * Starts the stages of `roles` in this process: engines (picked by config),
+ * migrations (stream, api), topics (ingest, stream), the stream worker
+ * (stream), and the HTTP app (ingest or api) with event ingestion only in an
+ * ingest process and boards/metrics only in an api process. `stop()` drains
+ * in order: stop accepting, stop demo, let the worker finish its batch and
+ * commit, then close the engines (which flushes pending writes).
  */
-export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane> {
+export async function startRoles(opts: StartOptions & { roles: Roles }): Promise<RunningRoles> {
   const cfg = opts.config;
+  const roles = { ...opts.roles };
+  checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
-  const engines = opts.engines ?? (await openEmbeddedEngines(cfg, clock));
-  await engines.warehouse.migrate();
-  await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
-  await engines.bus.ensureTopic(TOPICS.rejected, 1);
-  const { ring, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg);
-
-  const worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs });
-  worker.setMaxListeners(100);
-  await worker.start();
-  const ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs });
-  const board = new BoardService(engines.warehouse, clock);
-  const live = new LiveHub(board, worker, log.child({ stage: 'live' }));
-  let ready = false;
-  const app = await buildApp({
-    log,
-    clock,
-    keys: ring,
-    ingest,
-    warehouse: engines.warehouse,
-    board,
-    live,
-    health: {
-      ready: () => ready,
-      details: async () => ({ engines: engines.names, processed: worker.processed, lag: await worker.lag() }),
-    },
-  });
-  const address = await app.listen({ port: cfg.port, host: cfg.host });
-  const url = address.replace('[::1]', 'localhost');
+  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: roles.ingest || roles.stream, warehouse: roles.stream || roles.api }));
+  const http = roles.ingest || roles.api;
+  let worker: EventWorker | undefined;
+  let app: FastifyInstance | undefined;
+  let live: LiveHub | undefined;
+  let poll: PollingSource | undefined;
   let demo: DemoTraffic | undefined;
-  if (opts.demo) {
-    demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
-    await demo.start();
+  let attribution: AttributionJob | undefined;
+  let ingest: IngestService | undefined;
+  let keys: KeyRing | undefined;
+  let created: Role[] = [];
+  let url: string | undefined;
+  let ready = false;
+  let stopped = false;
+
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    ready = false;
+    demo?.stop();
+    live?.close();
+    poll?.close();
+    await app?.close();
+    await attribution?.stop();
+    await worker?.stop();
+    await engines.bus.close();
+    await engines.state.close();
+    await engines.warehouse.close();
+  };
+
+  try {
+    if (roles.stream || roles.api) await engines.warehouse.migrate();
+    if (roles.ingest || roles.stream) {
+      await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
+      await engines.bus.ensureTopic(TOPICS.rejected, 1);
+    }
+    if (roles.stream) {
+      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs });
+      worker.setMaxListeners(100);
+      await worker.start();
+    }
+    if (roles.stream || roles.api) {
+      attribution = new AttributionJob({ warehouse: engines.warehouse, clock, log: log.child({ stage: 'attribution' }), intervalMs: cfg.attributionIntervalMs, lookbackDays: cfg.attributionLookbackDays });
+      // Only a stream process runs the schedule; an api process serves reads and POST /v1/attribution/run.
+      if (roles.stream) attribution.start();
+    }
+    if (http) {
+      ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg));
+      if (roles.ingest) ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs });
+      // buildApp wants every dependency; a process without a role answers its routes with 404.
+      const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
+      const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
+      const board = new BoardService(warehouse, clock);
+      const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
+      live = new LiveHub(board, source, log.child({ stage: 'live' }));
+      const w = worker;
+      app = await buildApp({
+        log,
+        clock,
+        keys,
+        ingest: ingestOrStub,
+        warehouse,
+        board,
+        live,
+        attribution,
+        health: {
+          ready: () => ready,
+          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lag: await w.lag() } : {}) }),
+        },
+      });
+      const address = await app.listen({ port: cfg.port, host: cfg.host });
+      url = address.replace('[::1]', 'localhost');
+    }
+    if (opts.demo && ingest) {
+      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
+      await demo.start();
+    }
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
   }
   ready = true;
+  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, stop };
+}
 
-  let stopped = false;
-  return {
-    url,
-    app,
-    keys: ring,
-    createdKeys: created,
-    engines,
-    worker,
-    ingest,
-    demo,
-    log,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      ready = false;
-      demo?.stop();
-      live.close();
-      await app.close();
-      await worker.stop();
-      await engines.bus.close();
-      await engines.state.close();
-      await engines.warehouse.close();
-    },
-  };
+/**
+ * Starts every stage in one process (`omnilane start`): engines, migrations,
+ * stream worker, ingest, API and dashboard, and optionally demo traffic.
+ */
+export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane> {
+  const r = await startRoles({ ...opts, roles: { ...ALL_ROLES } });
+  return r as RunningOmnilane;
 }

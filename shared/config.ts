@@ -18,9 +18,18 @@ export interface Config {
   stateTtlMs: number;
   fsync: boolean;
   demoRate: number;
+  attributionIntervalMs: number;
+  attributionLookbackDays: number;
   kafkaBrokers?: string[];
   redisUrl?: string;
   clickhouseUrl?: string;
+  /**
+   * Prefix for everything Omnilane names on shared engines: Kafka topics and
+   * consumer groups (`<ns>.`) and Redis keys (`<ns>:`), so several
+   * deployments or test runs can share one Kafka and one Redis. The ClickHouse
+   * database is chosen by CLICKHOUSE_URL's path.
+   */
+  namespace?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,6 +75,13 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function namespace(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) fail(name, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  return raw;
+}
+
 /** Reads and validates the configuration; throws CFG_ERR_INVALID naming the variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const host = env.HOST ?? '127.0.0.1';
@@ -86,9 +102,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     stateTtlMs: int(env, 'STATE_TTL_DAYS', 40, 1, 3650) * 86_400_000,
     fsync: bool(env, 'OMNILANE_FSYNC', false),
     demoRate: int(env, 'DEMO_RATE', 20, 1, 100_000),
+    attributionIntervalMs: int(env, 'ATTRIBUTION_INTERVAL_S', 60, 1, 86_400) * 1000,
+    attributionLookbackDays: int(env, 'ATTRIBUTION_LOOKBACK_DAYS', 30, 1, 365),
     kafkaBrokers: brokers ? brokers.split(',').map((b) => b.trim()) : undefined,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     clickhouseUrl: url(env, 'CLICKHOUSE_URL', ['http:', 'https:']),
+    namespace: namespace(env, 'OMNILANE_NAMESPACE'),
     ...overrides,
   };
   return Object.freeze(cfg);

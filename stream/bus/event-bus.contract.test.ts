@@ -1,0 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../shared/clock.js';
+import { eventBusContract } from '../../test/contracts/event-bus.contract.js';
+import { InProcessBus } from './in-process-bus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'omnilane-bus-contract-'));
+
+eventBusContract('in-process log', {
+  open: async () => new InProcessBus({ clock: systemClock, dir }),
+  reopen: async (bus) => {
+    await bus.close();
+    return new InProcessBus({ clock: systemClock, dir });
+  },
+  rebalanceMs: 2000,
+  cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+});

@@ -1,0 +1,360 @@
+import type { QueryParams } from '../../shared/ports/warehouse.js';
+import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, DeadLetterRow, EventRow, FirstResponseRow } from '../../warehouse/tables.js';
+
+/** Rows for every table, with replays and several versions per key, in a shuffled order. */
+export interface WarehouseFixture {
+  events: EventRow[];
+  minutes: ChannelMinuteRow[];
+  conversations: FirstResponseRow[];
+  deadLetters: DeadLetterRow[];
+  attribution: AttributionResultRow[];
+  transitions: AttributionTransitionRow[];
+  t0: number;
+}
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const CHANNELS = ['email', 'sms', 'web', 'wechat', 'whatsapp'];
+
+/** A deterministic fixture; `seed` varies it. Times are ms with sub-second parts. */
+export function makeFixture(seed = 1): WarehouseFixture {
+  const r = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const pick = <T>(xs: T[]) => xs[int(0, xs.length - 1)];
+  const shuffle = <T>(xs: T[]) => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = int(0, i);
+      [xs[i], xs[j]] = [xs[j], xs[i]];
+    }
+    return xs;
+  };
+  const t0 = Date.UTC(2025, 5, 2, 9, 0, 0);
+  const events: EventRow[] = [];
+  for (let i = 0; i < 240; i++) {
+    const occurred = t0 + int(-3_600_000, 7_200_000);
+    events.push({
+      producer: pick(['p1', 'p2', "p'3"]),
+      id: `evt-${i}`,
+      type: pick(['message.received', 'conversation.started', 'conversation.started', 'message.sent', 'opportunity.created', 'deal.won']),
+      channel: pick(CHANNELS),
+      occurred_at: occurred,
+      received_at: occurred + int(0, 5000),
+      customer_key: `cust-${int(0, 40)}`,
+      conversation_id: r() < 0.2 ? null : `conv-${int(0, 60)}`,
+      agent_id: r() < 0.5 ? null : `agent-${int(0, 5)}`,
+      customer: JSON.stringify({ external_id: `x${i}`, name: 'Zoë "Z" O\'Neil' }),
+      properties: JSON.stringify({ text: `héllo\n${i}`, n: i, ...(r() < 0.6 ? { source: pick(['ads', 'seo', 'referral']) } : {}), ...(r() < 0.5 ? { tag: pick(['smb', 'enterprise']) } : {}), ...(r() < 0.7 ? { value: int(1, 5000) * 1.5 } : {}) }),
+    });
+  }
+  // Replays: some events appended again, unchanged.
+  const replays = events.filter(() => r() < 0.3).map((e) => ({ ...e }));
+
+  const minutes: ChannelMinuteRow[] = [];
+  for (let p = 0; p < 4; p++) {
+    for (let m = -10; m < 70; m += int(1, 4)) {
+      const channel = pick(CHANNELS);
+      const versions = int(1, 3);
+      for (let v = 1; v <= versions; v++) {
+        minutes.push({ bus_partition: p, minute: t0 + m * 60_000, channel, events: int(0, 50) * v, conversations: int(0, 9), version: 100 + v * 7 });
+      }
+    }
+  }
+
+  const conversations: FirstResponseRow[] = [];
+  for (let c = 0; c < 150; c++) {
+    const versions = int(1, 3);
+    const channel = pick(CHANNELS);
+    let started = t0 + int(-1_800_000, 5_400_000);
+    for (let v = 1; v <= versions; v++) {
+      if (v > 1 && r() < 0.4) started -= int(1000, 1_200_000); // a late event moved the start earlier
+      const responded = r() < 0.7;
+      // Few distinct values, so quantiles hit ties and whole n*q positions.
+      const frm = responded ? pick([0, 1000, 1500, 2000, 2000, 4500, 30_000, int(0, 600_000)]) : null;
+      conversations.push({
+        conversation_id: `conv-${c}`,
+        customer_key: `cust-${c % 40}`,
+        channel,
+        started_at: started,
+        first_response_at: frm === null ? null : started + frm,
+        first_response_ms: frm,
+        agent_id: frm === null ? null : `agent-${c % 5}`,
+        version: v,
+      });
+    }
+  }
+
+  const deadLetters: DeadLetterRow[] = [];
+  for (let d = 0; d < 25; d++) {
+    deadLetters.push({ source: pick(['ingest', 'stream']), ref: `ref-${d}`, code: 'STR_ERR_UNPARSABLE', reason: `bad "json" at ${d}\\n`, payload: `{"x":${d},'y'}`, failed_at: t0 + d * 7919 + 13 });
+  }
+  // Attribution runs: several runs per model over different windows; each run's rows are immutable.
+  const attribution: AttributionResultRow[] = [];
+  const transitions: AttributionTransitionRow[] = [];
+  const runs = [
+    { id: 'run-a', at: t0 + 1000, from: t0 - 86_400_000, to: t0 },
+    { id: 'run-b', at: t0 + 5000, from: t0 - 43_200_000, to: t0 + 3_600_000 },
+    { id: 'run-c', at: t0 + 9000, from: t0, to: t0 + 7_200_000 },
+  ];
+  for (const run of runs) {
+    for (const [model, orders] of [['markov', [1, 2]], ['last_touch', [0]], ['shapley', [0]]] as Array<[string, number[]]>) {
+      if (model === 'shapley' && run.id === 'run-c') continue;
+      for (const order of orders) {
+        for (const channel of CHANNELS.slice(0, int(2, 5))) {
+          const bounds = r() < 0.5;
+          attribution.push({
+            run_id: run.id,
+            run_at: run.at,
+            model,
+            model_order: order,
+            window_from: run.from,
+            window_to: run.to,
+            channel,
+            removal_effect: model === 'markov' ? Math.round(r() * 1e6) / 1e6 : null,
+            conversions: int(0, 4000) / 8,
+            value: int(0, 1e6) / 4,
+            conversions_lower: bounds ? int(0, 100) / 4 : null,
+            conversions_upper: bounds ? int(100, 200) / 4 : null,
+            value_lower: bounds ? int(0, 100) : null,
+            value_upper: bounds ? int(100, 200) : null,
+            journeys: int(0, 5000),
+          });
+        }
+      }
+    }
+    for (const order of [1, 2]) {
+      for (const from of ['(start)', ...CHANNELS.slice(0, 3)]) {
+        for (const to of [...CHANNELS.slice(0, 3), '(conversion)', '(null)']) {
+          if (r() < 0.3) continue;
+          transitions.push({ run_id: run.id, run_at: run.at, model_order: order, window_from: run.from, window_to: run.to, from_state: from, to_state: to, probability: int(1, 999) / 1000 });
+        }
+      }
+    }
+  }
+  return {
+    events: shuffle([...events, ...replays]),
+    minutes: shuffle(minutes),
+    conversations: shuffle(conversations),
+    deadLetters: shuffle(deadLetters),
+    attribution: shuffle([...attribution, ...attribution.filter(() => r() < 0.3)]),
+    transitions: shuffle([...transitions, ...transitions.filter(() => r() < 0.3)]),
+    t0,
+  };
+}
+
+/** Keeps the row with the highest version per key (the last one on ties). */
+function latest<T>(rows: T[], key: (r: T) => string, version: (r: T) => number): T[] {
+  const m = new Map<string, T>();
+  for (const r of rows) {
+    const prev = m.get(key(r));
+    if (!prev || version(r) >= version(prev)) m.set(key(r), r);
+  }
+  return [...m.values()];
+}
+
+import { parsePlaceholders } from '../../warehouse/sql-params.js';
+
+const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const disc = (sorted: number[], q: number) => sorted[Math.ceil(sorted.length * q) - 1];
+
+function frSummary(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  return { count: n, avg_ms: n ? s.reduce((a, b) => a + b, 0) / n : null, p50_ms: n ? disc(s, 0.5) : null, p90_ms: n ? disc(s, 0.9) : null };
+}
+
+/**
+ * What each named query must return for a fixture, computed from scratch in
+ * JS (numbers as numbers; adapters' 64-bit integers are compared numerically).
+ */
+export const REFERENCE: Record<string, (f: WarehouseFixture, p: QueryParams) => Array<Record<string, unknown>>> = {
+  events_count(f, p) {
+    const ids = new Set(f.events.filter((e) => p.producer == null || e.producer === p.producer).map((e) => `${e.producer}\u0000${e.id}`));
+    return [{ events: ids.size }];
+  },
+  metric_channel_counts(f, p) {
+    return channelBuckets(f, p, Number(p.bucket_s)).map(({ minute_ms, ...rest }) => ({ bucket_ms: minute_ms, ...rest }));
+  },
+  board_first_response(f, p) {
+    const rows = responded(f, p);
+    const out: Array<Record<string, unknown>> = [{ channel: null, ...frSummary(rows.map((r) => r.first_response_ms!)) }];
+    for (const ch of [...new Set(rows.map((r) => r.channel))].sort(byStr)) {
+      out.push({ channel: ch, ...frSummary(rows.filter((r) => r.channel === ch).map((r) => r.first_response_ms!)) });
+    }
+    return out;
+  },
+  metric_first_response(f, p) {
+    const bucket = Number(p.bucket_s) * 1000;
+    const rows = responded(f, p).filter((r) => p.channel == null || r.channel === p.channel);
+    const groups = new Map<string, { bucket_ms: number; channel: string; v: number[] }>();
+    for (const r of rows) {
+      const b = Math.floor(r.started_at / bucket) * bucket;
+      const k = `${b}\u0000${r.channel}`;
+      const g = groups.get(k) ?? { bucket_ms: b, channel: r.channel, v: [] };
+      g.v.push(r.first_response_ms!);
+      groups.set(k, g);
+    }
+    return [...groups.values()]
+      .sort((a, b) => a.bucket_ms - b.bucket_ms || byStr(a.channel, b.channel))
+      .map((g) => ({ bucket_ms: g.bucket_ms, channel: g.channel, ...frSummary(g.v) }));
+  },
+  dead_letters_recent(f, p) {
+    const rows = latest(f.deadLetters, (d) => `${d.source}\u0000${d.ref}`, () => 0);
+    return rows
+      .sort((a, b) => b.failed_at - a.failed_at)
+      .slice(0, Number(p.limit))
+      .map((d) => ({ source: d.source, ref: d.ref, code: d.code, reason: d.reason, payload: d.payload, failed_at_ms: d.failed_at }));
+  },
+  journey_events(f, p) {
+    const types = p.types as string[];
+    const rows = latest(f.events, (e) => `${e.producer}\u0000${e.id}`, () => 0).filter((e) => e.occurred_at >= Number(p.from_ms) && e.occurred_at < Number(p.to_ms) && types.includes(e.type));
+    return rows
+      .sort((a, b) => byStr(a.customer_key, b.customer_key) || a.occurred_at - b.occurred_at || byStr(a.producer, b.producer) || byStr(a.id, b.id))
+      .map((e) => ({ producer: e.producer, id: e.id, customer_key: e.customer_key, type: e.type, channel: e.channel, occurred_at_ms: e.occurred_at, properties: e.properties }));
+  },
+  attribution_conversion_watermark(f, p) {
+    const types = p.types as string[];
+    const rows = latest(f.events, (e) => `${e.producer}\u0000${e.id}`, () => 0).filter((e) => e.occurred_at >= Number(p.from_ms) && types.includes(e.type));
+    return [{ conversions: rows.length, max_received_ms: rows.length ? Math.max(...rows.map((e) => e.received_at)) : 0 }];
+  },
+  attribution_latest(f, p) {
+    const rows = latest(f.attribution, (a) => [a.run_id, a.model, a.model_order, a.channel].join('\u0000'), () => 0);
+    const inWindow = (a: { window_from: number; window_to: number }) => (p.from_ms == null || a.window_from >= Number(p.from_ms)) && (p.to_ms == null || a.window_to <= Number(p.to_ms));
+    const latestRun = new Map<string, { run_id: string; run_at: number }>();
+    for (const a of rows.filter(inWindow)) {
+      const cur = latestRun.get(a.model);
+      if (!cur || a.run_at > cur.run_at) latestRun.set(a.model, { run_id: a.run_id, run_at: a.run_at });
+    }
+    return rows
+      .filter((a) => latestRun.get(a.model)?.run_id === a.run_id)
+      .sort((a, b) => byStr(a.model, b.model) || a.model_order - b.model_order || byStr(a.channel, b.channel))
+      .map((a) => ({
+        run_id: a.run_id,
+        run_at_ms: a.run_at,
+        model: a.model,
+        model_order: a.model_order,
+        window_from_ms: a.window_from,
+        window_to_ms: a.window_to,
+        channel: a.channel,
+        removal_effect: a.removal_effect,
+        conversions: a.conversions,
+        value: a.value,
+        conversions_lower: a.conversions_lower,
+        conversions_upper: a.conversions_upper,
+        value_lower: a.value_lower,
+        value_upper: a.value_upper,
+        journeys: a.journeys,
+      }));
+  },
+  attribution_transitions_latest(f, p) {
+    const rows = latest(f.transitions, (t) => [t.run_id, t.model_order, t.from_state, t.to_state].join('\u0000'), () => 0);
+    const inWindow = rows.filter((t) => (p.from_ms == null || t.window_from >= Number(p.from_ms)) && (p.to_ms == null || t.window_to <= Number(p.to_ms)));
+    if (inWindow.length === 0) return [];
+    const run = inWindow.reduce((a, b) => (b.run_at > a.run_at ? b : a)).run_id;
+    return rows
+      .filter((t) => t.run_id === run)
+      .sort((a, b) => a.model_order - b.model_order || byStr(a.from_state, b.from_state) || byStr(a.to_state, b.to_state))
+      .map((t) => ({ run_id: t.run_id, run_at_ms: t.run_at, model_order: t.model_order, window_from_ms: t.window_from, window_to_ms: t.window_to, from_state: t.from_state, to_state: t.to_state, probability: t.probability }));
+  },
+};
+
+function channelBuckets(f: WarehouseFixture, p: QueryParams, bucketS: number) {
+  const bucket = bucketS * 1000;
+  const rows = latest(f.minutes, (m) => `${m.bus_partition}\u0000${m.minute}\u0000${m.channel}`, (m) => m.version).filter(
+    (m) => m.minute >= Number(p.from_ms) && m.minute < Number(p.to_ms) && (p.channel == null || m.channel === p.channel),
+  );
+  const groups = new Map<string, { minute_ms: number; channel: string; events: number; conversations: number }>();
+  for (const m of rows) {
+    const b = Math.floor(m.minute / bucket) * bucket;
+    const k = `${b}\u0000${m.channel}`;
+    const g = groups.get(k) ?? { minute_ms: b, channel: m.channel, events: 0, conversations: 0 };
+    g.events += m.events;
+    g.conversations += m.conversations;
+    groups.set(k, g);
+  }
+  return [...groups.values()].sort((a, b) => a.minute_ms - b.minute_ms || byStr(a.channel, b.channel));
+}
+
+function responded(f: WarehouseFixture, p: QueryParams): FirstResponseRow[] {
+  return latest(f.conversations, (c) => c.conversation_id, (c) => c.version).filter(
+    (c) => c.started_at >= Number(p.from_ms) && c.started_at < Number(p.to_ms) && c.first_response_ms !== null,
+  );
+}
+
+/** Parameter sets each named query is run with (windows, buckets, optional filters). */
+export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
+  const w = [
+    { from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
+    { from_ms: f.t0 + 600_000, to_ms: f.t0 + 1_800_000 },
+    { from_ms: f.t0 + 9_000_000, to_ms: f.t0 + 9_600_000 },
+  ];
+  return {
+    events_count: [{ producer: null }, { producer: 'p1' }, { producer: "p'3" }, { producer: 'nobody' }],
+    metric_channel_counts: w.flatMap((x) => [{ ...x, bucket_s: 60, channel: null }, { ...x, bucket_s: 300, channel: null }, { ...x, bucket_s: 900, channel: 'sms' }]),
+    board_first_response: w,
+    metric_first_response: w.flatMap((x) => [{ ...x, bucket_s: 600, channel: null }, { ...x, bucket_s: 3600, channel: 'web' }]),
+    dead_letters_recent: [{ limit: 5 }, { limit: 100 }],
+    journey_events: [
+      { from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000, types: ['message.received', 'deal.won'] },
+      { from_ms: f.t0, to_ms: f.t0 + 600_000, types: ['conversation.started'] },
+      { from_ms: f.t0, to_ms: f.t0 + 600_000, types: [] },
+    ],
+    attribution_conversion_watermark: [
+      { from_ms: f.t0 - 3_600_000, types: ['deal.won'] },
+      { from_ms: f.t0 + 3_600_000, types: ['deal.won', 'message.sent'] },
+      { from_ms: f.t0 + 9_000_000, types: ['deal.won'] },
+    ],
+    attribution_latest: [
+      { from_ms: null, to_ms: null },
+      { from_ms: f.t0 - 86_400_000, to_ms: f.t0 + 3_600_000 },
+      { from_ms: f.t0 - 1, to_ms: null },
+      { from_ms: f.t0 + 1, to_ms: f.t0 + 2 },
+    ],
+    attribution_transitions_latest: [
+      { from_ms: null, to_ms: null },
+      { from_ms: null, to_ms: f.t0 },
+      { from_ms: f.t0 + 1, to_ms: null },
+    ],
+  };
+}
+
+/**
+ * Parameter sets for a named query this fixture knows nothing about, derived
+ * from its placeholders, so every query shipped is at least run (and compared
+ * across adapters) the moment it exists.
+ */
+export function derivedParams(sql: string, f: WarehouseFixture): QueryParams[] {
+  const base: QueryParams = {};
+  const variants: QueryParams[] = [];
+  for (const p of parsePlaceholders(sql)) {
+    const known: Record<string, QueryParams[string]> = {
+      from_ms: f.t0 - 3_600_000,
+      to_ms: f.t0 + 7_200_000,
+      window_ms: 3_600_000,
+      bucket_s: 300,
+      limit: 50,
+      types: ['deal.won', 'message.received', 'conversation.started'],
+    };
+    if (p.name in known && !(p.nullable && p.name !== 'from_ms' && p.name !== 'to_ms')) base[p.name] = known[p.name];
+    else if (p.nullable) base[p.name] = null;
+    else if (p.type === 'String') base[p.name] = p.name === 'by' ? 'channel' : 'web';
+    else if (p.type === 'Array(String)' || p.type === 'Array(Int64)') base[p.name] = [];
+    else if (p.type === 'Bool') base[p.name] = false;
+    else base[p.name] = 0;
+    if (p.name === 'by') variants.push({ by: 'source' }, { by: 'segment' });
+  }
+  return [base, ...variants.map((v) => ({ ...base, ...v }))];
+}
+
+/** Numeric strings (64-bit integers as JSON strings) as numbers, for comparing with REFERENCE. */
+export function numeric(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) && !['ref', 'source', 'channel', 'payload', 'reason', 'code', 'id', 'producer', 'customer_key', 'run_id', 'from_state', 'to_state', 'model'].includes(k) ? Number(v) : v])));
+}

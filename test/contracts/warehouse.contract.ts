@@ -1,0 +1,199 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../shared/paths.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+import { migrationFiles, type Dialect } from '../../warehouse/named-queries.js';
+import { NamedQueries } from '../../warehouse/named-queries.js';
+import type { QueryParams } from '../../shared/ports/warehouse.js';
+import { REFERENCE, derivedParams, makeFixture, numeric, paramSets, type WarehouseFixture } from './warehouse-fixture.js';
+
+export interface WarehouseHarness {
+  /** Whose migrations `migrate()` must apply. */
+  dialect: Dialect;
+  /** A fresh, empty warehouse (its own database or file), not migrated yet. */
+  open(): Promise<Warehouse>;
+  cleanup?(): Promise<void>;
+}
+
+/** Every named query the embedded default ships; each adapter must answer all of them. */
+export const NAMED_QUERIES = readdirSync(join(projectRoot(), 'sql', 'queries', 'duckdb'))
+  .filter((f) => f.endsWith('.sql'))
+  .map((f) => f.slice(0, -4))
+  .sort();
+
+/** Hostile strings for the escaping fuzz, mixed into arbitrary unicode. */
+export const HOSTILE = [
+  "'",
+  "''",
+  '\\',
+  "\\'",
+  "'; DROP TABLE events; --",
+  '\u0000',
+  'a\u0000b',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u007f',
+  '\u2028\u2029',
+  '{x:String}',
+  '{producer:Nullable(String)}',
+  '{limit:Int64}',
+  '$1',
+  '?',
+  '%s',
+  '`"',
+  '\\x00',
+  '\\N',
+  '😀👩‍👩‍👧',
+  'ç日本語',
+];
+
+/** The parameter sets each named query is run with: the fixture's own, else derived from its placeholders. */
+export function querySets(f: WarehouseFixture): Record<string, QueryParams[]> {
+  const own = paramSets(f);
+  const duck = new NamedQueries('duckdb');
+  return Object.fromEntries(NAMED_QUERIES.map((name) => [name, own[name] ?? derivedParams(duck.get(name), f)]));
+}
+
+export const hostileString = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc.constantFrom(...HOSTILE),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 8 }).map((xs) => xs.join('')),
+  );
+
+async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
+  const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+  // Several appends, like the worker's batches; the replays are inside f.events.
+  for (let i = 0; i < f.events.length; i += 100) await wh.append('events', rows(f.events.slice(i, i + 100)));
+  for (let i = 0; i < f.minutes.length; i += 37) await wh.append('channel_minute', rows(f.minutes.slice(i, i + 37)));
+  for (let i = 0; i < f.conversations.length; i += 41) await wh.append('conversation_first_response', rows(f.conversations.slice(i, i + 41)));
+  await wh.append('dead_letters', rows(f.deadLetters));
+  for (let i = 0; i < f.attribution.length; i += 29) await wh.append('attribution_results', rows(f.attribution.slice(i, i + 29)));
+  for (let i = 0; i < f.transitions.length; i += 31) await wh.append('attribution_transitions', rows(f.transitions.slice(i, i + 31)));
+}
+
+/**
+ * The Warehouse port contract, checked against every adapter (DuckDB,
+ * ClickHouse): migrations, idempotent appends, versions, every named query
+ * against a from-scratch JS reference, and escaping of hostile parameters.
+ */
+export function warehouseContract(adapter: string, harness: WarehouseHarness): void {
+  describe(`Warehouse contract: ${adapter}`, () => {
+    const opened: Warehouse[] = [];
+    const open = async () => {
+      const wh = await harness.open();
+      opened.push(wh);
+      return wh;
+    };
+    afterAll(async () => {
+      for (const wh of opened) await wh.close().catch(() => undefined);
+      await harness.cleanup?.();
+    });
+
+    it('migrates forward once: the first run applies every migration, the next none', async () => {
+      const wh = await open();
+      const all = migrationFiles(harness.dialect).map((m) => m.version);
+      expect(all.length).toBeGreaterThan(0);
+      expect(await wh.migrate()).toEqual(all);
+      expect(await wh.migrate()).toEqual([]);
+      expect(await wh.query('events_count', { producer: null })).toEqual([{ events: expect.anything() }]);
+    });
+
+    it('appends idempotently: the same batch twice, and duplicates inside a batch, count once', async () => {
+      const wh = await open();
+      await wh.migrate();
+      const f = makeFixture(7);
+      const batch = f.events.slice(0, 50) as unknown as Array<Record<string, unknown>>;
+      const distinct = new Set(batch.map((e) => `${e.producer}/${e.id}`)).size;
+      await wh.append('events', batch);
+      await wh.append('events', batch);
+      await wh.append('events', [...batch, ...batch]);
+      expect(numeric(await wh.query('events_count', { producer: null }))).toEqual([{ events: distinct }]);
+      const m = f.minutes.slice(0, 20) as unknown as Array<Record<string, unknown>>;
+      const window = { from_ms: f.t0 - 86_400_000, to_ms: f.t0 + 86_400_000, bucket_s: 60, channel: null };
+      await wh.append('channel_minute', m);
+      const once = await wh.query('metric_channel_counts', window);
+      expect(once.length).toBeGreaterThan(0);
+      await wh.append('channel_minute', m);
+      expect(await wh.query('metric_channel_counts', window)).toEqual(once);
+    });
+
+    it('lets the highest version win, whatever order the versions arrive in', async () => {
+      const wh = await open();
+      await wh.migrate();
+      const t = Date.UTC(2025, 0, 1, 12, 0, 0);
+      const row = (version: number, events: number) => ({ bus_partition: 2, minute: t, channel: 'sms', events, conversations: version, version });
+      await wh.append('channel_minute', [row(3, 30)]);
+      await wh.append('channel_minute', [row(1, 10)]);
+      await wh.append('channel_minute', [row(2, 20), row(1, 11)]);
+      const minute = { from_ms: t, to_ms: t + 60_000, bucket_s: 60, channel: null };
+      expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 30, conversations: 3 }]);
+      await wh.append('channel_minute', [row(4, 40)]);
+      expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 40, conversations: 4 }]);
+      // A newer version that moves a conversation's start out of the window takes it out of the window.
+      const conv = (version: number, started: number, frm: number | null) => ({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent_id: null, version });
+      await wh.append('conversation_first_response', [conv(2, t + 5_000, 1200)]);
+      await wh.append('conversation_first_response', [conv(1, t + 5_000, null)]);
+      const inWindow = numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }));
+      expect(inWindow).toEqual([
+        { channel: null, count: 1, avg_ms: 1200, p50_ms: 1200, p90_ms: 1200 },
+        { channel: 'web', count: 1, avg_ms: 1200, p50_ms: 1200, p90_ms: 1200 },
+      ]);
+      await wh.append('conversation_first_response', [conv(3, t - 30_000, 36_200)]);
+      expect(numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }))).toEqual([{ channel: null, count: 0, avg_ms: null, p50_ms: null, p90_ms: null }]);
+    });
+
+    it('runs every named query; those with a from-scratch reference answer exactly like it', async () => {
+      const wh = await open();
+      await wh.migrate();
+      const f = makeFixture(42);
+      await appendFixture(wh, f);
+      const sets = querySets(f);
+      let checked = 0;
+      for (const name of NAMED_QUERIES) {
+        for (const params of sets[name]) {
+          const got = await wh.query(name, params);
+          expect(Array.isArray(got), `${name} returns rows`).toBe(true);
+          if (!REFERENCE[name]) continue;
+          expect(numeric(got), `${name} ${JSON.stringify(params)}`).toEqual(REFERENCE[name](f, params));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(20);
+    });
+
+    it('rejects unknown queries and badly typed parameters with catalogue codes', async () => {
+      const wh = await open();
+      await wh.migrate();
+      await expect(wh.query('no_such_query')).rejects.toMatchObject({ code: 'WH_ERR_UNKNOWN_QUERY' });
+      await expect(wh.query('dead_letters_recent', { limit: 'ten' })).rejects.toMatchObject({ code: 'WH_ERR_BAD_PARAM' });
+      await expect(wh.query('metric_channel_counts', { from_ms: 1, bucket_s: 60 })).rejects.toMatchObject({ code: 'WH_ERR_BAD_PARAM' });
+    });
+
+    it('round-trips hostile strings through appends and named-query parameters, byte for byte', async () => {
+      const wh = await open();
+      await wh.migrate();
+      let i = 0;
+      const base = Date.UTC(2030, 0, 1);
+      await fc.assert(
+        fc.asyncProperty(hostileString(), async (s) => {
+          i++;
+          const failedAt = base + i * 1000 + 1;
+          await wh.append('dead_letters', [{ source: 'fuzz', ref: `r${i}`, code: s, reason: s, payload: s, failed_at: failedAt }]);
+          const [row] = await wh.query<Record<string, unknown>>('dead_letters_recent', { limit: 1 });
+          expect(row.payload).toBe(s);
+          expect(row.reason).toBe(s);
+          expect(Number(row.failed_at_ms)).toBe(failedAt);
+          const producer = `${i}:${s}`;
+          await wh.append('events', [{ producer, id: `e${i}`, type: 't', channel: s, occurred_at: failedAt, received_at: failedAt, customer_key: s, conversation_id: s, agent_id: null, customer: '{}', properties: '{}' }]);
+          expect(numeric(await wh.query('events_count', { producer }))).toEqual([{ events: 1 }]);
+        }),
+        { numRuns: 60, seed: 424242 },
+      );
+    });
+  });
+}
+

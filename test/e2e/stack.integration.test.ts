@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startOmnilane, startRoles, type RunningRoles } from '../../cli/runtime.js';
+import { loadConfig } from '../../shared/config.js';
+import { silentLogger } from '../../shared/logger.js';
+import { projectRoot } from '../../shared/paths.js';
+import { KafkaBus } from '../../stream/bus/kafka-bus.js';
+import { RedisStateStore } from '../../stream/state/redis-state-store.js';
+import { STREAM_GROUP, TOPICS } from '../../stream/topics.js';
+import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
+import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
+
+const INGEST_KEY = 'stack-e2e-ingest-key-0123456789';
+const ADMIN_KEY = 'stack-e2e-admin-key-0123456789ab';
+const CHANNELS = ['web', 'sms', 'whatsapp', 'email', 'wechat'];
+
+/** One deployment on the real engines: its own topics, Redis prefix and ClickHouse database. */
+function deployment(label: string) {
+  const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
+  const ns = uniqueName(label);
+  const dataDir = mkdtempSync(join(tmpdir(), `omnilane-${label}-`));
+  const vars: Record<string, string> = {
+    KAFKA_BROKERS: env.kafkaBrokers,
+    REDIS_URL: env.redisUrl,
+    CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
+    OMNILANE_NAMESPACE: ns,
+    OMNILANE_INGEST_KEY: INGEST_KEY,
+    OMNILANE_ADMIN_KEY: ADMIN_KEY,
+    BUS_PARTITIONS: '4',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  const warehouse = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
+  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
+  return {
+    ns,
+    vars,
+    warehouse,
+    bus,
+    config: (extra: Record<string, string> = {}) => loadConfig({ ...vars, PORT: '0', LOG_LEVEL: 'silent', ...extra }),
+    count: async () => Number((await warehouse.query<{ events: string }>('events_count', { producer: null }))[0].events),
+    lag: async () => (await bus.groupLag(STREAM_GROUP, [TOPICS.events])).reduce((a, p) => a + p.lag, 0),
+    async cleanup() {
+      await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
+      await warehouse.close();
+      await bus.dropNamespace().catch(() => undefined);
+      await bus.close();
+      const redis = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
+      await redis.clearPrefix().catch(() => undefined);
+      await redis.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function events(prefix: string, n: number, t0: number) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    type: i % 4 === 0 ? 'conversation.started' : i % 4 === 3 ? 'message.sent' : 'message.received',
+    channel: CHANNELS[i % CHANNELS.length],
+    occurred_at: t0 + ((i * 7919) % 1_800_000),
+    customer: { external_id: `cust-${i % 97}` },
+    conversation_id: `conv-${prefix}-${i % 211}`,
+    ...(i % 4 === 3 ? { agent_id: `agent-${i % 5}` } : {}),
+    properties: { text: `n°${i} "quoted" \\ ✓` },
+  }));
+}
+
+async function post(url: string, batch: unknown[]): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+  const res = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
+    body: JSON.stringify({ events: batch }),
+  });
+  if (res.status !== 202) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
+}
+
+async function postAll(url: string, all: unknown[], size = 500) {
+  let accepted = 0;
+  let duplicates = 0;
+  for (let i = 0; i < all.length; i += size) {
+    const r = await post(url, all.slice(i, i + size));
+    expect(r.rejected).toEqual([]);
+    accepted += r.accepted;
+    duplicates += r.duplicates;
+  }
+  return { accepted, duplicates };
+}
+
+/** Per-minute counts from the stream's aggregate versus a recount from the raw (deduplicated) events. */
+async function minuteCountsMatchRecount(wh: ClickHouseWarehouse, t0: number) {
+  const window = { from_ms: t0 - 3_600_000, to_ms: t0 + 7_200_000, bucket_s: 60, channel: null };
+  const agg = await wh.query<{ bucket_ms: string; channel: string; events: string; conversations: string }>('metric_channel_counts', window);
+  const raw = await wh.sql<{ bucket_ms: string; channel: string; events: string; conversations: string }>(
+    `SELECT toInt64(intDiv(occurred_at_ms, 60000) * 60000) AS bucket_ms, channel, toInt64(count()) AS events,
+            toInt64(countIf(type = 'conversation.started')) AS conversations
+     FROM events FINAL GROUP BY bucket_ms, channel ORDER BY bucket_ms, channel`,
+  );
+  expect(agg.length).toBeGreaterThan(0);
+  expect(agg).toEqual(raw);
+}
+
+describe('end to end on Kafka, Redis and ClickHouse', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('stores N posted events exactly once, also when the same batch is posted again', async () => {
+    const d = deployment('e2e');
+    cleanups.push(() => d.cleanup());
+    const running = await startOmnilane({ config: d.config(), log: silentLogger() });
+    cleanups.push(() => running.stop());
+    expect(running.engines.names.bus).toMatch(/^Kafka /);
+    expect(running.engines.names.state).toMatch(/^Redis /);
+    expect(running.engines.names.warehouse).toMatch(/^ClickHouse /);
+
+    const N = 3000;
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 1_800_000;
+    const all = events('a', N, t0);
+    expect(await postAll(running.url, all)).toEqual({ accepted: N, duplicates: 0 });
+    await eventually(`${N} rows in ClickHouse`, async () => (await d.count()) >= N, 60_000, 200);
+    await eventually('stream caught up', async () => (await running.worker.lag()) === 0, 30_000, 100);
+    expect(await d.count()).toBe(N);
+
+    // The same batch again: answered as duplicates, nothing new stored.
+    expect(await postAll(running.url, all)).toEqual({ accepted: 0, duplicates: N });
+    await sleep(1500);
+    expect(await d.count()).toBe(N);
+
+    // Forget ingest's dedup keys: the events travel the bus again and the stream's dedup keeps them once.
+    const dedup = new RedisStateStore({ url: d.vars.REDIS_URL, keyPrefix: `${d.ns}:dedup:` });
+    expect(await dedup.clearPrefix()).toBe(N);
+    await dedup.close();
+    expect(await postAll(running.url, all)).toEqual({ accepted: N, duplicates: 0 });
+    await eventually('replayed batch consumed', async () => (await running.worker.lag()) === 0 && running.worker.processed >= N, 60_000, 100);
+    await sleep(500);
+    expect(await d.count()).toBe(N);
+    expect(running.worker.processed).toBe(N);
+    await minuteCountsMatchRecount(d.warehouse, t0);
+  }, 180_000);
+
+  it('counts exactly N after a stream worker process is killed with SIGKILL mid-processing and restarted', async () => {
+    const d = deployment('kill');
+    cleanups.push(() => d.cleanup());
+    // Ingest only, in this process; the stream worker is a separate `omnilane stream` process.
+    const ingest: RunningRoles = await startRoles({ config: d.config(), roles: { ingest: true, stream: false, api: false }, log: silentLogger() });
+    cleanups.push(() => ingest.stop());
+    const N = 40_000;
+    const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 1_800_000;
+    expect(await postAll(ingest.url!, events('k', N, t0), 1000)).toEqual({ accepted: N, duplicates: 0 });
+    await d.warehouse.migrate();
+
+    const spawnStream = () => spawnOmnilane(['stream'], d.vars);
+    const first = spawnStream();
+    cleanups.push(async () => void first.proc.kill('SIGKILL'));
+    await eventually('the first worker has stored some events', async () => (await d.count()) > 0, 60_000, 20);
+    const lagAtKill = await d.lag();
+    const storedAtKill = await d.count();
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    expect(first.proc.signalCode).toBe('SIGKILL');
+    expect(lagAtKill, 'the kill must land while the worker still has work').toBeGreaterThan(0);
+    expect(storedAtKill).toBeLessThan(N);
+
+    const second = spawnStream();
+    cleanups.push(async () => void second.proc.kill('SIGKILL'));
+    await eventually('the restarted worker caught up', async () => (await d.lag()) === 0 && (await d.count()) >= N, 90_000, 250);
+    await sleep(1000);
+    expect(await d.count()).toBe(N);
+    await minuteCountsMatchRecount(d.warehouse, t0);
+
+    // SIGTERM: the worker drains, commits and exits 0.
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(await d.lag()).toBe(0);
+    process.stdout.write(`[stack e2e] N=${N}: killed at ${storedAtKill} stored / lag ${lagAtKill}; after restart ${await d.count()} rows\n`);
+  }, 240_000);
+});
+
+/**
+ * Runs `omnilane <args>` as a child process. `bin/omnilane.js` prefers a
+ * compiled dist/ when there is one; a dist older than the sources would run
+ * old code, so the sources are run through tsx then (what bin does without dist).
+ */
+function spawnOmnilane(args: string[], vars: Record<string, string>): { proc: ChildProcess; exited: Promise<number | null>; output: () => string } {
+  const root = projectRoot();
+  const built = join(root, 'dist', 'cli', 'omnilane.js');
+  const fresh = existsSync(built) && statSync(built).mtimeMs >= statSync(join(root, 'cli', 'omnilane.ts')).mtimeMs && statSync(built).mtimeMs >= statSync(join(root, 'cli', 'runtime.ts')).mtimeMs;
+  const argv = fresh || !existsSync(built)
+    ? [join(root, 'bin', 'omnilane.js'), ...args]
+    : ['--import', 'tsx', '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(pathToFileURL(join(root, 'cli', 'omnilane.ts')).href)}); await main(${JSON.stringify(args)});`];
+  let out = '';
+  const proc = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (b) => (out += b));
+  proc.stderr!.on('data', (b) => (out += b));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, exited, output: () => out };
+}
