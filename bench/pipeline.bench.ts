@@ -20,6 +20,8 @@ export interface PipelineBenchOptions {
   connections?: number;
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** Skip the single-event-request phase (the stack bench measures batches only). */
+  skipSingle?: boolean;
 }
 
 let seq = 0;
@@ -134,8 +136,11 @@ export async function runPipelineBench(opts: PipelineBenchOptions = {}): Promise
   const port = await freePort();
   const server = await spawnOmnilane(['start'], { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', ...opts.env }, port);
   try {
-    log(`pipeline: single-event requests for ${durationS}s (${connections} connections)…`);
-    const single = await throughput(server, 1, durationS, connections);
+    let single: Awaited<ReturnType<typeof throughput>> | undefined;
+    if (!opts.skipSingle) {
+      log(`pipeline: single-event requests for ${durationS}s (${connections} connections)…`);
+      single = await throughput(server, 1, durationS, connections);
+    }
     log(`pipeline: 100-event requests for ${durationS}s…`);
     const batched = await throughput(server, 100, durationS, connections);
     const half = batched.events_per_s_end_to_end / 2;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { runAttributionBench } from './attribution.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
+import { runStackBench } from './stack.bench.js';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -27,7 +28,9 @@ function table(rows: Array<[string, string, string, string]>): void {
   }
 }
 
-if (!only || only === 'pipeline') {
+const stack = args.includes('--stack');
+
+if ((!only && !stack) || only === 'pipeline') {
   const r = (await runPipelineBench({ durationS: duration })) as {
     single: { requests_per_s: number; events_per_s_end_to_end: number };
     batched: { events_per_s_end_to_end: number; requests_per_s: number };
@@ -36,6 +39,7 @@ if (!only || only === 'pipeline') {
   };
   const out = { bench: 'pipeline', at: new Date().toISOString(), machine, results: r, targets: { single_requests_per_s: 15000, batched_events_per_s: 60000, p99_ms_at_half_rate: 1000 } };
   writeFileSync(join(resultsDir, 'pipeline.json'), JSON.stringify(out, null, 2) + '\n');
+  if (!r.single) throw new Error('single-event phase missing');
   console.log('\nEmbedded pipeline (POST → queryable in DuckDB)');
   table([
     ['single-event requests/s (accepted)', String(r.single.requests_per_s), '≥ 15,000', r.single.requests_per_s >= 15000 ? 'yes' : 'no'],
@@ -48,6 +52,24 @@ if (!only || only === 'pipeline') {
   console.log('written bench/results/pipeline.json\n');
 }
 
-if (!only || only === 'attribution') {
+if (stack) {
+  type E2E = { batched: { events_per_s_end_to_end: number }; latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number }; server_peak_rss_mb: number };
+  const s = (await runStackBench({ durationS: duration })) as { end_to_end: E2E; stream_worker: { events_per_s: number }; clickhouse_insert_rows_per_s: number };
+  const embedded = (await import(join(resultsDir, 'pipeline.json'), { with: { type: 'json' } }).catch(() => null)) as { default?: { results?: E2E } } | null;
+  const emb = embedded?.default?.results;
+  writeFileSync(join(resultsDir, 'stack.json'), JSON.stringify({ bench: 'stack', at: new Date().toISOString(), machine, results: s, targets: { end_to_end_events_per_s: 10000, p99_ms_at_half_rate: 1000, stream_worker_events_per_s: 50000 } }, null, 2) + '\n');
+  console.log('\nDistributed (Kafka + Redis + ClickHouse, co-located) beside the embedded default');
+  const e = s.end_to_end;
+  table([
+    ['end-to-end events/s, 100 per request', `${e.batched.events_per_s_end_to_end} (embedded ${emb?.batched.events_per_s_end_to_end ?? '?'})`, '≥ 10,000', e.batched.events_per_s_end_to_end >= 10000 ? 'yes' : 'no'],
+    [`p50 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`, `${e.latency_at_half_rate.p50_ms} (embedded ${emb?.latency_at_half_rate.p50_ms ?? '?'})`, '', ''],
+    [`p99 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`, `${e.latency_at_half_rate.p99_ms} (embedded ${emb?.latency_at_half_rate.p99_ms ?? '?'})`, '≤ 1,000', e.latency_at_half_rate.p99_ms <= 1000 ? 'yes' : 'no'],
+    ['events/s, one stream worker (Kafka → ClickHouse)', String(s.stream_worker.events_per_s), '≥ 50,000', s.stream_worker.events_per_s >= 50000 ? 'yes' : 'no'],
+    ['ClickHouse insert rows/s (JSONEachRow, 50k batches)', String(s.clickhouse_insert_rows_per_s), '', ''],
+  ]);
+  console.log('written bench/results/stack.json\n');
+}
+
+if ((!only && !stack) || only === 'attribution') {
   await runAttributionBench({ log: (l) => console.log(l) });
 }
