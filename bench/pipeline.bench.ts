@@ -91,8 +91,20 @@ async function throughput(s: ChildOmnilane, perRequest: number, durationS: numbe
 }
 
 /** Paced load at `rate` events/s for `durationS`; latency from POST to the stored count reaching that event. */
+/** Waits until the stored count stops moving: requests autocannon cut off at its deadline may still land. */
+async function settled(s: ChildOmnilane): Promise<number> {
+  let prev = -1;
+  let now = await stored(s);
+  while (now !== prev) {
+    await new Promise((r) => setTimeout(r, 1000));
+    prev = now;
+    now = await stored(s);
+  }
+  return now;
+}
+
 async function latencyAt(s: ChildOmnilane, rate: number, perRequest: number, durationS: number) {
-  const base = await stored(s);
+  const base = await settled(s);
   const sendTimes: number[] = [];
   const lat: number[] = [];
   let seen = base;
@@ -125,6 +137,7 @@ async function latencyAt(s: ChildOmnilane, rate: number, perRequest: number, dur
   await poller;
   lat.sort((a, b) => a - b);
   const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]);
+  if (lat.length !== sendTimes.length) throw new Error(`latency phase measured ${lat.length} of ${sendTimes.length} events`);
   return { rate_events_per_s: Math.round(rate), events: lat.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(lat[lat.length - 1]) };
 }
 
