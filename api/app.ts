@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';
+import { opsMetricsRoutes } from './routes/ops-metrics.js';
 
 export interface AppDeps {
   log: Logger;
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
   await app.register(healthRoutes, { health: deps.health });
+  await app.register(opsMetricsRoutes, { health: deps.health });
   await app.register(eventRoutes, { ingest: deps.ingest });
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
   await app.register(metricRoutes, { warehouse: deps.warehouse, clock: deps.clock });

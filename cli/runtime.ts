@@ -245,6 +245,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     if (roles.ingest || roles.stream) {
       await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
       await engines.bus.ensureTopic(TOPICS.rejected, 1);
+      await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
       worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs });

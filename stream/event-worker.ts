@@ -124,6 +124,9 @@ export class EventWorker extends EventEmitter {
 
     const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters, conversations });
 
+    if (dead.length > 0) {
+      await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
+    }
     await this.o.warehouse.append('events', fresh.map((d) => toEventRow(d.event)) as unknown as Array<Record<string, unknown>>);
     await Promise.all([
       this.o.warehouse.append('channel_minute', out.minuteRows as unknown as Array<Record<string, unknown>>),

@@ -2,6 +2,8 @@
 export const TOPICS = {
   events: 'omnilane.events',
   rejected: 'omnilane.rejected',
+  /** Messages the stream could not process, with the reason: for inspection and replay tools. */
+  deadLetters: 'omnilane.dead-letters',
 } as const;
 
 /** Consumer group of the stream workers. */

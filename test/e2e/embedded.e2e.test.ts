@@ -123,3 +123,32 @@ describe('embedded Omnilane end to end', () => {
     expect(snapshots.at(-1)?.totals.events).toBe(5);
   });
 });
+
+describe('stream dead letters and ops metrics', () => {
+  it('keeps an undecodable bus message in dead_letters and on the dead-letter topic, and the batch goes on', async () => {
+    const { TOPICS } = await import('../../stream/topics.js');
+    await om.engines.bus.publish(TOPICS.events, [
+      { key: 'ext:cust-1', value: '{not json' },
+      { key: 'ext:cust-1', value: JSON.stringify({ id: 'after-bad', producer: 'ingest-default', type: 'touchpoint', channel: 'ad', occurred_at: Date.now(), received_at: Date.now(), customer_key: 'ext:cust-1', customer: { external_id: 'cust-1' }, conversation_id: null, agent_id: null, properties: {} }) },
+    ]);
+    await om.drained();
+    const dead = await om.engines.warehouse.query<{ code: string; source: string; payload: string }>('dead_letters_recent', { limit: 10 });
+    expect(dead.find((d) => d.source === 'stream')).toMatchObject({ code: 'STR_ERR_UNPARSABLE', payload: '{not json' });
+    const stored = await om.engines.warehouse.query<{ events: number | string }>('events_count', {});
+    expect(Number(stored[0].events)).toBe(6);
+    const seen: string[] = [];
+    const sub = await om.engines.bus.subscribe({ groupId: 'test-dlq-reader', topics: [TOPICS.deadLetters], eachBatch: async (b) => void seen.push(...b.messages.map((m) => m.value)) });
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await sub.stop();
+    expect(JSON.parse(seen[0])).toMatchObject({ code: 'STR_ERR_UNPARSABLE', source: 'stream' });
+  });
+
+  it('exposes consumer lag and throughput in Prometheus format', async () => {
+    const res = await om.get('/metrics');
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/^omnilane_stream_lag_records 0$/m);
+    expect(Number(/^omnilane_stream_events_processed_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(6);
+    expect((await om.get('/metrics', '')).status).toBe(401);
+  });
+});

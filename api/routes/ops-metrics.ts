@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorReply } from '../schemas.js';
+import type { HealthProbe } from './health.js';
+
+/** Renders the numeric fields of the health details as Prometheus text (gauges and counters by name). */
+export function toPrometheus(details: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, type: 'gauge' | 'counter', value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return;
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+  };
+  gauge('omnilane_stream_lag_records', 'Records on the bus not yet processed by this process\'s stream worker (consumer lag).', 'gauge', details.lag);
+  gauge('omnilane_stream_events_processed_total', 'Events counted by this process\'s stream worker since start (duplicates excluded).', 'counter', details.processed);
+  gauge('omnilane_process_resident_memory_bytes', 'Resident memory of this process.', 'gauge', process.memoryUsage().rss);
+  return lines.join('\n') + '\n';
+}
+
+/** GET /metrics: operational metrics (consumer lag, throughput) in Prometheus text format. */
+export const opsMetricsRoutes: FastifyPluginAsyncTypebox<{ health: HealthProbe }> = async (app, { health }) => {
+  app.get(
+    '/metrics',
+    {
+      config: { roles: ['viewer'] },
+      schema: {
+        summary: 'Operational metrics (stream consumer lag, events processed, memory) in Prometheus text format',
+        tags: ['ops'],
+        security: [{ bearer: [] }],
+        response: { 200: Type.String(), 401: ErrorReply },
+      },
+    },
+    async (_req, reply) => reply.type('text/plain; version=0.0.4').send(toPrometheus(await health.details())),
+  );
+};
