@@ -8,6 +8,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**', 'dashboard/dist/**', '.cache/**'],
     // Checks Kafka/Redis/ClickHouse and starts them (scripts/stack.sh up) when one is down.
     globalSetup: ['test/global-setup.ts'],
+    // Child processes started by tests run the sources, never a stale dist/.
+    env: { OMNILANE_FROM_SOURCE: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

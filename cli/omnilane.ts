@@ -87,6 +87,29 @@ async function migrate(): Promise<void> {
   }
 }
 
+/**
+ * Journeys of the last ATTRIBUTION_LOOKBACK_DAYS from the configured warehouse, for
+ * `omnilane attribution` without --input. (The embedded DuckDB file allows one
+ * process: stop `omnilane start` first, or use GET /v1/attribution.)
+ */
+async function loadWarehousePaths() {
+  const { openEngines } = await import('./runtime.js');
+  const { loadJourneyEvents } = await import('../stream/attribution/attribution-job.js');
+  const { buildPaths, DEFAULT_JOURNEY_CONFIG, DAY_MS } = await import('../stream/attribution/journeys.js');
+  const { systemClock } = await import('../shared/clock.js');
+  const { silentLogger } = await import('../shared/logger.js');
+  const cfg = loadConfig();
+  const engines = await openEngines(cfg, systemClock, silentLogger(), { bus: false, state: false, warehouse: true });
+  try {
+    await engines.warehouse.migrate();
+    const to = systemClock.now();
+    const events = await loadJourneyEvents(engines.warehouse, to - cfg.attributionLookbackDays * DAY_MS, to, DEFAULT_JOURNEY_CONFIG);
+    return buildPaths(events, DEFAULT_JOURNEY_CONFIG, to).paths;
+  } finally {
+    await engines.warehouse.close();
+  }
+}
+
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
@@ -105,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'attribution': {
         const { runAttributionCommand } = await import('./attribution-command.js');
-        process.exitCode = await runAttributionCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+        process.exitCode = await runAttributionCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, { loadPaths: loadWarehousePaths });
         return;
       }
       case undefined:

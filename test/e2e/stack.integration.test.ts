@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOmnilane, startRoles, type RunningRoles } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config.js';
@@ -183,18 +182,10 @@ describe('end to end on Kafka, Redis and ClickHouse', () => {
   }, 240_000);
 });
 
-/**
- * Runs `omnilane <args>` as a child process. `bin/omnilane.js` prefers a
- * compiled dist/ when there is one; a dist older than the sources would run
- * old code, so the sources are run through tsx then (what bin does without dist).
- */
+/** Runs `omnilane <args>` as a child process (the sources: vitest sets OMNILANE_FROM_SOURCE). */
 function spawnOmnilane(args: string[], vars: Record<string, string>): { proc: ChildProcess; exited: Promise<number | null>; output: () => string } {
   const root = projectRoot();
-  const built = join(root, 'dist', 'cli', 'omnilane.js');
-  const fresh = existsSync(built) && statSync(built).mtimeMs >= statSync(join(root, 'cli', 'omnilane.ts')).mtimeMs && statSync(built).mtimeMs >= statSync(join(root, 'cli', 'runtime.ts')).mtimeMs;
-  const argv = fresh || !existsSync(built)
-    ? [join(root, 'bin', 'omnilane.js'), ...args]
-    : ['--import', 'tsx', '--input-type=module', '-e', `const { main } = await import(${JSON.stringify(pathToFileURL(join(root, 'cli', 'omnilane.ts')).href)}); await main(${JSON.stringify(args)});`];
+  const argv = [join(root, 'bin', 'omnilane.js'), ...args];
   let out = '';
   const proc = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.on('data', (b) => (out += b));
