@@ -4,7 +4,11 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { WebchatService, webchatRoutes, type WebchatOptions } from '../ingest/channels/webchat/index.js';
+import { channelRoutes, type ChannelDeps } from '../ingest/channels/index.js';
 import type { IngestService } from '../ingest/ingest-service.js';
+import { SenderRegistry } from '../ingest/outbound/sender.js';
+import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { projectRoot } from '../shared/paths.js';
@@ -16,11 +20,16 @@ import type { LiveHub } from './board/live-hub.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
+import { conversationMessageRoutes, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
 import { boardRoutes } from './routes/board.js';
 import { eventRoutes } from './routes/events.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { customerRoutes } from './routes/customers.js';
+import type { CrmPort } from '../stream/crm/crm-port.js';
+import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
 
 export interface AppDeps {
@@ -34,6 +43,14 @@ export interface AppDeps {
   health: HealthProbe;
   /** Attribution job; without it the attribution routes answer 503 API_ERR_NOT_READY. */
   attribution?: AttributionJob;
+  /** Web chat (visitor socket, /widget.js, replies to web); absent leaves web chat off. */
+  webchat?: Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'>;
+  /** Outbound senders by channel; default a new registry (web chat registers its sender in it). */
+  senders?: SenderRegistry;
+  /** Channel webhooks (/v1/channels/…); without them those routes are not registered. */
+  channels?: Omit<ChannelDeps, 'ingest'> & { ingest?: IngestService };
+  /** Workbench (customers, conversations): absent, those routes are not registered. */
+  workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number };
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
 }
@@ -65,10 +82,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: deps.health });
   await app.register(opsMetricsRoutes, { health: deps.health });
   await app.register(eventRoutes, { ingest: deps.ingest });
+  if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
   await app.register(metricRoutes, { warehouse: deps.warehouse, clock: deps.clock });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  if (deps.workbench) {
+    const { identity, crm, sessionExpiryMs } = deps.workbench;
+    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm });
+    await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs });
+  }
+  const senders = deps.senders ?? new SenderRegistry();
+  let conversations: ConversationDirectory = { lookup: async () => null };
+  let signals: AgentSignals | undefined;
+  if (deps.webchat) {
+    const webchat = new WebchatService({ ...deps.webchat, ingest: deps.ingest, clock: deps.clock, log: deps.log });
+    senders.register(new WebchatSender(webchat));
+    conversations = signals = webchat;
+    await app.register(webchatRoutes, { service: webchat });
+  }
+  await app.register(conversationMessageRoutes, { ingest: deps.ingest, senders, conversations, signals, clock: deps.clock });
 
   const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
   if (existsSync(join(dashboardDir, 'index.html'))) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|attribution] [--duration S]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { runAttributionBench } from './attribution.bench.js';
+import { runChannelsBench } from './channels.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { runStackBench } from './stack.bench.js';
 
@@ -68,6 +69,10 @@ if (stack) {
     ['ClickHouse insert rows/s (JSONEachRow, 50k batches)', String(s.clickhouse_insert_rows_per_s), '', ''],
   ]);
   console.log('written bench/results/stack.json\n');
+}
+
+if ((!only && !stack) || only === 'channels') {
+  await runChannelsBench();
 }
 
 if ((!only && !stack) || only === 'attribution') {

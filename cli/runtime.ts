@@ -7,6 +7,8 @@ import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.
 import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
+import { channelsConfigFrom } from '../ingest/channels/index.js';
+import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
@@ -18,6 +20,7 @@ import type { Warehouse } from '../shared/ports/warehouse.js';
 import { InProcessBus } from '../stream/bus/in-process-bus.js';
 import { KafkaBus } from '../stream/bus/kafka-bus.js';
 import { EventWorker } from '../stream/event-worker.js';
+import { composeWorkbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { TOPICS } from '../stream/topics.js';
@@ -210,7 +213,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
-  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: roles.ingest || roles.stream, warehouse: roles.stream || roles.api }));
+  // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
+  const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
+  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }));
+  const workbench = composeWorkbench(cfg, engines.state, clock, hasState);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
   let app: FastifyInstance | undefined;
@@ -248,7 +254,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
-      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs });
+      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions });
       worker.setMaxListeners(100);
       await worker.start();
     }
@@ -259,7 +265,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     }
     if (http) {
       ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg));
-      if (roles.ingest) ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs });
+      if (roles.ingest) ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity });
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
@@ -276,6 +282,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         board,
         live,
         attribution,
+        workbench: roles.api ? workbench : undefined,
+        ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
+        webchat: ingest ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs } : undefined,
+        senders: sendersFromConfig(cfg),
         health: {
           ready: () => ready,
           details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lag: await w.lag() } : {}) }),

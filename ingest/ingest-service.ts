@@ -29,6 +29,8 @@ export interface IngestServiceOptions {
   clock: Clock;
   log: Logger;
   dedupTtlMs: number;
+  /** Resolves each event's customer to a customer id (the bus key); absent keeps customerKey(). */
+  identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
 }
 
 const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
@@ -77,6 +79,7 @@ export class IngestService {
         const claims = await this.o.state.atomic(claimIdsScript, keys, [String(PENDING_TTL_MS)]);
         toPublish = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
         duplicates += valid.length - toPublish.length;
+        if (this.o.identity && toPublish.length > 0) toPublish = await this.o.identity.resolve(toPublish);
       }
       const publishes: Array<Promise<void>> = [];
       if (toPublish.length > 0) {
@@ -93,6 +96,23 @@ export class IngestService {
       await this.o.state.setMany(toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })));
     }
     return { accepted: toPublish.length, duplicates, rejected };
+  }
+
+  /**
+   * Keeps a whole payload a channel webhook refused (bad signature, bad
+   * format) on the rejected topic, so it lands in dead_letters for inspection
+   * and replay. `source` names the channel (e.g. `whatsapp`); the ref is
+   * `channel:<source>/<ref>`. Throws ING_ERR_UNAVAILABLE when the bus fails.
+   */
+  async keepRejectedPayload(source: string, r: { ref: string; code: ErrorCode; reason: string; payload: string }): Promise<void> {
+    const now = this.o.clock.now();
+    const value = JSON.stringify({ ref: `channel:${source}/${r.ref}`, source, code: r.code, reason: r.reason, payload: r.payload.slice(0, MAX_KEPT_PAYLOAD), at: now });
+    try {
+      await this.o.bus.publish(TOPICS.rejected, [{ key: `channel:${source}`, value }]);
+    } catch (err) {
+      this.o.log.error({ err, source }, 'could not keep a rejected channel payload');
+      throw new OmnilaneError('ING_ERR_UNAVAILABLE', 'the event bus did not acknowledge the rejected payload', { cause: err });
+    }
   }
 
   private keepRejected(producer: string, events: unknown[], rejected: Rejection[], now: number): Promise<void> {

@@ -23,6 +23,21 @@ export interface Config {
   kafkaBrokers?: string[];
   redisUrl?: string;
   clickhouseUrl?: string;
+  /** Identity and sessions (stream/identity, stream/sessions): resolve customers at ingest. */
+  identityEnabled: boolean;
+  /** Country calling code for local phone numbers, e.g. `86`. */
+  identityDefaultCountryCode?: string;
+  /** A phone or email seen with more than this many customers is not merge evidence. */
+  identityMaxShared: number;
+  sessionSwitchWindowMs: number;
+  sessionExpiryMs: number;
+  /** Routing weight per channel (CHANNEL_PRIORITY). */
+  channelPriority: Readonly<Record<string, number>>;
+  /** Lower-cased urgent keywords (URGENT_KEYWORDS). */
+  urgentKeywords: readonly string[];
+  urgentPriorityBoost: number;
+  /** CRM HTTP adapter base URL; absent uses the embedded demo CRM. */
+  crmUrl?: string;
   /**
    * Prefix for everything Omnilane names on shared engines: Kafka topics and
    * consumer groups (`<ns>.`) and Redis keys (`<ns>:`), so several
@@ -30,6 +45,34 @@ export interface Config {
    * database is chosen by CLICKHOUSE_URL's path.
    */
   namespace?: string;
+  /** Web chat site keys (WEBCHAT_SITE_KEYS): public key → page origins allowed to embed the widget. */
+  webchatSiteKeys: Array<{ key: string; origins: string[] }>;
+  /** How long web chat messages are kept for replay after a reconnect (WEBCHAT_REPLAY_HOURS), ms. */
+  webchatReplayMs: number;
+  /** Channel webhooks (ingest/channels): the public URL providers call, used to check Twilio signatures. */
+  publicBaseUrl?: string;
+  twilioAccountSid?: string;
+  /** Twilio auth token: checks X-Twilio-Signature (SMS, voice) and authenticates outbound SMS. */
+  twilioAuthToken?: string;
+  smsProviderUrl: string;
+  smsFrom?: string;
+  whatsappAppSecret?: string;
+  whatsappVerifyToken?: string;
+  whatsappAccessToken?: string;
+  whatsappPhoneNumberId?: string;
+  whatsappApiUrl: string;
+  wechatToken?: string;
+  /** Passive XML text reply to a new WeChat follower; none when unset. */
+  wechatWelcome?: string;
+  /** Mailgun-style HMAC key for the email inbound-parse webhook. */
+  emailSigningKey?: string;
+  emailProviderUrl?: string;
+  emailApiKey?: string;
+  emailFrom?: string;
+  emailThreadTtlMs: number;
+  /** Per-source token bucket on channel webhooks (in-memory, per process). */
+  channelRatePerSecond: number;
+  channelRateBurst: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -75,10 +118,65 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function secret(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length > 512 || /\s/.test(raw)) fail(name, 'must be 1 to 512 characters without spaces');
+  return raw;
+}
+
 function namespace(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) fail(name, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  return raw;
+}
+
+/**
+ * WEBCHAT_SITE_KEYS: comma-separated `key@origin|origin…`, e.g.
+ * `pk_shop_12345678@https://shop.example|https://www.shop.example,pk_dev_12345678@*`;
+ * an origin is scheme://host[:port], `*` allows any site.
+ */
+function webchatSiteKeys(env: Env, name: string): Array<{ key: string; origins: string[] }> {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((entry) => {
+    const [key, list, extra] = entry.trim().split('@');
+    if (!/^[A-Za-z0-9_-]{8,128}$/.test(key ?? '') || !list || extra !== undefined) fail(name, `entry ${JSON.stringify(entry)} must be key@origin|origin… with an 8 to 128 character key of A-Z a-z 0-9 _ -`);
+    const origins = list.split('|').map((o) => o.trim());
+    for (const o of origins) {
+      let ok = o === '*';
+      try {
+        ok ||= /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o.toLowerCase();
+      } catch {
+        ok = false;
+      }
+      if (!ok) fail(name, `origin ${JSON.stringify(o)} must be * or scheme://host[:port] without a path`);
+    }
+    return { key, origins };
+  });
+}
+
+function channelPriority(env: Env, name: string, def: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (env[name] || def).split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-z][a-z0-9_]{0,31}):(\d{1,4})$/.exec(part);
+    if (!m) fail(name, `"${part}" is not channel:weight (a channel name and a weight 0-9999)`);
+    out[m[1]] = Number(m[2]);
+  }
+  return Object.freeze(out);
+}
+
+function keywords(env: Env, name: string, def: string): readonly string[] {
+  const list = [...new Set((env[name] ?? def).split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+  if (list.some((k) => k.length > 64)) fail(name, 'keywords must be at most 64 characters each');
+  return Object.freeze(list);
+}
+
+function countryCode(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim().replace(/^\+/, '');
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[1-9]\d{0,2}$/.test(raw)) fail(name, `must be a country calling code of 1 to 3 digits (e.g. 86), got ${JSON.stringify(env[name])}`);
   return raw;
 }
 
@@ -108,6 +206,36 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     clickhouseUrl: url(env, 'CLICKHOUSE_URL', ['http:', 'https:']),
     namespace: namespace(env, 'OMNILANE_NAMESPACE'),
+    identityEnabled: bool(env, 'IDENTITY_ENABLED', true),
+    identityDefaultCountryCode: countryCode(env, 'IDENTITY_DEFAULT_COUNTRY_CODE'),
+    identityMaxShared: int(env, 'IDENTITY_MAX_SHARED', 3, 1, 100_000),
+    sessionSwitchWindowMs: int(env, 'SESSION_SWITCH_WINDOW_MIN', 30, 0, 10_080) * 60_000,
+    sessionExpiryMs: int(env, 'SESSION_EXPIRY_MIN', 1440, 1, 525_600) * 60_000,
+    channelPriority: channelPriority(env, 'CHANNEL_PRIORITY', 'voice:100,whatsapp:80,wechat:80,sms:60,web:50,app:50,email:20'),
+    urgentKeywords: keywords(env, 'URGENT_KEYWORDS', '投诉,紧急,退款,urgent,complaint,refund'),
+    urgentPriorityBoost: int(env, 'URGENT_PRIORITY_BOOST', 50, 0, 10_000),
+    crmUrl: url(env, 'CRM_URL', ['http:', 'https:']),
+    webchatSiteKeys: webchatSiteKeys(env, 'WEBCHAT_SITE_KEYS'),
+    webchatReplayMs: int(env, 'WEBCHAT_REPLAY_HOURS', 24, 1, 24 * 90) * 3600_000,
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    twilioAccountSid: secret(env, 'TWILIO_ACCOUNT_SID'),
+    twilioAuthToken: secret(env, 'TWILIO_AUTH_TOKEN'),
+    smsProviderUrl: url(env, 'SMS_PROVIDER_URL', ['http:', 'https:']) ?? 'https://api.twilio.com',
+    smsFrom: secret(env, 'SMS_FROM'),
+    whatsappAppSecret: secret(env, 'WHATSAPP_APP_SECRET'),
+    whatsappVerifyToken: secret(env, 'WHATSAPP_VERIFY_TOKEN'),
+    whatsappAccessToken: secret(env, 'WHATSAPP_ACCESS_TOKEN'),
+    whatsappPhoneNumberId: secret(env, 'WHATSAPP_PHONE_NUMBER_ID'),
+    whatsappApiUrl: url(env, 'WHATSAPP_API_URL', ['http:', 'https:']) ?? 'https://graph.facebook.com/v21.0',
+    wechatToken: secret(env, 'WECHAT_TOKEN'),
+    wechatWelcome: env.WECHAT_WELCOME_TEXT ? env.WECHAT_WELCOME_TEXT.slice(0, 600) : undefined,
+    emailSigningKey: secret(env, 'EMAIL_WEBHOOK_SIGNING_KEY'),
+    emailProviderUrl: url(env, 'EMAIL_PROVIDER_URL', ['http:', 'https:']),
+    emailApiKey: secret(env, 'EMAIL_API_KEY'),
+    emailFrom: secret(env, 'EMAIL_FROM'),
+    emailThreadTtlMs: int(env, 'EMAIL_THREAD_TTL_DAYS', 90, 1, 3650) * 86_400_000,
+    channelRatePerSecond: int(env, 'CHANNEL_RATE_PER_S', 50, 1, 1_000_000),
+    channelRateBurst: int(env, 'CHANNEL_RATE_BURST', 200, 1, 1_000_000),
     ...overrides,
   };
   return Object.freeze(cfg);

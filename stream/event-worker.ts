@@ -6,6 +6,7 @@ import type { BusBatch, EventBus, Subscription } from '../shared/ports/event-bus
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
+import type { SessionStep } from './sessions/session-step.js';
 import { foldFirstMetrics, minuteKey, minuteOf, type ConversationState, type MinuteCounter, type OffsetEvent } from './metrics/first-metrics.js';
 import { STREAM_GROUP, TOPICS } from './topics.js';
 
@@ -20,6 +21,8 @@ export interface EventWorkerOptions {
   /** How long per-minute counters and conversation states are kept, ms. */
   stateTtlMs: number;
   maxBatchSize?: number;
+  /** Sessions and identity records (stream/sessions); absent skips them. */
+  sessions?: SessionStep;
 }
 
 export interface BatchDone {
@@ -123,6 +126,7 @@ export class EventWorker extends EventEmitter {
     convIds.forEach((id, i) => vVals[i] && conversations.set(id, JSON.parse(vVals[i]!) as ConversationState));
 
     const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters, conversations });
+    const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
 
     if (dead.length > 0) {
       await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
@@ -132,11 +136,13 @@ export class EventWorker extends EventEmitter {
       this.o.warehouse.append('channel_minute', out.minuteRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('conversation_first_response', out.firstResponseRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),
+      sessions?.write(this.o.warehouse),
     ]);
 
     const entries = [
       ...[...out.counters].map(([k, c]) => ({ key: counterKey(batch.partition, k), value: JSON.stringify(c), ttlMs: this.o.stateTtlMs })),
       ...[...out.conversations].map(([id, s]) => ({ key: convKey(id), value: JSON.stringify(s), ttlMs: this.o.stateTtlMs })),
+      ...(sessions?.entries ?? []),
       ...fresh.map((d) => ({ key: seenKey(d.event), value: '1', ttlMs: this.o.dedupTtlMs })),
     ];
     if (entries.length > 0) await this.o.state.setMany(entries);
@@ -148,8 +154,8 @@ export class EventWorker extends EventEmitter {
   /** Events rejected at ingest are kept in dead_letters for inspection and replay. */
   private async handleRejected(batch: BusBatch): Promise<void> {
     const rows: DeadLetterRow[] = batch.messages.map((m) => {
-      const r = JSON.parse(m.value) as { ref: string; code: string; reason: string; payload: string; at: number };
-      return { source: 'ingest', ref: r.ref, code: r.code, reason: r.reason, payload: r.payload, failed_at: r.at };
+      const r = JSON.parse(m.value) as { source?: string; ref: string; code: string; reason: string; payload: string; at: number };
+      return { source: r.source ?? 'ingest', ref: r.ref, code: r.code, reason: r.reason, payload: r.payload, failed_at: r.at };
     });
     await this.o.warehouse.append('dead_letters', rows as unknown as Array<Record<string, unknown>>);
   }

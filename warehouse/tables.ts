@@ -109,6 +109,44 @@ export const TABLES = {
     },
     key: ['source', 'ref'],
   },
+  // Identity graph audit (stream/identity): every merge, refused merge and split, what, why and when.
+  identity_merges: {
+    name: 'identity_merges',
+    columns: {
+      merge_id: 'string',
+      kind: 'string',
+      customer_id: 'string',
+      other_id: 'string',
+      identifiers: 'json',
+      evidence: 'json',
+      reason: 'string',
+      event_ref: 'string',
+      merged_at: 'ms',
+    },
+    key: ['merge_id'],
+  },
+  // Sessions (stream/sessions): one row per conversation session, the newest version wins.
+  conversations: {
+    name: 'conversations',
+    columns: {
+      id: 'string',
+      customer_id: 'string',
+      conversation_ids: 'json',
+      channels: 'json',
+      last_channel: 'string',
+      started_at: 'ms',
+      last_event_at: 'ms',
+      last_agent: 'nullable_string',
+      intent: 'nullable_string',
+      tags: 'json',
+      urgent: 'int',
+      priority: 'int',
+      status: 'string',
+      version: 'int',
+    },
+    key: ['id'],
+    version: 'version',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
@@ -184,6 +222,43 @@ export interface AttributionTransitionRow {
   from_state: string;
   to_state: string;
   probability: number;
+}
+
+export interface IdentityMergeRow {
+  /** Deterministic, so a replayed event writes the same row again. */
+  merge_id: string;
+  /** merge, refused (linked but not merged: conflicting external ids, or split before) or split */
+  kind: string;
+  /** The survivor (merge, refused) or the customer split from (split). */
+  customer_id: string;
+  /** The merged-away customer (merge), the one not merged (refused), or the one split off (split). */
+  other_id: string;
+  /** JSON array: identifiers that moved. */
+  identifiers: string;
+  /** JSON array: the identifiers the event carried (merge, refused) or the split request named. */
+  evidence: string;
+  reason: string;
+  /** `producer/id` of the event, or `api/<key id>` for a split. */
+  event_ref: string;
+  /** When it was decided (ms). */
+  merged_at: number;
+}
+
+export interface ConversationRow {
+  id: string;
+  customer_id: string;
+  conversation_ids: string;
+  channels: string;
+  last_channel: string;
+  started_at: number;
+  last_event_at: number;
+  last_agent: string | null;
+  intent: string | null;
+  tags: string;
+  urgent: number;
+  priority: number;
+  status: string;
+  version: number;
 }
 
 /** Keeps one row per key: the one with the highest version (or the last one). */

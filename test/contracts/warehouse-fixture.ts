@@ -1,5 +1,5 @@
 import type { QueryParams } from '../../shared/ports/warehouse.js';
-import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, DeadLetterRow, EventRow, FirstResponseRow } from '../../warehouse/tables.js';
+import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, FirstResponseRow, IdentityMergeRow } from '../../warehouse/tables.js';
 
 /** Rows for every table, with replays and several versions per key, in a shuffled order. */
 export interface WarehouseFixture {
@@ -9,7 +9,26 @@ export interface WarehouseFixture {
   deadLetters: DeadLetterRow[];
   attribution: AttributionResultRow[];
   transitions: AttributionTransitionRow[];
+  /** Identity audit rows and conversation sessions (stream/identity, stream/sessions), with replays and versions. */
+  identityMerges: IdentityMergeRow[];
+  sessions: ConversationRow[];
   t0: number;
+}
+
+/** Identity and session rows, derived from the index alone so the random draws above stay as they were. */
+function identityAndSessionRows(t0: number): { identityMerges: IdentityMergeRow[]; sessions: ConversationRow[] } {
+  const identityMerges: IdentityMergeRow[] = [];
+  for (let m = 0; m < 24; m++) {
+    const kind = ['merge', 'refused', 'split'][m % 3];
+    identityMerges.push({ merge_id: `${kind}:p1/evt-${m}:cust-${(m * 7) % 40}`, kind, customer_id: `cust-${m % 10}`, other_id: `cust-${(m * 7) % 40}`, identifiers: JSON.stringify([`phone:+86138${m}`]), evidence: JSON.stringify([`ext:x${m}`, `anon:'${m}"`]), reason: `linked "x" ${m}\n`, event_ref: `p1/evt-${m}`, merged_at: t0 + (m % 6) * 1000 });
+  }
+  const sessions: ConversationRow[] = [];
+  for (let c = 0; c < 30; c++) {
+    for (let v = 1; v <= (c % 3) + 1; v++) {
+      sessions.push({ id: `sess-${c}`, customer_id: `cust-${c % 40}`, conversation_ids: JSON.stringify([`conv-${c}`, `conv-${c + 1}`]), channels: JSON.stringify(['web', 'sms'].slice(0, (c % 2) + 1)), last_channel: c % 2 ? 'sms' : 'web', started_at: t0 + c * 60_000, last_event_at: t0 + c * 60_000 + v * 30_000, last_agent: c % 2 ? `agent-${c % 5}` : null, intent: c % 3 ? null : 'pricing', tags: JSON.stringify(c % 4 ? [] : ['vip']), urgent: c % 5 === 0 ? 1 : 0, priority: (c * 37) % 150, status: v === (c % 3) + 1 && c % 4 === 0 ? 'closed' : 'open', version: v * 10 });
+    }
+  }
+  return { identityMerges: [...identityMerges, ...identityMerges.slice(0, 5)], sessions: [...sessions].reverse() };
 }
 
 function rng(seed: number) {
@@ -146,6 +165,7 @@ export function makeFixture(seed = 1): WarehouseFixture {
     deadLetters: shuffle(deadLetters),
     attribution: shuffle([...attribution, ...attribution.filter(() => r() < 0.3)]),
     transitions: shuffle([...transitions, ...transitions.filter(() => r() < 0.3)]),
+    ...identityAndSessionRows(t0),
     t0,
   };
 }
@@ -323,6 +343,19 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
       { from_ms: null, to_ms: f.t0 },
       { from_ms: f.t0 + 1, to_ms: null },
     ],
+    customer_timeline: [
+      { keys: ['cust-1', 'cust-2'], limit: 10, offset: 0 },
+      { keys: ['cust-1', 'cust-2'], limit: 10, offset: 5 },
+      { keys: ['cust-3'], limit: 1000, offset: 0 },
+      { keys: [], limit: 5, offset: 0 },
+    ],
+    customer_tags: [{ keys: ['cust-1', 'cust-2', 'cust-3', 'cust-4'] }, { keys: [] }],
+    conversations_by_status: [
+      { status: 'open', active_since_ms: f.t0, limit: 100 },
+      { status: 'closed', active_since_ms: f.t0 + 600_000, limit: 100 },
+      { status: 'all', active_since_ms: 0, limit: 7 },
+    ],
+    identity_merges_for: [{ ids: ['cust-1', 'cust-7'] }, { ids: [] }],
   };
 }
 

@@ -73,6 +73,8 @@ async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> 
   await wh.append('dead_letters', rows(f.deadLetters));
   for (let i = 0; i < f.attribution.length; i += 29) await wh.append('attribution_results', rows(f.attribution.slice(i, i + 29)));
   for (let i = 0; i < f.transitions.length; i += 31) await wh.append('attribution_transitions', rows(f.transitions.slice(i, i + 31)));
+  await wh.append('identity_merges', rows(f.identityMerges));
+  await wh.append('conversations', rows(f.sessions));
 }
 
 /**

@@ -51,6 +51,8 @@ describe('ClickHouse and DuckDB agree', () => {
           wh.append('dead_letters', rows(f.deadLetters)),
           wh.append('attribution_results', rows(f.attribution)),
           wh.append('attribution_transitions', rows(f.transitions)),
+          wh.append('identity_merges', rows(f.identityMerges)),
+          wh.append('conversations', rows(f.sessions)),
         ]);
         // and a replay of everything, in another order
         await wh.append('conversation_first_response', rows([...f.conversations].reverse()));

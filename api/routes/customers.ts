@@ -1,0 +1,210 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Clock } from '../../shared/clock.js';
+import { OmnilaneError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+import type { CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
+import type { IdentityService } from '../../stream/identity/identity-service.js';
+import { ErrorReply } from '../schemas.js';
+
+export interface CustomerRouteDeps {
+  warehouse: Warehouse;
+  clock: Clock;
+  log: Logger;
+  /** The identity graph; without it the routes that need it answer 503 API_ERR_NOT_READY. */
+  identity?: IdentityService;
+  crm: CrmPort;
+}
+
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'customer id, e.g. cus_42' }) });
+const Json = Type.Unknown();
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const CustomerReply = Type.Object({
+  id: Type.String({ description: 'the customer id (the survivor when the asked-for id was merged)' }),
+  requested_id: Type.String(),
+  external_id: Nullable(Type.String()),
+  created_at: Nullable(Type.String({ format: 'date-time' })),
+  identifiers: Type.Array(Type.String(), { description: 'ext:…, email:…, phone:+E.164, anon:…, <channel>:<provider id>' }),
+  merged: Type.Array(Type.String(), { description: 'customer ids merged into this one (see /merges)' }),
+  tag: Type.String({ description: 'VIP, high_value or normal: the latest properties.tag of their events (normal without one)' }),
+  tags: Type.Array(Type.Object({ tag: Type.String(), events: Type.Integer(), last_at: Type.String({ format: 'date-time' }) })),
+  crm: Type.Object({
+    status: Type.Union([Type.Literal('ok'), Type.Literal('not_found'), Type.Literal('unavailable')]),
+    fields: Type.Record(Type.String(), Json),
+    orders: Type.Array(
+      Type.Object({ id: Type.String(), placed_at: Type.String(), status: Type.String(), total: Type.Number(), currency: Type.String(), items: Type.Array(Type.String()) }),
+    ),
+  }),
+});
+
+const TimelineQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+});
+const TimelineReply = Type.Object({
+  customer_id: Type.String(),
+  customer_ids: Type.Array(Type.String(), { description: 'the customer and the ids merged into it, whose events the timeline holds' }),
+  events: Type.Array(
+    Type.Object({
+      producer: Type.String(),
+      id: Type.String(),
+      type: Type.String(),
+      channel: Type.String(),
+      occurred_at: Type.String({ format: 'date-time' }),
+      customer_key: Type.String(),
+      conversation_id: Nullable(Type.String()),
+      agent_id: Nullable(Type.String()),
+      properties: Type.Record(Type.String(), Json),
+    }),
+  ),
+  next_offset: Type.Union([Type.Integer(), Type.Null()], { description: 'offset of the next page; null on the last' }),
+});
+
+const MergeRow = Type.Object({
+  merge_id: Type.String(),
+  kind: Type.String({ description: 'merge, refused or split' }),
+  customer_id: Type.String(),
+  other_id: Type.String(),
+  identifiers: Type.Array(Type.String(), { description: 'what moved' }),
+  evidence: Type.Array(Type.String(), { description: 'identifiers the event carried, or the split request named' }),
+  reason: Type.String(),
+  event_ref: Type.String({ description: 'producer/id of the event, or api/<key id> for a split' }),
+  at: Type.String({ format: 'date-time' }),
+});
+const MergesReply = Type.Object({ customer_id: Type.String(), merges: Type.Array(MergeRow) });
+
+const SplitBody = Type.Object(
+  {
+    identifiers: Type.Array(Type.String({ minLength: 3, maxLength: 320 }), { minItems: 1, maxItems: 100, description: 'identifiers to detach, as listed on the profile' }),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+const SplitReply = Type.Object({
+  customer_id: Type.String({ description: 'the customer split from' }),
+  new_customer_id: Type.String({ description: 'the customer the identifiers now belong to' }),
+  restored: Type.Boolean({ description: 'true when this undid a merge exactly (the merged customer id came back)' }),
+  moved: Type.Array(Type.String()),
+});
+
+type Row = Record<string, string | number | null>;
+const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
+const parse = (s: unknown, def: unknown) => {
+  try {
+    return JSON.parse(String(s)) as unknown;
+  } catch {
+    return def;
+  }
+};
+const SECURITY = [{ bearer: [] }];
+const ERRORS = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
+
+/** The workbench's customer routes: profile, timeline, identity audit and split. */
+export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm }) => {
+  const need = () => {
+    if (!identity) throw new OmnilaneError('API_ERR_NOT_READY', 'this process has no identity graph (it needs the state store: REDIS_URL)');
+    return identity;
+  };
+  /** The customer and the ids merged into it; only the id itself without an identity graph. */
+  const family = async (id: string) => {
+    if (!identity) return { id, ids: [id] };
+    const p = await identity.profile(id);
+    if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${id}`);
+    return { id: p.id, ids: [p.id, ...p.merged] };
+  };
+
+  app.get(
+    '/v1/customers/:id',
+    { config: { roles: ['viewer'] }, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
+    async (req) => {
+      const p = await need().profile(req.params.id);
+      if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
+      const tags = await warehouse.query<Row>('customer_tags', { keys: [p.id, ...p.merged] });
+      let record: CrmRecord | null = null;
+      let status: 'ok' | 'not_found' | 'unavailable' = 'ok';
+      try {
+        record = await crm.lookup({ customer_id: p.id, external_id: p.external_id, identifiers: p.identifiers });
+        if (!record) status = 'not_found';
+      } catch (err) {
+        log.warn({ err, customer: p.id }, 'CRM lookup failed');
+        status = 'unavailable';
+      }
+      return {
+        id: p.id,
+        requested_id: req.params.id,
+        external_id: p.external_id,
+        created_at: p.created_at === null ? null : iso(p.created_at),
+        identifiers: p.identifiers,
+        merged: p.merged,
+        tag: tags.length > 0 ? String(tags[0].tag) : 'normal',
+        tags: tags.map((t) => ({ tag: String(t.tag), events: Number(t.events), last_at: iso(t.last_ms) })),
+        crm: { status, fields: record?.fields ?? {}, orders: record?.orders ?? [] },
+      };
+    },
+  );
+
+  app.get(
+    '/v1/customers/:id/timeline',
+    { config: { roles: ['viewer'] }, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
+    async (req) => {
+      const f = await family(req.params.id);
+      const limit = req.query.limit ?? 50;
+      const offset = req.query.offset ?? 0;
+      const rows = await warehouse.query<Row>('customer_timeline', { keys: f.ids, limit: limit + 1, offset });
+      return {
+        customer_id: f.id,
+        customer_ids: f.ids,
+        events: rows.slice(0, limit).map((r) => ({
+          producer: String(r.producer),
+          id: String(r.id),
+          type: String(r.type),
+          channel: String(r.channel),
+          occurred_at: iso(r.occurred_at_ms),
+          customer_key: String(r.customer_key),
+          conversation_id: r.conversation_id === null ? null : String(r.conversation_id),
+          agent_id: r.agent_id === null ? null : String(r.agent_id),
+          properties: parse(r.properties, {}) as Record<string, unknown>,
+        })),
+        next_offset: rows.length > limit ? offset + limit : null,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/customers/:id/merges',
+    { config: { roles: ['viewer'] }, schema: { summary: 'Identity audit: merges, refused merges and splits of the customer', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: MergesReply, ...ERRORS } } },
+    async (req) => {
+      const f = await family(req.params.id);
+      const rows = await warehouse.query<Row>('identity_merges_for', { ids: [...new Set([...f.ids, req.params.id])] });
+      return {
+        customer_id: f.id,
+        merges: rows.map((r) => ({
+          merge_id: String(r.merge_id),
+          kind: String(r.kind),
+          customer_id: String(r.customer_id),
+          other_id: String(r.other_id),
+          identifiers: parse(r.identifiers, []) as string[],
+          evidence: parse(r.evidence, []) as string[],
+          reason: String(r.reason),
+          event_ref: String(r.event_ref),
+          at: iso(r.merged_at_ms),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/customers/:id/split',
+    { config: { roles: ['admin'] }, schema: { summary: 'Detach identifiers from a customer (undoes a wrong merge; recorded in the audit)', tags: ['workbench'], security: SECURITY, params: Id, body: SplitBody, response: { 200: SplitReply, 400: ErrorReply, ...ERRORS } } },
+    async (req) => {
+      const who = req.principal?.keyId ?? 'unknown';
+      const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');
+      if (!row) throw new OmnilaneError('API_ERR_NOT_FOUND', `none of the identifiers belongs to customer ${req.params.id}`);
+      await warehouse.append('identity_merges', [row as unknown as Record<string, unknown>]);
+      log.info({ customer: result.from, split: result.customerId, restored: result.restored, at: clock.now() }, 'customer split');
+      return { customer_id: result.from, new_customer_id: result.customerId, restored: result.restored, moved: result.moved };
+    },
+  );
+};

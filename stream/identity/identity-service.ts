@@ -1,0 +1,152 @@
+import type { Clock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
+import type { StateStore } from '../../shared/ports/state-store.js';
+import type { IdentityMergeRow } from '../../warehouse/tables.js';
+import { identifiersOf, type Identifier } from './identifiers.js';
+import { IDENTITY_SEQ_KEY, resolveArgs, resolveIdentityScript, splitIdentityScript } from './identity-scripts.js';
+import type { Resolution, SplitResult } from './identity-core.js';
+
+/**
+ * What IngestService needs: events in, the same events with `customer_key`
+ * set to the resolved customer id out. Throws only when the store fails.
+ */
+export interface IdentityResolver {
+  resolve(events: EventEnvelope[]): Promise<EventEnvelope[]>;
+}
+
+/** An envelope that carries the identity records its resolution produced (to the warehouse, via the bus). */
+export type ResolvedEnvelope = EventEnvelope & { identity_records?: IdentityMergeRow[] };
+
+export interface IdentityOptions {
+  state: StateStore;
+  clock: Clock;
+  /** Country code for local phone numbers (e.g. `86`); none keeps them as bare digits. */
+  defaultCountryCode?: string;
+  /** A phone or email seen with more than this many customers is not merge evidence. */
+  maxSharedCustomers: number;
+  /** How long a merging event's answer is remembered for a retried request, ms (default 7 days, like dedup). */
+  memoTtlMs?: number;
+}
+
+const DEFAULT_MEMO_TTL_MS = 7 * 86_400_000;
+
+export interface CustomerIdentity {
+  id: string;
+  /** Set when the asked-for id was merged into `id`. */
+  merged_into_from?: string;
+  external_id: string | null;
+  created_at: number | null;
+  identifiers: Identifier[];
+  /** Customer ids merged into this one (their past events belong to its timeline). */
+  merged: string[];
+}
+
+const ref = (e: EventEnvelope) => `${e.producer}/${e.id}`;
+
+/**
+ * The identity graph on the StateStore: resolves events at ingest (one
+ * atomic script per event), splits customers on request and reads profiles.
+ * Every merge, refused merge and split becomes an `identity_merges` row.
+ */
+export class IdentityService implements IdentityResolver {
+  constructor(private readonly o: IdentityOptions) {}
+
+  /** Resolves a batch in order, in one atomic step; events without identifiers keep their key. */
+  async resolve(events: EventEnvelope[]): Promise<ResolvedEnvelope[]> {
+    const ids = events.map((e) => identifiersOf(e.customer, { defaultCountryCode: this.o.defaultCountryCode }));
+    const requests = events.flatMap((e, i) => (ids[i].length > 0 ? [{ ref: ref(e), ids: ids[i] }] : []));
+    if (requests.length === 0) return events;
+    const now = this.o.clock.now();
+    const rs = await this.o.state.atomic(resolveIdentityScript, [IDENTITY_SEQ_KEY], resolveArgs(now, this.o.maxSharedCustomers, this.o.memoTtlMs ?? DEFAULT_MEMO_TTL_MS, requests));
+    let k = 0;
+    return events.map((e, i) => (ids[i].length === 0 ? e : this.toResolved(e, ids[i], rs[k++], now)));
+  }
+
+  private toResolved(e: EventEnvelope, ids: Identifier[], r: Resolution, now: number): ResolvedEnvelope {
+    const base = { customer_id: r.customerId, evidence: JSON.stringify(ids), event_ref: ref(e), merged_at: now };
+    const records: IdentityMergeRow[] = [
+      ...r.merges.map((m) => ({
+        ...base,
+        merge_id: `merge:${ref(e)}:${m.merged}`,
+        kind: 'merge',
+        other_id: m.merged,
+        identifiers: JSON.stringify(m.identifiers),
+        reason: `event ${ref(e)} on ${e.channel} carried ${ids.join(', ')}, linking ${m.merged} to ${r.customerId}`,
+      })),
+      ...r.refused.map((x) => ({
+        ...base,
+        merge_id: `refused:${ref(e)}:${x.other}`,
+        kind: 'refused',
+        other_id: x.other,
+        identifiers: '[]',
+        reason: x.reason === 'conflict' ? 'the two customers have different external ids' : 'the two customers were split apart before',
+      })),
+    ];
+    const out: ResolvedEnvelope = { ...e, customer_key: r.customerId };
+    if (records.length > 0) out.identity_records = records;
+    return out;
+  }
+
+  /**
+   * Detaches identifiers from a customer (POST /v1/customers/{id}/split). The
+   * row describes it for `identity_merges`; `who` names the key that asked.
+   */
+  async split(customerId: string, identifiers: Identifier[], who: string, why: string): Promise<{ result: SplitResult; row: IdentityMergeRow | null }> {
+    const now = this.o.clock.now();
+    const result = await this.o.state.atomic(splitIdentityScript, [IDENTITY_SEQ_KEY], [String(now), customerId, ...identifiers]);
+    if (result.customerId === '') return { result, row: null };
+    const row: IdentityMergeRow = {
+      merge_id: `split:${result.from}:${result.customerId}:${now}`,
+      kind: 'split',
+      customer_id: result.from,
+      other_id: result.customerId,
+      identifiers: JSON.stringify(result.moved),
+      evidence: JSON.stringify(identifiers),
+      reason: `${result.restored ? 'undid the merge of' : 'split off as'} ${result.customerId} by ${who}${why ? `: ${why}` : ''}`,
+      event_ref: `api/${who}`,
+      merged_at: now,
+    };
+    return { result, row };
+  }
+
+  /** The customer an id lives on as (follows merges); null when unknown. */
+  async root(customerId: string): Promise<string | null> {
+    let c = customerId;
+    for (let i = 0; i < 64; i++) {
+      const h = await this.o.state.hgetall(`idn:c:${c}`);
+      if (Object.keys(h).length === 0) return i === 0 ? null : c;
+      if (!h.into) return c;
+      c = h.into;
+    }
+    return c;
+  }
+
+  /** The identity side of a profile: identifiers, external id and merged customers; null when unknown. */
+  async profile(customerId: string): Promise<CustomerIdentity | null> {
+    const id = await this.root(customerId);
+    if (id === null) return null;
+    const [c, m, a] = await Promise.all([this.o.state.hgetall(`idn:c:${id}`), this.o.state.hgetall(`idn:m:${id}`), this.o.state.hgetall(`idn:a:${id}`)]);
+    const merged: string[] = [];
+    const walk = async (cid: string, depth: number) => {
+      if (depth > 16) return;
+      const abs = cid === id ? a : await this.o.state.hgetall(`idn:a:${cid}`);
+      for (const [l, v] of Object.entries(abs)) {
+        if (v === '' || merged.includes(l)) continue;
+        merged.push(l);
+        await walk(l, depth + 1);
+      }
+    };
+    await walk(id, 0);
+    return {
+      id,
+      ...(id !== customerId ? { merged_into_from: customerId } : {}),
+      external_id: c.ext ? c.ext : null,
+      created_at: c.at ? Number(c.at) : null,
+      identifiers: Object.entries(m)
+        .filter(([, v]) => v === '1')
+        .map(([k]) => k)
+        .sort(),
+      merged: merged.sort(),
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import type { SetEntry, StateStore } from '../../shared/ports/state-store.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+import type { IdentityMergeRow } from '../../warehouse/tables.js';
+import type { ResolvedEnvelope } from '../identity/identity-service.js';
+import type { OffsetEvent } from '../metrics/first-metrics.js';
+import { SESSION_TYPES, foldSessions, mergedAway, type SessionRules, type SessionState } from './session-fold.js';
+
+/** The StateStore key of a customer's current session. */
+export const sessionKey = (customerId: string) => `sess:${customerId}`;
+
+/** What the worker does with one batch's sessions: warehouse rows first, then the state entries in its setMany. */
+export interface SessionBatch {
+  /** Appends `conversations` and `identity_merges` rows (idempotent). */
+  write(warehouse: Warehouse): Promise<void>;
+  /** Session states to persist in the worker's one atomic setMany. */
+  entries: SetEntry[];
+}
+
+/**
+ * The small step the EventWorker calls beside the first-metrics fold: loads
+ * the sessions the batch touches, folds, and hands back rows and state.
+ * It also carries the identity records ingest attached to events
+ * (`identity_records`) into `identity_merges`, exactly once like every row.
+ */
+export class SessionStep {
+  constructor(private readonly o: { state: StateStore; rules: SessionRules; ttlMs: number }) {}
+
+  async fold(events: OffsetEvent[]): Promise<SessionBatch> {
+    const keys = [
+      ...new Set(
+        events.flatMap((d) => {
+          const merged = mergedAway(d.event);
+          return SESSION_TYPES.has(d.event.type) || merged.length > 0 ? [d.event.customer_key, ...merged] : [];
+        }),
+      ),
+    ];
+    const vals = await this.o.state.getMany(keys.map(sessionKey));
+    const sessions = new Map<string, SessionState>();
+    keys.forEach((k, i) => vals[i] && sessions.set(k, JSON.parse(vals[i]!) as SessionState));
+    const out = foldSessions({ events, sessions, rules: this.o.rules });
+    const merges: IdentityMergeRow[] = events.flatMap((d) => (d.event as ResolvedEnvelope).identity_records ?? []);
+    return {
+      write: async (wh) => {
+        await Promise.all([
+          wh.append('conversations', out.rows as unknown as Array<Record<string, unknown>>),
+          wh.append('identity_merges', merges as unknown as Array<Record<string, unknown>>),
+        ]);
+      },
+      entries: [...out.sessions].map(([k, s]) => ({ key: sessionKey(k), value: JSON.stringify(s), ttlMs: this.o.ttlMs })),
+    };
+  }
+}
