@@ -31,16 +31,7 @@ function identityAndSessionRows(t0: number): { identityMerges: IdentityMergeRow[
   return { identityMerges: [...identityMerges, ...identityMerges.slice(0, 5)], sessions: [...sessions].reverse() };
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRng;
 
 export const CHANNELS = ['email', 'sms', 'web', 'wechat', 'whatsapp'];
 
@@ -181,6 +172,7 @@ function latest<T>(rows: T[], key: (r: T) => string, version: (r: T) => number):
 }
 
 import { parsePlaceholders } from '../../warehouse/sql-params.js';
+import { seededRng } from '../../shared/random.js';
 
 const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const disc = (sorted: number[], q: number) => sorted[Math.ceil(sorted.length * q) - 1];
