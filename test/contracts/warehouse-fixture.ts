@@ -1,5 +1,6 @@
 import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
+import { parsePlaceholders } from '../../warehouse/sql-params.js';
 import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, FirstResponseRow, IdentityMergeRow } from '../../warehouse/tables.js';
 
 /** Rows for every table, with replays and several versions per key, in a shuffled order. */
@@ -172,7 +173,6 @@ function latest<T>(rows: T[], key: (r: T) => string, version: (r: T) => number):
   return [...m.values()];
 }
 
-import { parsePlaceholders } from '../../warehouse/sql-params.js';
 
 const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const disc = (sorted: number[], q: number) => sorted[Math.ceil(sorted.length * q) - 1];
