@@ -3,7 +3,7 @@ import type { BarSeriesOption, GraphSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { channelColor, channelLabel } from '../board/channels.js';
 import { baseTextStyle, theme, tooltipBase, type ChartContext } from '../board/options/context.js';
-import { escapeHtml, type CallbackItem } from '../board/options/types.js';
+import { axisBarTooltip, escapeHtml, type CallbackItem } from '../board/options/types.js';
 import { formatDuration } from '../format/duration.js';
 import { formatDecimal, formatPercent } from '../format/number.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
@@ -68,17 +68,7 @@ export function buildModelsOption(data: AttributionData, metric: Metric, ctx: Ch
     textStyle: baseTextStyle,
     grid: { left: 8, right: 12, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } },
-    tooltip: {
-      ...tooltipBase,
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (raw: unknown) => {
-        const items = (Array.isArray(raw) ? raw : [raw]) as CallbackItem[];
-        const head = escapeHtml(String(items[0]?.name ?? ''));
-        const lines = items.map((it) => `${typeof it.marker === 'string' ? it.marker : ''}${escapeHtml(it.seriesName ?? '')}&nbsp;&nbsp;<b>${fmt(it.value)}</b>`);
-        return `<div style="font-weight:600;margin-bottom:4px">${head}</div>${lines.join('<br>')}`;
-      },
-    },
+    tooltip: axisBarTooltip(tooltipBase, fmt),
     xAxis: {
       type: 'category',
       data: channels.map((c) => touchLabel(c, ctx.t)),

@@ -2,7 +2,7 @@ import type { BoardSnapshot } from '../../api/types.js';
 import { formatDuration } from '../../format/duration.js';
 import { channelLabel, sortChannels } from '../channels.js';
 import { baseTextStyle, theme, tooltipBase, type ChartContext } from './context.js';
-import { escapeHtml, type BoardChartOption, type CallbackItem } from './types.js';
+import { axisBarTooltip, type BoardChartOption, type CallbackItem } from './types.js';
 
 export const FRT_COLORS = { p50: '#7aa6d6', p90: '#1f4e89' } as const;
 
@@ -24,19 +24,7 @@ export function buildFrtOption(board: BoardSnapshot, ctx: ChartContext): BoardCh
     textStyle: baseTextStyle,
     grid: { left: 8, right: 48, top: 32, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } },
-    tooltip: {
-      ...tooltipBase,
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (raw: unknown) => {
-        const items = (Array.isArray(raw) ? raw : [raw]) as CallbackItem[];
-        const head = escapeHtml(String(items[0]?.name ?? ''));
-        const lines = items.map(
-          (it) => `${typeof it.marker === 'string' ? it.marker : ''}${escapeHtml(it.seriesName ?? '')}&nbsp;&nbsp;<b>${dur(it.value)}</b>`,
-        );
-        return `<div style="font-weight:600;margin-bottom:4px">${head}</div>${lines.join('<br>')}`;
-      },
-    },
+    tooltip: axisBarTooltip(tooltipBase, dur),
     xAxis: {
       type: 'value',
       axisLabel: { color: theme.text, formatter: (v: number) => dur(v), hideOverlap: true },
