@@ -13,26 +13,13 @@ export function shapleyAttribution(input: PathInput): AttributionResult {
   const nc = enc.channels.length;
   const conv = new Float64Array(nc);
   const val = new Float64Array(nc);
-  const seen = new Int32Array(nc).fill(-1);
-  const distinct: number[] = [];
-  for (let i = 0; i < enc.count; i++) {
-    const c = enc.conversions[i];
-    const v = enc.value[i];
-    if (c === 0 && v === 0) continue;
-    distinct.length = 0;
-    for (let t = enc.offsets[i]; t < enc.offsets[i + 1]; t++) {
-      const ch = enc.touches[t];
-      if (seen[ch] !== i) {
-        seen[ch] = i;
-        distinct.push(ch);
-      }
-    }
+  forEachConvertingJourney(enc, (distinct, c, v) => {
     const k = distinct.length;
     for (const ch of distinct) {
       conv[ch] += c / k;
       val[ch] += v / k;
     }
-  }
+  });
   return buildResult('shapley', enc, conv, val);
 }
 
@@ -60,7 +47,32 @@ export function orderedShapleyAttribution(input: PathInput): OrderedShapleyResul
   const val = new Float64Array(nc);
   const posConv: number[][] = Array.from({ length: nc }, () => []);
   const posVal: number[][] = Array.from({ length: nc }, () => []);
-  const seen = new Int32Array(nc).fill(-1);
+  forEachConvertingJourney(enc, (distinct, c, v) => {
+    const k = distinct.length;
+    distinct.forEach((ch, p) => {
+      conv[ch] += c / k;
+      val[ch] += v / k;
+      while (posConv[ch].length <= p) {
+        posConv[ch].push(0);
+        posVal[ch].push(0);
+      }
+      posConv[ch][p] += c / k;
+      posVal[ch][p] += v / k;
+    });
+  });
+  const res = buildResult('shapley_ordered', enc, conv, val);
+  const positions = enc.channels
+    .map((channel, c) => ({ channel, conversions: posConv[c], value: posVal[c] }))
+    .sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
+  return { ...res, positions };
+}
+
+/**
+ * Calls `fn` for every journey with conversions or value, with its distinct channels in order of first
+ * touch (the array is reused between calls).
+ */
+function forEachConvertingJourney(enc: ReturnType<typeof toEncoded>, fn: (distinct: readonly number[], conversions: number, value: number) => void): void {
+  const seen = new Int32Array(enc.channels.length).fill(-1);
   const distinct: number[] = [];
   for (let i = 0; i < enc.count; i++) {
     const c = enc.conversions[i];
@@ -74,21 +86,6 @@ export function orderedShapleyAttribution(input: PathInput): OrderedShapleyResul
         distinct.push(ch);
       }
     }
-    const k = distinct.length;
-    distinct.forEach((ch, p) => {
-      conv[ch] += c / k;
-      val[ch] += v / k;
-      while (posConv[ch].length <= p) {
-        posConv[ch].push(0);
-        posVal[ch].push(0);
-      }
-      posConv[ch][p] += c / k;
-      posVal[ch][p] += v / k;
-    });
+    fn(distinct, c, v);
   }
-  const res = buildResult('shapley_ordered', enc, conv, val);
-  const positions = enc.channels
-    .map((channel, c) => ({ channel, conversions: posConv[c], value: posVal[c] }))
-    .sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
-  return { ...res, positions };
 }
