@@ -1,16 +1,12 @@
-import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestService } from '../../ingest/ingest-service.js';
 import { manualClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
 import { AttributionJob } from '../../stream/attribution/attribution-job.js';
 import { knownAnswerEvents, toEventRows } from '../../stream/attribution/journey-fixtures.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { buildApp } from '../app.js';
 import { KeyRing } from '../auth/key-ring.js';
-import { BoardService } from '../board/board-service.js';
-import { LiveHub } from '../board/live-hub.js';
+import { buildTestApp } from '../../test/support/app.js';
 
 const END = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(END);
@@ -24,20 +20,7 @@ let bare: FastifyInstance;
 let job: AttributionJob;
 
 async function make(attribution?: AttributionJob): Promise<FastifyInstance> {
-  const log = silentLogger();
-  const board = new BoardService(wh, clock);
-  return buildApp({
-    log,
-    clock,
-    keys,
-    ingest: {} as IngestService,
-    warehouse: wh,
-    board,
-    live: new LiveHub(board, new EventEmitter(), log),
-    health: { ready: () => true, details: async () => ({}) },
-    dashboardDir: '/nonexistent',
-    attribution,
-  });
+  return buildTestApp({ warehouse: wh, clock, keys }, { attribution });
 }
 
 beforeAll(async () => {

@@ -1,10 +1,7 @@
-import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestService } from '../../ingest/ingest-service.js';
 import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
-import { silentLogger } from '../../shared/logger.js';
 import type { CrmPort } from '../../stream/crm/crm-port.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
 import { HttpCrm } from '../../stream/crm/http-crm.js';
@@ -12,10 +9,8 @@ import { IdentityService } from '../../stream/identity/identity-service.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import type { ConversationRow } from '../../warehouse/tables.js';
-import { buildApp } from '../app.js';
 import { KeyRing } from '../auth/key-ring.js';
-import { BoardService } from '../board/board-service.js';
-import { LiveHub } from '../board/live-hub.js';
+import { buildTestApp } from '../../test/support/app.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
@@ -30,20 +25,7 @@ let state: MemoryStateStore;
 let identity: IdentityService;
 
 async function make(crm: CrmPort, withIdentity = true): Promise<FastifyInstance> {
-  const log = silentLogger();
-  const board = new BoardService(wh, clock);
-  return buildApp({
-    log,
-    clock,
-    keys,
-    ingest: {} as IngestService,
-    warehouse: wh,
-    board,
-    live: new LiveHub(board, new EventEmitter(), log),
-    health: { ready: () => true, details: async () => ({}) },
-    dashboardDir: '/nonexistent',
-    workbench: { identity: withIdentity ? identity : undefined, crm, sessionExpiryMs: 60 * 60_000 },
-  });
+  return buildTestApp({ warehouse: wh, clock, keys }, { workbench: { identity: withIdentity ? identity : undefined, crm, sessionExpiryMs: 60 * 60_000 } });
 }
 
 const envelope = (id: string, customer: EventEnvelope['customer']): EventEnvelope => ({
