@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { WebchatService, webchatRoutes, type WebchatOptions } from '../ingest/channels/webchat/index.js';
+import { RedisHub, WebchatService, webchatRoutes, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
 import { channelRoutes, type ChannelDeps } from '../ingest/channels/index.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import { SenderRegistry } from '../ingest/outbound/sender.js';
@@ -44,7 +44,10 @@ export interface AppDeps {
   /** Attribution job; without it the attribution routes answer 503 API_ERR_NOT_READY. */
   attribution?: AttributionJob;
   /** Web chat (visitor socket, /widget.js, replies to web); absent leaves web chat off. */
-  webchat?: Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'>;
+  webchat?: Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'> & {
+    /** REDIS_URL and OMNILANE_NAMESPACE: pushes fan out over Redis pub/sub to every process (unless `hub` is given). */
+    redis?: { url: string; namespace?: string };
+  };
   /** Outbound senders by channel; default a new registry (web chat registers its sender in it). */
   senders?: SenderRegistry;
   /** Channel webhooks (/v1/channels/…); without them those routes are not registered. */
@@ -96,7 +99,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let conversations: ConversationDirectory = { lookup: async () => null };
   let signals: AgentSignals | undefined;
   if (deps.webchat) {
-    const webchat = new WebchatService({ ...deps.webchat, ingest: deps.ingest, clock: deps.clock, log: deps.log });
+    const { redis, ...webchatDeps } = deps.webchat;
+    let hub: WebchatHub | undefined = webchatDeps.hub;
+    if (!hub && redis) {
+      const redisHub = new RedisHub({ ...redis, catchUp: (id, after) => webchat.conversations.after(id, after), log: deps.log.child({ stage: 'webchat-hub' }) });
+      app.addHook('onClose', () => redisHub.close());
+      hub = redisHub;
+    }
+    const webchat: WebchatService = new WebchatService({ ...webchatDeps, hub, ingest: deps.ingest, clock: deps.clock, log: deps.log });
     senders.register(new WebchatSender(webchat));
     conversations = signals = webchat;
     await app.register(webchatRoutes, { service: webchat });

@@ -284,7 +284,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         attribution,
         workbench: roles.api ? workbench : undefined,
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
-        webchat: ingest ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs } : undefined,
+        webchat: ingest
+          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
+          : undefined,
         senders: sendersFromConfig(cfg),
         health: {
           ready: () => ready,

@@ -64,13 +64,17 @@ export interface Config {
   wechatToken?: string;
   /** Passive XML text reply to a new WeChat follower; none when unset. */
   wechatWelcome?: string;
+  /** WeChat Official Account AppID and AppSecret: fetch the access token for outbound customer-service messages. */
+  wechatAppId?: string;
+  wechatAppSecret?: string;
+  wechatApiUrl: string;
   /** Mailgun-style HMAC key for the email inbound-parse webhook. */
   emailSigningKey?: string;
   emailProviderUrl?: string;
   emailApiKey?: string;
   emailFrom?: string;
   emailThreadTtlMs: number;
-  /** Per-source token bucket on channel webhooks (in-memory, per process). */
+  /** Per-source token bucket on channel webhooks, shared by every process through the StateStore. */
   channelRatePerSecond: number;
   channelRateBurst: number;
 }
@@ -229,6 +233,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     whatsappApiUrl: url(env, 'WHATSAPP_API_URL', ['http:', 'https:']) ?? 'https://graph.facebook.com/v21.0',
     wechatToken: secret(env, 'WECHAT_TOKEN'),
     wechatWelcome: env.WECHAT_WELCOME_TEXT ? env.WECHAT_WELCOME_TEXT.slice(0, 600) : undefined,
+    wechatAppId: secret(env, 'WECHAT_APP_ID'),
+    wechatAppSecret: secret(env, 'WECHAT_APP_SECRET'),
+    wechatApiUrl: url(env, 'WECHAT_API_URL', ['http:', 'https:']) ?? 'https://api.weixin.qq.com',
     emailSigningKey: secret(env, 'EMAIL_WEBHOOK_SIGNING_KEY'),
     emailProviderUrl: url(env, 'EMAIL_PROVIDER_URL', ['http:', 'https:']),
     emailApiKey: secret(env, 'EMAIL_API_KEY'),

@@ -8,7 +8,7 @@ import { isOmnilaneError, OmnilaneError, type ErrorCode } from '../../shared/err
 import type { Logger } from '../../shared/logger.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { IngestReply, IngestService } from '../ingest-service.js';
-import { TokenBuckets } from './rate-limit.js';
+import { retryAfterSeconds, SharedRateLimiter } from './rate-limit.js';
 
 /** The slice of configuration the channel webhooks need. A provider without its secret is disabled (503). */
 export interface ChannelsConfig {
@@ -80,22 +80,23 @@ export interface GuardOptions {
 
 /**
  * Registers, in the provider's encapsulated context, the checks that run
- * before a body is read: channel enabled (503), per-source token bucket (429
- * with Retry-After), declared size (413); and an error handler that answers
- * channel failures with ING_ codes.
+ * before a body is read: channel enabled (503), per-source token bucket shared
+ * by every process through the StateStore (429 with Retry-After), declared
+ * size (413); and an error handler that answers channel failures with ING_ codes.
  */
 export function guardChannel(app: FastifyInstance, deps: ChannelDeps, o: GuardOptions): void {
-  const buckets = new TokenBuckets(deps.config.ratePerSecond, deps.config.rateBurst, deps.clock);
+  const buckets = new SharedRateLimiter(deps.state, deps.config.ratePerSecond, deps.config.rateBurst, deps.clock);
   const log = deps.log.child({ channel: o.provider });
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const why = o.disabledReason();
     if (why) return reply.status(503).send({ code: 'ING_ERR_CHANNEL_DISABLED', message: `${o.provider} channel is disabled: ${why}` });
-    const take = buckets.take(`${o.provider}|${req.ip}`);
-    if (!take.ok) {
+    const take = await buckets.take(`${o.provider}|${req.ip}`);
+    if (!take.allowed) {
+      const retryAfterS = retryAfterSeconds(take);
       return reply
         .status(429)
-        .header('retry-after', String(take.retryAfterS))
-        .send({ code: 'ING_ERR_RATE_LIMITED', message: `too many ${o.provider} webhook requests from this source; retry after ${take.retryAfterS} s` });
+        .header('retry-after', String(retryAfterS))
+        .send({ code: 'ING_ERR_RATE_LIMITED', message: `too many ${o.provider} webhook requests from this source; retry after ${retryAfterS} s` });
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > o.maxBytes) {

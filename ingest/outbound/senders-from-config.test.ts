@@ -14,7 +14,16 @@ describe('sendersFromConfig', () => {
       EMAIL_PROVIDER_URL: 'http://127.0.0.1:9/',
       EMAIL_API_KEY: 'email-api-key-0123456789',
       EMAIL_FROM: 'sales@omnilane.example',
+      WECHAT_APP_ID: 'wx0123456789abcdef',
+      WECHAT_APP_SECRET: 'wechat-app-secret-0123456789',
     });
-    expect(sendersFromConfig(cfg).channels()).toEqual(['email', 'sms', 'whatsapp']);
+    expect(sendersFromConfig(cfg).channels()).toEqual(['email', 'sms', 'wechat', 'whatsapp']);
+    expect(sendersFromConfig(loadConfig({ WECHAT_APP_ID: 'wx0123456789abcdef' })).channels()).toEqual([]);
+  });
+
+  it('reads WECHAT_API_URL with the official default', () => {
+    expect(loadConfig({}).wechatApiUrl).toBe('https://api.weixin.qq.com');
+    expect(loadConfig({ WECHAT_API_URL: 'http://127.0.0.1:9' }).wechatApiUrl).toBe('http://127.0.0.1:9');
+    expect(() => loadConfig({ WECHAT_API_URL: 'ftp://x' })).toThrow(/WECHAT_API_URL/);
   });
 });

@@ -2,13 +2,14 @@ import type { Config } from '../../shared/config.js';
 import { EmailSender } from './email-sender.js';
 import { SenderRegistry } from './sender.js';
 import { SmsSender } from './sms-sender.js';
+import { WechatSender } from './wechat-sender.js';
 import { WhatsappSender } from './whatsapp-sender.js';
 
 /**
  * The outbound senders whose provider is configured: SMS (TWILIO_ACCOUNT_SID,
  * TWILIO_AUTH_TOKEN, SMS_FROM), WhatsApp (WHATSAPP_ACCESS_TOKEN,
- * WHATSAPP_PHONE_NUMBER_ID), email (EMAIL_PROVIDER_URL, EMAIL_API_KEY,
- * EMAIL_FROM). Web chat registers its own sender when the app is built.
+ * WHATSAPP_PHONE_NUMBER_ID), WeChat (WECHAT_APP_ID, WECHAT_APP_SECRET), email
+ * (EMAIL_PROVIDER_URL, EMAIL_API_KEY, EMAIL_FROM). Web chat registers its own sender when the app is built.
  */
 export function sendersFromConfig(cfg: Config): SenderRegistry {
   const registry = new SenderRegistry();
@@ -25,6 +26,9 @@ export function sendersFromConfig(cfg: Config): SenderRegistry {
   }
   if (cfg.whatsappAccessToken && cfg.whatsappPhoneNumberId) {
     registry.register(new WhatsappSender({ baseUrl: cfg.whatsappApiUrl, phoneNumberId: cfg.whatsappPhoneNumberId, accessToken: cfg.whatsappAccessToken }));
+  }
+  if (cfg.wechatAppId && cfg.wechatAppSecret) {
+    registry.register(new WechatSender({ baseUrl: cfg.wechatApiUrl, appId: cfg.wechatAppId, appSecret: cfg.wechatAppSecret }));
   }
   if (cfg.emailProviderUrl && cfg.emailApiKey && cfg.emailFrom) {
     registry.register(new EmailSender({ baseUrl: cfg.emailProviderUrl, apiKey: cfg.emailApiKey, from: cfg.emailFrom }));

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../../test/support/fake-provider.js';
 import { EmailSender } from './email-sender.js';
 import { ProviderError } from './http-retry.js';
+import { manualClock } from '../../shared/clock.js';
 import { SmsSender } from './sms-sender.js';
+import { WechatSender } from './wechat-sender.js';
 import { WhatsappSender } from './whatsapp-sender.js';
 
 let fake: FakeProvider;
@@ -62,5 +64,88 @@ describe('outbound senders against a fake provider', () => {
     const body = JSON.parse(fake.requests[0].body);
     expect(fake.requests[0].url).toBe('/v3/mail/send');
     expect(body).toMatchObject({ subject: 'Re: 询价', headers: { 'In-Reply-To': '<CAFirst.0001@mail.example.cn>', 'Message-ID': '<out-4@omnilane.example.com>' } });
+  });
+});
+
+describe('WeChat Official Account customer-service sender against a fake provider', () => {
+  const openid = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+  const wechat = (clock = manualClock(Date.UTC(2026, 0, 2, 8))) =>
+    new WechatSender({ baseUrl: `${fake.url}/`, appId: 'wx0123456789abcdef', appSecret: 'app-secret-1', clock, retry });
+  const paths = () => fake.requests.map((r) => new URL(r.url, 'http://x').pathname.replace('/cgi-bin/', ''));
+
+  it('fetches the token once, caches it until shortly before expires_in and sends Chinese text intact', async () => {
+    const wx = fake.wechat();
+    const clock = manualClock(Date.UTC(2026, 0, 2, 8));
+    const s = wechat(clock);
+    const r = await s.send(msg('wx-1', { wechat_openid: openid }));
+    expect(r.provider_id).toBe('wx-1');
+    await s.send(msg('wx-2', { wechat_openid: openid }));
+    expect(paths()).toEqual(['token', 'message/custom/send', 'message/custom/send']);
+    const tokenUrl = new URL(fake.requests[0].url, 'http://x');
+    expect([fake.requests[0].method, Object.fromEntries(tokenUrl.searchParams)]).toEqual(['GET', { grant_type: 'client_credential', appid: 'wx0123456789abcdef', secret: 'app-secret-1' }]);
+    const send = fake.requests[1];
+    expect(new URL(send.url, 'http://x').searchParams.get('access_token')).toBe('FAKE_TOKEN_1');
+    // The raw bytes carry the characters themselves, not \u escapes.
+    expect(send.body).toContain('您好，报价已发送');
+    expect(JSON.parse(send.body)).toEqual({ touser: openid, msgtype: 'text', text: { content: '您好，报价已发送' } });
+    expect(wx.sent).toEqual([
+      { touser: openid, content: '您好，报价已发送' },
+      { touser: openid, content: '您好，报价已发送' },
+    ]);
+    clock.advance(6_899_000);
+    await s.send(msg('wx-3', { wechat_openid: openid }));
+    expect(wx.tokens).toEqual(['FAKE_TOKEN_1']);
+    clock.advance(2_000); // past expires_in − 300 s
+    await s.send(msg('wx-4', { wechat_openid: openid }));
+    expect(wx.tokens).toEqual(['FAKE_TOKEN_1', 'FAKE_TOKEN_2']);
+    expect(new URL(fake.requests.at(-1)!.url, 'http://x').searchParams.get('access_token')).toBe('FAKE_TOKEN_2');
+  });
+
+  it('refreshes the token once on 40001 and resends; fails clearly when the new one is refused too', async () => {
+    const wx = fake.wechat();
+    const s = wechat();
+    await s.send(msg('wx-1', { wechat_openid: openid }));
+    wx.revokeTokens();
+    await s.send(msg('wx-2', { wechat_openid: openid }));
+    expect(paths()).toEqual(['token', 'message/custom/send', 'message/custom/send', 'token', 'message/custom/send']);
+    expect(wx.tokens).toEqual(['FAKE_TOKEN_1', 'FAKE_TOKEN_2']);
+    expect(wx.sent).toHaveLength(2);
+    expect(sleeps).toEqual([]);
+    fake.requests.length = 0;
+    wx.errcodeNext(5, 42001, 'access_token expired');
+    await expect(s.send(msg('wx-3', { wechat_openid: openid }))).rejects.toThrow(/after a refresh \(errcode 42001/);
+    expect(paths()).toEqual(['message/custom/send', 'token', 'message/custom/send']);
+  });
+
+  it('treats 45015 (48-hour window closed) as permanent with a clear message', async () => {
+    const wx = fake.wechat();
+    const s = wechat();
+    wx.errcodeNext(1, 45015, 'response out of time limit or subscription is canceled');
+    const err = await s.send(msg('wx-late', { wechat_openid: openid })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ retryable: false, message: expect.stringMatching(/errcode 45015.*within 48 hours/) });
+    expect(paths()).toEqual(['token', 'message/custom/send']);
+    expect(sleeps).toEqual([]);
+    wx.errcodeNext(1, 40003, 'invalid openid');
+    await expect(s.send(msg('wx-bad', { wechat_openid: 'nobody' }))).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('errcode 40003') });
+  });
+
+  it('retries errcode -1 (system busy) and HTTP 5xx with backoff, then gives up', async () => {
+    const wx = fake.wechat();
+    const s = new WechatSender({ baseUrl: fake.url, appId: 'wx1', appSecret: 'sec', clock: manualClock(0), retry: { ...retry, retries: 3 } });
+    wx.errcodeNext(2, -1, 'system error');
+    expect((await s.send(msg('wx-busy', { wechat: openid }))).provider_id).toBe('wx-busy');
+    expect(paths()).toEqual(['token', 'message/custom/send', 'message/custom/send', 'message/custom/send']);
+    expect(sleeps).toEqual([10, 20]);
+    expect(wx.sent).toHaveLength(1);
+    fake.requests.length = 0;
+    sleeps.length = 0;
+    fake.failNext(1, 502);
+    await s.send(msg('wx-502', { wechat: openid }));
+    expect(sleeps).toEqual([10]);
+    wx.errcodeNext(10, -1);
+    await expect(s.send(msg('wx-down', { wechat: openid }))).rejects.toMatchObject({ retryable: true, message: expect.stringContaining('system busy') });
+    expect(await s.send(msg('wx-busy', { wechat: openid }))).toEqual({ provider_id: 'wx-busy' });
+    await expect(s.send(msg('wx-none', {}))).rejects.toThrow(/no to.wechat_openid/);
   });
 });

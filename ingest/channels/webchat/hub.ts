@@ -8,11 +8,9 @@ export type HubListener = (frame: ServerFrame) => void;
  * hub is recovered by the client's next resume, and sockets catch up from the
  * log when they see a seq gap, so an adapter may be at-most-once.
  *
- * This in-process hub only reaches sockets of this process. For several
- * processes, add an adapter with the same interface over Redis pub/sub:
- * publish → PUBLISH `<ns>:wc:{<conversation>}` JSON; the first subscribe of a
- * conversation → SUBSCRIBE on a dedicated connection, the last unsubscribe →
- * UNSUBSCRIBE; incoming messages go to the local listeners as here.
+ * This in-process hub reaches the sockets of this process; `RedisHub`
+ * (redis-hub.ts) implements the same interface over Redis pub/sub for several
+ * processes and is chosen when REDIS_URL is set.
  */
 export interface WebchatHub {
   /** Registers a listener; returns the function that removes it. */
