@@ -17,6 +17,11 @@ class SerialQueue {
   }
 }
 
+interface PendingGroup {
+  rows: Array<Record<string, unknown>>;
+  waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+}
+
 function toDuckValue(v: unknown): DuckDBValue {
   if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
   return v as DuckDBValue;
@@ -29,6 +34,8 @@ function toDuckValue(v: unknown): DuckDBValue {
  */
 export class DuckDbWarehouse implements Warehouse {
   private readonly writes = new SerialQueue();
+  /** Rows waiting for the writer, per table (see append). */
+  private readonly pending = new Map<TableName, PendingGroup>();
   private readonly queries = new NamedQueries('duckdb');
 
   private constructor(
@@ -71,55 +78,80 @@ export class DuckDbWarehouse implements Warehouse {
     });
   }
 
-  async append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void> {
-    if (rows.length === 0) return;
-    const spec: TableSpec = TABLES[table];
-    const unique = dedupeByKey(spec, rows);
-    await this.writes.run(async () => {
-      const stage = `stage_${spec.name}`;
-      const appender = await this.writer.createAppender(stage, null, 'temp');
-      const cols = Object.entries(spec.columns);
-      for (const row of unique) {
-        for (const [col, type] of cols) {
-          const v = row[col];
-          if (v === null || v === undefined) {
-            appender.appendNull();
-            continue;
-          }
-          switch (type) {
-            case 'ms':
-            case 'nullable_ms':
-              appender.appendTimestamp(timestampValue(BigInt(Math.trunc(Number(v))) * 1000n));
-              break;
-            case 'int':
-            case 'nullable_int':
-              if (col === 'bus_partition') appender.appendInteger(Number(v));
-              else appender.appendBigInt(BigInt(Math.trunc(Number(v))));
-              break;
-            case 'float':
-              appender.appendDouble(Number(v));
-              break;
-            default:
-              appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
-          }
+  /**
+   * Appends are group-committed per table: rows that arrive while the writer
+   * is busy wait for it and then go in together, in one staging load and one
+   * INSERT. Idle, an append is written at once; under load (several bus
+   * partitions flushing at the same time) the statements per row fall. Each
+   * call still resolves only after its own rows are written.
+   */
+  append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    let group = this.pending.get(table);
+    if (!group) {
+      const g: PendingGroup = { rows: [], waiters: [] };
+      this.pending.set(table, g);
+      group = g;
+      void this.writes.run(async () => {
+        this.pending.delete(table);
+        try {
+          await this.writeRows(TABLES[table], g.rows);
+          for (const w of g.waiters) w.resolve();
+        } catch (err) {
+          for (const w of g.waiters) w.reject(err);
         }
-        appender.endRow();
+      });
+    }
+    for (const r of rows) group.rows.push(r);
+    const g = group;
+    return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
+  }
+
+  private async writeRows(spec: TableSpec, rows: Array<Record<string, unknown>>): Promise<void> {
+    const unique = dedupeByKey(spec, rows);
+    const stage = `stage_${spec.name}`;
+    const appender = await this.writer.createAppender(stage, null, 'temp');
+    const cols = Object.entries(spec.columns);
+    for (const row of unique) {
+      for (const [col, type] of cols) {
+        const v = row[col];
+        if (v === null || v === undefined) {
+          appender.appendNull();
+          continue;
+        }
+        switch (type) {
+          case 'ms':
+          case 'nullable_ms':
+            appender.appendTimestamp(timestampValue(BigInt(Math.trunc(Number(v))) * 1000n));
+            break;
+          case 'int':
+          case 'nullable_int':
+            if (col === 'bus_partition') appender.appendInteger(Number(v));
+            else appender.appendBigInt(BigInt(Math.trunc(Number(v))));
+            break;
+          case 'float':
+            appender.appendDouble(Number(v));
+            break;
+          default:
+            appender.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+        }
       }
-      appender.flushSync();
-      appender.closeSync();
-      const names = cols.map(([c]) => c);
-      const conflict = spec.version
-        ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
-            .filter((c) => !spec.key.includes(c))
-            .map((c) => `${c} = excluded.${c}`)
-            .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
-        : 'ON CONFLICT DO NOTHING';
-      try {
-        await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${conflict}`);
-      } finally {
-        await this.writer.run(`DELETE FROM ${stage}`);
-      }
-    });
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
+    const names = cols.map(([c]) => c);
+    const conflict = spec.version
+      ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
+          .filter((c) => !spec.key.includes(c))
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
+      : 'ON CONFLICT DO NOTHING';
+    try {
+      await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${conflict}`);
+    } finally {
+      await this.writer.run(`DELETE FROM ${stage}`);
+    }
   }
 
   async query<T = Record<string, unknown>>(name: string, params: QueryParams = {}): Promise<T[]> {
