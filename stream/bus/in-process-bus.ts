@@ -33,7 +33,7 @@ export interface InProcessBusOptions {
   /** Folder for partition logs and committed offsets; absent keeps all in memory (tests). */
   dir?: string;
   fsync?: boolean;
-  /** Longest a consumer waits for a partial batch to fill, ms (default 50, like Kafka's fetch.max.wait.ms of 500 scaled to a board that must update within a second). */
+  /** Longest a consumer waits for a partial batch to fill, ms (default 5; like Kafka's fetch.max.wait.ms). */
   lingerMs?: number;
   /** Messages kept in memory per partition once every group has committed past them. */
   retainInMemory?: number;
