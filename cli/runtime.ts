@@ -62,7 +62,7 @@ export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: E
   const bus: EventBus = !use.bus
     ? unused<EventBus>('the event bus')
     : cfg.kafkaBrokers
-      ? new KafkaBus({ brokers: cfg.kafkaBrokers, namespace: ns, log: log.child({ stage: 'kafka' }) })
+      ? new KafkaBus({ brokers: cfg.kafkaBrokers, namespace: ns, log: log.child({ stage: 'kafka' }), partitionsConsumedConcurrently: cfg.busPartitions })
       : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync });
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
@@ -101,8 +101,10 @@ function unused<T extends object>(what: string): T {
 
 /** The warehouse alone (`omnilane migrate`): ClickHouse when CLICKHOUSE_URL is set, else the DuckDB file. */
 export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse> {
+  // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
+  // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }) })
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 } })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 
