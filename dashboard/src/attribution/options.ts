@@ -2,7 +2,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, GraphSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { channelColor, channelLabel } from '../board/channels.js';
-import { baseTextStyle, theme, tooltipBase, type ChartContext } from '../board/options/context.js';
+import { chartBase, theme, topLegend, tooltipBase, type ChartContext } from '../board/options/context.js';
 import { axisBarTooltip, escapeHtml, type CallbackItem } from '../board/options/types.js';
 import { formatDuration } from '../format/duration.js';
 import { formatDecimal, formatPercent } from '../format/number.js';
@@ -63,11 +63,9 @@ export function buildModelsOption(data: AttributionData, metric: Metric, ctx: Ch
   const channels = data.channels;
   const fmt = (v: unknown) => formatDecimal(Number(v), ctx.locale, metric === 'value' ? 0 : 2);
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     grid: { left: 8, right: 12, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } },
+    legend: topLegend,
     tooltip: axisBarTooltip(tooltipBase, fmt),
     xAxis: {
       type: 'category',
@@ -159,9 +157,7 @@ export function buildMarkovGraphOption(data: TransitionsData, ctx: ChartContext)
   const nodeColor = (s: string) => (s === '(start)' ? '#334155' : s === '(conversion)' ? '#16a34a' : s === '(null)' ? '#94a3b8' : channelColor(s.split(',').pop()!.replace(/_chat$/, '')));
   const pct = (p: number) => formatPercent(p, ctx.locale);
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     tooltip: {
       ...tooltipBase,
       trigger: 'item',
@@ -220,11 +216,9 @@ export function buildFunnelOption(data: FunnelData, ctx: ChartContext): Attribut
   const groups = [...data.groups].sort((a, b) => b.inquiries - a.inquiries || a.key.localeCompare(b.key)).slice(0, MAX_FUNNEL_GROUPS);
   const extra = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     grid: { left: 8, right: 12, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } },
+    legend: topLegend,
     tooltip: { ...tooltipBase, trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',

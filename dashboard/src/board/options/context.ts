@@ -23,3 +23,9 @@ export const tooltipBase = {
   textStyle: { color: '#f8fafc', fontSize: 12, fontFamily: theme.fontFamily },
   confine: true,
 };
+
+/** What every chart option starts with: short animations and the board's text style. */
+export const chartBase = { animationDuration: 300, animationDurationUpdate: 300, textStyle: baseTextStyle };
+
+/** A compact legend in the top-left corner. */
+export const topLegend = { top: 0, left: 0, icon: 'roundRect' as const, itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } };

@@ -1,7 +1,7 @@
 import type { BoardSnapshot } from '../../api/types.js';
 import { formatDuration } from '../../format/duration.js';
 import { channelLabel, sortChannels } from '../channels.js';
-import { baseTextStyle, theme, tooltipBase, type ChartContext } from './context.js';
+import { chartBase, theme, topLegend, tooltipBase, type ChartContext } from './context.js';
 import { axisBarTooltip, type BoardChartOption, type CallbackItem } from './types.js';
 
 export const FRT_COLORS = { p50: '#7aa6d6', p90: '#1f4e89' } as const;
@@ -19,11 +19,9 @@ export function buildFrtOption(board: BoardSnapshot, ctx: ChartContext): BoardCh
   const dur = (v: unknown) => formatDuration(Number(v), ctx.locale);
   const label = { show: true, position: 'right' as const, color: theme.text, fontSize: 11, formatter: (p: unknown) => dur((p as CallbackItem).value) };
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     grid: { left: 8, right: 48, top: 32, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: { top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text } },
+    legend: topLegend,
     tooltip: axisBarTooltip(tooltipBase, dur),
     xAxis: {
       type: 'value',

@@ -1,7 +1,7 @@
 import type { BoardSnapshot } from '../../api/types.js';
 import { formatInt } from '../../format/number.js';
 import { channelColor, channelLabel } from '../channels.js';
-import { baseTextStyle, theme, tooltipBase, type ChartContext } from './context.js';
+import { chartBase, theme, tooltipBase, type ChartContext } from './context.js';
 import { buildTimeline } from './timeline.js';
 import { escapeHtml, type BoardChartOption, type CallbackItem } from './types.js';
 
@@ -67,9 +67,7 @@ function minuteChart(board: BoardSnapshot, ctx: ChartContext, metric: Metric, ki
       : { ...common, id, name, type: 'bar' as const, color, data, barMaxWidth: 14 };
   });
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     grid: { left: 8, right: 16, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: {
       type: 'scroll',

@@ -1,7 +1,7 @@
 import type { BoardSnapshot } from '../../api/types.js';
 import { formatInt, formatPercent } from '../../format/number.js';
 import { channelColor, channelLabel, sortChannels } from '../channels.js';
-import { baseTextStyle, theme, tooltipBase, type ChartContext } from './context.js';
+import { chartBase, theme, tooltipBase, type ChartContext } from './context.js';
 import { escapeHtml, type BoardChartOption, type CallbackItem } from './types.js';
 
 /** Channel mix as a donut of events per channel (channels with no events are left out). */
@@ -16,9 +16,7 @@ export function buildMixOption(board: BoardSnapshot, ctx: ChartContext): BoardCh
       itemStyle: { color: channelColor(c) },
     }));
   return {
-    animationDuration: 300,
-    animationDurationUpdate: 300,
-    textStyle: baseTextStyle,
+    ...chartBase,
     tooltip: {
       ...tooltipBase,
       trigger: 'item',
