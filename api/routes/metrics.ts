@@ -1,18 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { parseTimestamp } from '../../shared/envelope.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
+import { timeParam } from './time-range.js';
 import { ErrorReply, GRANULARITY_SECONDS, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
 
 const MAX_BUCKETS = 100_000;
-
-function time(name: string, raw: string | undefined, def: number): number {
-  if (raw === undefined) return def;
-  const t = parseTimestamp(/^\d+$/.test(raw) ? Number(raw) : raw);
-  if (t === null) throw new OmnilaneError('API_ERR_VALIDATION', `${name} must be ISO-8601 or epoch ms, got ${JSON.stringify(raw)}`);
-  return t;
-}
 
 type Row = Record<string, string | number | null>;
 const n = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -33,8 +26,8 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; clo
       },
     },
     async (req) => {
-      const to = time('to', req.query.to, clock.now());
-      const from = time('from', req.query.from, to - 3600_000);
+      const to = timeParam('to', req.query.to, clock.now());
+      const from = timeParam('from', req.query.from, to - 3600_000);
       if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       const granularity = req.query.granularity ?? 'minute';
       const bucket_s = GRANULARITY_SECONDS[granularity];
