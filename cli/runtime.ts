@@ -20,6 +20,7 @@ import type { Warehouse } from '../shared/ports/warehouse.js';
 import { InProcessBus } from '../stream/bus/in-process-bus.js';
 import { KafkaBus } from '../stream/bus/kafka-bus.js';
 import { EventWorker } from '../stream/event-worker.js';
+import { KpiStep } from '../stream/kpis/kpi-step.js';
 import { composeWorkbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
@@ -256,7 +257,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
-      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions });
+      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
       worker.setMaxListeners(100);
       await worker.start();
     }

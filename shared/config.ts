@@ -16,6 +16,9 @@ export interface Config {
   busPartitions: number;
   dedupTtlMs: number;
   stateTtlMs: number;
+  /** KPI windows (stream/kpis): watermark lag behind the newest event time, and how long a minute stays correctable. */
+  kpiOutOfOrdernessMs: number;
+  kpiAllowedLatenessMs: number;
   fsync: boolean;
   demoRate: number;
   attributionIntervalMs: number;
@@ -202,6 +205,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     busPartitions: int(env, 'BUS_PARTITIONS', 4, 1, 256),
     dedupTtlMs: int(env, 'DEDUP_TTL_HOURS', 168, 1, 24 * 400) * 3600_000,
     stateTtlMs: int(env, 'STATE_TTL_DAYS', 40, 1, 3650) * 86_400_000,
+    kpiOutOfOrdernessMs: int(env, 'KPI_OUT_OF_ORDERNESS_SECONDS', 60, 0, 3600) * 1000,
+    kpiAllowedLatenessMs: int(env, 'KPI_ALLOWED_LATENESS_SECONDS', 600, 0, 86_400) * 1000,
     fsync: bool(env, 'OMNILANE_FSYNC', false),
     demoRate: int(env, 'DEMO_RATE', 20, 1, 100_000),
     attributionIntervalMs: int(env, 'ATTRIBUTION_INTERVAL_S', 60, 1, 86_400) * 1000,

@@ -7,6 +7,7 @@ import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
 import type { SessionStep } from './sessions/session-step.js';
+import type { KpiStep } from './kpis/kpi-step.js';
 import { foldFirstMetrics, minuteKey, minuteOf, type ConversationState, type MinuteCounter, type OffsetEvent } from './metrics/first-metrics.js';
 import { STREAM_GROUP, TOPICS } from './topics.js';
 
@@ -23,6 +24,8 @@ export interface EventWorkerOptions {
   maxBatchSize?: number;
   /** Sessions and identity records (stream/sessions); absent skips them. */
   sessions?: SessionStep;
+  /** Event-time KPI windows and facts (stream/kpis); absent skips them. */
+  kpis?: KpiStep;
 }
 
 export interface BatchDone {
@@ -63,6 +66,8 @@ const convKey = (id: string) => `conv:${id}`;
 export class EventWorker extends EventEmitter {
   private subs: Subscription[] = [];
   processed = 0;
+  /** Events too late for their KPI minute (kept in late_events). */
+  lateEvents = 0;
 
   constructor(private readonly o: EventWorkerOptions) {
     super();
@@ -127,6 +132,7 @@ export class EventWorker extends EventEmitter {
 
     const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters, conversations });
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
+    const kpis = this.o.kpis ? await this.o.kpis.fold(batch.partition, fresh, now) : undefined;
 
     if (dead.length > 0) {
       await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
@@ -137,16 +143,19 @@ export class EventWorker extends EventEmitter {
       this.o.warehouse.append('conversation_first_response', out.firstResponseRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),
       sessions?.write(this.o.warehouse),
+      kpis?.write(this.o.warehouse),
     ]);
 
     const entries = [
       ...[...out.counters].map(([k, c]) => ({ key: counterKey(batch.partition, k), value: JSON.stringify(c), ttlMs: this.o.stateTtlMs })),
       ...[...out.conversations].map(([id, s]) => ({ key: convKey(id), value: JSON.stringify(s), ttlMs: this.o.stateTtlMs })),
       ...(sessions?.entries ?? []),
+      ...(kpis?.entries ?? []),
       ...fresh.map((d) => ({ key: seenKey(d.event), value: '1', ttlMs: this.o.dedupTtlMs })),
     ];
     if (entries.length > 0) await this.o.state.setMany(entries);
     this.processed += fresh.length;
+    this.lateEvents += kpis?.lateEvents ?? 0;
     const done: BatchDone = { partition: batch.partition, events: fresh.length, duplicates: decoded.length - fresh.length, deadLetters: dead.length };
     if (fresh.length > 0 || dead.length > 0) this.emit('batch', done);
   }

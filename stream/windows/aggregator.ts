@@ -66,20 +66,37 @@ export function stepAll<V, A>(cfg: WindowConfig<V, A>, state: WindowState<A>, in
   const open = new Map(state.open);
   let { maxEventTime, watermark } = state;
   const outputs: WindowOutput<V, A>[] = [];
+  // The earliest end among open windows: finalising scans every key, so it runs only when that end has
+  // passed (with many keys a scan per watermark step would dominate the batch).
+  let earliestEnd = earliestOpenEnd(open);
   for (const input of inputs) {
     if (input.kind === 'event') {
       const e = input.event;
       if (!Number.isFinite(e.time)) throw new RangeError(`event ${e.id}: time must be finite`);
+      const before = outputs.length;
       addEvent(cfg, open, watermark, e, outputs);
+      for (let i = before; i < outputs.length; i++) {
+        const o = outputs[i];
+        if (o.kind === 'update') earliestEnd = Math.min(earliestEnd, o.window.end);
+      }
       maxEventTime = Math.max(maxEventTime, e.time);
     }
     const next = Math.max(watermark, maxEventTime - cfg.outOfOrdernessMs, input.kind === 'watermark' ? input.time : -Infinity);
     if (next > watermark) {
       watermark = next;
-      finalise(cfg, open, watermark, outputs);
+      if (isClosed({ start: earliestEnd, end: earliestEnd }, watermark, cfg.allowedLatenessMs)) {
+        finalise(cfg, open, watermark, outputs);
+        earliestEnd = earliestOpenEnd(open);
+      }
     }
   }
   return { state: { maxEventTime, watermark, open }, outputs };
+}
+
+function earliestOpenEnd<A>(open: ReadonlyMap<string, readonly Slot<A>[]>): number {
+  let end = Infinity;
+  for (const slots of open.values()) for (const sl of slots) if (sl.window.end < end) end = sl.window.end;
+  return end;
 }
 
 /** Whether a window is finalised at `watermark`. */

@@ -1,6 +1,7 @@
 import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { parsePlaceholders } from '../../warehouse/sql-params.js';
+import { makeKpiFixture, type KpiFixture } from './kpi-fixture.js';
 import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, FirstResponseRow, IdentityMergeRow } from '../../warehouse/tables.js';
 
 /** Rows for every table, with replays and several versions per key, in a shuffled order. */
@@ -14,6 +15,8 @@ export interface WarehouseFixture {
   /** Identity audit rows and conversation sessions (stream/identity, stream/sessions), with replays and versions. */
   identityMerges: IdentityMergeRow[];
   sessions: ConversationRow[];
+  /** KPI tables (stream/kpis) and routing gauges. */
+  kpi: KpiFixture;
   t0: number;
 }
 
@@ -159,6 +162,7 @@ export function makeFixture(seed = 1): WarehouseFixture {
     attribution: shuffle([...attribution, ...attribution.filter(() => r() < 0.3)]),
     transitions: shuffle([...transitions, ...transitions.filter(() => r() < 0.3)]),
     ...identityAndSessionRows(t0),
+    kpi: makeKpiFixture(t0, seed),
     t0,
   };
 }

@@ -64,7 +64,7 @@ export const hostileString = (): fc.Arbitrary<string> =>
     fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 8 }).map((xs) => xs.join('')),
   );
 
-async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
+export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
   const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
   // Several appends, like the worker's batches; the replays are inside f.events.
   for (let i = 0; i < f.events.length; i += 100) await wh.append('events', rows(f.events.slice(i, i + 100)));
@@ -75,6 +75,16 @@ async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> 
   for (let i = 0; i < f.transitions.length; i += 31) await wh.append('attribution_transitions', rows(f.transitions.slice(i, i + 31)));
   await wh.append('identity_merges', rows(f.identityMerges));
   await wh.append('conversations', rows(f.sessions));
+  await appendKpiFixture(wh, f);
+}
+
+/** The KPI tables in a few appends each, so versions of one key meet across batches. */
+export async function appendKpiFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
+  const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+  const k = f.kpi;
+  for (const [table, list] of [['kpi_minute', k.kpiMinutes], ['conversation_facts', k.conversationFacts], ['response_times', k.responseTimes], ['deal_facts', k.dealFacts], ['late_events', k.lateEvents], ['routing_gauges', k.routingGauges]] as const) {
+    for (let i = 0; i < list.length; i += 53) await wh.append(table, rows(list.slice(i, i + 53)));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireEngine, uniqueName } from '../../test/contracts/engines.js';
-import { NAMED_QUERIES, hostileString, querySets, warehouseContract } from '../../test/contracts/warehouse.contract.js';
+import { NAMED_QUERIES, appendKpiFixture, hostileString, querySets, warehouseContract } from '../../test/contracts/warehouse.contract.js';
 import { makeFixture } from '../../test/contracts/warehouse-fixture.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { DuckDbWarehouse } from '../duckdb/duckdb-warehouse.js';
@@ -53,6 +53,7 @@ describe('ClickHouse and DuckDB agree', () => {
           wh.append('attribution_transitions', rows(f.transitions)),
           wh.append('identity_merges', rows(f.identityMerges)),
           wh.append('conversations', rows(f.sessions)),
+          appendKpiFixture(wh, f),
         ]);
         // and a replay of everything, in another order
         await wh.append('conversation_first_response', rows([...f.conversations].reverse()));

@@ -69,6 +69,7 @@ export function toClickHouseRow(spec: TableSpec, row: Record<string, unknown>): 
         out[col] = absent ? null : Math.trunc(Number(v));
         break;
       case 'float':
+      case 'nullable_float':
         out[col] = absent ? null : Number(v);
         break;
       default:

@@ -130,6 +130,7 @@ export class DuckDbWarehouse implements Warehouse {
             else appender.appendBigInt(BigInt(Math.trunc(Number(v))));
             break;
           case 'float':
+          case 'nullable_float':
             appender.appendDouble(Number(v));
             break;
           default:
