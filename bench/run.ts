@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../shared/paths.js';
 import { runAttributionBench } from './attribution.bench.js';
 import { runChannelsBench } from './channels.bench.js';
+import { runKpiBench } from './kpis.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { runStackBench } from './stack.bench.js';
 
@@ -69,6 +70,19 @@ if (stack) {
     ['ClickHouse insert rows/s (JSONEachRow, 50k batches)', String(s.clickhouse_insert_rows_per_s), '', ''],
   ]);
   console.log('written bench/results/stack.json\n');
+}
+
+if ((!only && !stack) || only === 'kpis') {
+  const r = await runKpiBench({ log: (l) => console.log(l) });
+  writeFileSync(join(resultsDir, 'kpis.json'), JSON.stringify({ bench: 'kpis', at: new Date().toISOString(), machine, results: r, targets: { worker_events_per_s_per_core_all_kpis: 50000 } }, null, 2) + '\n');
+  console.log('\nEvent-time KPIs (one process, one core; in-process bus and state, in-memory DuckDB)');
+  table([
+    ['KPI fold alone, events/s', String(r.kpi_fold_events_per_s), '', ''],
+    ['stream worker, KPIs off, events/s', String(r.worker_kpis_off_events_per_s), '', ''],
+    ['stream worker, every KPI on, events/s', String(r.worker_kpis_on_events_per_s), '≥ 50,000 per core', r.worker_kpis_on_events_per_s >= 50000 ? 'yes' : 'no'],
+    ['cost of the KPIs (off / on)', `${r.kpi_cost_ratio}×`, '', ''],
+  ]);
+  console.log('written bench/results/kpis.json\n');
 }
 
 if ((!only && !stack) || only === 'channels') {
