@@ -8,7 +8,31 @@ export const COUNTER_NAMES = [
   'sla_total', 'sla_met', 'wait_count', 'wait_ms_sum',
 ] as const satisfies ReadonlyArray<keyof KpiCounters>;
 
-export const zeroCounters = (): KpiCounters => Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as unknown as KpiCounters;
+// Spelled out rather than built from COUNTER_NAMES: these run once per event and object literals of one shape
+// are what V8 makes fast (the generic form cost a third of the KPI fold).
+export const zeroCounters = (): KpiCounters => ({
+  events: 0,
+  inquiries: 0,
+  messages_in: 0,
+  messages_out: 0,
+  assigned: 0,
+  closed: 0,
+  opportunities: 0,
+  deals: 0,
+  deal_value: 0,
+  lost: 0,
+  csat_count: 0,
+  csat_sum: 0,
+  csat_satisfied: 0,
+  nps_count: 0,
+  nps_promoters: 0,
+  nps_detractors: 0,
+  complaints: 0,
+  sla_total: 0,
+  sla_met: 0,
+  wait_count: 0,
+  wait_ms_sum: 0,
+});
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -93,9 +117,29 @@ export function contribution(e: EventEnvelope): KpiCounters {
 }
 
 function plus(a: KpiCounters, b: KpiCounters): KpiCounters {
-  const out = { ...a };
-  for (const n of COUNTER_NAMES) out[n] = a[n] + b[n];
-  return out;
+  return {
+    events: a.events + b.events,
+    inquiries: a.inquiries + b.inquiries,
+    messages_in: a.messages_in + b.messages_in,
+    messages_out: a.messages_out + b.messages_out,
+    assigned: a.assigned + b.assigned,
+    closed: a.closed + b.closed,
+    opportunities: a.opportunities + b.opportunities,
+    deals: a.deals + b.deals,
+    deal_value: a.deal_value + b.deal_value,
+    lost: a.lost + b.lost,
+    csat_count: a.csat_count + b.csat_count,
+    csat_sum: a.csat_sum + b.csat_sum,
+    csat_satisfied: a.csat_satisfied + b.csat_satisfied,
+    nps_count: a.nps_count + b.nps_count,
+    nps_promoters: a.nps_promoters + b.nps_promoters,
+    nps_detractors: a.nps_detractors + b.nps_detractors,
+    complaints: a.complaints + b.complaints,
+    sla_total: a.sla_total + b.sla_total,
+    sla_met: a.sla_met + b.sla_met,
+    wait_count: a.wait_count + b.wait_count,
+    wait_ms_sum: a.wait_ms_sum + b.wait_ms_sum,
+  };
 }
 
 /** Counters as a windowing monoid over per-event contributions. */
