@@ -31,9 +31,11 @@ describe('conversation KPIs', () => {
     const s1 = fold(base);
     const r1 = conversationRows('c1', s1, 1);
     expect(r1.responses.map((r) => r.response_ms)).toEqual([30_000]);
-    const s2 = foldConversationKpi({ ...s1, answered: r1.answered }, conv({ type: 'message.sent', occurred_at: T + 10_000, agent_id: 'a2' }));
+    const s2 = foldConversationKpi({ ...s1, written: r1.written }, conv({ type: 'message.sent', occurred_at: T + 10_000, agent_id: 'a2' }));
     const r2 = conversationRows('c1', s2, 2);
     expect(r2.responses.map((r) => [r.agent, r.response_ms]).sort()).toEqual([['a1', -1], ['a2', 10_000]]);
+    // Nothing changed since: nothing is written again.
+    expect(conversationRows('c1', { ...s2, written: r2.written }, 3).responses).toEqual([]);
   });
 
   it('keeps order-free facts: first response, first wait, latest close and survey, earliest stated source and tag', () => {

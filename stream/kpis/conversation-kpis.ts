@@ -35,8 +35,11 @@ export interface ConversationKpiState {
   /** Latest survey answers. */
   csat: Stamped<number> | null;
   nps: Stamped<number> | null;
-  /** uids of replies already written as response rows (so a reply that stops answering is corrected). */
-  answered: string[];
+  /**
+   * Reply uid → what its last response_times row said: rows are written only when they change, and a reply
+   * that stops answering is corrected.
+   */
+  written: Record<string, string>;
 }
 
 export const MAX_TIMES = 200;
@@ -46,7 +49,7 @@ const earlier = <T>(a: Stamped<T> | null, t: number, uid: string): boolean => a 
 const later = <T>(a: Stamped<T> | null, t: number, uid: string): boolean => a === null || t > a[0] || (t === a[0] && uid > a[1]);
 
 export function emptyConversationKpis(customerKey: string): ConversationKpiState {
-  return { customer_key: customerKey, start: null, last_event_at: 0, inbound: [], outbound: [], source: null, tag: null, assignment: null, wait: null, closed: null, messages_in: 0, messages_out: 0, complaint: 0, csat: null, nps: null, answered: [] };
+  return { customer_key: customerKey, start: null, last_event_at: 0, inbound: [], outbound: [], source: null, tag: null, assignment: null, wait: null, closed: null, messages_in: 0, messages_out: 0, complaint: 0, csat: null, nps: null, written: {} };
 }
 
 function insertSorted<T>(list: T[], item: T, time: (x: T) => number): void {
@@ -137,13 +140,13 @@ export function responsesOf(s: ConversationKpiState): Array<{ uid: string; at: n
 export interface ConversationRows {
   facts: ConversationFactsRow | null;
   responses: ResponseTimeRow[];
-  /** The new `answered` list to keep in the state. */
-  answered: string[];
+  /** The new `written` map to keep in the state. */
+  written: Record<string, string>;
 }
 
 /** Rows for a conversation's current state, versioned by `version` (the bus offset of its latest event). */
 export function conversationRows(id: string, s: ConversationKpiState, version: number): ConversationRows {
-  if (s.start === null) return { facts: null, responses: [], answered: s.answered };
+  if (s.start === null) return { facts: null, responses: [], written: s.written };
   const known = knownDims(s);
   const dims = { channel: s.start[2], source: known.source ?? '', team: known.team ?? '', agent: known.agent ?? '', tag: known.tag ?? '' };
   const started = s.start[0];
@@ -172,7 +175,7 @@ export function conversationRows(id: string, s: ConversationKpiState, version: n
   };
   const current = responsesOf(s);
   const answering = new Set(current.map((r) => r.uid));
-  const responses: ResponseTimeRow[] = current.map((r) => ({
+  const all: ResponseTimeRow[] = current.map((r) => ({
     conversation_id: id,
     reply_id: r.uid,
     replied_at: r.at,
@@ -184,12 +187,19 @@ export function conversationRows(id: string, s: ConversationKpiState, version: n
   }));
   // A reply that answered before but no longer does (an earlier reply arrived late) is corrected to
   // response_ms = -1; readers keep response_ms >= 0. Upsert tables cannot delete, so this is the retraction.
-  for (const uid of s.answered) {
+  for (const uid of Object.keys(s.written)) {
     if (answering.has(uid)) continue;
     const o = s.outbound.find((x) => x[1] === uid);
     if (!o) continue;
-    responses.push({ conversation_id: id, reply_id: uid, replied_at: o[0], inbound_at: o[0], response_ms: -1, ...dims, agent: o[2] || dims.agent, version });
+    all.push({ conversation_id: id, reply_id: uid, replied_at: o[0], inbound_at: o[0], response_ms: -1, ...dims, agent: o[2] || dims.agent, version });
   }
-  const answered = [...new Set([...s.answered, ...answering])].slice(0, MAX_TIMES);
-  return { facts, responses, answered };
+  const written: Record<string, string> = { ...s.written };
+  const responses: ResponseTimeRow[] = [];
+  for (const row of all) {
+    const said = `${row.response_ms}|${row.inbound_at}|${row.channel}|${row.source}|${row.team}|${row.agent}|${row.tag}`;
+    if (written[row.reply_id] === said) continue;
+    written[row.reply_id] = said;
+    responses.push(row);
+  }
+  return { facts, responses, written };
 }

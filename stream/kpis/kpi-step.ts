@@ -79,7 +79,7 @@ export class KpiStep {
       const out = conversationRows(id, s, version);
       if (out.facts) facts.push(out.facts);
       responses.push(...out.responses);
-      convs.set(id, { ...s, answered: out.answered });
+      convs.set(id, { ...s, written: out.written });
     }
     const deals: DealFactsRow[] = [...dealCustomers].flatMap(([k, version]) => dealRows(k, custs.get(k)!, version));
 
