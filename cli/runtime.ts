@@ -293,7 +293,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         senders: sendersFromConfig(cfg),
         health: {
           ready: () => ready,
-          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lag: await w.lag() } : {}) }),
+          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}) }),
         },
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });

@@ -65,5 +65,7 @@ describe('event-time KPIs end to end (embedded)', () => {
     const lateRows = numeric(await query('late_events_recent', { limit: 10 }));
     expect(lateRows).toEqual([expect.objectContaining({ id: 'k9', type: 'message.received', window_start_ms: T + MIN, late_by_ms: T + 10 * MIN - (T + 3 * MIN) })]);
     expect(om.worker.lateEvents).toBe(1);
+    const prom = await (await om.get('/metrics')).text();
+    expect(prom).toMatch(/^omnilane_late_events_total 1$/m);
   });
 });
