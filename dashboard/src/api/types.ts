@@ -1,3 +1,6 @@
+import { asFiringAlerts, asKpiSummary } from './kpi-snapshot.js';
+import type { FiringAlert, KpiSummary } from './metric-types.js';
+
 /** First-response statistics over a set of conversations; the `*_ms` values are null when `count` is 0. */
 export interface FirstResponseStats {
   count: number;
@@ -33,6 +36,10 @@ export interface BoardSnapshot {
   };
   channels: ChannelRow[];
   series: SeriesPoint[];
+  /** Issue 6 KPIs over the window; `asBoardSnapshot` sets null when the server does not send them. */
+  kpis?: KpiSummary | null;
+  /** Alerts firing now; `asBoardSnapshot` sets [] when none or when the server does not send them. */
+  alerts?: FiringAlert[];
 }
 
 /** True when the snapshot holds no events at all (the board shows its empty state). */
@@ -50,9 +57,10 @@ export function asBoardSnapshot(value: unknown): BoardSnapshot | null {
   if (typeof v.generated_at !== 'string' || !v.totals || typeof v.totals !== 'object') return null;
   if (typeof v.totals.events !== 'number' || typeof v.totals.conversations !== 'number') return null;
   const emptyFrt: FirstResponseStats = { count: 0, avg_ms: null, p50_ms: null, p90_ms: null };
+  const windowMinutes = typeof v.window_minutes === 'number' ? v.window_minutes : 60;
   return {
     generated_at: v.generated_at,
-    window_minutes: typeof v.window_minutes === 'number' ? v.window_minutes : 60,
+    window_minutes: windowMinutes,
     totals: {
       events: v.totals.events,
       conversations: v.totals.conversations,
@@ -62,5 +70,7 @@ export function asBoardSnapshot(value: unknown): BoardSnapshot | null {
       ? v.channels.map((c) => ({ ...c, first_response: c.first_response ?? emptyFrt }))
       : [],
     series: Array.isArray(v.series) ? v.series : [],
+    kpis: asKpiSummary(v.kpis, windowMinutes),
+    alerts: asFiringAlerts(v.alerts),
   };
 }

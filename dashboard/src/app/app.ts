@@ -3,9 +3,11 @@ import type { BoardSnapshot } from '../api/types.js';
 import { extractKeyFromHash, KEY_STORAGE, safeGet, safeSet, type KeyValueStorage } from '../auth/key.js';
 import { createAttributionView } from '../attribution/index.js';
 import { createBoardView } from '../board/index.js';
+import { createConsoleView } from '../console/index.js';
+import { opensConsole } from '../console/session.js';
 import { h } from '../dom.js';
 import { detectLocale, LOCALE_STORAGE, translate, type Locale } from '../i18n/index.js';
-import { startLive, type LiveClient } from '../live/live-client.js';
+import { startLive, type LiveClient, type LiveStatus } from '../live/live-client.js';
 import { createHeader } from '../shell/header.js';
 import { createSignIn } from '../shell/sign-in.js';
 import { createStore, type AppState, type View } from './store.js';
@@ -37,6 +39,7 @@ export function startApp(env: AppEnv): { stop(): void } {
     board: null,
     status: 'offline',
     signedIn: false,
+    access: 'full',
   });
 
   // The key arrives as /#key=… once; keep it and take it out of the address bar and history.
@@ -47,7 +50,8 @@ export function startApp(env: AppEnv): { stop(): void } {
   }
   store.set({ route: routeFromHash(rest) });
   env.onHashChange?.(() => {
-    const route = routeFromHash(env.location.hash);
+    // A console-only key (an agent) has no other screen to go to.
+    const route = store.get().access === 'console' ? 'console' : routeFromHash(env.location.hash);
     if (route !== store.get().route) store.set({ route });
   });
 
@@ -63,7 +67,7 @@ export function startApp(env: AppEnv): { stop(): void } {
     live?.stop();
     live = null;
     safeSet(env.storage, KEY_STORAGE, null);
-    store.set({ signedIn: false, board: null, status: 'offline' });
+    store.set({ signedIn: false, board: null, status: 'offline', access: 'full' });
     signIn.showError(rejected ? 'signin.rejected' : null);
   };
 
@@ -92,6 +96,11 @@ export function startApp(env: AppEnv): { stop(): void } {
     async submit(key) {
       const result = await fetchBoard(env.fetch, key, minutes);
       if (result.kind === 'unauthorized') return { key: 'signin.rejected' };
+      if (result.kind === 'error' && (await opensConsole(env.fetch, key))) {
+        safeSet(env.storage, KEY_STORAGE, key);
+        store.set({ signedIn: true, access: 'console', route: 'console', board: null, status: consoleStatus });
+        return null;
+      }
       if (result.kind === 'error') return { key: 'signin.unreachable', params: { message: result.message } };
       safeSet(env.storage, KEY_STORAGE, key);
       store.set({ signedIn: true, board: null });
@@ -101,13 +110,28 @@ export function startApp(env: AppEnv): { stop(): void } {
     },
   });
 
-  const board = createBoardView();
+  const board = createBoardView({
+    fetch: env.fetch,
+    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    onUnauthorized: () => signOut(true),
+  });
   const attribution = createAttributionView({
     fetch: env.fetch,
     getKey: () => safeGet(env.storage, KEY_STORAGE),
     onUnauthorized: () => signOut(true),
   });
-  const views: View[] = [header, signIn, board, attribution];
+  // A console-only key shows the console's stream state in the header (it follows no board stream).
+  let consoleStatus: LiveStatus = 'connecting';
+  const agentConsole = createConsoleView({
+    fetch: env.fetch,
+    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    onUnauthorized: () => signOut(true),
+    onLiveStatus: (status) => {
+      consoleStatus = status;
+      if (store.get().access === 'console') store.set({ status });
+    },
+  });
+  const views: View[] = [header, signIn, board, attribution, agentConsole];
   env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
 
   const paint = (state: AppState, prev?: AppState) => {
@@ -128,8 +152,16 @@ export function startApp(env: AppEnv): { stop(): void } {
     void fetchBoard(env.fetch, key, minutes).then((result) => {
       if (mine !== session) return;
       if (result.kind === 'unauthorized') return signOut(true);
-      if (result.kind === 'ok') accept(result.board);
-      follow(key);
+      if (result.kind === 'ok') {
+        accept(result.board);
+        return follow(key);
+      }
+      // The board refused a key that is not unknown: an agent's key opens the console only.
+      void opensConsole(env.fetch, key).then((agent) => {
+        if (mine !== session) return;
+        if (agent) store.set({ access: 'console', route: 'console', status: consoleStatus });
+        else follow(key);
+      });
     });
   }
 

@@ -2,8 +2,8 @@ import type { BoardSnapshot } from '../api/types.js';
 import type { Locale } from '../i18n/index.js';
 import type { LiveStatus } from '../live/live-client.js';
 
-/** The screens, picked by the URL fragment: `#/board` (default) or `#/attribution`. */
-export type Route = 'board' | 'attribution';
+/** The screens, picked by the URL fragment: `#/board` (default), `#/attribution` or `#/console`. */
+export type Route = 'board' | 'attribution' | 'console';
 
 /** Everything the views render from. */
 export interface AppState {
@@ -13,6 +13,8 @@ export interface AppState {
   status: LiveStatus;
   /** Whether a key is known and accepted (false shows the sign-in form). */
   signedIn: boolean;
+  /** `console`: the key opens only the agent console (agents may not read the board). */
+  access: 'full' | 'console';
 }
 
 export interface Store<S> {

@@ -3,7 +3,10 @@
  * (the compiler checks it through `Catalogue`, and `messages.test.ts` checks it at run time).
  * Placeholders are `{name}` and are filled by `translate`.
  */
-const en = {
+import { boardKpiEn, boardKpiZhCN } from './messages-board-kpis.js';
+import { consoleEn, consoleZhCN } from './messages-console.js';
+
+const base = {
   'app.name': 'Omnilane',
   'app.subtitle': 'Live board',
   'app.documentTitle': 'Omnilane · Live board',
@@ -44,6 +47,7 @@ const en = {
 
   'frt.p50': 'p50',
   'frt.p90': 'p90',
+
 
   'signin.title': 'Sign in to Omnilane',
   'signin.prompt': 'Enter the access key that the omnilane CLI printed when it started.',
@@ -122,12 +126,15 @@ const en = {
   'funnel.none': '(none)',
   'funnel.total': 'All',
   'funnel.empty': 'No inquiries in this period',
+
 } as const;
+
+const en = { ...base, ...boardKpiEn, ...consoleEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
-const zhCN: Catalogue = {
+const baseZhCN: Record<keyof typeof base, string> = {
   'app.name': 'Omnilane',
   'app.subtitle': '实时看板',
   'app.documentTitle': 'Omnilane · 实时看板',
@@ -168,6 +175,7 @@ const zhCN: Catalogue = {
 
   'frt.p50': 'P50',
   'frt.p90': 'P90',
+
 
   'signin.title': '登录 Omnilane',
   'signin.prompt': '请输入 omnilane 命令行启动时打印的访问密钥。',
@@ -246,7 +254,10 @@ const zhCN: Catalogue = {
   'funnel.none': '（无）',
   'funnel.total': '全部',
   'funnel.empty': '该时间段内没有咨询',
+
 };
+
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;

@@ -39,7 +39,8 @@ export function createHeader(actions: HeaderActions): View {
   // Plain links: the app follows the fragment (`hashchange`), so back/forward and bookmarks work.
   const navBoard = h('a', { class: 'nav-link', href: '#/board', 'data-testid': 'nav-board' });
   const navAttribution = h('a', { class: 'nav-link', href: '#/attribution', 'data-testid': 'nav-attribution' });
-  const nav = h('nav', { class: 'nav' }, [navBoard, navAttribution]);
+  const navConsole = h('a', { class: 'nav-link', href: '#/console', 'data-testid': 'nav-console' });
+  const nav = h('nav', { class: 'nav' }, [navBoard, navAttribution, navConsole]);
 
   const signOut = h('button', { class: 'signout', type: 'button', 'data-testid': 'sign-out' });
   signOut.addEventListener('click', () => actions.signOut());
@@ -59,8 +60,8 @@ export function createHeader(actions: HeaderActions): View {
     render(state: AppState) {
       const t = translator(state.locale);
       current = state.locale;
-      setText(subtitle, state.route === 'attribution' ? t('attr.title') : t('app.subtitle'));
-      setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale) }) : state.signedIn ? t('header.waiting') : '');
+      setText(subtitle, state.route === 'attribution' ? t('attr.title') : state.route === 'console' ? t('console.title') : t('app.subtitle'));
+      setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale) }) : state.signedIn && state.route !== 'console' ? t('header.waiting') : '');
       setAttr(updated, 'title', state.board?.generated_at ?? null);
       setAttr(updated, 'data-generated-at', state.board?.generated_at ?? null);
       status.dataset.state = state.status;
@@ -71,9 +72,12 @@ export function createHeader(actions: HeaderActions): View {
       for (const opt of langOptions) opt.classList.toggle('is-active', opt.dataset.lang === state.locale);
       setText(navBoard, t('nav.board'));
       setText(navAttribution, t('nav.attribution'));
+      setText(navConsole, t('console.nav'));
+      // an agent's key opens only the console: no links to screens it may not read
+      navBoard.hidden = navAttribution.hidden = state.access === 'console';
       setAttr(nav, 'aria-label', t('nav.label'));
       nav.hidden = !state.signedIn;
-      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution']] as const) {
+      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution'], [navConsole, 'console']] as const) {
         link.classList.toggle('is-active', state.route === route);
         setAttr(link, 'aria-current', state.route === route ? 'page' : null);
       }

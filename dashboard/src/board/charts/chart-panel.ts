@@ -1,15 +1,15 @@
 import type { AppState, View } from '../../app/store.js';
 import { h, setText } from '../../dom.js';
-import { createChart, type EChartsType } from '../../echarts-setup.js';
 import { translator } from '../../i18n/index.js';
+import type { DrillRequest } from '../drill/drill-request.js';
+import { createChartHost } from './chart-host.js';
 import type { ChartDef } from './definitions.js';
 
 /**
- * A card holding one ECharts chart. Updates go through `setOption` with `replaceMerge: ['series']`, so
- * series are matched by id and animate in place (no flicker) while vanished channels are dropped.
- * The chart follows its container's size (window resizes, layout changes) through a ResizeObserver.
+ * A card holding one ECharts chart built from the board snapshot (see `chart-host.ts` for the in-place
+ * updates). A def with `drill` turns clicks on its elements into drill-down requests.
  */
-export function createChartPanel(def: ChartDef): View {
+export function createChartPanel(def: ChartDef, onDrill?: (req: DrillRequest) => void): View {
   const title = h('h2', { class: 'panel-title' });
   const chartEl = h('div', { class: 'chart', 'data-testid': def.testid, role: 'img' });
   const emptyTitle = h('strong');
@@ -19,21 +19,21 @@ export function createChartPanel(def: ChartDef): View {
     h('header', { class: 'panel-head' }, [title]),
     h('div', { class: 'panel-body' }, [chartEl, empty]),
   ]);
-
-  let chart: EChartsType | null = null;
-  let frame = 0;
-  const observer =
-    typeof ResizeObserver === 'undefined'
-      ? null
-      : new ResizeObserver(() => {
-          cancelAnimationFrame(frame);
-          frame = requestAnimationFrame(() => chart?.resize());
-        });
-  observer?.observe(chartEl);
+  let last: AppState | null = null;
+  const host = createChartHost(
+    chartEl,
+    def.drill && onDrill
+      ? (click) => {
+          const req = last?.board ? def.drill!(click, last.board) : null;
+          if (req) onDrill(req);
+        }
+      : undefined,
+  );
 
   return {
     el,
     render(state: AppState) {
+      last = state;
       const ctx = { locale: state.locale, t: translator(state.locale) };
       setText(title, ctx.t(def.titleKey));
       chartEl.setAttribute('aria-label', ctx.t(def.titleKey));
@@ -43,15 +43,10 @@ export function createChartPanel(def: ChartDef): View {
       setText(emptyTitle, ctx.t(def.emptyKey));
       setText(emptyHint, ctx.t('chart.emptyHint'));
       if (!state.board) return;
-      // Created on first data so it measures a laid-out container.
-      chart ??= createChart(chartEl);
-      chart.setOption(def.build(state.board, ctx), { replaceMerge: ['series'], lazyUpdate: true });
+      host.set(def.build(state.board, ctx));
     },
     destroy() {
-      observer?.disconnect();
-      cancelAnimationFrame(frame);
-      chart?.dispose();
-      chart = null;
+      host.destroy();
     },
   };
 }

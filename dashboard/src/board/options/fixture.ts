@@ -1,4 +1,27 @@
+import type { KpiSummary } from '../../api/metric-types.js';
 import type { BoardSnapshot } from '../../api/types.js';
+
+/** A hand-checkable KPI summary: 3 inquiries → 1 opportunity → 1 deal of ¥1,288.5; CSAT 5 and 3; NPS 10 and 8. */
+export function sampleKpis(): KpiSummary {
+  return {
+    window_minutes: 5,
+    inquiries: 3,
+    opportunities: 1,
+    deals: 1,
+    deal_value: 1288.5,
+    inquiry_to_opportunity: 1 / 3,
+    opportunity_to_deal: 1,
+    csat_avg: 4,
+    csat_satisfied_share: 0.5,
+    nps: 50,
+    complaint_rate: 0,
+    response_p50_ms: 30_000,
+    response_p90_ms: 90_000,
+    sla_attainment: null,
+    queue_length: 1.25,
+    agent_load: 0.5,
+  };
+}
 
 /** A small, hand-checkable board for option-builder tests. */
 export function sampleBoard(): BoardSnapshot {
@@ -17,5 +40,7 @@ export function sampleBoard(): BoardSnapshot {
       { minute: '2026-11-24T00:59:00.000Z', channel: 'wechat', events: 10, conversations: 2 },
       { minute: '2026-11-24T01:00:00.000Z', channel: 'fax', events: 3, conversations: 1 },
     ],
+    kpis: sampleKpis(),
+    alerts: [],
   };
 }

@@ -4,3 +4,8 @@ export { buildConversationsOption, buildEventsOption } from './minute-charts.js'
 export { buildMixOption } from './mix.js';
 export { buildTimeline, type Timeline } from './timeline.js';
 export type { BoardChartOption } from './types.js';
+export { buildFunnelOption, funnelStages, isFunnelEmpty, FUNNEL_COLORS, type FunnelStage, type FunnelStageId } from './funnel.js';
+export { buildHeatmapOption, heatCells, HEAT_COLORS } from './heatmap.js';
+export { buildKpiSeriesOption, groupOfSeriesId, seriesIdOf } from './kpi-series.js';
+export { groupKey, groupLabel, metricGrid, orderedGroups, type MetricGrid } from './metric-model.js';
+export { bucketLabel } from './time-label.js';

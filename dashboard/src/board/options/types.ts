@@ -1,14 +1,26 @@
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, FunnelSeriesOption, HeatmapSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts';
 import type {
   GridComponentOption,
   LegendComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 
-/** The option type for every board chart: exactly the parts registered in `echarts-setup.ts`. */
+/**
+ * The option type for every board chart: exactly the parts registered in `echarts-setup.ts` plus the
+ * funnel, heatmap and visual map that `board/charts/echarts-board.ts` registers.
+ */
 export type BoardChartOption = ComposeOption<
-  BarSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+  | BarSeriesOption
+  | LineSeriesOption
+  | PieSeriesOption
+  | FunnelSeriesOption
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
 >;
 
 /** Minimal view of an ECharts tooltip/label callback item (the full type is not exported from echarts/core). */

@@ -21,7 +21,7 @@ describe('KPI tiles', () => {
   });
 
   it('break counts down by channel, largest first, with shares', () => {
-    const rows = tile('tile-events').breakdown(sampleBoard(), ctx);
+    const rows = tile('tile-events').breakdown!(sampleBoard(), ctx);
     expect(rows.map((r) => [r.channel, r.label, r.raw])).toEqual([
       ['web', '网站', 20],
       ['wechat', '微信', 10],
@@ -31,7 +31,7 @@ describe('KPI tiles', () => {
   });
 
   it('break percentiles down by channel, leaving out channels with no responses', () => {
-    const rows = tile('tile-frt-p90').breakdown(sampleBoard(), ctx);
+    const rows = tile('tile-frt-p90').breakdown!(sampleBoard(), ctx);
     expect(rows.map((r) => [r.channel, r.raw, r.text, r.note])).toEqual([
       ['web', 90000, '1分30秒', 'n=2'],
       ['wechat', 40000, '40秒', 'n=2'],

@@ -1,3 +1,4 @@
+import type { KpiName } from '../../api/metric-types.js';
 import type { BoardSnapshot, ChannelRow } from '../../api/types.js';
 import { formatDuration } from '../../format/duration.js';
 import { formatInt } from '../../format/number.js';
@@ -27,9 +28,12 @@ export interface TileDef {
   format(value: number | null, ctx: ChartContext): string;
   /** Line under the value (e.g. the sample size); null for none. */
   note(board: BoardSnapshot, ctx: ChartContext): string | null;
-  breakdown(board: BoardSnapshot, ctx: ChartContext): BreakdownRow[];
+  /** Per-channel rows for the "by channel" popover; tiles without one have no popover. */
+  breakdown?(board: BoardSnapshot, ctx: ChartContext): BreakdownRow[];
   /** Show the thin stacked bar of channel shares. */
   shareBar: boolean;
+  /** A click on the tile lists the conversations behind this KPI over the board window. */
+  drill?: KpiName;
 }
 
 function ordered(board: BoardSnapshot): ChannelRow[] {
@@ -68,6 +72,7 @@ function frtTile(testid: string, titleKey: MessageKey, key: 'p50_ms' | 'p90_ms')
     testid,
     titleKey,
     shareBar: false,
+    drill: 'first_response',
     value: (b) => b.totals.first_response[key],
     format: (v, ctx) => formatDuration(v, ctx.locale),
     note: (b, ctx) => ctx.t('tile.sample', { n: formatInt(b.totals.first_response.count, ctx.locale) }),

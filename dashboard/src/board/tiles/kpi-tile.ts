@@ -7,8 +7,10 @@ import type { BreakdownRow, TileDef } from './definitions.js';
 /**
  * A KPI tile: title, window, big value (`data-value` holds the raw number, '' when unknown), an optional
  * stacked share bar, and a "by channel" disclosure that opens a breakdown table over the page.
+ * A tile with a `drill` KPI is a button: a click (or Enter/Space) calls `onDrill`, which lists the
+ * conversations behind the value.
  */
-export function createKpiTile(def: TileDef): View {
+export function createKpiTile(def: TileDef, onDrill?: (def: TileDef) => void): View {
   const title = h('h2', { class: 'tile-title' });
   const windowLabel = h('span', { class: 'tile-window' });
   const value = h('div', { class: 'tile-value', 'data-value': '' }, ['—']);
@@ -20,12 +22,25 @@ export function createKpiTile(def: TileDef): View {
     summary,
     h('div', { class: 'breakdown-pop' }, [table]),
   ]);
-  const el = h('section', { class: 'tile', 'data-testid': def.testid }, [
+  const drillable = Boolean(def.drill && onDrill);
+  const el = h('section', { class: drillable ? 'tile tile--drill' : 'tile', 'data-testid': def.testid, role: drillable ? 'button' : null, tabindex: drillable ? 0 : null }, [
     h('div', { class: 'tile-head' }, [title, windowLabel]),
     value,
     def.shareBar ? bar : note,
-    details,
+    def.breakdown ? details : null,
   ]);
+  if (drillable) {
+    el.addEventListener('click', (e) => {
+      // The breakdown popover is its own control.
+      if (!details.contains(e.target as Node)) onDrill!(def);
+    });
+    el.addEventListener('keydown', (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target === el) {
+        e.preventDefault();
+        onDrill!(def);
+      }
+    });
+  }
 
   // Close the popover on outside click or Escape, like a menu.
   const onDocClick = (e: MouseEvent) => {
@@ -49,9 +64,11 @@ export function createKpiTile(def: TileDef): View {
       const raw = board ? def.value(board) : null;
       setText(value, board ? def.format(raw, ctx) : '—');
       setAttr(value, 'data-value', raw === null ? '' : String(raw));
+      if (drillable) setAttr(el, 'title', ctx.t('board.drill.hint'));
+      if (!def.shareBar) setText(note, board ? (def.note(board, ctx) ?? '') : '');
+      if (!def.breakdown) return;
       setText(summary, ctx.t('tile.byChannel'));
       const rows = board ? def.breakdown(board, ctx) : [];
-      if (!def.shareBar) setText(note, board ? (def.note(board, ctx) ?? '') : '');
       const rowsKey = JSON.stringify([state.locale, rows]);
       if (rowsKey === lastRowsKey) return;
       lastRowsKey = rowsKey;

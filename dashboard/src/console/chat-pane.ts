@@ -1,0 +1,107 @@
+import { h, setAttr, setText } from '../dom.js';
+import { clockOf, labelOf, type PaneContext } from './labels.js';
+import { canAct, type ChatEntry, type ConsoleState } from './state.js';
+import { suggestionText } from './types.js';
+
+export interface ChatActions {
+  /** resolves true when the reply was accepted by the server (the box is then cleared) */
+  reply(text: string): Promise<boolean>;
+}
+
+function line(m: ChatEntry, { t, locale }: PaneContext) {
+  const who = m.direction === 'in' ? t('console.chat.customer') : t('console.chat.agent', { id: m.agent_id ?? '' });
+  const state = m.failed ? t('console.chat.failed') : m.pending ? t('console.chat.sending') : clockOf(m.at, locale);
+  return h('div', { class: `msg msg-${m.direction}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`, 'data-direction': m.direction, 'data-pending': m.pending ? 'true' : null }, [
+    h('div', { class: 'msg-text' }, [m.text]),
+    h('div', { class: 'msg-meta' }, [`${who} · ${state}`]),
+  ]);
+}
+
+/**
+ * The chat: messages in time order (live), the suggested-replies slot (click fills the box) and the reply box.
+ * Replies leave through the customer's channel; the box is disabled unless the conversation is active.
+ */
+export function createChatPane(actions: ChatActions) {
+  const head = h('div', { class: 'chat-head', 'data-testid': 'chat-head' });
+  const messages = h('div', { class: 'chat-messages', 'data-testid': 'chat-messages', 'aria-live': 'polite' });
+  const readOnly = h('p', { class: 'muted chat-readonly', 'data-testid': 'chat-readonly', hidden: true });
+  const suggestTitle = h('h3', { class: 'list-title' });
+  const suggestList = h('div', { class: 'suggestions', 'data-testid': 'suggestions' });
+  const input = h('textarea', { class: 'chat-input', rows: 3, 'data-testid': 'chat-input' });
+  const send = h('button', { type: 'submit', class: 'btn-primary', 'data-testid': 'chat-send' });
+  const form = h('form', { class: 'chat-form' }, [input, send]);
+  const pick = h('p', { class: 'muted chat-pick', 'data-testid': 'chat-pick' });
+  const body = h('div', { class: 'chat-body' }, [head, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList]), form]);
+  const el = h('section', { class: 'panel console-chat', 'data-testid': 'chat-pane' }, [pick, body]);
+
+  let sending = false;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value;
+    if (!text.trim() || send.disabled) return;
+    send.disabled = sending = true;
+    void actions.reply(text).then((ok) => {
+      sending = send.disabled = false;
+      if (ok && input.value === text) input.value = '';
+    });
+  });
+  // Enter sends, Shift+Enter breaks the line; never while an IME is composing Chinese.
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  suggestList.addEventListener('click', (e) => {
+    const b = (e.target as Element).closest<HTMLElement>('[data-suggestion]');
+    if (!b) return;
+    input.value = b.dataset.suggestion ?? '';
+    input.focus();
+  });
+
+  let shown: { messages?: ChatEntry[]; locale?: string; id?: string | null; suggestions?: unknown } = {};
+  return {
+    el,
+    render(s: ConsoleState, ctx: PaneContext) {
+      const { t } = ctx;
+      const sel = s.selected;
+      pick.hidden = !!sel;
+      body.hidden = !sel;
+      setText(pick, t('console.chat.pick'));
+      el.dataset.conversation = sel?.id ?? '';
+      if (!sel) return void (shown = {});
+      const c = sel.conversation;
+      const status = c?.status ?? '';
+      el.dataset.status = status;
+      const parts = [
+        h('strong', { lang: 'und' }, [sel.id]),
+        c ? h('span', { class: 'chip' }, [labelOf(t, 'channel', c.channel)]) : null,
+        c?.group ? h('span', { class: 'muted' }, [labelOf(t, 'console.group', c.group)]) : null,
+        status ? h('span', { class: `chip chip-status-${status}`, 'data-testid': 'chat-status', 'data-status': status }, [labelOf(t, 'console.status', status)]) : null,
+      ];
+      head.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+      if (shown.messages !== sel.messages || shown.locale !== ctx.locale) {
+        const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
+        messages.replaceChildren(...(sel.messages.length ? sel.messages.map((m) => line(m, ctx)) : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]));
+        if (atBottom || shown.id !== sel.id) messages.scrollTop = messages.scrollHeight;
+      }
+      const active = canAct(s);
+      readOnly.hidden = active || !sel.loaded;
+      setText(readOnly, t('console.chat.readOnly', { status: labelOf(t, 'console.status', status) }));
+      input.disabled = !active;
+      send.disabled = !active || sending;
+      setAttr(input, 'placeholder', t('console.chat.placeholder', { channel: labelOf(t, 'channel', c?.channel ?? '') }));
+      setText(send, t('console.chat.send'));
+      setText(suggestTitle, t('console.suggest.title'));
+      if (shown.suggestions !== sel.suggestions || shown.locale !== ctx.locale) {
+        const texts = sel.suggestions.map(suggestionText).filter(Boolean);
+        suggestList.replaceChildren(
+          ...(texts.length
+            ? texts.map((text) => h('button', { type: 'button', class: 'suggestion', 'data-suggestion': text, 'data-testid': 'suggestion' }, [text]))
+            : [h('p', { class: 'muted empty-line', 'data-testid': 'suggestions-empty' }, [t('console.suggest.empty')])]),
+        );
+      }
+      shown = { messages: sel.messages, locale: ctx.locale, id: sel.id, suggestions: sel.suggestions };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createConsoleView, type ConsoleViewDeps } from './console-view.js';
