@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { EVENT_TYPES, EventInput } from '../shared/envelope.js';
+import { GROUP_BYS, KPI_NAMES } from '../shared/kpi-catalogue.js';
 
 export const ErrorReply = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'ErrorReply' });
 
@@ -21,42 +22,120 @@ const Frt = Type.Object({
   p90_ms: Type.Union([Type.Number(), Type.Null()]),
 });
 
+const NullNum = Type.Union([Type.Number(), Type.Null()]);
+
+/** The board's KPI tiles over its window (issue 6); null where there is no data. */
+export const KpiSummary = Type.Object({
+  window_minutes: Type.Integer(),
+  inquiries: NullNum,
+  opportunities: NullNum,
+  deals: NullNum,
+  deal_value: NullNum,
+  inquiry_to_opportunity: NullNum,
+  opportunity_to_deal: NullNum,
+  csat_avg: NullNum,
+  csat_satisfied_share: NullNum,
+  nps: NullNum,
+  complaint_rate: NullNum,
+  response_p50_ms: NullNum,
+  response_p90_ms: NullNum,
+  sla_attainment: NullNum,
+  queue_length: NullNum,
+  agent_load: NullNum,
+});
+
+/** A firing alert rule (api/alerts). */
+export const FiringAlert = Type.Object({
+  rule_id: Type.String(),
+  kpi: Type.String(),
+  stat: Type.String(),
+  op: Type.String(),
+  threshold: Type.Number(),
+  value: NullNum,
+  since: Type.String({ format: 'date-time' }),
+  message_en: Type.String(),
+  message_zh: Type.String(),
+});
+
 export const BoardSnapshot = Type.Object({
   generated_at: Type.String({ format: 'date-time' }),
   window_minutes: Type.Integer(),
   totals: Type.Object({ events: Type.Integer(), conversations: Type.Integer(), first_response: Frt }),
   channels: Type.Array(Type.Object({ channel: Type.String(), events: Type.Integer(), conversations: Type.Integer(), first_response: Frt })),
   series: Type.Array(Type.Object({ minute: Type.String(), channel: Type.String(), events: Type.Integer(), conversations: Type.Integer() })),
+  kpis: KpiSummary,
+  alerts: Type.Array(FiringAlert, { description: 'alert rules firing now' }),
 });
 
 export const BoardQuery = Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 60 })) });
 
-export const KPIS = ['events', 'conversations', 'first_response'] as const;
-export const GRANULARITY_SECONDS = { minute: 60, hour: 3600, day: 86400 } as const;
+const Dim = (what: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: `only ${what} (exact match)` }));
+const Filters = { channel: Dim('this channel'), source: Dim('this source'), team: Dim('this team'), agent: Dim('this agent id'), tag: Dim('this customer tag (VIP, high_value, normal)') };
+const GroupByParam = Type.Optional(
+  Type.Union(GROUP_BYS.map((g) => Type.Literal(g)), { default: 'channel', description: 'none, channel, source, team, agent, tag; group (routing group) for queue_length. Which ones a KPI knows: GET /v1/metrics' }),
+);
+const GranularityParam = Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], { default: 'minute', description: 'hour and day align to the time zone (KPI_TIME_ZONE)' }));
 
-export const MetricParams = Type.Object({ kpi: Type.Union(KPIS.map((k) => Type.Literal(k))) });
+export const MetricParams = Type.Object({ kpi: Type.String({ description: `one of ${KPI_NAMES.join(', ')}` }) });
 export const MetricQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default: `to` minus 60 minutes' })),
   to: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms, exclusive; default: now' })),
-  granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], { default: 'minute' })),
-  channel: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' })),
+  granularity: GranularityParam,
+  group_by: GroupByParam,
+  ...Filters,
 });
+
+export const MetricPoint = Type.Object(
+  {
+    bucket: Type.String({ format: 'date-time', description: 'bucket start' }),
+    group: Type.Union([Type.String(), Type.Null()], { description: 'the group_by value; null when group_by=none' }),
+    channel: Type.Union([Type.String(), Type.Null()], { description: 'the group when group_by=channel, else the channel filter or null' }),
+    value: NullNum,
+  },
+  { additionalProperties: NullNum, description: 'plus the KPI\'s extra fields: count, p50_ms, p90_ms, numerator, denominator, value_sum, satisfied_share, promoters, detractors, max, open_avg, capacity' },
+);
 
 export const MetricReply = Type.Object({
   kpi: Type.String(),
+  unit: Type.String({ description: 'count, ms, ratio or score' }),
   granularity: Type.String(),
-  from: Type.String(),
-  to: Type.String(),
-  unit: Type.String({ description: 'count or ms' }),
-  series: Type.Array(
+  time_zone: Type.String({ description: 'IANA zone the hour and day buckets align to' }),
+  group_by: Type.String(),
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  series: Type.Array(MetricPoint),
+});
+
+export const MetricCatalogueReply = Type.Object({
+  time_zone: Type.String(),
+  kpis: Type.Array(Type.Object({ kpi: Type.String(), unit: Type.String(), summary: Type.String(), fields: Type.Array(Type.String()), group_by: Type.Array(Type.String()), filters: Type.Array(Type.String()), drill: Type.Boolean() })),
+});
+
+export const DrillQuery = Type.Object({
+  bucket: Type.Optional(Type.String({ description: 'bucket start (ISO-8601 or epoch ms) with granularity; or give from and to' })),
+  granularity: GranularityParam,
+  from: Type.Optional(Type.String({ description: 'window start instead of a bucket' })),
+  to: Type.Optional(Type.String({ description: 'window end (exclusive) instead of a bucket' })),
+  group_by: GroupByParam,
+  group: Type.Optional(Type.String({ maxLength: 128, description: 'one group of group_by' })),
+  ...Filters,
+});
+
+export const DrillReply = Type.Object({
+  conversations: Type.Array(
     Type.Object({
-      bucket: Type.String({ format: 'date-time' }),
+      conversation_id: Type.String(),
+      customer_key: Type.String(),
       channel: Type.String(),
-      value: Type.Union([Type.Number(), Type.Null()]),
-      count: Type.Optional(Type.Integer()),
-      p50_ms: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-      p90_ms: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+      source: Type.String(),
+      team: Type.String(),
+      agent: Type.String(),
+      tag: Type.String(),
+      started_at: Type.String({ format: 'date-time' }),
+      first_response_ms: NullNum,
+      outcome: Type.String({ description: "opportunity, deal, lost, resolved; '' while open" }),
     }),
+    { description: 'at most 200, newest first' },
   ),
 });
 

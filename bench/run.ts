@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -10,7 +10,9 @@ import { projectRoot } from '../shared/paths.js';
 import { runAttributionBench } from './attribution.bench.js';
 import { runChannelsBench } from './channels.bench.js';
 import { runKpiBench } from './kpis.bench.js';
+import { runBoardLatencyBench } from './board-latency.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
+import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
 
 const args = process.argv.slice(2);
@@ -54,7 +56,7 @@ if ((!only && !stack) || only === 'pipeline') {
   console.log('written bench/results/pipeline.json\n');
 }
 
-if (stack) {
+if (stack && only !== 'routing') {
   type E2E = { batched: { events_per_s_end_to_end: number }; latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number }; server_peak_rss_mb: number };
   const s = (await runStackBench({ durationS: duration })) as { end_to_end: E2E; stream_worker: { events_per_s: number }; clickhouse_insert_rows_per_s: number };
   const embedded = (await import(join(resultsDir, 'pipeline.json'), { with: { type: 'json' } }).catch(() => null)) as { default?: { results?: E2E } } | null;
@@ -74,19 +76,42 @@ if (stack) {
 
 if ((!only && !stack) || only === 'kpis') {
   const r = await runKpiBench({ log: (l) => console.log(l) });
-  writeFileSync(join(resultsDir, 'kpis.json'), JSON.stringify({ bench: 'kpis', at: new Date().toISOString(), machine, results: r, targets: { worker_events_per_s_per_core_all_kpis: 50000 } }, null, 2) + '\n');
+  const b = await runBoardLatencyBench({ durationS: duration, log: (l) => console.log(l) });
+  writeFileSync(join(resultsDir, 'kpis.json'), JSON.stringify({ bench: 'kpis', at: new Date().toISOString(), machine, results: { ...r, event_to_board: b }, targets: { worker_events_per_s_per_core_all_kpis: 50000, event_to_board_p99_ms: 2000 } }, null, 2) + '\n');
   console.log('\nEvent-time KPIs (one process, one core; in-process bus and state, in-memory DuckDB)');
   table([
     ['KPI fold alone, events/s', String(r.kpi_fold_events_per_s), '', ''],
     ['stream worker, KPIs off, events/s', String(r.worker_kpis_off_events_per_s), '', ''],
     ['stream worker, every KPI on, events/s', String(r.worker_kpis_on_events_per_s), '≥ 50,000 per core', r.worker_kpis_on_events_per_s >= 50000 ? 'yes' : 'no'],
     ['cost of the KPIs (off / on)', `${r.kpi_cost_ratio}×`, '', ''],
+    [`p50 event → board at ${b.rate_events_per_s}/s (ms)`, String(b.p50_ms), '', ''],
+    [`p99 event → board at ${b.rate_events_per_s}/s (ms)`, String(b.p99_ms), '≤ 2,000', b.p99_ms <= 2000 ? 'yes' : 'no'],
   ]);
   console.log('written bench/results/kpis.json\n');
 }
 
 if ((!only && !stack) || only === 'channels') {
   await runChannelsBench();
+}
+
+if (only === 'routing' || (!only && stack)) {
+  // Routing needs Redis: REDIS_URL, or the local stack's with --stack.
+  const redisUrl = benchRedisUrl(stack);
+  if (!redisUrl) {
+    console.log('routing bench skipped: set REDIS_URL or pass --stack (it measures decisions against Redis)\n');
+  } else {
+    console.log('\nRouting decisions with Redis (MGET live loads + policy + atomic offer script)');
+    const r = await runRoutingBench({ redisUrl });
+    const targets = { decisions_per_s: 5000, p99_ms: 5 };
+    table([
+      ['routing decisions/s', String(r.decisions_per_s), `>= ${targets.decisions_per_s}`, r.decisions_per_s >= targets.decisions_per_s ? 'yes' : 'no'],
+      ['decision latency p50 (ms)', String(r.p50_ms), '', ''],
+      ['decision latency p99 (ms)', String(r.p99_ms), `<= ${targets.p99_ms}`, r.p99_ms <= targets.p99_ms ? 'yes' : 'no'],
+    ]);
+    console.log(`  ${r.decisions} decisions, ${r.concurrency} concurrent workers, ${r.groups} groups x ${r.backlog_per_group} waiting, ${r.agents} agents`);
+    writeFileSync(join(resultsDir, 'routing.json'), JSON.stringify({ bench: 'routing', at: new Date().toISOString(), machine, redis: redisUrl.replace(/\/\/[^@]*@/, '//'), results: r, targets }, null, 2) + '\n');
+    console.log('written bench/results/routing.json\n');
+  }
 }
 
 if ((!only && !stack) || only === 'attribution') {

@@ -26,6 +26,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** True when the runtime knows the IANA zone name (e.g. Asia/Shanghai, Asia/Kolkata, UTC). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Throws a RangeError for an unknown zone name (Intl's own check). */
 export function assertTimeZone(timeZone: string): void {
   formatter(timeZone);

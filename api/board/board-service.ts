@@ -1,5 +1,8 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
+import type { FiringAlert } from '../alerts/evaluator.js';
+import { KpiService } from '../metrics/kpi-service.js';
+import { kpiSummary, type KpiSummary } from './kpi-summary.js';
 
 export interface FirstResponseSummary {
   count: number;
@@ -14,6 +17,17 @@ export interface BoardSnapshot {
   totals: { events: number; conversations: number; first_response: FirstResponseSummary };
   channels: Array<{ channel: string; events: number; conversations: number; first_response: FirstResponseSummary }>;
   series: Array<{ minute: string; channel: string; events: number; conversations: number }>;
+  /** KPI tiles over the window (issue 6). */
+  kpis: KpiSummary;
+  /** Alert rules firing now. */
+  alerts: FiringAlert[];
+}
+
+export interface BoardOptions {
+  /** KPI reader; default one on the same warehouse with buckets in Asia/Shanghai. */
+  kpis?: KpiService;
+  /** Firing alerts (api/alerts); default none. */
+  alerts?: { firing(): FiringAlert[] };
 }
 
 interface MinuteRow {
@@ -44,18 +58,23 @@ function summary(r: FrtRow | undefined): FirstResponseSummary {
  * current minute's end so the minute in progress is included.
  */
 export class BoardService {
+  private readonly kpis: KpiService;
   constructor(
     private readonly warehouse: Warehouse,
     private readonly clock: Clock,
-  ) {}
+    private readonly opts: BoardOptions = {},
+  ) {
+    this.kpis = opts.kpis ?? new KpiService(warehouse, 'Asia/Shanghai');
+  }
 
   async snapshot(minutes: number): Promise<BoardSnapshot> {
     const now = this.clock.now();
     const to = Math.floor(now / 60_000) * 60_000 + 60_000;
     const from = to - minutes * 60_000;
-    const [rows, frt] = await Promise.all([
+    const [rows, frt, kpis] = await Promise.all([
       this.warehouse.query<MinuteRow>('metric_channel_counts', { from_ms: from, to_ms: to, bucket_s: 60, channel: null }),
       this.warehouse.query<FrtRow>('board_first_response', { from_ms: from, to_ms: to }),
+      kpiSummary(this.kpis, from, to, minutes),
     ]);
     const byChannel = new Map<string, { events: number; conversations: number }>();
     let events = 0;
@@ -82,6 +101,8 @@ export class BoardService {
         .map(([channel, a]) => ({ channel, ...a, first_response: summary(frtBy.get(channel)) }))
         .sort((a, b) => b.events - a.events || a.channel.localeCompare(b.channel)),
       series,
+      kpis,
+      alerts: this.opts.alerts?.firing() ?? [],
     };
   }
 }

@@ -7,7 +7,8 @@ type Listener = (snapshot: BoardSnapshot) => void;
 /**
  * Pushes board snapshots to live clients: at most once per `minIntervalMs`
  * after new data lands (the stream worker's 'batch' event), and at least every
- * `maxIntervalMs` so the window slides. One query per window size per push,
+ * `maxIntervalMs` so the window slides. 500 ms because the board must show an
+ * event within 2 s and a snapshot under load takes a few hundred ms itself. One query per window size per push,
  * however many clients watch.
  */
 export class LiveHub {
@@ -21,7 +22,7 @@ export class LiveHub {
     private readonly board: BoardService,
     private readonly source: EventEmitter,
     private readonly log: Logger,
-    private readonly minIntervalMs = 1000,
+    private readonly minIntervalMs = 500,
     private readonly maxIntervalMs = 5000,
   ) {
     this.source.on('batch', () => {

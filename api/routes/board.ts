@@ -20,7 +20,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
     {
       config: { roles: ['viewer'] },
       schema: {
-        summary: 'Board snapshots as Server-Sent Events (`event: board`), within a second of new data and at least every 5 s',
+        summary: 'Board snapshots as Server-Sent Events (`event: board`), within half a second of new data and at least every 5 s',
         tags: ['board'],
         security: [{ bearer: [] }],
         querystring: BoardQuery,

@@ -1,50 +1,120 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/clock.js';
-import type { Warehouse } from '../../shared/ports/warehouse.js';
+import { ARROW_STREAM, seriesToArrow, wantsArrow } from '../metrics/arrow.js';
+import { FILTER_NAMES, KPI_NAMES, isKpiName, kpiDef, type GroupBy, type KpiFilters } from '../../shared/kpi-catalogue.js';
+import { GRANULARITY_MS, unknownKpi, type Granularity, type KpiService } from '../metrics/kpi-service.js';
+import { labelToInstant, offsetAt } from '../metrics/time-zone.js';
 import { timeParam } from './time-range.js';
-import { ErrorReply, GRANULARITY_SECONDS, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
+import { DrillQuery, DrillReply, ErrorReply, MetricCatalogueReply, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
 
 const MAX_BUCKETS = 100_000;
+/** Offsets are sampled over the range (metrics/time-zone.ts): ten years bounds that work. */
+const MAX_RANGE_MS = 3660 * 86_400_000;
 
-type Row = Record<string, string | number | null>;
-const n = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+const filtersOf = (q: Partial<Record<(typeof FILTER_NAMES)[number], string>>): KpiFilters => Object.fromEntries(FILTER_NAMES.filter((f) => q[f] !== undefined).map((f) => [f, q[f]])) as KpiFilters;
 
-/** GET /v1/metrics/{kpi}: a KPI per channel per bucket. */
-export const metricRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; clock: Clock }> = async (app, { warehouse, clock }) => {
+function kpiOf(name: string) {
+  if (!isKpiName(name)) throw unknownKpi(name);
+  return name;
+}
+
+/** The start of the bucket of `granularity` in `tz` that holds instant `t`, and the next one. */
+function bucketRange(tz: string, t: number, granularity: Granularity): [number, number] {
+  const size = GRANULARITY_MS[granularity];
+  const local = t + offsetAt(tz, t);
+  const label = Math.floor(local / size) * size;
+  return [labelToInstant(tz, label), labelToInstant(tz, label + size)];
+}
+
+/**
+ * GET /v1/metrics (the catalogue), GET /v1/metrics/{kpi} (a KPI per bucket and group, JSON or Arrow IPC) and
+ * GET /v1/metrics/{kpi}/conversations (drill-down). Definitions: docs/metrics.md.
+ */
+export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: Clock }> = async (app, { kpis, clock }) => {
+  const security = [{ bearer: [] }];
+
+  app.get(
+    '/v1/metrics',
+    { config: { roles: ['viewer'] }, schema: { summary: 'The KPIs there are: unit, fields, dimensions', tags: ['metrics'], security, response: { 200: MetricCatalogueReply, 401: ErrorReply } } },
+    async () => ({
+      time_zone: kpis.timeZone,
+      kpis: KPI_NAMES.map((kpi) => {
+        const d = kpiDef(kpi);
+        return { kpi, unit: d.unit, summary: d.summary, fields: ['value', ...d.extras], group_by: [...d.groupBys], filters: [...d.filters], drill: d.drill !== null };
+      }),
+    }),
+  );
+
   app.get(
     '/v1/metrics/:kpi',
     {
       config: { roles: ['viewer'] },
       schema: {
-        summary: 'A KPI per channel per bucket (events, conversations: counts by event time; first_response: ms by conversation start)',
+        summary: 'A KPI per bucket and group (event-time, time-zone aligned); Arrow IPC with Accept: application/vnd.apache.arrow.stream',
+        description: `KPIs: ${KPI_NAMES.join(', ')}. Units and definitions: docs/metrics.md. The Arrow stream has columns bucket (Timestamp ms), group, channel (Utf8), value and the extra fields (Float64); kpi, unit, granularity, time_zone, group_by, from and to are in the schema metadata.`,
         tags: ['metrics'],
-        security: [{ bearer: [] }],
+        security,
         params: MetricParams,
         querystring: MetricQuery,
-        response: { 200: MetricReply, 400: ErrorReply, 401: ErrorReply },
+        produces: ['application/json', ARROW_STREAM],
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: MetricReply },
+              [ARROW_STREAM]: { schema: Type.String({ format: 'binary', description: 'Arrow IPC stream' }) },
+            },
+          },
+          400: ErrorReply,
+          401: ErrorReply,
+          404: ErrorReply,
+        },
       },
     },
-    async (req) => {
+    async (req, reply) => {
+      const kpi = kpiOf(req.params.kpi);
       const to = timeParam('to', req.query.to, clock.now());
       const from = timeParam('from', req.query.from, to - 3600_000);
       if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
+      if (to - from > MAX_RANGE_MS) throw new OmnilaneError('API_ERR_VALIDATION', 'from and to may be at most 3660 days apart');
       const granularity = req.query.granularity ?? 'minute';
-      const bucket_s = GRANULARITY_SECONDS[granularity];
-      if ((to - from) / 1000 / bucket_s > MAX_BUCKETS) throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
-      const params = { from_ms: from, to_ms: to, bucket_s, channel: req.query.channel ?? null };
-      const { kpi } = req.params;
-      const base = { kpi, granularity, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-      if (kpi === 'first_response') {
-        const rows = await warehouse.query<Row>('metric_first_response', params);
-        return {
-          ...base,
-          unit: 'ms',
-          series: rows.map((r) => ({ bucket: new Date(Number(r.bucket_ms)).toISOString(), channel: String(r.channel), value: n(r.avg_ms), count: Number(r.count), p50_ms: n(r.p50_ms), p90_ms: n(r.p90_ms) })),
-        };
+      if ((to - from) / GRANULARITY_MS[granularity] > MAX_BUCKETS) throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
+      const series = await kpis.series(kpi, { from, to, granularity, group_by: (req.query.group_by ?? 'channel') as GroupBy, filters: filtersOf(req.query) });
+      // The Arrow body is bytes, not the JSON schema's shape: typed loosely on purpose (the content-type picks the schema).
+      if (wantsArrow(req.headers.accept)) return reply.type(ARROW_STREAM).send(Buffer.from(seriesToArrow(series)) as unknown as string);
+      return reply.type('application/json').send(series);
+    },
+  );
+
+  app.get(
+    '/v1/metrics/:kpi/conversations',
+    {
+      config: { roles: ['viewer'] },
+      schema: {
+        summary: 'Drill-down: the conversations behind one bucket (bucket + granularity) or window (from + to) of a KPI, at most 200',
+        tags: ['metrics'],
+        security,
+        params: MetricParams,
+        querystring: DrillQuery,
+        response: { 200: DrillReply, 400: ErrorReply, 401: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (req) => {
+      const kpi = kpiOf(req.params.kpi);
+      const q = req.query;
+      let from: number;
+      let to: number;
+      if (q.bucket !== undefined) {
+        [from, to] = bucketRange(kpis.timeZone, timeParam('bucket', q.bucket, 0), q.granularity ?? 'minute');
+      } else {
+        if (q.from === undefined || q.to === undefined) throw new OmnilaneError('API_ERR_VALIDATION', 'give bucket (with granularity) or from and to');
+        from = timeParam('from', q.from, 0);
+        to = timeParam('to', q.to, 0);
+        if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       }
-      const rows = await warehouse.query<Row>('metric_channel_counts', params);
-      return { ...base, unit: 'count', series: rows.map((r) => ({ bucket: new Date(Number(r.bucket_ms)).toISOString(), channel: String(r.channel), value: Number(r[kpi]) })) };
+      const groupBy = (q.group_by ?? (q.group === undefined ? 'none' : 'channel')) as GroupBy;
+      return { conversations: await kpis.drill(kpi, from, to, groupBy, q.group ?? null, filtersOf(q)) };
     },
   );
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDay, session, sliding, tumbling } from './assigners.js';
-import { localDayWindow, offsetAt, startOfLocalDay } from './timezone.js';
+import { localDayWindow, offsetAt, startOfLocalDay } from '../../shared/time-zone.js';
 
 const H = 3_600_000;
 const MIN = 60_000;

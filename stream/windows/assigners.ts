@@ -1,4 +1,4 @@
-import { assertTimeZone, localDayWindow } from './timezone.js';
+import { assertTimeZone, localDayWindow } from '../../shared/time-zone.js';
 
 /** A time window [start, end) in epoch ms: `end` is exclusive. */
 export interface Window {

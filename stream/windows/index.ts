@@ -45,4 +45,4 @@ export { initialState, isClosed, step, stepAll } from './aggregator.js';
 export type { StepResult, WindowConfig, WindowEvent, WindowInput, WindowOutput, WindowState } from './aggregator.js';
 export { contramap, count, max, min, record, sum } from './monoids.js';
 export type { Monoid } from './monoids.js';
-export { localDayWindow, offsetAt, startOfLocalDay } from './timezone.js';
+export { localDayWindow, offsetAt, startOfLocalDay } from '../../shared/time-zone.js';

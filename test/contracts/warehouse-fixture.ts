@@ -207,21 +207,6 @@ export const REFERENCE: Record<string, (f: WarehouseFixture, p: QueryParams) => 
     }
     return out;
   },
-  metric_first_response(f, p) {
-    const bucket = Number(p.bucket_s) * 1000;
-    const rows = responded(f, p).filter((r) => p.channel == null || r.channel === p.channel);
-    const groups = new Map<string, { bucket_ms: number; channel: string; v: number[] }>();
-    for (const r of rows) {
-      const b = Math.floor(r.started_at / bucket) * bucket;
-      const k = `${b}\u0000${r.channel}`;
-      const g = groups.get(k) ?? { bucket_ms: b, channel: r.channel, v: [] };
-      g.v.push(r.first_response_ms!);
-      groups.set(k, g);
-    }
-    return [...groups.values()]
-      .sort((a, b) => a.bucket_ms - b.bucket_ms || byStr(a.channel, b.channel))
-      .map((g) => ({ bucket_ms: g.bucket_ms, channel: g.channel, ...frSummary(g.v) }));
-  },
   dead_letters_recent(f, p) {
     const rows = latest(f.deadLetters, (d) => `${d.source}\u0000${d.ref}`, () => 0);
     return rows
@@ -316,7 +301,6 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
     events_count: [{ producer: null }, { producer: 'p1' }, { producer: "p'3" }, { producer: 'nobody' }],
     metric_channel_counts: w.flatMap((x) => [{ ...x, bucket_s: 60, channel: null }, { ...x, bucket_s: 300, channel: null }, { ...x, bucket_s: 900, channel: 'sms' }]),
     board_first_response: w,
-    metric_first_response: w.flatMap((x) => [{ ...x, bucket_s: 600, channel: null }, { ...x, bucket_s: 3600, channel: 'web' }]),
     dead_letters_recent: [{ limit: 5 }, { limit: 100 }],
     journey_events: [
       { from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000, types: ['message.received', 'deal.won'] },

@@ -93,9 +93,13 @@ describe('embedded Omnilane end to end', () => {
     expect(viewerOnly.status).toBe(403);
     expect(await viewerOnly.json()).toMatchObject({ code: 'API_ERR_FORBIDDEN' });
 
+    // Issue 6 contract: an unknown KPI is 404 naming the known ones; a bad granularity stays 400.
     const badKpi = await om.get('/v1/metrics/revenue');
-    expect(badKpi.status).toBe(400);
-    expect(await badKpi.json()).toMatchObject({ code: 'API_ERR_VALIDATION' });
+    expect(badKpi.status).toBe(404);
+    expect(await badKpi.json()).toMatchObject({ code: 'API_ERR_NOT_FOUND' });
+    const badGranularity = await om.get('/v1/metrics/events?granularity=week');
+    expect(badGranularity.status).toBe(400);
+    expect(await badGranularity.json()).toMatchObject({ code: 'API_ERR_VALIDATION' });
 
     const missing = await om.get('/v1/nothing');
     expect(missing.status).toBe(404);

@@ -1,0 +1,56 @@
+import type { KpiService } from '../metrics/kpi-service.js';
+
+/** The board's KPI tiles over its window; null where there is no data (contract: kpis in the snapshot). */
+export interface KpiSummary {
+  window_minutes: number;
+  inquiries: number | null;
+  opportunities: number | null;
+  deals: number | null;
+  deal_value: number | null;
+  inquiry_to_opportunity: number | null;
+  opportunity_to_deal: number | null;
+  csat_avg: number | null;
+  csat_satisfied_share: number | null;
+  nps: number | null;
+  complaint_rate: number | null;
+  response_p50_ms: number | null;
+  response_p90_ms: number | null;
+  sla_attainment: number | null;
+  queue_length: number | null;
+  agent_load: number | null;
+}
+
+const ratio = (n: number | undefined, d: number | undefined): number | null => (n === undefined || d === undefined || d === 0 ? null : n / d);
+const field = (p: Record<string, unknown> | undefined, name: string): number | null => (p && p[name] !== null && p[name] !== undefined ? Number(p[name]) : null);
+
+/**
+ * Sums the kpi_minute counters over [from, to) and reads the window's response-time percentiles, queue length
+ * and agent load, each as one bucket covering the whole window (the same named queries as GET /v1/metrics).
+ */
+export async function kpiSummary(kpis: KpiService, from: number, to: number, windowMinutes: number): Promise<KpiSummary> {
+  const [c, [response], [queue], [load]] = await Promise.all([
+    kpis.counters(from, to),
+    kpis.window('response_time', from, to),
+    kpis.window('queue_length', from, to),
+    kpis.window('agent_load', from, to),
+  ]);
+  const has = c !== null;
+  return {
+    window_minutes: windowMinutes,
+    inquiries: has ? c.inquiries : null,
+    opportunities: has ? c.opportunities : null,
+    deals: has ? c.deals : null,
+    deal_value: has ? c.deal_value : null,
+    inquiry_to_opportunity: ratio(c?.opportunities, c?.inquiries),
+    opportunity_to_deal: ratio(c?.deals, c?.opportunities),
+    csat_avg: ratio(c?.csat_sum, c?.csat_count),
+    csat_satisfied_share: ratio(c?.csat_satisfied, c?.csat_count),
+    nps: c && c.nps_count > 0 ? (100 * (c.nps_promoters - c.nps_detractors)) / c.nps_count : null,
+    complaint_rate: ratio(c?.complaints, c?.inquiries),
+    response_p50_ms: field(response, 'p50_ms'),
+    response_p90_ms: field(response, 'p90_ms'),
+    sla_attainment: ratio(c?.sla_met, c?.sla_total),
+    queue_length: field(queue, 'value'),
+    agent_load: field(load, 'value'),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The KPI catalogue (issue 6, /work/helpers/kpi-contract.md): for each KPI its unit, the named query that
+ * computes it (sql/queries/kpi_*.sql and duckdb/ twins), the extra fields beside `value`, the dimensions it
+ * can be grouped and filtered by, and how its drill-down finds the conversations behind a bucket.
+ * Definitions and the batch SQL that recomputes each one from `events`: docs/metrics.md.
+ */
+
+export type KpiUnit = 'count' | 'ms' | 'ratio' | 'score';
+export const GROUP_BYS = ['none', 'channel', 'source', 'team', 'agent', 'tag', 'group'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+export const FILTER_NAMES = ['channel', 'source', 'team', 'agent', 'tag'] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+export type KpiFilters = Partial<Record<FilterName, string>>;
+
+/** Which conversations a drill-down lists: by which time, narrowed to which ones (kpi_drill_conversations.sql). */
+export interface DrillSpec {
+  time_col: 'started_at' | 'assigned_at' | 'last_event_at' | 'won_at';
+  only: 'all' | 'first_response' | 'closed' | 'assigned' | 'csat' | 'nps' | 'complaint' | 'opportunity' | 'deal';
+}
+
+export interface KpiDef {
+  unit: KpiUnit;
+  query: string;
+  /** The query's column that is the KPI's value ('value' unless the query serves several KPIs). */
+  valueColumn: string;
+  /** Numeric fields beside value, as the reply names them. */
+  extras: readonly string[];
+  groupBys: readonly GroupBy[];
+  filters: readonly FilterName[];
+  drill: DrillSpec | null;
+  summary: string;
+}
+
+const DIMS = ['channel', 'source', 'team', 'agent', 'tag'] as const;
+const ALL_GROUPS: readonly GroupBy[] = ['none', ...DIMS];
+const DIST = ['count', 'p50_ms', 'p90_ms'] as const;
+const RATIO = ['numerator', 'denominator'] as const;
+
+const counter = (query: string, extras: readonly string[], unit: KpiUnit, drill: DrillSpec, summary: string): KpiDef => ({
+  unit, query, valueColumn: 'value', extras, groupBys: ALL_GROUPS, filters: DIMS, drill, summary,
+});
+
+export const KPI_CATALOGUE = {
+  events: { unit: 'count', query: 'kpi_channel_counts', valueColumn: 'events', extras: [], groupBys: ['none', 'channel'], filters: ['channel'], drill: { time_col: 'last_event_at', only: 'all' }, summary: 'events by event time (channel_minute)' },
+  conversations: { unit: 'count', query: 'kpi_channel_counts', valueColumn: 'conversations', extras: [], groupBys: ['none', 'channel'], filters: ['channel'], drill: { time_col: 'started_at', only: 'all' }, summary: 'conversations started (channel_minute)' },
+  inquiries: counter('kpi_inquiries', [], 'count', { time_col: 'started_at', only: 'all' }, 'Σ conversation.started'),
+  first_response: counter('kpi_first_response', DIST, 'ms', { time_col: 'started_at', only: 'first_response' }, 'average ms to the first agent reply, by conversation start'),
+  response_time: counter('kpi_response_time', DIST, 'ms', { time_col: 'last_event_at', only: 'first_response' }, 'average ms from the earliest unanswered customer message to the reply, by reply time'),
+  session_duration: counter('kpi_session_duration', DIST, 'ms', { time_col: 'started_at', only: 'closed' }, 'average ms from start to last event of closed conversations, by start'),
+  inquiry_to_opportunity: counter('kpi_inquiry_to_opportunity', RATIO, 'ratio', { time_col: 'started_at', only: 'all' }, 'opportunities / inquiries'),
+  opportunity_to_deal: counter('kpi_opportunity_to_deal', RATIO, 'ratio', { time_col: 'started_at', only: 'opportunity' }, 'deals / opportunities'),
+  deal_cycle: counter('kpi_deal_cycle', DIST, 'ms', { time_col: 'won_at', only: 'all' }, 'average ms from first touch to deal won, by won time'),
+  deals: counter('kpi_deals', ['value_sum'], 'count', { time_col: 'won_at', only: 'all' }, 'Σ deal.won, with value_sum'),
+  csat: counter('kpi_csat', ['count', 'satisfied_share'], 'score', { time_col: 'started_at', only: 'csat' }, 'average CSAT (1-5); satisfied = score ≥ 4'),
+  nps: counter('kpi_nps', ['count', 'promoters', 'detractors'], 'score', { time_col: 'started_at', only: 'nps' }, '100 × (promoters − detractors) / answers'),
+  complaint_rate: counter('kpi_complaint_rate', RATIO, 'ratio', { time_col: 'started_at', only: 'complaint' }, 'complaints / inquiries'),
+  queue_length: { unit: 'count', query: 'kpi_queue_length', valueColumn: 'value', extras: ['max'], groupBys: ['none', 'team', 'group'], filters: ['team'], drill: { time_col: 'assigned_at', only: 'assigned' }, summary: 'average conversations waiting over the 10 s samples (group = routing group)' },
+  queue_wait: counter('kpi_queue_wait', DIST, 'ms', { time_col: 'assigned_at', only: 'assigned' }, 'average ms waited for the assignment that ended the wait, by assignment time'),
+  agent_load: { unit: 'ratio', query: 'kpi_agent_load', valueColumn: 'value', extras: ['open_avg', 'capacity'], groupBys: ['none', 'team', 'agent'], filters: ['team', 'agent'], drill: { time_col: 'assigned_at', only: 'assigned' }, summary: 'open conversations / capacity over the agent samples' },
+  sla_attainment: counter('kpi_sla_attainment', RATIO, 'ratio', { time_col: 'assigned_at', only: 'assigned' }, 'assignments within the SLA / assignments that ended a wait'),
+  late_events: { unit: 'count', query: 'kpi_late_events', valueColumn: 'value', extras: [], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'events later than the allowed lateness, by the window they belonged to' },
+} as const satisfies Record<string, KpiDef>;
+
+export type KpiName = keyof typeof KPI_CATALOGUE;
+export const KPI_NAMES = Object.keys(KPI_CATALOGUE) as KpiName[];
+
+export function isKpiName(name: string): name is KpiName {
+  return Object.prototype.hasOwnProperty.call(KPI_CATALOGUE, name);
+}
+
+export function kpiDef(name: KpiName): KpiDef {
+  return KPI_CATALOGUE[name];
+}
+
+/** Stats an alert rule may watch on a KPI: value, p50/p90 for the distributions, or any extra field. */
+export function kpiStats(name: KpiName): string[] {
+  const def = kpiDef(name);
+  const stats = ['value', ...def.extras];
+  if (def.extras.includes('p50_ms')) stats.push('p50', 'p90');
+  return stats;
+}
+
+/** The reply field a stat reads: p50 → p50_ms, p90 → p90_ms, else the stat itself. */
+export const statField = (stat: string): string => (stat === 'p50' || stat === 'p90' ? `${stat}_ms` : stat);

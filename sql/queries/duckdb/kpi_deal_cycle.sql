@@ -1,0 +1,24 @@
+-- deal_cycle: ms from the customer's first touch to the deal, by the time the deal was won.
+-- Buckets: bucket_local_ms is the bucket start as local wall-clock time read as if it were UTC (the API turns it
+-- into an instant): t + offset(t), offset = tz_offset_ms before the first tz_change_at_ms, else the offset of the
+-- last change at or before t (the API fills these from KPI_TIME_ZONE), floored to bucket_s. grp: the group_by
+-- dimension's value ('' when group_by is none). Filters: each Nullable; NULL = no filter.
+-- DuckDB keeps only the newest version of each deal_id. quantile_disc: the value at rank ceil(p * n).
+SELECT bucket_local_ms, grp,
+       CAST(sum(x) AS DOUBLE) / count(x) AS value,
+       CAST(count(x) AS BIGINT) AS count,
+       quantile_disc(x, 0.5) AS p50_ms,
+       quantile_disc(x, 0.9) AS p90_ms
+FROM (
+  SELECT CAST(((CAST(epoch_ms(won_at) AS BIGINT) + list_concat([{tz_offset_ms:Int64}], {tz_change_offset_ms:Array(Int64)})[len(list_filter({tz_change_at_ms:Array(Int64)}, lambda tz_c: tz_c <= CAST(epoch_ms(won_at) AS BIGINT))) + 1]) // ({bucket_s:Int64} * 1000)) * {bucket_s:Int64} * 1000 AS BIGINT) AS bucket_local_ms,
+         CASE WHEN {group_by:String} = 'channel' THEN channel WHEN {group_by:String} = 'source' THEN source WHEN {group_by:String} = 'team' THEN team WHEN {group_by:String} = 'agent' THEN agent WHEN {group_by:String} = 'tag' THEN tag ELSE '' END AS grp, cycle_ms AS x
+  FROM deal_facts
+  WHERE won_at >= epoch_ms({from_ms:Int64}) AND won_at < epoch_ms({to_ms:Int64}) AND cycle_ms IS NOT NULL AND true
+  AND ({channel:Nullable(String)} IS NULL OR channel = {channel:Nullable(String)})
+  AND ({source:Nullable(String)} IS NULL OR source = {source:Nullable(String)})
+  AND ({team:Nullable(String)} IS NULL OR team = {team:Nullable(String)})
+  AND ({agent:Nullable(String)} IS NULL OR agent = {agent:Nullable(String)})
+  AND ({tag:Nullable(String)} IS NULL OR tag = {tag:Nullable(String)})
+)
+GROUP BY bucket_local_ms, grp
+ORDER BY bucket_local_ms, grp
