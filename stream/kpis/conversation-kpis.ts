@@ -59,9 +59,19 @@ function insertSorted<T>(list: T[], item: T, time: (x: T) => number): void {
   if (list.length > MAX_TIMES) list.length = MAX_TIMES;
 }
 
-/** Folds one event (already deduplicated) into a copy of `s`. */
+/** Folds one event (already deduplicated) into a copy of `prev`. */
 export function foldConversationKpi(prev: ConversationKpiState, e: EventEnvelope): ConversationKpiState {
   const s: ConversationKpiState = { ...prev, inbound: [...prev.inbound], outbound: [...prev.outbound] };
+  applyConversationKpi(s, e);
+  return s;
+}
+
+/**
+ * Folds one event into `s` in place: for the stream step, which owns the
+ * state it just decoded (copying the time lists per event made long
+ * conversations quadratic).
+ */
+export function applyConversationKpi(s: ConversationKpiState, e: EventEnvelope): void {
   const t = e.occurred_at;
   const uid = eventRef(e);
   const d = statedDims(e);
@@ -104,7 +114,6 @@ export function foldConversationKpi(prev: ConversationKpiState, e: EventEnvelope
     default:
       break;
   }
-  return s;
 }
 
 /** What the conversation has revealed about its dimensions (the fallback for events silent about them). */

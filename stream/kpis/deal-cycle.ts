@@ -16,6 +16,7 @@ export interface CustomerKpiState {
 export const MAX_DEALS = 50;
 
 export function foldCustomerKpi(prev: CustomerKpiState | undefined, e: EventEnvelope, dims: KpiDims): CustomerKpiState {
+  if (prev && e.type !== 'deal.won' && e.occurred_at >= prev.first_touch) return prev;
   const s: CustomerKpiState = prev ? { first_touch: Math.min(prev.first_touch, e.occurred_at), deals: prev.deals } : { first_touch: e.occurred_at, deals: [] };
   if (e.type === 'deal.won') {
     const uid = eventRef(e);

@@ -3,7 +3,7 @@ import type { SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { ConversationFactsRow, DealFactsRow, ResponseTimeRow } from '../../warehouse/kpi-rows.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
-import { conversationRows, emptyConversationKpis, foldConversationKpi, type ConversationKpiState } from './conversation-kpis.js';
+import { applyConversationKpi, conversationRows, emptyConversationKpis, type ConversationKpiState } from './conversation-kpis.js';
 import { contribution } from './counters.js';
 import { dealRows, foldCustomerKpi, type CustomerKpiState } from './deal-cycle.js';
 import { dimsKey, eventDims } from './dims.js';
@@ -55,10 +55,14 @@ export class KpiStep {
 
     const convVersion = new Map<string, number>();
     const dealCustomers = new Map<string, number>();
+    // Most events leave their customer's first touch and deals as they were: only changed states are written.
+    const changedCustomers = new Set<string>();
     const inputs: Array<{ event: EventEnvelope; key: string; value: ReturnType<typeof contribution> }> = [];
     for (const { offset, event: e } of events) {
       if (e.conversation_id) {
-        convs.set(e.conversation_id, foldConversationKpi(convs.get(e.conversation_id) ?? emptyConversationKpis(e.customer_key), e));
+        let s = convs.get(e.conversation_id);
+        if (!s) convs.set(e.conversation_id, (s = emptyConversationKpis(e.customer_key)));
+        applyConversationKpi(s, e);
         convVersion.set(e.conversation_id, offset);
       }
       // Minute counters use only what the event states: a fallback to what its conversation revealed so far
@@ -66,8 +70,11 @@ export class KpiStep {
       const dims = eventDims(e);
       const before = custs.get(e.customer_key);
       const after = foldCustomerKpi(before, e, dims);
-      custs.set(e.customer_key, after);
-      if (after.deals.length > 0 && (after.deals !== before?.deals || after.first_touch !== before.first_touch)) dealCustomers.set(e.customer_key, offset);
+      if (after.deals !== before?.deals || after.first_touch !== before.first_touch) {
+        custs.set(e.customer_key, after);
+        changedCustomers.add(e.customer_key);
+        if (after.deals.length > 0) dealCustomers.set(e.customer_key, offset);
+      }
       inputs.push({ event: e, key: dimsKey(dims), value: contribution(e) });
     }
     const win = windowBatch(this.cfg, partition, windows, inputs, now);
@@ -88,7 +95,7 @@ export class KpiStep {
       // No expiry: an expired window state would restart versions at 1 and lose to older rows.
       { key: kpiWindowsKey(partition), value: encodeWindows(win.state) },
       ...[...convVersion.keys()].map((id) => ({ key: kpiConversationKey(id), value: JSON.stringify(convs.get(id)), ttlMs })),
-      ...customers.map((k) => ({ key: kpiCustomerKey(k), value: JSON.stringify(custs.get(k)), ttlMs })),
+      ...[...changedCustomers].map((k) => ({ key: kpiCustomerKey(k), value: JSON.stringify(custs.get(k)), ttlMs })),
     ];
     return {
       entries,

@@ -66,13 +66,13 @@ export function windowBatch(
     return { kind: 'event', event: { id, key, time: event.occurred_at, value } };
   });
   const out = stepAll(cfg, state, windowInputs);
-  const newest = new Map<string, KpiMinuteRow>();
+  // Every event emits its window's full value; only the newest per window becomes a row.
+  const newest = new Map<string, Extract<(typeof out.outputs)[number], { kind: 'update' | 'final' }>>();
   const late: LateEventRow[] = [];
   for (const o of out.outputs) {
     if (o.kind === 'update' || o.kind === 'final') {
-      const k = `${o.key}\u001e${o.window.start}`;
-      const prev = newest.get(k);
-      if (!prev || o.version > prev.version) newest.set(k, { bus_partition: partition, minute: o.window.start, ...dimsFromKey(o.key), ...o.value, version: o.version });
+      const prev = newest.get(`${o.key}\u001e${o.window.start}`);
+      if (!prev || o.version > prev.version) newest.set(`${o.key}\u001e${o.window.start}`, o);
     } else if (o.kind === 'late') {
       const e = byRef.get(o.event.id)!;
       late.push({
@@ -90,5 +90,6 @@ export function windowBatch(
       });
     }
   }
-  return { state: out.state, rows: [...newest.values()], late };
+  const rows: KpiMinuteRow[] = [...newest.values()].map((o) => ({ bus_partition: partition, minute: o.window.start, ...dimsFromKey(o.key), ...o.value, version: o.version }));
+  return { state: out.state, rows, late };
 }
