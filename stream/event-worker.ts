@@ -8,7 +8,7 @@ import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
 import type { SessionStep } from './sessions/session-step.js';
 import type { KpiStep } from './kpis/kpi-step.js';
-import { foldFirstMetrics, minuteKey, minuteOf, type ConversationState, type MinuteCounter, type OffsetEvent } from './metrics/first-metrics.js';
+import { foldFirstMetrics, minuteKey, minuteOf, type MinuteCounter, type OffsetEvent } from './metrics/first-metrics.js';
 import { STREAM_GROUP, TOPICS } from './topics.js';
 
 export interface EventWorkerOptions {
@@ -53,7 +53,6 @@ function toEventRow(e: EventEnvelope): EventRow {
 
 const seenKey = (e: EventEnvelope) => `seen:${eventUid(e)}`;
 const counterKey = (partition: number, k: string) => `cm:${partition}:${k}`;
-const convKey = (id: string) => `conv:${id}`;
 
 /**
  * The stream worker: consumes events per partition and, for each batch,
@@ -120,17 +119,11 @@ export class EventWorker extends EventEmitter {
     });
 
     const cKeys = [...new Set(fresh.map((d) => minuteKey(minuteOf(d.event.occurred_at), d.event.channel)))];
-    const convIds = [...new Set(fresh.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))];
-    const [cVals, vVals] = await Promise.all([
-      this.o.state.getMany(cKeys.map((k) => counterKey(batch.partition, k))),
-      this.o.state.getMany(convIds.map(convKey)),
-    ]);
+    const cVals = await this.o.state.getMany(cKeys.map((k) => counterKey(batch.partition, k)));
     const counters = new Map<string, MinuteCounter>();
     cKeys.forEach((k, i) => cVals[i] && counters.set(k, JSON.parse(cVals[i]!) as MinuteCounter));
-    const conversations = new Map<string, ConversationState>();
-    convIds.forEach((id, i) => vVals[i] && conversations.set(id, JSON.parse(vVals[i]!) as ConversationState));
 
-    const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters, conversations });
+    const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters });
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
     const kpis = this.o.kpis ? await this.o.kpis.fold(batch.partition, fresh, now) : undefined;
 
@@ -140,7 +133,6 @@ export class EventWorker extends EventEmitter {
     await this.o.warehouse.append('events', fresh.map((d) => toEventRow(d.event)) as unknown as Array<Record<string, unknown>>);
     await Promise.all([
       this.o.warehouse.append('channel_minute', out.minuteRows as unknown as Array<Record<string, unknown>>),
-      this.o.warehouse.append('conversation_first_response', out.firstResponseRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),
       sessions?.write(this.o.warehouse),
       kpis?.write(this.o.warehouse),
@@ -148,7 +140,6 @@ export class EventWorker extends EventEmitter {
 
     const entries = [
       ...[...out.counters].map(([k, c]) => ({ key: counterKey(batch.partition, k), value: JSON.stringify(c), ttlMs: this.o.stateTtlMs })),
-      ...[...out.conversations].map(([id, s]) => ({ key: convKey(id), value: JSON.stringify(s), ttlMs: this.o.stateTtlMs })),
       ...(sessions?.entries ?? []),
       ...(kpis?.entries ?? []),
       ...fresh.map((d) => ({ key: seenKey(d.event), value: '1', ttlMs: this.o.dedupTtlMs })),

@@ -45,6 +45,8 @@ export const TABLES = {
     key: ['bus_partition', 'minute', 'channel'],
     version: 'version',
   },
+  // Legacy (001): first response per conversation, written until conversation_facts (004) took over; kept so
+  // existing deployments' data stays readable. Nothing writes it now.
   conversation_first_response: {
     name: 'conversation_first_response',
     columns: {

@@ -17,9 +17,9 @@ FROM (
     SELECT tupleElement(latest, 1) AS channel, tupleElement(latest, 2) AS started_at_ms, tupleElement(latest, 3) AS first_response_ms
     FROM (
       SELECT conversation_id, argMax(tuple(channel, started_at_ms, first_response_ms), version) AS latest
-      FROM conversation_first_response
+      FROM conversation_facts
       WHERE conversation_id IN (
-        SELECT conversation_id FROM conversation_first_response
+        SELECT conversation_id FROM conversation_facts
         WHERE started_at_ms >= {from_ms:Int64} AND started_at_ms < {to_ms:Int64})
       GROUP BY conversation_id
     )
@@ -36,9 +36,9 @@ FROM (
     SELECT tupleElement(latest, 1) AS channel, tupleElement(latest, 2) AS started_at_ms, tupleElement(latest, 3) AS first_response_ms
     FROM (
       SELECT conversation_id, argMax(tuple(channel, started_at_ms, first_response_ms), version) AS latest
-      FROM conversation_first_response
+      FROM conversation_facts
       WHERE conversation_id IN (
-        SELECT conversation_id FROM conversation_first_response
+        SELECT conversation_id FROM conversation_facts
         WHERE started_at_ms >= {from_ms:Int64} AND started_at_ms < {to_ms:Int64})
       GROUP BY conversation_id
     )

@@ -18,6 +18,11 @@ const TEAMS = ['', 'team_east', 'team_north'];
 const AGENTS = ['', 'agent-1', 'agent-2', '王芳'];
 const TAGS = ['', 'VIP', 'high_value', 'normal'];
 
+/** A conversation_facts row with only the first-response fields given; the rest are plain defaults. */
+export function factsRow(r: Pick<ConversationFactsRow, 'conversation_id' | 'customer_key' | 'channel' | 'started_at' | 'first_response_at' | 'first_response_ms' | 'agent' | 'version'>): ConversationFactsRow {
+  return { source: '', team: '', tag: '', last_event_at: r.started_at, assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 0, outcome: '', messages_in: 1, messages_out: r.first_response_ms === null ? 0 : 1, complaint: 0, csat: null, nps: null, ...r };
+}
+
 /** Derived from its own seeded stream so the main fixture's draws stay as they were. */
 export function makeKpiFixture(t0: number, seed: number): KpiFixture {
   const r = seededRng(seed * 7919 + 17);
@@ -46,7 +51,7 @@ export function makeKpiFixture(t0: number, seed: number): KpiFixture {
       const waited = r() < 0.6 ? pick([0, 5000, 5000, int(0, 400_000)]) : null;
       const closed = r() < 0.5 ? started + int(60_000, 3_600_000) : null;
       conversationFacts.push({
-        conversation_id: `conv-${c}`, customer_key: `cust-${c % 30}`, ...d, started_at: started, last_event_at: closed ?? started + int(0, 600_000),
+        conversation_id: `kconv-${c}`, customer_key: `cust-${c % 30}`, ...d, started_at: started, last_event_at: closed ?? started + int(0, 600_000),
         first_response_at: fr === null ? null : started + fr, first_response_ms: fr,
         assigned_at: waited === null ? null : started + waited, wait_ms: waited, sla_due_at: waited === null ? null : started + 120_000,
         sla_met: waited === null ? null : waited <= 120_000 ? 1 : 0, closed_at: closed, duration_ms: (closed ?? started) - started,

@@ -2,13 +2,16 @@ import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { parsePlaceholders } from '../../warehouse/sql-params.js';
 import { makeKpiFixture, type KpiFixture } from './kpi-fixture.js';
-import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, FirstResponseRow, IdentityMergeRow } from '../../warehouse/tables.js';
+import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, IdentityMergeRow } from '../../warehouse/tables.js';
+import type { ConversationFactsRow } from '../../warehouse/kpi-rows.js';
+import { factsRow } from './kpi-fixture.js';
 
 /** Rows for every table, with replays and several versions per key, in a shuffled order. */
 export interface WarehouseFixture {
   events: EventRow[];
   minutes: ChannelMinuteRow[];
-  conversations: FirstResponseRow[];
+  /** conversation_facts rows (first response and the rest), several versions per conversation. */
+  conversations: ConversationFactsRow[];
   deadLetters: DeadLetterRow[];
   attribution: AttributionResultRow[];
   transitions: AttributionTransitionRow[];
@@ -84,7 +87,7 @@ export function makeFixture(seed = 1): WarehouseFixture {
     }
   }
 
-  const conversations: FirstResponseRow[] = [];
+  const conversations: ConversationFactsRow[] = [];
   for (let c = 0; c < 150; c++) {
     const versions = int(1, 3);
     const channel = pick(CHANNELS);
@@ -94,16 +97,16 @@ export function makeFixture(seed = 1): WarehouseFixture {
       const responded = r() < 0.7;
       // Few distinct values, so quantiles hit ties and whole n*q positions.
       const frm = responded ? pick([0, 1000, 1500, 2000, 2000, 4500, 30_000, int(0, 600_000)]) : null;
-      conversations.push({
+      conversations.push(factsRow({
         conversation_id: `conv-${c}`,
         customer_key: `cust-${c % 40}`,
         channel,
         started_at: started,
         first_response_at: frm === null ? null : started + frm,
         first_response_ms: frm,
-        agent_id: frm === null ? null : `agent-${c % 5}`,
+        agent: frm === null ? '' : `agent-${c % 5}`,
         version: v,
-      });
+      }));
     }
   }
 
@@ -284,8 +287,8 @@ function channelBuckets(f: WarehouseFixture, p: QueryParams, bucketS: number) {
   return [...groups.values()].sort((a, b) => a.minute_ms - b.minute_ms || byStr(a.channel, b.channel));
 }
 
-function responded(f: WarehouseFixture, p: QueryParams): FirstResponseRow[] {
-  return latest(f.conversations, (c) => c.conversation_id, (c) => c.version).filter(
+function responded(f: WarehouseFixture, p: QueryParams): ConversationFactsRow[] {
+  return latest([...f.conversations, ...f.kpi.conversationFacts], (c) => c.conversation_id, (c) => c.version).filter(
     (c) => c.started_at >= Number(p.from_ms) && c.started_at < Number(p.to_ms) && c.first_response_ms !== null,
   );
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/paths.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { migrationFiles, type Dialect } from '../../warehouse/named-queries.js';
+import { factsRow } from './kpi-fixture.js';
 import { NamedQueries } from '../../warehouse/named-queries.js';
 import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { REFERENCE, derivedParams, makeFixture, numeric, paramSets, type WarehouseFixture } from './warehouse-fixture.js';
@@ -69,7 +70,7 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
   // Several appends, like the worker's batches; the replays are inside f.events.
   for (let i = 0; i < f.events.length; i += 100) await wh.append('events', rows(f.events.slice(i, i + 100)));
   for (let i = 0; i < f.minutes.length; i += 37) await wh.append('channel_minute', rows(f.minutes.slice(i, i + 37)));
-  for (let i = 0; i < f.conversations.length; i += 41) await wh.append('conversation_first_response', rows(f.conversations.slice(i, i + 41)));
+  for (let i = 0; i < f.conversations.length; i += 41) await wh.append('conversation_facts', rows(f.conversations.slice(i, i + 41)));
   await wh.append('dead_letters', rows(f.deadLetters));
   for (let i = 0; i < f.attribution.length; i += 29) await wh.append('attribution_results', rows(f.attribution.slice(i, i + 29)));
   for (let i = 0; i < f.transitions.length; i += 31) await wh.append('attribution_transitions', rows(f.transitions.slice(i, i + 31)));
@@ -146,15 +147,15 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       await wh.append('channel_minute', [row(4, 40)]);
       expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 40, conversations: 4 }]);
       // A newer version that moves a conversation's start out of the window takes it out of the window.
-      const conv = (version: number, started: number, frm: number | null) => ({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent_id: null, version });
-      await wh.append('conversation_first_response', [conv(2, t + 5_000, 1200)]);
-      await wh.append('conversation_first_response', [conv(1, t + 5_000, null)]);
+      const conv = (version: number, started: number, frm: number | null) => factsRow({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent: '', version }) as unknown as Record<string, unknown>;
+      await wh.append('conversation_facts', [conv(2, t + 5_000, 1200)]);
+      await wh.append('conversation_facts', [conv(1, t + 5_000, null)]);
       const inWindow = numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }));
       expect(inWindow).toEqual([
         { channel: null, count: 1, avg_ms: 1200, p50_ms: 1200, p90_ms: 1200 },
         { channel: 'web', count: 1, avg_ms: 1200, p50_ms: 1200, p90_ms: 1200 },
       ]);
-      await wh.append('conversation_first_response', [conv(3, t - 30_000, 36_200)]);
+      await wh.append('conversation_facts', [conv(3, t - 30_000, 36_200)]);
       expect(numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }))).toEqual([{ channel: null, count: 0, avg_ms: null, p50_ms: null, p90_ms: null }]);
     });
 

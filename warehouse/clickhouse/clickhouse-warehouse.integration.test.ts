@@ -3,6 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { requireEngine, uniqueName } from '../../test/contracts/engines.js';
 import { NAMED_QUERIES, appendKpiFixture, hostileString, querySets, warehouseContract } from '../../test/contracts/warehouse.contract.js';
 import { makeFixture } from '../../test/contracts/warehouse-fixture.js';
+import { factsRow } from '../../test/contracts/kpi-fixture.js';
+import type { ConversationFactsRow } from '../kpi-rows.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { DuckDbWarehouse } from '../duckdb/duckdb-warehouse.js';
 import { inlineParams } from '../sql-params.js';
@@ -47,7 +49,7 @@ describe('ClickHouse and DuckDB agree', () => {
         await Promise.all([
           wh.append('events', rows(f.events)),
           wh.append('channel_minute', rows(f.minutes)),
-          wh.append('conversation_first_response', rows(f.conversations)),
+          wh.append('conversation_facts', rows(f.conversations)),
           wh.append('dead_letters', rows(f.deadLetters)),
           wh.append('attribution_results', rows(f.attribution)),
           wh.append('attribution_transitions', rows(f.transitions)),
@@ -56,7 +58,7 @@ describe('ClickHouse and DuckDB agree', () => {
           appendKpiFixture(wh, f),
         ]);
         // and a replay of everything, in another order
-        await wh.append('conversation_first_response', rows([...f.conversations].reverse()));
+        await wh.append('conversation_facts', rows([...f.conversations].reverse()));
         await wh.append('events', rows([...f.events].reverse()));
       }
       const sets = querySets(f);
@@ -80,16 +82,16 @@ describe('ClickHouse and DuckDB agree', () => {
     await ch.migrate();
     await duck.migrate();
     const t = Date.UTC(2025, 2, 3);
-    const rows: Array<Record<string, unknown>> = [];
+    const rows: ConversationFactsRow[] = [];
     let c = 0;
     for (let n = 1; n <= 120; n++) {
       for (let i = 0; i < n; i++) {
         const frm = ((i * 7919 + n * 31) % 97) * 10;
-        rows.push({ conversation_id: `q${c++}`, customer_key: 'k', channel: `n${String(n).padStart(3, '0')}`, started_at: t + i, first_response_at: t + i + frm, first_response_ms: frm, agent_id: null, version: 1 });
+        rows.push(factsRow({ conversation_id: `q${c++}`, customer_key: 'k', channel: `n${String(n).padStart(3, '0')}`, started_at: t + i, first_response_at: t + i + frm, first_response_ms: frm, agent: '', version: 1 }));
       }
     }
-    await ch.append('conversation_first_response', rows);
-    await duck.append('conversation_first_response', rows);
+    await ch.append('conversation_facts', rows as unknown as Array<Record<string, unknown>>);
+    await duck.append('conversation_facts', rows as unknown as Array<Record<string, unknown>>);
     const params = { from_ms: t - 1, to_ms: t + 1000 };
     const [a, b] = [await ch.query('board_first_response', params), await duck.query('board_first_response', params)];
     expect(a).toHaveLength(121);
