@@ -20,17 +20,24 @@ import type { LiveHub } from './board/live-hub.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
-import { conversationMessageRoutes, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
+import { conversationMessageRoutes, firstOf, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
 import { boardRoutes } from './routes/board.js';
 import { eventRoutes } from './routes/events.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';
+import { KpiService } from './metrics/kpi-service.js';
+import { alertRoutes } from './alerts/alert-routes.js';
+import type { AlertEvaluator } from './alerts/evaluator.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
 import type { CrmPort } from '../stream/crm/crm-port.js';
 import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
+import { consoleRoutes } from './routes/console.js';
+import { routingRoutes } from './routes/routing.js';
+import type { RoutingDesk } from '../stream/routing/routing-desk.js';
+import { customerVisible } from './routing/scope.js';
 
 export interface AppDeps {
   log: Logger;
@@ -54,6 +61,12 @@ export interface AppDeps {
   channels?: Omit<ChannelDeps, 'ingest'> & { ingest?: IngestService };
   /** Workbench (customers, conversations): absent, those routes are not registered. */
   workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number };
+  /** KPI reader for /v1/metrics; default one on `warehouse` with buckets in Asia/Shanghai. */
+  kpis?: KpiService;
+  /** Alert rules and their state for /v1/alerts; default no rules. */
+  alerts?: Pick<AlertEvaluator, 'rules' | 'firing'>;
+  /** Routing desk (agent console and /v1/routing); absent, those routes are not registered. */
+  routing?: RoutingDesk;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
 }
@@ -87,13 +100,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { ingest: deps.ingest });
   if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
-  await app.register(metricRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  await app.register(metricRoutes, { kpis: deps.kpis ?? new KpiService(deps.warehouse, 'Asia/Shanghai'), clock: deps.clock });
+  await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
-    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm });
+    const desk = deps.routing;
+    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
     await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs });
+  }
+  if (deps.routing) {
+    await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
+    await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };
@@ -111,7 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     conversations = signals = webchat;
     await app.register(webchatRoutes, { service: webchat });
   }
-  await app.register(conversationMessageRoutes, { ingest: deps.ingest, senders, conversations, signals, clock: deps.clock });
+  if (deps.routing) conversations = firstOf(conversations, deps.routing);
+  await app.register(conversationMessageRoutes, { ingest: deps.ingest, senders, conversations, signals, clock: deps.clock, routing: deps.routing });
 
   const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
   if (existsSync(join(dashboardDir, 'index.html'))) {

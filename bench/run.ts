@@ -100,7 +100,7 @@ if (only === 'routing' || (!only && stack)) {
   if (!redisUrl) {
     console.log('routing bench skipped: set REDIS_URL or pass --stack (it measures decisions against Redis)\n');
   } else {
-    console.log('\nRouting decisions with Redis (MGET live loads + policy + atomic offer script)');
+    console.log('\nRouting decisions with Redis (policy over the pass load snapshot + atomic offer script)');
     const r = await runRoutingBench({ redisUrl });
     const targets = { decisions_per_s: 5000, p99_ms: 5 };
     table([

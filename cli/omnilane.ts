@@ -14,6 +14,7 @@ Commands:
   api                only the API: boards, metrics, live push, dashboard
   migrate            apply pending warehouse migrations and exit
   attribution        channel attribution from a path CSV (see docs/attribution.md)
+  replay --policy P  replay recorded conversations under a routing policy (see docs/routing-replay.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -21,6 +22,16 @@ OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY, BUS_PARTITIONS, DEMO_RATE, LOG_LEVEL, â
 KAFKA_BROKERS, REDIS_URL and CLICKHOUSE_URL each switch one engine from the
 embedded default to the server (ingest, stream and api as separate processes
 need them); OMNILANE_NAMESPACE prefixes Kafka topics/groups and Redis keys.`;
+
+/** Console links for one manager and one agent of the roster (the dashboard reads `#/console&key=`). */
+function consoleLinks(running: { url: string; keys: { secretForId(id: string): string | undefined }; routing?: { desk: { roster: { agents: Array<{ id: string; name: string; role: string }> } } } }): string[] {
+  const agents = running.routing?.desk.roster.agents ?? [];
+  return (['manager', 'agent'] as const).flatMap((role) => {
+    const a = agents.find((x) => x.role === role);
+    const key = a && running.keys.secretForId(`agent:${a.id}`);
+    return a && key ? [`  Console (${role} ${a.name}): ${running.url}/#/console&key=${encodeURIComponent(key)}`] : [];
+  });
+}
 
 async function start(args: string[]): Promise<void> {
   const config = loadConfig();
@@ -33,6 +44,7 @@ async function start(args: string[]): Promise<void> {
     `  Live board:   ${running.url}/#key=${admin}`,
     `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer ${ingestKey})`,
     `  API docs:     ${running.url}/openapi.json`,
+    ...consoleLinks(running),
     running.demo ? `  Demo traffic: ~${config.demoRate} events/s` : '',
     running.createdKeys.length ? `  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY to choose your own.` : '',
     '',
@@ -110,6 +122,21 @@ async function loadWarehousePaths() {
   }
 }
 
+/** Routing history for `omnilane replay` from the configured warehouse (same one-process caveat as attribution). */
+async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
+  const { openEngines } = await import('./runtime.js');
+  const { loadRoutingHistory } = await import('../stream/routing/predictive/load-history.js');
+  const { systemClock } = await import('../shared/clock.js');
+  const { silentLogger } = await import('../shared/logger.js');
+  const engines = await openEngines(loadConfig(), systemClock, silentLogger(), { bus: false, state: false, warehouse: true });
+  try {
+    await engines.warehouse.migrate();
+    return await loadRoutingHistory(engines.warehouse, fromMs, toMs);
+  } finally {
+    await engines.warehouse.close();
+  }
+}
+
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
@@ -129,6 +156,12 @@ export async function main(argv: string[]): Promise<void> {
       case 'attribution': {
         const { runAttributionCommand } = await import('./attribution-command.js');
         process.exitCode = await runAttributionCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, { loadPaths: loadWarehousePaths });
+        return;
+      }
+      case 'replay': {
+        const { runReplayCommand } = await import('./replay-command.js');
+        const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+        process.exitCode = await runReplayCommand(args, io, { loadHistory: loadWarehouseRoutingHistory, now: () => Date.now(), routingConfig: loadConfig().routingConfig });
         return;
       }
       case undefined:

@@ -6,6 +6,8 @@ import { buildApp } from '../api/app.js';
 import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.js';
 import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
+import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
+import { KpiService } from '../api/metrics/kpi-service.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
 import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
@@ -25,6 +27,7 @@ import { composeWorkbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { TOPICS } from '../stream/topics.js';
+import { startRouting, type RoutingRuntime } from './routing-runtime.js';
 import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 
@@ -179,6 +182,8 @@ export interface RunningRoles {
   ingest?: IngestService;
   demo?: DemoTraffic;
   attribution?: AttributionJob;
+  /** Routing desk and (stream role) service; absent when ROUTING_ENABLED=false or the process has no state store and bus. */
+  routing?: RoutingRuntime;
   /** Drains in order and closes the engines; idempotent. */
   stop(): Promise<void>;
 }
@@ -227,12 +232,14 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let poll: PollingSource | undefined;
   let demo: DemoTraffic | undefined;
   let attribution: AttributionJob | undefined;
+  let alerts: AlertEvaluator | undefined;
   let ingest: IngestService | undefined;
   let keys: KeyRing | undefined;
   let created: Role[] = [];
   let url: string | undefined;
   let ready = false;
   let stopped = false;
+  let routing: RoutingRuntime | undefined;
 
   const stop = async () => {
     if (stopped) return;
@@ -242,7 +249,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     live?.close();
     poll?.close();
     await app?.close();
+    await alerts?.stop();
     await attribution?.stop();
+    await routing?.stop();
     await worker?.stop();
     await engines.bus.close();
     await engines.state.close();
@@ -261,18 +270,27 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       worker.setMaxListeners(100);
       await worker.start();
     }
+    if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
+      routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream });
+    }
     if (roles.stream || roles.api) {
       attribution = new AttributionJob({ warehouse: engines.warehouse, clock, log: log.child({ stage: 'attribution' }), intervalMs: cfg.attributionIntervalMs, lookbackDays: cfg.attributionLookbackDays });
       // Only a stream process runs the schedule; an api process serves reads and POST /v1/attribution/run.
       if (roles.stream) attribution.start();
     }
     if (http) {
-      ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg));
+      ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg, routing?.desk.roster.agents ?? []));
       if (roles.ingest) ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity });
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
-      const board = new BoardService(warehouse, clock);
+      const kpis = new KpiService(warehouse, cfg.kpiTimeZone);
+      // Alert rules are evaluated where KPIs are served: in processes with the api role.
+      if (roles.api) {
+        const webhook = cfg.alertWebhookUrl ? new AlertWebhook({ url: cfg.alertWebhookUrl, log: log.child({ stage: 'alerts' }) }) : undefined;
+        alerts = new AlertEvaluator({ rules: [...cfg.alertRules], kpis, clock, intervalMs: cfg.alertIntervalMs, webhook, log: log.child({ stage: 'alerts' }) });
+      }
+      const board = new BoardService(warehouse, clock, { kpis, alerts });
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
       live = new LiveHub(board, source, log.child({ stage: 'live' }));
       const w = worker;
@@ -284,6 +302,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         warehouse,
         board,
         live,
+        kpis,
+        alerts,
         attribution,
         workbench: roles.api ? workbench : undefined,
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
@@ -291,6 +311,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
           ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
           : undefined,
         senders: sendersFromConfig(cfg),
+        routing: routing?.desk,
         health: {
           ready: () => ready,
           details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}) }),
@@ -299,6 +320,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       const address = await app.listen({ port: cfg.port, host: cfg.host });
       url = address.replace('[::1]', 'localhost');
     }
+    alerts?.start();
     if (opts.demo && ingest) {
       demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
       await demo.start();
@@ -308,7 +330,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, stop };
+  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, stop };
 }
 
 /**

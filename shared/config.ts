@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { OmnilaneError } from './errors.js';
+import { parseAlertRules, type AlertRule } from './alert-rules.js';
+import { isTimeZone } from './time-zone.js';
 
 /**
  * All configuration, read from the environment in one place, validated at
@@ -19,6 +21,13 @@ export interface Config {
   /** KPI windows (stream/kpis): watermark lag behind the newest event time, and how long a minute stays correctable. */
   kpiOutOfOrdernessMs: number;
   kpiAllowedLatenessMs: number;
+  /** IANA zone that hour and day KPI buckets align to (KPI_TIME_ZONE). */
+  kpiTimeZone: string;
+  /** Alert rules on KPIs (ALERT_RULES: JSON array or a file path; default frt_p90), evaluated by the api role. */
+  alertRules: readonly AlertRule[];
+  /** Where alert transitions are POSTed (ALERT_WEBHOOK_URL); none when unset. */
+  alertWebhookUrl?: string;
+  alertIntervalMs: number;
   fsync: boolean;
   demoRate: number;
   attributionIntervalMs: number;
@@ -39,6 +48,15 @@ export interface Config {
   /** Lower-cased urgent keywords (URGENT_KEYWORDS). */
   urgentKeywords: readonly string[];
   urgentPriorityBoost: number;
+  /** Routing roster file (ROUTING_CONFIG, JSON, docs/routing.md); absent: stream/routing/demo-roster.json. */
+  routingConfig?: string;
+  /** Overrides the roster's acceptTimeoutMs (ROUTING_ACCEPT_TIMEOUT_MS). */
+  routingAcceptTimeoutMs?: number;
+  /** Run the routing service and console API (ROUTING_ENABLED, default true). */
+  routingEnabled: boolean;
+  /** How often the predictive routing model is retrained from the warehouse, and over how many days of history. */
+  routingModelIntervalMs: number;
+  routingModelLookbackDays: number;
   /** CRM HTTP adapter base URL; absent uses the embedded demo CRM. */
   crmUrl?: string;
   /**
@@ -187,6 +205,13 @@ function countryCode(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function timeZone(env: Env, name: string, def: string): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return def;
+  if (!isTimeZone(raw)) fail(name, `must be an IANA time zone such as Asia/Shanghai or UTC, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 /** Reads and validates the configuration; throws CFG_ERR_INVALID naming the variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const host = env.HOST ?? '127.0.0.1';
@@ -207,6 +232,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     stateTtlMs: int(env, 'STATE_TTL_DAYS', 40, 1, 3650) * 86_400_000,
     kpiOutOfOrdernessMs: int(env, 'KPI_OUT_OF_ORDERNESS_SECONDS', 60, 0, 3600) * 1000,
     kpiAllowedLatenessMs: int(env, 'KPI_ALLOWED_LATENESS_SECONDS', 600, 0, 86_400) * 1000,
+    kpiTimeZone: timeZone(env, 'KPI_TIME_ZONE', 'Asia/Shanghai'),
+    alertRules: Object.freeze(parseAlertRules(env.ALERT_RULES)),
+    alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', ['http:', 'https:']),
+    alertIntervalMs: int(env, 'ALERT_INTERVAL_MS', 15_000, 1000, 86_400_000),
     fsync: bool(env, 'OMNILANE_FSYNC', false),
     demoRate: int(env, 'DEMO_RATE', 20, 1, 100_000),
     attributionIntervalMs: int(env, 'ATTRIBUTION_INTERVAL_S', 60, 1, 86_400) * 1000,
@@ -224,6 +253,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     urgentKeywords: keywords(env, 'URGENT_KEYWORDS', '投诉,紧急,退款,urgent,complaint,refund'),
     urgentPriorityBoost: int(env, 'URGENT_PRIORITY_BOOST', 50, 0, 10_000),
     crmUrl: url(env, 'CRM_URL', ['http:', 'https:']),
+    routingConfig: env.ROUTING_CONFIG ? resolve(env.ROUTING_CONFIG) : undefined,
+    routingAcceptTimeoutMs: env.ROUTING_ACCEPT_TIMEOUT_MS ? int(env, 'ROUTING_ACCEPT_TIMEOUT_MS', 60_000, 1000, 86_400_000) : undefined,
+    routingEnabled: bool(env, 'ROUTING_ENABLED', true),
+    routingModelIntervalMs: int(env, 'ROUTING_MODEL_INTERVAL_MIN', 60, 1, 10_080) * 60_000,
+    routingModelLookbackDays: int(env, 'ROUTING_MODEL_LOOKBACK_DAYS', 90, 1, 3650),
     webchatSiteKeys: webchatSiteKeys(env, 'WEBCHAT_SITE_KEYS'),
     webchatReplayMs: int(env, 'WEBCHAT_REPLAY_HOURS', 24, 1, 24 * 90) * 3600_000,
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),

@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput } from '../../shared/envelope.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import { ErrorReply } from '../schemas.js';
+import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 
 /** Where a conversation lives: its channel, customer and the channel address replies go to. */
 export interface ConversationRef {
@@ -47,6 +48,8 @@ export interface AgentSignals {
 
 export interface ConversationMessageOptions {
   ingest: IngestService;
+  /** Routing: lets agents reply to conversations they hold, and stamps team/tag/source. */
+  routing?: RoutingDesk;
   senders: SenderRegistry;
   conversations: ConversationDirectory;
   signals?: AgentSignals;
@@ -80,9 +83,9 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
   app.post(
     '/v1/conversations/:id/messages',
     {
-      config: { roles: ['admin'] },
+      config: { roles: ['admin', 'agent'] },
       schema: {
-        summary: "Send an agent reply through the conversation's channel",
+        summary: "Send an agent reply through the conversation's channel (role agent: only a conversation it holds; agent_id is the key's)",
         tags: ['conversations'],
         security: [{ bearer: [] }],
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
@@ -91,12 +94,25 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
       },
     },
     async (req, reply) => {
+      let agentId = req.body.agent_id;
+      let stamp: Record<string, unknown> = {};
+      if (o.routing) {
+        const cs = await o.routing.store.conv(req.params.id);
+        if (req.principal?.role === 'agent') {
+          if (!cs || cs.agent !== req.principal.agentId || cs.status !== 'active') throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${req.params.id} is not one you hold`);
+          agentId = req.principal.agentId;
+        }
+        const m = cs ? await o.routing.meta.get(req.params.id) : null;
+        if (cs && m) stamp = { team: o.routing.agent(agentId)?.team ?? '', tag: m.tag, source: m.source, group: cs.group };
+      } else if (req.principal?.role === 'agent') {
+        throw new OmnilaneError('API_ERR_FORBIDDEN', 'routing is not running in this process');
+      }
       const conv = await o.conversations.lookup(req.params.id);
       if (!conv) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${req.params.id} not found`);
       const sender = o.senders.get(conv.channel);
       if (!sender) throw new OmnilaneError('API_ERR_NOT_READY', `no sender is registered for channel ${conv.channel}`);
       const id = req.body.client_msg_id ?? newId();
-      const sent = await sender.send({ id, conversation_id: conv.id, channel: conv.channel, to: conv.to, text: req.body.text, agent_id: req.body.agent_id });
+      const sent = await sender.send({ id, conversation_id: conv.id, channel: conv.channel, to: conv.to, text: req.body.text, agent_id: agentId });
       const eventId = `msg:${conv.id}:${id}`;
       const result = await o.ingest.ingest(AGENT_PRODUCER, {
         events: [
@@ -107,8 +123,8 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
             occurred_at: o.clock.now(),
             customer: conv.customer,
             conversation_id: conv.id,
-            agent_id: req.body.agent_id,
-            properties: { text: req.body.text, provider_id: sent.provider_id },
+            agent_id: agentId,
+            properties: { ...stamp, text: req.body.text, provider_id: sent.provider_id },
           },
         ],
       });

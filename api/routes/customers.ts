@@ -7,6 +7,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import { ErrorReply } from '../schemas.js';
+import type { Principal } from '../auth/key-ring.js';
 
 export interface CustomerRouteDeps {
   warehouse: Warehouse;
@@ -15,6 +16,11 @@ export interface CustomerRouteDeps {
   /** The identity graph; without it the routes that need it answer 503 API_ERR_NOT_READY. */
   identity?: IdentityService;
   crm: CrmPort;
+  /**
+   * Row-level scope of agent and manager keys (routing): may this principal see
+   * this customer? Absent: agents see no customer, managers are viewers.
+   */
+  scope?: (principal: Principal, customerId: string) => Promise<boolean>;
 }
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'customer id, e.g. cus_42' }) });
@@ -102,7 +108,15 @@ const SECURITY = [{ bearer: [] }];
 const ERRORS = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
 
 /** The workbench's customer routes: profile, timeline, identity audit and split. */
-export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm }) => {
+export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm, scope }) => {
+  /** Agents and managers see only customers of conversations they may see; others as before. */
+  const scoped = async (req: { principal?: Principal; params: unknown }) => {
+    const p = req.principal;
+    if (!p || (p.role !== 'agent' && p.role !== 'manager')) return;
+    if (!scope && p.role === 'manager') return;
+    const id = (req.params as { id: string }).id;
+    if (!scope || !(await scope(p, id))) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${id}`);
+  };
   const need = () => {
     if (!identity) throw new OmnilaneError('API_ERR_NOT_READY', 'this process has no identity graph (it needs the state store: REDIS_URL)');
     return identity;
@@ -117,7 +131,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id',
-    { config: { roles: ['viewer'] }, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
+    { config: { roles: ['viewer', 'agent'] }, preHandler: scoped, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
     async (req) => {
       const p = await need().profile(req.params.id);
       if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
@@ -147,7 +161,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/timeline',
-    { config: { roles: ['viewer'] }, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
+    { config: { roles: ['viewer', 'agent'] }, preHandler: scoped, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
     async (req) => {
       const f = await family(req.params.id);
       const limit = req.query.limit ?? 50;

@@ -12,6 +12,8 @@ export interface LocalTx {
   incrBy(key: string, delta: number): number;
   hget(key: string, field: string): string | null;
   hset(key: string, fields: Record<string, string>): void;
+  /** Removes one field; true when it was there. A hash left empty is deleted (as Redis does). */
+  hdel(key: string, field: string): boolean;
   hincrBy(key: string, field: string, delta: number): number;
   hgetall(key: string): Record<string, string>;
   /** Remaining time to live in ms; -1 without expiry, -2 when the key is absent. */

@@ -22,14 +22,26 @@
  * conversation twice; `releaseConversationScript` frees the slot on close or
  * transfer, idempotently and never below zero.
  *
- * Not built yet (nothing here is wired into the stream worker): queues
- * persisted in the StateStore and "no conversation lost from a queue";
- * re-routing an assignment not answered in time; transfer as one atomic step
- * (today: release, then assign); SLA breach prediction and escalation; the
- * predictive conversion policy; intent triage; the agent console; the replay
- * simulator; the decisions/s bench.
+ * Live routing (docs/routing.md): queues persisted in the StateStore with
+ * atomic enqueue / offer / accept / requeue / transfer / close scripts
+ * (queue-scripts.ts, queue-release-scripts.ts, typed by QueueStore), the
+ * RoutingDesk (dispatch with the policy read at every decision, agent
+ * actions, published events), the RoutingService (its own consumer group:
+ * triage, enqueue, offer timeouts, SLA breach escalation, routing_gauges),
+ * and the roster file (roster.ts, ROUTING_CONFIG). The predictive policy and
+ * the replay simulator live in predictive/ and replay/.
  */
 export * from './model.js';
 export * from './policies.js';
 export { defaultRegistry, matchRule, parseRules, rulesPolicy, type RoutingRule } from './rules.js';
 export * from './assign-scripts.js';
+export * from './queue-keys.js';
+export * from './queue-scripts.js';
+export * from './queue-release-scripts.js';
+export { QueueStore, MAX_OFFER_CANDIDATES, type ConvState, type SlotCandidate } from './queue-store.js';
+export { RoutingDesk, type ConsoleEvent, type Outcome, type RoutingDeskOptions } from './routing-desk.js';
+export { RoutingService, ROUTING_GROUP, type RoutingServiceOptions } from './routing-service.js';
+export { loadRoster, parseRoster, POLICY_NAMES, DEMO_ROSTER_PATH, type Roster, type RosterAgent, type QueueConfig, type PolicyName } from './roster.js';
+export * from './sla-prediction.js';
+export { queueView, escalateBreaches, gaugeRows, type QueueView, type QueueItemView, type GaugeRow } from './routing-views.js';
+export * from './routing-events.js';

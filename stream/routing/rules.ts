@@ -1,5 +1,6 @@
 import type { CustomerTag, Conversation, SkillRequirement } from './model.js';
 import { leastLoaded, roundRobin, skillMatch, sticky, type RoutingPolicy } from './policies.js';
+import { predictivePolicy, type PredictiveSetup } from './predictive/index.js';
 
 /**
  * A routing rule from config: the first rule whose `when` matches sends the
@@ -74,16 +75,19 @@ export function rulesPolicy(rules: readonly RoutingRule[], resolve: (name: strin
 
 /**
  * The built-in policies by name: `skill_match`, `least_loaded`, `round_robin`,
- * `sticky` (then least-loaded), `rules` (the given rules, then skill match).
+ * `sticky` (then least-loaded), `rules` (the given rules, then skill match),
+ * and `predictive` when a trained model and agent records are given.
  * Callers may add their own to a copy of the map.
  */
-export function defaultRegistry(rules: readonly RoutingRule[] = []): Map<string, RoutingPolicy> {
+export function defaultRegistry(rules: readonly RoutingRule[] = [], predictive?: PredictiveSetup): Map<string, RoutingPolicy> {
   const reg = new Map<string, RoutingPolicy>();
   reg.set('skill_match', skillMatch);
   reg.set('least_loaded', leastLoaded());
   reg.set('round_robin', roundRobin);
   reg.set('sticky', sticky(leastLoaded()));
   reg.set('rules', rulesPolicy(rules, (n) => (n === 'rules' ? undefined : reg.get(n)), skillMatch));
+  // `predictive` exists only with a trained model and agent records (stream/routing/predictive).
+  if (predictive) reg.set('predictive', predictivePolicy(predictive));
   return reg;
 }
 

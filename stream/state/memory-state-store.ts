@@ -13,7 +13,7 @@ interface Entry {
 }
 
 /** Journal ops record absolute results (never increments) so replaying twice is harmless. */
-type Op = ['s', string, string, number] | ['d', string] | ['h', string, Record<string, string>, number] | ['x', string, number];
+type Op = ['s', string, string, number] | ['d', string] | ['h', string, Record<string, string>, number] | ['hd', string, string] | ['x', string, number];
 
 export interface MemoryStateStoreOptions {
   clock: Clock;
@@ -69,6 +69,11 @@ export class MemoryStateStore implements StateStore {
           const m = cur && cur.v instanceof Map ? cur.v : new Map<string, string>();
           for (const [f, v] of Object.entries(op[2])) m.set(f, v);
           this.data.set(op[1], { v: m, exp: op[3] });
+          break;
+        }
+        case 'hd': {
+          const cur = this.data.get(op[1]);
+          if (cur && cur.v instanceof Map) cur.v.delete(op[2]);
           break;
         }
         case 'x': {
@@ -157,6 +162,14 @@ export class MemoryStateStore implements StateStore {
         const op: Op = ['h', key, fields, this.live(key)?.exp ?? 0];
         this.applyOps([op]);
         ops.push(op);
+      },
+      hdel: (key, field) => {
+        const h = hash(key);
+        if (!h || !h.has(field)) return false;
+        const op: Op = h.size === 1 ? ['d', key] : ['hd', key, field];
+        this.applyOps([op]);
+        ops.push(op);
+        return true;
       },
       hincrBy: (key, field, delta) => {
         const next = Number(hash(key)?.get(field) ?? 0) + delta;

@@ -1,0 +1,69 @@
+import type { Clock } from '../shared/clock.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
+import type { RoutingPolicy } from '../stream/routing/policies.js';
+import { defaultRegistry } from '../stream/routing/rules.js';
+import { loadRoster } from '../stream/routing/roster.js';
+import { RoutingDesk } from '../stream/routing/routing-desk.js';
+import { RoutingService } from '../stream/routing/routing-service.js';
+import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
+import type { Engines } from './runtime.js';
+
+export interface RoutingRuntime {
+  desk: RoutingDesk;
+  /**
+   * The policies decisions look up by name, live: the PredictiveTrainer puts
+   * `predictive` here once the warehouse holds enough history (and retrains it
+   * every ROUTING_MODEL_INTERVAL_MIN). Until then a queue naming it is ranked least-loaded.
+   */
+  registry: Map<string, RoutingPolicy>;
+  service?: RoutingService;
+  stop(): Promise<void>;
+}
+
+/**
+ * Routing in a process: the desk (console actions) wherever there is a state
+ * store and a bus, and the RoutingService (bus consumer, timers) in a
+ * process with the stream role. A bad ROUTING_CONFIG throws CFG_ERR_INVALID.
+ * With `demo`, agents without a presence count as online so demo traffic gets routed.
+ */
+export async function startRouting(o: { cfg: Config; engines: Engines; clock: Clock; log: Logger; demo: boolean; service: boolean }): Promise<RoutingRuntime> {
+  const roster = loadRoster(o.cfg.routingConfig);
+  if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
+  const registry = defaultRegistry(roster.rules);
+  const desk = new RoutingDesk({
+    state: o.engines.state,
+    bus: o.engines.bus,
+    clock: o.clock,
+    log: o.log.child({ stage: 'routing' }),
+    roster,
+    registry,
+    rng: Math.random,
+    ttlMs: o.cfg.stateTtlMs,
+    defaultPresence: o.demo ? 'online' : 'offline',
+  });
+  let service: RoutingService | undefined;
+  let trainer: PredictiveTrainer | undefined;
+  if (o.service) {
+    service = new RoutingService({
+      desk,
+      warehouse: o.engines.warehouse,
+      classifier: new BuiltinIntentClassifier(),
+      priority: { channels: { ...o.cfg.channelPriority }, defaultChannel: 10, urgentKeywords: [...o.cfg.urgentKeywords], urgentBoost: o.cfg.urgentPriorityBoost },
+    });
+    await service.start();
+    // The process that routes also keeps the predictive policy trained from the warehouse history.
+    trainer = new PredictiveTrainer({ warehouse: o.engines.warehouse, registry, clock: o.clock, log: o.log.child({ stage: 'routing-model' }), intervalMs: o.cfg.routingModelIntervalMs, lookbackDays: o.cfg.routingModelLookbackDays });
+    trainer.start();
+  }
+  return {
+    desk,
+    registry,
+    service,
+    stop: async () => {
+      await trainer?.stop();
+      await service?.stop();
+    },
+  };
+}
