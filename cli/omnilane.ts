@@ -1,3 +1,4 @@
+import { consoleAgents } from '../ingest/demo/demo-agents.js';
 import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
@@ -25,11 +26,9 @@ need them); OMNILANE_NAMESPACE prefixes Kafka topics/groups and Redis keys.`;
 
 /** Console links for one manager and one agent of the roster (the dashboard reads `#/console&key=`). */
 function consoleLinks(running: { url: string; keys: { secretForId(id: string): string | undefined }; routing?: { desk: { roster: { agents: Array<{ id: string; name: string; role: string }> } } } }): string[] {
-  const agents = running.routing?.desk.roster.agents ?? [];
-  return (['manager', 'agent'] as const).flatMap((role) => {
-    const a = agents.find((x) => x.role === role);
-    const key = a && running.keys.secretForId(`agent:${a.id}`);
-    return a && key ? [`  Console (${role} ${a.name}): ${running.url}/#/console&key=${encodeURIComponent(key)}`] : [];
+  return consoleAgents(running.routing?.desk.roster.agents ?? []).flatMap((a) => {
+    const key = running.keys.secretForId(`agent:${a.id}`);
+    return key ? [`  Console (${a.role} ${a.name}): ${running.url}/#/console&key=${encodeURIComponent(key)}`] : [];
   });
 }
 

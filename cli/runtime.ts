@@ -8,6 +8,7 @@ import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
 import { KpiService } from '../api/metrics/kpi-service.js';
+import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
 import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
@@ -231,6 +232,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let live: LiveHub | undefined;
   let poll: PollingSource | undefined;
   let demo: DemoTraffic | undefined;
+  let demoAgents: DemoAgents | undefined;
   let attribution: AttributionJob | undefined;
   let alerts: AlertEvaluator | undefined;
   let ingest: IngestService | undefined;
@@ -246,6 +248,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     stopped = true;
     ready = false;
     demo?.stop();
+    demoAgents?.stop();
     live?.close();
     poll?.close();
     await app?.close();
@@ -324,6 +327,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     if (opts.demo && ingest) {
       demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
       await demo.start();
+      if (routing?.service) {
+        demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
+        demoAgents.start();
+      }
     }
   } catch (err) {
     await stop().catch(() => undefined);

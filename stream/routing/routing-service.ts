@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { BusBatch, Subscription } from '../../shared/ports/event-bus.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { IntentClassifier } from '../intent/intent-port.js';
+import { INTENTS, type Intent, type IntentClassifier } from '../intent/intent-port.js';
 import { conversationPriority, isUrgent, type PriorityRules } from '../sessions/priority.js';
 import { TOPICS } from '../topics.js';
 import { previewOf, tagOf, textOf, type ConversationMeta } from './conversation-meta.js';
@@ -112,7 +112,9 @@ export class RoutingService {
     const { desk } = this.o;
     const roster = desk.roster;
     const text = textOf(e);
-    const intent = text ? (await this.o.classifier.classify(text)).intent : 'other';
+    // A producer that already knows the intent (a bot, an IVR menu, a web form) states it; otherwise classify.
+    const stated = e.properties.intent;
+    const intent: Intent = typeof stated === 'string' && (INTENTS as readonly string[]).includes(stated) ? (stated as Intent) : text ? (await this.o.classifier.classify(text)).intent : 'other';
     const tag = tagOf(e);
     const priority = conversationPriority({ channels: [e.channel], urgent: isUrgent(text, this.o.priority.urgentKeywords), tags: [tag] }, this.o.priority);
     const conv: Conversation = { id, tag, channel: e.channel, intent, priority, enqueuedAt: e.occurred_at };
