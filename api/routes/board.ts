@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { BoardService } from '../board/board-service.js';
 import type { LiveHub } from '../board/live-hub.js';
 import { BoardQuery, BoardSnapshot, ErrorReply } from '../schemas.js';
+import { openEventStream } from '../sse.js';
 
 /** GET /v1/board (one snapshot) and GET /v1/live (the same snapshot pushed as Server-Sent Events). */
 export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live: LiveHub }> = async (app, { board, live }) => {
@@ -29,13 +30,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
     },
     async (req, reply) => {
       const minutes = req.query.minutes ?? 60;
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      const write = (s: string) => {
-        if (!res.writableEnded) res.write(s);
-      };
-      write('retry: 2000\n\n');
+      const write = openEventStream(reply);
       const sendSnap = (snap: unknown) => write(`event: board\ndata: ${JSON.stringify(snap)}\n\n`);
       const off = live.subscribe(minutes, sendSnap);
       const ping = setInterval(() => write(': ping\n\n'), 15_000);

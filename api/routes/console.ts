@@ -8,6 +8,7 @@ import type { Principal } from '../auth/key-ring.js';
 import { actingAgent, canSeeConversation, seeConversation, visibleAgents, visibleGroups } from '../routing/scope.js';
 import { ErrorReply } from '../schemas.js';
 import { conversationRow, ConversationRow, QueueItem } from '../routing/console-schemas.js';
+import { openEventStream } from '../sse.js';
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 503: ErrorReply };
@@ -171,13 +172,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
     const p = who(req.principal);
     const groups = visibleGroups(desk, p);
     const agents = visibleAgents(desk, p);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    const write = (s: string) => {
-      if (!res.writableEnded) res.write(s);
-    };
-    write('retry: 2000\n\n');
+    const write = openEventStream(reply);
     const onEvent = (e: ConsoleEvent) => void relay(e);
     const relay = async (e: ConsoleEvent) => {
       let show: boolean;

@@ -8,6 +8,7 @@ import { buildJourneys, DAY_MS, DEFAULT_JOURNEY_CONFIG, journeysToPaths, type Jo
 import { markovAttribution } from './markov.js';
 import { runModel } from './models.js';
 import type { AttributionResult, EncodedPaths, ModelName } from './types.js';
+import { jsonObject } from '../../shared/json.js';
 
 /** The models every run computes, in this order. Markov is order 1 (with its transition matrix). */
 export const JOB_MODELS: readonly ModelName[] = ['markov', 'shapley', 'first', 'last', 'linear', 'time_decay', 'position'];
@@ -68,16 +69,7 @@ interface Watermark {
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function parseProps(p: EventRowJson['properties']): Record<string, unknown> {
-  if (p && typeof p === 'object') return p;
-  if (typeof p !== 'string' || p === '') return {};
-  try {
-    const v = JSON.parse(p) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+const parseProps = jsonObject;
 
 /** Loads a window's journey events through the `journey_events` named query. */
 export async function loadJourneyEvents(warehouse: Warehouse, fromMs: number, toMs: number, config: JourneyConfig): Promise<JourneyEvent[]> {

@@ -1,4 +1,5 @@
 import type { ConversionFeatures, LabelledConversation } from './conversion-model.js';
+import { jsonObject } from '../../../shared/json.js';
 
 /** One row of the `routing_conversation_events` named query. */
 export interface RoutingEventRow {
@@ -30,16 +31,7 @@ export interface RecordedConversation extends ConversionFeatures {
 
 export const DAY_MS = 86_400_000;
 
-function parseProps(p: RoutingEventRow['properties']): Record<string, unknown> {
-  if (p && typeof p === 'object') return p;
-  if (typeof p !== 'string' || p === '') return {};
-  try {
-    const v = JSON.parse(p) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+const parseProps = jsonObject;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
