@@ -1,20 +1,17 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.js';
 import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
-import { projectRoot } from '../shared/paths.js';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { knownAnswerEvents } from '../stream/attribution/journey-fixtures.js';
+import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 let om: TestOmnilane;
 let browser: Browser;
 let sidecar: { app: FastifyInstance; job: AttributionJob } | undefined;
@@ -25,9 +22,6 @@ const admin = (path: string, init: RequestInit = {}) =>
   fetch(url + path, { ...init, headers: { authorization: `Bearer ${om.adminKey}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  if (!existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
-  mkdirSync(ARTIFACTS, { recursive: true });
   om = await startTestOmnilane();
   url = om.url;
   const probe = await om.get('/v1/attribution');
@@ -57,10 +51,7 @@ beforeAll(async () => {
   const run = await admin('/v1/attribution/run', { method: 'POST', body: '{}' });
   expect(run.status).toBe(200);
   expect(await run.json()).toMatchObject({ journeys: 3, conversions: 3, value: 600 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

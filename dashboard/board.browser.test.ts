@@ -1,24 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../shared/paths.js';
+import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 let om: TestOmnilane;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  if (!existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
-  mkdirSync(ARTIFACTS, { recursive: true });
   om = await startTestOmnilane();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

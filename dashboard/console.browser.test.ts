@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { projectRoot } from '../shared/paths.js';
+import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -13,8 +13,6 @@ import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.j
  * form and closes with outcome deal (deal.won recorded). A manager changes a queue's policy from the console.
  * Written against /work/helpers/routing-contract.md; uses the built-in demo roster and its per-agent keys.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 const SITE_KEY = 'pk_console_12345678';
 const ORIGIN = 'http://shop.test';
 const GROUP = 'pre_sale';
@@ -78,18 +76,12 @@ async function timeline(customer: string): Promise<Array<{ type: string; propert
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  if (!existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
-  mkdirSync(ARTIFACTS, { recursive: true });
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}` });
   // One key per roster member, key id `agent:<id>` (contract: Auth).
   const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
   const byId = new Map([...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:')).map((k) => [k.id, { id: k.id.slice('agent:'.length), secret: k.secret }]));
   agentKeys = [...byId.values()];
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   for (const v of visitors) v.close();

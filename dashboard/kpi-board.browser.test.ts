@@ -1,27 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../shared/paths.js';
+import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 // The issue 6 board in Chromium: KPI tiles with exact numbers, the funnel, the KPI time series (JSON and
 // Arrow), drill-down to the posted conversations, the frt_p90 alert banner, and both languages.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 let om: TestOmnilane;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  if (!existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
-  mkdirSync(ARTIFACTS, { recursive: true });
   // Alerts are evaluated every second here (default 15 s) so the banner shows up within the test.
   om = await startTestOmnilane({ ALERT_INTERVAL_MS: '1000' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../shared/paths.js';
+import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 const SITE_KEY = 'pk_browser_12345678';
 let om: TestOmnilane;
 let browser: Browser;
@@ -28,8 +26,6 @@ function startSite(port: number): Promise<Server> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   // The widget is its own bundle; build it so the test never runs against a stale file.
   await build({ configFile: join(projectRoot(), 'dashboard', 'widget.vite.config.ts'), logLevel: 'warn' });
   const port = await new Promise<number>((resolve) => {
@@ -41,10 +37,7 @@ beforeAll(async () => {
   siteUrl = `http://127.0.0.1:${port}`;
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${siteUrl}` });
   site = await startSite(port);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium({ dashboard: false });
 });
 afterAll(async () => {
   await browser?.close();
