@@ -6,6 +6,7 @@ import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../stream/topics.js';
 import { CLAIM, claimIdsScript } from './dedup-scripts.js';
+import { customerDimsCall, customerDimsScript, stampDimensions } from './customer-dims.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 const PENDING_TTL_MS = 60_000;
@@ -31,6 +32,8 @@ export interface IngestServiceOptions {
   dedupTtlMs: number;
   /** Resolves each event's customer to a customer id (the bus key); absent keeps customerKey(). */
   identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
+  /** How long a customer's remembered source and tag live after their last mention, ms; absent: no stamping. */
+  dimensionsTtlMs?: number;
 }
 
 const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
@@ -80,6 +83,10 @@ export class IngestService {
         toPublish = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
         duplicates += valid.length - toPublish.length;
         if (this.o.identity && toPublish.length > 0) toPublish = await this.o.identity.resolve(toPublish);
+        if (this.o.dimensionsTtlMs && toPublish.length > 0) {
+          const { keys: dimKeys, args } = customerDimsCall(toPublish, this.o.dimensionsTtlMs);
+          toPublish = stampDimensions(toPublish, await this.o.state.atomic(customerDimsScript, dimKeys, args));
+        }
       }
       const publishes: Array<Promise<void>> = [];
       if (toPublish.length > 0) {

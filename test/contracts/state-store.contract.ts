@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLAIM, claimIdsScript } from '../../ingest/dedup-scripts.js';
+import { customerDimsScript } from '../../ingest/customer-dims.js';
 import type { AtomicScript, StateStore } from '../../shared/ports/state-store.js';
 
 export interface StateHarness {
@@ -160,6 +161,16 @@ export function stateStoreContract(adapter: string, harness: StateHarness): void
       expect(await st.atomic(claimIdsScript, [a, b, c], ['300'])).toEqual([CLAIM.pending, CLAIM.duplicate, CLAIM.new]);
       await harness.advance(450);
       expect(await st.atomic(claimIdsScript, [a, b, c], ['300'])).toEqual([CLAIM.new, CLAIM.duplicate, CLAIM.new]);
+    });
+
+    it('atomic(customerDimsScript) keeps the first source and the latest tag, event by event, like the other adapters', async () => {
+      const st = await s();
+      const [a, b] = [key('dims-a'), key('dims-b')];
+      // a: nothing, then 百度/normal, then another source (ignored) and VIP (wins); b: a tag only.
+      expect(await st.atomic(customerDimsScript, [a, a, a, b], ['60000', '', '', '百度', 'normal', 'douyin', 'VIP', '', 'high_value'])).toEqual(['', '', '百度', 'normal', '百度', 'VIP', '', 'high_value']);
+      expect(await st.atomic(customerDimsScript, [a], ['60000', '', ''])).toEqual(['百度', 'VIP']);
+      expect(await st.pttl(a)).toBeGreaterThan(0);
+      expect(await st.hgetall(b)).toEqual({ tag: 'high_value' });
     });
 
     it('atomic scripts do not interleave: concurrent claims of one id give exactly one "new"', async () => {

@@ -69,3 +69,20 @@ describe('event-time KPIs end to end (embedded)', () => {
     expect(prom).toMatch(/^omnilane_late_events_total 1$/m);
   });
 });
+
+describe('customer dimensions stamped at ingest', () => {
+  it('counts channel traffic that states no source or tag under the source and tag the customer is known by', async () => {
+    const t = T + 15 * MIN;
+    const customer = { phone: '+8613900001111' };
+    const first = { id: 'd1', type: 'touchpoint', channel: 'ad', occurred_at: iso(t), customer, properties: { source: '抖音', tag: 'high_value' } };
+    expect((await om.post('/v1/events', { events: [first] })).status).toBe(202);
+    // A webhook-style message: no source, no tag.
+    const later = { id: 'd2', type: 'conversation.started', channel: 'whatsapp', occurred_at: iso(t + 1000), customer, conversation_id: 'dc-1', properties: { text: 'hi' } };
+    expect((await om.post('/v1/events', { events: [later] })).status).toBe(202);
+    await om.drained();
+    await new Promise((r) => setTimeout(r, 200));
+    const rows = numeric(await query('kpi_minute_totals', { from_ms: t - MIN, to_ms: t + MIN }));
+    expect(rows.find((r) => r.channel === 'whatsapp')).toMatchObject({ source: '抖音', tag: 'high_value', inquiries: 1 });
+    expect(rows).toEqual(numeric(await query('kpi_recount_minutes', { from_ms: t - MIN, to_ms: t + MIN })));
+  });
+});
