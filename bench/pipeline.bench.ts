@@ -40,7 +40,7 @@ function eventJson(now: number): string {
 }
 
 async function stored(s: ChildOmnilane): Promise<number> {
-  const r = await fetch(`${s.url}/v1/metrics/events?from=0&granularity=day`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const r = await fetch(`${s.url}/v1/metrics/events?from=${Date.now() - 7 * 86_400_000}&to=${Date.now() + 86_400_000}&granularity=day`, { headers: { authorization: `Bearer ${ADMIN}` } });
   const body = (await r.json()) as { series: Array<{ value: number }> };
   return body.series.reduce((a, x) => a + x.value, 0);
 }
