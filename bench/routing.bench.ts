@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../shared/paths.js';
 import { seededRng } from '../shared/random.js';
-import { agentLoadKey } from '../stream/routing/assign-scripts.js';
+import { agentLoadKey } from '../stream/routing/queue-keys.js';
 import { candidateFor, type Agent } from '../stream/routing/model.js';
 import { route } from '../stream/routing/policies.js';
 import { sortKey } from '../stream/routing/queue-keys.js';

@@ -317,17 +317,6 @@ export interface ChannelMinuteRow {
   version: number;
 }
 
-export interface FirstResponseRow {
-  conversation_id: string;
-  customer_key: string;
-  channel: string;
-  started_at: number;
-  first_response_at: number | null;
-  first_response_ms: number | null;
-  agent_id: string | null;
-  version: number;
-}
-
 export interface DeadLetterRow {
   source: string;
   ref: string;

@@ -1,5 +1,5 @@
 /**
- * Routing: which agent gets a conversation (issue 5, first stone).
+ * Routing: which agent gets a conversation (issue 5).
  *
  * The model. Agents have skills with levels, groups, a capacity per channel,
  * a presence (online, away, offline) and working hours in their own time
@@ -16,11 +16,11 @@
  * → ranked ids, state`: skill_match, least_loaded, round_robin (its cursor is
  * the state passed in and out), sticky, and rules (config such as "VIP or
  * high_value with pre_sale intent → senior_sales", validated by `parseRules`).
- * (2) Atomic: `assignConversationScript` takes the first ranked agent still
- * under capacity in one StateStore step (Lua on Redis, `local` embedded), so
- * a stale snapshot or racing workers can never exceed capacity or assign a
- * conversation twice; `releaseConversationScript` frees the slot on close or
- * transfer, idempotently and never below zero.
+ * (2) Atomic: the offer script (queue-scripts.ts) takes the first ranked
+ * agent still under capacity in one StateStore step (Lua on Redis, `local`
+ * embedded), so a stale snapshot or racing workers can never exceed capacity
+ * or assign a conversation twice; accept, requeue, transfer and close are
+ * single steps too.
  *
  * Live routing (docs/routing.md): queues persisted in the StateStore with
  * atomic enqueue / offer / accept / requeue / transfer / close scripts
@@ -34,7 +34,6 @@
 export * from './model.js';
 export * from './policies.js';
 export { defaultRegistry, matchRule, parseRules, rulesPolicy, type RoutingRule } from './rules.js';
-export * from './assign-scripts.js';
 export * from './queue-keys.js';
 export * from './queue-scripts.js';
 export * from './queue-release-scripts.js';

@@ -11,12 +11,15 @@ import type { CustomerTag } from './model.js';
  *   (queued | offered | active | closed), group, agent, load_ch (which load
  *   counter its slot is on), sort, enq, off, by (accept by), asg_at, n
  *   (assignments so far), declined (agents an offer timed out on), esc.
- * - `rt:asg:<id>` and `rt:load:<agent>:<channel>` (assign-scripts.ts).
+ * - `rt:asg:<id>`: the agent holding the conversation; `rt:load:<agent>:<channel>`: an agent's open
+ *   conversations on the load counter its capacity is on (`*` = all channels).
  * - `rt:open`: hash id → `agent|status|acceptBy` of every offered or active conversation.
  */
 export const queueKey = (group: string) => `rt:q:${group}`;
 export const convStateKey = (id: string) => `rt:cs:${id}`;
 export const OPEN_KEY = 'rt:open';
+export const assignmentKey = (conversationId: string) => `rt:asg:${conversationId}`;
+export const agentLoadKey = (agentId: string, channel: string) => `rt:load:${agentId}:${channel}`;
 /** Runtime policy of a queue (contract: read at every decision). */
 export const policyKey = (group: string) => `rt:policy:${group}`;
 export const presenceKey = (agentId: string) => `rt:presence:${agentId}`;

@@ -1,6 +1,5 @@
 import type { StateStore } from '../../shared/ports/state-store.js';
-import { assignmentKey, agentLoadKey } from './assign-scripts.js';
-import { OPEN_KEY, convStateKey, parseOpen, parseQueue, queueKey, type OpenEntry, type QueueEntry } from './queue-keys.js';
+import { OPEN_KEY, convStateKey, parseOpen, parseQueue, queueKey, type OpenEntry, type QueueEntry, assignmentKey, agentLoadKey } from './queue-keys.js';
 import { acceptScript, enqueueScript, escalateScript, offerScript, type AcceptResult, type EnqueueResult, type OfferResult } from './queue-scripts.js';
 import { closeScript, requeueScript, transferScript, type CloseResult, type RequeueResult, type TransferResult } from './queue-release-scripts.js';
 

@@ -1,5 +1,5 @@
 /**
- * Event-time windowing core (issue 6, first stone): pure, not wired into anything yet.
+ * Event-time windowing core (issue 6): pure; the stream worker's KPI minutes run on it (stream/kpis).
  *
  * Shape: `stepAll(config, state, inputs) → { state, outputs }`, no clock, no I/O; the input state is never
  * mutated. Inputs are events `{ id, key, time, value }` (time = event time, epoch ms; key partitions the
@@ -34,10 +34,8 @@
  * final values equal a batch recomputation over exactly the non-late events, every (event, window) pair is
  * counted once (in a final value or as `late`), sessions match batch sessionisation, batching does not matter.
  *
- * Not built yet: wiring into the event worker (stream/event-worker.ts) and state snapshots in the StateStore;
- * the KPIs themselves (inquiries, response-time percentiles, conversion, CSAT/NPS, …) and their monoids (p50/p90
- * need a mergeable sketch); warehouse tables / materialized views / late-data table and the newest-version
- * upsert; docs/metrics.md; the /v1/metrics API, live push and the board; benchmarks.
+ * Used by stream/kpis/kpi-windows.ts (tumbling one-minute windows per bus partition and dimension tuple, state
+ * kept in the StateStore per partition). Sliding and session assigners are not used by a KPI yet.
  */
 export { calendarDay, DEFAULT_TIME_ZONE, session, sliding, tumbling } from './assigners.js';
 export type { Assigner, FixedAssigner, SessionAssigner, Window } from './assigners.js';

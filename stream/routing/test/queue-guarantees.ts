@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { StateStore } from '../../../shared/ports/state-store.js';
-import { agentLoadKey, assignmentKey } from '../assign-scripts.js';
+import { agentLoadKey, assignmentKey } from '../queue-keys.js';
 import { parseOpen, parseQueue, queueKey, sortKey, OPEN_KEY } from '../queue-keys.js';
 import { QueueStore, type SlotCandidate } from '../queue-store.js';
 
