@@ -45,23 +45,6 @@ export const TABLES = {
     key: ['bus_partition', 'minute', 'channel'],
     version: 'version',
   },
-  // Legacy (001): first response per conversation, written until conversation_facts (004) took over; kept so
-  // existing deployments' data stays readable. Nothing writes it now.
-  conversation_first_response: {
-    name: 'conversation_first_response',
-    columns: {
-      conversation_id: 'string',
-      customer_key: 'string',
-      channel: 'string',
-      started_at: 'ms',
-      first_response_at: 'nullable_ms',
-      first_response_ms: 'nullable_int',
-      agent_id: 'nullable_string',
-      version: 'int',
-    },
-    key: ['conversation_id'],
-    version: 'version',
-  },
   attribution_results: {
     name: 'attribution_results',
     columns: {
