@@ -164,6 +164,9 @@ const noBoardWarehouse: Warehouse = {
   append: async () => {
     throw notServed('the warehouse', 'stream');
   },
+  discardContributions: async () => {
+    throw notServed('the warehouse', 'stream');
+  },
   query: async () => {
     throw notServed('boards and metrics', 'api');
   },

@@ -6,9 +6,11 @@ import type { BusBatch, EventBus, Subscription } from '../shared/ports/event-bus
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
+import { classifyBatch, seenMark } from './batch-dedup.js';
 import type { SessionStep } from './sessions/session-step.js';
 import type { KpiStep } from './kpis/kpi-step.js';
-import { foldFirstMetrics, minuteKey, minuteOf, type MinuteCounter, type OffsetEvent } from './metrics/first-metrics.js';
+import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
+import { settleAll } from './settle-all.js';
 import { STREAM_GROUP, TOPICS } from './topics.js';
 
 export interface EventWorkerOptions {
@@ -52,21 +54,30 @@ function toEventRow(e: EventEnvelope): EventRow {
 }
 
 const seenKey = (e: EventEnvelope) => `seen:${eventUid(e)}`;
-const counterKey = (partition: number, k: string) => `cm:${partition}:${k}`;
 
 /**
  * The stream worker: consumes events per partition and, for each batch,
- * drops ids already counted, folds the rest into the first metric set, writes
- * raw events and metric rows to the warehouse, then records the new state and
- * the counted ids in one atomic write. The bus commits the offset after that.
- * A crash anywhere replays the batch with the same result (exactly-once counts).
+ * drops ids already counted, folds the rest into the stateful KPIs and
+ * sessions, writes raw events, the batch's additive minute contributions and
+ * the fact rows to the warehouse, then records the new state and the counted
+ * ids (with the offset that counted them) in one atomic write. The bus commits
+ * the offset after that. A crash anywhere replays from the committed offset:
+ * the worker first discards the contributions earlier attempts wrote from
+ * there on, and events seen at their own offset count again in the minutes
+ * only (their state folds are already stored), so every count is exact.
  * Emits 'batch' (BatchDone) after each committed batch with new data.
  */
 export class EventWorker extends EventEmitter {
   private subs: Subscription[] = [];
   processed = 0;
-  /** Events too late for their KPI minute (kept in late_events). */
+  /** Events that arrived after the realtime watermark had passed their minute (recorded in late_events; counted). */
   lateEvents = 0;
+  /**
+   * Per partition, the first offset of the newest batch whose contributions this worker may have written. A batch
+   * starting at or before it (a retry), or a partition this worker has not written yet (a start or a rebalance),
+   * may follow rows an earlier attempt cut differently: those are discarded first.
+   */
+  private readonly writtenFrom = new Map<number, number>();
 
   constructor(private readonly o: EventWorkerOptions) {
     super();
@@ -109,45 +120,39 @@ export class EventWorker extends EventEmitter {
       }
     }
     const seen = await this.o.state.getMany(decoded.map((d) => seenKey(d.event)));
-    const inBatch = new Set<string>();
-    const fresh: OffsetEvent[] = [];
-    decoded.forEach((d, i) => {
-      const uid = eventUid(d.event);
-      if (seen[i] !== null || inBatch.has(uid)) return;
-      inBatch.add(uid);
-      fresh.push(d);
-    });
+    const { fresh, replayed } = classifyBatch(batch.partition, decoded, seen);
+    const batchOffset = batch.messages[0].offset;
+    const counted = [...fresh, ...replayed].sort((a, b) => a.offset - b.offset).map((d) => d.event);
 
-    const cKeys = [...new Set(fresh.map((d) => minuteKey(minuteOf(d.event.occurred_at), d.event.channel)))];
-    const cVals = await this.o.state.getMany(cKeys.map((k) => counterKey(batch.partition, k)));
-    const counters = new Map<string, MinuteCounter>();
-    cKeys.forEach((k, i) => cVals[i] && counters.set(k, JSON.parse(cVals[i]!) as MinuteCounter));
-
-    const out = foldFirstMetrics({ partition: batch.partition, events: fresh, counters });
+    const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
-    const kpis = this.o.kpis ? await this.o.kpis.fold(batch.partition, fresh, now) : undefined;
+    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, replayed }, now) : undefined;
 
     if (dead.length > 0) {
       await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
     }
-    await this.o.warehouse.append('events', fresh.map((d) => toEventRow(d.event)) as unknown as Array<Record<string, unknown>>);
-    await Promise.all([
-      this.o.warehouse.append('channel_minute', out.minuteRows as unknown as Array<Record<string, unknown>>),
+    const written = this.writtenFrom.get(batch.partition);
+    if (written === undefined || batchOffset <= written) await this.o.warehouse.discardContributions(batch.partition, batchOffset);
+    this.writtenFrom.set(batch.partition, batchOffset);
+    await this.o.warehouse.append('events', counted.map(toEventRow) as unknown as Array<Record<string, unknown>>);
+    await settleAll([
+      this.o.warehouse.append('channel_minute_contrib', minuteRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),
       sessions?.write(this.o.warehouse),
       kpis?.write(this.o.warehouse),
     ]);
 
     const entries = [
-      ...[...out.counters].map(([k, c]) => ({ key: counterKey(batch.partition, k), value: JSON.stringify(c), ttlMs: this.o.stateTtlMs })),
       ...(sessions?.entries ?? []),
       ...(kpis?.entries ?? []),
-      ...fresh.map((d) => ({ key: seenKey(d.event), value: '1', ttlMs: this.o.dedupTtlMs })),
+      // The offset that counted the id: a replay at that offset counts it again (its old contribution is discarded);
+      // the same id at any other offset is a duplicate.
+      ...fresh.map((d) => ({ key: seenKey(d.event), value: seenMark(batch.partition, d.offset), ttlMs: this.o.dedupTtlMs })),
     ];
     if (entries.length > 0) await this.o.state.setMany(entries);
     this.processed += fresh.length;
     this.lateEvents += kpis?.lateEvents ?? 0;
-    const done: BatchDone = { partition: batch.partition, events: fresh.length, duplicates: decoded.length - fresh.length, deadLetters: dead.length };
+    const done: BatchDone = { partition: batch.partition, events: fresh.length, duplicates: decoded.length - counted.length, deadLetters: dead.length };
     if (fresh.length > 0 || dead.length > 0) this.emit('batch', done);
   }
 

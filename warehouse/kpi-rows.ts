@@ -38,8 +38,11 @@ export interface KpiCounters {
   wait_ms_sum: number;
 }
 
+/** What one bus batch added to one event-time minute and dimension tuple (kpi_minute_contrib). */
 export interface KpiMinuteRow extends KpiDims, KpiCounters {
   bus_partition: number;
+  /** Offset of the first message of the batch that produced the row. */
+  batch_offset: number;
   minute: number;
   version: number;
 }

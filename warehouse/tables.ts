@@ -32,17 +32,20 @@ export const TABLES = {
     },
     key: ['producer', 'id'],
   },
-  channel_minute: {
-    name: 'channel_minute',
+  // Events and new conversations per channel and event-time minute, as additive contributions: one row per
+  // (bus partition, batch, minute, channel) holding what that batch added; readers sum (stream/metrics).
+  channel_minute_contrib: {
+    name: 'channel_minute_contrib',
     columns: {
       bus_partition: 'int',
+      batch_offset: 'int',
       minute: 'ms',
       channel: 'string',
       events: 'int',
       conversations: 'int',
       version: 'int',
     },
-    key: ['bus_partition', 'minute', 'channel'],
+    key: ['bus_partition', 'batch_offset', 'minute', 'channel'],
     version: 'version',
   },
   attribution_results: {
@@ -132,11 +135,13 @@ export const TABLES = {
     key: ['id'],
     version: 'version',
   },
-  // Event-time KPIs (stream/kpis): additive counters per minute and dimensions, one row per bus partition.
-  kpi_minute: {
-    name: 'kpi_minute',
+  // Event-time KPIs (stream/kpis): additive counters per minute and dimensions, as contributions: one row per
+  // (bus partition, batch, minute, dimensions) holding what that batch added; readers sum.
+  kpi_minute_contrib: {
+    name: 'kpi_minute_contrib',
     columns: {
       bus_partition: 'int',
+      batch_offset: 'int',
       minute: 'ms',
       channel: 'string',
       source: 'string',
@@ -166,7 +171,7 @@ export const TABLES = {
       wait_ms_sum: 'int',
       version: 'int',
     },
-    key: ['bus_partition', 'minute', 'channel', 'source', 'team', 'agent', 'tag'],
+    key: ['bus_partition', 'batch_offset', 'minute', 'channel', 'source', 'team', 'agent', 'tag'],
     version: 'version',
   },
   // One row per conversation: what the time-based KPIs need (newest version wins).
@@ -291,8 +296,11 @@ export interface EventRow {
   properties: string;
 }
 
+/** What one bus batch added to one channel's event-time minute (channel_minute_contrib). */
 export interface ChannelMinuteRow {
   bus_partition: number;
+  /** Offset of the first message of the batch that produced the row: with the partition, who wrote it. */
+  batch_offset: number;
   minute: number;
   channel: string;
   events: number;
@@ -386,3 +394,10 @@ export function dedupeByKey(spec: TableSpec, rows: Array<Record<string, unknown>
   }
   return [...byKey.values()];
 }
+
+/**
+ * Tables whose rows are additive contributions keyed by the bus batch that produced them (`bus_partition`,
+ * `batch_offset`): a worker that replays from offset c first discards what any earlier attempt wrote for
+ * batches at or after c (`Warehouse.discardContributions`), then writes its own.
+ */
+export const CONTRIBUTION_TABLES = ['channel_minute_contrib', 'kpi_minute_contrib'] as const satisfies ReadonlyArray<TableName>;

@@ -12,26 +12,26 @@ const SH_MIDNIGHT = Date.UTC(2025, 2, 2, 16, 0);
 const T = Date.UTC(2025, 2, 3, 3, 30); // 09:00 Kolkata, 11:30 Shanghai
 const dims = (channel: string, team = 'east', agent = 'a1', tag = 'VIP', source = 'baidu') => ({ channel, source, team, agent, tag });
 const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Record<(typeof COUNTER_NAMES)[number], number>;
-const minuteRow = (p: number, minute: number, d: ReturnType<typeof dims>, version: number, c: Partial<typeof zero>): KpiMinuteRow => ({ bus_partition: p, minute, ...d, version, ...zero, ...c });
+const minuteRow = (p: number, minute: number, d: ReturnType<typeof dims>, version: number, c: Partial<typeof zero>): KpiMinuteRow => ({ bus_partition: p, batch_offset: 0, minute, ...d, version, ...zero, ...c });
 const conv = (id: string, started: number, d: ReturnType<typeof dims>, version: number, over: Partial<ConversationFactsRow> = {}): ConversationFactsRow => ({
   conversation_id: id, customer_key: `k-${id}`, ...d, started_at: started, last_event_at: started + 60_000, first_response_at: null, first_response_ms: null,
   assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 60_000, outcome: '', messages_in: 1, messages_out: 0,
   complaint: 0, csat: null, nps: null, version, ...over,
 });
 
-/** Known rows: two versions of one key (the newer must win), three bus partitions, a time-zone edge. */
+/** Known rows: two versions of one batch's key (the newer must win), three bus partitions, a time-zone edge. */
 async function fill(wh: Warehouse): Promise<void> {
   await wh.migrate();
   const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
-  await wh.append('kpi_minute', rows([
+  await wh.append('kpi_minute_contrib', rows([
     minuteRow(0, T, dims('web'), 1, { inquiries: 9, opportunities: 9 }),
     minuteRow(1, T, dims('web'), 1, { inquiries: 2, opportunities: 1, deals: 1, deal_value: 1000.5, csat_count: 2, csat_sum: 9, csat_satisfied: 2, nps_count: 4, nps_promoters: 3, nps_detractors: 1, complaints: 1, sla_total: 2, sla_met: 1 }),
     minuteRow(2, T + 60_000, dims('sms', 'north', 'a2', 'normal', ''), 1, { inquiries: 1, csat_count: 1, csat_sum: 2, nps_count: 1, nps_detractors: 1, sla_total: 1 }),
     // Before Shanghai's midnight: the previous local day.
     minuteRow(0, SH_MIDNIGHT - 60_000, dims('web'), 1, { inquiries: 5 }),
   ]));
-  // The newer version of partition 0's minute replaces the older one (not added to it).
-  await wh.append('kpi_minute', rows([minuteRow(0, T, dims('web'), 2, { inquiries: 3, opportunities: 2, deals: 1, deal_value: 499.5 })]));
+  // A retried write of partition 0's batch (newer version, same key) replaces the older one (not added to it).
+  await wh.append('kpi_minute_contrib', rows([minuteRow(0, T, dims('web'), 2, { inquiries: 3, opportunities: 2, deals: 1, deal_value: 499.5 })]));
   const frs = [1000, 2000, 3000, 4000, 50_000];
   await wh.append('conversation_facts', rows([
     ...frs.map((fr, i) => conv(`c${i}`, T + i * 1000, dims('web'), 2, { first_response_ms: fr, first_response_at: T + i * 1000 + fr, closed_at: T + 600_000, duration_ms: 600_000 + i, assigned_at: T + 5000, wait_ms: 5000 * (i + 1), outcome: i === 0 ? 'deal' : 'opportunity' })),

@@ -21,10 +21,10 @@ let app: FastifyInstance;
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
   await wh.migrate();
-  const row = (p: number, minute: number, channel: string, c: Record<string, number>) => ({ bus_partition: p, minute, channel, source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1, ...zero, ...c });
+  const row = (p: number, minute: number, channel: string, c: Record<string, number>) => ({ bus_partition: p, batch_offset: 0, minute, channel, source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1, ...zero, ...c });
   const rows: Array<Record<string, unknown>> = [];
   for (let m = 0; m < 5; m++) rows.push(row(m % 3, T + m * 60_000, m % 2 ? 'sms' : 'web', { inquiries: m + 1, opportunities: m, csat_count: 1, csat_sum: 4, csat_satisfied: 1 }));
-  await wh.append('kpi_minute', rows);
+  await wh.append('kpi_minute_contrib', rows);
   await wh.append('conversation_facts', [
     { conversation_id: 'c1', customer_key: 'k1', channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', started_at: T, last_event_at: T + 1000, first_response_at: T + 90_000, first_response_ms: 90_000, assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 1000, outcome: '', messages_in: 1, messages_out: 1, complaint: 0, csat: null, nps: null, version: 1 },
   ]);

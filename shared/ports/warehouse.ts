@@ -15,6 +15,14 @@ export interface Warehouse {
    * upsert tables the row with the highest version wins.
    */
   append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void>;
+  /**
+   * Deletes the rows of the contribution tables (`CONTRIBUTION_TABLES`) that batches of this bus partition
+   * starting at or after `fromOffset` wrote. A stream worker calls it before it (re)processes a partition from
+   * `fromOffset` (after a start, a rebalance or a failed attempt), so rows an earlier attempt cut differently
+   * never add to the replay's. Rows written after the call are not affected (ClickHouse: a mutation applies
+   * only to the parts that exist when it is submitted).
+   */
+  discardContributions(partition: number, fromOffset: number): Promise<void>;
   /** Runs the named query `sql/queries/<name>.sql` with typed, bound parameters. */
   query<T = Record<string, unknown>>(name: string, params?: QueryParams): Promise<T[]>;
   close(): Promise<void>;

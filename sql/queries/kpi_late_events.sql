@@ -1,4 +1,5 @@
--- late_events: events that arrived after their window was final, counted by the window they belonged to.
+-- late_events: events that arrived after the realtime watermark had passed their minute (a record of lateness: they
+-- count in every other KPI all the same), counted by the minute they belong to.
 -- late_events knows only the channel: group_by channel|none, filter channel.
 -- Buckets: bucket_local_ms is the bucket start as local wall-clock time read as if it were UTC (the API turns it
 -- into an instant): t + offset(t), offset = tz_offset_ms before the first tz_change_at_ms, else the offset of the

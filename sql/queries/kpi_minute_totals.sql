@@ -1,4 +1,5 @@
--- ClickHouse twin of duckdb/kpi_minute_totals.sql: the newest version per key (FINAL), summed over partitions.
+-- ClickHouse twin of duckdb/kpi_minute_totals.sql: the contributions (FINAL collapses retried writes), summed over
+-- bus partitions and batches.
 SELECT minute_ms, channel, source, team, agent, tag,
        toInt64(sum(events)) AS events,
        toInt64(sum(inquiries)) AS inquiries,
@@ -10,7 +11,7 @@ SELECT minute_ms, channel, source, team, agent, tag,
        toInt64(sum(nps_promoters)) AS nps_promoters,
        toInt64(sum(nps_detractors)) AS nps_detractors,
        toInt64(sum(complaints)) AS complaints
-FROM kpi_minute FINAL
+FROM kpi_minute_contrib FINAL
 WHERE minute_ms >= {from_ms:Int64} AND minute_ms < {to_ms:Int64}
 GROUP BY minute_ms, channel, source, team, agent, tag
 ORDER BY minute_ms, channel, source, team, agent, tag

@@ -1,5 +1,5 @@
--- ClickHouse twin of duckdb/kpi_recount_minutes.sql: kpi_minute's counters recounted from the raw events
--- (events FINAL, minus the late ones). 18.16: no CTEs, so the dimensions are read in a subquery.
+-- ClickHouse twin of duckdb/kpi_recount_minutes.sql: the KPI minute counters recounted from every raw event
+-- (events FINAL; late ones count too). 18.16: no CTEs, so the dimensions are read in a subquery.
 SELECT minute_ms, channel, source, team, agent, tag,
        toInt64(count()) AS events,
        toInt64(countIf(type = 'conversation.started')) AS inquiries,
@@ -24,7 +24,6 @@ FROM (
          type, properties
   FROM events FINAL
   WHERE occurred_at_ms >= {from_ms:Int64} AND occurred_at_ms < {to_ms:Int64}
-    AND (producer, id) NOT IN (SELECT producer, id FROM late_events)
 )
 GROUP BY minute_ms, channel, source, team, agent, tag
 ORDER BY minute_ms, channel, source, team, agent, tag

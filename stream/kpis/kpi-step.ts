@@ -3,17 +3,18 @@ import type { SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { ConversationFactsRow, DealFactsRow, ResponseTimeRow } from '../../warehouse/kpi-rows.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
+import { settleAll } from '../settle-all.js';
 import { applyConversationKpi, conversationRows, emptyConversationKpis, type ConversationKpiState } from './conversation-kpis.js';
-import { contribution } from './counters.js';
 import { dealRows, foldCustomerKpi, type CustomerKpiState } from './deal-cycle.js';
-import { dimsKey, eventDims } from './dims.js';
-import { decodeWindows, encodeWindows, kpiWindowConfig, windowBatch, type KpiWindowOptions } from './kpi-windows.js';
+import { eventDims } from './dims.js';
+import { lateRecords, minuteContributions, type LatenessOptions } from './kpi-contributions.js';
 
-export const kpiWindowsKey = (partition: number) => `kpi:win:${partition}`;
+/** The partition's newest event time: only for recording lateness, so losing it costs no count. */
+export const kpiWatermarkKey = (partition: number) => `kpi:wm:${partition}`;
 export const kpiConversationKey = (id: string) => `kpi:conv:${id}`;
 export const kpiCustomerKey = (key: string) => `kpi:cust:${key}`;
 
-export interface KpiStepOptions extends KpiWindowOptions {
+export interface KpiStepOptions extends LatenessOptions {
   state: StateStore;
   /** How long conversation and customer KPI state is kept after its last event, ms. */
   ttlMs: number;
@@ -22,29 +23,43 @@ export interface KpiStepOptions extends KpiWindowOptions {
 export interface KpiBatch {
   write(warehouse: Warehouse): Promise<void>;
   entries: SetEntry[];
+  /** Events recorded in late_events (they count all the same). */
   lateEvents: number;
 }
 
 const rows = (r: object[]) => r as unknown as Array<Record<string, unknown>>;
 
+/** One partition's batch as the worker hands it over. */
+export interface KpiBatchInput {
+  partition: number;
+  /** The batch's first offset: the key of its minute contributions. */
+  batchOffset: number;
+  /** Events counted for the first time: folded into every KPI. */
+  fresh: OffsetEvent[];
+  /**
+   * Events this batch counts again because an earlier attempt at the same offsets was discarded (the state
+   * already holds their folds): they only add their minute contributions again.
+   */
+  replayed: OffsetEvent[];
+}
+
 /**
  * The KPI step the EventWorker runs on each batch (beside first metrics and
- * sessions): loads the partition's minute windows and the conversation and
- * customer states the batch touches, folds, and hands back warehouse rows and
- * state entries for the worker's one atomic write. Deterministic in the
- * loaded state and the events, so a replayed batch writes the same rows.
+ * sessions). Minute counters are additive contributions of the batch (any
+ * event age, no window state); conversation and customer facts are folded
+ * from the states the batch touches. Hands back warehouse rows and state
+ * entries for the worker's one atomic write. Deterministic in the loaded
+ * state and the events, so a replayed batch writes the same rows.
  */
 export class KpiStep {
-  private readonly cfg;
-  constructor(private readonly o: KpiStepOptions) {
-    this.cfg = kpiWindowConfig(o);
-  }
+  constructor(private readonly o: KpiStepOptions) {}
 
-  async fold(partition: number, events: OffsetEvent[], now: number): Promise<KpiBatch> {
+  async fold(input: KpiBatchInput, now: number): Promise<KpiBatch> {
+    const { partition, fresh: events } = input;
     const convIds = [...new Set(events.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))];
     const customers = [...new Set(events.map((d) => d.event.customer_key))];
-    const vals = await this.o.state.getMany([kpiWindowsKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)]);
-    const windows = decodeWindows(vals[0]);
+    const vals = await this.o.state.getMany([kpiWatermarkKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)]);
+    const storedMax = vals[0] === null ? null : Number(vals[0]);
     const convs = new Map<string, ConversationKpiState>();
     convIds.forEach((id, i) => vals[1 + i] && convs.set(id, JSON.parse(vals[1 + i]!) as ConversationKpiState));
     const custs = new Map<string, CustomerKpiState>();
@@ -57,7 +72,6 @@ export class KpiStep {
     const dealCustomers = new Map<string, number>();
     // Most events leave their customer's first touch and deals as they were: only changed states are written.
     const changedCustomers = new Set<string>();
-    const inputs: Array<{ event: EventEnvelope; key: string; value: ReturnType<typeof contribution> }> = [];
     for (const { offset, event: e } of events) {
       if (e.conversation_id) {
         let s = convs.get(e.conversation_id);
@@ -65,8 +79,6 @@ export class KpiStep {
         applyConversationKpi(s, e);
         convVersion.set(e.conversation_id, offset);
       }
-      // Minute counters use only what the event states: a fallback to what its conversation revealed so far
-      // would depend on arrival order, and the minutes must equal a batch recount over the events table.
       const dims = eventDims(e);
       const before = custs.get(e.customer_key);
       const after = foldCustomerKpi(before, e, dims);
@@ -75,9 +87,12 @@ export class KpiStep {
         changedCustomers.add(e.customer_key);
         if (after.deals.length > 0) dealCustomers.set(e.customer_key, offset);
       }
-      inputs.push({ event: e, key: dimsKey(dims), value: contribution(e) });
     }
-    const win = windowBatch(this.cfg, partition, windows, inputs, now);
+    // Minute counters use only what each event states: a fallback to what its conversation revealed so far would
+    // depend on arrival order, and the minutes must equal a batch recount over the events table.
+    const counted: EventEnvelope[] = [...events, ...input.replayed].sort((a, b) => a.offset - b.offset).map((d) => d.event);
+    const minutes = minuteContributions(partition, input.batchOffset, counted, now);
+    const lateness = lateRecords(partition, storedMax !== null && Number.isFinite(storedMax) ? storedMax : null, events.map((d) => d.event), this.o, now);
 
     const facts: ConversationFactsRow[] = [];
     const responses: ResponseTimeRow[] = [];
@@ -92,18 +107,17 @@ export class KpiStep {
 
     const ttlMs = this.o.ttlMs;
     const entries: SetEntry[] = [
-      // No expiry: an expired window state would restart versions at 1 and lose to older rows.
-      { key: kpiWindowsKey(partition), value: encodeWindows(win.state) },
+      ...(lateness.maxEventTime !== null && lateness.maxEventTime !== storedMax ? [{ key: kpiWatermarkKey(partition), value: String(lateness.maxEventTime) }] : []),
       ...[...convVersion.keys()].map((id) => ({ key: kpiConversationKey(id), value: JSON.stringify(convs.get(id)), ttlMs })),
       ...[...changedCustomers].map((k) => ({ key: kpiCustomerKey(k), value: JSON.stringify(custs.get(k)), ttlMs })),
     ];
     return {
       entries,
-      lateEvents: win.late.length,
+      lateEvents: lateness.late.length,
       write: async (wh) => {
-        await Promise.all([
-          wh.append('kpi_minute', rows(win.rows)),
-          wh.append('late_events', rows(win.late)),
+        await settleAll([
+          wh.append('kpi_minute_contrib', rows(minutes)),
+          wh.append('late_events', rows(lateness.late)),
           wh.append('conversation_facts', rows(facts)),
           wh.append('response_times', rows(responses)),
           wh.append('deal_facts', rows(deals)),

@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventType } from '../../shared/envelope.js';
-import { dedupeByKey, TABLES, type TableName } from '../../warehouse/tables.js';
+import { CONTRIBUTION_TABLES, dedupeByKey, TABLES, type TableName } from '../../warehouse/tables.js';
 
 /**
  * Test support: the warehouse's upsert rule in memory (per table key, the
@@ -17,6 +17,14 @@ export class UpsertTables {
       const prev = t.get(k);
       const version = 'version' in spec ? spec.version : undefined;
       if (!prev || !version || Number(row[version]) >= Number(prev[version])) t.set(k, row);
+    }
+  }
+  /** Warehouse.discardContributions in memory. */
+  discard(partition: number, fromOffset: number): void {
+    for (const table of CONTRIBUTION_TABLES) {
+      const t = this.tables.get(table);
+      if (!t) continue;
+      for (const [k, row] of t) if (row.bus_partition === partition && Number(row.batch_offset) >= fromOffset) t.delete(k);
     }
   }
   rows<T>(table: TableName): T[] {

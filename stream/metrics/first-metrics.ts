@@ -2,32 +2,15 @@ import type { EventEnvelope } from '../../shared/envelope.js';
 import type { ChannelMinuteRow } from '../../warehouse/tables.js';
 
 /**
- * The first metric set as a pure fold over one partition's events: events and
- * new conversations per channel per event-time minute (the board's traffic
- * charts). State in, state and rows out. First response and every other
- * conversation KPI live in stream/kpis.
+ * The first metric set as a pure function of one bus batch: events and new
+ * conversations per channel per event-time minute (the board's traffic
+ * charts), as the batch's additive contribution. First response and every
+ * other conversation KPI live in stream/kpis.
  */
-
-export interface MinuteCounter {
-  events: number;
-  conversations: number;
-}
 
 export interface OffsetEvent {
   offset: number;
   event: EventEnvelope;
-}
-
-export interface FoldInput {
-  partition: number;
-  events: OffsetEvent[];
-  /** Current counters by `minuteKey`, for every minute/channel the events touch (absent = zero). */
-  counters: Map<string, MinuteCounter>;
-}
-
-export interface FoldOutput {
-  counters: Map<string, MinuteCounter>;
-  minuteRows: ChannelMinuteRow[];
 }
 
 export const MINUTE_MS = 60_000;
@@ -36,35 +19,26 @@ export function minuteOf(ms: number): number {
   return Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 }
 
-/** Identity of a counter within its partition. */
+/** Identity of a counter within a batch. */
 export function minuteKey(minute: number, channel: string): string {
   return `${minute}|${channel}`;
 }
 
 /**
- * Folds events (already deduplicated) into counters. Inputs are not mutated.
- * Rows carry absolute values, versioned by the bus offset, so writing them
- * again (a replay) changes nothing.
+ * What the batch starting at `batchOffset` adds per (minute, channel): its
+ * counted events of any age, so a late event lands in its own minute. No state
+ * is read: a lost StateStore cannot shrink these rows, and a replay of the
+ * same batch writes the same rows (readers sum them).
  */
-export function foldFirstMetrics(input: FoldInput): FoldOutput {
-  const counters = new Map<string, MinuteCounter>();
-  const counterVersion = new Map<string, number>();
-  for (const { offset, event: e } of input.events) {
-    const k = minuteKey(minuteOf(e.occurred_at), e.channel);
-    let c = counters.get(k);
-    if (!c) {
-      const prev = input.counters.get(k);
-      c = { events: prev?.events ?? 0, conversations: prev?.conversations ?? 0 };
-      counters.set(k, c);
-    }
-    c.events += 1;
-    if (e.type === 'conversation.started') c.conversations += 1;
-    counterVersion.set(k, offset);
+export function channelContributions(partition: number, batchOffset: number, events: readonly EventEnvelope[], version: number): ChannelMinuteRow[] {
+  const rows = new Map<string, ChannelMinuteRow>();
+  for (const e of events) {
+    const minute = minuteOf(e.occurred_at);
+    const k = minuteKey(minute, e.channel);
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = { bus_partition: partition, batch_offset: batchOffset, minute, channel: e.channel, events: 0, conversations: 0, version }));
+    r.events += 1;
+    if (e.type === 'conversation.started') r.conversations += 1;
   }
-  const minuteRows: ChannelMinuteRow[] = [];
-  for (const [k, c] of counters) {
-    const bar = k.indexOf('|');
-    minuteRows.push({ bus_partition: input.partition, minute: Number(k.slice(0, bar)), channel: k.slice(bar + 1), events: c.events, conversations: c.conversations, version: counterVersion.get(k)! });
-  }
-  return { counters, minuteRows };
+  return [...rows.values()];
 }

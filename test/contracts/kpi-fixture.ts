@@ -34,8 +34,9 @@ export function makeKpiFixture(t0: number, seed: number): KpiFixture {
   for (let p = 0; p < 3; p++) {
     for (let m = -20; m < 200; m += int(1, 6)) {
       const d = dims();
+      const batch = int(0, 2) * 1000 + m;
       for (let v = 1; v <= int(1, 3); v++) {
-        const row = { bus_partition: p, minute: t0 + m * 60_000, ...d, version: v } as KpiMinuteRow;
+        const row = { bus_partition: p, batch_offset: batch, minute: t0 + m * 60_000, ...d, version: v } as KpiMinuteRow;
         for (const n of COUNTER_NAMES) row[n] = n === 'deal_value' || n === 'csat_sum' ? int(0, 40_000) / 4 : int(0, 12) * v;
         kpiMinutes.push(row);
       }

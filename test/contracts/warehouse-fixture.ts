@@ -80,9 +80,12 @@ export function makeFixture(seed = 1): WarehouseFixture {
   for (let p = 0; p < 4; p++) {
     for (let m = -10; m < 70; m += int(1, 4)) {
       const channel = pick(CHANNELS);
-      const versions = int(1, 3);
-      for (let v = 1; v <= versions; v++) {
-        minutes.push({ bus_partition: p, minute: t0 + m * 60_000, channel, events: int(0, 50) * v, conversations: int(0, 9), version: 100 + v * 7 });
+      // Contributions of up to two batches to the same minute; a batch's row may be rewritten with a newer version.
+      for (let b = int(0, 1); b < 2; b++) {
+        const versions = int(1, 3);
+        for (let v = 1; v <= versions; v++) {
+          minutes.push({ bus_partition: p, batch_offset: b * 500 + m, minute: t0 + m * 60_000, channel, events: int(0, 50) * v, conversations: int(0, 9), version: 100 + v * 7 });
+        }
       }
     }
   }
@@ -272,7 +275,7 @@ export const REFERENCE: Record<string, (f: WarehouseFixture, p: QueryParams) => 
 
 function channelBuckets(f: WarehouseFixture, p: QueryParams, bucketS: number) {
   const bucket = bucketS * 1000;
-  const rows = latest(f.minutes, (m) => `${m.bus_partition}\u0000${m.minute}\u0000${m.channel}`, (m) => m.version).filter(
+  const rows = latest(f.minutes, (m) => `${m.bus_partition}\u0000${m.batch_offset}\u0000${m.minute}\u0000${m.channel}`, (m) => m.version).filter(
     (m) => m.minute >= Number(p.from_ms) && m.minute < Number(p.to_ms) && (p.channel == null || m.channel === p.channel),
   );
   const groups = new Map<string, { minute_ms: number; channel: string; events: number; conversations: number }>();

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/paths.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { migrationFiles, type Dialect } from '../../warehouse/named-queries.js';
+import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { factsRow } from './kpi-fixture.js';
 import { NamedQueries } from '../../warehouse/named-queries.js';
 import type { QueryParams } from '../../shared/ports/warehouse.js';
@@ -69,7 +70,7 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
   const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
   // Several appends, like the worker's batches; the replays are inside f.events.
   for (let i = 0; i < f.events.length; i += 100) await wh.append('events', rows(f.events.slice(i, i + 100)));
-  for (let i = 0; i < f.minutes.length; i += 37) await wh.append('channel_minute', rows(f.minutes.slice(i, i + 37)));
+  for (let i = 0; i < f.minutes.length; i += 37) await wh.append('channel_minute_contrib', rows(f.minutes.slice(i, i + 37)));
   for (let i = 0; i < f.conversations.length; i += 41) await wh.append('conversation_facts', rows(f.conversations.slice(i, i + 41)));
   await wh.append('dead_letters', rows(f.deadLetters));
   for (let i = 0; i < f.attribution.length; i += 29) await wh.append('attribution_results', rows(f.attribution.slice(i, i + 29)));
@@ -83,7 +84,7 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
 export async function appendKpiFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
   const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
   const k = f.kpi;
-  for (const [table, list] of [['kpi_minute', k.kpiMinutes], ['conversation_facts', k.conversationFacts], ['response_times', k.responseTimes], ['deal_facts', k.dealFacts], ['late_events', k.lateEvents], ['routing_gauges', k.routingGauges]] as const) {
+  for (const [table, list] of [['kpi_minute_contrib', k.kpiMinutes], ['conversation_facts', k.conversationFacts], ['response_times', k.responseTimes], ['deal_facts', k.dealFacts], ['late_events', k.lateEvents], ['routing_gauges', k.routingGauges]] as const) {
     for (let i = 0; i < list.length; i += 53) await wh.append(table, rows(list.slice(i, i + 53)));
   }
 }
@@ -127,10 +128,10 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       expect(numeric(await wh.query('events_count', { producer: null }))).toEqual([{ events: distinct }]);
       const m = f.minutes.slice(0, 20) as unknown as Array<Record<string, unknown>>;
       const window = { from_ms: f.t0 - 86_400_000, to_ms: f.t0 + 86_400_000, bucket_s: 60, channel: null };
-      await wh.append('channel_minute', m);
+      await wh.append('channel_minute_contrib', m);
       const once = await wh.query('metric_channel_counts', window);
       expect(once.length).toBeGreaterThan(0);
-      await wh.append('channel_minute', m);
+      await wh.append('channel_minute_contrib', m);
       expect(await wh.query('metric_channel_counts', window)).toEqual(once);
     });
 
@@ -138,13 +139,13 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       const wh = await open();
       await wh.migrate();
       const t = Date.UTC(2025, 0, 1, 12, 0, 0);
-      const row = (version: number, events: number) => ({ bus_partition: 2, minute: t, channel: 'sms', events, conversations: version, version });
-      await wh.append('channel_minute', [row(3, 30)]);
-      await wh.append('channel_minute', [row(1, 10)]);
-      await wh.append('channel_minute', [row(2, 20), row(1, 11)]);
+      const row = (version: number, events: number) => ({ bus_partition: 2, batch_offset: 40, minute: t, channel: 'sms', events, conversations: version, version });
+      await wh.append('channel_minute_contrib', [row(3, 30)]);
+      await wh.append('channel_minute_contrib', [row(1, 10)]);
+      await wh.append('channel_minute_contrib', [row(2, 20), row(1, 11)]);
       const minute = { from_ms: t, to_ms: t + 60_000, bucket_s: 60, channel: null };
       expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 30, conversations: 3 }]);
-      await wh.append('channel_minute', [row(4, 40)]);
+      await wh.append('channel_minute_contrib', [row(4, 40)]);
       expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 40, conversations: 4 }]);
       // A newer version that moves a conversation's start out of the window takes it out of the window.
       const conv = (version: number, started: number, frm: number | null) => factsRow({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent: '', version }) as unknown as Record<string, unknown>;
@@ -157,6 +158,32 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       ]);
       await wh.append('conversation_facts', [conv(3, t - 30_000, 36_200)]);
       expect(numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }))).toEqual([{ channel: null, count: 0, avg_ms: null, p50_ms: null, p90_ms: null }]);
+    });
+
+    it("sums the contributions of every batch, and discards one partition's batches from an offset on", async () => {
+      const wh = await open();
+      await wh.migrate();
+      const t = Date.UTC(2025, 0, 2, 8, 0, 0);
+      const row = (partition: number, batch: number, events: number) => ({ bus_partition: partition, batch_offset: batch, minute: t, channel: 'web', events, conversations: 1, version: 1 });
+      const kpi = (partition: number, batch: number, inquiries: number) => ({ ...row(partition, batch, inquiries), source: '', team: '', agent: '', tag: '', ...Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])), inquiries });
+      await wh.append('channel_minute_contrib', [row(0, 0, 5), row(0, 10, 7), row(0, 20, 11), row(1, 20, 13)]);
+      await wh.append('kpi_minute_contrib', [kpi(0, 0, 2), kpi(0, 10, 3), kpi(0, 20, 4), kpi(1, 20, 6)]);
+      const minute = { from_ms: t, to_ms: t + 60_000, bucket_s: 60, channel: null };
+      const inquiries = async () => numeric(await wh.query('kpi_minute_totals', { from_ms: t, to_ms: t + 60_000 })).map((r) => r.inquiries);
+      expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'web', events: 36, conversations: 4 }]);
+      expect(await inquiries()).toEqual([15]);
+      await wh.discardContributions(0, 10);
+      // A replay from offset 10 writes its own rows afterwards; they stay.
+      await wh.append('channel_minute_contrib', [row(0, 10, 100)]);
+      await wh.append('kpi_minute_contrib', [kpi(0, 10, 50)]);
+      // ClickHouse runs the mutation in the background: wait for it (DuckDB deletes at once).
+      for (let i = 0; i < 100; i++) {
+        const [r] = numeric(await wh.query('metric_channel_counts', minute));
+        if (r.events === 118 && (await inquiries())[0] === 58) break;
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'web', events: 5 + 100 + 13, conversations: 3 }]);
+      expect(await inquiries()).toEqual([2 + 50 + 6]);
     });
 
     it('runs every named query; those with a from-scratch reference answer exactly like it', async () => {

@@ -86,7 +86,7 @@ describe('crash of the embedded process', () => {
           SELECT date_trunc('minute', occurred_at) AS minute, channel, count(*) AS events, count(*) FILTER (WHERE type = 'conversation.started') AS conversations
           FROM events GROUP BY 1, 2
         ) raw FULL OUTER JOIN (
-          SELECT minute, channel, sum(events) AS events, sum(conversations) AS conversations FROM channel_minute GROUP BY 1, 2
+          SELECT minute, channel, sum(events) AS events, sum(conversations) AS conversations FROM channel_minute_contrib GROUP BY 1, 2
         ) agg USING (minute, channel)
         WHERE raw.events IS DISTINCT FROM agg.events OR raw.conversations IS DISTINCT FROM agg.conversations`);
       expect(Number(diff[0].n)).toBe(0);

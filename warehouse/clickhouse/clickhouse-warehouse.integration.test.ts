@@ -48,7 +48,7 @@ describe('ClickHouse and DuckDB agree', () => {
       for (const wh of [ch, duck]) {
         await Promise.all([
           wh.append('events', rows(f.events)),
-          wh.append('channel_minute', rows(f.minutes)),
+          wh.append('channel_minute_contrib', rows(f.minutes)),
           wh.append('conversation_facts', rows(f.conversations)),
           wh.append('dead_letters', rows(f.deadLetters)),
           wh.append('attribution_results', rows(f.attribution)),

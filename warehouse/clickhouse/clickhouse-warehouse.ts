@@ -5,7 +5,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { coerceParam, inlineParams, parsePlaceholders } from '../sql-params.js';
-import { TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
+import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
 
 export interface ClickHouseWarehouseOptions {
   /** `http[s]://[user:pass@]host:port[/database]`. */
@@ -206,6 +206,22 @@ export class ClickHouseWarehouse implements Warehouse {
       await this.client.insert({ table: spec.name, values, format: 'JSONEachRow' });
     } catch (err) {
       throw whError('WH_ERR_QUERY', `insert into ${spec.name}`, err);
+    }
+  }
+
+  /**
+   * A mutation only where an earlier attempt left rows (a crash between the writes and the commit): a clean
+   * restart costs one cheap count per table, and the mutation, which rewrites parts, stays rare. Mutations apply
+   * to the parts present when submitted, so the replay's own inserts after this call are never deleted; until
+   * the mutation has run, FINAL readers may still see the discarded rows (seconds).
+   */
+  async discardContributions(partition: number, fromOffset: number): Promise<void> {
+    const p = Math.trunc(partition);
+    const o = Math.trunc(fromOffset);
+    for (const t of CONTRIBUTION_TABLES) {
+      const name = TABLES[t].name;
+      const [row] = await this.sql<{ n: string }>(`SELECT count() AS n FROM ${name} WHERE bus_partition = ${p} AND batch_offset >= ${o}`);
+      if (Number(row?.n ?? 0) > 0) await this.command(`ALTER TABLE ${name} DELETE WHERE bus_partition = ${p} AND batch_offset >= ${o}`);
     }
   }
 

@@ -5,7 +5,7 @@ import { OmnilaneError } from '../../shared/errors.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { toDuckDbPrepared } from '../sql-params.js';
-import { TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
+import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
 
 /** Serialises async work: DuckDB's staging table and transactions must not interleave. */
 class SerialQueue {
@@ -153,6 +153,15 @@ export class DuckDbWarehouse implements Warehouse {
     } finally {
       await this.writer.run(`DELETE FROM ${stage}`);
     }
+  }
+
+  async discardContributions(partition: number, fromOffset: number): Promise<void> {
+    // Through the write queue, so it lands after every append already queued and before any later one.
+    await this.writes.run(async () => {
+      for (const t of CONTRIBUTION_TABLES) {
+        await this.writer.run(`DELETE FROM ${TABLES[t].name} WHERE bus_partition = $p AND batch_offset >= $o`, { p: Math.trunc(partition), o: BigInt(Math.trunc(fromOffset)) });
+      }
+    });
   }
 
   async query<T = Record<string, unknown>>(name: string, params: QueryParams = {}): Promise<T[]> {

@@ -3,7 +3,8 @@
 -- into an instant): t + offset(t), offset = tz_offset_ms before the first tz_change_at_ms, else the offset of the
 -- last change at or before t (the API fills these from KPI_TIME_ZONE), floored to bucket_s. grp: the group_by
 -- dimension's value ('' when group_by is none). Filters: each Nullable; NULL = no filter.
--- DuckDB keeps only the newest version of each kpi_minute key, so the rows are summed as they are.
+-- kpi_minute_contrib holds additive contributions, one row per bus batch, minute and dimension tuple
+-- (sql/ddl/duckdb/006_kpi_contributions.sql); a retried write replaced its key, so the rows are summed as they are.
 SELECT bucket_local_ms, grp,
        CASE WHEN sum(nps_count) = 0 THEN NULL ELSE 100 * CAST(sum(nps_promoters) - sum(nps_detractors) AS DOUBLE) / sum(nps_count) END AS value,
        CAST(sum(nps_count) AS BIGINT) AS count,
@@ -12,7 +13,7 @@ SELECT bucket_local_ms, grp,
 FROM (
   SELECT CAST(((CAST(epoch_ms(minute) AS BIGINT) + list_concat([{tz_offset_ms:Int64}], {tz_change_offset_ms:Array(Int64)})[len(list_filter({tz_change_at_ms:Array(Int64)}, lambda tz_c: tz_c <= CAST(epoch_ms(minute) AS BIGINT))) + 1]) // ({bucket_s:Int64} * 1000)) * {bucket_s:Int64} * 1000 AS BIGINT) AS bucket_local_ms,
          CASE WHEN {group_by:String} = 'channel' THEN channel WHEN {group_by:String} = 'source' THEN source WHEN {group_by:String} = 'team' THEN team WHEN {group_by:String} = 'agent' THEN agent WHEN {group_by:String} = 'tag' THEN tag ELSE '' END AS grp, *
-  FROM kpi_minute
+  FROM kpi_minute_contrib
   WHERE minute >= epoch_ms({from_ms:Int64}) AND minute < epoch_ms({to_ms:Int64})
   AND ({channel:Nullable(String)} IS NULL OR channel = {channel:Nullable(String)})
   AND ({source:Nullable(String)} IS NULL OR source = {source:Nullable(String)})

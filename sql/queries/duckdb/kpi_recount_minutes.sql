@@ -1,5 +1,5 @@
--- Batch recount of the kpi_minute counters straight from the raw events (the correctness reference for the
--- stream's windows): one row per event-time minute and dimension tuple, over the events that were not late.
+-- Batch recount of the KPI minute counters straight from the raw events (the correctness reference for the
+-- stream's contributions): one row per event-time minute and dimension tuple, over every event (late ones too).
 -- Dimensions as stream/kpis/dims.ts reads them: the event's own channel, properties.source/team, agent_id and
 -- properties.tag (VIP > high_value > normal; a list of tags counts too).
 WITH e AS (
@@ -15,7 +15,6 @@ WITH e AS (
          type, properties
   FROM events
   WHERE occurred_at >= epoch_ms({from_ms:Int64}) AND occurred_at < epoch_ms({to_ms:Int64})
-    AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.producer = events.producer AND l.id = events.id)
 )
 SELECT minute_ms, channel, source, team, agent, tag,
        CAST(count(*) AS BIGINT) AS events,
