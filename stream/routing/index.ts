@@ -27,7 +27,8 @@
  * (queue-scripts.ts, queue-release-scripts.ts, typed by QueueStore), the
  * RoutingDesk (dispatch with the policy read at every decision, agent
  * actions, published events), the RoutingService (its own consumer group:
- * triage, enqueue, offer timeouts, SLA breach escalation, routing_gauges),
+ * triage on the first event and once more on the customer's first words
+ * (triage.ts), enqueue, offer timeouts, SLA breach escalation, routing_gauges),
  * and the roster file (roster.ts, ROUTING_CONFIG). The predictive policy and
  * the replay simulator live in predictive/ and replay/.
  */
@@ -37,7 +38,8 @@ export { defaultRegistry, matchRule, parseRules, rulesPolicy, type RoutingRule }
 export * from './queue-keys.js';
 export * from './queue-scripts.js';
 export * from './queue-release-scripts.js';
-export { QueueStore, MAX_OFFER_CANDIDATES, type ConvState, type SlotCandidate } from './queue-store.js';
+export { QueueStore, MAX_OFFER_CANDIDATES, type ConvState, type SlotCandidate, type TriageMark } from './queue-store.js';
+export { groupFor, statedIntent, triageText } from './triage.js';
 export { RoutingDesk, type ConsoleEvent, type Outcome, type RoutingDeskOptions } from './routing-desk.js';
 export { RoutingService, ROUTING_GROUP, type RoutingServiceOptions } from './routing-service.js';
 export { loadRoster, parseRoster, POLICY_NAMES, DEMO_ROSTER_PATH, type Roster, type RosterAgent, type QueueConfig, type PolicyName } from './roster.js';

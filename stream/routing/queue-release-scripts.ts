@@ -61,6 +61,8 @@ export type TransferResult =
  * Transfer in one step: frees the holder's slot and either gives the
  * conversation to `toAgent` (active at once; refused without changing
  * anything when that agent has no room) or puts it at the head of `toGroup`'s queue.
+ * An agent's transfer is final: a conversation still awaiting the customer's
+ * words (`tri` = '1') is no longer re-triaged by them (enqueueScript).
  * keys: [convState, assignment, open, fromLoad, targetQueue, toLoad];
  * args: [id, fromAgent, fromLoadChannel, now, toGroup, toAgent ('' = the group), toCapacity, toLoadChannel, sortKey].
  */
@@ -71,6 +73,7 @@ local st = redis.call('HGET', KEYS[1], 'status') or 'none'
 local agent = redis.call('HGET', KEYS[1], 'agent') or ''
 if (st ~= 'offered' and st ~= 'active') or agent ~= ARGV[2] or ARGV[6] == ARGV[2] then return {2, st} end
 if redis.call('HGET', KEYS[1], 'load_ch') ~= ARGV[3] then return {4, st} end
+if redis.call('HGET', KEYS[1], 'tri') == '1' then redis.call('HDEL', KEYS[1], 'tri') end
 if ARGV[6] ~= '' then
   if tonumber(redis.call('GET', KEYS[6]) or '0') >= tonumber(ARGV[7]) then return {3, st} end
   release(KEYS[2], KEYS[4])
@@ -91,6 +94,7 @@ return {1, 'queued', 0}`,
     const agent = tx.hget(keys[0], 'agent') ?? '';
     if ((st !== 'offered' && st !== 'active') || agent !== args[1] || args[5] === args[1]) return { status: 'conflict', current: st };
     if (tx.hget(keys[0], 'load_ch') !== args[2]) return { status: 'stale' };
+    if (tx.hget(keys[0], 'tri') === '1') tx.hdel(keys[0], 'tri');
     if (args[5] !== '') {
       if (Number(tx.get(keys[5]) ?? 0) >= Number(args[6])) return { status: 'no_capacity' };
       local.release(tx, keys[1], keys[3]);

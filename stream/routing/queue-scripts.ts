@@ -1,43 +1,114 @@
 import type { AtomicScript } from '../../shared/ports/state-store.js';
-import { LUA_PRELUDE, openValue } from './queue-keys.js';
+import { LUA_PRELUDE, local, openValue } from './queue-keys.js';
 
 /**
- * Atomic queue steps, part 1: enqueue, offer/assign, accept, reprioritize.
+ * Atomic queue steps, part 1: enqueue (and the one re-triage on the customer's
+ * words), offer/assign, accept, reprioritize.
  * Each is one StateStore step (Lua on Redis, `local` embedded), so several
  * routing workers and concurrent console accepts cannot lose a conversation,
  * assign it twice or exceed an agent's capacity. Keys are built by
- * queue-calls.ts; the scripts re-check everything they were told (status,
+ * queue-store.ts; the scripts re-check everything they were told (status,
  * agent, load channel) and answer `stale` rather than act on a stale read.
  */
 
-export type EnqueueResult = { status: 'enqueued' } | { status: 'exists'; current: string };
+export type EnqueueResult =
+  | { status: 'enqueued' }
+  | { status: 'exists'; current: string }
+  | { status: 'retriaged'; from: string; withdrawn: string | null }
+  | { status: 'already'; current: string }
+  | { status: 'stale' };
 
 /**
- * Puts a conversation in its group's queue, idempotent by id: a conversation
- * with routing state (queued, offered, active or closed) is left alone.
- * keys: [convState, queue]; args: [id, group, sortKey, now, ttlMs].
+ * Puts a triaged conversation in its group's queue, idempotent by id: a
+ * conversation with routing state (queued, offered, active or closed) is
+ * left alone, with one exception, the triage moment (docs/routing.md): a
+ * conversation triaged without the customer's words (`awaiting` '1', kept
+ * as `tri` = '1') is triaged again, once, by the first message with words
+ * (`words` = that message's id) while it still waits. Then, in this one
+ * step, it moves to the new group's queue (a pending offer to another group
+ * is withdrawn and the agent's slot freed; an offer in the same group
+ * stays) and `tri` records the message, so a replay of it answers `already`
+ * and nothing else re-triages it. Assigned (active), closed or transferred
+ * conversations (the transfer script clears `tri`) are never moved. The
+ * caller's read of status, group, agent and load channel is re-checked:
+ * `stale` when it changed meanwhile.
+ * keys: [convState, queue, assignment, open, currentQueue, currentLoad];
+ * args: [id, group, sortKey, now, ttlMs, awaiting, words, status, currentGroup, agent, loadChannel].
  */
 export const enqueueScript: AtomicScript<EnqueueResult> = {
   name: 'route_enqueue',
   lua: `${LUA_PRELUDE}
 local st = redis.call('HGET', KEYS[1], 'status')
-if st then return {1, st} end
-redis.call('HSET', KEYS[1], 'status', 'queued', 'group', ARGV[2], 'sort', ARGV[3], 'enq', ARGV[4], 'n', '0')
-local ttl = tonumber(ARGV[5])
-if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-return {0, 'queued'}`,
+if not st then
+  redis.call('HSET', KEYS[1], 'status', 'queued', 'group', ARGV[2], 'sort', ARGV[3], 'enq', ARGV[4], 'n', '0')
+  if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'tri', '1') end
+  local ttl = tonumber(ARGV[5])
+  if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+  return {0, 'queued', ''}
+end
+local tri = redis.call('HGET', KEYS[1], 'tri') or ''
+if ARGV[7] ~= '' and tri == ARGV[7] then return {2, st, ''} end
+if ARGV[7] == '' or tri ~= '1' or (st ~= 'queued' and st ~= 'offered') then return {1, st, ''} end
+local cur = redis.call('HMGET', KEYS[1], 'group', 'agent', 'load_ch')
+if st ~= ARGV[8] or (cur[1] or '') ~= ARGV[9] or (cur[2] or '') ~= ARGV[10] or (cur[3] or '') ~= ARGV[11] then return {4, st, ''} end
+local withdrawn = ''
+if st == 'offered' and ARGV[2] ~= ARGV[9] then
+  release(KEYS[3], KEYS[6])
+  redis.call('HDEL', KEYS[4], ARGV[1])
+  redis.call('HSET', KEYS[1], 'status', 'queued', 'agent', '', 'load_ch', '')
+  withdrawn = ARGV[10]
+end
+if st == 'queued' or withdrawn ~= '' then
+  redis.call('HDEL', KEYS[5], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+end
+redis.call('HSET', KEYS[1], 'group', ARGV[2], 'sort', ARGV[3], 'tri', ARGV[7])
+redis.call('HDEL', KEYS[1], 'esc', 'prio')
+return {3, ARGV[9], withdrawn}`,
   local(tx, keys, args) {
     const st = tx.hget(keys[0], 'status');
-    if (st !== null) return { status: 'exists', current: st };
-    tx.hset(keys[0], { status: 'queued', group: args[1], sort: args[2], enq: args[3], n: '0' });
-    if (Number(args[4]) > 0) tx.pexpire(keys[0], Number(args[4]));
-    tx.hset(keys[1], { [args[0]]: args[2] });
-    return { status: 'enqueued' };
+    if (st === null) {
+      tx.hset(keys[0], { status: 'queued', group: args[1], sort: args[2], enq: args[3], n: '0', ...(args[5] === '1' ? { tri: '1' } : {}) });
+      if (Number(args[4]) > 0) tx.pexpire(keys[0], Number(args[4]));
+      tx.hset(keys[1], { [args[0]]: args[2] });
+      return { status: 'enqueued' };
+    }
+    const tri = tx.hget(keys[0], 'tri') ?? '';
+    if (args[6] !== '' && tri === args[6]) return { status: 'already', current: st };
+    if (args[6] === '' || tri !== '1' || (st !== 'queued' && st !== 'offered')) return { status: 'exists', current: st };
+    const [group, agent, loadCh] = ['group', 'agent', 'load_ch'].map((f) => tx.hget(keys[0], f) ?? '');
+    if (st !== args[7] || group !== args[8] || agent !== args[9] || loadCh !== args[10]) return { status: 'stale' };
+    let withdrawn: string | null = null;
+    if (st === 'offered' && args[1] !== args[8]) {
+      local.release(tx, keys[2], keys[5]);
+      tx.hdel(keys[3], args[0]);
+      tx.hset(keys[0], { status: 'queued', agent: '', load_ch: '' });
+      withdrawn = args[9];
+    }
+    if (st === 'queued' || withdrawn !== null) {
+      tx.hdel(keys[4], args[0]);
+      tx.hset(keys[1], { [args[0]]: args[2] });
+    }
+    tx.hset(keys[0], { group: args[1], sort: args[2], tri: args[6] });
+    tx.hdel(keys[0], 'esc');
+    tx.hdel(keys[0], 'prio');
+    return { status: 'retriaged', from: args[8], withdrawn };
   },
   decode(raw) {
-    const [code, st] = raw as [number, string];
-    return Number(code) === 0 ? { status: 'enqueued' } : { status: 'exists', current: String(st) };
+    const [code, st, withdrawn] = raw as [number, string, string];
+    switch (Number(code)) {
+      case 0:
+        return { status: 'enqueued' };
+      case 1:
+        return { status: 'exists', current: String(st) };
+      case 2:
+        return { status: 'already', current: String(st) };
+      case 3:
+        return { status: 'retriaged', from: String(st), withdrawn: String(withdrawn) === '' ? null : String(withdrawn) };
+      default:
+        return { status: 'stale' };
+    }
   },
 };
 

@@ -18,6 +18,18 @@ export interface ConvState {
   n: number;
   declined: string[];
   escalated: boolean;
+  /** Triaged without the customer's words; their first message triages it again (once) while it waits. */
+  awaitingWords: boolean;
+  /** Id of the message whose words re-triaged it ('' when none did). */
+  triagedBy: string;
+}
+
+/** How a conversation was triaged, for enqueue: see enqueueScript. */
+export interface TriageMark {
+  /** Triaged without the customer's words (no text, no stated intent). */
+  awaitingWords?: boolean;
+  /** Id of the customer message the triage read (`producer/id`); re-triages a conversation still awaiting words. */
+  words?: string;
 }
 
 /** A candidate for the offer script: the load counter its capacity is on ('*' = all channels). */
@@ -66,6 +78,8 @@ export class QueueStore {
       n: Number(h.n ?? 0),
       declined: h.declined ? h.declined.split(',') : [],
       escalated: h.esc === '1',
+      awaitingWords: h.tri === '1',
+      triagedBy: h.tri && h.tri !== '1' ? h.tri : '',
     };
   }
 
@@ -81,8 +95,23 @@ export class QueueStore {
     return Number((await this.state.get(agentLoadKey(agentId, loadCh))) ?? 0);
   }
 
-  enqueue(id: string, group: string, sortKey: string, now: number): Promise<EnqueueResult> {
-    return this.state.atomic(enqueueScript, [convStateKey(id), queueKey(group)], [id, group, sortKey, String(now), String(this.ttlMs)]);
+  /**
+   * Queues a triaged conversation (idempotent by id), or re-triages one that
+   * still awaits the customer's words when `mark.words` names their first
+   * message (enqueueScript). Only a re-triage reads the holder first.
+   */
+  async enqueue(id: string, group: string, sortKey: string, now: number, mark: TriageMark = {}): Promise<EnqueueResult> {
+    const words = mark.words ?? '';
+    for (let i = 0; i < MAX_STALE_RETRIES; i++) {
+      const c = words ? await this.conv(id) : null;
+      const r = await this.state.atomic(
+        enqueueScript,
+        [convStateKey(id), queueKey(group), assignmentKey(id), OPEN_KEY, queueKey(c?.group || group), agentLoadKey(c?.agent || '_', c?.loadCh || '_')],
+        [id, group, sortKey, String(now), String(this.ttlMs), mark.awaitingWords ? '1' : '', words, c?.status ?? '', c?.group ?? '', c?.agent ?? '', c?.loadCh ?? ''],
+      );
+      if (r.status !== 'stale') return r;
+    }
+    return { status: 'stale' };
   }
 
   /** Offers (or with mode `active`, assigns) a queued conversation to the first candidate with room. */

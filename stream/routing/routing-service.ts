@@ -1,15 +1,15 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { BusBatch, Subscription } from '../../shared/ports/event-bus.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import { INTENTS, type Intent, type IntentClassifier } from '../intent/intent-port.js';
+import type { Intent, IntentClassifier } from '../intent/intent-port.js';
 import { conversationPriority, isUrgent, type PriorityRules } from '../sessions/priority.js';
 import { TOPICS } from '../topics.js';
 import { previewOf, tagOf, textOf, type ConversationMeta } from './conversation-meta.js';
-import type { Conversation } from './model.js';
 import { sortKey } from './queue-keys.js';
+import type { ConvState } from './queue-store.js';
 import type { RoutingDesk } from './routing-desk.js';
 import { escalateBreaches, gaugeRows } from './routing-views.js';
-import { matchRule } from './rules.js';
+import { groupFor, statedIntent, triageText, wordsId } from './triage.js';
 
 /** Consumer group of the routing service (its own offsets beside the stream worker's). */
 export const ROUTING_GROUP = 'omnilane-routing';
@@ -28,7 +28,9 @@ export interface RoutingServiceOptions {
 /**
  * The stream side of routing: consumes the events topic in its own group,
  * triages new customer conversations (intent → group, rules such as VIP or
- * high_value + pre_sale → senior_sales), computes priority and SLA due time,
+ * high_value + pre_sale → senior_sales) on their first event, and once more
+ * on the customer's first words when that event had none (while the
+ * conversation still waits), computes priority and SLA due time,
  * enqueues (idempotent by conversation id, so a redelivered batch changes
  * nothing) and dispatches. A timer re-routes offers past their accept time,
  * escalates predicted SLA breaches, and samples routing_gauges every 10 s.
@@ -81,7 +83,7 @@ export class RoutingService {
     for (const g of touched) await this.o.desk.dispatch(g);
   }
 
-  /** One event; returns the group to dispatch when it queued something. Idempotent. */
+  /** One event; returns the group to dispatch when it queued (or re-queued) something. Idempotent. */
   async intake(e: EventEnvelope): Promise<string | null> {
     const { desk } = this.o;
     const id = e.conversation_id;
@@ -89,7 +91,9 @@ export class RoutingService {
     if (e.type === 'conversation.started' || e.type === 'message.received') {
       const state = await desk.store.conv(id);
       let group: string | null = null;
-      if (!state) group = await this.triage(e, id);
+      // The moment of triage: the first event, and once more the customer's first words when the first
+      // event had none (a replay of those words rewrites the same meta). The enqueue script decides.
+      if (!state || (triageText(e) && (state.awaitingWords || state.triagedBy === wordsId(e)))) group = await this.triage(e, id, state);
       if (e.type === 'message.received') await this.message(e, id, 'in');
       return group;
     }
@@ -107,29 +111,36 @@ export class RoutingService {
     if (await this.o.desk.meta.addMessage(id, msg)) this.o.desk.emit('console', { type: 'message', conversation_id: id, ...msg });
   }
 
-  /** Intent → group (a rule may override), priority and SLA; then enqueue. */
-  private async triage(e: EventEnvelope, id: string): Promise<string> {
+  /**
+   * Intent → group (a rule may override), priority and SLA; then enqueue.
+   * `state` non-null: a re-triage on the customer's first words of a
+   * conversation that waits since a start without them; it keeps its start
+   * (wait and SLA run from there) and a known tag, and moves only if the
+   * enqueue script finds it still waiting (docs/routing.md).
+   */
+  private async triage(e: EventEnvelope, id: string, state: ConvState | null): Promise<string | null> {
     const { desk } = this.o;
     const roster = desk.roster;
-    const text = textOf(e);
+    const text = triageText(e);
+    const existing = await desk.meta.get(id);
     // A producer that already knows the intent (a bot, an IVR menu, a web form) states it; otherwise classify.
-    const stated = e.properties.intent;
-    const intent: Intent = typeof stated === 'string' && (INTENTS as readonly string[]).includes(stated) ? (stated as Intent) : text ? (await this.o.classifier.classify(text)).intent : 'other';
-    const tag = tagOf(e);
+    const stated = statedIntent(e);
+    const intent: Intent = stated ?? (text ? (await this.o.classifier.classify(text)).intent : 'other');
+    // Ingest stamps a known customer's tag on every event; one that states none keeps what the start said.
+    const tag = e.properties.tag === undefined && existing ? existing.tag : tagOf(e);
     const priority = conversationPriority({ channels: [e.channel], urgent: isUrgent(text, this.o.priority.urgentKeywords), tags: [tag] }, this.o.priority);
-    const conv: Conversation = { id, tag, channel: e.channel, intent, priority, enqueuedAt: e.occurred_at };
-    const rule = matchRule(roster.rules, conv);
-    const groups = desk.groups();
-    let group = rule?.then.group ?? roster.intentGroups[intent] ?? (groups.includes(intent) ? intent : groups[0]);
-    if (!groups.includes(group)) group = groups[0];
+    const group = groupFor(roster, { id, tag, channel: e.channel, intent, priority, enqueuedAt: e.occurred_at });
     const slaMs = roster.queues.find((q) => q.group === group)?.slaMs ?? roster.slaMs;
     const now = desk.o.clock.now();
     // The wait (and SLA) runs from the conversation's start (event time) when routing sees it within one
     // SLA period; an older event (a backfill, demo history, a long outage) is queued as of now instead of
     // arriving already breached.
-    const enqueuedAt = e.occurred_at <= now && e.occurred_at > now - slaMs ? e.occurred_at : now;
+    const enqueuedAt = state ? state.enqueuedAt : e.occurred_at <= now && e.occurred_at > now - slaMs ? e.occurred_at : now;
     const slaDueAt = enqueuedAt + slaMs;
-    const existing = await desk.meta.get(id);
+    // A timed-out offer earned the head of its queue; words that keep it in that group keep it there.
+    const head = state?.status === 'queued' && state.group === group && state.sort.startsWith('0');
+    const sort = sortKey({ tag, priority, slaDueAt, enqueuedAt, id, head });
+    if (state) return this.requeueOnWords(e, id, { group, sort, intent, tag, priority, slaDueAt, existing });
     const previous = await desk.meta.previousAgent(e.customer_key);
     const source = typeof e.properties.source === 'string' ? e.properties.source : typeof e.properties.utm_source === 'string' ? e.properties.utm_source : '';
     const meta: ConversationMeta = existing ?? {
@@ -143,17 +154,35 @@ export class RoutingService {
       priority,
       slaDueAt,
       startedAt: e.occurred_at,
-      preview: previewOf(text),
+      preview: previewOf(textOf(e)),
       ...(previous ? { previousAgentId: previous } : {}),
       messages: [],
     };
     await desk.meta.put(meta);
-    const r = await desk.store.enqueue(id, group, sortKey({ tag, priority, slaDueAt, enqueuedAt, id }), enqueuedAt);
+    const r = await desk.store.enqueue(id, group, sort, enqueuedAt, text || stated ? {} : { awaitingWords: true });
     if (r.status === 'enqueued') {
       desk.o.log.debug({ conversation: id, group, intent, tag, priority }, 'conversation queued');
       desk.emit('console', { type: 'queue', group });
     }
     return group;
+  }
+
+  /** The re-triage step: the enqueue script moves the conversation (or refuses); the meta follows what it did. */
+  private async requeueOnWords(
+    e: EventEnvelope,
+    id: string,
+    t: { group: string; sort: string; intent: Intent; tag: ConversationMeta['tag']; priority: number; slaDueAt: number; existing: ConversationMeta | null },
+  ): Promise<string | null> {
+    const { desk } = this.o;
+    const r = await desk.store.enqueue(id, t.group, t.sort, desk.o.clock.now(), { words: wordsId(e) });
+    if (r.status !== 'retriaged' && r.status !== 'already') return null;
+    if (t.existing) await desk.meta.put({ ...t.existing, intent: t.intent, tag: t.tag, priority: t.priority, slaDueAt: t.slaDueAt });
+    if (r.status === 'retriaged') {
+      desk.o.log.info({ conversation: id, from: r.from, group: t.group, intent: t.intent, withdrawn: r.withdrawn }, 'triaged again on the customer words');
+      desk.emit('console', { type: 'queue', group: r.from });
+      if (r.from !== t.group) desk.emit('console', { type: 'queue', group: t.group });
+    }
+    return t.group;
   }
 
   /** Re-routes offers past their accept time, escalates predicted breaches, retries dispatch. */

@@ -30,7 +30,8 @@ export const SMALL_ROSTER = parseRoster({
 }) as Roster;
 
 export type DeskOp =
-  | { k: 'start'; c: number; buy: boolean }
+  | { k: 'start'; c: number; buy: boolean; empty?: boolean }
+  | { k: 'say'; c: number; buy: boolean }
   | { k: 'dispatch'; g: number }
   | { k: 'accept' | 'close'; c: number; a: number }
   | { k: 'transfer'; c: number; a: number; toGroup: boolean }
@@ -40,7 +41,9 @@ export type DeskOp =
 const c = fc.integer({ min: 0, max: 5 });
 const a = fc.integer({ min: 0, max: 2 });
 export const deskOpArb: fc.Arbitrary<DeskOp> = fc.oneof(
-  { arbitrary: fc.record({ k: fc.constant('start' as const), c, buy: fc.boolean() }), weight: 3 },
+  { arbitrary: fc.record({ k: fc.constant('start' as const), c, buy: fc.boolean(), empty: fc.boolean() }), weight: 3 },
+  // The customer's words after a start without them: re-triage races dispatch, accepts and transfers.
+  { arbitrary: fc.record({ k: fc.constant('say' as const), c, buy: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constant('dispatch' as const), g: fc.integer({ min: 0, max: 1 }) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constantFrom('accept' as const, 'close' as const), c, a }), weight: 3 },
   fc.record({ k: fc.constant('transfer' as const), c, a, toGroup: fc.boolean() }),
@@ -51,28 +54,35 @@ export const deskOpArb: fc.Arbitrary<DeskOp> = fc.oneof(
 const noWarehouse = { append: async () => undefined } as unknown as Warehouse;
 
 /** Several routing workers (desk + service each) on the given store connections, one shared clock and bus. */
-export async function deskWorld(stores: StateStore[]) {
+export async function deskWorld(stores: StateStore[], opts: { roster?: Roster; defaultPresence?: 'online' | 'offline' } = {}) {
+  const roster = opts.roster ?? SMALL_ROSTER;
   const clock = manualClock(1_764_000_000_000);
   const bus = new InProcessBus({ clock });
   await bus.ensureTopic('omnilane.events', 1);
   const workers = stores.map((state, i) => {
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster: SMALL_ROSTER, registry: defaultRegistry(), rng: seededRng(i + 1), ttlMs: 0, defaultPresence: 'online' });
+    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(i + 1), ttlMs: 0, defaultPresence: opts.defaultPresence ?? 'online' });
     return { desk, service: new RoutingService({ desk, warehouse: noWarehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() }) };
   });
   const ids = new Set<string>();
-  const agents = SMALL_ROSTER.agents;
+  const agents = roster.agents;
   const run = async (op: DeskOp, w: number) => {
     const { desk, service } = workers[w % workers.length];
     const id = `c${'c' in op ? op.c : 0}`;
-    const ev = (buy: boolean): EventEnvelope => ({ id: `s-${id}`, producer: 'test', type: 'conversation.started', channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `k-${id}`, customer: { external_id: id }, conversation_id: id, agent_id: null, properties: { text: buy ? 'I want to buy it, what is the price?' : 'hello' } });
+    const text = (buy: boolean) => (buy ? 'I want to buy it, what is the price?' : 'the app crashes when I log in');
+    const ev = (buy: boolean, empty = false): EventEnvelope => ({ id: `s-${id}`, producer: 'test', type: 'conversation.started', channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `k-${id}`, customer: { external_id: id }, conversation_id: id, agent_id: null, properties: empty ? {} : { text: text(buy) } });
+    const said = (buy: boolean): EventEnvelope => ({ ...ev(buy), id: `m-${id}-${buy}`, type: 'message.received', properties: { text: text(buy) } });
     try {
       switch (op.k) {
         case 'start':
           ids.add(id);
-          await service.intake(ev(op.buy));
+          await service.intake(ev(op.buy, op.empty));
+          return;
+        case 'say':
+          ids.add(id);
+          await service.intake(said(op.buy));
           return;
         case 'dispatch':
-          await desk.dispatch(SMALL_ROSTER.queues[op.g].group);
+          await desk.dispatch(roster.queues[op.g].group);
           return;
         case 'accept':
           await desk.accept(agents[op.a].id, id);
@@ -101,7 +111,7 @@ export async function deskWorld(stores: StateStore[]) {
     violation(
       stores[0],
       ids,
-      SMALL_ROSTER.queues.map((q) => q.group),
+      roster.queues.map((q) => q.group),
       agents.map((x) => desk0.slotFor(x, 'web')),
     );
   const desk0 = workers[0].desk;

@@ -18,7 +18,8 @@ export const AGENTS: SlotCandidate[] = [
 const T0 = 1_764_000_000_000;
 
 export type Op =
-  | { k: 'enqueue'; c: number; g: number; prio: number }
+  | { k: 'enqueue'; c: number; g: number; prio: number; awaiting: boolean }
+  | { k: 'words'; c: number; g: number; prio: number; m: number }
   | { k: 'offer' | 'pull'; c: number; order: number[] }
   | { k: 'accept'; c: number; a: number }
   | { k: 'timeout'; c: number; force: boolean }
@@ -28,7 +29,9 @@ export type Op =
 const conv = fc.integer({ min: 0, max: 5 });
 const agent = fc.integer({ min: 0, max: AGENTS.length - 1 });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ k: fc.constant('enqueue' as const), c: conv, g: fc.integer({ min: 0, max: 1 }), prio: fc.integer({ min: 0, max: 100 }) }), weight: 3 },
+  { arbitrary: fc.record({ k: fc.constant('enqueue' as const), c: conv, g: fc.integer({ min: 0, max: 1 }), prio: fc.integer({ min: 0, max: 100 }), awaiting: fc.boolean() }), weight: 3 },
+  // The customer's words (message m) re-triaging a conversation into group g: the enqueue script's second form.
+  { arbitrary: fc.record({ k: fc.constant('words' as const), c: conv, g: fc.integer({ min: 0, max: 1 }), prio: fc.integer({ min: 0, max: 100 }), m: fc.integer({ min: 0, max: 2 }) }), weight: 2 },
   { arbitrary: fc.record({ k: fc.constantFrom('offer' as const, 'pull' as const), c: conv, order: fc.shuffledSubarray([0, 1, 2], { minLength: 1 }) }), weight: 3 },
   fc.record({ k: fc.constant('accept' as const), c: conv, a: agent }),
   fc.record({ k: fc.constant('timeout' as const), c: conv, force: fc.boolean() }),
@@ -54,7 +57,9 @@ export async function runOp(q: QueueStore, op: Op, step: number): Promise<unknow
   const head = (c: { sort: string }) => `0${c.sort.slice(1)}`;
   switch (op.k) {
     case 'enqueue':
-      return q.enqueue(id, GROUPS[op.g], sortKey({ tag: 'normal', priority: op.prio, enqueuedAt: now, id }), now);
+      return q.enqueue(id, GROUPS[op.g], sortKey({ tag: 'normal', priority: op.prio, enqueuedAt: now, id }), now, { awaitingWords: op.awaiting });
+    case 'words':
+      return q.enqueue(id, GROUPS[op.g], sortKey({ tag: 'normal', priority: op.prio, enqueuedAt: now, id }), now, { words: `msg/${op.m}` });
     case 'offer':
     case 'pull': {
       const cs = await q.conv(id);
@@ -115,7 +120,8 @@ export async function runConcurrently(workers: StateStore[], ops: Op[], roundSiz
   for (let i = 0; i < ops.length; i += roundSize) {
     const round = ops.slice(i, i + roundSize);
     await Promise.all(round.map((op, j) => runOp(stores[(i + j) % stores.length], op, i + j)));
-    for (const op of round) if (op.k === 'enqueue') enqueued.add(cid(op.c));
+    // A 'words' op on an unknown conversation enqueues it too (its first event had words).
+    for (const op of round) if (op.k === 'enqueue' || op.k === 'words') enqueued.add(cid(op.c));
   }
   return enqueued;
 }
