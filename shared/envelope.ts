@@ -21,7 +21,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Channels Omnilane knows by name; others are accepted if they match CHANNEL_PATTERN. */
 export const KNOWN_CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice', 'social', 'ad'] as const;
-const CHANNEL_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
+export const CHANNEL_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
 
 export const CustomerInput = Type.Object(
   {

@@ -8,6 +8,8 @@ import type { CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import { ErrorReply } from '../schemas.js';
 import type { Principal } from '../auth/key-ring.js';
+import { customerScope } from './customers-scope.js';
+import { customerSearchRoutes } from './customers-search.js';
 
 export interface CustomerRouteDeps {
   warehouse: Warehouse;
@@ -107,16 +109,15 @@ const parse = (s: unknown, def: unknown) => {
 const SECURITY = [{ bearer: [] }];
 const ERRORS = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
 
-/** The workbench's customer routes: profile, timeline, identity audit and split. */
+/** The workbench's customer routes: search, profile, timeline, identity audit and split. */
 export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm, scope }) => {
-  /** Agents and managers see only customers of conversations they may see; others as before. */
+  const visible = customerScope({ identity, scope });
+  /** Agents and managers see only customers of conversations they may see (404, no hint that it exists); others all. */
   const scoped = async (req: { principal?: Principal; params: unknown }) => {
-    const p = req.principal;
-    if (!p || (p.role !== 'agent' && p.role !== 'manager')) return;
-    if (!scope && p.role === 'manager') return;
     const id = (req.params as { id: string }).id;
-    if (!scope || !(await scope(p, id))) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${id}`);
+    if (!(await visible(req.principal, id))) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${id}`);
   };
+  await app.register(customerSearchRoutes, { identity, visible });
   const need = () => {
     if (!identity) throw new OmnilaneError('API_ERR_NOT_READY', 'this process has no identity graph (it needs the state store: REDIS_URL)');
     return identity;

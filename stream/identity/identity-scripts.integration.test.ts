@@ -92,7 +92,7 @@ describe('identity scripts: Redis (Lua) and the embedded store (local) agree', (
     expect(await redis.atomic(splitIdentityScript, keys, ['2', 'cus_2', 'phone:+8613800000000'])).toEqual({ customerId: 'cus_2', restored: true, from: 'cus_1', moved: ['phone:+8613800000000'] });
   });
 
-  it('IdentityService gives the same customers, records and profiles on Redis as in-process', async () => {
+  it('IdentityService gives the same customers, records, profiles and lookups on Redis as in-process', async () => {
     requireEngine('redis');
     const clock = manualClock(1_764_000_000_000);
     const ev = (id: string, customer: EventEnvelope['customer']): EventEnvelope => ({ id, producer: 'p', type: 'message.received', channel: 'sms', occurred_at: 1, received_at: 1, customer_key: 'x', customer, conversation_id: null, agent_id: null, properties: {} });
@@ -104,12 +104,13 @@ describe('identity scripts: Redis (Lua) and the embedded store (local) agree', (
       for (const st of [redisStore, memory]) {
         const svc = new IdentityService({ state: st, clock, defaultCountryCode: '86', maxSharedCustomers: 3 });
         const resolved = await svc.resolve(events);
-        out.push({ keys: resolved.map((e) => e.customer_key), records: resolved.map((e) => e.identity_records ?? []), profile: await svc.profile('cus_2'), split: await svc.split('cus_1', ['phone:+8613800000000'], 'k', ''), after: await svc.profile('cus_1') });
+        out.push({ keys: resolved.map((e) => e.customer_key), records: resolved.map((e) => e.identity_records ?? []), profile: await svc.profile('cus_2'), found: await svc.lookup([...svc.identifiersOf({ phone: '138-0000-0000' }), 'anon:w1', 'ext:nobody']), split: await svc.split('cus_1', ['phone:+8613800000000'], 'k', ''), after: await svc.profile('cus_1') });
       }
       expect(out[0]).toEqual(out[1]);
       expect(out[0].keys).toEqual(['cus_1', 'cus_2', 'cus_1', 'cus_3']);
       expect(out[0].records[3]).toEqual([expect.objectContaining({ kind: 'refused', other_id: 'cus_1' })]);
       expect(out[0].profile).toMatchObject({ id: 'cus_1', merged_into_from: 'cus_2', merged: ['cus_2'], identifiers: ['anon:w1', 'ext:crm-1', 'phone:+8613800000000'] });
+      expect(out[0].found).toEqual(['cus_1', 'cus_1', null]);
       expect(out[0].after).toMatchObject({ id: 'cus_1', merged: [], identifiers: ['anon:w1', 'ext:crm-1'] });
     } finally {
       await redisStore.clearPrefix();

@@ -1,5 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
-import type { EventEnvelope } from '../../shared/envelope.js';
+import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { IdentityMergeRow } from '../../warehouse/tables.js';
 import { identifiersOf, type Identifier } from './identifiers.js';
@@ -107,6 +107,24 @@ export class IdentityService implements IdentityResolver {
       merged_at: now,
     };
     return { result, row };
+  }
+
+  /**
+   * The identifiers a customer object names, normalised with this graph's options: the very call ingest makes
+   * for an event (same default country code), so a search finds what ingest stored. Empty when nothing usable.
+   */
+  identifiersOf(c: CustomerInput): Identifier[] {
+    return identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
+  }
+
+  /**
+   * The current customer of each identifier (following merges), in order; null where no customer has it.
+   * Reads only: a lookup never creates a customer or counts as evidence.
+   */
+  async lookup(identifiers: Identifier[]): Promise<Array<string | null>> {
+    if (identifiers.length === 0) return [];
+    const direct = await this.o.state.getMany(identifiers.map((i) => `idn:i:${i}`));
+    return Promise.all(direct.map((c) => (c === null ? null : this.root(c))));
   }
 
   /** The customer an id lives on as (follows merges); null when unknown. */

@@ -1,4 +1,5 @@
 import { authHeaders } from '../api/client.js';
+import type { SearchHit } from './search.js';
 import type { ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, Me, Outcome, Presence, RoutingOverview, TimelineEvent } from './types.js';
 
 /**
@@ -57,6 +58,8 @@ export function consoleApi(f: Fetch, key: string) {
       send<{ status: string }>('POST', `/v1/console/conversations/${seg(id)}/close`, value === undefined ? { outcome } : { outcome, value }),
     reply: (id: string, text: string, agentId: string, clientMsgId: string) =>
       send<{ id: string; event_id: string }>('POST', `/v1/conversations/${seg(id)}/messages`, { text, agent_id: agentId, client_msg_id: clientMsgId }),
+    /** `query` is URL-encoded parameters from search.ts (phone=…, email=…, channel=…&channel_id=…). */
+    findCustomers: (query: string) => get<{ identifiers: string[]; customers: SearchHit[] }>(`/v1/customers?${query}`),
     customer: (id: string) => get<CustomerProfile>(`/v1/customers/${seg(id)}`),
     timeline: (id: string) => get<{ events: TimelineEvent[] }>(`/v1/customers/${seg(id)}/timeline?limit=50`),
     routing: () => get<RoutingOverview>('/v1/routing/queues'),

@@ -8,6 +8,7 @@ import { createConsoleController } from './controller.js';
 import { createCustomerPane } from './customer-pane.js';
 import type { PaneContext } from './labels.js';
 import { createListsPane } from './lists-pane.js';
+import { createSearchPane } from './search-pane.js';
 import type { ConsoleState } from './state.js';
 import { createTeamPane } from './team-pane.js';
 import { createToolbar } from './toolbar.js';
@@ -23,7 +24,8 @@ export interface ConsoleViewDeps {
 /**
  * The agent console (`#/console`): toolbar (who, presence), queue and my conversations on the left, the chat with
  * suggested replies and transfer/close in the middle, the customer's profile, orders and timeline on the right,
- * and for managers the team's queues with their routing policy. Starts when first shown while signed in and stops
+ * and for managers the team's queues with their routing policy. Above them, a customer search (phone, e-mail, ids)
+ * opens any customer the key may see in the same profile pane, without a conversation. Starts when first shown while signed in and stops
  * on sign-out; the lists keep following the live stream while another screen is open.
  */
 export function createConsoleView(deps: ConsoleViewDeps): View {
@@ -38,10 +40,12 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const chat = createChatPane({ reply: (text) => controller.reply(text) });
   const actionsPane = createActionsPane({ transfer: (k, target, note) => controller.transfer(k, target, note), close: (o, v) => controller.close(o, v) });
   const customer = createCustomerPane();
+  const search = createSearchPane({ search: (kind, text) => void controller.search(kind, text), open: (id) => void controller.openCustomer(id) });
   const team = createTeamPane({ setPolicy: (g, p) => void controller.setPolicy(g, p) });
 
   const el = h('main', { class: 'board console', 'data-testid': 'console-view', hidden: true }, [
     toolbar.el,
+    search.el,
     h('div', { class: 'console-grid' }, [lists.el, h('div', { class: 'console-center' }, [chat.el, actionsPane.el]), customer.el]),
     team.el,
   ]);
@@ -52,7 +56,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
     const s: ConsoleState = controller.state;
     const c = ctx();
     el.dataset.ready = String(!!s.me);
-    for (const pane of [toolbar, lists, chat, actionsPane, customer, team]) pane.render(s, c);
+    for (const pane of [toolbar, search, lists, chat, actionsPane, customer, team]) pane.render(s, c);
   }
 
   return {

@@ -85,6 +85,35 @@ describe('console controller', () => {
     expect(c.state.notice?.key).toBe('console.transfer.targetRequired');
   });
 
+  it('finds a customer by phone and opens the profile without a conversation; several are listed, none said', async () => {
+    const hit = (id: string) => ({ id, external_id: null, identifiers: [], matched: ['phone:+8613800000000'] });
+    const { server, c } = start({
+      ...baseRoutes,
+      'GET /v1/customers?phone=138+0000+0000': () => ({ status: 200, body: { identifiers: ['phone:+8613800000000'], customers: [hit('cus_1')] } }),
+      'GET /v1/customers?email=two%40example.com': () => ({ status: 200, body: { identifiers: ['email:two@example.com'], customers: [hit('cus_1'), hit('cus_2')] } }),
+      'GET /v1/customers?external_id=nobody': () => ({ status: 200, body: { identifiers: ['ext:nobody'], customers: [] } }),
+      'GET /v1/customers?phone=12': () => ({ status: 400, body: { code: 'API_ERR_SEARCH_BAD_PHONE', message: 'phone is not a phone number' } }),
+    });
+    await c.start();
+    c.select('wc_1');
+    await settle();
+    await c.search('auto', ' 138 0000 0000 ');
+    expect(c.state.search).toMatchObject({ status: 'found', text: '138 0000 0000' });
+    expect([c.state.selected, c.state.customer?.id, c.state.customer?.profile?.tag]).toEqual([null, 'cus_1', 'VIP']);
+    await c.search('email', 'two@example.com');
+    expect([c.state.search.status, c.state.search.hits.map((x) => x.id)]).toEqual(['found', ['cus_1', 'cus_2']]);
+    await c.search('auto', 'nobody');
+    expect(c.state.search.status).toBe('none');
+    await c.search('phone', '12');
+    expect(c.state.search.error).toEqual({ key: 'console.search.badPhone' });
+    const before = server.calls.length;
+    await c.search('auto', '   ');
+    expect([server.calls.length, c.state.search.error?.key]).toEqual([before, 'console.search.emptyInput']);
+    // an internal id opens directly, without a search request
+    await c.search('auto', 'cus_1');
+    expect(server.calls.slice(before).map((x) => x.url)).toEqual(['/v1/customers/cus_1', '/v1/customers/cus_1/timeline?limit=50']);
+  });
+
   it('a rejected key signs out', async () => {
     let signedOut = 0;
     const { c } = start({ 'GET /v1/console/me': () => ({ status: 401, body: { code: 'API_ERR_UNAUTHORIZED', message: 'no' } }) }, () => void signedOut++);

@@ -3,6 +3,7 @@ import { consoleApi, type ConsoleApi, type ConsoleResult } from './api.js';
 import { followConsole, type ConsoleEventName } from './console-live.js';
 import { closeRequest, initialConsoleState, isManager, newClientMsgId, reduceConsole, replyAgentId, transferRequest, type ConsoleAction, type ConsoleState, type Notice } from './state.js';
 import type { LiveMessage, Outcome, Presence } from './types.js';
+import { idleSearch, searchError, searchRequest, type SearchKind } from './search.js';
 
 export interface ConsoleControllerDeps {
   fetch: typeof fetch;
@@ -36,6 +37,8 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let timelineTimers: Array<ReturnType<typeof setTimeout>> = [];
   let generation = 0;
+  /** Profiles load concurrently (a conversation's, a search's, timeline reloads): only the latest request shows. */
+  let customerLoads = 0;
 
   const dispatch = (a: ConsoleAction) => {
     state = reduceConsole(state, a);
@@ -70,7 +73,9 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
 
   async function loadCustomer(customerId: string) {
     if (!api) return;
+    const mine = ++customerLoads;
     const [p, t] = await Promise.all([api.customer(customerId), api.timeline(customerId)]);
+    if (mine !== customerLoads) return;
     const errors: string[] = [];
     const profile = settle(p, (e) => errors.push(`${e.code}: ${e.message}`));
     const timeline = settle(t, (e) => errors.push(`${e.code}: ${e.message}`));
@@ -216,6 +221,32 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
       setTimeout(() => state.selected?.id === id && state.selected.messages.some((m) => m.pending === clientMsgId) && void loadDetail(id), 2000);
       scheduleTimeline();
       return true;
+    },
+    /** Finds a customer by what was typed (search.ts) and opens the profile when exactly one matches. */
+    async search(kind: SearchKind, text: string) {
+      if (!api) return;
+      const req = searchRequest(kind, text);
+      const base = { ...idleSearch, text: text.trim() };
+      if (!req.ok) return dispatch({ type: 'search', search: { ...base, status: 'error', error: { key: req.key } } });
+      if ('open' in req) {
+        dispatch({ type: 'search', search: base });
+        return this.openCustomer(req.open);
+      }
+      dispatch({ type: 'search', search: { ...base, status: 'searching' } });
+      const r = await api.findCustomers(req.query);
+      if (!r.ok) {
+        if (r.status === 401) return deps.onUnauthorized();
+        return dispatch({ type: 'search', search: { ...base, status: 'error', error: searchError(r.code, r.message) } });
+      }
+      const hits = r.data?.customers ?? [];
+      dispatch({ type: 'search', search: { ...base, status: hits.length ? 'found' : 'none', hits } });
+      if (hits.length === 1) await this.openCustomer(hits[0].id);
+    },
+    /** Shows a customer's profile and timeline beside an empty chat (no conversation selected). */
+    async openCustomer(id: string) {
+      dispatch({ type: 'select', id: null });
+      dispatch({ type: 'customer', id });
+      await loadCustomer(id);
     },
     async setPresence(presence: Presence) {
       if (!api) return;

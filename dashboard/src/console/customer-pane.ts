@@ -15,7 +15,8 @@ function eventDetail(e: TimelineEvent): string {
 
 /**
  * Beside the chat: the customer's profile (tag, tags, identifiers, CRM fields), orders and the cross-channel
- * timeline, from `GET /v1/customers/{id}` and `/timeline`.
+ * timeline, from `GET /v1/customers/{id}` and `/timeline`: the selected conversation's customer, or the one the
+ * customer search opened.
  */
 export function createCustomerPane() {
   const profileTitle = h('h2', { class: 'panel-title' });
@@ -91,7 +92,8 @@ export function createCustomerPane() {
     el,
     render(s: ConsoleState, ctx: PaneContext) {
       const { t } = ctx;
-      el.hidden = !s.selected;
+      // beside a selected conversation, or alone when the search opened a customer
+      el.hidden = !s.selected && !s.customer;
       setText(profileTitle, t('console.profile.title'));
       setText(ordersTitle, t('console.orders.title'));
       setText(timelineTitle, t('console.timeline.title'));

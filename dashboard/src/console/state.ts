@@ -1,6 +1,7 @@
 import type { LiveStatus } from '../live/live-client.js';
 import type { ChatMessage, ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, LiveMessage, Me, Outcome, Presence, RoutingOverview, Suggestion, TimelineEvent } from './types.js';
 import { toMs } from './types.js';
+import { idleSearch, type SearchState } from './search.js';
 
 /**
  * The agent console's state and its pure reducer. Effects (HTTP, SSE, timers) live in `controller.ts`; the DOM in
@@ -50,6 +51,8 @@ export interface ConsoleState {
   selected: OpenConversation | null;
   customer: CustomerPanel | null;
   routing: RoutingOverview | null;
+  /** the customer search box (search.ts): what it found, or why not */
+  search: SearchState;
   unread: Record<string, number>;
   notice: Notice | null;
   live: LiveStatus;
@@ -64,6 +67,7 @@ export const initialConsoleState: ConsoleState = {
   selected: null,
   customer: null,
   routing: null,
+  search: idleSearch,
   unread: {},
   notice: null,
   live: 'offline',
@@ -83,6 +87,7 @@ export type ConsoleAction =
   | { type: 'sendFailed'; conversationId: string; clientMsgId: string }
   | { type: 'status'; conversationId: string; status: string; agentId?: string | null }
   | { type: 'notice'; notice: Notice | null }
+  | { type: 'search'; search: SearchState }
   | { type: 'live'; status: LiveStatus };
 
 function toEntry(m: ChatMessage): ChatEntry {
@@ -188,6 +193,8 @@ export function reduceConsole(s: ConsoleState, a: ConsoleAction): ConsoleState {
     }
     case 'notice':
       return { ...s, notice: a.notice };
+    case 'search':
+      return { ...s, search: a.search };
     case 'live':
       return { ...s, live: a.status };
   }
