@@ -1,6 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { KpiCounters } from '../../warehouse/kpi-rows.js';
-import type { Monoid } from '../windows/index.js';
 
 export const COUNTER_NAMES = [
   'events', 'inquiries', 'messages_in', 'messages_out', 'assigned', 'closed', 'opportunities', 'deals', 'deal_value', 'lost',
@@ -115,32 +114,3 @@ export function contribution(e: EventEnvelope): KpiCounters {
   }
   return c;
 }
-
-function plus(a: KpiCounters, b: KpiCounters): KpiCounters {
-  return {
-    events: a.events + b.events,
-    inquiries: a.inquiries + b.inquiries,
-    messages_in: a.messages_in + b.messages_in,
-    messages_out: a.messages_out + b.messages_out,
-    assigned: a.assigned + b.assigned,
-    closed: a.closed + b.closed,
-    opportunities: a.opportunities + b.opportunities,
-    deals: a.deals + b.deals,
-    deal_value: a.deal_value + b.deal_value,
-    lost: a.lost + b.lost,
-    csat_count: a.csat_count + b.csat_count,
-    csat_sum: a.csat_sum + b.csat_sum,
-    csat_satisfied: a.csat_satisfied + b.csat_satisfied,
-    nps_count: a.nps_count + b.nps_count,
-    nps_promoters: a.nps_promoters + b.nps_promoters,
-    nps_detractors: a.nps_detractors + b.nps_detractors,
-    complaints: a.complaints + b.complaints,
-    sla_total: a.sla_total + b.sla_total,
-    sla_met: a.sla_met + b.sla_met,
-    wait_count: a.wait_count + b.wait_count,
-    wait_ms_sum: a.wait_ms_sum + b.wait_ms_sum,
-  };
-}
-
-/** Counters as a windowing monoid over per-event contributions. */
-export const countersMonoid: Monoid<KpiCounters, KpiCounters> = { empty: zeroCounters(), add: plus, merge: plus };

@@ -34,8 +34,9 @@
  * final values equal a batch recomputation over exactly the non-late events, every (event, window) pair is
  * counted once (in a final value or as `late`), sessions match batch sessionisation, batching does not matter.
  *
- * Used by stream/kpis/kpi-windows.ts (tumbling one-minute windows per bus partition and dimension tuple, state
- * kept in the StateStore per partition). Sliding and session assigners are not used by a KPI yet.
+ * No production caller since the KPI minutes became per-batch contributions (issue 11: windows that close on a
+ * watermark left late events out, and their state could be lost). Kept as a tested library for windowed
+ * features to come (rolling alert windows, sessions); issue 12's clean-up decides whether it stays.
  */
 export { calendarDay, DEFAULT_TIME_ZONE, session, sliding, tumbling } from './assigners.js';
 export type { Assigner, FixedAssigner, SessionAssigner, Window } from './assigners.js';
