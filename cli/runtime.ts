@@ -8,6 +8,7 @@ import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
 import { KpiService } from '../api/metrics/kpi-service.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
@@ -38,6 +39,8 @@ export interface Engines {
   warehouse: Warehouse;
   /** Human-readable names of the engines in use, for the start banner. */
   names: { bus: string; state: string; warehouse: string };
+  /** DATA_DIR's lock, held while an embedded engine is open; released after the engines close. */
+  lock?: DataDirLock;
 }
 
 /** The embedded default: everything under DATA_DIR, no servers. */
@@ -63,6 +66,19 @@ const where = (url: string) => {
  * and Redis keys.
  */
 export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }): Promise<Engines> {
+  // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
+  // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
+  const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
+  const lock = embedded ? acquireDataDirLock(cfg.dataDir) : undefined;
+  try {
+    return { ...(await openChosenEngines(cfg, clock, log, use)), ...(lock ? { lock } : {}) };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse): Promise<Engines> {
   const ns = cfg.namespace;
   const bus: EventBus = !use.bus
     ? unused<EventBus>('the event bus')
@@ -259,6 +275,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     await engines.bus.close();
     await engines.state.close();
     await engines.warehouse.close();
+    engines.lock?.release();
   };
 
   try {
