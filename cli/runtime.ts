@@ -342,12 +342,12 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     }
     alerts?.start();
     if (opts.demo && ingest) {
-      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
+      // With a routing desk, simulated agents take offers and the traffic paces conversations by the roster's
+      // capacity (55–85 % load in waves), so the board's load and queues move instead of saturating.
+      if (routing?.service) demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
+      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate, pacing: demoAgents?.pacing() });
       await demo.start();
-      if (routing?.service) {
-        demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
-        demoAgents.start();
-      }
+      demoAgents?.start();
     }
   } catch (err) {
     await stop().catch(() => undefined);
