@@ -263,7 +263,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     if (stopped) return;
     stopped = true;
     ready = false;
-    demo?.stop();
+    await demo?.stop();
     demoAgents?.stop();
     live?.close();
     poll?.close();

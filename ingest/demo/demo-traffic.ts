@@ -101,6 +101,7 @@ export class DemoSchedule {
  */
 export class DemoTraffic {
   private timer?: NodeJS.Timeout;
+  private inflight: Promise<void> = Promise.resolve();
   private readonly schedule: DemoSchedule;
   sent = 0;
 
@@ -124,11 +125,15 @@ export class DemoTraffic {
     this.schedule.goLive(now);
     this.o.log.info({ events: this.sent }, 'demo traffic: history generated, now live');
     this.timer = setInterval(() => {
-      this.flushDue(this.o.clock.now()).catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
+      this.inflight = this.inflight
+        .then(() => this.flushDue(this.o.clock.now()))
+        .catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
     }, 250);
   }
 
-  stop(): void {
+  /** Stops the timer; resolves once a batch in flight is through, so the engines can close after it. */
+  stop(): Promise<void> {
     clearInterval(this.timer);
+    return this.inflight;
   }
 }
