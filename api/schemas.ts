@@ -60,6 +60,7 @@ export const FiringAlert = Type.Object({
 export const BoardSnapshot = Type.Object({
   generated_at: Type.String({ format: 'date-time' }),
   window_minutes: Type.Integer(),
+  time_zone: Type.String({ description: 'IANA zone (KPI_TIME_ZONE) every board chart draws its time axes in' }),
   totals: Type.Object({ events: Type.Integer(), conversations: Type.Integer(), first_response: Frt }),
   channels: Type.Array(Type.Object({ channel: Type.String(), events: Type.Integer(), conversations: Type.Integer(), first_response: Frt })),
   series: Type.Array(Type.Object({ minute: Type.String(), channel: Type.String(), events: Type.Integer(), conversations: Type.Integer() })),

@@ -2,7 +2,8 @@ import { consoleAgents } from '../ingest/demo/demo-agents.js';
 import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
-import { openWarehouse, startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
+import { systemClock } from '../shared/clock.js';
+import { openEngines, startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
 
 const USAGE = `omnilane <command> [options]
 
@@ -89,12 +90,13 @@ function stopOnSignals(running: Pick<RunningRoles, 'log' | 'stop'>): void {
 async function migrate(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const warehouse = await openWarehouse(config, log);
+  const { warehouse, lock } = await openEngines(config, systemClock, log, { bus: false, state: false, warehouse: true });
   try {
     const applied = await warehouse.migrate();
     process.stdout.write(`${config.clickhouseUrl ? 'ClickHouse' : 'DuckDB'}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`);
   } finally {
     await warehouse.close();
+    lock?.release();
   }
 }
 
@@ -107,7 +109,6 @@ async function loadWarehousePaths() {
   const { openEngines } = await import('./runtime.js');
   const { loadJourneyEvents } = await import('../stream/attribution/attribution-job.js');
   const { buildPaths, DEFAULT_JOURNEY_CONFIG, DAY_MS } = await import('../stream/attribution/journeys.js');
-  const { systemClock } = await import('../shared/clock.js');
   const { silentLogger } = await import('../shared/logger.js');
   const cfg = loadConfig();
   const engines = await openEngines(cfg, systemClock, silentLogger(), { bus: false, state: false, warehouse: true });
@@ -118,6 +119,7 @@ async function loadWarehousePaths() {
     return buildPaths(events, DEFAULT_JOURNEY_CONFIG, to).paths;
   } finally {
     await engines.warehouse.close();
+    engines.lock?.release();
   }
 }
 
@@ -125,7 +127,6 @@ async function loadWarehousePaths() {
 async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
   const { openEngines } = await import('./runtime.js');
   const { loadRoutingHistory } = await import('../stream/routing/predictive/load-history.js');
-  const { systemClock } = await import('../shared/clock.js');
   const { silentLogger } = await import('../shared/logger.js');
   const engines = await openEngines(loadConfig(), systemClock, silentLogger(), { bus: false, state: false, warehouse: true });
   try {
@@ -133,8 +134,12 @@ async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
     return await loadRoutingHistory(engines.warehouse, fromMs, toMs);
   } finally {
     await engines.warehouse.close();
+    engines.lock?.release();
   }
 }
+
+/** Exit statuses other than 1 (sysexits.h): 78 EX_CONFIG for a bad variable, 75 EX_TEMPFAIL while DATA_DIR is taken. */
+const EXIT_CODES: Partial<Record<string, number>> = { CFG_ERR_INVALID: 78, CFG_ERR_DATA_DIR_IN_USE: 75 };
 
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
@@ -176,7 +181,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (isOmnilaneError(err)) {
       process.stderr.write(`omnilane: ${err.code}: ${err.message}\n`);
-      process.exitCode = err.code === 'CFG_ERR_INVALID' ? 78 : 1;
+      process.exitCode = EXIT_CODES[err.code] ?? 1;
       return;
     }
     throw err;

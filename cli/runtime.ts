@@ -8,6 +8,7 @@ import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
 import { KpiService } from '../api/metrics/kpi-service.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
@@ -38,6 +39,8 @@ export interface Engines {
   warehouse: Warehouse;
   /** Human-readable names of the engines in use, for the start banner. */
   names: { bus: string; state: string; warehouse: string };
+  /** DATA_DIR's lock, held while an embedded engine is open; released after the engines close. */
+  lock?: DataDirLock;
 }
 
 /** The embedded default: everything under DATA_DIR, no servers. */
@@ -63,6 +66,19 @@ const where = (url: string) => {
  * and Redis keys.
  */
 export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }): Promise<Engines> {
+  // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
+  // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
+  const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
+  const lock = embedded ? acquireDataDirLock(cfg.dataDir) : undefined;
+  try {
+    return { ...(await openChosenEngines(cfg, clock, log, use)), ...(lock ? { lock } : {}) };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse): Promise<Engines> {
   const ns = cfg.namespace;
   const bus: EventBus = !use.bus
     ? unused<EventBus>('the event bus')
@@ -250,7 +266,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     if (stopped) return;
     stopped = true;
     ready = false;
-    demo?.stop();
+    await demo?.stop();
     demoAgents?.stop();
     live?.close();
     poll?.close();
@@ -262,6 +278,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     await engines.bus.close();
     await engines.state.close();
     await engines.warehouse.close();
+    engines.lock?.release();
   };
 
   try {
@@ -328,12 +345,12 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     }
     alerts?.start();
     if (opts.demo && ingest) {
-      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate });
+      // With a routing desk, simulated agents take offers and the traffic paces conversations by the roster's
+      // capacity (55–85 % load in waves), so the board's load and queues move instead of saturating.
+      if (routing?.service) demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
+      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate, pacing: demoAgents?.pacing() });
       await demo.start();
-      if (routing?.service) {
-        demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
-        demoAgents.start();
-      }
+      demoAgents?.start();
     }
   } catch (err) {
     await stop().catch(() => undefined);

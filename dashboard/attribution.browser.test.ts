@@ -10,6 +10,8 @@ import { silentLogger } from '../shared/logger.js';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { knownAnswerEvents } from '../stream/attribution/journey-fixtures.js';
 import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { stateLabel, touchLabel } from './src/attribution/labels.js';
+import { translator } from './src/i18n/index.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 let om: TestOmnilane;
@@ -145,5 +147,47 @@ describe('attribution view in Chromium', () => {
     expect(await page.locator('[data-testid=nav-attribution]').textContent()).toBe('Attribution');
     expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=web_chat] td').nth(1).textContent()).toBe('Web chat');
     await page.context().close();
+  });
+  it('names every channel under the model bars and draws the Markov graph with its labels', async () => {
+    // journeys over many channels (touches and chats), so the category axis is crowded
+    const now = Date.now();
+    const touches = ['social', 'email', 'web', 'ad'];
+    const chats = ['wechat', 'app', 'sms', 'whatsapp', 'email', 'voice'];
+    const events = chats.flatMap((chat, c) => {
+      const t0 = now - (2 * 86_400_000) + c * 3_600_000;
+      const cust = { external_id: `many-c${c}` };
+      return [
+        { id: `many-${c}-1`, type: 'touchpoint', channel: touches[c % touches.length], occurred_at: t0, customer: cust, properties: {} },
+        { id: `many-${c}-2`, type: 'touchpoint', channel: touches[(c + 1) % touches.length], occurred_at: t0 + 60_000, customer: cust, properties: {} },
+        { id: `many-${c}-3`, type: 'conversation.started', channel: chat, occurred_at: t0 + 120_000, customer: cust, conversation_id: `many-conv-${c}`, properties: {} },
+        { id: `many-${c}-4`, type: 'deal.won', channel: chat, occurred_at: t0 + 600_000, customer: cust, properties: { value: 100 } },
+      ];
+    });
+    expect((await om.post('/v1/events', { events })).status).toBe(202);
+    await om.drained();
+    expect((await admin('/v1/attribution/run', { method: 'POST', body: '{}' })).status).toBe(200);
+    const { channels } = (await (await admin('/v1/attribution')).json()) as { channels: string[] };
+    expect(channels.length).toBeGreaterThanOrEqual(10);
+    const { transitions } = (await (await admin('/v1/attribution/transitions')).json()) as { transitions: Array<{ from: string; to: string }> };
+    const states = [...new Set(transitions.flatMap((tr) => [tr.from, tr.to]))];
+    expect(states).toEqual(expect.arrayContaining(['(start)', '(conversion)', 'wechat_chat']));
+
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const page = await open(locale, `#/attribution&key=${om.adminKey}`);
+      const models = page.locator('[data-testid=chart-attribution-models]');
+      const drawn = async () => JSON.parse((await models.getAttribute('data-drawn-text')) ?? '[]') as string[];
+      const t = translator(locale);
+      await expect
+        .poll(async () => {
+          const shown = await drawn();
+          return channels.filter((c) => !shown.includes(touchLabel(c, t)));
+        }, { timeout: 15_000 })
+        .toEqual([]);
+      const graph = page.locator('[data-testid=chart-markov-graph]');
+      // every state of the chain is named on the graph (none hidden for overlap)
+      await expect.poll(async () => JSON.parse((await graph.getAttribute('data-drawn-text')) ?? '[]'), { timeout: 10_000 }).toEqual(expect.arrayContaining(states.map((st) => stateLabel(st, t))));
+      await page.screenshot({ path: join(ARTIFACTS, `attribution-many-${locale}.png`), fullPage: true });
+      await page.context().close();
+    }
   });
 });

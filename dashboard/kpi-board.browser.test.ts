@@ -62,7 +62,8 @@ async function postScenario(): Promise<void> {
 }
 
 async function openBoard(locale: string): Promise<Page> {
-  const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+  // A browser zone other than the server's KPI zone (Asia/Shanghai), so charts that followed the browser would show.
+  const ctx = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 1440, height: 900 } });
   const page = await ctx.newPage();
   await page.goto(`${om.url}/#key=${om.adminKey}`);
   return page;
@@ -113,6 +114,17 @@ describe('KPI board in Chromium', () => {
     expect(Number(await series.getAttribute('data-points'))).toBeGreaterThan(0);
   });
 
+  it('names the KPI time zone on every time axis, the heatmap included, whatever zone the browser is in', async () => {
+    expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('America/New_York');
+    for (const id of ['chart-events', 'chart-conversations', 'chart-kpi-series']) {
+      await expect.poll(() => page.locator(`[data-testid=board] [data-testid=${id}]`).getAttribute('data-x-axis-name'), { timeout: 10_000 }).toBe('Time (Asia/Shanghai)');
+    }
+    // agent load comes from the routing gauges, sampled every 10 s
+    const heat = page.locator('[data-testid=chart-heatmap]');
+    await expect.poll(() => heat.getAttribute('data-empty'), { timeout: 30_000 }).toBe('false');
+    expect(await heat.getAttribute('data-x-axis-name')).toBe('Time (Asia/Shanghai)');
+  });
+
   it('drills from a tile into the conversations behind it', async () => {
     await page.locator('[data-testid=tile-inquiries]').click();
     const panel = page.locator('[data-testid=drill-panel]');
@@ -135,6 +147,7 @@ describe('KPI board in Chromium', () => {
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     expect(await page.locator('[data-testid=tile-inquiries] .tile-title').textContent()).toBe('咨询量');
     expect(await text(page, 'tile-response-p90')).toBe('1分30秒');
+    await expect.poll(() => page.locator('[data-testid=chart-heatmap]').getAttribute('data-x-axis-name')).toBe('时间 (Asia/Shanghai)');
     expect(await banner.locator('li[data-rule-id=frt_p90] .alert-message').textContent()).toMatch(/[\u4e00-\u9fff]/);
     await page.screenshot({ path: join(ARTIFACTS, 'kpi-board-zh.png'), fullPage: true });
     await page.context().close();

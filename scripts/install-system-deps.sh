@@ -23,6 +23,7 @@ esac
 # package -> why. Debian 12 (bookworm) names.
 PACKAGES=(
   chromium            # browser tests: playwright-core with executablePath /usr/bin/chromium
+  fonts-noto-cjk      # Chinese glyphs in Chromium screenshots (zh-CN board); without it they render as boxes
   redis-server        # StateStore engine (pulls redis-tools: redis-cli)
   redis-tools
   clickhouse-server   # Warehouse engine (Debian ships 18.16.1)

@@ -49,6 +49,7 @@ export const ERROR_CATALOGUE = {
   ROUTE_ERR_CONFLICT: { status: 409, meaning: 'The conversation is offered to or held by someone else, is closed, or the agent has no free capacity; nothing changed.' },
   ROUTE_ERR_UNKNOWN_POLICY: { status: 400, meaning: 'The routing policy name is not one of skill_match, least_loaded, round_robin, sticky, rules, predictive.' },
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
+  CFG_ERR_DATA_DIR_IN_USE: { status: 503, meaning: 'Another running Omnilane holds DATA_DIR (its omnilane.lock names the pid); the embedded engines belong to one process.' },
   BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },
   STATE_ERR_CLOSED: { status: 503, meaning: 'The state store is closed.' },
 } as const;

@@ -14,6 +14,8 @@ export interface FirstResponseSummary {
 export interface BoardSnapshot {
   generated_at: string;
   window_minutes: number;
+  /** The KPI time zone (KPI_TIME_ZONE): the dashboard draws every time axis in it. */
+  time_zone: string;
   totals: { events: number; conversations: number; first_response: FirstResponseSummary };
   channels: Array<{ channel: string; events: number; conversations: number; first_response: FirstResponseSummary }>;
   series: Array<{ minute: string; channel: string; events: number; conversations: number }>;
@@ -96,6 +98,7 @@ export class BoardService {
     return {
       generated_at: new Date(now).toISOString(),
       window_minutes: minutes,
+      time_zone: this.kpis.timeZone,
       totals: { events, conversations, first_response: summary(total) },
       channels: [...byChannel]
         .map(([channel, a]) => ({ channel, ...a, first_response: summary(frtBy.get(channel)) }))

@@ -96,7 +96,8 @@ describe('GET /v1/metrics/{kpi}', () => {
 describe('GET /v1/board', () => {
   it('keeps its fields and adds the KPI tiles and firing alerts', async () => {
     const snap = (await get('/v1/board?minutes=60')).json();
-    expect(Object.keys(snap)).toEqual(['generated_at', 'window_minutes', 'totals', 'channels', 'series', 'kpis', 'alerts']);
+    expect(Object.keys(snap)).toEqual(['generated_at', 'window_minutes', 'time_zone', 'totals', 'channels', 'series', 'kpis', 'alerts']);
+    expect(snap.time_zone).toBe('Asia/Shanghai');
     expect(snap.kpis).toMatchObject({ window_minutes: 60, inquiries: 15, opportunities: 10, inquiry_to_opportunity: 10 / 15, csat_avg: 4, csat_satisfied_share: 1, nps: null, response_p50_ms: 90_000, response_p90_ms: 90_000, queue_length: null, agent_load: null });
     expect(snap.alerts).toEqual(firing);
   });

@@ -52,8 +52,11 @@ const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '�
 
 let seq = 0;
 
-/** Builds one customer's journey starting at `start`. Ids are unique per process run via `runId`. */
-export function demoJourney(rng: Rng, start: number, runId: string): ScheduledEvent[] {
+/**
+ * Builds one customer's journey starting at `start`. Ids are unique per process run via `runId`. `kind`
+ * forces whether it reaches a conversation ('browse': touches only); by default about a third browse and leave.
+ */
+export function demoJourney(rng: Rng, start: number, runId: string, kind?: 'conversation' | 'browse'): ScheduledEvent[] {
   const n = ++seq;
   const cust = `${runId}-c${n}`;
   const tag = weighted(rng, TAGS);
@@ -72,7 +75,8 @@ export function demoJourney(rng: Rng, start: number, runId: string): ScheduledEv
     ev('touchpoint', weighted(rng, TOUCH_CHANNELS), {}, { campaign: `${source}-q4`, name: i === 0 ? name : undefined });
     t += Math.round(logNormal(rng, 40_000, 0.8));
   }
-  if (rng() < 0.35) return out; // browsed and left
+  const browses = rng() < 0.35;
+  if (kind === 'browse' || (kind === undefined && browses)) return out; // browsed and left
 
   const channel = weighted(rng, CONVERSATION_CHANNELS);
   const intent = weighted(rng, INTENTS);

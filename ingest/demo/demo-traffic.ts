@@ -3,9 +3,17 @@ import type { Logger } from '../../shared/logger.js';
 import { seededRng, type Rng } from '../../shared/random.js';
 import type { IngestService } from '../ingest-service.js';
 import { demoJourney, type ScheduledEvent } from './demo-journeys.js';
+import { conversationRate, demoJourneyStats, type DemoLoadPlan, type DeskObservation } from './demo-load.js';
+
+/** Paces demo conversations by the desk that serves them (demo-load.ts). */
+export interface ConversationPacing {
+  plan: DemoLoadPlan;
+  /** The desk now; null until the first look (history is generated at the open-loop rate). */
+  observe(): DeskObservation | null;
+}
 
 export interface DemoTrafficOptions {
-  ingest: IngestService;
+  ingest: Pick<IngestService, 'ingest'>;
   clock: Clock;
   log: Logger;
   /** Target events per second, averaged. */
@@ -14,9 +22,77 @@ export interface DemoTrafficOptions {
   backfillMinutes?: number;
   seed?: number;
   producer?: string;
+  /**
+   * With a routing desk: conversations arrive at the rate its roster can serve (waves around a target load) and
+   * browsing journeys make up the rest of `rate`. Without: every journey may become a conversation.
+   */
+  pacing?: ConversationPacing;
 }
 
 const EVENTS_PER_JOURNEY = 11; // measured average of demoJourney, for pacing
+
+/** Exponential gap (ms) of a Poisson stream with `perMs` arrivals per ms, at least 1 ms. */
+const gap = (rng: Rng, perMs: number) => Math.max(1, Math.round(-Math.log(Math.max(rng(), 1e-9)) / Math.max(perMs, 1e-12)));
+
+/**
+ * The demo's journeys in event time: `take(until)` returns the events due by then, in time order. Pure apart
+ * from its seeded randomness, so a simulation can drive it with a manual clock.
+ */
+export class DemoSchedule {
+  private queue: ScheduledEvent[] = [];
+  private nextArrival: number;
+  private nextConversation: number;
+  private liveFrom = Number.POSITIVE_INFINITY;
+  private readonly stats = demoJourneyStats();
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly runId: string,
+    private readonly rate: number,
+    start: number,
+    private readonly pacing?: ConversationPacing,
+  ) {
+    this.nextArrival = start;
+    this.nextConversation = start;
+  }
+
+  /** From `t` on the desk is live: pacing uses its observation (history before it runs open-loop). */
+  goLive(t: number): void {
+    this.liveFrom = t;
+  }
+
+  private spawnUntil(until: number): void {
+    if (!this.pacing) {
+      const perMs = this.rate / EVENTS_PER_JOURNEY / 1000;
+      while (this.nextArrival <= until) {
+        this.queue.push(...demoJourney(this.rng, this.nextArrival, this.runId));
+        this.nextArrival += gap(this.rng, perMs);
+      }
+    } else {
+      const { plan } = this.pacing;
+      const seen = this.pacing.observe() ?? undefined;
+      while (this.nextConversation <= until) {
+        this.queue.push(...demoJourney(this.rng, this.nextConversation, this.runId, 'conversation'));
+        this.nextConversation += gap(this.rng, conversationRate(plan, this.nextConversation, this.nextConversation >= this.liveFrom ? seen : undefined));
+      }
+      // browsing visitors make up the rest of the event rate (touchpoints for attribution, no conversation)
+      const convEventsPerMs = conversationRate(plan, until) * this.stats.eventsPerConversation;
+      const browsePerMs = Math.max(this.rate / 1000 - convEventsPerMs, this.rate / 10_000) / this.stats.eventsPerBrowse;
+      while (this.nextArrival <= until) {
+        this.queue.push(...demoJourney(this.rng, this.nextArrival, this.runId, 'browse'));
+        this.nextArrival += gap(this.rng, browsePerMs);
+      }
+    }
+    this.queue.sort((a, b) => a.at - b.at);
+  }
+
+  take(until: number): ScheduledEvent[] {
+    this.spawnUntil(until);
+    let n = 0;
+    while (n < this.queue.length && this.queue[n].at <= until) n++;
+    return this.queue.splice(0, n);
+  }
+}
 
 /**
  * Feeds the ingest service with demo journeys in (event) real time. Events are
@@ -24,32 +100,18 @@ const EVENTS_PER_JOURNEY = 11; // measured average of demoJourney, for pacing
  * dedup as posted events.
  */
 export class DemoTraffic {
-  private queue: ScheduledEvent[] = [];
   private timer?: NodeJS.Timeout;
-  private readonly rng: Rng;
-  private readonly runId: string;
-  private nextArrival = 0;
+  private inflight: Promise<void> = Promise.resolve();
+  private readonly schedule: DemoSchedule;
   sent = 0;
 
   constructor(private readonly o: DemoTrafficOptions) {
-    this.rng = seededRng(o.seed ?? o.clock.now() % 2 ** 31);
-    this.runId = `demo${o.clock.now().toString(36)}`;
-  }
-
-  private spawnUntil(until: number): void {
-    const perMs = this.o.rate / EVENTS_PER_JOURNEY / 1000;
-    while (this.nextArrival <= until) {
-      this.queue.push(...demoJourney(this.rng, this.nextArrival, this.runId));
-      this.nextArrival += Math.max(1, Math.round(-Math.log(Math.max(this.rng(), 1e-9)) / perMs));
-    }
-    this.queue.sort((a, b) => a.at - b.at);
+    const now = o.clock.now();
+    this.schedule = new DemoSchedule(seededRng(o.seed ?? now % 2 ** 31), `demo${now.toString(36)}`, o.rate, now - (o.backfillMinutes ?? 60) * 60_000, o.pacing);
   }
 
   private async flushDue(now: number): Promise<void> {
-    let n = 0;
-    while (n < this.queue.length && this.queue[n].at <= now) n++;
-    if (n === 0) return;
-    const due = this.queue.splice(0, n);
+    const due = this.schedule.take(now);
     for (let i = 0; i < due.length; i += 500) {
       const chunk = due.slice(i, i + 500);
       await this.o.ingest.ingest(this.o.producer ?? 'demo', { events: chunk.map((s) => s.event) });
@@ -59,18 +121,19 @@ export class DemoTraffic {
 
   async start(): Promise<void> {
     const now = this.o.clock.now();
-    this.nextArrival = now - (this.o.backfillMinutes ?? 60) * 60_000;
-    this.spawnUntil(now);
     await this.flushDue(now);
+    this.schedule.goLive(now);
     this.o.log.info({ events: this.sent }, 'demo traffic: history generated, now live');
     this.timer = setInterval(() => {
-      const t = this.o.clock.now();
-      this.spawnUntil(t);
-      this.flushDue(t).catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
+      this.inflight = this.inflight
+        .then(() => this.flushDue(this.o.clock.now()))
+        .catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
     }, 250);
   }
 
-  stop(): void {
+  /** Stops the timer; resolves once a batch in flight is through, so the engines can close after it. */
+  stop(): Promise<void> {
     clearInterval(this.timer);
+    return this.inflight;
   }
 }

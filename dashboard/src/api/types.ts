@@ -29,6 +29,8 @@ export interface SeriesPoint {
 export interface BoardSnapshot {
   generated_at: string;
   window_minutes: number;
+  /** IANA zone of the KPI buckets; every board time axis is drawn in it (`asBoardSnapshot` defaults it). */
+  time_zone?: string;
   totals: {
     events: number;
     conversations: number;
@@ -61,6 +63,7 @@ export function asBoardSnapshot(value: unknown): BoardSnapshot | null {
   return {
     generated_at: v.generated_at,
     window_minutes: windowMinutes,
+    time_zone: typeof v.time_zone === 'string' && v.time_zone ? v.time_zone : 'Asia/Shanghai',
     totals: {
       events: v.totals.events,
       conversations: v.totals.conversations,

@@ -17,9 +17,20 @@ export interface AttributionViewDeps {
 
 const FUNNEL_WINDOW_HOURS = 168;
 
+/** The texts a chart drew on its canvas (visible labels, axis names, legends), in drawing order. */
+function drawnTexts(chart: EChartsType): string[] {
+  return chart
+    .getZr()
+    .storage.getDisplayList(true)
+    // zrender draws a text element as 'tspan' displayables, one per line
+    .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
+    .map((d) => String((d as unknown as { style: { text?: unknown } }).style.text ?? ''))
+    .filter((s) => s !== '');
+}
+
 /** A chart box that creates its ECharts instance on first data (a laid-out container) and follows resizes. */
-function chartBox(testid: string) {
-  const el = h('div', { class: 'chart', 'data-testid': testid, role: 'img' });
+function chartBox(testid: string, extraClass = '') {
+  const el = h('div', { class: `chart ${extraClass}`.trim(), 'data-testid': testid, role: 'img' });
   const emptyTitle = h('strong');
   const empty = h('div', { class: 'chart-empty', 'data-testid': `${testid}-empty`, hidden: true }, [emptyTitle]);
   let chart: EChartsType | null = null;
@@ -38,7 +49,15 @@ function chartBox(testid: string) {
       el.dataset.empty = String(option === null);
       setText(emptyTitle, emptyText);
       if (!option) return;
-      chart ??= createChart(el);
+      if (!chart) {
+        chart = createChart(el);
+        const c = chart;
+        // The canvas hides its text from the DOM: mirror what was actually drawn (labels ECharts hid for overlap
+        // are not in the display list) so assistive tech and the browser tests can read it.
+        c.on('finished', () => {
+          el.dataset.drawnText = JSON.stringify(drawnTexts(c));
+        });
+      }
       chart.setOption(option, { notMerge: true, lazyUpdate: true });
     },
     dispose() {
@@ -83,7 +102,7 @@ export function createAttributionView(deps: AttributionViewDeps): View {
   const models = chartBox('chart-attribution-models');
 
   const graphTitle = h('h2', { class: 'panel-title' });
-  const graph = chartBox('chart-markov-graph');
+  const graph = chartBox('chart-markov-graph', 'chart--graph');
 
   const tableTitle = h('h2', { class: 'panel-title' });
   const table = h('table', { class: 'data-table', 'data-testid': 'attribution-table' });
@@ -100,8 +119,9 @@ export function createAttributionView(deps: AttributionViewDeps): View {
     h('div', { class: 'attr-head' }, [h('div', {}, [title, summary]), h('div', { class: 'attr-actions' }, [refresh, run])]),
     errorEl,
     h('div', { class: 'charts' }, [
-      panel(modelsTitle, [metricSwitch], models.body, 'wide'),
-      panel(graphTitle, [], graph.body, 'narrow'),
+      // full width: every channel name fits under the bars, and the layered graph has room for its layers
+      panel(modelsTitle, [metricSwitch], models.body, 'full'),
+      panel(graphTitle, [], graph.body, 'full'),
       panel(tableTitle, [], h('div', { class: 'table-wrap' }, [table]), 'full'),
       panel(funnelTitle, [h('label', { class: 'tool-label' }, [byLabel, bySelect]), windowLabel], h('div', {}, [funnelChart.body, h('div', { class: 'table-wrap' }, [funnelTable])]), 'full'),
     ]),

@@ -8,11 +8,13 @@ import {
   buildFunnelOption,
   buildMarkovGraphOption,
   buildModelsOption,
+  categoryLabels,
   funnelTableRows,
   MODEL_COLORS,
   stateLabel,
   touchLabel,
 } from './options.js';
+import { GRAPH_BOX, layoutMarkov, TOP_K_PER_STATE } from './markov-layout.js';
 import type { AttributionData, FunnelData, TransitionsData } from './types.js';
 
 const ctx = (locale: Locale = 'en') => ({ locale, t: translator(locale) });
@@ -125,20 +127,25 @@ describe('attributionTableRows', () => {
 });
 
 describe('buildMarkovGraphOption', () => {
-  it('draws every state once and weights edges by probability', () => {
+  it('draws every state once, layered from (start) to the outcomes, edges weighted by probability', () => {
     const s = seriesOf(buildMarkovGraphOption(transitions, ctx()))[0];
     expect(s.type).toBe('graph');
     const nodes = s.data.filter((n: { id: string }) => !n.id.startsWith('(corner'));
     expect(nodes.map((n: { id: string }) => n.id)).toEqual(['(start)', 'ad', 'web_chat', '(conversion)', '(null)']);
     expect(nodes.map((n: { name: string }) => n.name)).toEqual(['Start', 'Ads', 'Web chat', 'Conversion', 'No conversion']);
+    const x = Object.fromEntries(nodes.map((n: { id: string; x: number }) => [n.id, n.x]));
+    // ad is visited at step 1, web chat usually at step 2: three layers between start and the outcomes
+    expect(x['(start)']).toBeLessThan(x.ad);
+    expect(x.ad).toBeLessThan(x.web_chat);
+    expect(x.web_chat).toBeLessThan(x['(conversion)']);
+    expect(x['(conversion)']).toBe(x['(null)']);
     expect(s.links).toHaveLength(5);
     const link = s.links.find((l: { source: number; target: number }) => l.source === 1 && l.target === 3);
     expect(link.value).toBe(0.375);
-    expect(link.lineStyle.width).toBeCloseTo(1 + 7 * 0.375, 12);
-    const widths = s.links.map((l: { lineStyle: { width: number } }) => l.lineStyle.width);
-    expect(Math.max(...widths)).toBe(8);
-    expect(s.data[0].x).toBeLessThan(s.data[1].x);
-    expect(s.data[3].x).toBeGreaterThan(s.data[1].x);
+    const widths = s.links.map((l: { value: number; lineStyle: { width: number } }) => [l.value, l.lineStyle.width]);
+    for (const [p1, w1] of widths) for (const [p2, w2] of widths) if (p1 > p2) expect(w1).toBeGreaterThan(w2);
+    // the self-loop ad → ad runs backward: curved
+    expect(s.links.find((l: { source: number; target: number }) => l.source === 1 && l.target === 1).lineStyle.curveness).toBeGreaterThan(0.2);
     expect(s.edgeLabel.formatter({ value: 0.375 })).toBe('37.5%');
   });
 
@@ -146,6 +153,90 @@ describe('buildMarkovGraphOption', () => {
     const s = seriesOf(buildMarkovGraphOption({ run_id: null, order: 1, transitions: [] }, ctx()))[0];
     expect(s.data).toEqual([]);
     expect(s.links).toEqual([]);
+  });
+});
+
+/** A busy order-1 chain like the demo's: 9 channels, every one reachable from every other. */
+function busyChain(): TransitionsData {
+  const channels = ['ad', 'social', 'web', 'email', 'web_chat', 'wechat_chat', 'app_chat', 'sms_chat', 'phone_follow_up'];
+  const first = [0.35, 0.25, 0.25, 0.15];
+  const tr: TransitionsData['transitions'] = channels.slice(0, 4).map((c, i) => ({ from: '(start)', to: c, probability: first[i] }));
+  channels.forEach((from, i) => {
+    const late = i >= 4;
+    const raw = channels.map((to, j) => (to === from ? 0.01 : (j >= 4) !== late ? 0.2 / (j + 1) : 0.03));
+    const conv = late ? 0.3 : 0.02;
+    const nul = late ? 0.4 : 0.1;
+    const total = raw.reduce((a, b) => a + b, 0) + conv + nul;
+    raw.forEach((p, j) => tr.push({ from, to: channels[j], probability: p / total }));
+    tr.push({ from, to: '(conversion)', probability: conv / total }, { from, to: '(null)', probability: nul / total });
+  });
+  return { run_id: 'r', order: 1, transitions: tr };
+}
+
+describe('Markov layout', () => {
+  const chain = busyChain();
+  const layout = layoutMarkov(chain);
+
+  it('puts (start) in the first layer, the outcomes in the last, and first touches before chats', () => {
+    const layer = Object.fromEntries(layout.nodes.map((n) => [n.state, n.layer]));
+    expect(layer['(start)']).toBe(0);
+    expect(layer['(conversion)']).toBe(layout.layers - 1);
+    expect(layer['(null)']).toBe(layout.layers - 1);
+    expect(layout.layers).toBeGreaterThanOrEqual(4);
+    for (const first of ['ad', 'social', 'web', 'email']) for (const chat of ['web_chat', 'wechat_chat', 'app_chat', 'sms_chat']) expect(layer[first]).toBeLessThan(layer[chat]);
+  });
+
+  it('gives every state a unique position, neighbours at least a node apart, inside the box', () => {
+    const s = seriesOf(buildMarkovGraphOption(chain, ctx()))[0];
+    const nodes = s.data.filter((n: { id: string }) => !n.id.startsWith('(corner')) as Array<{ x: number; y: number }>;
+    expect(nodes).toHaveLength(12);
+    expect(new Set(nodes.map((n) => `${n.x},${n.y}`)).size).toBe(nodes.length);
+    for (const a of nodes) {
+      expect(a.x).toBeGreaterThanOrEqual(0);
+      expect(a.x).toBeLessThanOrEqual(GRAPH_BOX.width);
+      expect(a.y).toBeGreaterThan(0);
+      expect(a.y).toBeLessThan(GRAPH_BOX.height);
+      for (const b of nodes) {
+        if (a === b) continue;
+        // same column: a row apart (room for the symbol and a line of label); other columns: a layer apart
+        if (a.x === b.x) expect(Math.abs(a.y - b.y)).toBeGreaterThanOrEqual(Math.max(s.symbolSize, 16) - 1e-9);
+        else expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(layout.colGap - 1e-9);
+      }
+    }
+    // labels to the right of the node, truncated before the next layer
+    expect(s.label).toMatchObject({ show: true, position: 'right', overflow: 'truncate' });
+    expect(s.label.width + s.symbolSize).toBeLessThan(layout.colGap);
+  });
+
+  it('draws only each state\'s strongest transitions, and labels only the strongest one', () => {
+    const s = seriesOf(buildMarkovGraphOption(chain, ctx()))[0];
+    const bySource = new Map<number, number[]>();
+    for (const l of s.links as Array<{ source: number; value: number }>) bySource.set(l.source, [...(bySource.get(l.source) ?? []), l.value]);
+    for (const [, values] of bySource) expect(values.length).toBeLessThanOrEqual(TOP_K_PER_STATE);
+    expect(s.links.length).toBeLessThan(chain.transitions.length);
+    // the drawn ones are the strongest of their source
+    for (const e of layout.edges) {
+      const stronger = layout.edges.filter((o) => o.from === e.from && o.probability > e.probability).length;
+      if (stronger >= TOP_K_PER_STATE) expect(e.shown).toBe(false);
+    }
+    const labelled = (s.links as Array<{ label: { show: boolean } }>).filter((l) => l.label.show);
+    expect(labelled.length).toBeLessThanOrEqual(bySource.size);
+  });
+});
+
+describe('model bars', () => {
+  it('shows every channel name under the bars: interval 0, never hidden, tilted when many', () => {
+    const many: AttributionData = { ...data, channels: busyChain().transitions.filter((t) => t.from === '(start)' || t.from === 'ad').map((t) => t.to).filter((c) => !c.startsWith('(')) };
+    const channels = [...new Set(many.channels)];
+    many.channels = channels;
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const o = buildModelsOption(many, 'conversions', ctx(locale)) as { xAxis: { data: string[]; axisLabel: Record<string, unknown> } };
+      expect(o.xAxis.data).toEqual(channels.map((c) => touchLabel(c, translator(locale))));
+      expect(o.xAxis.axisLabel.interval).toBe(0);
+      expect(o.xAxis.axisLabel.hideOverlap).toBe(false);
+      expect(o.xAxis.axisLabel.rotate).toBeGreaterThan(0);
+    }
+    expect(categoryLabels(['Ads', 'Web chat'])).toMatchObject({ interval: 0, hideOverlap: false, rotate: 0, overflow: 'break' });
   });
 });
 

@@ -1,16 +1,13 @@
-import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, GraphSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { channelColor, channelLabel } from '../board/channels.js';
 import { chartBase, theme, topLegend, tooltipBase, type ChartContext } from '../board/options/context.js';
-import { axisBarTooltip, escapeHtml, type CallbackItem } from '../board/options/types.js';
+import { axisBarTooltip } from '../board/options/types.js';
 import { formatDuration } from '../format/duration.js';
 import { formatDecimal, formatPercent } from '../format/number.js';
 import type { MessageKey, Translate } from '../i18n/index.js';
-import type { AttributionData, FunnelData, Metric, TransitionsData } from './types.js';
+import { touchLabel } from './labels.js';
+import type { AttributionChartOption, AttributionData, FunnelData, Metric } from './types.js';
 
-/** Option type of the attribution charts: exactly the parts registered in `echarts-setup.ts`. */
-export type AttributionChartOption = ComposeOption<BarSeriesOption | GraphSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type { AttributionChartOption } from './types.js';
 
 /** Display order and colours of the models (a qualitative palette distinct from the channel colours). */
 export const MODEL_ORDER = ['markov', 'shapley', 'first', 'last', 'linear', 'time_decay', 'position'] as const;
@@ -29,25 +26,6 @@ export function modelLabel(model: string, t: Translate): string {
   return (MODEL_ORDER as readonly string[]).includes(model) ? t(`model.${model}` as MessageKey) : model;
 }
 
-/** A touchpoint's name: channels translated, `<channel>_chat` as "<channel> chat", `phone_follow_up` named. */
-export function touchLabel(touch: string, t: Translate): string {
-  if (touch === 'phone_follow_up') return t('touch.phone_follow_up');
-  const chat = /^([a-z][a-z0-9_]*)_chat$/.exec(touch);
-  if (chat) return t('touch.chat', { channel: channelLabel(chat[1], t) });
-  return channelLabel(touch, t);
-}
-
-/** A Markov state's name: (start), (conversion), (null) translated; channel tuples joined with ›. */
-export function stateLabel(state: string, t: Translate): string {
-  if (state === '(start)') return t('attr.state.start');
-  if (state === '(conversion)') return t('attr.state.conversion');
-  if (state === '(null)') return t('attr.state.null');
-  return state
-    .split(',')
-    .map((s) => touchLabel(s, t))
-    .join(' › ');
-}
-
 const modelRank = (m: string) => {
   const i = (MODEL_ORDER as readonly string[]).indexOf(m);
   return i === -1 ? MODEL_ORDER.length : i;
@@ -56,6 +34,20 @@ const modelRank = (m: string) => {
 /** Models in display order. */
 export function sortedModels(data: AttributionData): AttributionData['models'] {
   return [...data.models].sort((a, b) => modelRank(a.model) - modelRank(b.model) || a.model.localeCompare(b.model));
+}
+
+/** Display width of a label in Latin-character units (CJK glyphs count double). */
+const textUnits = (s: string) => [...s].reduce((n, ch) => n + (/[\u2e80-\uffff]/.test(ch) ? 2 : 1), 0);
+
+/**
+ * Category labels that all show: every one (interval 0, never hidden for overlap), wrapped on two lines when
+ * few, tilted when many or long so neighbours do not collide. Grids contain their axis labels, so the plot
+ * shrinks to make room.
+ */
+export function categoryLabels(labels: readonly string[]): { interval: 0; hideOverlap: false; rotate: number; width?: number; overflow?: 'break' } {
+  const widest = Math.max(0, ...labels.map(textUnits));
+  if (labels.length > 6 || widest > 14) return { interval: 0, hideOverlap: false, rotate: 30 };
+  return { interval: 0, hideOverlap: false, rotate: 0, width: 96, overflow: 'break' };
 }
 
 /** Models side by side per channel: a category per channel, one bar series per model (conversions or value). */
@@ -72,7 +64,7 @@ export function buildModelsOption(data: AttributionData, metric: Metric, ctx: Ch
       data: channels.map((c) => touchLabel(c, ctx.t)),
       axisTick: { show: false },
       axisLine: { lineStyle: { color: theme.axisLine } },
-      axisLabel: { color: theme.text, interval: 0, hideOverlap: true },
+      axisLabel: { color: theme.text, ...categoryLabels(channels.map((c) => touchLabel(c, ctx.t))) },
     },
     yAxis: { type: 'value', axisLabel: { color: theme.text, formatter: (v: number) => fmt(v) }, splitLine: { lineStyle: { color: theme.splitLine } } },
     series: sortedModels(data).map((m) => {
@@ -130,77 +122,8 @@ export function attributionTableRows(data: AttributionData, ctx: ChartContext): 
   );
 }
 
-const SPECIAL = new Set(['(start)', '(conversion)', '(null)']);
-/** Invisible nodes at the canvas corners, so a graph of few states is not stretched to the edges. */
-const CORNERS = [
-  [-4, 0],
-  [104, 100],
-].map(([x, y], i) => ({ id: `(corner${i})`, name: '', x, y, symbolSize: 0, label: { show: false } }));
-
-/**
- * The Markov chain as a directed graph with fixed positions: (start) on the left, the channel states in a
- * column in the middle (sorted), (conversion) top right and (null) bottom right. Edge width and opacity grow
- * with the transition probability; labels show it as a percentage.
- */
-export function buildMarkovGraphOption(data: TransitionsData, ctx: ChartContext): AttributionChartOption {
-  const states = new Set<string>();
-  for (const tr of data.transitions) states.add(tr.from).add(tr.to);
-  const middle = [...states].filter((s) => !SPECIAL.has(s)).sort();
-  const pos = new Map<string, [number, number]>();
-  // a fixed 100 × 100 canvas: bounds are pinned by invisible corners so positions keep their meaning
-  pos.set('(start)', [0, 50]);
-  pos.set('(conversion)', [100, 30]);
-  pos.set('(null)', [100, 70]);
-  middle.forEach((s, i) => pos.set(s, [50 + (i % 2 === 0 ? -10 : 10), middle.length === 1 ? 50 : 12 + (i * 76) / (middle.length - 1)]));
-  const ordered = [...['(start)'].filter((s) => states.has(s)), ...middle, ...['(conversion)', '(null)'].filter((s) => states.has(s))];
-  const index = new Map(ordered.map((s, i) => [s, i]));
-  const nodeColor = (s: string) => (s === '(start)' ? '#334155' : s === '(conversion)' ? '#16a34a' : s === '(null)' ? '#94a3b8' : channelColor(s.split(',').pop()!.replace(/_chat$/, '')));
-  const pct = (p: number) => formatPercent(p, ctx.locale);
-  return {
-    ...chartBase,
-    tooltip: {
-      ...tooltipBase,
-      trigger: 'item',
-      formatter: (raw: unknown) => {
-        const it = raw as CallbackItem & { dataType?: string; data?: { source?: number; target?: number; value?: number } };
-        if (it.dataType === 'edge' && it.data) {
-          const from = stateLabel(ordered[it.data.source ?? 0] ?? '', ctx.t);
-          const to = stateLabel(ordered[it.data.target ?? 0] ?? '', ctx.t);
-          return `${escapeHtml(`${from} → ${to}`)}&nbsp;&nbsp;<b>${pct(Number(it.data.value ?? 0))}</b>`;
-        }
-        return escapeHtml(it.name ?? '');
-      },
-    },
-    series: [
-      {
-        id: 'markov',
-        type: 'graph',
-        layout: 'none',
-        roam: true,
-        left: 70,
-        right: 90,
-        top: 20,
-        bottom: 28,
-        symbolSize: 30,
-        edgeSymbol: ['none', 'arrow'],
-        edgeSymbolSize: 8,
-        autoCurveness: true,
-        label: { show: true, position: 'bottom', color: theme.text, fontSize: 11 },
-        edgeLabel: { show: true, fontSize: 10, color: theme.text, formatter: (p: unknown) => pct(Number((p as CallbackItem).value ?? 0)) },
-        data: [
-          ...ordered.map((s) => ({ id: s, name: stateLabel(s, ctx.t), x: pos.get(s)![0], y: pos.get(s)![1], itemStyle: { color: nodeColor(s) } })),
-          ...(ordered.length ? CORNERS : []),
-        ],
-        links: data.transitions.map((tr) => ({
-          source: index.get(tr.from)!,
-          target: index.get(tr.to)!,
-          value: tr.probability,
-          lineStyle: { width: 1 + 7 * tr.probability, opacity: 0.25 + 0.65 * tr.probability, color: '#64748b' },
-        })),
-      },
-    ],
-  };
-}
+export { buildMarkovGraphOption } from './markov-graph.js';
+export { stateLabel, touchLabel } from './labels.js';
 
 /** Funnel key as shown: translated channel for by=channel, "(none)" for a missing property. */
 export function funnelKeyLabel(key: string, by: FunnelData['by'], t: Translate): string {

@@ -1,3 +1,10 @@
+import type { ComposeOption } from 'echarts/core';
+import type { BarSeriesOption, GraphSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+
+/** Option type of the attribution charts: exactly the parts registered in `echarts-setup.ts`. */
+export type AttributionChartOption = ComposeOption<BarSeriesOption | GraphSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+
 /** `GET /v1/attribution`: the latest run of each model, credits per channel. */
 export interface AttributionData {
   channels: string[];

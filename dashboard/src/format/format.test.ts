@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration.js';
-import { formatInt, formatPercent } from './number.js';
+import { formatClock, formatInt, formatPercent } from './number.js';
 
 describe('formatDuration', () => {
   it('formats seconds', () => {
@@ -51,5 +51,13 @@ describe('number formatting', () => {
     expect(formatPercent(0.125, 'en')).toBe('12.5%');
     expect(formatPercent(1 / 3, 'zh-CN')).toBe('33.3%');
     expect(formatPercent(Number.NaN, 'en')).toBe('0%');
+  });
+});
+
+describe('formatClock in a zone', () => {
+  it('writes the instant in the given zone, the board header and drill rows alike', () => {
+    expect(formatClock('2026-11-24T06:01:05.000Z', 'en', 'Asia/Shanghai')).toBe('14:01:05');
+    expect(formatClock('2026-11-24T06:01:05.000Z', 'en', 'America/New_York')).toBe('01:01:05');
+    expect(formatClock('2026-11-24T06:01:05.000Z', 'en', 'Not/AZone')).toMatch(/^\d\d:01:05$/);
   });
 });

@@ -17,11 +17,19 @@ export function formatPercent(share: number, locale: Locale): string {
   return f.format(Number.isFinite(share) ? share : 0);
 }
 
-/** Local wall-clock time with seconds, 24-hour: 09:05:07. */
-export function formatClock(iso: string, locale: Locale): string {
+/**
+ * Wall-clock time with seconds, 24-hour: 09:05:07, in `timeZone` (the board passes the KPI zone so times beside
+ * its charts read alike) or the browser's zone.
+ */
+export function formatClock(iso: string, locale: Locale, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
+  try {
+    return d.toLocaleTimeString(locale, timeZone ? { ...opts, timeZone } : opts);
+  } catch {
+    return d.toLocaleTimeString(locale, opts); // an unknown zone name: the browser's zone rather than nothing
+  }
 }
 
 const decFormats = new Map<string, Intl.NumberFormat>();

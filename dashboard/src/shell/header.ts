@@ -61,7 +61,7 @@ export function createHeader(actions: HeaderActions): View {
       const t = translator(state.locale);
       current = state.locale;
       setText(subtitle, state.route === 'attribution' ? t('attr.title') : state.route === 'console' ? t('console.title') : t('app.subtitle'));
-      setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale) }) : state.signedIn && state.route !== 'console' ? t('header.waiting') : '');
+      setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale, state.board.time_zone) }) : state.signedIn && state.route !== 'console' ? t('header.waiting') : '');
       setAttr(updated, 'title', state.board?.generated_at ?? null);
       setAttr(updated, 'data-generated-at', state.board?.generated_at ?? null);
       status.dataset.state = state.status;

@@ -12,7 +12,7 @@ export function createAlertBanner(): View {
   return {
     el,
     render(state: AppState) {
-      const lines = alertLines(state.board?.alerts ?? [], state.locale);
+      const lines = alertLines(state.board?.alerts ?? [], state.locale, state.board?.time_zone);
       el.hidden = lines.length === 0;
       const t = translator(state.locale);
       setText(title, t('board.alerts.title'));

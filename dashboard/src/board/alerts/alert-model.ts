@@ -28,7 +28,7 @@ function fallbackMessage(a: FiringAlert, locale: Locale): string {
  * Banner lines for the firing alerts, oldest first (the longest-running problem leads): the message in the
  * current language, falling back to the other language, then to a generated description.
  */
-export function alertLines(alerts: FiringAlert[], locale: Locale): AlertLine[] {
+export function alertLines(alerts: FiringAlert[], locale: Locale, timeZone?: string): AlertLine[] {
   return alerts
     .map((a) => {
       const preferred = locale === 'zh-CN' ? a.message_zh : a.message_en;
@@ -38,7 +38,7 @@ export function alertLines(alerts: FiringAlert[], locale: Locale): AlertLine[] {
         ruleId: a.rule_id,
         kpi: a.kpi,
         message: preferred || other || fallbackMessage(a, locale),
-        since: Number.isFinite(sinceMs) ? formatClock(a.since, locale) : '',
+        since: Number.isFinite(sinceMs) ? formatClock(a.since, locale, timeZone) : '',
         sinceMs: Number.isFinite(sinceMs) ? sinceMs : Number.MAX_SAFE_INTEGER,
       };
     })

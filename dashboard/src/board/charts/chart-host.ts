@@ -42,6 +42,10 @@ export function createChartHost(el: HTMLElement, onClick?: (click: ChartClick) =
         if (onClick) chart.on('click', (p) => onClick(p as ChartClick));
       }
       chart.setOption(option, notMerge ? { notMerge: true } : { replaceMerge: ['series'], lazyUpdate: true });
+      // The x axis title (e.g. the time zone of a time axis) is drawn on a canvas: mirror it for assistive tech and tests.
+      const xName = (option.xAxis as { name?: unknown } | undefined)?.name;
+      if (typeof xName === 'string') el.dataset.xAxisName = xName;
+      else delete el.dataset.xAxisName;
     },
     chart: () => chart,
     destroy() {

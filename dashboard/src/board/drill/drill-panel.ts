@@ -43,6 +43,7 @@ export function createDrillPanel(deps: DrillDeps) {
   let request: DrillRequest | null = null;
   let load: Load = { kind: 'loading' };
   let locale: Locale = 'en';
+  let timeZone: string | undefined;
   let controller: AbortController | null = null;
   let painted = '';
 
@@ -75,7 +76,7 @@ export function createDrillPanel(deps: DrillDeps) {
     const key = JSON.stringify([locale, load]);
     if (key === painted) return;
     painted = key;
-    const rows = load.kind === 'ok' ? drillRows(load.conversations, locale, t) : [];
+    const rows = load.kind === 'ok' ? drillRows(load.conversations, locale, t, timeZone) : [];
     table.replaceChildren(
       h('thead', {}, [h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, [t(c)])))]),
       h(
@@ -116,6 +117,7 @@ export function createDrillPanel(deps: DrillDeps) {
     },
     render(state: AppState) {
       locale = state.locale;
+      timeZone = state.board?.time_zone;
       if (!state.signedIn || state.route !== 'board') hide();
       paint();
     },

@@ -64,13 +64,13 @@ export interface DrillRow {
 const OUTCOMES = ['opportunity', 'deal', 'lost', 'resolved'] as const;
 
 /** The drill-down rows in the current language: channels and outcomes translated, times and durations formatted. */
-export function drillRows(conversations: DrillConversation[], locale: Locale, t: Translate): DrillRow[] {
+export function drillRows(conversations: DrillConversation[], locale: Locale, t: Translate, timeZone?: string): DrillRow[] {
   return conversations.map((c) => ({
     conversationId: c.conversation_id,
     customerKey: c.customer_key,
     channel: c.channel ? channelLabel(c.channel, t) : '—',
     agent: c.agent || '—',
-    started: c.started_at ? formatClock(c.started_at, locale) : '—',
+    started: c.started_at ? formatClock(c.started_at, locale, timeZone) : '—',
     firstResponse: formatKpiValue(c.first_response_ms, 'ms', locale),
     outcome: (OUTCOMES as readonly string[]).includes(c.outcome)
       ? t(`board.outcome.${c.outcome}` as MessageKey)

@@ -28,6 +28,7 @@ export function sampleBoard(): BoardSnapshot {
   return {
     generated_at: '2026-11-24T01:00:30.000Z',
     window_minutes: 5,
+    time_zone: 'Asia/Shanghai',
     totals: { events: 33, conversations: 6, first_response: { count: 4, avg_ms: 31000, p50_ms: 25000, p90_ms: 80000 } },
     channels: [
       { channel: 'wechat', events: 10, conversations: 2, first_response: { count: 2, avg_ms: 20000, p50_ms: 18000, p90_ms: 40000 } },

@@ -2,7 +2,7 @@ import type { MetricSeries } from '../../api/metric-types.js';
 import { formatForUnit, formatKpiValue } from '../tiles/kpi-format.js';
 import { chartBase, theme, tooltipBase, type ChartContext } from './context.js';
 import { groupLabel, metricGrid, type MetricGrid } from './metric-model.js';
-import { bucketLabel } from './time-label.js';
+import { spansDays, timeAxisFormatter, timeAxisName, timeAxisNameStyle } from './time-label.js';
 import { escapeHtml, type BoardChartOption } from './types.js';
 
 /** Cool-to-hot ramp: idle agents and empty queues read pale, saturated ones dark red. */
@@ -21,15 +21,15 @@ export function heatCells(grid: MetricGrid): Array<[number, number, number]> {
  */
 export function buildHeatmapOption(series: MetricSeries, ctx: ChartContext, grid: MetricGrid = metricGrid(series)): BoardChartOption {
   const fmt = (v: number | null) => formatKpiValue(v, formatForUnit(series.unit), ctx.locale);
-  const spansDays = grid.buckets.length > 1 && grid.buckets[grid.buckets.length - 1] - grid.buckets[0] >= 86_400_000;
-  const xLabels = grid.buckets.map((b) => bucketLabel(b, series.granularity, series.time_zone, spansDays));
+  // the same label rule as every time axis of the board (time-label.ts), so a minute reads alike everywhere
+  const xLabels = grid.buckets.map(timeAxisFormatter(series.time_zone, series.granularity, spansDays(grid.buckets)));
   const yLabels = grid.groups.map((g) => groupLabel(series, g, ctx.t));
   // at least 1: 100 % for ratios, one conversation for queue lengths
   const max = Math.max(1, grid.max);
   return {
     ...chartBase,
     animation: false,
-    grid: { left: 8, right: 12, top: 8, bottom: 44, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: { left: 8, right: 12, top: 8, bottom: 40, outerBoundsMode: 'same', outerBoundsContain: 'all' },
     tooltip: {
       ...tooltipBase,
       trigger: 'item',
@@ -38,7 +38,15 @@ export function buildHeatmapOption(series: MetricSeries, ctx: ChartContext, grid
         return `${escapeHtml(yLabels[g] ?? '')} · ${escapeHtml(xLabels[b] ?? '')}<br><b>${escapeHtml(fmt(v))}</b>`;
       },
     },
-    xAxis: { type: 'category', data: xLabels, splitArea: { show: false }, axisLabel: { color: theme.text, hideOverlap: true }, axisTick: { show: false } },
+    xAxis: {
+      type: 'category',
+      data: xLabels,
+      name: timeAxisName(ctx.t, series.time_zone),
+      ...timeAxisNameStyle,
+      splitArea: { show: false },
+      axisLabel: { color: theme.text, hideOverlap: true },
+      axisTick: { show: false },
+    },
     yAxis: { type: 'category', data: yLabels, axisLabel: { color: theme.text }, axisTick: { show: false } },
     visualMap: {
       type: 'continuous',

@@ -8,4 +8,4 @@ export { buildFunnelOption, funnelStages, isFunnelEmpty, FUNNEL_COLORS, type Fun
 export { buildHeatmapOption, heatCells, HEAT_COLORS } from './heatmap.js';
 export { buildKpiSeriesOption, groupOfSeriesId, seriesIdOf } from './kpi-series.js';
 export { groupKey, groupLabel, metricGrid, orderedGroups, type MetricGrid } from './metric-model.js';
-export { bucketLabel } from './time-label.js';
+export { bucketLabel, DEFAULT_TIME_ZONE, spansDays, timeAxisFormatter, timeAxisName, zonedTimeAxis } from './time-label.js';

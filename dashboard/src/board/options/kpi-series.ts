@@ -3,6 +3,7 @@ import { formatForUnit, formatKpiValue } from '../tiles/kpi-format.js';
 import { channelColor } from '../channels.js';
 import { chartBase, theme, tooltipBase, type ChartContext } from './context.js';
 import { groupLabel, metricGrid } from './metric-model.js';
+import { bucketLabel, spansDays, zonedTimeAxis } from './time-label.js';
 import { escapeHtml, type BoardChartOption, type CallbackItem } from './types.js';
 
 /** Series id of a group's line; `groupOfSeriesId` reverses it for drill-down clicks. */
@@ -35,14 +36,15 @@ export function buildKpiSeriesOption(series: MetricSeries, ctx: ChartContext): B
   }));
   return {
     ...chartBase,
-    grid: { left: 8, right: 16, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: { left: 8, right: 16, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'all' },
     legend: { type: 'scroll', top: 0, left: 0, icon: 'roundRect', itemWidth: 10, itemHeight: 10, textStyle: { color: theme.text, fontSize: 12 } },
     tooltip: {
       ...tooltipBase,
       trigger: 'axis',
       formatter: (raw: unknown) => {
         const items = (Array.isArray(raw) ? raw : [raw]) as CallbackItem[];
-        const head = items.length ? new Date((items[0].value as [number, number | null])[0]).toLocaleString(ctx.locale, { hour12: false }) : '';
+        // the bucket in the KPI zone with its date, whatever zone the browser is in
+        const head = items.length ? bucketLabel((items[0].value as [number, number | null])[0], series.granularity, series.time_zone, true) : '';
         const rows = items.map(
           (it) =>
             `<div style="display:flex;justify-content:space-between;gap:16px"><span>${typeof it.marker === 'string' ? it.marker : ''}` +
@@ -51,13 +53,7 @@ export function buildKpiSeriesOption(series: MetricSeries, ctx: ChartContext): B
         return `<div style="font-weight:600;margin-bottom:4px">${escapeHtml(head)}</div>${rows.join('')}`;
       },
     },
-    xAxis: {
-      type: 'time',
-      axisLine: { lineStyle: { color: theme.axisLine } },
-      axisTick: { show: false },
-      axisLabel: { color: theme.text, hideOverlap: true },
-      splitLine: { show: false },
-    },
+    xAxis: zonedTimeAxis({ timeZone: series.time_zone, t: ctx.t, granularity: series.granularity, withDate: spansDays(grid.buckets) }),
     yAxis: {
       type: 'value',
       min: 0,

@@ -2,18 +2,14 @@ import type { BoardSnapshot } from '../../api/types.js';
 import { formatInt } from '../../format/number.js';
 import { channelColor, channelLabel } from '../channels.js';
 import { chartBase, theme, tooltipBase, type ChartContext } from './context.js';
+import { DEFAULT_TIME_ZONE, spansDays, timeAxisFormatter, zonedTimeAxis } from './time-label.js';
 import { buildTimeline } from './timeline.js';
 import { escapeHtml, type BoardChartOption, type CallbackItem } from './types.js';
 
 type Metric = 'events' | 'conversations';
 
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-/** Axis tooltip: the minute, one row per non-zero channel (largest first), then the total. */
-function minuteTooltip(ctx: ChartContext) {
+/** Axis tooltip: the minute (in the KPI zone), one row per non-zero channel (largest first), then the total. */
+function minuteTooltip(ctx: ChartContext, clock: (ms: number) => string) {
   return (raw: unknown): string => {
     const items = (Array.isArray(raw) ? raw : [raw]) as CallbackItem[];
     if (!items.length) return '';
@@ -42,6 +38,9 @@ function minuteChart(board: BoardSnapshot, ctx: ChartContext, metric: Metric, ki
   const tl = buildTimeline(board, metric);
   const first = tl.minutes[0];
   const last = tl.minutes[tl.minutes.length - 1];
+  const zone = board.time_zone ?? DEFAULT_TIME_ZONE;
+  const withDate = spansDays(tl.minutes);
+  const label = timeAxisFormatter(zone, 'minute', withDate);
   const common = {
     stack: metric,
     emphasis: { focus: 'series' as const },
@@ -68,7 +67,7 @@ function minuteChart(board: BoardSnapshot, ctx: ChartContext, metric: Metric, ki
   });
   return {
     ...chartBase,
-    grid: { left: 8, right: 16, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: { left: 8, right: 16, top: 36, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'all' },
     legend: {
       type: 'scroll',
       top: 0,
@@ -78,16 +77,8 @@ function minuteChart(board: BoardSnapshot, ctx: ChartContext, metric: Metric, ki
       itemHeight: 10,
       textStyle: { color: theme.text, fontSize: 12 },
     },
-    tooltip: { ...tooltipBase, trigger: 'axis', axisPointer: { type: kind === 'line' ? 'line' : 'shadow' }, formatter: minuteTooltip(ctx) },
-    xAxis: {
-      type: 'time',
-      min: first,
-      max: kind === 'bar' ? last + 30_000 : last,
-      axisLine: { lineStyle: { color: theme.axisLine } },
-      axisTick: { show: false },
-      axisLabel: { color: theme.text, formatter: '{HH}:{mm}', hideOverlap: true },
-      splitLine: { show: false },
-    },
+    tooltip: { ...tooltipBase, trigger: 'axis', axisPointer: { type: kind === 'line' ? 'line' : 'shadow' }, formatter: minuteTooltip(ctx, label) },
+    xAxis: zonedTimeAxis({ timeZone: zone, t: ctx.t, granularity: 'minute', withDate, min: first, max: kind === 'bar' ? last + 30_000 : last }),
     yAxis: {
       type: 'value',
       minInterval: 1,
