@@ -8,7 +8,7 @@ FROM (
   SELECT minute_ms, channel, events, conversations
   FROM channel_minute_contrib FINAL
   WHERE minute_ms >= {from_ms:Int64} AND minute_ms < {to_ms:Int64}
-    AND ({channel:Nullable(String)} IS NULL OR channel = {channel:Nullable(String)})
+    AND ({channel:Nullable(String)} IS NULL OR channel = ifNull({channel:Nullable(String)}, ''))
 )
 GROUP BY bucket_ms, channel
 ORDER BY bucket_ms, channel
