@@ -7,6 +7,8 @@ import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../stream/topics.js';
 import { CLAIM, claimIdsScript } from './dedup-scripts.js';
 import { customerDimsCall, customerDimsScript, stampDimensions } from './customer-dims.js';
+import { assignConversations } from './open-conversations.js';
+import { closedConversationKey } from '../stream/sessions/open-conversation.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 const PENDING_TTL_MS = 60_000;
@@ -34,6 +36,21 @@ export interface IngestServiceOptions {
   identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
   /** How long a customer's remembered source and tag live after their last mention, ms; absent: no stamping. */
   dimensionsTtlMs?: number;
+  /**
+   * SESSION_EXPIRY_MIN in ms: how long a channel conversation stays open after
+   * the customer's last message. Absent: messages keep the conversation they
+   * came with (none for SMS, WhatsApp, WeChat) and closes set no marker.
+   */
+  conversationExpiryMs?: number;
+}
+
+export interface IngestOptions {
+  /**
+   * The producer's messages carry no conversation (SMS, WhatsApp, Messenger,
+   * WeChat webhooks): each joins the customer's open conversation on its
+   * channel or opens one with a `conversation.started` before it.
+   */
+  assignConversations?: boolean;
 }
 
 const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
@@ -48,7 +65,7 @@ const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
 export class IngestService {
   constructor(private readonly o: IngestServiceOptions) {}
 
-  async ingest(producer: string, body: unknown): Promise<IngestReply> {
+  async ingest(producer: string, body: unknown, opts: IngestOptions = {}): Promise<IngestReply> {
     const events = (body as { events?: unknown } | null)?.events;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(events)) {
       throw new OmnilaneError('ING_ERR_BAD_BATCH', 'body must be {"events":[...]}');
@@ -76,6 +93,7 @@ export class IngestService {
     });
 
     let toPublish: EventEnvelope[] = [];
+    let started = 0;
     const keys = valid.map((e) => dedupKey(producer, e.id));
     try {
       if (valid.length > 0) {
@@ -83,6 +101,13 @@ export class IngestService {
         toPublish = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
         duplicates += valid.length - toPublish.length;
         if (this.o.identity && toPublish.length > 0) toPublish = await this.o.identity.resolve(toPublish);
+        const expiryMs = this.o.conversationExpiryMs;
+        // After identity (the record is per resolved customer), before dimensions (a start gets the tag too).
+        if (opts.assignConversations && expiryMs && toPublish.length > 0) {
+          const sent = toPublish.length;
+          toPublish = await assignConversations(this.o.state, expiryMs, toPublish);
+          started = toPublish.length - sent;
+        }
         if (this.o.dimensionsTtlMs && toPublish.length > 0) {
           const { keys: dimKeys, args } = customerDimsCall(toPublish, this.o.dimensionsTtlMs);
           toPublish = stampDimensions(toPublish, await this.o.state.atomic(customerDimsScript, dimKeys, args));
@@ -100,9 +125,20 @@ export class IngestService {
       throw new OmnilaneError('ING_ERR_UNAVAILABLE', 'the event bus did not acknowledge the events; retry with the same ids', { cause: err });
     }
     if (toPublish.length > 0) {
-      await this.o.state.setMany(toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })));
+      await this.o.state.setMany([
+        ...toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })),
+        ...this.closedMarkers(toPublish),
+      ]);
     }
-    return { accepted: toPublish.length, duplicates, rejected };
+    // The starts ingest added are not the producer's: the reply counts what it sent.
+    return { accepted: toPublish.length - started, duplicates, rejected };
+  }
+
+  /** A close that came through ingest (a CRM, the voice channel) ends the open channel conversation at once. */
+  private closedMarkers(events: EventEnvelope[]): Array<{ key: string; value: string; ttlMs: number }> {
+    const ttlMs = this.o.conversationExpiryMs;
+    if (!ttlMs) return [];
+    return events.filter((e) => e.type === 'conversation.closed' && e.conversation_id).map((e) => ({ key: closedConversationKey(e.conversation_id!), value: '1', ttlMs: ttlMs + 60_000 }));
   }
 
   /**

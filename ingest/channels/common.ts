@@ -7,7 +7,7 @@ import type { EventInput } from '../../shared/envelope.js';
 import { isOmnilaneError, OmnilaneError, type ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
-import type { IngestReply, IngestService } from '../ingest-service.js';
+import type { IngestOptions, IngestReply, IngestService } from '../ingest-service.js';
 import { retryAfterSeconds, SharedRateLimiter } from './rate-limit.js';
 
 /** The slice of configuration the channel webhooks need. A provider without its secret is disabled (503). */
@@ -134,10 +134,13 @@ export async function refuse(deps: ChannelDeps, provider: string, code: ErrorCod
   return new OmnilaneError(code, reason);
 }
 
-/** Hands mapped events to the ingest service under the producer `channel:<provider>`. */
-export async function ingestMapped(deps: ChannelDeps, provider: string, events: EventInput[]): Promise<IngestReply> {
+/**
+ * Hands mapped events to the ingest service under the producer `channel:<provider>`.
+ * Providers whose messages name no conversation pass `assignConversations`.
+ */
+export async function ingestMapped(deps: ChannelDeps, provider: string, events: EventInput[], opts: IngestOptions = {}): Promise<IngestReply> {
   if (events.length === 0) return { accepted: 0, duplicates: 0, rejected: [] };
-  const reply = await deps.ingest.ingest(`channel:${provider}`, { events });
+  const reply = await deps.ingest.ingest(`channel:${provider}`, { events }, opts);
   if (reply.rejected.length > 0) deps.log.warn({ channel: provider, rejected: reply.rejected.length }, 'mapped channel events rejected (kept in dead_letters)');
   return reply;
 }

@@ -24,6 +24,9 @@ export const TEST_SECRETS = {
   emailSigningKey: 'key-email-signing-for-tests',
 } as const;
 
+/** The conversation window the test app uses (SESSION_EXPIRY_MIN's default, 1440 min). */
+export const SESSION_EXPIRY_MS = 1440 * 60_000;
+
 export const INGEST_KEY = 'ingest-key-for-channel-tests-0001';
 
 export interface ChannelTestApp {
@@ -51,7 +54,7 @@ export async function channelTestApp(config: Partial<ChannelsConfig> = {}): Prom
   };
   const state = new MemoryStateStore({ clock });
   const log = silentLogger();
-  const ingest = new IngestService({ bus, state, clock, log, dedupTtlMs: 3600_000 });
+  const ingest = new IngestService({ bus, state, clock, log, dedupTtlMs: 3600_000, conversationExpiryMs: SESSION_EXPIRY_MS });
   const app = Fastify({ bodyLimit: 1024 * 1024 });
   await app.register(errorsPlugin);
   await app.register(authPlugin, { keys: new KeyRing([{ id: 'k-ingest', role: 'ingest', secret: INGEST_KEY }]) });

@@ -6,6 +6,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Rng } from '../../shared/random.js';
+import { closedConversationKey } from '../sessions/open-conversation.js';
 import { TOPICS } from '../topics.js';
 import { MetaStore, type ConversationMeta } from './conversation-meta.js';
 import { candidateFor, type Conversation, type Presence } from './model.js';
@@ -256,6 +257,9 @@ export class RoutingDesk extends EventEmitter {
     if (r.status === 'unknown') throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not routed`);
     if (r.status === 'conflict') throw conflict(`conversation ${id} is ${r.current}${r.agentId ? ` with ${r.agentId}` : ''}`);
     if (r.status === 'stale') throw conflict(`conversation ${id} kept changing; retry`);
+    // The customer's next SMS / WhatsApp / WeChat message opens a new conversation (ingest reads this
+    // marker). Set on a retried close too, in case the first attempt stopped before it.
+    await this.o.state.set(closedConversationKey(id), '1', this.o.ttlMs || undefined);
     const group = before?.group ?? '';
     if (r.status === 'already') {
       // A retry: the close events have deterministic ids, so publishing them again covers a publish that failed.

@@ -12,3 +12,12 @@ export {
   type PriorityInput,
   type PriorityRules,
 } from './priority.js';
+export {
+  closedConversationKey,
+  conversationIdFor,
+  openConversationCall,
+  openConversationKey,
+  openConversationScript,
+  type OpenConversationDecision,
+  type OpenConversationRequest,
+} from './open-conversation.js';

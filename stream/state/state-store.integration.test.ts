@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claimIdsScript } from '../../ingest/dedup-scripts.js';
 import { manualClock } from '../../shared/clock.js';
+import { closedConversationKey, openConversationCall, openConversationScript } from '../sessions/open-conversation.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import { requireEngine, sleep, uniqueName } from '../../test/contracts/engines.js';
 import { stateStoreContract, takeCapacityScript } from '../../test/contracts/state-store.contract.js';
@@ -41,7 +42,9 @@ type Op =
   | { op: 'hgetall'; k: string }
   | { op: 'hincrBy'; k: string; f: string; d: number }
   | { op: 'claim'; ks: string[] }
-  | { op: 'take'; k: string; cap: number; want: number };
+  | { op: 'take'; k: string; cap: number; want: number }
+  | { op: 'openConv'; reqs: Array<{ channel: string; customer: string; msg: string; at: number }> }
+  | { op: 'closeConv'; conv: string };
 
 // Disjoint key families, so no sequence mixes a string and a hash under one key.
 const sk = fc.constantFrom('s1', 's2', 's3');
@@ -63,7 +66,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('hincrBy' as const), k: hk, f: field, d: fc.integer({ min: -50, max: 50 }) }),
   fc.record({ op: fc.constant('claim' as const), ks: fc.uniqueArray(dk, { minLength: 1, maxLength: 3 }) }),
   fc.record({ op: fc.constant('take' as const), k: fc.constantFrom('ag1', 'ag2'), cap: fc.integer({ min: 0, max: 20 }), want: fc.integer({ min: 0, max: 8 }) }),
+  // Open-conversation decisions: few customers and message ids, so joins, expiries, retries and closes all happen.
+  fc.record({
+    op: fc.constant('openConv' as const),
+    reqs: fc.array(fc.record({ channel: fc.constantFrom('sms', 'wechat'), customer: fc.constantFrom('cus_1', 'cus_2', 'phone:+86|1'), msg: fc.constantFrom('m1', 'm2', 'm3', 'wamid.ç|x'), at: fc.integer({ min: 1_764_000_000_000, max: 1_764_000_000_000 + 5_000 }) }), { minLength: 1, maxLength: 4 }),
+  }),
+  fc.record({ op: fc.constant('closeConv' as const), conv: fc.constantFrom('sms:m1', 'sms:m2', 'wechat:m3', 'sms:wamid.ç|x') }),
 );
+
+/** How often the open-conversation fuzz started and joined (both must happen for the agreement to mean much). */
+const convSeen = { started: 0, joined: 0 };
 
 async function apply(st: StateStore, ns: string, o: Op): Promise<unknown> {
   const K = (k: string) => ns + k;
@@ -92,6 +104,14 @@ async function apply(st: StateStore, ns: string, o: Op): Promise<unknown> {
       return st.atomic(claimIdsScript, o.ks.map(K), ['600000']);
     case 'take':
       return st.atomic(takeCapacityScript, [K(o.k), K(`grant-${o.k}`)], [String(o.cap), String(o.want)]);
+    case 'openConv': {
+      const { keys, args } = openConversationCall(o.reqs.map((r) => ({ channel: r.channel, customerKey: r.customer, eventId: r.msg, at: r.at })), 2_000);
+      const out = await st.atomic(openConversationScript, keys.map(K), args);
+      for (const d of out) convSeen[d.started ? 'started' : 'joined']++;
+      return out;
+    }
+    case 'closeConv':
+      return st.set(K(closedConversationKey(o.conv)), '1');
   }
 }
 
@@ -122,6 +142,8 @@ describe('StateStore: Redis and the in-process store agree (differential fuzz)',
       }),
       { numRuns: 60, seed: 20251124 },
     );
+    expect(convSeen.started).toBeGreaterThan(10);
+    expect(convSeen.joined).toBeGreaterThan(10);
   });
 });
 

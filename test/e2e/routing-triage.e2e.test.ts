@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OmnilaneAppClient } from '../../ingest/channels/app/client.js';
 import { emailSignature } from '../../ingest/channels/email/email-routes.js';
 import { TestVisitor } from '../../ingest/channels/webchat/ws-test-client.js';
-import { mapMetaWebhook } from '../../ingest/channels/whatsapp/whatsapp-map.js';
+import { metaSignature } from '../../ingest/channels/whatsapp/whatsapp-routes.js';
 import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 
 /**
@@ -12,21 +12,20 @@ import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
  * (the inbound-parse webhook) emit a text-less conversation.started, then
  * the customer's message.received; the app SDK sends what the app tracks
  * (here: conversation.started from the help screen, then the message). The
- * WhatsApp webhook emits message.received without a conversation id, which
- * routing cannot place (see docs/routing.md); WhatsApp conversations reach
- * routing when an integration (a BSP, a bot) names them on /v1/events, so
- * that flow posts the webhook mapper's own events with a conversation id
- * after a text-less start. VIPs are known from a CRM event before: ingest
+ * signed WhatsApp webhook names no conversation: ingest opens one for the
+ * customer (a text-less conversation.started, then the message in it), the
+ * same shape as web chat and e-mail (docs/channels.md). VIPs are known from a CRM event before: ingest
  * stamps their tag on what they send. No agent is online, so everything
  * stays queued where triage put it.
  */
 const ORIGIN = 'http://shop.test';
 const SITE_KEY = 'pk_test_12345678';
 const EMAIL_KEY = 'e2e-email-signing-key';
+const WHATSAPP_APP_SECRET = 'e2e-whatsapp-app-secret';
 
 let om: TestOmnilane;
 beforeAll(async () => {
-  om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}`, EMAIL_WEBHOOK_SIGNING_KEY: EMAIL_KEY });
+  om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}`, EMAIL_WEBHOOK_SIGNING_KEY: EMAIL_KEY, WHATSAPP_APP_SECRET });
 });
 afterAll(async () => om?.cleanup());
 
@@ -69,20 +68,16 @@ async function app(userId: string, text: string): Promise<string> {
   return conversation;
 }
 
-/** WhatsApp: the webhook mapper's message (real Cloud API shape) with the conversation id an integration names, after a text-less start. */
+/** WhatsApp: the signed Cloud API webhook; ingest opens the conversation (`whatsapp:<wamid>`) with a text-less start. */
 async function whatsapp(waId: string, text: string): Promise<string> {
-  const conversation = uniq('wa-conv');
-  const body = {
+  const wamid = `wamid.${uniq('m')}`;
+  const raw = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '14155550100', phone_number_id: '106540352242922' }, contacts: [{ profile: { name: '王小明' }, wa_id: waId }], messages: [{ from: waId, id: `wamid.${uniq('m')}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
-  };
-  const mapped = mapMetaWebhook(body, Date.now());
-  if (!mapped.ok) throw new Error(mapped.reason);
-  const [msg] = mapped.events;
-  const start = { id: `${msg.id}:start`, type: 'conversation.started', channel: 'whatsapp', occurred_at: msg.occurred_at, customer: msg.customer, conversation_id: conversation, properties: { source: 'whatsapp_bot' } };
-  const res = await om.post('/v1/events', { events: [start, { ...msg, conversation_id: conversation }] });
-  expect(res.status).toBe(202);
-  return conversation;
+    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '14155550100', phone_number_id: '106540352242922' }, contacts: [{ profile: { name: '王小明' }, wa_id: waId }], messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
+  });
+  const res = await fetch(`${om.url}/v1/channels/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(WHATSAPP_APP_SECRET, raw) }, body: raw });
+  expect(res.status).toBe(200);
+  return `whatsapp:${wamid}`;
 }
 
 describe('triage on the customer words, through the channel adapters', () => {

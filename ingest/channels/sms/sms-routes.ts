@@ -38,7 +38,7 @@ export async function smsRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
     const fields = await verifiedTwilioForm(deps, PROVIDER, req);
     const mapped = map(fields, deps.clock.now());
     if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, req.body as string, fields.MessageSid);
-    await ingestMapped(deps, PROVIDER, mapped.events);
+    await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
     return reply.type('text/xml').send(EMPTY_TWIML);
   };
   const opts = (summary: string) => ({ bodyLimit: maxBytes, validatorCompiler: () => () => true, schema: routeSchema(summary) });

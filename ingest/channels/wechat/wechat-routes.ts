@@ -58,7 +58,7 @@ export async function wechatRoutes(app: FastifyInstance, deps: ChannelDeps): Pro
       if (!msg) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', 'body is not a WeChat <xml> message', raw);
       const mapped = mapWechat(msg, deps.clock.now());
       if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw, msg.MsgId);
-      await ingestMapped(deps, PROVIDER, mapped.events);
+      await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
       if (msg.MsgType === 'event' && msg.Event === 'subscribe' && deps.config.wechatWelcome) {
         return reply.type('application/xml').send(wechatTextReply(msg, deps.config.wechatWelcome, deps.clock.now()));
       }

@@ -25,8 +25,10 @@ describe('WeChat Official Account webhook', () => {
     t = await channelTestApp();
     const res = await t.app.inject({ method: 'POST', url: qs(), headers: xml, payload: fixture('wechat-text.xml') });
     expect([res.statusCode, res.body]).toEqual([200, 'success']);
-    expect(t.events()[0]).toMatchObject({
+    expect(t.events()[0]).toMatchObject({ type: 'conversation.started', conversation_id: 'wechat:24411234567890123456' });
+    expect(t.events()[1]).toMatchObject({
       id: '24411234567890123456',
+      conversation_id: 'wechat:24411234567890123456',
       type: 'message.received',
       channel: 'wechat',
       customer_key: 'ch:wechat:oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
@@ -43,6 +45,8 @@ describe('WeChat Official Account webhook', () => {
     await t.app.inject({ method: 'POST', url: qs(), headers: xml, payload: fixture('wechat-click.xml') });
     expect(t.events().map((e) => [e.type, e.properties.step ?? e.properties.menu_key])).toEqual([
       ['touchpoint', 'wechat_subscribe'],
+      // A menu click is the customer writing: it opens a conversation like a text does.
+      ['conversation.started', undefined],
       ['message.received', 'V1001_PRICING'],
     ]);
   });

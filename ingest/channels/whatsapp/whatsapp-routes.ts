@@ -84,7 +84,7 @@ export async function whatsappRoutes(app: FastifyInstance, deps: ChannelDeps): P
       }
       const mapped = mapMetaWebhook(body, deps.clock.now());
       if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw);
-      const r = await ingestMapped(deps, PROVIDER, mapped.events);
+      const r = await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
       return reply.status(200).send({ accepted: r.accepted, duplicates: r.duplicates });
     },
   );

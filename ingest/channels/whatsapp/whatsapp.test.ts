@@ -25,7 +25,9 @@ describe('WhatsApp Cloud API webhook', () => {
     const res = await t.app.inject({ method: 'POST', url: URL_, headers: signed(raw), payload: raw });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 3, duplicates: 0 });
-    const ev = t.events();
+    // Ingest opens the conversation the webhook names none of (conversations.test.ts).
+    const [start, ...ev] = t.events();
+    expect(start!.type).toBe('conversation.started');
     expect(ev.map((e) => e.type)).toEqual(['message.received', 'message.received', 'message.received']);
     expect(new Set(ev.map((e) => e.customer_key))).toEqual(new Set(['phone:+8613800138000']));
     expect(ev[0].properties).toMatchObject({ text: '你好，我想了解一下企业版的价格', profile_name: '王小明' });
