@@ -18,6 +18,8 @@ export class Batch {
   readonly json: string[] = [];
   readonly lines: number[] = [];
   readonly rejected: RejectedLine[] = [];
+  /** Records (events and rejected lines) this batch covers. */
+  records = 0;
   /** Body size so far: the events plus the commas between them. */
   bytes = ENVELOPE_BYTES;
   end: number;

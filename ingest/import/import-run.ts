@@ -82,6 +82,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportResult> {
       b.rejected.sort((x, y) => x.line - y.line);
     }
     o.report.append(b.rejected);
+    counts.lines += b.records;
     Object.assign(c, { nextByte: b.end, nextLine: b.next, reportBytes: o.report.bytes });
     writeCheckpoint(o.checkpointPath, c);
     progress();
@@ -90,7 +91,6 @@ export async function runImport(o: RunImportOptions): Promise<ImportResult> {
   progress();
   let batch = new Batch({ end: c.nextByte, next: c.nextLine });
   for await (const rec of readRecords(o.path, { format: o.format, fromByte: c.nextByte, fromLine: c.nextLine, mapping: o.mapping })) {
-    counts.lines++;
     if (rec.ok) {
       const json = JSON.stringify(rec.event);
       const size = Buffer.byteLength(json);
@@ -107,6 +107,7 @@ export async function runImport(o: RunImportOptions): Promise<ImportResult> {
     } else {
       reject(batch, { line: rec.line, code: rec.code, reason: rec.reason });
     }
+    batch.records++;
     batch.end = rec.end;
     batch.next = rec.next;
     // A long run of bad lines still moves the checkpoint on.
