@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing] [--stack] [--duration S]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -11,6 +11,7 @@ import { runAttributionBench } from './attribution.bench.js';
 import { runChannelsBench } from './channels.bench.js';
 import { runKpiBench } from './kpis.bench.js';
 import { runBoardLatencyBench } from './board-latency.bench.js';
+import { runImportBench } from './import.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
@@ -116,4 +117,21 @@ if (only === 'routing' || (!only && stack)) {
 
 if ((!only && !stack) || only === 'attribution') {
   await runAttributionBench({ log: (l) => console.log(l) });
+}
+
+if ((!only && !stack) || only === 'import') {
+  // --events N for a quick run; the target is stated for the default million.
+  const events = args.includes('--events') ? Number(args[args.indexOf('--events') + 1]) : 1_000_000;
+  const r = await runImportBench({ events, log: (l) => console.log(l) });
+  const targets = { events_per_s: 10_000, kpis_equal_recount: true };
+  writeFileSync(join(resultsDir, 'import.json'), JSON.stringify({ bench: 'import', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
+  console.log(`\nomnilane import, embedded default (${r.events.toLocaleString('en-US')} events, ${r.file_mib} MiB JSON lines → queryable in DuckDB)`);
+  table([
+    ['events/s, file → queryable', String(r.events_per_s), `≥ ${targets.events_per_s.toLocaleString('en-US')}`, r.events_per_s >= targets.events_per_s ? 'yes' : 'no'],
+    ['seconds to queryable', String(r.seconds_to_queryable), '', ''],
+    ['events stored (distinct ids)', String(r.stored_events), String(r.events), r.stored_events === r.events ? 'yes' : 'no'],
+    [`KPI minutes = ${r.kpi_reference.reference} (${r.kpi_rows_compared} rows)`, r.kpis_equal_recount ? 'equal' : `${r.kpi_mismatches.length}+ differ`, 'equal', r.kpis_equal_recount ? 'yes' : 'no'],
+  ]);
+  if (!r.kpis_equal_recount) console.log('first differing rows:', JSON.stringify(r.kpi_mismatches, null, 1));
+  console.log('written bench/results/import.json\n');
 }

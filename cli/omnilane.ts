@@ -17,6 +17,8 @@ Commands:
   migrate            apply pending warehouse migrations and exit
   attribution        channel attribution from a path CSV (see docs/attribution.md)
   replay --policy P  replay recorded conversations under a routing policy (see docs/routing-replay.md)
+  import FILE        send a history file (v1 event JSON lines or CSV) through the pipeline,
+                     resumable (see docs/import.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -141,6 +143,39 @@ async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
 /** Exit statuses other than 1 (sysexits.h): 78 EX_CONFIG for a bad variable, 75 EX_TEMPFAIL while DATA_DIR is taken. */
 const EXIT_CODES: Partial<Record<string, number>> = { CFG_ERR_INVALID: 78, CFG_ERR_DATA_DIR_IN_USE: 75 };
 
+/**
+ * `omnilane import`: the first Ctrl-C (or SIGTERM) stops after the batch in flight is acknowledged and
+ * checkpointed, then closes the engines; a second one exits at once (the checkpoint still holds).
+ */
+async function importCommand(args: string[]): Promise<number> {
+  const { runImportCommand } = await import('./import-command.js');
+  const { LocalSink } = await import('./import-local-sink.js');
+  const { HttpSink } = await import('./import-http-sink.js');
+  const { systemClock } = await import('../shared/clock.js');
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\nomnilane import: stopping after the batch in flight (Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runImportCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, {
+      config,
+      openLocal: (producer) => LocalSink.open(config, systemClock, log, producer),
+      openHttp: (url, key, onRetry) => new HttpSink({ url, key, onRetry: (r) => onRetry(`retry ${r.attempt} in ${Math.round(r.waitMs / 100) / 10}s: ${r.reason}`) }),
+      isTTY: Boolean(process.stderr.isTTY),
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
@@ -168,6 +203,9 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await runReplayCommand(args, io, { loadHistory: loadWarehouseRoutingHistory, now: () => Date.now(), routingConfig: loadConfig().routingConfig });
         return;
       }
+      case 'import':
+        process.exitCode = await importCommand(args);
+        return;
       case undefined:
       case 'help':
       case '--help':

@@ -25,7 +25,7 @@ import { InProcessBus } from '../stream/bus/in-process-bus.js';
 import { KafkaBus } from '../stream/bus/kafka-bus.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
-import { composeWorkbench } from '../stream/sessions/compose.js';
+import { composeWorkbench, type Workbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { TOPICS } from '../stream/topics.js';
@@ -127,6 +127,23 @@ export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse
   return cfg.clickhouseUrl
     ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 } })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
+}
+
+/**
+ * The stream worker as every process that has the stream role builds it
+ * (`omnilane start`, `omnilane stream`, `omnilane import` on the embedded
+ * engines), so an import goes through exactly the steps live traffic does.
+ * Not started: call `start()`.
+ */
+export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench): EventWorker {
+  const worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
+  worker.setMaxListeners(100);
+  return worker;
+}
+
+/** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
+export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench): IngestService {
+  return new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs });
 }
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
@@ -289,8 +306,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
-      worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
-      worker.setMaxListeners(100);
+      worker = createStreamWorker(cfg, engines, clock, log, workbench);
       await worker.start();
     }
     if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
@@ -303,7 +319,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     }
     if (http) {
       ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg, routing?.desk.roster.agents ?? []));
-      if (roles.ingest) ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs });
+      if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;

@@ -2,7 +2,7 @@
  * The one error catalogue. Every code a user can see is declared here with its
  * HTTP status and a one-line meaning; `docs/errors.md` must document every code
  * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
- * WH warehouse, API api, ATTR attribution, CFG configuration, BUS/STATE the ports.
+ * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
@@ -46,6 +46,14 @@ export const ERROR_CATALOGUE = {
   REPLAY_ERR_BAD_ROSTER: { status: 400, meaning: 'omnilane replay: the roster file (--roster or ROUTING_CONFIG) is not valid JSON or has a bad field (named).' },
   REPLAY_ERR_NO_DATA: { status: 400, meaning: 'omnilane replay: no recorded conversation started in the window.' },
   REPLAY_ERR_IO: { status: 500, meaning: 'omnilane replay: the roster file or the warehouse could not be read.' },
+  IMPORT_ERR_BAD_ARGS: { status: 400, meaning: 'omnilane import: unknown flag, missing value, no input file, or a format that cannot be told from the file name.' },
+  IMPORT_ERR_IO: { status: 500, meaning: 'omnilane import: the input, checkpoint, mapping or report file could not be read or written, or the data directory is in use by a running server (use --url).' },
+  IMPORT_ERR_NOT_JSON: { status: 400, meaning: 'omnilane import: a JSON-lines line is not one JSON object; the line is reported and skipped.' },
+  IMPORT_ERR_BAD_CSV: { status: 400, meaning: 'omnilane import: a CSV row has a different number of fields than the header, or a typed column (:number, :boolean, :json) holds a value of another type; the row is reported and skipped. An unterminated quote stops the import at its line.' },
+  IMPORT_ERR_BAD_MAPPING: { status: 400, meaning: 'omnilane import: the CSV header or the column mapping (--mapping, --column, --set) names an unknown column or target, or maps none to id, type, channel or occurred_at.' },
+  IMPORT_ERR_TOO_LARGE: { status: 413, meaning: 'omnilane import: one event is larger than a 1 MiB request can carry; the line is reported and skipped.' },
+  IMPORT_ERR_CHECKPOINT: { status: 400, meaning: 'omnilane import: the checkpoint belongs to another version of the input (size or first bytes differ) or another mapping; pass --restart to import from the first line.' },
+  IMPORT_ERR_REMOTE: { status: 503, meaning: 'omnilane import --url: the server refused a batch for good (bad key, bad batch) or stayed unavailable after the retries; the checkpoint keeps what was acknowledged, so the same command resumes.' },
   ROUTE_ERR_CONFLICT: { status: 409, meaning: 'The conversation is offered to or held by someone else, is closed, or the agent has no free capacity; nothing changed.' },
   ROUTE_ERR_UNKNOWN_POLICY: { status: 400, meaning: 'The routing policy name is not one of skill_match, least_loaded, round_robin, sticky, rules, predictive.' },
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
