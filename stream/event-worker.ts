@@ -11,6 +11,7 @@ import type { SessionStep } from './sessions/session-step.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
 import { settleAll } from './settle-all.js';
+import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
 import { STREAM_GROUP, TOPICS } from './topics.js';
 
 export interface EventWorkerOptions {
@@ -37,8 +38,10 @@ export interface BatchDone {
   deadLetters: number;
 }
 
-function toEventRow(e: EventEnvelope): EventRow {
+function toEventRow(partition: number, { offset, event: e }: OffsetEvent): EventRow {
   return {
+    bus_partition: partition,
+    bus_offset: offset,
     producer: e.producer,
     id: e.id,
     type: e.type,
@@ -78,9 +81,16 @@ export class EventWorker extends EventEmitter {
    * may follow rows an earlier attempt cut differently: those are discarded first.
    */
   private readonly writtenFrom = new Map<number, number>();
+  private readonly recovery: StateRecovery;
 
   constructor(private readonly o: EventWorkerOptions) {
     super();
+    this.recovery = new StateRecovery({ warehouse: o.warehouse, state: o.state, log: o.log, dedupTtlMs: o.dedupTtlMs });
+  }
+
+  /** What the worker found and rebuilt after StateStore losses (for /metrics). */
+  get recoveryStats(): Readonly<RecoveryStats> {
+    return this.recovery.stats;
   }
 
   async start(): Promise<void> {
@@ -119,14 +129,22 @@ export class EventWorker extends EventEmitter {
         dead.push({ source: 'stream', ref: `${m.topic}/${m.partition}/${m.offset}`, code: 'STR_ERR_UNPARSABLE', reason: (err as Error).message, payload: m.value.slice(0, 65536), failed_at: now });
       }
     }
-    const seen = await this.o.state.getMany(decoded.map((d) => seenKey(d.event)));
+    // The epoch marker rides along with the seen ids: its absence means the store lost what it held.
+    const stored = await this.o.state.getMany([...decoded.map((d) => seenKey(d.event)), EPOCH_KEY]);
+    const epoch = await this.recovery.epoch(stored.pop() ?? null, now);
+    const recovering = this.recovery.recovering(epoch, now);
+    const seen = recovering ? await this.recovery.seenFromWarehouse(decoded, stored) : stored;
     const { fresh, replayed } = classifyBatch(batch.partition, decoded, seen);
+    // Replays only the warehouse knew: their state folds may be missing, so their KPI states are rebuilt.
+    const knownToStore = new Set(decoded.filter((_, i) => stored[i] !== null).map((d) => d.offset));
+    const refold = replayed.filter((d) => !knownToStore.has(d.offset));
     const batchOffset = batch.messages[0].offset;
-    const counted = [...fresh, ...replayed].sort((a, b) => a.offset - b.offset).map((d) => d.event);
+    const countedAt = [...fresh, ...replayed].sort((a, b) => a.offset - b.offset);
+    const counted = countedAt.map((d) => d.event);
 
     const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
-    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, replayed }, now) : undefined;
+    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, replayed, ...(recovering ? { rebuild: { loader: this.recovery.rebuilder(), refold } } : {}) }, now) : undefined;
 
     if (dead.length > 0) {
       await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
@@ -134,7 +152,7 @@ export class EventWorker extends EventEmitter {
     const written = this.writtenFrom.get(batch.partition);
     if (written === undefined || batchOffset <= written) await this.o.warehouse.discardContributions(batch.partition, batchOffset);
     this.writtenFrom.set(batch.partition, batchOffset);
-    await this.o.warehouse.append('events', counted.map(toEventRow) as unknown as Array<Record<string, unknown>>);
+    await this.o.warehouse.append('events', countedAt.map((d) => toEventRow(batch.partition, d)) as unknown as Array<Record<string, unknown>>);
     await settleAll([
       this.o.warehouse.append('channel_minute_contrib', minuteRows as unknown as Array<Record<string, unknown>>),
       this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),

@@ -29,6 +29,9 @@ export const TABLES = {
       agent_id: 'nullable_string',
       customer: 'json',
       properties: 'json',
+      // Where the stream worker counted the event (null in rows from before migration 007).
+      bus_partition: 'nullable_int',
+      bus_offset: 'nullable_int',
     },
     key: ['producer', 'id'],
   },
@@ -294,6 +297,8 @@ export interface EventRow {
   agent_id: string | null;
   customer: string;
   properties: string;
+  bus_partition?: number | null;
+  bus_offset?: number | null;
 }
 
 /** What one bus batch added to one channel's event-time minute (channel_minute_contrib). */

@@ -4,6 +4,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { ConversationFactsRow, DealFactsRow, ResponseTimeRow } from '../../warehouse/kpi-rows.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
 import { settleAll } from '../settle-all.js';
+import type { StateRebuilder } from '../state-recovery.js';
 import { applyConversationKpi, conversationRows, emptyConversationKpis, type ConversationKpiState } from './conversation-kpis.js';
 import { dealRows, foldCustomerKpi, type CustomerKpiState } from './deal-cycle.js';
 import { eventDims } from './dims.js';
@@ -41,6 +42,12 @@ export interface KpiBatchInput {
    * already holds their folds): they only add their minute contributions again.
    */
   replayed: OffsetEvent[];
+  /**
+   * Present while the worker recovers from a lost StateStore: conversation and customer states it misses are rebuilt
+   * from the warehouse, and so are those of `refold`: replayed events the warehouse (not the store) knew, whose
+   * fold may never have reached the store (the events are written before the state).
+   */
+  rebuild?: { loader: StateRebuilder; refold: OffsetEvent[] };
 }
 
 /**
@@ -56,8 +63,10 @@ export class KpiStep {
 
   async fold(input: KpiBatchInput, now: number): Promise<KpiBatch> {
     const { partition, fresh: events } = input;
-    const convIds = [...new Set(events.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))];
-    const customers = [...new Set(events.map((d) => d.event.customer_key))];
+    const refold = input.rebuild?.refold ?? [];
+    const touched = [...events, ...refold];
+    const convIds = [...new Set(touched.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))];
+    const customers = [...new Set(touched.map((d) => d.event.customer_key))];
     const vals = await this.o.state.getMany([kpiWatermarkKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)]);
     const storedMax = vals[0] === null ? null : Number(vals[0]);
     const convs = new Map<string, ConversationKpiState>();
@@ -67,11 +76,23 @@ export class KpiStep {
       const v = vals[1 + convIds.length + i];
       if (v) custs.set(k, JSON.parse(v) as CustomerKpiState);
     });
-
     const convVersion = new Map<string, number>();
     const dealCustomers = new Map<string, number>();
     // Most events leave their customer's first touch and deals as they were: only changed states are written.
     const changedCustomers = new Set<string>();
+    if (input.rebuild) {
+      // What the store holds for these may lack the refolded events: the warehouse has them all.
+      for (const { offset, event: e } of refold) {
+        if (e.conversation_id) {
+          convs.delete(e.conversation_id);
+          convVersion.set(e.conversation_id, Math.max(offset, convVersion.get(e.conversation_id) ?? -1));
+        }
+        custs.delete(e.customer_key);
+        changedCustomers.add(e.customer_key);
+      }
+      await rebuildMissing(input.rebuild.loader, convIds, convs, customers, custs);
+      for (const { offset, event: e } of refold) if ((custs.get(e.customer_key)?.deals.length ?? 0) > 0) dealCustomers.set(e.customer_key, Math.max(offset, dealCustomers.get(e.customer_key) ?? -1));
+    }
     for (const { offset, event: e } of events) {
       if (e.conversation_id) {
         let s = convs.get(e.conversation_id);
@@ -125,4 +146,30 @@ export class KpiStep {
       },
     };
   }
+}
+
+/**
+ * After a StateStore loss: folds the stored events of every conversation and customer of the batch whose state is
+ * missing, so their facts continue from everything counted before instead of restarting from this batch. The
+ * batch's own fresh events are not in the warehouse yet and are folded by the caller; replayed ones are, and are
+ * folded here (the caller skips them), so each event is folded once.
+ */
+async function rebuildMissing(
+  rebuild: StateRebuilder,
+  convIds: string[],
+  convs: Map<string, ConversationKpiState>,
+  customers: string[],
+  custs: Map<string, CustomerKpiState>,
+): Promise<void> {
+  const missingConvs = convIds.filter((id) => !convs.has(id));
+  const missingCusts = customers.filter((k) => !custs.has(k));
+  const [convEvents, custEvents] = await Promise.all([rebuild.conversationEvents(missingConvs), rebuild.customerEvents(missingCusts)]);
+  for (const e of convEvents) {
+    const id = e.conversation_id!;
+    let s = convs.get(id);
+    if (!s) convs.set(id, (s = emptyConversationKpis(e.customer_key)));
+    applyConversationKpi(s, e);
+  }
+  for (const e of custEvents) custs.set(e.customer_key, foldCustomerKpi(custs.get(e.customer_key), e, eventDims(e)));
+  rebuild.rebuilt(new Set(convEvents.map((e) => e.conversation_id)).size, new Set(custEvents.map((e) => e.customer_key)).size);
 }

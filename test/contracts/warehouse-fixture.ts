@@ -305,6 +305,15 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
   ];
   return {
     events_count: [{ producer: null }, { producer: 'p1' }, { producer: "p'3" }, { producer: 'nobody' }],
+    events_counted_at: [
+      { producers: [...new Set(f.events.slice(0, 40).map((e) => e.producer))], ids: f.events.slice(0, 40).map((e) => e.id) },
+      { producers: ['nobody'], ids: [f.events[0].id] },
+    ],
+    events_of_conversations: [
+      { keys: [...new Set(f.events.map((e) => e.conversation_id).filter((c): c is string => c !== null))].slice(0, 5) },
+      { keys: ['no-such-conversation'] },
+    ],
+    events_of_customers: [{ keys: [...new Set(f.events.map((e) => e.customer_key))].slice(0, 3) }, { keys: ["o'brien"] }],
     metric_channel_counts: w.flatMap((x) => [{ ...x, bucket_s: 60, channel: null }, { ...x, bucket_s: 300, channel: null }, { ...x, bucket_s: 900, channel: 'sms' }]),
     board_first_response: w,
     dead_letters_recent: [{ limit: 5 }, { limit: 100 }],

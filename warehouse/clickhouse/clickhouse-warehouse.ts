@@ -154,6 +154,8 @@ export class ClickHouseWarehouse implements Warehouse {
           try {
             await this.client.command({ query: stmt });
           } catch (err) {
+            // No ADD COLUMN IF NOT EXISTS on 18.16: a re-run of an interrupted migration finds the column there.
+            if (/\bADD COLUMN\b/i.test(stmt) && clickHouseErrorCode(err) === 15) continue;
             throw whError('WH_ERR_MIGRATION', `migration ${m.version}`, err);
           }
         }
