@@ -353,7 +353,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         routing: routing?.desk,
         health: {
           ready: () => ready,
-          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}) }),
+          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}), ...(ingest ? { rejectedDropped: ingest.rejectedStats().dropped.source + ingest.rejectedStats().dropped.total } : {}) }),
         },
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });

@@ -62,6 +62,8 @@ describe('hostile input on the embedded default', () => {
     expect(snap.kpis.deal_value).toBeNull();
     const deals = await om.get('/v1/metrics/deals');
     expect(deals.status).toBe(200);
+    const funnel = await om.get('/v1/funnel');
+    expect(funnel.status).toBe(200);
   });
 
   it.each(['from=99999999999999999', 'to=99999999999999999', 'from=-5', 'from=10000-01-01T00:00:00Z', 'from=0&to=300000000000000'])('out-of-range times answer 400 API_ERR_VALIDATION (%s)', async (qs) => {
@@ -107,5 +109,7 @@ describe('hostile input on the embedded default', () => {
     const stats = om.ingest.rejectedStats();
     expect(stats.kept - statsBefore.kept).toBeLessThanOrEqual(5);
     expect(stats.dropped.source - statsBefore.dropped.source).toBeGreaterThan(0);
+    const metrics = await (await om.get('/metrics')).text();
+    expect(metrics).toMatch(/^omnilane_rejected_payloads_dropped_total [1-9]\d*$/m);
   });
 });
