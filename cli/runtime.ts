@@ -45,7 +45,7 @@ export interface Engines {
 
 /** The embedded default: everything under DATA_DIR, no servers. */
 export async function openEmbeddedEngines(cfg: Config, clock: Clock): Promise<Engines> {
-  const bus = new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync });
+  const bus = new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
   const state = new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
   const warehouse = await DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
   return { bus, state, warehouse, names: { bus: 'in-process log', state: 'in-process store', warehouse: 'DuckDB' } };
@@ -84,7 +84,7 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
     ? unused<EventBus>('the event bus')
     : cfg.kafkaBrokers
       ? new KafkaBus({ brokers: cfg.kafkaBrokers, namespace: ns, log: log.child({ stage: 'kafka' }), partitionsConsumedConcurrently: cfg.busPartitions })
-      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync });
+      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
     : cfg.redisUrl
@@ -143,7 +143,7 @@ export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | '
 
 /** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
 export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench): IngestService {
-  return new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs });
+  return new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin } });
 }
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
@@ -331,7 +331,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       }
       const board = new BoardService(warehouse, clock, { kpis, alerts });
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
-      live = new LiveHub(board, source, log.child({ stage: 'live' }));
+      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey });
       const w = worker;
       app = await buildApp({
         log,
@@ -353,7 +353,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         routing: routing?.desk,
         health: {
           ready: () => ready,
-          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}) }),
+          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}), ...(ingest ? { rejectedDropped: ingest.rejectedStats().dropped.source + ingest.rejectedStats().dropped.total } : {}) }),
         },
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
@@ -383,4 +383,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
 export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane> {
   const r = await startRoles({ ...opts, roles: { ...ALL_ROLES } });
   return r as RunningOmnilane;
+}
+
+/** The embedded bus's disk bounds from the configuration (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES, BUS_SEGMENT_BYTES). */
+function busRetention(cfg: Config) {
+  return { retention: { ms: cfg.busRetentionMs, bytes: cfg.busRetentionBytes }, segmentBytes: cfg.busSegmentBytes };
 }

@@ -9,6 +9,7 @@ import { CLAIM, claimIdsScript } from './dedup-scripts.js';
 import { customerDimsCall, customerDimsScript, stampDimensions } from './customer-dims.js';
 import { assignConversations } from './open-conversations.js';
 import { closedConversationKey } from '../stream/sessions/open-conversation.js';
+import { cutText, RejectedQuota, type RejectedQuotaOptions, type RejectedQuotaStats } from './rejected-quota.js';
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 const PENDING_TTL_MS = 60_000;
@@ -42,7 +43,12 @@ export interface IngestServiceOptions {
    * came with (none for SMS, WhatsApp, WeChat) and closes set no marker.
    */
   conversationExpiryMs?: number;
+  /** Caps on refused webhook payloads kept (per source per minute, bytes each, bytes per minute); defaults below. */
+  rejectedQuota?: Partial<RejectedQuotaOptions>;
 }
+
+/** Refused-payload caps unless configured (REJECTED_KEEP_* in docs/operations.md). */
+export const DEFAULT_REJECTED_QUOTA: RejectedQuotaOptions = { perSource: 20, unsignedBytes: 2048, signedBytes: MAX_KEPT_PAYLOAD, bytesPerWindow: 4 * 1024 * 1024 };
 
 export interface IngestOptions {
   /**
@@ -63,7 +69,15 @@ const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
  * (ING_ERR_UNAVAILABLE); then nothing of the request is acknowledged.
  */
 export class IngestService {
-  constructor(private readonly o: IngestServiceOptions) {}
+  private readonly quota: RejectedQuota;
+  constructor(private readonly o: IngestServiceOptions) {
+    this.quota = new RejectedQuota({ ...DEFAULT_REJECTED_QUOTA, ...o.rejectedQuota });
+  }
+
+  /** Refused webhook payloads kept, truncated and dropped (not stored) since start: the disk-safety counters. */
+  rejectedStats(): RejectedQuotaStats {
+    return this.quota.stats;
+  }
 
   async ingest(producer: string, body: unknown, opts: IngestOptions = {}): Promise<IngestReply> {
     const events = (body as { events?: unknown } | null)?.events;
@@ -146,10 +160,14 @@ export class IngestService {
    * format) on the rejected topic, so it lands in dead_letters for inspection
    * and replay. `source` names the channel (e.g. `whatsapp`); the ref is
    * `channel:<source>/<ref>`. Throws ING_ERR_UNAVAILABLE when the bus fails.
+   * `from` (the sender's address) scopes the quota: per source and minute only a few payloads are
+   * kept, an unsigned one only in its first bytes; the rest is counted in rejectedStats(), not stored.
    */
-  async keepRejectedPayload(source: string, r: { ref: string; code: ErrorCode; reason: string; payload: string }): Promise<void> {
+  async keepRejectedPayload(source: string, r: { ref: string; code: ErrorCode; reason: string; payload: string }, from = 'unknown'): Promise<void> {
     const now = this.o.clock.now();
-    const value = JSON.stringify({ ref: `channel:${source}/${r.ref}`, source, code: r.code, reason: r.reason, payload: r.payload.slice(0, MAX_KEPT_PAYLOAD), at: now });
+    const decision = this.quota.decide(`${source}|${from}`, r.payload, r.code !== 'ING_ERR_BAD_SIGNATURE', now);
+    if (!decision.keep) return;
+    const value = JSON.stringify({ ref: `channel:${source}/${r.ref}`, source, code: r.code, reason: r.reason, payload: decision.payload, truncated: decision.truncated || undefined, bytes: r.payload.length, at: now });
     try {
       await this.o.bus.publish(TOPICS.rejected, [{ key: `channel:${source}`, value }]);
     } catch (err) {
@@ -160,7 +178,7 @@ export class IngestService {
 
   private keepRejected(producer: string, events: unknown[], rejected: Rejection[], now: number): Promise<void> {
     const records = rejected.map((r) => {
-      const payload = JSON.stringify(events[r.index]) ?? 'null';
+      const payload = keptText(events[r.index]);
       const id = (events[r.index] as { id?: unknown } | null)?.id;
       return {
         key: producer,
@@ -168,11 +186,23 @@ export class IngestService {
           ref: `${producer}/${typeof id === 'string' ? id : `#${now}-${r.index}`}`,
           code: r.code,
           reason: r.message,
-          payload: payload.slice(0, MAX_KEPT_PAYLOAD),
+          payload: cutText(payload, MAX_KEPT_PAYLOAD),
           at: now,
         }),
       };
     });
     return this.o.bus.publish(TOPICS.rejected, records);
+  }
+}
+
+/**
+ * The refused event as text for dead_letters. An event refused for its depth could overflow
+ * JSON.stringify's recursion, so that failure keeps a note instead of failing its siblings.
+ */
+function keptText(event: unknown): string {
+  try {
+    return JSON.stringify(event) ?? 'null';
+  } catch {
+    return '"(not kept: the event could not be encoded, e.g. nested too deep)"';
   }
 }

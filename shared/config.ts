@@ -98,6 +98,20 @@ export interface Config {
   /** Per-source token bucket on channel webhooks, shared by every process through the StateStore. */
   channelRatePerSecond: number;
   channelRateBurst: number;
+  /** Refused webhook payloads kept per source (channel and address) per minute (REJECTED_KEEP_PER_SOURCE_PER_MIN). */
+  rejectedKeepPerSource: number;
+  /** Bytes kept of one refused payload whose request was unsigned or badly signed (REJECTED_KEEP_UNSIGNED_BYTES). */
+  rejectedKeepUnsignedBytes: number;
+  /** Bytes of refused payloads kept per minute over all sources (REJECTED_KEEP_BYTES_PER_MIN). */
+  rejectedKeepBytesPerMin: number;
+  /** Embedded bus retention: whole segments older than this are deleted (BUS_RETENTION_HOURS, 0 = by time never). */
+  busRetentionMs: number;
+  /** Embedded bus retention: a partition's oldest segments go once it is larger (BUS_RETENTION_BYTES, 0 = by size never). */
+  busRetentionBytes: number;
+  /** Embedded bus segment size: a partition's log rolls to a new file beyond this (BUS_SEGMENT_BYTES). */
+  busSegmentBytes: number;
+  /** Open /v1/live streams one API key may hold (LIVE_MAX_CONNECTIONS_PER_KEY); 429 API_ERR_TOO_MANY_LIVE beyond. */
+  liveMaxConnectionsPerKey: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -282,6 +296,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     emailThreadTtlMs: int(env, 'EMAIL_THREAD_TTL_DAYS', 90, 1, 3650) * 86_400_000,
     channelRatePerSecond: int(env, 'CHANNEL_RATE_PER_S', 50, 1, 1_000_000),
     channelRateBurst: int(env, 'CHANNEL_RATE_BURST', 200, 1, 1_000_000),
+    rejectedKeepPerSource: int(env, 'REJECTED_KEEP_PER_SOURCE_PER_MIN', 20, 0, 1_000_000),
+    rejectedKeepUnsignedBytes: int(env, 'REJECTED_KEEP_UNSIGNED_BYTES', 2048, 0, 1024 * 1024),
+    rejectedKeepBytesPerMin: int(env, 'REJECTED_KEEP_BYTES_PER_MIN', 4 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+    busRetentionMs: int(env, 'BUS_RETENTION_HOURS', 168, 0, 24 * 3650) * 3600_000,
+    busRetentionBytes: int(env, 'BUS_RETENTION_BYTES', 1024 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
+    busSegmentBytes: int(env, 'BUS_SEGMENT_BYTES', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    liveMaxConnectionsPerKey: int(env, 'LIVE_MAX_CONNECTIONS_PER_KEY', 20, 1, 100_000),
     ...overrides,
   };
   return Object.freeze(cfg);

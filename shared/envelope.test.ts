@@ -25,7 +25,8 @@ describe('validateEvent', () => {
     [{ ...base, extra: 1 }, 'ING_ERR_INVALID_EVENT'],
     [{ ...base, type: 'csat.submitted', properties: { score: 6 } }, 'ING_ERR_INVALID_EVENT'],
     [{ ...base, type: 'nps.submitted', properties: { score: 7.5 } }, 'ING_ERR_INVALID_EVENT'],
-    [{ ...base, type: 'deal.won', properties: { value: -5 } }, 'ING_ERR_INVALID_EVENT'],
+    [{ ...base, type: 'deal.won', properties: { value: -5 } }, 'ING_ERR_OUT_OF_RANGE'],
+    [{ ...base, type: 'deal.won', properties: { value: '5' } }, 'ING_ERR_INVALID_EVENT'],
     ['not an object', 'ING_ERR_INVALID_EVENT'],
   ])('rejects %j with %s', (input, code) => {
     const r = validateEvent(input, 'p1', NOW);

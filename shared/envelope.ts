@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { ErrorCode } from './errors.js';
+import { checkBounds, NUMBER_BOUNDS } from './payload-bounds.js';
 
 /** Event types of the public event API v1. */
 export const EVENT_TYPES = [
@@ -128,7 +129,6 @@ export function customerKey(c: CustomerInput): string | null {
 }
 
 function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
-  const num = (k: string) => p[k] === undefined || (typeof p[k] === 'number' && Number.isFinite(p[k] as number));
   switch (type) {
     case 'csat.submitted':
       return typeof p.score === 'number' && p.score >= 1 && p.score <= 5 ? null : 'csat.submitted needs properties.score between 1 and 5';
@@ -136,12 +136,18 @@ function checkTypeProperties(type: EventType, p: Record<string, unknown>): strin
       return Number.isInteger(p.score) && (p.score as number) >= 0 && (p.score as number) <= 10
         ? null
         : 'nps.submitted needs an integer properties.score between 0 and 10';
-    case 'deal.won':
-    case 'opportunity.created':
-      return num('value') && (p.value === undefined || (p.value as number) >= 0) ? null : `${type} properties.value must be a non-negative number`;
     default:
       return null;
   }
+}
+
+/** Money must stay summable: a finite number in [0, NUMBER_BOUNDS.moneyMax] (ING_ERR_OUT_OF_RANGE beyond). */
+function checkMoney(type: EventType, p: Record<string, unknown>): string | null {
+  if (type !== 'deal.won' && type !== 'opportunity.created') return null;
+  const v = p.value;
+  if (v === undefined) return null;
+  if (typeof v !== 'number') return `${type} properties.value must be a number`;
+  return Number.isFinite(v) && v >= 0 && v <= NUMBER_BOUNDS.moneyMax ? null : `${type} properties.value ${v} is outside [0, ${NUMBER_BOUNDS.moneyMax}]`;
 }
 
 /**
@@ -168,6 +174,12 @@ export function validateEvent(input: unknown, producer: string, now: number): Va
   }
   const properties = e.properties ?? {};
   const type = e.type as EventType;
+  // Structure before semantics: depth, sizes, Unicode and number ranges of the whole event, walked
+  // without recursion, so a hostile event is refused alone before anything downstream recurses on it.
+  const bounds = checkBounds(e);
+  if (bounds) return { ok: false, ...bounds };
+  const money = checkMoney(type, properties);
+  if (money) return { ok: false, code: typeof properties.value === 'number' ? 'ING_ERR_OUT_OF_RANGE' : 'ING_ERR_INVALID_EVENT', message: money };
   const bad = checkTypeProperties(type, properties);
   if (bad) return { ok: false, code: 'ING_ERR_INVALID_EVENT', message: bad };
   return {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FiringAlert } from '../alerts/evaluator.js';
-import { KpiService } from '../metrics/kpi-service.js';
+import { finiteOrNull, KpiService } from '../metrics/kpi-service.js';
 import { kpiSummary, type KpiSummary } from './kpi-summary.js';
 
 export interface FirstResponseSummary {
@@ -46,7 +46,7 @@ interface FrtRow {
   p90_ms: number | string | null;
 }
 
-const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+const num = (v: number | string | null): number | null => finiteOrNull(v);
 
 function summary(r: FrtRow | undefined): FirstResponseSummary {
   if (!r || Number(r.count) === 0) return { count: 0, avg_ms: null, p50_ms: null, p90_ms: null };

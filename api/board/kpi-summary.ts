@@ -1,4 +1,4 @@
-import type { KpiService } from '../metrics/kpi-service.js';
+import { finiteOrNull, type KpiService } from '../metrics/kpi-service.js';
 
 /** The board's KPI tiles over its window; null where there is no data (contract: kpis in the snapshot). */
 export interface KpiSummary {
@@ -20,8 +20,10 @@ export interface KpiSummary {
   agent_load: number | null;
 }
 
-const ratio = (n: number | undefined, d: number | undefined): number | null => (n === undefined || d === undefined || d === 0 ? null : n / d);
-const field = (p: Record<string, unknown> | undefined, name: string): number | null => (p && p[name] !== null && p[name] !== undefined ? Number(p[name]) : null);
+type Maybe = number | null | undefined;
+/** n / d, null when either is missing or not finite (extreme stored data must not turn into a 500). */
+const ratio = (n: Maybe, d: Maybe): number | null => (n === undefined || n === null || d === undefined || d === null || d === 0 ? null : finiteOrNull(n / d));
+const field = (p: Record<string, unknown> | undefined, name: string): number | null => (p ? finiteOrNull(p[name] as number | string | null | undefined) : null);
 
 /**
  * Sums the kpi_minute counters over [from, to) and reads the window's response-time percentiles, queue length
@@ -37,15 +39,15 @@ export async function kpiSummary(kpis: KpiService, from: number, to: number, win
   const has = c !== null;
   return {
     window_minutes: windowMinutes,
-    inquiries: has ? c.inquiries : null,
-    opportunities: has ? c.opportunities : null,
-    deals: has ? c.deals : null,
-    deal_value: has ? c.deal_value : null,
+    inquiries: has ? (c.inquiries ?? null) : null,
+    opportunities: has ? (c.opportunities ?? null) : null,
+    deals: has ? (c.deals ?? null) : null,
+    deal_value: has ? (c.deal_value ?? null) : null,
     inquiry_to_opportunity: ratio(c?.opportunities, c?.inquiries),
     opportunity_to_deal: ratio(c?.deals, c?.opportunities),
     csat_avg: ratio(c?.csat_sum, c?.csat_count),
     csat_satisfied_share: ratio(c?.csat_satisfied, c?.csat_count),
-    nps: c && c.nps_count > 0 ? (100 * (c.nps_promoters - c.nps_detractors)) / c.nps_count : null,
+    nps: c && c.nps_promoters !== null && c.nps_detractors !== null ? ratio(100 * (c.nps_promoters - c.nps_detractors), c.nps_count) : null,
     complaint_rate: ratio(c?.complaints, c?.inquiries),
     response_p50_ms: field(response, 'p50_ms'),
     response_p90_ms: field(response, 'p90_ms'),

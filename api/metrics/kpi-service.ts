@@ -48,7 +48,17 @@ export interface DrillConversation {
 }
 
 type Row = Record<string, string | number | null>;
-const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+/**
+ * A warehouse number for JSON: null when absent or not finite. A sum can overflow to Infinity (or a
+ * DuckDB DOUBLE be NaN) on extreme data already stored; JSON cannot carry those and the response
+ * serializer would fail the whole reply with a 500, so such a value reads as "no value" instead.
+ */
+export const finiteOrNull = (v: string | number | null | undefined): number | null => {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+const num = finiteOrNull;
 export const DRILL_LIMIT = 200;
 
 /** An error naming the KPIs there are (404 API_ERR_NOT_FOUND). */
@@ -95,12 +105,12 @@ export class KpiService {
     return rows.map((r) => this.point(kpi, r, { group_by: groupBy, filters }, from));
   }
 
-  /** Every kpi_minute counter summed over [from, to) (null without rows): the board's KPI tiles. */
-  async counters(from: number, to: number): Promise<Record<string, number> | null> {
+  /** Every kpi_minute counter summed over [from, to) (null without rows; a counter is null when its sum is not finite): the board's KPI tiles. */
+  async counters(from: number, to: number): Promise<Record<string, number | null> | null> {
     const [row] = await this.warehouse.query<Row>('kpi_counters', { from_ms: from, to_ms: to, group_by: 'none', ...filterParams({}), ...wholeWindow(from, to) });
     if (!row) return null;
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(row)) if (k !== 'bucket_local_ms' && k !== 'grp') out[k] = Number(v);
+    const out: Record<string, number | null> = {};
+    for (const [k, v] of Object.entries(row)) if (k !== 'bucket_local_ms' && k !== 'grp') out[k] = num(v);
     return out;
   }
 

@@ -25,22 +25,25 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
         tags: ['board'],
         security: [{ bearer: [] }],
         querystring: BoardQuery,
-        response: { 200: Type.String({ description: 'text/event-stream' }), 401: ErrorReply },
+        response: { 200: Type.String({ description: 'text/event-stream' }), 401: ErrorReply, 429: ErrorReply },
       },
     },
     async (req, reply) => {
       const minutes = req.query.minutes ?? 60;
+      // Before the stream opens, so a refused client gets a plain 429 reply with its code.
+      const release = live.admit(req.principal?.keyId ?? 'anonymous');
       const write = openEventStream(reply);
-      const sendSnap = (snap: unknown) => write(`event: board\ndata: ${JSON.stringify(snap)}\n\n`);
+      const sendSnap = (json: string) => write(`event: board\ndata: ${json}\n\n`);
       const off = live.subscribe(minutes, sendSnap);
       const ping = setInterval(() => write(': ping\n\n'), 15_000);
       const close = () => {
         clearInterval(ping);
         off();
+        release();
       };
       req.raw.on('close', close);
       try {
-        sendSnap(await board.snapshot(minutes));
+        sendSnap(await live.current(minutes));
       } catch (err) {
         req.log.error({ err }, 'first live snapshot failed');
       }

@@ -123,13 +123,14 @@ function channelErrorReply(err: FastifyError, maxBytes: number): { status: numbe
 }
 
 /**
- * Keeps a refused payload in dead_letters (via the rejected topic) and
- * returns the error to throw. Never a silent drop.
+ * Keeps a refused payload in dead_letters (via the rejected topic), within the
+ * per-source quota (`from` is the sender's address; beyond the quota the refusal
+ * is counted, not stored), and returns the error to throw.
  */
-export async function refuse(deps: ChannelDeps, provider: string, code: ErrorCode, reason: string, payload: string | Buffer, ref?: string): Promise<OmnilaneError> {
+export async function refuse(deps: ChannelDeps, provider: string, code: ErrorCode, reason: string, payload: string | Buffer, ref?: string, from?: string): Promise<OmnilaneError> {
   const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   const at = deps.clock.now();
-  await deps.ingest.keepRejectedPayload(provider, { ref: ref ?? `#${at}`, code, reason, payload: text });
+  await deps.ingest.keepRejectedPayload(provider, { ref: ref ?? `#${at}`, code, reason, payload: text }, from);
   deps.log.warn({ channel: provider, code, bytes: text.length }, 'channel payload refused and kept');
   return new OmnilaneError(code, reason);
 }

@@ -5,6 +5,7 @@ import { OmnilaneError } from '../../shared/errors.js';
 import type { BusBatch, BusMessage, BusRecord, EventBus, PartitionLag, SubscribeOptions, Subscription } from '../../shared/ports/event-bus.js';
 import { JournalFile } from '../state/journal-file.js';
 import { partitionFor } from './partitioner.js';
+import { SegmentLog, type Retention } from './segment-log.js';
 
 interface Partition {
   topic: string;
@@ -13,7 +14,7 @@ interface Partition {
   base: number;
   messages: BusMessage[];
   next: number;
-  log?: JournalFile;
+  log?: SegmentLog;
 }
 
 interface Member {
@@ -37,13 +38,26 @@ export interface InProcessBusOptions {
   lingerMs?: number;
   /** Messages kept in memory per partition once every group has committed past them. */
   retainInMemory?: number;
+  /**
+   * Retention on disk, like Kafka's log.retention.ms/bytes (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES):
+   * whole old segments are deleted, whether or not a group has read them, as Kafka does; a group
+   * behind the log start resumes at it (auto.offset.reset=earliest). Default: keep everything.
+   */
+  retention?: Partial<Retention>;
+  /** A partition's log rolls to a new segment file beyond this many bytes (BUS_SEGMENT_BYTES; default 64 MiB). */
+  segmentBytes?: number;
+  /** How often retention is checked, ms (default 60 s; Kafka's log.retention.check.interval.ms is 5 min). */
+  retentionCheckMs?: number;
 }
+
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
 const tp = (topic: string, partition: number) => `${topic}/${partition}`;
 
 /**
- * The embedded EventBus: one append-only log file per partition, consumer
- * groups with committed offsets in their own journal, Kafka's partitioner.
+ * The embedded EventBus: one segmented append-only log per partition (segment-log.ts) with
+ * Kafka-like retention by time and size, consumer groups with committed offsets in their own
+ * journal, Kafka's partitioner.
  * `publish` resolves after the records are written to their log files, so an
  * acknowledged record survives a crash of the process.
  */
@@ -55,6 +69,7 @@ export class InProcessBus implements EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private memberSeq = 0;
   private closed = false;
+  private lastRetentionCheck = -Infinity;
 
   constructor(private readonly opts: InProcessBusOptions) {
     if (opts.dir) {
@@ -71,6 +86,7 @@ export class InProcessBus implements EventBus {
       if (existsSync(meta)) {
         for (const [name, n] of Object.entries(JSON.parse(readFileSync(meta, 'utf8')) as Record<string, number>)) this.openTopic(name, n);
       }
+      this.applyRetention();
     }
   }
 
@@ -94,23 +110,10 @@ export class InProcessBus implements EventBus {
     for (let i = 0; i < partitions; i++) {
       const p: Partition = { topic: name, index: i, base: 0, messages: [], next: 0 };
       if (this.opts.dir) {
-        const path = join(this.opts.dir, `${name}-${i}.log`);
-        for (const line of JournalFile.readLines(path)) {
-          if (!line) continue;
-          const t1 = line.indexOf('\t');
-          const t2 = line.indexOf('\t', t1 + 1);
-          const t3 = line.indexOf('\t', t2 + 1);
-          p.messages.push({
-            topic: name,
-            partition: i,
-            offset: Number(line.slice(0, t1)),
-            timestamp: Number(line.slice(t1 + 1, t2)),
-            key: JSON.parse(line.slice(t2 + 1, t3)) as string,
-            value: line.slice(t3 + 1),
-          });
-        }
-        p.next = p.messages.length ? p.messages[p.messages.length - 1].offset + 1 : 0;
-        p.log = new JournalFile(path, this.opts.fsync);
+        p.log = new SegmentLog(this.opts.dir, name, i, this.opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES, this.opts.fsync);
+        p.messages = p.log.loadAll();
+        p.base = p.messages.length ? p.messages[0].offset : p.log.startOffset;
+        p.next = p.messages.length ? p.messages[p.messages.length - 1].offset + 1 : p.log.startOffset;
       }
       parts.push(p);
     }
@@ -144,7 +147,7 @@ export class InProcessBus implements EventBus {
     }
     const writes: Array<Promise<void>> = [];
     for (const [p, msgs] of byPartition) {
-      if (p.log) writes.push(p.log.append(msgs.map((m) => `${m.offset}\t${m.timestamp}\t${JSON.stringify(m.key)}\t${m.value}`)));
+      if (p.log) writes.push(p.log.append(msgs));
     }
     // Offsets are reserved above in call order; records become visible to consumers
     // only after their bytes are in the log, and in offset order.
@@ -152,7 +155,34 @@ export class InProcessBus implements EventBus {
     for (const [p, msgs] of byPartition) {
       for (const m of msgs) p.messages[m.offset - p.base] = m;
     }
+    if (now - this.lastRetentionCheck >= (this.opts.retentionCheckMs ?? 60_000)) this.applyRetention();
     this.wake();
+  }
+
+  /**
+   * Deletes whole segments retention no longer keeps, in every partition, and forgets them in
+   * memory. Runs on publish at most once per retentionCheckMs, at start and on demand (tests).
+   * Returns the records deleted.
+   */
+  applyRetention(): number {
+    const now = this.opts.clock.now();
+    this.lastRetentionCheck = now;
+    const r = this.opts.retention;
+    if (!r || (!r.ms && !r.bytes)) return 0;
+    let deleted = 0;
+    for (const parts of this.topics.values()) {
+      for (const p of parts) {
+        if (!p.log) continue;
+        const before = p.log.startOffset;
+        const start = p.log.applyRetention(now, { ms: r.ms ?? 0, bytes: r.bytes ?? 0 });
+        deleted += start - before;
+        if (start > p.base) {
+          p.messages = p.messages.slice(Math.min(start - p.base, p.messages.length));
+          p.base = start;
+        }
+      }
+    }
+    return deleted;
   }
 
   private wake(): void {
@@ -199,8 +229,12 @@ export class InProcessBus implements EventBus {
     }
   }
 
-  /** Messages from `offset` on; reads the log file when they were trimmed from memory. */
+  /**
+   * Messages from `offset` on; reads the segment files when they were trimmed from memory. An
+   * offset below the log start (retention deleted it) reads from the start, like Kafka's earliest.
+   */
   private read(p: Partition, offset: number, max: number): BusMessage[] {
+    if (p.log) offset = Math.max(offset, p.log.startOffset);
     if (offset >= p.base) {
       const out: BusMessage[] = [];
       for (let o = offset; o < p.next && out.length < max; o++) {
@@ -210,16 +244,7 @@ export class InProcessBus implements EventBus {
       }
       return out;
     }
-    const text = readFileSync(p.log!.path, 'utf8');
-    const out: BusMessage[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const [o, ts, key] = line.split('\t', 3);
-      if (Number(o) < offset) continue;
-      if (Number(o) >= p.base || out.length >= max) break;
-      out.push({ topic: p.topic, partition: p.index, offset: Number(o), timestamp: Number(ts), key: JSON.parse(key) as string, value: line.split('\t').slice(3).join('\t') });
-    }
-    return out;
+    return p.log ? p.log.read(offset, max, p.base) : [];
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

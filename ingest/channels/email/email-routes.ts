@@ -72,7 +72,7 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
       const kept = () => JSON.stringify({ ...f, text: f.text?.slice(0, 4096), html: undefined, attachments: form.attachments });
       const sig = f.signature ?? '';
       if (!f.timestamp || !f.token || !safeEqual(sig, emailSignature(deps.config.emailSigningKey!, f.timestamp, f.token))) {
-        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'timestamp/token/signature fields are missing or do not match (check EMAIL_WEBHOOK_SIGNING_KEY)', kept());
+        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'timestamp/token/signature fields are missing or do not match (check EMAIL_WEBHOOK_SIGNING_KEY)', kept(), undefined, req.ip);
       }
       const h = parseHeaderBlock(f.headers ?? '');
       if (f['message-headers']) {
@@ -84,7 +84,7 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
       }
       const from = address(f.from ?? f.sender ?? h.from);
       const messageId = messageIds(f['Message-Id'] ?? h['message-id'])[0];
-      if (!from || !messageId) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', !from ? 'from is missing or not an address' : 'the Message-ID header is missing', kept());
+      if (!from || !messageId) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', !from ? 'from is missing or not an address' : 'the Message-ID header is missing', kept(), undefined, req.ip);
       const thread = await threadEmail(deps.state, deps.config.emailThreadTtlMs, {
         messageId,
         inReplyTo: messageIds(f['In-Reply-To'] ?? h['in-reply-to']),

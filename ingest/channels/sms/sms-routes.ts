@@ -37,7 +37,7 @@ export async function smsRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
   const handle = (map: (f: Record<string, string>, now: number) => SmsMapResult) => async (req: FastifyRequest, reply: FastifyReply) => {
     const fields = await verifiedTwilioForm(deps, PROVIDER, req);
     const mapped = map(fields, deps.clock.now());
-    if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, req.body as string, fields.MessageSid);
+    if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, req.body as string, fields.MessageSid, req.ip);
     await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
     return reply.type('text/xml').send(EMPTY_TWIML);
   };

@@ -42,7 +42,7 @@ export async function voiceRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
     async (req, reply) => {
       const fields = await verifiedTwilioForm(deps, PROVIDER, req);
       const mapped = mapCallStatus(fields, deps.clock.now());
-      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, req.body as string, fields.CallSid);
+      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, req.body as string, fields.CallSid, req.ip);
       await ingestMapped(deps, PROVIDER, mapped.events);
       return reply.type('text/xml').send(EMPTY_TWIML);
     },

@@ -31,7 +31,7 @@ export async function wechatRoutes(app: FastifyInstance, deps: ChannelDeps): Pro
     '/v1/channels/wechat',
     { schema: { summary: 'WeChat server URL check (echoes echostr)', description, tags: ['channels'], querystring: SignedQuery, response: { 200: Type.String(), ...errors } } },
     async (req, reply) => {
-      if (!signed(req)) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', req.url);
+      if (!signed(req)) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', req.url, undefined, req.ip);
       return reply.type('text/plain').send((req.query as { echostr?: string }).echostr ?? '');
     },
   );
@@ -53,11 +53,11 @@ export async function wechatRoutes(app: FastifyInstance, deps: ChannelDeps): Pro
     },
     async (req, reply) => {
       const raw = typeof req.body === 'string' ? req.body : '';
-      if (!signed(req)) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', raw);
+      if (!signed(req)) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', raw, undefined, req.ip);
       const msg = parseWechatXml(raw);
-      if (!msg) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', 'body is not a WeChat <xml> message', raw);
+      if (!msg) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', 'body is not a WeChat <xml> message', raw, undefined, req.ip);
       const mapped = mapWechat(msg, deps.clock.now());
-      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw, msg.MsgId);
+      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw, msg.MsgId, req.ip);
       await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
       if (msg.MsgType === 'event' && msg.Event === 'subscribe' && deps.config.wechatWelcome) {
         return reply.type('application/xml').send(wechatTextReply(msg, deps.config.wechatWelcome, deps.clock.now()));

@@ -74,16 +74,16 @@ export async function whatsappRoutes(app: FastifyInstance, deps: ChannelDeps): P
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const sig = req.headers['x-hub-signature-256'];
       if (typeof sig !== 'string' || !safeEqual(sig, metaSignature(deps.config.whatsappAppSecret!, raw))) {
-        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'X-Hub-Signature-256 is missing or does not match (check WHATSAPP_APP_SECRET)', raw);
+        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'X-Hub-Signature-256 is missing or does not match (check WHATSAPP_APP_SECRET)', raw, undefined, req.ip);
       }
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch (err) {
-        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', `body is not JSON: ${(err as Error).message}`, raw);
+        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', `body is not JSON: ${(err as Error).message}`, raw, undefined, req.ip);
       }
       const mapped = mapMetaWebhook(body, deps.clock.now());
-      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw);
+      if (!mapped.ok) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', mapped.reason, raw, undefined, req.ip);
       const r = await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
       return reply.status(200).send({ accepted: r.accepted, duplicates: r.duplicates });
     },
