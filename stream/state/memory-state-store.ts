@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { AtomicScript, LocalTx, SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import { JournalFile } from './journal-file.js';
+import { replayJournal } from './journal-reader.js';
+import { JournalRewrite } from './journal-rewrite.js';
 
 type Value = string | Map<string, string>;
 interface Entry {
@@ -19,35 +21,75 @@ export interface MemoryStateStoreOptions {
   clock: Clock;
   /** Journal file; absent keeps state in memory only (tests). */
   journalPath?: string;
-  /** Rewrite the journal to the live state when it grows beyond this many bytes. */
+  /**
+   * Rewrite the journal to the live state (in the background) once it is past
+   * this many bytes and twice the size of the last rewrite. Default 64 MiB.
+   */
   compactAtBytes?: number;
+  /** Characters of snapshot written per event-loop turn while rewriting. Default 1 MiB. */
+  compactSliceChars?: number;
   fsync?: boolean;
+  /** Told when a background rewrite fails (the old journal stays complete; the next one waits for it to double). */
+  onCompactionError?: (err: unknown) => void;
+}
+
+/** Journal figures for tests, metrics and the operations page. */
+export interface JournalStats {
+  /** Current journal size, bytes. */
+  bytes: number;
+  /** Size of the journal right after the last rewrite (or at open), bytes. */
+  baseBytes: number;
+  compacting: boolean;
+  /** Rewrites completed since open. */
+  compactions: number;
+  /** Replay at open: lines, bytes and a torn tail cut off. */
+  replayed: { lines: number; bytes: number; tornBytes: number };
 }
 
 /**
  * Embedded StateStore: maps in memory with Redis-like semantics, made durable
  * by a journal of the writes (like Redis' append-only file). Each call's
  * writes are one journal line, so an atomic script is replayed all or nothing.
- * Calls resolve after their line is written.
+ * Calls resolve after their line is written. The journal is rewritten to the
+ * live state in the background (journal-rewrite.ts), never on a caller's turn.
  */
 export class MemoryStateStore implements StateStore {
   private readonly data = new Map<string, Entry>();
-  private readonly journal?: JournalFile;
+  private journal?: JournalFile;
   private readonly compactAt: number;
   private readonly sweepTimer: NodeJS.Timeout;
   private closed = false;
+  private rewrite?: JournalRewrite;
+  private rewriteDone?: Promise<void>;
+  private baseBytes = 0;
+  private compactions = 0;
+  private replayed = { lines: 0, bytes: 0, tornBytes: 0 };
 
   constructor(private readonly opts: MemoryStateStoreOptions) {
     this.compactAt = opts.compactAtBytes ?? 64 * 1024 * 1024;
     if (opts.journalPath) {
       mkdirSync(dirname(opts.journalPath), { recursive: true });
-      for (const line of JournalFile.readLines(opts.journalPath)) {
+      // A rewrite a crash interrupted: the journal beside it is complete, the half-written file is not.
+      rmSync(this.rewritePath, { force: true });
+      rmSync(`${opts.journalPath}.tmp`, { force: true });
+      this.replayed = replayJournal(opts.journalPath, (line) => {
         if (line) this.applyOps(JSON.parse(line) as Op[]);
-      }
+      });
       this.journal = new JournalFile(opts.journalPath, opts.fsync);
+      // Like Redis' auto-aof-rewrite-percentage: growth is measured from the size at start.
+      this.baseBytes = this.journal.size;
     }
     this.sweepTimer = setInterval(() => this.sweep(), 30_000);
     this.sweepTimer.unref();
+  }
+
+  private get rewritePath(): string {
+    return `${this.opts.journalPath}.rewrite`;
+  }
+
+  /** Journal figures (zeros without a journal). */
+  journalStats(): JournalStats {
+    return { bytes: this.journal?.size ?? 0, baseBytes: this.baseBytes, compacting: this.rewrite !== undefined, compactions: this.compactions, replayed: { ...this.replayed } };
   }
 
   /** Number of live keys (tests, metrics). */
@@ -106,20 +148,59 @@ export class MemoryStateStore implements StateStore {
     const ops: Op[] = [];
     const result = fn(this.tx(ops));
     if (!this.journal || ops.length === 0) return Promise.resolve(result);
-    const done = this.journal.append([JSON.stringify(ops)]);
-    if (this.journal.size > this.compactAt) this.compact();
+    const line = JSON.stringify(ops);
+    const done = this.journal.append([line]);
+    this.rewrite?.capture(line);
+    // Relative to the last rewrite, so live state above the threshold does not start a rewrite per write.
+    if (!this.rewrite && this.journal.size > Math.max(this.compactAt, 2 * this.baseBytes)) void this.compactNow();
     return done.then(() => result);
   }
 
-  private compact(): void {
-    const lines: string[] = [];
-    const now = this.opts.clock.now();
+  /**
+   * Starts a background rewrite of the journal to the live state (or joins the
+   * one running); resolves when it has replaced the journal, was abandoned by
+   * close(), or failed (reported to `onCompactionError`; the old journal stays).
+   */
+  compactNow(): Promise<void> {
+    if (!this.journal || this.closed) return Promise.resolve();
+    if (this.rewriteDone) return this.rewriteDone;
+    const path = this.opts.journalPath!;
+    const rewrite = new JournalRewrite({
+      tmpPath: this.rewritePath,
+      snapshot: this.snapshotLines(),
+      sliceChars: this.opts.compactSliceChars ?? 1024 * 1024,
+      swap: (tmp, bytes) => {
+        // Pending appends go to the old file first; the new one already holds their lines (captured).
+        this.journal!.close();
+        try {
+          renameSync(tmp, path);
+        } finally {
+          this.journal = new JournalFile(path, this.opts.fsync);
+        }
+        this.baseBytes = bytes;
+        this.compactions++;
+      },
+    });
+    this.rewrite = rewrite;
+    this.rewriteDone = rewrite.done.then((outcome) => {
+      this.rewrite = undefined;
+      this.rewriteDone = undefined;
+      if (outcome.status === 'failed') {
+        // Back off until the journal doubles again rather than retry on every write.
+        this.baseBytes = this.journal?.size ?? 0;
+        this.opts.onCompactionError?.(outcome.error);
+      }
+    });
+    return this.rewriteDone;
+  }
+
+  /** The live state as journal lines, read lazily by the rewrite (a Map iterator tolerates changes meanwhile). */
+  private *snapshotLines(): Generator<string> {
     for (const [k, e] of this.data) {
-      if (e.exp !== 0 && e.exp <= now) continue;
+      if (e.exp !== 0 && e.exp <= this.opts.clock.now()) continue;
       const op: Op = e.v instanceof Map ? ['h', k, Object.fromEntries(e.v), e.exp] : ['s', k, e.v, e.exp];
-      lines.push(JSON.stringify([op]));
+      yield JSON.stringify([op]);
     }
-    this.journal!.rewrite(lines);
   }
 
   private tx(ops: Op[]): LocalTx {
@@ -246,6 +327,9 @@ export class MemoryStateStore implements StateStore {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweepTimer);
+    // Abandon a rewrite at its next turn (SIGTERM must not wait for a whole snapshot): the old journal is complete.
+    this.rewrite?.abort();
+    await this.rewriteDone;
     this.journal?.close();
   }
 }
