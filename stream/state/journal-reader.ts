@@ -31,20 +31,27 @@ export function replayJournal(path: string, onLine: (line: string) => void, chun
     while (pos < size) {
       const n = readSync(fd, buf, 0, Math.min(chunkBytes, size - pos), pos);
       if (n <= 0) break;
-      let start = 0;
-      for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, start)) {
-        const line = carryBytes ? Buffer.concat([...carry, buf.subarray(start, nl)]).toString('utf8') : buf.toString('utf8', start, nl);
-        carry = [];
-        carryBytes = 0;
+      const last = buf.lastIndexOf(10, n - 1);
+      if (last === -1) {
+        // No line ends in this chunk: gather it (copied, buf is reused) until one does.
+        carry.push(Buffer.from(buf.subarray(0, n)));
+        carryBytes += n;
+        pos += n;
+        continue;
+      }
+      // One decode and split per chunk: per-line decoding cost as much as the parsing.
+      const head = carryBytes ? Buffer.concat([...carry, buf.subarray(0, last)]) : buf.subarray(0, last);
+      const text = head.toString('utf8');
+      carry = [];
+      carryBytes = 0;
+      for (const line of text.split('\n')) {
         onLine(line);
         lines++;
-        start = nl + 1;
-        complete = pos + start;
       }
-      if (start < n) {
-        // Copy: buf is reused for the next chunk.
-        carry.push(Buffer.from(buf.subarray(start, n)));
-        carryBytes += n - start;
+      complete = pos + last + 1;
+      if (last + 1 < n) {
+        carry.push(Buffer.from(buf.subarray(last + 1, n)));
+        carryBytes += n - last - 1;
       }
       pos += n;
     }

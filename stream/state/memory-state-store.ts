@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
@@ -6,16 +6,7 @@ import type { AtomicScript, LocalTx, SetEntry, StateStore } from '../../shared/p
 import { JournalFile } from './journal-file.js';
 import { replayJournal } from './journal-reader.js';
 import { JournalRewrite } from './journal-rewrite.js';
-
-type Value = string | Map<string, string>;
-interface Entry {
-  v: Value;
-  /** Absolute expiry, epoch ms; 0 = never. */
-  exp: number;
-}
-
-/** Journal ops record absolute results (never increments) so replaying twice is harmless. */
-type Op = ['s', string, string, number] | ['d', string] | ['h', string, Record<string, string>, number] | ['hd', string, string] | ['x', string, number];
+import { applyOps, snapshotLines, type Entry, type Op } from './state-ops.js';
 
 export interface MemoryStateStoreOptions {
   clock: Clock;
@@ -76,8 +67,8 @@ export class MemoryStateStore implements StateStore {
         if (line) this.applyOps(JSON.parse(line) as Op[]);
       });
       this.journal = new JournalFile(opts.journalPath, opts.fsync);
-      // Like Redis' auto-aof-rewrite-percentage: growth is measured from the size at start.
-      this.baseBytes = this.journal.size;
+      // baseBytes stays 0: a journal already past the threshold is rewritten (in the background) after the first
+      // write, so how much of it is dead is never carried into the next start's replay.
     }
     this.sweepTimer = setInterval(() => this.sweep(), 30_000);
     this.sweepTimer.unref();
@@ -98,33 +89,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   private applyOps(ops: Op[]): void {
-    for (const op of ops) {
-      switch (op[0]) {
-        case 's':
-          this.data.set(op[1], { v: op[2], exp: op[3] });
-          break;
-        case 'd':
-          this.data.delete(op[1]);
-          break;
-        case 'h': {
-          const cur = this.data.get(op[1]);
-          const m = cur && cur.v instanceof Map ? cur.v : new Map<string, string>();
-          for (const [f, v] of Object.entries(op[2])) m.set(f, v);
-          this.data.set(op[1], { v: m, exp: op[3] });
-          break;
-        }
-        case 'hd': {
-          const cur = this.data.get(op[1]);
-          if (cur && cur.v instanceof Map) cur.v.delete(op[2]);
-          break;
-        }
-        case 'x': {
-          const cur = this.data.get(op[1]);
-          if (cur) cur.exp = op[2];
-          break;
-        }
-      }
-    }
+    applyOps(this.data, ops);
   }
 
   private live(key: string): Entry | undefined {
@@ -167,13 +132,15 @@ export class MemoryStateStore implements StateStore {
     const path = this.opts.journalPath!;
     const rewrite = new JournalRewrite({
       tmpPath: this.rewritePath,
-      snapshot: this.snapshotLines(),
+      snapshot: snapshotLines(this.data, this.opts.clock),
       sliceChars: this.opts.compactSliceChars ?? 1024 * 1024,
       swap: (tmp, bytes) => {
         // Pending appends go to the old file first; the new one already holds their lines (captured).
         this.journal!.close();
         try {
           renameSync(tmp, path);
+          // With fsync on, later writes are fsynced into the new file: the rename must be on disk before them.
+          if (this.opts.fsync) fsyncDir(dirname(path));
         } finally {
           this.journal = new JournalFile(path, this.opts.fsync);
         }
@@ -192,15 +159,6 @@ export class MemoryStateStore implements StateStore {
       }
     });
     return this.rewriteDone;
-  }
-
-  /** The live state as journal lines, read lazily by the rewrite (a Map iterator tolerates changes meanwhile). */
-  private *snapshotLines(): Generator<string> {
-    for (const [k, e] of this.data) {
-      if (e.exp !== 0 && e.exp <= this.opts.clock.now()) continue;
-      const op: Op = e.v instanceof Map ? ['h', k, Object.fromEntries(e.v), e.exp] : ['s', k, e.v, e.exp];
-      yield JSON.stringify([op]);
-    }
   }
 
   private tx(ops: Op[]): LocalTx {
@@ -331,5 +289,14 @@ export class MemoryStateStore implements StateStore {
     this.rewrite?.abort();
     await this.rewriteDone;
     this.journal?.close();
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
