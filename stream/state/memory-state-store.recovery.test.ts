@@ -32,14 +32,14 @@ const field = fc.constantFrom('a', 'b', 'ç', 'load');
 // Newlines, quotes and astral characters inside values must not break a journal line.
 const val = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('line\nbreak', '"{}"', '😀\\', ''));
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: sk, v: val, ttl: fc.option(fc.integer({ min: 1, max: 500 }), { nil: undefined }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), k: sk, v: val, ttl: fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined }) }) },
   fc.record({ op: fc.constant('setMany' as const), es: fc.array(fc.record({ key: sk, value: val }), { maxLength: 4 }) }),
   fc.record({ op: fc.constant('del' as const), ks: fc.uniqueArray(anyKey, { maxLength: 3 }) }),
   fc.record({ op: fc.constant('incrBy' as const), k: fc.constant('n1'), d: fc.integer({ min: -100, max: 100 }) }),
   { weight: 3, arbitrary: fc.record({ op: fc.constant('hset' as const), k: hk, f: fc.dictionary(field, val, { maxKeys: 3 }) }) },
   fc.record({ op: fc.constant('hincrBy' as const), k: hk, f: fc.constant('load'), d: fc.integer({ min: -5, max: 5 }) }),
   fc.record({ op: fc.constant('hdel' as const), k: hk, f: field }),
-  fc.record({ op: fc.constant('expire' as const), k: anyKey, ttl: fc.integer({ min: 1, max: 500 }) }),
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('expire' as const), k: fc.oneof(anyKey, hk), ttl: fc.integer({ min: 1, max: 120 }) }) },
   fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 300 }) }),
   { weight: 2, arbitrary: fc.constant({ op: 'compact' as const }) },
   fc.record({ op: fc.constant('turns' as const), n: fc.integer({ min: 1, max: 6 }) }),
@@ -131,7 +131,12 @@ describe('MemoryStateStore: recovery after background rewrites', () => {
           for (const s of stores) await s.close();
         }
       }),
-      { numRuns: 150, seed: 18_6 },
+      {
+        numRuns: 150,
+        seed: 186,
+        // An expired hash written again must not come back with its old fields after a replay (expiry is not journaled).
+        examples: [[[{ op: 'hset', k: 'h1', f: { b: '1' } }, { op: 'expire', k: 'h1', ttl: 50 }, { op: 'advance', ms: 60 }, { op: 'hset', k: 'h1', f: { a: '1' } }, { op: 'reopen' }]]],
+      },
     );
     // The property means little unless crashes really hit rewrites in flight and rewrites really finished.
     expect(crashesMidRewrite).toBeGreaterThan(10);

@@ -198,9 +198,13 @@ export class MemoryStateStore implements StateStore {
       },
       hget: (key, field) => hash(key)?.get(field) ?? null,
       hset: (key, fields) => {
-        const op: Op = ['h', key, fields, this.live(key)?.exp ?? 0];
-        this.applyOps([op]);
-        ops.push(op);
+        const h = hash(key);
+        const op: Op = ['h', key, fields, h ? this.live(key)!.exp : 0];
+        // A new hash starts empty, but expiry is not journaled: an 'h' alone would merge, on replay, into the
+        // fields the key had before it expired (Redis' HSET on an expired key starts a new hash too).
+        const batch: Op[] = h ? [op] : [['d', key], op];
+        this.applyOps(batch);
+        ops.push(...batch);
       },
       hdel: (key, field) => {
         const h = hash(key);
