@@ -65,6 +65,15 @@ describe('conversation meta keeps previews, not whole messages', () => {
     await state.close();
   });
 
+  it('bounds every text a meta carries whoever writes it', async () => {
+    const state = new MemoryStateStore({ clock: manualClock(0) });
+    const store = new MetaStore(state, 60_000);
+    await store.put({ ...meta('big'), preview: 'p'.repeat(10_000), source: 's'.repeat(10_000), messages: [msg(1, 'm'.repeat(10_000))] });
+    const m = (await store.get('big'))!;
+    expect([m.preview.length, m.source.length, m.messages[0].text.length]).toEqual([140, 200, MESSAGE_CHARS]);
+    await state.close();
+  });
+
   it('bounds a meta written before the bound on its next message', async () => {
     const state = new MemoryStateStore({ clock: manualClock(0) });
     const store = new MetaStore(state, 60_000);

@@ -85,6 +85,16 @@ export function textOf(e: EventEnvelope): string {
   return '';
 }
 
+/** Characters kept of the source a producer stated (a campaign name, not a document). */
+const SOURCE_CHARS = 200;
+
+/** A meta with every text it carries bounded: preview, stated source, messages. Pure. */
+export function boundMeta(m: ConversationMeta): ConversationMeta {
+  const fits = m.preview.length <= PREVIEW_CHARS && m.source.length <= SOURCE_CHARS && m.messages.length <= KEEP_MESSAGES && m.messages.every((x) => x.text.length <= MESSAGE_CHARS);
+  if (fits && m.messages.reduce((n, x) => n + x.text.length, 0) * 3 <= MESSAGE_TEXT_BYTES) return m;
+  return { ...m, preview: clip(m.preview, PREVIEW_CHARS), source: clip(m.source, SOURCE_CHARS), messages: boundMessages(m.messages) };
+}
+
 /** Reads and writes conversation meta; not atomic (display data, last writer wins). */
 export class MetaStore {
   constructor(
@@ -102,8 +112,9 @@ export class MetaStore {
     return (await this.state.getMany(ids.map(metaKey))).map((r) => (r ? (JSON.parse(r) as ConversationMeta) : null));
   }
 
+  /** Writes a meta, bounded (boundMeta) whoever built it. */
   put(m: ConversationMeta): Promise<void> {
-    return this.state.set(metaKey(m.id), JSON.stringify(m), this.ttlMs);
+    return this.state.set(metaKey(m.id), JSON.stringify(boundMeta(m)), this.ttlMs);
   }
 
   /**
@@ -113,7 +124,7 @@ export class MetaStore {
   async addMessage(id: string, msg: ConsoleMessage): Promise<boolean> {
     const m = await this.get(id);
     if (!m || m.messages.some((x) => x.id === msg.id)) return false;
-    // Metas written before the bound existed are bounded on their next message.
+    // Metas written before the bound existed are bounded on their next message (put bounds the rest).
     m.messages = boundMessages([...m.messages, msg]);
     if (msg.direction === 'in' && msg.text) m.preview = previewOf(msg.text);
     await this.put(m);
