@@ -82,7 +82,7 @@ export class JournalRewrite {
       }
       // Catch up with the lines captured meanwhile, a slice per turn, until what is left is small.
       while (this.tailChars > this.o.sliceChars) {
-        this.write(fd, this.takeTail());
+        this.write(fd, this.takeTail(this.o.sliceChars));
         await nextTurn();
         if (this.aborted) return this.cleanup(fd);
       }
@@ -102,10 +102,13 @@ export class JournalRewrite {
     }
   }
 
-  private takeTail(): string[] {
-    const t = this.tail;
-    this.tail = [];
-    this.tailChars = 0;
+  /** The oldest captured lines, about `maxChars` of them (all by default), in order. */
+  private takeTail(maxChars = Infinity): string[] {
+    let n = 0;
+    let chars = 0;
+    while (n < this.tail.length && chars < maxChars) chars += this.tail[n++].length + 1;
+    const t = this.tail.splice(0, n);
+    this.tailChars -= chars;
     return t;
   }
 

@@ -28,7 +28,7 @@ export interface MemoryStateStoreOptions {
 export interface JournalStats {
   /** Current journal size, bytes. */
   bytes: number;
-  /** Size of the journal right after the last rewrite (or at open), bytes. */
+  /** Size of the journal right after the last rewrite, bytes (0 before the first: see the constructor). */
   baseBytes: number;
   compacting: boolean;
   /** Rewrites completed since open. */
