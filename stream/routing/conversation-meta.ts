@@ -26,15 +26,50 @@ export interface ConsoleMessage {
   at: number;
   direction: 'in' | 'out';
   channel: string;
+  /** A preview of at most MESSAGE_CHARS characters (ending in … when cut); the full text is in the warehouse. */
   text: string;
   agent_id: string | null;
 }
 
 export const metaKey = (id: string) => `rt:meta:${id}`;
 const lastAgentKey = (customerKey: string) => `rt:last:${customerKey}`;
-/** Messages kept per conversation for the console (the warehouse keeps them all). */
-const KEEP_MESSAGES = 50;
+/*
+ * State holds what the console shows, never whole customer texts: every write of a conversation's meta
+ * rewrites it, and the embedded journal keeps it; one 330k-character message 50 times over made a single
+ * meta 16 MB. The warehouse `events` table keeps every message in full.
+ */
+/** Messages kept per conversation for the console. */
+export const KEEP_MESSAGES = 50;
+/** Characters kept of one message. */
+export const MESSAGE_CHARS = 280;
+/** UTF-8 bytes of message text kept per conversation: beyond it the oldest messages go first. */
+export const MESSAGE_TEXT_BYTES = 16 * 1024;
 const PREVIEW_CHARS = 140;
+
+/** At most `max` characters of `text`, ending in … when cut, never splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * The newest messages within KEEP_MESSAGES and MESSAGE_TEXT_BYTES, oldest
+ * first, each clipped to MESSAGE_CHARS. Pure.
+ */
+export function boundMessages(messages: readonly ConsoleMessage[]): ConsoleMessage[] {
+  const sorted = messages.map((m) => (m.text.length > MESSAGE_CHARS ? { ...m, text: clip(m.text, MESSAGE_CHARS) } : m)).sort((a, b) => a.at - b.at);
+  const kept: ConsoleMessage[] = [];
+  let bytes = 0;
+  for (let i = sorted.length - 1; i >= 0 && kept.length < KEEP_MESSAGES; i--) {
+    bytes += Buffer.byteLength(sorted[i].text);
+    if (bytes > MESSAGE_TEXT_BYTES && kept.length > 0) break;
+    kept.push(sorted[i]);
+  }
+  return kept.reverse();
+}
 
 const TAGS: readonly string[] = ['VIP', 'high_value', 'normal'];
 export function tagOf(e: EventEnvelope): CustomerTag {
@@ -48,6 +83,16 @@ export function textOf(e: EventEnvelope): string {
     if (typeof v === 'string') return v;
   }
   return '';
+}
+
+/** Characters kept of the source a producer stated (a campaign name, not a document). */
+const SOURCE_CHARS = 200;
+
+/** A meta with every text it carries bounded: preview, stated source, messages. Pure. */
+export function boundMeta(m: ConversationMeta): ConversationMeta {
+  const fits = m.preview.length <= PREVIEW_CHARS && m.source.length <= SOURCE_CHARS && m.messages.length <= KEEP_MESSAGES && m.messages.every((x) => x.text.length <= MESSAGE_CHARS);
+  if (fits && m.messages.reduce((n, x) => n + x.text.length, 0) * 3 <= MESSAGE_TEXT_BYTES) return m;
+  return { ...m, preview: clip(m.preview, PREVIEW_CHARS), source: clip(m.source, SOURCE_CHARS), messages: boundMessages(m.messages) };
 }
 
 /** Reads and writes conversation meta; not atomic (display data, last writer wins). */
@@ -67,16 +112,21 @@ export class MetaStore {
     return (await this.state.getMany(ids.map(metaKey))).map((r) => (r ? (JSON.parse(r) as ConversationMeta) : null));
   }
 
+  /** Writes a meta, bounded (boundMeta) whoever built it. */
   put(m: ConversationMeta): Promise<void> {
-    return this.state.set(metaKey(m.id), JSON.stringify(m), this.ttlMs);
+    return this.state.set(metaKey(m.id), JSON.stringify(boundMeta(m)), this.ttlMs);
   }
 
-  /** Appends a message once (by event id); returns false when it was already there. */
+  /**
+   * Appends a message once (by event id), keeping a preview of its text
+   * (boundMessages); returns false when it was already there.
+   */
   async addMessage(id: string, msg: ConsoleMessage): Promise<boolean> {
     const m = await this.get(id);
     if (!m || m.messages.some((x) => x.id === msg.id)) return false;
-    m.messages = [...m.messages, msg].sort((a, b) => a.at - b.at).slice(-KEEP_MESSAGES);
-    if (msg.direction === 'in' && msg.text) m.preview = msg.text.slice(0, PREVIEW_CHARS);
+    // Metas written before the bound existed are bounded on their next message (put bounds the rest).
+    m.messages = boundMessages([...m.messages, msg]);
+    if (msg.direction === 'in' && msg.text) m.preview = previewOf(msg.text);
     await this.put(m);
     return true;
   }
@@ -90,4 +140,5 @@ export class MetaStore {
   }
 }
 
-export const previewOf = (text: string) => text.slice(0, PREVIEW_CHARS);
+/** The one-line preview of a conversation's latest customer message. */
+export const previewOf = (text: string) => clip(text, PREVIEW_CHARS);

@@ -1,53 +1,86 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { AtomicScript, LocalTx, SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import { JournalFile } from './journal-file.js';
-
-type Value = string | Map<string, string>;
-interface Entry {
-  v: Value;
-  /** Absolute expiry, epoch ms; 0 = never. */
-  exp: number;
-}
-
-/** Journal ops record absolute results (never increments) so replaying twice is harmless. */
-type Op = ['s', string, string, number] | ['d', string] | ['h', string, Record<string, string>, number] | ['hd', string, string] | ['x', string, number];
+import { replayJournal } from './journal-reader.js';
+import { JournalRewrite } from './journal-rewrite.js';
+import { applyOps, snapshotLines, type Entry, type Op } from './state-ops.js';
 
 export interface MemoryStateStoreOptions {
   clock: Clock;
   /** Journal file; absent keeps state in memory only (tests). */
   journalPath?: string;
-  /** Rewrite the journal to the live state when it grows beyond this many bytes. */
+  /**
+   * Rewrite the journal to the live state (in the background) once it is past
+   * this many bytes and twice the size of the last rewrite. Default 64 MiB.
+   */
   compactAtBytes?: number;
+  /** Characters of snapshot written per event-loop turn while rewriting. Default 1 MiB. */
+  compactSliceChars?: number;
   fsync?: boolean;
+  /** Told when a background rewrite fails (the old journal stays complete; the next one waits for it to double). */
+  onCompactionError?: (err: unknown) => void;
+}
+
+/** Journal figures for tests, metrics and the operations page. */
+export interface JournalStats {
+  /** Current journal size, bytes. */
+  bytes: number;
+  /** Size of the journal right after the last rewrite, bytes (0 before the first: see the constructor). */
+  baseBytes: number;
+  compacting: boolean;
+  /** Rewrites completed since open. */
+  compactions: number;
+  /** Replay at open: lines, bytes and a torn tail cut off. */
+  replayed: { lines: number; bytes: number; tornBytes: number };
 }
 
 /**
  * Embedded StateStore: maps in memory with Redis-like semantics, made durable
  * by a journal of the writes (like Redis' append-only file). Each call's
  * writes are one journal line, so an atomic script is replayed all or nothing.
- * Calls resolve after their line is written.
+ * Calls resolve after their line is written. The journal is rewritten to the
+ * live state in the background (journal-rewrite.ts), never on a caller's turn.
  */
 export class MemoryStateStore implements StateStore {
   private readonly data = new Map<string, Entry>();
-  private readonly journal?: JournalFile;
+  private journal?: JournalFile;
   private readonly compactAt: number;
   private readonly sweepTimer: NodeJS.Timeout;
   private closed = false;
+  private rewrite?: JournalRewrite;
+  private rewriteDone?: Promise<void>;
+  private baseBytes = 0;
+  private compactions = 0;
+  private replayed = { lines: 0, bytes: 0, tornBytes: 0 };
 
   constructor(private readonly opts: MemoryStateStoreOptions) {
     this.compactAt = opts.compactAtBytes ?? 64 * 1024 * 1024;
     if (opts.journalPath) {
       mkdirSync(dirname(opts.journalPath), { recursive: true });
-      for (const line of JournalFile.readLines(opts.journalPath)) {
+      // A rewrite a crash interrupted: the journal beside it is complete, the half-written file is not.
+      rmSync(this.rewritePath, { force: true });
+      rmSync(`${opts.journalPath}.tmp`, { force: true });
+      this.replayed = replayJournal(opts.journalPath, (line) => {
         if (line) this.applyOps(JSON.parse(line) as Op[]);
-      }
+      });
       this.journal = new JournalFile(opts.journalPath, opts.fsync);
+      // baseBytes stays 0: a journal already past the threshold is rewritten (in the background) after the first
+      // write, so how much of it is dead is never carried into the next start's replay.
     }
     this.sweepTimer = setInterval(() => this.sweep(), 30_000);
     this.sweepTimer.unref();
+  }
+
+  private get rewritePath(): string {
+    return `${this.opts.journalPath}.rewrite`;
+  }
+
+  /** Journal figures (zeros without a journal). */
+  journalStats(): JournalStats {
+    return { bytes: this.journal?.size ?? 0, baseBytes: this.baseBytes, compacting: this.rewrite !== undefined, compactions: this.compactions, replayed: { ...this.replayed } };
   }
 
   /** Number of live keys (tests, metrics). */
@@ -56,33 +89,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   private applyOps(ops: Op[]): void {
-    for (const op of ops) {
-      switch (op[0]) {
-        case 's':
-          this.data.set(op[1], { v: op[2], exp: op[3] });
-          break;
-        case 'd':
-          this.data.delete(op[1]);
-          break;
-        case 'h': {
-          const cur = this.data.get(op[1]);
-          const m = cur && cur.v instanceof Map ? cur.v : new Map<string, string>();
-          for (const [f, v] of Object.entries(op[2])) m.set(f, v);
-          this.data.set(op[1], { v: m, exp: op[3] });
-          break;
-        }
-        case 'hd': {
-          const cur = this.data.get(op[1]);
-          if (cur && cur.v instanceof Map) cur.v.delete(op[2]);
-          break;
-        }
-        case 'x': {
-          const cur = this.data.get(op[1]);
-          if (cur) cur.exp = op[2];
-          break;
-        }
-      }
-    }
+    applyOps(this.data, ops);
   }
 
   private live(key: string): Entry | undefined {
@@ -106,20 +113,52 @@ export class MemoryStateStore implements StateStore {
     const ops: Op[] = [];
     const result = fn(this.tx(ops));
     if (!this.journal || ops.length === 0) return Promise.resolve(result);
-    const done = this.journal.append([JSON.stringify(ops)]);
-    if (this.journal.size > this.compactAt) this.compact();
+    const line = JSON.stringify(ops);
+    const done = this.journal.append([line]);
+    this.rewrite?.capture(line);
+    // Relative to the last rewrite, so live state above the threshold does not start a rewrite per write.
+    if (!this.rewrite && this.journal.size > Math.max(this.compactAt, 2 * this.baseBytes)) void this.compactNow();
     return done.then(() => result);
   }
 
-  private compact(): void {
-    const lines: string[] = [];
-    const now = this.opts.clock.now();
-    for (const [k, e] of this.data) {
-      if (e.exp !== 0 && e.exp <= now) continue;
-      const op: Op = e.v instanceof Map ? ['h', k, Object.fromEntries(e.v), e.exp] : ['s', k, e.v, e.exp];
-      lines.push(JSON.stringify([op]));
-    }
-    this.journal!.rewrite(lines);
+  /**
+   * Starts a background rewrite of the journal to the live state (or joins the
+   * one running); resolves when it has replaced the journal, was abandoned by
+   * close(), or failed (reported to `onCompactionError`; the old journal stays).
+   */
+  compactNow(): Promise<void> {
+    if (!this.journal || this.closed) return Promise.resolve();
+    if (this.rewriteDone) return this.rewriteDone;
+    const path = this.opts.journalPath!;
+    const rewrite = new JournalRewrite({
+      tmpPath: this.rewritePath,
+      snapshot: snapshotLines(this.data, this.opts.clock),
+      sliceChars: this.opts.compactSliceChars ?? 1024 * 1024,
+      swap: (tmp, bytes) => {
+        // Pending appends go to the old file first; the new one already holds their lines (captured).
+        this.journal!.close();
+        try {
+          renameSync(tmp, path);
+          // With fsync on, later writes are fsynced into the new file: the rename must be on disk before them.
+          if (this.opts.fsync) fsyncDir(dirname(path));
+        } finally {
+          this.journal = new JournalFile(path, this.opts.fsync);
+        }
+        this.baseBytes = bytes;
+        this.compactions++;
+      },
+    });
+    this.rewrite = rewrite;
+    this.rewriteDone = rewrite.done.then((outcome) => {
+      this.rewrite = undefined;
+      this.rewriteDone = undefined;
+      if (outcome.status === 'failed') {
+        // Back off until the journal doubles again rather than retry on every write.
+        this.baseBytes = this.journal?.size ?? 0;
+        this.opts.onCompactionError?.(outcome.error);
+      }
+    });
+    return this.rewriteDone;
   }
 
   private tx(ops: Op[]): LocalTx {
@@ -159,9 +198,13 @@ export class MemoryStateStore implements StateStore {
       },
       hget: (key, field) => hash(key)?.get(field) ?? null,
       hset: (key, fields) => {
-        const op: Op = ['h', key, fields, this.live(key)?.exp ?? 0];
-        this.applyOps([op]);
-        ops.push(op);
+        const h = hash(key);
+        const op: Op = ['h', key, fields, h ? this.live(key)!.exp : 0];
+        // A new hash starts empty, but expiry is not journaled: an 'h' alone would merge, on replay, into the
+        // fields the key had before it expired (Redis' HSET on an expired key starts a new hash too).
+        const batch: Op[] = h ? [op] : [['d', key], op];
+        this.applyOps(batch);
+        ops.push(...batch);
       },
       hdel: (key, field) => {
         const h = hash(key);
@@ -246,6 +289,18 @@ export class MemoryStateStore implements StateStore {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweepTimer);
+    // Abandon a rewrite at its next turn (SIGTERM must not wait for a whole snapshot): the old journal is complete.
+    this.rewrite?.abort();
+    await this.rewriteDone;
     this.journal?.close();
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

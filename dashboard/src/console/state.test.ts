@@ -115,6 +115,13 @@ describe('mergeMessage', () => {
     const list = [entry(10, 'in', 'a')];
     expect(mergeMessage(list, entry(10, 'in', 'a'))).toHaveLength(1);
   });
+  it('takes a stored preview and the live whole text of one message as one line, either order', () => {
+    const whole = 'w'.repeat(500);
+    const preview = `${'w'.repeat(279)}…`;
+    expect(mergeMessage([entry(10, 'in', whole)], entry(10, 'in', preview))).toHaveLength(1);
+    expect(mergeMessage([entry(10, 'in', preview)], entry(10, 'in', whole))).toHaveLength(1);
+    expect(mergeMessage([entry(10, 'in', 'other…')], entry(10, 'in', whole))).toHaveLength(2);
+  });
   it('keeps pending lines last', () => {
     const out = mergeMessage([entry(10, 'in', 'a'), entry(50, 'out', 'mine', 'p1')], entry(60, 'in', 'b'));
     expect(out.map((m) => m.text)).toEqual(['a', 'b', 'mine']);

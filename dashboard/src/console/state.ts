@@ -95,12 +95,19 @@ function toEntry(m: ChatMessage): ChatEntry {
 }
 
 /**
+ * Equal texts, or one is the other's stored preview: the server keeps long messages cut to a preview ending in …
+ * (stream/routing/conversation-meta.ts) while the live stream carries them whole.
+ */
+const sameText = (a: string, b: string) => a === b || clippedOf(a, b) || clippedOf(b, a);
+const clippedOf = (clip: string, full: string) => clip.endsWith('…') && clip.length < full.length && full.startsWith(clip.slice(0, -1));
+
+/**
  * Adds a server-side message to a chat. Our own reply echoed back by the server replaces its pending line
  * (same direction and text), and a message already shown (same time, direction and text: the SSE stream and a
  * detail reload can both deliver it) is not shown twice. Lines stay in time order.
  */
 export function mergeMessage(messages: readonly ChatEntry[], incoming: ChatEntry): ChatEntry[] {
-  if (messages.some((m) => !m.pending && m.at === incoming.at && m.direction === incoming.direction && m.text === incoming.text)) return messages.slice();
+  if (messages.some((m) => !m.pending && m.at === incoming.at && m.direction === incoming.direction && sameText(m.text, incoming.text))) return messages.slice();
   const pendingIdx = incoming.direction === 'out' ? messages.findIndex((m) => m.pending && m.text === incoming.text) : -1;
   const next = pendingIdx >= 0 ? messages.filter((_, i) => i !== pendingIdx) : messages.slice();
   const at = next.findIndex((m) => m.at > incoming.at && !m.pending);
