@@ -38,9 +38,17 @@ export function clickHouseErrorCode(err: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A failure to reach ClickHouse at all (refused, reset, timed out), as opposed to an error the server answered. */
+export function isConnectionError(err: unknown): boolean {
+  if (clickHouseErrorCode(err) !== undefined) return false;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_\w+)$/.test(String(e?.code ?? '')) || /timeout|ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(String(e?.message ?? err));
+}
+
 function whError(code: 'WH_ERR_QUERY' | 'WH_ERR_MIGRATION', what: string, err: unknown): OmnilaneError {
   const ch = clickHouseErrorCode(err);
   const text = String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 500);
+  if (isConnectionError(err)) return new OmnilaneError('WH_ERR_UNAVAILABLE', `${what} failed: ClickHouse did not answer: ${text}`, { cause: err });
   const e = new OmnilaneError(code, `${what} failed${ch === undefined ? '' : ` (ClickHouse code ${ch})`}: ${text}`, { cause: err });
   return Object.assign(e, { clickhouseCode: ch });
 }
@@ -120,6 +128,12 @@ export class ClickHouseWarehouse implements Warehouse {
   /** The database this adapter writes to. */
   get databaseName(): string {
     return this.database;
+  }
+
+  /** Answers when the server answers /ping (health probes); WH_ERR_UNAVAILABLE otherwise. */
+  async ping(): Promise<void> {
+    const r = await this.client.ping();
+    if (!r.success) throw new OmnilaneError('WH_ERR_UNAVAILABLE', `ClickHouse did not answer /ping: ${(r as { error?: Error }).error?.message ?? 'no answer'}`);
   }
 
   /** Server version as [major, minor]. */
