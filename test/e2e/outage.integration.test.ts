@@ -12,7 +12,7 @@ import { RedisStateStore } from '../../stream/state/redis-state-store.js';
 import { TOPICS } from '../../stream/topics.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
 import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
-import { freePort } from '../support/child-process.js';
+import { freePort, spawnOmnilane, waitForExit } from '../support/child-process.js';
 
 const INGEST_KEY = 'outage-ingest-key-0123456789ab';
 const ADMIN_KEY = 'outage-admin-key-0123456789abcd';
@@ -262,5 +262,62 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     expect(a.status).toBe(200);
     expect(a.text).toMatch(/^omnilane_consumer_lag_records\{partition="0",topic="omnilane\.events"\} 0$/m);
     expect(a.text).toMatch(/^omnilane_stream_lag_records 0$/m);
+  }, 120_000);
+
+  it('a stream worker killed with SIGKILL and restarted at once has its partitions taken over, or gets them back when restarted, within the session timeout (KAFKA_SESSION_TIMEOUT_MS, default 6 s)', async () => {
+    const env = requireEngine('kafka') && requireEngine('clickhouse');
+    const ns = uniqueName('outrestart');
+    const vars = baseVars(ns, tmp(), { LOG_LEVEL: 'warn' });
+    const cfg = loadConfig(vars);
+    const kafka = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
+    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouseUrl! });
+    cleanups.push(async () => {
+      await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
+      await warehouse.close();
+      await kafka.dropNamespace().catch(() => undefined);
+      await kafka.close();
+      const s = new RedisStateStore({ url: cfg.redisUrl!, keyPrefix: `${ns}:` });
+      await s.clearPrefix().catch(() => 0);
+      await s.close();
+    });
+    const envelope = (id: string) => JSON.stringify({ producer: 'ingest', id, type: 'message.received', channel: 'web', occurred_at: Date.now() - 60_000, received_at: Date.now(), customer_key: `c-${id}`, customer: { external_id: `c-${id}` }, conversation_id: `conv-${id}`, agent_id: null, properties: {} });
+    const count = async () => Number((await warehouse.sql<{ n: string }>('SELECT count() AS n FROM events FINAL'))[0].n);
+    // The stream role serves /healthz on its metrics port: spawnOmnilane waits for it there.
+    const spawnStream = async () => {
+      const port = await freePort();
+      const child = await spawnOmnilane(['stream'], { ...vars, STREAM_METRICS_PORT: String(port) }, port);
+      cleanups.push(async () => void child.proc.kill('SIGKILL'));
+      return child;
+    };
+    const batch = (tag: string) => kafka.publish(TOPICS.events, Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, value: envelope(`${tag}-${i}`) })));
+    const first = await spawnStream();
+    await batch('before');
+    await eventually('first worker stored the first events', async () => (await count().catch(() => 0)) === 8, 60_000, 100);
+    // A second worker joins and shares the partitions; then the first dies without leaving the group.
+    const second = await spawnStream();
+    await batch('shared');
+    await eventually('both workers consume', async () => (await count()) === 16, 60_000, 50);
+    const killedAt = Date.now();
+    first.proc.kill('SIGKILL');
+    await waitForExit(first.proc);
+    await batch('after');
+    await eventually('the survivor took over the dead worker\'s partitions', async () => (await count()) === 24, 30_000, 50);
+    const takeoverMs = Date.now() - killedAt;
+    // Before: a fixed 10 s session timeout kept a dead member's partitions for 10-11 s.
+    expect(takeoverMs, `partitions taken over ${takeoverMs} ms after the kill`).toBeLessThan(cfg.kafkaSessionTimeoutMs + 2500);
+
+    // Restarted at once: by the time a new process is up (several seconds here) the dead member is gone.
+    second.proc.kill('SIGKILL');
+    await waitForExit(second.proc);
+    const restarted = Date.now();
+    await batch('restart');
+    const third = await spawnStream();
+    const up = Date.now();
+    await eventually('restarted worker resumed', async () => (await count()) === 32, 30_000, 50);
+    const resumedMs = Date.now() - up;
+    console.info(`takeover after SIGKILL: ${takeoverMs} ms; restarted worker up ${up - restarted} ms after the kill, resumed ${resumedMs} ms after that`);
+    expect(Date.now() - restarted).toBeLessThan(Math.max(cfg.kafkaSessionTimeoutMs, up - restarted) + 2500);
+    third.proc.kill('SIGTERM');
+    await waitForExit(third.proc);
   }, 120_000);
 });
