@@ -63,7 +63,14 @@ export interface ProcessHealthOptions {
  * of them waits on an engine that is down.
  */
 export function processHealth(o: ProcessHealthOptions): HealthProbe & { monitor: EngineMonitor } {
-  const monitor = new EngineMonitor({ probes: o.probes, timeoutMs: o.cfg.probeTimeoutMs, metrics: o.metrics, onUp: (e: EngineName) => o.outages.recovered(e) });
+  const monitor = new EngineMonitor({
+    probes: o.probes,
+    timeoutMs: o.cfg.probeTimeoutMs,
+    metrics: o.metrics,
+    onUp: (e: EngineName) => o.outages.recovered(e),
+    // An idle process (no traffic) learns of an outage only from its probes: they report it too, rate-limited.
+    onDown: (e: EngineName, error: string) => o.outages.error(e, new Error(error), 'engine probe failed'),
+  });
   const lag = o.lag ? new LagTracker({ source: o.lag, timeoutMs: o.cfg.probeTimeoutMs, metrics: o.metrics }) : undefined;
   const w = o.worker;
   return {

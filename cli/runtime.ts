@@ -109,7 +109,7 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
     : cfg.redisUrl
       ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages })
       : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
-  const warehouse = use.warehouse ? await openWarehouse(cfg, log) : unused<Warehouse>('the warehouse');
+  const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
   const name = (used: boolean, n: string) => (used ? n : 'not used');
   return {
     bus,
@@ -140,11 +140,11 @@ function unused<T extends object>(what: string): T {
 }
 
 /** The warehouse alone (`omnilane migrate`): ClickHouse when CLICKHOUSE_URL is set, else the DuckDB file. */
-export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse> {
+export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): Promise<Warehouse> {
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 } })
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 

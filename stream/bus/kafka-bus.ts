@@ -53,12 +53,12 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 function logCreatorFor(log?: Logger, outages?: OutageLog) {
   return () =>
     ({ namespace, level, log: entry }: LogEntry) => {
-      if (!log || level > logLevel.ERROR) return;
+      if ((!log && !outages) || level > logLevel.ERROR) return;
       const { message, timestamp: _t, logger: _l, stack: _s, ...extra } = entry as LogEntry['log'] & { stack?: string };
-      if (namespace === 'Connection' && message.startsWith('Response ')) log.debug({ kafka: namespace, ...extra }, message);
+      if (namespace === 'Connection' && message.startsWith('Response ')) log?.debug({ kafka: namespace, ...extra }, message);
       // During an outage kafkajs logs every retry of every client (about 8 lines a second): one line per interval.
       else if (outages) outages.error('bus', new Error(message), `kafka ${namespace}`, { kafka: namespace, broker: (extra as { broker?: unknown }).broker });
-      else log.error({ kafka: namespace, ...extra }, message);
+      else log?.error({ kafka: namespace, ...extra }, message);
     };
 }
 

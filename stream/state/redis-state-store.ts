@@ -66,10 +66,15 @@ export class RedisStateStore implements StateStore {
   private async run<T>(fn: () => Promise<T>): Promise<T> {
     this.guard();
     try {
-      return await fn();
+      const r = await fn();
+      this.opts.outages?.recovered('state');
+      return r;
     } catch (err) {
       if ((err as Error | null)?.name === 'ReplyError' || err instanceof OmnilaneError) throw err;
-      throw new OmnilaneError('STATE_ERR_UNAVAILABLE', `Redis ${this.where} did not answer: ${(err as Error)?.message ?? err}`, { cause: err });
+      const e = new OmnilaneError('STATE_ERR_UNAVAILABLE', `Redis ${this.where} did not answer: ${(err as Error)?.message ?? err}`, { cause: err });
+      // A frozen server emits no connection error: the timed-out command is the only sign of the outage.
+      this.opts.outages?.error('state', e, 'redis command failed');
+      throw e;
     }
   }
 

@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EngineMonitor } from '../../cli/ops.js';
+import { MetricsRegistry } from '../../shared/metrics.js';
+import { OutageLog } from '../../shared/outage-log.js';
+import { ObservedWarehouse } from '../../stream/observed-warehouse.js';
 import { startRoles, type Engines, type RunningRoles } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -65,6 +72,22 @@ function baseVars(ns: string, dataDir: string, extra: Record<string, string> = {
   };
 }
 
+/** A pino logger whose lines land in an array. */
+function captureLog() {
+  const lines: Array<Record<string, any>> = [];
+  const log = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (String(c).split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))), cb()) }));
+  return { log, lines };
+}
+
+/** A "frozen" server: accepts connections and never answers (a SIGSTOPped ClickHouse). */
+async function silentServer() {
+  const sockets: Socket[] = [];
+  const server = createTcpServer((s) => void sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { port, close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))) };
+}
+
 describe('engine outages: fast, honest failure on the real engines', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterAll(async () => {
@@ -87,6 +110,43 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     expect(ms).toBeLessThan(2500);
     await expect(bus.ping()).rejects.toMatchObject({ code: 'BUS_ERR_UNAVAILABLE' });
   });
+
+  it('a Kafka outage writes a few rate-limited error lines, not one per kafkajs retry', async () => {
+    const { log, lines } = captureLog();
+    const outages = new OutageLog({ log, intervalMs: 1000 });
+    const bus = new KafkaBus({ brokers: [`127.0.0.1:${await closedPort()}`], publishTimeoutMs: 3000, log, outages });
+    cleanups.push(() => bus.close());
+    let reported = 0;
+    const counting = new OutageLog({ log: pino({ level: 'silent' }), intervalMs: 1000, onError: () => reported++ });
+    const busCounted = new KafkaBus({ brokers: [`127.0.0.1:${await closedPort()}`], publishTimeoutMs: 3000, outages: counting });
+    cleanups.push(() => busCounted.close());
+    await Promise.all([bus.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined), busCounted.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined)]);
+    outages.close();
+    const bus_ = lines.filter((l) => l.engine === 'bus');
+    expect(reported, 'kafkajs reports many errors during 3 s of outage').toBeGreaterThan(5);
+    expect(bus_.length).toBeLessThanOrEqual(8); // ~3 one-second windows: the first line and a summary each
+    expect(bus_.some((l) => typeof l.count === 'number' && l.count > 0)).toBe(true);
+  });
+
+  it('a frozen ClickHouse: the probe marks it down within the timeout and a write outstanding too long is logged at warn', async () => {
+    const frozen = await silentServer();
+    cleanups.push(() => frozen.close());
+    const { log, lines } = captureLog();
+    const ch = new ClickHouseWarehouse({ url: `http://127.0.0.1:${frozen.port}/frozen`, requestTimeoutMs: 5000 });
+    const metrics = new MetricsRegistry();
+    const sink = new ObservedWarehouse(ch, { metrics, log, stallWarnMs: 1000, checkEveryMs: 100 });
+    const monitor = new EngineMonitor({ timeoutMs: 800, probes: [{ name: 'warehouse', engine: `ClickHouse 127.0.0.1:${frozen.port}`, used: true, ping: () => ch.ping() }] });
+    const t0 = Date.now();
+    const status = await monitor.check();
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(status.warehouse.state).toBe('down');
+    const write = sink.append('events', [{ producer: 'p', id: 'a', type: 'message.received', channel: 'web', occurred_at: 1, received_at: 1, customer_key: 'c', conversation_id: null, agent_id: null, customer: '{}', properties: '{}' }]).catch((e: unknown) => e as { code: string });
+    await eventually('stall warning', () => lines.some((l) => l.level === 40 && /the sink is stalled/.test(l.msg)), 4000, 50);
+    expect(await metrics.render()).toMatch(/^omnilane_sink_writes_outstanding 1$/m);
+    expect(await write).toMatchObject({ code: 'WH_ERR_UNAVAILABLE' });
+    await sink.close();
+    await ch.close();
+  }, 30_000);
 
   it('with Kafka down, ingest answers 503 ING_ERR_BUS_UNAVAILABLE with Retry-After within ~5 s; /healthz answers within 1 s with the bus down; /metrics answers 200', async () => {
     const env = requireEngine('redis');

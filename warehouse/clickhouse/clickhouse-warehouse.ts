@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createClient, type ClickHouseClient, ClickHouseLogLevel } from '@clickhouse/client';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { OutageLog } from '../../shared/outage-log.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { coerceParam, inlineParams, parsePlaceholders } from '../sql-params.js';
@@ -28,6 +29,8 @@ export interface ClickHouseWarehouseOptions {
   coalesce?: { maxRows: number; maxDelayMs: number };
   log?: Logger;
   requestTimeoutMs?: number;
+  /** Rate-limited error log of the process: WH_ERR_UNAVAILABLE failures are reported there, and recoveries. */
+  outages?: OutageLog;
 }
 
 /** ClickHouse's error code from `Code: N, e.displayText() = …` (18.16) or the client's parsed `code`. */
@@ -130,6 +133,12 @@ export class ClickHouseWarehouse implements Warehouse {
     return this.database;
   }
 
+  /** An outage (WH_ERR_UNAVAILABLE) goes to the rate-limited outage log; other errors are the caller's to log. */
+  private reported(e: OmnilaneError): OmnilaneError {
+    if (e.code === 'WH_ERR_UNAVAILABLE') this.opts.outages?.error('warehouse', e, 'clickhouse did not answer');
+    return e;
+  }
+
   /** Answers when the server answers /ping (health probes); WH_ERR_UNAVAILABLE otherwise. */
   async ping(): Promise<void> {
     const r = await this.client.ping();
@@ -218,8 +227,9 @@ export class ClickHouseWarehouse implements Warehouse {
   private async insert(spec: TableSpec, values: Array<Record<string, unknown>>): Promise<void> {
     try {
       await this.client.insert({ table: spec.name, values, format: 'JSONEachRow' });
+      this.opts.outages?.recovered('warehouse');
     } catch (err) {
-      throw whError('WH_ERR_QUERY', `insert into ${spec.name}`, err);
+      throw this.reported(whError('WH_ERR_QUERY', `insert into ${spec.name}`, err));
     }
   }
 
@@ -266,9 +276,11 @@ export class ClickHouseWarehouse implements Warehouse {
     }
     try {
       const rs = await this.client.query({ ...request, format: 'JSONEachRow' });
-      return await rs.json<T>();
+      const rows = await rs.json<T>();
+      this.opts.outages?.recovered('warehouse');
+      return rows;
     } catch (err) {
-      throw whError('WH_ERR_QUERY', `query ${name}`, err);
+      throw this.reported(whError('WH_ERR_QUERY', `query ${name}`, err));
     }
   }
 
