@@ -46,6 +46,7 @@ async function start(args: string[]): Promise<void> {
     `  Live board:   ${running.url}/#key=${admin}`,
     `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer ${ingestKey})`,
     `  API docs:     ${running.url}/openapi.json`,
+    `  Metrics:      ${running.url}/metrics  (Prometheus, viewer key; /healthz and /readyz are public)`,
     ...consoleLinks(running),
     running.demo ? `  Demo traffic: ~${config.demoRate} events/s` : '',
     running.createdKeys.length ? `  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY to choose your own.` : '',

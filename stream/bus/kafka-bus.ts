@@ -273,7 +273,11 @@ export class KafkaBus implements EventBus {
       partitionAssigners: [subscriptionRoundRobin],
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
     });
-    consumer.on(consumer.events.CRASH, (e) => log?.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'kafka consumer crashed'));
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.opts.outages
+        ? this.opts.outages.error('bus', e.payload.error, 'kafka consumer crashed', { groupId, restart: e.payload.restart })
+        : log?.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'kafka consumer crashed'),
+    );
     const backoff = new Map<string, { ms: number; timer?: NodeJS.Timeout }>();
 
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
