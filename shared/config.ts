@@ -315,7 +315,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 120_000),
     ...kafkaGroupTiming(env),
     streamMetricsPort: int(env, 'STREAM_METRICS_PORT', 9464, 0, 65535),
-    probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 800, 50, 10_000),
+    probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 700, 50, 10_000),
     sinkStallWarnMs: int(env, 'SINK_STALL_WARN_SECONDS', 15, 1, 3600) * 1000,
     outageLogIntervalMs: int(env, 'OUTAGE_LOG_INTERVAL_SECONDS', 10, 1, 3600) * 1000,
     ...overrides,

@@ -47,7 +47,7 @@ export class OutageLog {
       w.lastMessage = message;
       return;
     }
-    this.o.log.error({ engine, err, ...fields }, msg);
+    this.o.log.error({ engine, err, ...fields }, message);
     const win: Window = { startedAt: this.now(), suppressed: 0, lastMessage: message };
     win.timer = setTimeout(() => this.flush(engine), this.o.intervalMs);
     win.timer.unref?.();
