@@ -46,6 +46,7 @@ async function start(args: string[]): Promise<void> {
     `  Live board:   ${running.url}/#key=${admin}`,
     `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer ${ingestKey})`,
     `  API docs:     ${running.url}/openapi.json`,
+    `  Metrics:      ${running.url}/metrics  (Prometheus, viewer key; /healthz and /readyz are public)`,
     ...consoleLinks(running),
     running.demo ? `  Demo traffic: ~${config.demoRate} events/s` : '',
     running.createdKeys.length ? `  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY to choose your own.` : '',
@@ -63,6 +64,8 @@ async function startRole(name: keyof Roles): Promise<void> {
   const engines = running.engines.names;
   const lines = [`  Omnilane ${name} is running (${engines.bus} · ${engines.state} · ${engines.warehouse})`];
   if (name === 'ingest') lines.push(`  Event API:  POST ${running.url}/v1/events`);
+  if (running.metricsUrl) lines.push(`  Metrics:    ${running.metricsUrl}/metrics  (Prometheus; /healthz, /readyz; STREAM_METRICS_PORT)`);
+  else if (running.url) lines.push(`  Metrics:    ${running.url}/metrics  (viewer key; /healthz, /readyz public)`);
   if (name === 'api') lines.push(`  Live board: ${running.url}/  (live push re-reads the warehouse about once a second)`, `  API docs:   ${running.url}/openapi.json`);
   if (running.createdKeys.length) lines.push(`  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY so every process shares them.`);
   process.stdout.write(lines.join('\n') + '\n');

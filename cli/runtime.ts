@@ -18,7 +18,8 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import { OmnilaneError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import type { EventBus } from '../shared/ports/event-bus.js';
+import type { BusBatch, EventBus } from '../shared/ports/event-bus.js';
+import { engineOf } from '../shared/outage-log.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { InProcessBus } from '../stream/bus/in-process-bus.js';
@@ -28,8 +29,11 @@ import { KpiStep } from '../stream/kpis/kpi-step.js';
 import { composeWorkbench, type Workbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
-import { TOPICS } from '../stream/topics.js';
+import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
+import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';
+import type { EngineProbe } from './ops.js';
+import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 
@@ -65,32 +69,47 @@ const where = (url: string) => {
  * engines its role needs. OMNILANE_NAMESPACE prefixes Kafka topics and groups
  * and Redis keys.
  */
-export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }): Promise<Engines> {
+export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }, obs?: Pick<Observability, 'outages'>): Promise<Engines> {
   // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
   // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
   const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
   const lock = embedded ? acquireDataDirLock(cfg.dataDir) : undefined;
   try {
-    return { ...(await openChosenEngines(cfg, clock, log, use)), ...(lock ? { lock } : {}) };
+    return { ...(await openChosenEngines(cfg, clock, log, use, obs)), ...(lock ? { lock } : {}) };
   } catch (err) {
     lock?.release();
     throw err;
   }
 }
 
-async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse): Promise<Engines> {
+/** KafkaBus options from the config (timeouts, group timing); `outages` rate-limits kafkajs' error lines. */
+export function kafkaBusOptions(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): ConstructorParameters<typeof KafkaBus>[0] {
+  return {
+    brokers: cfg.kafkaBrokers ?? [],
+    namespace: cfg.namespace,
+    log: log.child({ stage: 'kafka' }),
+    partitionsConsumedConcurrently: cfg.busPartitions,
+    publishTimeoutMs: cfg.busPublishTimeoutMs,
+    sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
+    heartbeatIntervalMs: cfg.kafkaHeartbeatIntervalMs,
+    rebalanceTimeoutMs: cfg.kafkaRebalanceTimeoutMs,
+    outages: obs?.outages,
+  };
+}
+
+async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse, obs?: Pick<Observability, 'outages'>): Promise<Engines> {
   const ns = cfg.namespace;
   const bus: EventBus = !use.bus
     ? unused<EventBus>('the event bus')
     : cfg.kafkaBrokers
-      ? new KafkaBus({ brokers: cfg.kafkaBrokers, namespace: ns, log: log.child({ stage: 'kafka' }), partitionsConsumedConcurrently: cfg.busPartitions })
+      ? new KafkaBus(kafkaBusOptions(cfg, log, obs))
       : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
     : cfg.redisUrl
-      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true })
+      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages })
       : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
-  const warehouse = use.warehouse ? await openWarehouse(cfg, log) : unused<Warehouse>('the warehouse');
+  const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
   const name = (used: boolean, n: string) => (used ? n : 'not used');
   return {
     bus,
@@ -121,11 +140,11 @@ function unused<T extends object>(what: string): T {
 }
 
 /** The warehouse alone (`omnilane migrate`): ClickHouse when CLICKHOUSE_URL is set, else the DuckDB file. */
-export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse> {
+export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): Promise<Warehouse> {
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 } })
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 
@@ -135,15 +154,41 @@ export async function openWarehouse(cfg: Config, log: Logger): Promise<Warehouse
  * engines), so an import goes through exactly the steps live traffic does.
  * Not started: call `start()`.
  */
-export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench): EventWorker {
-  const worker = new EventWorker({ bus: engines.bus, state: engines.state, warehouse: engines.warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
+export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability & { sink?: ObservedWarehouse }): EventWorker {
+  const warehouse = obs?.sink ?? engines.warehouse;
+  const streamLog = log.child({ stage: 'stream' });
+  // An engine outage fails every batch of every partition until it ends: one line per engine per interval.
+  const onBatchError = obs
+    ? (err: unknown, b: BusBatch) => {
+        const engine = engineOf(err);
+        if (engine) obs.outages.error(engine, err, 'stream batch failed; will retry', { topic: b.topic, partition: b.partition, offset: b.messages[0].offset });
+        else streamLog.error({ err, topic: b.topic, partition: b.partition, offset: b.messages[0].offset }, 'stream batch failed; will retry');
+      }
+    : undefined;
+  const worker = new EventWorker({ onBatchError, bus: engines.bus, state: engines.state, warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
   worker.setMaxListeners(100);
+  if (obs) observeWorker(worker, obs.metrics);
   return worker;
 }
 
 /** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
-export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench): IngestService {
-  return new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin } });
+export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability): IngestService {
+  const ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin }, metrics: obs?.metrics, outages: obs?.outages });
+  obs?.metrics.onCollect(() => {
+    const { dropped } = ingest.rejectedStats();
+    obs.metrics.counter('omnilane_rejected_payloads_dropped_total', 'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).').set(undefined, dropped.source + dropped.total);
+  });
+  return ingest;
+}
+
+/** Each engine's health probe: the adapters that talk to a server have `ping()`; embedded ones are up while the process is. */
+function engineProbes(engines: Engines): EngineProbe[] {
+  const pingOf = (e: object) => (typeof (e as { ping?: unknown }).ping === 'function' ? () => (e as { ping(): Promise<void> }).ping() : undefined);
+  const probe = (name: EngineProbe['name'], engine: object, label: string): EngineProbe => {
+    const used = label !== 'not used';
+    return { name, engine: label, used, ping: used ? pingOf(engine) : undefined };
+  };
+  return [probe('bus', engines.bus, engines.names.bus), probe('state', engines.state, engines.names.state), probe('warehouse', engines.warehouse, engines.names.warehouse)];
 }
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
@@ -221,6 +266,10 @@ export interface RunningRoles {
   attribution?: AttributionJob;
   /** Routing desk and (stream role) service; absent when ROUTING_ENABLED=false or the process has no state store and bus. */
   routing?: RoutingRuntime;
+  /** The stream process's metrics port (STREAM_METRICS_PORT): /metrics, /healthz, /readyz; absent in HTTP processes (they serve /metrics). */
+  metricsUrl?: string;
+  /** The process's metrics registry and outage log. */
+  obs: Observability;
   /** Drains in order and closes the engines; idempotent. */
   stop(): Promise<void>;
 }
@@ -242,6 +291,8 @@ export interface StartOptions {
   engines?: Engines;
   /** Live-push poll interval of an api process without a stream worker, ms. */
   livePollMs?: number;
+  /** Metrics registry and outage log to record into (tests); default a new one per process. */
+  obs?: Observability;
 }
 
 /**
@@ -258,9 +309,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
+  const obs = opts.obs ?? createObservability(cfg, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
-  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }));
+  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
   const workbench = composeWorkbench(cfg, engines.state, clock, hasState);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
@@ -278,6 +330,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let ready = false;
   let stopped = false;
   let routing: RoutingRuntime | undefined;
+  let sink: ObservedWarehouse | undefined;
+  let metricsServer: { url: string; close(): Promise<void> } | undefined;
+  // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
+  const lagBus = !roles.stream && roles.api && cfg.kafkaBrokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
 
   const stop = async () => {
     if (stopped) return;
@@ -288,13 +344,17 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     live?.close();
     poll?.close();
     await app?.close();
+    await metricsServer?.close();
     await alerts?.stop();
     await attribution?.stop();
     await routing?.stop();
     await worker?.stop();
     await engines.bus.close();
     await engines.state.close();
+    await sink?.close();
     await engines.warehouse.close();
+    await lagBus?.close();
+    obs.outages.close();
     engines.lock?.release();
   };
 
@@ -306,9 +366,23 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
-      worker = createStreamWorker(cfg, engines, clock, log, workbench);
+      sink = new ObservedWarehouse(engines.warehouse, { metrics: obs.metrics, log: log.child({ stage: 'sink' }), stallWarnMs: cfg.sinkStallWarnMs, outages: obs.outages });
+      worker = createStreamWorker(cfg, engines, clock, log, workbench, { ...obs, sink });
       await worker.start();
     }
+    const w0 = worker;
+    const lagBusRef = lagBus;
+    const health = processHealth({
+      cfg,
+      roles,
+      probes: engineProbes(engines),
+      metrics: obs.metrics,
+      outages: obs.outages,
+      started: () => ready,
+      worker: w0,
+      lag: w0 ? () => w0.partitionLag() : lagBusRef ? () => lagBusRef.groupLag(STREAM_GROUP, [TOPICS.events, TOPICS.rejected]) : undefined,
+    });
+    if (roles.stream && !http) metricsServer = await serveStreamMetrics(health, cfg, log);
     if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
       routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream });
     }
@@ -319,7 +393,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     }
     if (http) {
       ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg, routing?.desk.roster.agents ?? []));
-      if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench);
+      if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
@@ -332,7 +406,6 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       const board = new BoardService(warehouse, clock, { kpis, alerts });
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
       live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey });
-      const w = worker;
       app = await buildApp({
         log,
         clock,
@@ -351,10 +424,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
           : undefined,
         senders: sendersFromConfig(cfg),
         routing: routing?.desk,
-        health: {
-          ready: () => ready,
-          details: async () => ({ roles, engines: engines.names, ...(w ? { processed: w.processed, lateEvents: w.lateEvents, lag: await w.lag() } : {}), ...(ingest ? { rejectedDropped: ingest.rejectedStats().dropped.source + ingest.rejectedStats().dropped.total } : {}) }),
-        },
+        health,
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
       url = address.replace('[::1]', 'localhost');
@@ -373,7 +443,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, stop };
+  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, stop };
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Clock } from '../shared/clock.js';
 import { validateEvent, type EventEnvelope } from '../shared/envelope.js';
-import { OmnilaneError, type ErrorCode } from '../shared/errors.js';
+import { OmnilaneError, isOmnilaneError, type ErrorCode } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { MetricsRegistry } from '../shared/metrics.js';
+import type { OutageLog } from '../shared/outage-log.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../stream/topics.js';
@@ -45,6 +47,10 @@ export interface IngestServiceOptions {
   conversationExpiryMs?: number;
   /** Caps on refused webhook payloads kept (per source per minute, bytes each, bytes per minute); defaults below. */
   rejectedQuota?: Partial<RejectedQuotaOptions>;
+  /** Counts events by outcome and failures by engine (omnilane_ingest_*); absent: nothing recorded. */
+  metrics?: MetricsRegistry;
+  /** Rate-limited error log for engine outages; absent: one error line per failed request. */
+  outages?: OutageLog;
 }
 
 /** Refused-payload caps unless configured (REJECTED_KEEP_* in docs/operations.md). */
@@ -65,8 +71,11 @@ const dedupKey = (producer: string, id: string) => `dedup:${producer}:${id}`;
  * The public event API's core: validates each event by itself, answers
  * duplicates, publishes the rest keyed by customer and acknowledges only after
  * the bus has them. Rejected events are published to the rejected topic so
- * they are kept for inspection. Throws only when the bus or store fails
- * (ING_ERR_UNAVAILABLE); then nothing of the request is acknowledged.
+ * they are kept for inspection. Throws only when the state store fails
+ * (ING_ERR_STATE_UNAVAILABLE: nothing was published) or the bus does not
+ * acknowledge in time (ING_ERR_BUS_UNAVAILABLE: some events may be stored
+ * anyway; the client's retry with the same ids counts them once); then nothing
+ * of the request is acknowledged.
  */
 export class IngestService {
   private readonly quota: RejectedQuota;
@@ -77,6 +86,24 @@ export class IngestService {
   /** Refused webhook payloads kept, truncated and dropped (not stored) since start: the disk-safety counters. */
   rejectedStats(): RejectedQuotaStats {
     return this.quota.stats;
+  }
+
+  private count(result: 'accepted' | 'duplicate' | 'rejected', n: number): void {
+    if (n > 0) this.o.metrics?.counter('omnilane_ingest_events_total', 'Events answered by POST /v1/events and channel webhooks, by result (duplicate: dedup hit at ingest).').inc({ result }, n);
+  }
+
+  /** Logs (rate-limited) and converts an engine failure into the client's 503 code for that engine. */
+  private unavailable(engine: 'bus' | 'state', err: unknown, fields: Record<string, unknown>): OmnilaneError {
+    this.o.metrics?.counter('omnilane_ingest_unavailable_total', 'Ingest requests answered 503 because an engine failed, by engine (bus, state).').inc({ engine });
+    // The adapters already report their own engine errors to the outage log; only foreign errors are logged here.
+    if (!isOmnilaneError(err) || !/UNAVAILABLE|CLOSED/.test(err.code)) {
+      if (this.o.outages) this.o.outages.error(engine, err, 'ingest failed', fields);
+      else this.o.log.error({ err, ...fields }, 'ingest failed');
+    }
+    const detail = String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 300);
+    return engine === 'bus'
+      ? new OmnilaneError('ING_ERR_BUS_UNAVAILABLE', `the event bus did not acknowledge the events (${detail}); retry with the same ids`, { cause: err })
+      : new OmnilaneError('ING_ERR_STATE_UNAVAILABLE', `the state store did not answer (${detail}); nothing was published; retry with the same ids`, { cause: err });
   }
 
   async ingest(producer: string, body: unknown, opts: IngestOptions = {}): Promise<IngestReply> {
@@ -107,12 +134,13 @@ export class IngestService {
     });
 
     let toPublish: EventEnvelope[] = [];
+    let claimed: EventEnvelope[] = [];
     let started = 0;
     const keys = valid.map((e) => dedupKey(producer, e.id));
     try {
       if (valid.length > 0) {
         const claims = await this.o.state.atomic(claimIdsScript, keys, [String(PENDING_TTL_MS)]);
-        toPublish = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
+        toPublish = claimed = valid.filter((_e, i) => claims[i] !== CLAIM.duplicate);
         duplicates += valid.length - toPublish.length;
         if (this.o.identity && toPublish.length > 0) toPublish = await this.o.identity.resolve(toPublish);
         const expiryMs = this.o.conversationExpiryMs;
@@ -127,6 +155,12 @@ export class IngestService {
           toPublish = stampDimensions(toPublish, await this.o.state.atomic(customerDimsScript, dimKeys, args));
         }
       }
+    } catch (err) {
+      // Release only this request's own claims (never the done markers of ids another request published).
+      await this.o.state.del(claimed.map((e) => dedupKey(producer, e.id))).catch(() => undefined);
+      throw this.unavailable('state', err, { producer, events: events.length });
+    }
+    try {
       const publishes: Array<Promise<void>> = [];
       if (toPublish.length > 0) {
         publishes.push(this.o.bus.publish(TOPICS.events, toPublish.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) }))));
@@ -134,16 +168,22 @@ export class IngestService {
       if (rejected.length > 0) publishes.push(this.keepRejected(producer, events, rejected, now));
       await Promise.all(publishes);
     } catch (err) {
-      this.o.log.error({ err, producer, events: events.length }, 'ingest could not publish');
+      // The claims go, so the client's retry is published again; an event the bus stored anyway (a publish that
+      // timed out here but landed later) is then on the bus twice and counted once by the stream's id dedup.
       await this.o.state.del(toPublish.map((e) => dedupKey(producer, e.id))).catch(() => undefined);
-      throw new OmnilaneError('ING_ERR_UNAVAILABLE', 'the event bus did not acknowledge the events; retry with the same ids', { cause: err });
+      throw this.unavailable('bus', err, { producer, events: events.length });
     }
     if (toPublish.length > 0) {
-      await this.o.state.setMany([
-        ...toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })),
-        ...this.closedMarkers(toPublish),
-      ]);
+      // Published: a failure to mark the ids done only lets a retry publish them again (counted once downstream).
+      await this.o.state
+        .setMany([...toPublish.map((e) => ({ key: dedupKey(producer, e.id), value: 'done', ttlMs: this.o.dedupTtlMs })), ...this.closedMarkers(toPublish)])
+        .catch((err: unknown) => {
+          throw this.unavailable('state', err, { producer, events: events.length, published: toPublish.length });
+        });
     }
+    this.count('accepted', toPublish.length - started);
+    this.count('duplicate', duplicates);
+    this.count('rejected', rejected.length);
     // The starts ingest added are not the producer's: the reply counts what it sent.
     return { accepted: toPublish.length - started, duplicates, rejected };
   }
@@ -159,7 +199,7 @@ export class IngestService {
    * Keeps a whole payload a channel webhook refused (bad signature, bad
    * format) on the rejected topic, so it lands in dead_letters for inspection
    * and replay. `source` names the channel (e.g. `whatsapp`); the ref is
-   * `channel:<source>/<ref>`. Throws ING_ERR_UNAVAILABLE when the bus fails.
+   * `channel:<source>/<ref>`. Throws ING_ERR_BUS_UNAVAILABLE when the bus fails.
    * `from` (the sender's address) scopes the quota: per source and minute only a few payloads are
    * kept, an unsigned one only in its first bytes; the rest is counted in rejectedStats(), not stored.
    */
@@ -171,8 +211,7 @@ export class IngestService {
     try {
       await this.o.bus.publish(TOPICS.rejected, [{ key: `channel:${source}`, value }]);
     } catch (err) {
-      this.o.log.error({ err, source }, 'could not keep a rejected channel payload');
-      throw new OmnilaneError('ING_ERR_UNAVAILABLE', 'the event bus did not acknowledge the rejected payload', { cause: err });
+      throw this.unavailable('bus', err, { source });
     }
   }
 

@@ -169,6 +169,9 @@ offsets.topic.num.partitions=8
 transaction.state.log.num.partitions=8
 share.coordinator.state.topic.num.partitions=8
 group.initial.rebalance.delay.ms=0
+# Lets a deployment choose KAFKA_SESSION_TIMEOUT_MS below the stock 6 s minimum (a killed stream worker's
+# partitions move to the others after the session timeout).
+group.min.session.timeout.ms=2000
 # After a SIGKILL the restarted broker waits until the controller expires its previous registration
 # (default 9 s); a short session keeps that restart quick on a single node.
 broker.session.timeout.ms=3000
@@ -309,6 +312,7 @@ parse_engines() {
 cmd_up() {
   parse_engines "$@"
   local t_all e pid started=()
+  local -A t_start=()
   t_all=$(now_ms)
   with_lock
   ensure_system_deps
@@ -328,12 +332,32 @@ cmd_up() {
       die "port $(main_port "$e") is taken by something that is not $e; set the OMNILANE_*_PORT variables (docs/operations-stack.md)"
     fi
     log "starting $e on $(address "$e")"
+    t_start[$e]=$(now_ms)
     "start_$e"
     started+=("$e")
   done
+  # Each engine's readiness is timed from its own start, and the quick ones (Redis, ClickHouse) are waited for
+  # before Kafka's JVM, so a line never reports the time spent waiting for another engine.
+  local pending=() rest deadline=$(( $(date +%s) + READY_TIMEOUT ))
+  for e in "${started[@]+"${started[@]}"}"; do [ "$e" = kafka ] || pending+=("$e"); done
+  while [ "${#pending[@]}" -gt 0 ]; do
+    rest=()
+    for e in "${pending[@]}"; do
+      if healthy "$e"; then
+        log "$e ready $(elapsed "${t_start[$e]}") after its start (pid $(engine_pid "$e" || echo '?'))"
+      elif [ "$(date +%s)" -ge "$deadline" ]; then
+        die "$e not ready on $(address "$e") after ${READY_TIMEOUT}s"
+      else
+        rest+=("$e")
+      fi
+    done
+    pending=("${rest[@]+"${rest[@]}"}")
+    [ "${#pending[@]}" -eq 0 ] || sleep 0.05
+  done
   for e in "${started[@]+"${started[@]}"}"; do
-    if [ "$e" = kafka ]; then wait_kafka; else wait_simple "$e"; fi
-    log "$e ready after $(elapsed "$t_all") (pid $(engine_pid "$e" || echo '?'))"
+    [ "$e" = kafka ] || continue
+    wait_kafka
+    log "$e ready $(elapsed "${t_start[$e]}") after its start (pid $(engine_pid "$e" || echo '?'))"
   done
   log "stack up in $(elapsed "$t_all"); point Omnilane at it with: eval \"\$(npm run -s stack -- env)\""
 }

@@ -112,6 +112,22 @@ export interface Config {
   busSegmentBytes: number;
   /** Open /v1/live streams one API key may hold (LIVE_MAX_CONNECTIONS_PER_KEY); 429 API_ERR_TOO_MANY_LIVE beyond. */
   liveMaxConnectionsPerKey: number;
+  /** Outages and observability (docs/operations.md "Engine outages"). Longest a publish waits for the bus before ingest answers 503, ms. */
+  busPublishTimeoutMs: number;
+  /** Longest one Redis command waits before it fails with STATE_ERR_UNAVAILABLE, ms. */
+  redisCommandTimeoutMs: number;
+  /** Kafka consumer group timing: how long a killed member keeps its partitions, heartbeat period, rebalance wait, ms. */
+  kafkaSessionTimeoutMs: number;
+  kafkaHeartbeatIntervalMs: number;
+  kafkaRebalanceTimeoutMs: number;
+  /** Port of the stream process's /metrics, /healthz, /readyz (STREAM_METRICS_PORT; 0: any free port). */
+  streamMetricsPort: number;
+  /** Longest an engine probe or a lag/admin call may take for /healthz and /metrics; last known values after, ms. */
+  probeTimeoutMs: number;
+  /** A warehouse write outstanding longer than this is logged at warn (a stalled sink), ms. */
+  sinkStallWarnMs: number;
+  /** At most one error line per engine per this interval during an outage (with a count), ms. */
+  outageLogIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -226,6 +242,19 @@ function timeZone(env: Env, name: string, def: string): string {
   return raw;
 }
 
+/**
+ * KAFKA_SESSION_TIMEOUT_MS (default 6000, the broker's default group.min.session.timeout.ms): how long a member
+ * killed without leaving keeps its partitions, i.e. how long a restarted worker waits for them. The heartbeat
+ * must be under a third of it (Kafka's rule); the rebalance timeout is how long a rebalance waits for members.
+ */
+function kafkaGroupTiming(env: Env): Pick<Config, 'kafkaSessionTimeoutMs' | 'kafkaHeartbeatIntervalMs' | 'kafkaRebalanceTimeoutMs'> {
+  const session = int(env, 'KAFKA_SESSION_TIMEOUT_MS', 6000, 1000, 300_000);
+  const heartbeat = int(env, 'KAFKA_HEARTBEAT_INTERVAL_MS', Math.min(1000, Math.floor(session / 3)), 100, 100_000);
+  if (heartbeat * 3 > session) fail('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${session}), got ${heartbeat}`);
+  const rebalance = int(env, 'KAFKA_REBALANCE_TIMEOUT_MS', 10_000, 1000, 600_000);
+  return { kafkaSessionTimeoutMs: session, kafkaHeartbeatIntervalMs: heartbeat, kafkaRebalanceTimeoutMs: rebalance };
+}
+
 /** Reads and validates the configuration; throws CFG_ERR_INVALID naming the variable. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
   const host = env.HOST ?? '127.0.0.1';
@@ -303,6 +332,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     busRetentionBytes: int(env, 'BUS_RETENTION_BYTES', 1024 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     busSegmentBytes: int(env, 'BUS_SEGMENT_BYTES', 64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     liveMaxConnectionsPerKey: int(env, 'LIVE_MAX_CONNECTIONS_PER_KEY', 20, 1, 100_000),
+    busPublishTimeoutMs: int(env, 'BUS_PUBLISH_TIMEOUT_MS', 5000, 100, 120_000),
+    redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 120_000),
+    ...kafkaGroupTiming(env),
+    streamMetricsPort: int(env, 'STREAM_METRICS_PORT', 9464, 0, 65535),
+    probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 700, 50, 10_000),
+    sinkStallWarnMs: int(env, 'SINK_STALL_WARN_SECONDS', 15, 1, 3600) * 1000,
+    outageLogIntervalMs: int(env, 'OUTAGE_LOG_INTERVAL_SECONDS', 10, 1, 3600) * 1000,
     ...overrides,
   };
   return Object.freeze(cfg);

@@ -21,9 +21,12 @@ export const ERROR_CATALOGUE = {
   ING_ERR_BAD_PAYLOAD: { status: 400, meaning: 'A channel webhook body is not in the provider format (bad form, JSON, XML or multipart, or a missing field); it is kept in dead_letters.' },
   ING_ERR_RATE_LIMITED: { status: 429, meaning: 'A channel webhook source sent more than its token bucket allows; retry after Retry-After seconds.' },
   ING_ERR_CHANNEL_DISABLED: { status: 503, meaning: 'The channel webhook has no secret configured, so it accepts nothing (see docs/channels.md).' },
-  ING_ERR_UNAVAILABLE: { status: 503, meaning: 'The event bus did not acknowledge the write; retry with the same ids.' },
+  ING_ERR_UNAVAILABLE: { status: 503, meaning: 'A web chat message could not be recorded (the conversation expired, or an engine failed); resend it with the same id.' },
+  ING_ERR_BUS_UNAVAILABLE: { status: 503, meaning: 'The event bus (Kafka or the embedded log) did not acknowledge the events within BUS_PUBLISH_TIMEOUT_MS; retry after Retry-After seconds with the same ids (an event stored anyway counts once).' },
+  ING_ERR_STATE_UNAVAILABLE: { status: 503, meaning: 'The state store (Redis) did not answer the dedup or identity step in time; nothing was published; retry after Retry-After seconds with the same ids.' },
   STR_ERR_UNPARSABLE: { status: 500, meaning: 'A bus message could not be decoded; it was sent to the dead-letter store.' },
   WH_ERR_QUERY: { status: 500, meaning: 'The warehouse rejected a query.' },
+  WH_ERR_UNAVAILABLE: { status: 503, meaning: 'The warehouse (ClickHouse) could not be reached or did not answer in time; reads fail and the stream worker retries its batch (nothing is committed before the write).' },
   WH_ERR_UNKNOWN_QUERY: { status: 500, meaning: 'No named query with that name exists in sql/queries.' },
   WH_ERR_BAD_PARAM: { status: 400, meaning: 'A named-query parameter is missing or does not match its declared type.' },
   WH_ERR_MIGRATION: { status: 500, meaning: 'A warehouse migration failed; the warehouse is left at the last good version.' },
@@ -64,10 +67,15 @@ export const ERROR_CATALOGUE = {
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
   CFG_ERR_DATA_DIR_IN_USE: { status: 503, meaning: 'Another running Omnilane holds DATA_DIR (its omnilane.lock names the pid); the embedded engines belong to one process.' },
   BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },
+  BUS_ERR_UNAVAILABLE: { status: 503, meaning: 'Kafka did not acknowledge a publish within BUS_PUBLISH_TIMEOUT_MS, or an admin call (lag, topics) timed out; the brokers are named.' },
+  STATE_ERR_UNAVAILABLE: { status: 503, meaning: 'Redis could not be reached or did not answer within REDIS_COMMAND_TIMEOUT_MS; the address is named.' },
   STATE_ERR_CLOSED: { status: 503, meaning: 'The state store is closed.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Seconds a client should wait before retrying a 503 caused by an engine outage (the `Retry-After` header). */
+export const OUTAGE_RETRY_AFTER_S = 5;
 
 /** An error that carries a catalogue code; its message is safe to show a client. */
 export class OmnilaneError extends Error {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../shared/clock.js';
 import { eventUid, type EventEnvelope } from '../shared/envelope.js';
 import type { Logger } from '../shared/logger.js';
-import type { BusBatch, EventBus, Subscription } from '../shared/ports/event-bus.js';
+import type { BusBatch, EventBus, PartitionLag, Subscription } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
@@ -29,6 +29,17 @@ export interface EventWorkerOptions {
   sessions?: SessionStep;
   /** Event-time KPI windows and facts (stream/kpis); absent skips them. */
   kpis?: KpiStep;
+  /** Told about a failed batch before its retry (e.g. a rate-limited outage log); default: one error line each. */
+  onBatchError?: (err: unknown, batch: BusBatch) => void;
+}
+
+/** Emitted as 'batch-timing' after every handled batch, failed ones too (metrics). */
+export interface BatchTiming {
+  topic: string;
+  partition: number;
+  messages: number;
+  seconds: number;
+  ok: boolean;
 }
 
 export interface BatchDone {
@@ -75,6 +86,8 @@ export class EventWorker extends EventEmitter {
   processed = 0;
   /** Events that arrived after the realtime watermark had passed their minute (recorded in late_events; counted). */
   lateEvents = 0;
+  /** Bus messages skipped because their id was already counted (dedup hits), since start. */
+  duplicates = 0;
   /**
    * Per partition, the first offset of the newest batch whose contributions this worker may have written. A batch
    * starting at or before it (a retry), or a partition this worker has not written yet (a start or a rebalance),
@@ -99,16 +112,34 @@ export class EventWorker extends EventEmitter {
         groupId: STREAM_GROUP,
         topics: [TOPICS.events],
         maxBatchSize: this.o.maxBatchSize ?? 5000,
-        eachBatch: (b) => this.handleEvents(b),
-        onError: (err, b) => this.o.log.error({ err, partition: b.partition, offset: b.messages[0].offset }, 'event batch failed; will retry'),
+        eachBatch: (b) => this.timed(b, () => this.handleEvents(b)),
+        onError: (err, b) => (this.o.onBatchError ? this.o.onBatchError(err, b) : this.o.log.error({ err, partition: b.partition, offset: b.messages[0].offset }, 'event batch failed; will retry')),
       }),
       await this.o.bus.subscribe({
         groupId: STREAM_GROUP,
         topics: [TOPICS.rejected],
-        eachBatch: (b) => this.handleRejected(b),
-        onError: (err) => this.o.log.error({ err }, 'rejected batch failed; will retry'),
+        eachBatch: (b) => this.timed(b, () => this.handleRejected(b)),
+        onError: (err, b) => (this.o.onBatchError ? this.o.onBatchError(err, b) : this.o.log.error({ err }, 'rejected batch failed; will retry')),
       }),
     );
+  }
+
+  /** Times one batch for 'batch-timing' listeners; the handler's outcome passes through unchanged. */
+  private async timed(b: BusBatch, handle: () => Promise<void>): Promise<void> {
+    const t0 = process.hrtime.bigint();
+    let ok = false;
+    try {
+      await handle();
+      ok = true;
+    } finally {
+      const timing: BatchTiming = { topic: b.topic, partition: b.partition, messages: b.messages.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9, ok };
+      this.emit('batch-timing', timing);
+    }
+  }
+
+  /** Consumer lag per partition of this worker's group over its topics. */
+  async partitionLag(): Promise<PartitionLag[]> {
+    return (await Promise.all(this.subs.map((s) => s.lag()))).flat();
   }
 
   async lag(): Promise<number> {
@@ -171,6 +202,7 @@ export class EventWorker extends EventEmitter {
     this.processed += fresh.length;
     this.lateEvents += kpis?.lateEvents ?? 0;
     const done: BatchDone = { partition: batch.partition, events: fresh.length, duplicates: decoded.length - counted.length, deadLetters: dead.length };
+    this.duplicates += done.duplicates;
     if (fresh.length > 0 || dead.length > 0) this.emit('batch', done);
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { ERROR_CATALOGUE, isOmnilaneError, type ErrorCode } from '../../shared/errors.js';
+import { ERROR_CATALOGUE, OUTAGE_RETRY_AFTER_S, isOmnilaneError, type ErrorCode } from '../../shared/errors.js';
+import { engineOf } from '../../shared/outage-log.js';
 
 function send(code: ErrorCode, message: string) {
   return { status: ERROR_CATALOGUE[code].status, body: { code, message } };
@@ -27,7 +28,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const ingestRoute = req.routeOptions.url === '/v1/events';
     const { status, body } = toErrorReply(err, ingestRoute);
-    if (status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
+    // An engine outage: the client is told when to retry, and the adapters' rate-limited outage log already has it.
+    const outage = status === 503 && /_UNAVAILABLE$/.test(body.code);
+    if (outage) void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_S));
+    if (status >= 500 && !(outage && engineOf(err))) req.log.error({ err, reqId: req.id }, 'request failed');
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {

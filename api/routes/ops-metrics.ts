@@ -25,12 +25,12 @@ export const opsMetricsRoutes: FastifyPluginAsyncTypebox<{ health: HealthProbe }
     {
       config: { roles: ['viewer'] },
       schema: {
-        summary: 'Operational metrics (stream consumer lag, events processed, memory) in Prometheus text format',
+        summary: 'Operational metrics (engine states, consumer lag per partition, batch and sink latency, ingest outcomes, memory) in Prometheus text format',
         tags: ['ops'],
         security: [{ bearer: [] }],
         response: { 200: Type.String(), 401: ErrorReply },
       },
     },
-    async (_req, reply) => reply.type('text/plain; version=0.0.4').send(toPrometheus(await health.details())),
+    async (_req, reply) => reply.type('text/plain; version=0.0.4').send(health.metrics ? await health.metrics() : toPrometheus(await health.details())),
   );
 };

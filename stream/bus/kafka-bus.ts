@@ -1,6 +1,7 @@
 import { AssignerProtocol, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type PartitionAssigner, type Producer } from 'kafkajs';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { OutageLog } from '../../shared/outage-log.js';
 import type { BusBatch, BusMessage, BusRecord, EventBus, PartitionLag, SubscribeOptions, Subscription } from '../../shared/ports/event-bus.js';
 
 export interface KafkaBusOptions {
@@ -9,9 +10,25 @@ export interface KafkaBusOptions {
   /** Prefix of topic and group names on the cluster (`<ns>.<name>`); callers keep using the plain names. */
   namespace?: string;
   log?: Logger;
-  /** Consumer session timeout: how long a member that vanished (SIGKILL) keeps its partitions. */
+  /**
+   * Consumer session timeout: how long a member that vanished (SIGKILL) keeps its partitions, so how long a
+   * restarted worker waits for them (default 6000, the broker's default minimum). kafkajs has no static
+   * membership (group.instance.id), so this is the knob.
+   */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for the members to rejoin (default 10000). */
+  rebalanceTimeoutMs?: number;
+  /**
+   * Longest a publish waits for Kafka's acknowledgement (default 5000): kafkajs would retry for 20 s and more
+   * while the brokers are down. After it the publish fails with BUS_ERR_UNAVAILABLE; the send may still land
+   * later, which the producer-given ids make harmless (the retry counts once).
+   */
+  publishTimeoutMs?: number;
+  /** Longest an admin call (lag, metadata, ping) waits (default 3000); it fails with BUS_ERR_UNAVAILABLE after. */
+  adminTimeoutMs?: number;
+  /** Rate-limited error log shared by the process's engines; without it errors go to `log` one by one. */
+  outages?: OutageLog;
   /** Partitions one subscription processes at the same time (each partition stays sequential). */
   partitionsConsumedConcurrently?: number;
   /** Longest a fetch waits for new records (latency versus request rate). */
@@ -33,14 +50,26 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
  * as thrown errors. Those responses go to debug; everything else at ERROR to
  * the pino logger.
  */
-function logCreatorFor(log?: Logger) {
+function logCreatorFor(log?: Logger, outages?: OutageLog) {
   return () =>
     ({ namespace, level, log: entry }: LogEntry) => {
-      if (!log || level > logLevel.ERROR) return;
+      if ((!log && !outages) || level > logLevel.ERROR) return;
       const { message, timestamp: _t, logger: _l, stack: _s, ...extra } = entry as LogEntry['log'] & { stack?: string };
-      if (namespace === 'Connection' && message.startsWith('Response ')) log.debug({ kafka: namespace, ...extra }, message);
-      else log.error({ kafka: namespace, ...extra }, message);
+      if (namespace === 'Connection' && message.startsWith('Response ')) log?.debug({ kafka: namespace, ...extra }, message);
+      // During an outage kafkajs logs every retry of every client (about 8 lines a second): one line per interval.
+      else if (outages) outages.error('bus', new Error(message), `kafka ${namespace}`, { kafka: namespace, broker: (extra as { broker?: unknown }).broker });
+      else log?.error({ kafka: namespace, ...extra }, message);
     };
+}
+
+/** Rejects with BUS_ERR_UNAVAILABLE when `p` has not settled within `ms`; `p` keeps running. */
+function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new OmnilaneError('BUS_ERR_UNAVAILABLE', what())), ms);
+  });
+  p.catch(() => undefined);
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -103,7 +132,7 @@ export class KafkaBus implements EventBus {
       clientId: opts.clientId ?? 'omnilane',
       brokers: opts.brokers,
       logLevel: logLevel.ERROR,
-      logCreator: logCreatorFor(opts.log),
+      logCreator: logCreatorFor(opts.log, opts.outages),
       connectionTimeout: 3000,
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
     });
@@ -115,6 +144,10 @@ export class KafkaBus implements EventBus {
 
   private logical(topic: string): string {
     return this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
+  }
+
+  private get brokers(): string {
+    return this.opts.brokers.join(',');
   }
 
   private admin(): Promise<Admin> {
@@ -171,10 +204,29 @@ export class KafkaBus implements EventBus {
   publish(topic: string, records: BusRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new OmnilaneError('BUS_ERR_CLOSED', 'event bus is closed'));
     if (records.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+    const sent = new Promise<void>((resolve, reject) => {
       this.queue.push({ topic, records, resolve, reject });
       if (!this.sending) this.sending = this.drain();
     });
+    const ms = this.opts.publishTimeoutMs ?? 5000;
+    return within(sent, ms, () => `Kafka (${this.brokers}) did not acknowledge ${records.length} record(s) on ${topic} within ${ms} ms`).then(
+      () => this.opts.outages?.recovered('bus'),
+      (err: unknown) => {
+        this.opts.outages?.error('bus', err, 'kafka publish failed', { topic });
+        throw err instanceof OmnilaneError ? err : new OmnilaneError('BUS_ERR_UNAVAILABLE', `Kafka (${this.brokers}) refused the publish on ${topic}: ${(err as Error)?.message ?? err}`, { cause: err });
+      },
+    );
+  }
+
+  /** Answers when a broker answers a metadata request within the admin timeout (health probes). */
+  async ping(): Promise<void> {
+    await this.adminCall('ping', async (a) => void (await a.describeCluster()));
+  }
+
+  /** An admin call bounded by adminTimeoutMs; BUS_ERR_UNAVAILABLE after it. */
+  private adminCall<T>(what: string, fn: (a: Admin) => Promise<T>): Promise<T> {
+    const ms = this.opts.adminTimeoutMs ?? 3000;
+    return within(this.admin().then(fn), ms, () => `Kafka (${this.brokers}) did not answer ${what} within ${ms} ms`);
   }
 
   private async drain(): Promise<void> {
@@ -213,14 +265,19 @@ export class KafkaBus implements EventBus {
     const heartbeatMs = this.opts.heartbeatIntervalMs ?? 1000;
     const consumer: Consumer = this.kafka.consumer({
       groupId,
-      sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 6000,
+      rebalanceTimeout: this.opts.rebalanceTimeoutMs ?? 10_000,
       heartbeatInterval: heartbeatMs,
       maxWaitTimeInMs: this.opts.maxWaitMs ?? 100,
       allowAutoTopicCreation: false,
       partitionAssigners: [subscriptionRoundRobin],
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
     });
-    consumer.on(consumer.events.CRASH, (e) => log?.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'kafka consumer crashed'));
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.opts.outages
+        ? this.opts.outages.error('bus', e.payload.error, 'kafka consumer crashed', { groupId, restart: e.payload.restart })
+        : log?.error({ err: e.payload.error, groupId, restart: e.payload.restart }, 'kafka consumer crashed'),
+    );
     const backoff = new Map<string, { ms: number; timer?: NodeJS.Timeout }>();
 
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
@@ -300,8 +357,11 @@ export class KafkaBus implements EventBus {
     return this.physLag(this.phys(groupId), topics.map((t) => this.phys(t)));
   }
 
-  private async physLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
-    const admin = await this.admin();
+  private physLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    return this.adminCall('a consumer lag request', (admin) => this.physLagWith(admin, groupId, topics));
+  }
+
+  private async physLagWith(admin: Admin, groupId: string, topics: string[]): Promise<PartitionLag[]> {
     const committed = await admin.fetchOffsets({ groupId, topics });
     const out: PartitionLag[] = [];
     for (const t of topics) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createClient, type ClickHouseClient, ClickHouseLogLevel } from '@clickhouse/client';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import type { OutageLog } from '../../shared/outage-log.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { coerceParam, inlineParams, parsePlaceholders } from '../sql-params.js';
@@ -28,6 +29,8 @@ export interface ClickHouseWarehouseOptions {
   coalesce?: { maxRows: number; maxDelayMs: number };
   log?: Logger;
   requestTimeoutMs?: number;
+  /** Rate-limited error log of the process: WH_ERR_UNAVAILABLE failures are reported there, and recoveries. */
+  outages?: OutageLog;
 }
 
 /** ClickHouse's error code from `Code: N, e.displayText() = …` (18.16) or the client's parsed `code`. */
@@ -38,9 +41,17 @@ export function clickHouseErrorCode(err: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A failure to reach ClickHouse at all (refused, reset, timed out), as opposed to an error the server answered. */
+export function isConnectionError(err: unknown): boolean {
+  if (clickHouseErrorCode(err) !== undefined) return false;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_\w+)$/.test(String(e?.code ?? '')) || /timeout|ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(String(e?.message ?? err));
+}
+
 function whError(code: 'WH_ERR_QUERY' | 'WH_ERR_MIGRATION', what: string, err: unknown): OmnilaneError {
   const ch = clickHouseErrorCode(err);
   const text = String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 500);
+  if (isConnectionError(err)) return new OmnilaneError('WH_ERR_UNAVAILABLE', `${what} failed: ClickHouse did not answer: ${text}`, { cause: err });
   const e = new OmnilaneError(code, `${what} failed${ch === undefined ? '' : ` (ClickHouse code ${ch})`}: ${text}`, { cause: err });
   return Object.assign(e, { clickhouseCode: ch });
 }
@@ -120,6 +131,18 @@ export class ClickHouseWarehouse implements Warehouse {
   /** The database this adapter writes to. */
   get databaseName(): string {
     return this.database;
+  }
+
+  /** An outage (WH_ERR_UNAVAILABLE) goes to the rate-limited outage log; other errors are the caller's to log. */
+  private reported(e: OmnilaneError): OmnilaneError {
+    if (e.code === 'WH_ERR_UNAVAILABLE') this.opts.outages?.error('warehouse', e, 'clickhouse did not answer');
+    return e;
+  }
+
+  /** Answers when the server answers /ping (health probes); WH_ERR_UNAVAILABLE otherwise. */
+  async ping(): Promise<void> {
+    const r = await this.client.ping();
+    if (!r.success) throw new OmnilaneError('WH_ERR_UNAVAILABLE', `ClickHouse did not answer /ping: ${(r as { error?: Error }).error?.message ?? 'no answer'}`);
   }
 
   /** Server version as [major, minor]. */
@@ -206,8 +229,9 @@ export class ClickHouseWarehouse implements Warehouse {
   private async insert(spec: TableSpec, values: Array<Record<string, unknown>>): Promise<void> {
     try {
       await this.client.insert({ table: spec.name, values, format: 'JSONEachRow' });
+      this.opts.outages?.recovered('warehouse');
     } catch (err) {
-      throw whError('WH_ERR_QUERY', `insert into ${spec.name}`, err);
+      throw this.reported(whError('WH_ERR_QUERY', `insert into ${spec.name}`, err));
     }
   }
 
@@ -254,9 +278,11 @@ export class ClickHouseWarehouse implements Warehouse {
     }
     try {
       const rs = await this.client.query({ ...request, format: 'JSONEachRow' });
-      return await rs.json<T>();
+      const rows = await rs.json<T>();
+      this.opts.outages?.recovered('warehouse');
+      return rows;
     } catch (err) {
-      throw whError('WH_ERR_QUERY', `query ${name}`, err);
+      throw this.reported(whError('WH_ERR_QUERY', `query ${name}`, err));
     }
   }
 
