@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', 'dashboard/dist/**', '.cache/**'],
+    // test/faults/ is the fault suite: npm run test:faults (vitest.faults.config.ts), run by scripts/test.sh after this.
+    exclude: ['node_modules/**', 'dist/**', 'dashboard/dist/**', '.cache/**', 'test/faults/**'],
     // Checks Kafka/Redis/ClickHouse and starts them (scripts/stack.sh up) when one is down.
     globalSetup: ['test/global-setup.ts'],
     // Child processes started by tests run the sources, never a stale dist/.
