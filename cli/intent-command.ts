@@ -165,6 +165,8 @@ export async function runIntentCommand(argv: string[], io: CommandIo, deps: Inte
       return train(flags, io, deps);
     case undefined:
     case 'help':
+    case '--help':
+    case '-h':
       io.stdout(USAGE + '\n');
       return 0;
     default:

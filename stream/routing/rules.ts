@@ -40,8 +40,9 @@ export function parseRules(input: unknown): RoutingRule[] | string {
       return `${at} (${r.name}): "skill" must be { name, minLevel (integer) }`;
     if (then.group === undefined && then.skill === undefined && then.policy === undefined) return `${at} (${r.name}): "then" names no group, skill or policy`;
     const rule = r as unknown as RoutingRule;
-    if (rule.when.intents) rule.when = { ...rule.when, intents: [...new Set(rule.when.intents.flatMap((i) => [i, ...(LEGACY_INTENT_FAMILIES[i] ?? [])]))] };
-    out.push(rule);
+    const intents = rule.when.intents;
+    const legacy = intents?.some((i) => LEGACY_INTENT_FAMILIES[i]);
+    out.push(legacy ? { ...rule, when: { ...rule.when, intents: [...new Set(intents!.flatMap((i) => [i, ...(LEGACY_INTENT_FAMILIES[i] ?? [])]))] } } : rule);
   }
   return out;
 }
