@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -12,6 +12,7 @@ import { runChannelsBench } from './channels.bench.js';
 import { runKpiBench } from './kpis.bench.js';
 import { runBoardLatencyBench } from './board-latency.bench.js';
 import { runImportBench } from './import.bench.js';
+import { runIntentBench } from './intent.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
@@ -134,4 +135,23 @@ if ((!only && !stack) || only === 'import') {
   ]);
   if (!r.kpis_equal_recount) console.log('first differing rows:', JSON.stringify(r.kpi_mismatches, null, 1));
   console.log('written bench/results/import.json\n');
+}
+
+if ((!only && !stack) || only === 'intent') {
+  const r = await runIntentBench();
+  const targets = { held_out_macro_f1: 0.9, p99_ms: 2, load_ms: 1000 };
+  writeFileSync(join(resultsDir, 'intent.json'), JSON.stringify({ bench: 'intent', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
+  console.log(`\nintent recognition, built-in model (${r.model_features} features, ${Math.round(r.model_bytes / 1024)} KiB; ${r.held_out_messages} held-out messages; ${r.classifications.toLocaleString('en-US')} timed classifications)`);
+  table([
+    ['held-out macro-F1', r.held_out_macro_f1.toFixed(3), `>= ${targets.held_out_macro_f1}`, r.held_out_macro_f1 >= targets.held_out_macro_f1 ? 'yes' : 'no'],
+    ['held-out accuracy', r.held_out_accuracy.toFixed(3), '', ''],
+    ['held-out ECE (10 bins)', r.held_out_ece.toFixed(3), '', ''],
+    ['latency p50 ms/message', r.p50_ms.toFixed(4), '', ''],
+    ['latency p99 ms/message', r.p99_ms.toFixed(4), `<= ${targets.p99_ms}`, r.p99_ms <= targets.p99_ms ? 'yes' : 'no'],
+    ['latency max ms/message', r.max_ms.toFixed(4), '', ''],
+    ['1,500-char message p99 ms', r.long_message_p99_ms.toFixed(4), '', ''],
+    ['model load ms (read, parse, first message)', r.load_ms.toFixed(1), `<= ${targets.load_ms}`, r.load_ms <= targets.load_ms ? 'yes' : 'no'],
+  ]);
+  console.log('per-intent F1: ' + Object.entries(r.per_intent_f1).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
+  console.log('written bench/results/intent.json\n');
 }

@@ -19,6 +19,9 @@ Commands:
   replay --policy P  replay recorded conversations under a routing policy (see docs/routing-replay.md)
   import FILE        send a history file (v1 event JSON lines or CSV) through the pipeline,
                      resumable (see docs/import.md)
+  intent classify|eval|train
+                     the built-in intent model: classify JSON lines, evaluate on labelled
+                     lines, retrain from the labelled data and agents' corrections (see docs/ai.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -209,6 +212,12 @@ export async function main(argv: string[]): Promise<void> {
       case 'import':
         process.exitCode = await importCommand(args);
         return;
+      case 'intent': {
+        const { runIntentCommand } = await import('./intent-command.js');
+        const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+        process.exitCode = await runIntentCommand(args, io, { dataDir: loadConfig().dataDir });
+        return;
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -95,7 +95,7 @@ describe('console and routing routes', () => {
     expect(await groupsOf(key('mgr_lin'))).toEqual(['after_sale', 'pre_sale', 'senior_sales']);
     const q = (await req('GET', '/v1/console/queue', key('ag_zhang'))).body.queues[0];
     expect(q).toMatchObject({ group: 'pre_sale', policy: 'least_loaded', length: 1 });
-    expect(q.items[0]).toMatchObject({ conversation_id: 'c-buy', intent: 'pre_sale', tag: 'normal', breach_predicted: true, escalated: false });
+    expect(q.items[0]).toMatchObject({ conversation_id: 'c-buy', intent: 'purchase', tag: 'normal', breach_predicted: true, escalated: false });
 
     // An agent of another group cannot see or take it; the group's agent pulls it.
     expect((await req('GET', '/v1/console/conversations/c-buy', key('ag_liu'))).status).toBe(404);

@@ -1,21 +1,62 @@
-/** The five triage intents. `other` covers greetings, chit-chat, spam and anything the classifier is unsure of. */
-export const INTENTS = ['pre_sale', 'tech_support', 'after_sale', 'complaint', 'other'] as const;
+/**
+ * The nine intents (issue 15). `other` covers greetings, thanks, chit-chat and anything unclear;
+ * `human_agent` is an explicit request for a person; `after_sale` is refund, return, exchange, warranty, invoice.
+ */
+export const INTENTS = [
+  'price_inquiry',
+  'feature_comparison',
+  'purchase',
+  'after_sale',
+  'tech_support',
+  'complaint',
+  'logistics',
+  'human_agent',
+  'other',
+] as const;
 export type Intent = (typeof INTENTS)[number];
+
+/**
+ * The five labels before issue 15, as producers (bots, IVR menus, web forms) and saved rosters may still state
+ * them, with the intent each now means. `pre_sale` was price, comparison and buying alike: it maps to
+ * `price_inquiry`, which routes to the same pre-sale group (and roster rules naming `pre_sale` match all three).
+ */
+export const LEGACY_INTENTS: Readonly<Record<string, Intent>> = Object.freeze({
+  pre_sale: 'price_inquiry',
+  tech_support: 'tech_support',
+  after_sale: 'after_sale',
+  complaint: 'complaint',
+  other: 'other',
+});
+
+/** The intents a legacy label stands for in roster config (`pre_sale` → the three pre-sale intents). */
+export const LEGACY_INTENT_FAMILIES: Readonly<Record<string, readonly Intent[]>> = Object.freeze({
+  pre_sale: ['price_inquiry', 'feature_comparison', 'purchase'],
+});
+
+/** A current intent, or the one a legacy label maps to; null for anything else. */
+export function toIntent(label: unknown): Intent | null {
+  if (typeof label !== 'string') return null;
+  if ((INTENTS as readonly string[]).includes(label)) return label as Intent;
+  return LEGACY_INTENTS[label] ?? null;
+}
 
 /** The language of a message by script share: Chinese (Han), English (Latin), both, or neither. */
 export type IntentLanguage = 'zh' | 'en' | 'mixed' | 'unknown';
 
 /** What a classifier says about one message. */
 export interface IntentResult {
-  /** The best intent; `other` when no specific intent is confident enough. */
+  /** The most probable intent. */
   intent: Intent;
-  /** How sure the classifier is of `intent`, in [0, 1] (a calibrated probability only if the adapter says so). */
+  /**
+   * Probability of `intent`, in [0, 1]. The built-in adapter's is calibrated (temperature scaling): among
+   * messages given confidence ≈ 0.8, about 80% are right (see ECE in docs/ai.md).
+   */
   confidence: number;
   /** Language of the message, so callers can pick a language-skilled agent. */
   language: IntentLanguage;
   /**
-   * The evidence, for explainability in the agent console and logs: matched cues such as `cue:pre_sale:报价`,
-   * negated cues such as `neg:complaint:投诉`. May be empty. Never contains the full message.
+   * The evidence, for explainability in the agent console and logs: the features that pushed hardest towards
+   * `intent`, such as `feat:退款` or `feat:refund`. May be empty. Never contains the full message.
    */
   signals: string[];
 }
@@ -27,16 +68,16 @@ export interface IntentContext {
 }
 
 /**
- * The intent port: triage of a customer's message before handoff, to pick the skill group (issue 5, item 3).
+ * The intent port: triage of a customer's message before handoff, to pick the skill group.
  *
  * Contract:
  * - `classify` resolves for any string, including empty, very long, emoji-only or malformed Unicode text; it
  *   rejects only when the adapter's backend fails (a remote model down), never for the text itself.
- * - The result always has one of the five {@link INTENTS}, a confidence in [0, 1] and a language.
+ * - The result always has one of the {@link INTENTS}, a confidence in [0, 1] and a language.
  * - Idempotent and side-effect free: classifying the same text with the same context twice gives the same result
  *   for a given adapter instance and configuration; classification changes no state anyone can observe.
- * - The built-in adapter (`BuiltinIntentClassifier`) is pure and does no I/O: all it needs is trained in memory at
- *   construction. A model-backed adapter (a BERT-like model, local or remote) implements the same interface.
+ * - The built-in adapter (`BuiltinIntentClassifier`) is pure after construction: it scores with the shipped model
+ *   (stream/intent/model/intent-model.json) loaded once. A model-backed adapter implements the same interface.
  */
 export interface IntentClassifier {
   classify(text: string, context?: IntentContext): Promise<IntentResult>;

@@ -4,10 +4,14 @@ import type { Intent } from './intent-port.js';
 export type SkillGroupRules = Partial<Record<Intent, string>>;
 
 export const DEFAULT_SKILL_GROUPS: Readonly<Record<Intent, string>> = Object.freeze({
-  pre_sale: 'pre_sale',
-  tech_support: 'tech_support',
+  price_inquiry: 'pre_sale',
+  feature_comparison: 'pre_sale',
+  purchase: 'pre_sale',
   after_sale: 'after_sale',
-  complaint: 'complaint',
+  logistics: 'after_sale',
+  tech_support: 'tech_support',
+  complaint: 'complaints',
+  human_agent: 'general',
   other: 'general',
 });
 

@@ -15,7 +15,7 @@
  * `(conversation, candidates with live load and response time, rng, state)
  * → ranked ids, state`: skill_match, least_loaded, round_robin (its cursor is
  * the state passed in and out), sticky, and rules (config such as "VIP or
- * high_value with pre_sale intent → senior_sales", validated by `parseRules`).
+ * high_value with a pre-sale intent (price_inquiry, feature_comparison, purchase) → senior_sales", validated by `parseRules`).
  * (2) Atomic: the offer script (queue-scripts.ts) takes the first ranked
  * agent still under capacity in one StateStore step (Lua on Redis, `local`
  * embedded), so a stale snapshot or racing workers can never exceed capacity

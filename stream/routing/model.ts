@@ -39,7 +39,7 @@ export interface Conversation {
   id: string;
   tag: CustomerTag;
   channel: string;
-  /** pre_sale, tech_support, after_sale, complaint, other. */
+  /** One of the intents of stream/intent (price_inquiry, feature_comparison, purchase, after_sale, tech_support, complaint, logistics, human_agent, other). */
   intent: string;
   /** Higher is served first (channel priority rules, urgency). */
   priority: number;

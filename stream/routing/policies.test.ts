@@ -64,7 +64,7 @@ describe('routing policies', () => {
 });
 
 describe('rules and the registry', () => {
-  const seedRule = { name: 'vip-presale', when: { tags: ['VIP', 'high_value'], intents: ['pre_sale'] }, then: { group: 'senior_sales' } };
+  const seedRule = { name: 'vip-presale', when: { tags: ['VIP', 'high_value'], intents: ['price_inquiry', 'feature_comparison', 'purchase'] }, then: { group: 'senior_sales' } };
   const cands = [
     candidateFor(agent('junior', { skills: { sales: 1 } }), 'web', 0),
     candidateFor(agent('senior', { groups: ['sales', 'senior_sales'], skills: { sales: 3 } }), 'web', 3),
@@ -80,15 +80,26 @@ describe('rules and the registry', () => {
     expect(parseRules([{ when: {}, then: {} }])).toBe('rule 0: needs a name');
   });
 
-  it('sends VIP or high_value pre_sale conversations to the senior sales group, as plain config', () => {
+  it('sends VIP or high_value pre-sale conversations to the senior sales group, as plain config', () => {
     const rules = parseRules([seedRule]) as RoutingRule[];
     const reg = defaultRegistry(rules);
     const rank = (c: Conversation) => route(reg, { q: 'rules' }, ctx(cands, { conversation: c }), 0);
-    expect(rank(conv({ tag: 'VIP', intent: 'pre_sale' }))).toMatchObject({ ok: true, ranked: ['senior'] });
-    expect(rank(conv({ tag: 'high_value', intent: 'pre_sale' }))).toMatchObject({ ok: true, ranked: ['senior'] });
-    expect(rank(conv({ tag: 'normal', intent: 'pre_sale' }))).toMatchObject({ ok: true, ranked: ['junior', 'senior'] });
+    expect(rank(conv({ tag: 'VIP', intent: 'price_inquiry' }))).toMatchObject({ ok: true, ranked: ['senior'] });
+    expect(rank(conv({ tag: 'VIP', intent: 'feature_comparison' }))).toMatchObject({ ok: true, ranked: ['senior'] });
+    expect(rank(conv({ tag: 'high_value', intent: 'purchase' }))).toMatchObject({ ok: true, ranked: ['senior'] });
+    expect(rank(conv({ tag: 'normal', intent: 'purchase' }))).toMatchObject({ ok: true, ranked: ['junior', 'senior'] });
     expect(rank(conv({ tag: 'VIP', intent: 'complaint' }))).toMatchObject({ ok: true, ranked: ['junior', 'senior'] });
-    expect(matchRule(rules, conv({ tag: 'VIP', intent: 'pre_sale', channel: 'sms' }))?.name).toBe('vip-presale');
+    expect(rank(conv({ tag: 'VIP', intent: 'logistics' }))).toMatchObject({ ok: true, ranked: ['junior', 'senior'] });
+    expect(matchRule(rules, conv({ tag: 'VIP', intent: 'purchase', channel: 'sms' }))?.name).toBe('vip-presale');
+  });
+
+  it('reads a rule written for the old pre_sale label as the three pre-sale intents', () => {
+    const old = { name: 'vip-presale', when: { tags: ['VIP'], intents: ['pre_sale'] }, then: { group: 'senior_sales' } };
+    const rules = parseRules([old]) as RoutingRule[];
+    expect(rules[0].when.intents).toEqual(['pre_sale', 'price_inquiry', 'feature_comparison', 'purchase']);
+    expect(old.when.intents).toEqual(['pre_sale']); // the input is not changed
+    for (const intent of ['price_inquiry', 'feature_comparison', 'purchase', 'pre_sale']) expect(matchRule(rules, conv({ tag: 'VIP', intent }))?.name).toBe('vip-presale');
+    expect(matchRule(rules, conv({ tag: 'VIP', intent: 'after_sale' }))).toBeUndefined();
   });
 
   it('a rule can require a skill and name the policy that ranks', () => {

@@ -17,6 +17,18 @@ describe('roster file', () => {
     expect(r.agents.filter((a) => a.role === 'manager').length).toBeGreaterThanOrEqual(1);
     expect(r.agents.find((a) => a.id === 'ag_wang')?.name).toBe('王芳 Wang Fang');
     expect(r.rules[0]).toMatchObject({ name: 'vip-presale', then: { group: 'senior_sales' } });
+    expect(r.intentGroups).toEqual({
+      price_inquiry: 'pre_sale', feature_comparison: 'pre_sale', purchase: 'pre_sale', human_agent: 'pre_sale', other: 'pre_sale',
+      after_sale: 'after_sale', logistics: 'after_sale', tech_support: 'tech_support', complaint: 'complaints',
+    });
+  });
+
+  it('maps the intents, and still reads a roster written for the five old labels', () => {
+    const base = { agents: [{ id: 'a', name: 'A', role: 'agent', team: 't', groups: ['g', 'h'], capacity: { '*': 1 } }], queues: [{ group: 'g', policy: 'least_loaded' }, { group: 'h', policy: 'least_loaded' }] };
+    const old = parseRoster({ ...base, intentGroups: { pre_sale: 'g', after_sale: 'h', purchase: 'h' } });
+    expect(typeof old === 'object' && old.intentGroups).toEqual({ price_inquiry: 'g', feature_comparison: 'g', purchase: 'h', after_sale: 'h' });
+    expect(parseRoster({ ...base, intentGroups: { shipping: 'g' } })).toMatch(/intentGroups\.shipping is not an intent \(price_inquiry/);
+    expect(parseRoster({ ...base, intentGroups: { logistics: 'nowhere' } })).toMatch(/intentGroups\.logistics must name a group/);
   });
 
   it('names the bad field', () => {

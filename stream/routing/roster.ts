@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OmnilaneError } from '../../shared/errors.js';
 import { projectRoot } from '../../shared/paths.js';
-import type { Intent } from '../intent/intent-port.js';
+import { INTENTS, LEGACY_INTENT_FAMILIES, toIntent, type Intent } from '../intent/intent-port.js';
 import type { Agent, WorkingHours } from './model.js';
 import { parseRules, type RoutingRule } from './rules.js';
 
@@ -126,11 +126,17 @@ export function parseRoster(doc: unknown): Roster | string {
   const intentGroups: Partial<Record<Intent, string>> = {};
   if (doc.intentGroups !== undefined) {
     if (!isObj(doc.intentGroups)) return 'intentGroups must map intents to groups';
+    // A roster written for the five pre-issue-15 labels still loads: `pre_sale` maps the three pre-sale intents
+    // (price_inquiry, feature_comparison, purchase) unless the roster names them itself.
+    const legacy: [Intent, string][] = [];
     for (const [intent, g] of Object.entries(doc.intentGroups)) {
-      if (!['pre_sale', 'tech_support', 'after_sale', 'complaint', 'other'].includes(intent)) return `intentGroups.${intent} is not an intent (pre_sale, tech_support, after_sale, complaint, other)`;
+      if (!toIntent(intent)) return `intentGroups.${intent} is not an intent (${INTENTS.join(', ')})`;
       if (typeof g !== 'string' || !groups.has(g)) return `intentGroups.${intent} must name a group with a queue`;
-      intentGroups[intent as Intent] = g;
+      const family = LEGACY_INTENT_FAMILIES[intent];
+      if (family) for (const i of family) legacy.push([i, g]);
+      else intentGroups[intent as Intent] = g;
     }
+    for (const [i, g] of legacy) intentGroups[i] ??= g;
   }
   return { agents, queues, rules, acceptTimeoutMs, slaMs, intentGroups, escalationBoost: escalationBoost as number };
 }

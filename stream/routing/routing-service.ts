@@ -28,7 +28,7 @@ export interface RoutingServiceOptions {
 /**
  * The stream side of routing: consumes the events topic in its own group,
  * triages new customer conversations (intent → group, rules such as VIP or
- * high_value + pre_sale → senior_sales) on their first event, and once more
+ * high_value + price_inquiry | feature_comparison | purchase → senior_sales) on their first event, and once more
  * on the customer's first words when that event had none (while the
  * conversation still waits), computes priority and SLA due time,
  * enqueues (idempotent by conversation id, so a redelivered batch changes

@@ -1,3 +1,4 @@
+import { LEGACY_INTENT_FAMILIES } from '../intent/intent-port.js';
 import type { CustomerTag, Conversation, SkillRequirement } from './model.js';
 import { leastLoaded, roundRobin, skillMatch, sticky, type RoutingPolicy } from './policies.js';
 import { predictivePolicy, type PredictiveSetup } from './predictive/index.js';
@@ -6,7 +7,8 @@ import { predictivePolicy, type PredictiveSetup } from './predictive/index.js';
  * A routing rule from config: the first rule whose `when` matches sends the
  * conversation to `then`. Every `when` field present must match (and), each
  * list matches any of its values (or). Example, the seed's rule:
- * `{ "name": "vip-presale", "when": { "tags": ["VIP", "high_value"], "intents": ["pre_sale"] }, "then": { "group": "senior_sales" } }`
+ * `{ "name": "vip-presale", "when": { "tags": ["VIP", "high_value"], "intents": ["price_inquiry", "feature_comparison", "purchase"] }, "then": { "group": "senior_sales" } }`
+ * A rule naming the pre-issue-15 label `pre_sale` matches the three pre-sale intents too.
  */
 export interface RoutingRule {
   name: string;
@@ -37,7 +39,10 @@ export function parseRules(input: unknown): RoutingRule[] | string {
     if (skill !== undefined && (!isObj(skill) || typeof skill.name !== 'string' || !skill.name || !Number.isInteger(skill.minLevel)))
       return `${at} (${r.name}): "skill" must be { name, minLevel (integer) }`;
     if (then.group === undefined && then.skill === undefined && then.policy === undefined) return `${at} (${r.name}): "then" names no group, skill or policy`;
-    out.push(r as unknown as RoutingRule);
+    const rule = r as unknown as RoutingRule;
+    const intents = rule.when.intents;
+    const legacy = intents?.some((i) => LEGACY_INTENT_FAMILIES[i]);
+    out.push(legacy ? { ...rule, when: { ...rule.when, intents: [...new Set(intents!.flatMap((i) => [i, ...(LEGACY_INTENT_FAMILIES[i] ?? [])]))] } } : rule);
   }
   return out;
 }

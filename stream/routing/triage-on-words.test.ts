@@ -68,16 +68,16 @@ async function world(defaultPresence: 'online' | 'offline' = 'offline') {
 describe('triage on the customer words', () => {
   it('routes the 12 zh/en conversations of the report by the first customer message, not by the empty start', async () => {
     const cases: Array<[id: string, ch: Channel, tag: string | undefined, text: string, group: string, intent: string]> = [
-      ['vip-quote-zh', 'email', 'VIP', '你好，我们公司想采购企业版，能给个报价吗？', 'senior_sales', 'pre_sale'],
-      ['vip-quote-en', 'web', 'VIP', 'Could you send us a quote for the enterprise plan, 200 seats?', 'senior_sales', 'pre_sale'],
+      ['vip-quote-zh', 'email', 'VIP', '你好，我们公司想采购企业版，能给个报价吗？', 'senior_sales', 'price_inquiry'],
+      ['vip-quote-en', 'web', 'VIP', 'Could you send us a quote for the enterprise plan, 200 seats?', 'senior_sales', 'price_inquiry'],
       ['crash-zh', 'app', undefined, 'APP一打开就闪退，怎么办', 'tech_support', 'tech_support'],
       ['crash-en', 'app', undefined, 'The app keeps crashing when I open it on Android', 'tech_support', 'tech_support'],
       ['refund-zh', 'whatsapp', undefined, '我要退款，订单号 20260102', 'after_sale', 'after_sale'],
       ['refund-en', 'email', undefined, 'I want a refund for my last order', 'after_sale', 'after_sale'],
       ['complaint-zh', 'web', undefined, '客服态度太差了，我要投诉', 'complaints', 'complaint'],
       ['complaint-en', 'whatsapp', undefined, 'This is the worst service I have ever had, I want to complain', 'complaints', 'complaint'],
-      ['price-zh', 'web', undefined, '请问专业版多少钱？', 'pre_sale', 'pre_sale'],
-      ['price-en', 'app', undefined, 'How much is the pro plan per user?', 'pre_sale', 'pre_sale'],
+      ['price-zh', 'web', undefined, '请问专业版多少钱？', 'pre_sale', 'price_inquiry'],
+      ['price-en', 'app', undefined, 'How much is the pro plan per user?', 'pre_sale', 'price_inquiry'],
       ['login-zh', 'whatsapp', undefined, '登录不了，一直提示密码错误', 'tech_support', 'tech_support'],
       ['invoice-en', 'email', undefined, 'Please send me an invoice for order 7788', 'after_sale', 'after_sale'],
     ];
@@ -130,7 +130,7 @@ describe('triage on the customer words', () => {
     await w.desk.dispatch('pre_sale');
     await w.said('c3', '请问专业版多少钱？');
     expect(await w.desk.store.conv('c3')).toMatchObject({ status: 'offered', agent: 'ag_zhang', group: 'pre_sale' });
-    expect((await w.desk.meta.get('c3'))?.intent).toBe('pre_sale');
+    expect((await w.desk.meta.get('c3'))?.intent).toBe('price_inquiry');
     expect(await w.desk.accept('ag_zhang', 'c3')).toEqual({ status: 'active', agent_id: 'ag_zhang' });
     await w.close();
   });

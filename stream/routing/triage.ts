@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import { INTENTS, type Intent } from '../intent/intent-port.js';
+import { toIntent, type Intent } from '../intent/intent-port.js';
 import { textOf } from './conversation-meta.js';
 import type { Conversation } from './model.js';
 import type { Roster } from './roster.js';
@@ -29,10 +29,12 @@ export function triageText(e: EventEnvelope): string {
   return [subject, PLACEHOLDER.test(text) ? '' : text].filter(Boolean).join('\n');
 }
 
-/** The intent a producer states (a bot, an IVR menu, a web form), when it is one of ours. */
+/**
+ * The intent a producer states (a bot, an IVR menu, a web form), when it is one of ours; a pre-issue-15 label
+ * maps to its current intent (`pre_sale` → `price_inquiry`, which routes to the same pre-sale group).
+ */
 export function statedIntent(e: EventEnvelope): Intent | null {
-  const v = e.properties.intent;
-  return typeof v === 'string' && (INTENTS as readonly string[]).includes(v) ? (v as Intent) : null;
+  return toIntent(e.properties.intent);
 }
 
 /** Id of the message a triage read, as kept in routing state (`producer/id`, like the console's message ids). */

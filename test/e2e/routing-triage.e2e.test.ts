@@ -91,16 +91,16 @@ describe('triage on the customer words, through the channel adapters', () => {
     });
     expect(crm.status).toBe(202);
     const cases: Array<[name: string, open: () => Promise<string>, group: string, intent: string]> = [
-      ['VIP enterprise quote (zh, e-mail)', () => email('CEO <ceo@bigcorp.cn>', '采购咨询', '你好，我们公司想采购企业版，能给个报价吗？'), 'senior_sales', 'pre_sale'],
-      ['VIP enterprise quote (en, app)', () => app('u-vip-7', 'Could you send us a quote for the enterprise plan, 200 seats?'), 'senior_sales', 'pre_sale'],
+      ['VIP enterprise quote (zh, e-mail)', () => email('CEO <ceo@bigcorp.cn>', '采购咨询', '你好，我们公司想采购企业版，能给个报价吗？'), 'senior_sales', 'price_inquiry'],
+      ['VIP enterprise quote (en, app)', () => app('u-vip-7', 'Could you send us a quote for the enterprise plan, 200 seats?'), 'senior_sales', 'price_inquiry'],
       ['app crash (zh, app)', () => app(uniq('u'), 'APP一打开就闪退，怎么办'), 'tech_support', 'tech_support'],
       ['app crash (en, app)', () => app(uniq('u'), 'The app keeps crashing when I open it on Android'), 'tech_support', 'tech_support'],
       ['refund request (zh, WhatsApp)', () => whatsapp('8613800138001', '我要退款，订单号 20260102'), 'after_sale', 'after_sale'],
       ['refund request (en, e-mail)', () => email('amy@example.com', 'my order', 'I want a refund for my last order'), 'after_sale', 'after_sale'],
       ['complaint (zh, web chat)', () => webchat('客服态度太差了，我要投诉'), 'complaints', 'complaint'],
       ['complaint (en, WhatsApp)', () => whatsapp('447700900123', 'This is the worst service I have ever had, I want to complain'), 'complaints', 'complaint'],
-      ['price question (zh, web chat)', () => webchat('请问专业版多少钱？'), 'pre_sale', 'pre_sale'],
-      ['price question (en, web chat)', () => webchat('How much is the pro plan per user?'), 'pre_sale', 'pre_sale'],
+      ['price question (zh, web chat)', () => webchat('请问专业版多少钱？'), 'pre_sale', 'price_inquiry'],
+      ['price question (en, web chat)', () => webchat('How much is the pro plan per user?'), 'pre_sale', 'price_inquiry'],
       ['login problem (zh, WhatsApp)', () => whatsapp('8613800138002', '登录不了，一直提示密码错误'), 'tech_support', 'tech_support'],
       ['invoice (en, e-mail)', () => email('bob@example.com', 'invoice', 'Please send me an invoice for order 7788'), 'after_sale', 'after_sale'],
     ];

@@ -72,7 +72,7 @@ describe('routing end to end', () => {
       const r = await call('GET', '/v1/console/conversations?status=offered', key('ag_zhang'));
       return r.json.conversations?.find((c: { conversation_id: string }) => c.conversation_id === 'conv-e2e-1');
     }, 'the offer to ag_zhang');
-    expect(offer).toMatchObject({ agent_id: 'ag_zhang', group: 'pre_sale', channel: 'whatsapp', intent: 'pre_sale', status: 'offered' });
+    expect(offer).toMatchObject({ agent_id: 'ag_zhang', group: 'pre_sale', channel: 'whatsapp', intent: 'price_inquiry', status: 'offered' });
 
     // Another agent of the group can neither see nor take it.
     expect((await call('POST', '/v1/console/conversations/conv-e2e-1/accept', key('ag_liu'))).status).toBe(404);

@@ -26,7 +26,7 @@ export const SMALL_ROSTER = parseRoster({
     { group: 'g1', policy: 'least_loaded', slaMs: 60000 },
     { group: 'g2', policy: 'round_robin', slaMs: 60000 },
   ],
-  intentGroups: { pre_sale: 'g1', other: 'g2', tech_support: 'g2', after_sale: 'g2', complaint: 'g2' },
+  intentGroups: { price_inquiry: 'g1', feature_comparison: 'g1', purchase: 'g1', other: 'g2', human_agent: 'g2', tech_support: 'g2', after_sale: 'g2', logistics: 'g2', complaint: 'g2' },
 }) as Roster;
 
 export type DeskOp =
