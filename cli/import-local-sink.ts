@@ -41,7 +41,7 @@ export class LocalSink implements ImportSink {
     }
     let worker: EventWorker | undefined;
     try {
-      const workbench = composeWorkbench(cfg, engines.state, clock, true);
+      const workbench = composeWorkbench(cfg, engines.state, clock, true, distributed ? undefined : async () => Number((await engines.warehouse.query<{ seq: unknown }>('customer_seq_max'))[0]?.seq ?? 0));
       if (!distributed) await engines.warehouse.migrate();
       await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
       await engines.bus.ensureTopic(TOPICS.rejected, 1);

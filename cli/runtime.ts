@@ -313,7 +313,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
   const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
-  const workbench = composeWorkbench(cfg, engines.state, clock, hasState);
+  const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? warehouseSeqFloor(engines.warehouse) : undefined);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
   let app: FastifyInstance | undefined;
@@ -456,6 +456,11 @@ export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane
 }
 
 /** The embedded bus's disk bounds from the configuration (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES, BUS_SEGMENT_BYTES). */
+/** The identity counter's floor from the warehouse (an ingest-only process has none: the seqs it sees guard it). */
+function warehouseSeqFloor(warehouse: Warehouse): () => Promise<number> {
+  return async () => Number((await warehouse.query<{ seq: unknown }>('customer_seq_max'))[0]?.seq ?? 0);
+}
+
 function busRetention(cfg: Config) {
   return { retention: { ms: cfg.busRetentionMs, bytes: cfg.busRetentionBytes }, segmentBytes: cfg.busSegmentBytes };
 }

@@ -13,7 +13,7 @@ import type { EventEnvelope } from '../../shared/envelope.js';
  * The resolve-and-merge and split decisions give identical answers (and leave
  * identical graphs) on Redis (Lua) and the embedded store (local form).
  */
-type Op = { op: 'resolve'; batch: Array<{ ref: string; ids: string[] }>; max: number } | { op: 'split'; customer: number; ids: string[] };
+type Op = { op: 'resolve'; batch: Array<{ ref: string; ids: string[] }>; max: number; floor: number } | { op: 'split'; customer: number; ids: string[] };
 
 // Hostile and non-ASCII identifiers too: Lua must sort them byte-wise like JS.
 const idArb = fc.constantFrom('ext:crm-1', 'ext:crm-2', 'email:a@x.cn', 'email:Ä@x.cn', 'phone:+8613800000000', 'phone:+861065529988', 'wechat:o😀', 'whatsapp:8613800000000', 'anon:a', 'anon:b', "anon:'; x", 'anon:ç日本');
@@ -22,13 +22,13 @@ const order = (ids: string[]) => {
   return [...ids].sort((a, b) => rank(a) - rank(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
 };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('resolve' as const), batch: fc.array(fc.record({ ref: fc.constantFrom('p/1', 'p/2', 'p/3', 'p/4', 'p/5', 'p/6', 'p/7', 'p/8'), ids: fc.uniqueArray(idArb, { minLength: 1, maxLength: 4 }).map(order) }), { minLength: 1, maxLength: 3 }), max: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('resolve' as const), batch: fc.array(fc.record({ ref: fc.constantFrom('p/1', 'p/2', 'p/3', 'p/4', 'p/5', 'p/6', 'p/7', 'p/8'), ids: fc.uniqueArray(idArb, { minLength: 1, maxLength: 4 }).map(order) }), { minLength: 1, maxLength: 3 }), max: fc.integer({ min: 1, max: 3 }), floor: fc.constantFrom(0, 0, 0, 2, 5) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('split' as const), customer: fc.integer({ min: 1, max: 4 }), ids: fc.uniqueArray(idArb, { minLength: 1, maxLength: 2 }) }) },
 );
 
 function run(st: StateStore, ns: string, o: Op) {
   const keys = [`${ns}${IDENTITY_SEQ_KEY}`];
-  if (o.op === 'resolve') return st.atomic(resolveIdentityScript, keys, resolveArgs(1764000000000, o.max, 600_000, o.batch));
+  if (o.op === 'resolve') return st.atomic(resolveIdentityScript, keys, resolveArgs(1764000000000, o.max, 600_000, o.batch, o.floor));
   return st.atomic(splitIdentityScript, keys, ['1764000000000', `cus_${o.customer}`, ...o.ids]);
 }
 

@@ -140,9 +140,12 @@ local function splitStr(s, sep)
   end
 end
 local memoTtl = tonumber(ARGV[3])
--- ARGV[4..]: per event, its ref, the number of identifiers and then the identifiers.
+-- A store that lost its keys must not hand out customer ids again: the caller's floor (the highest seq it has seen).
+local seqFloor = tonumber(ARGV[4])
+if seqFloor > 0 and redis.call('EXISTS', P .. 'idn:seq') == 0 then redis.call('SET', P .. 'idn:seq', tostring(seqFloor)) end
+-- ARGV[5..]: per event, its ref, the number of identifiers and then the identifiers.
 local all = {}
-local i = 4
+local i = 5
 while i <= #ARGV do
   local ref = ARGV[i]
   local n = tonumber(ARGV[i + 1])
@@ -217,8 +220,13 @@ export interface ResolveRequest {
 }
 
 /** Encodes the args of resolveIdentityScript: [now, maxShared, memoTtlMs, then per event: ref, count, ...identifiers]. */
-export function resolveArgs(now: number, maxShared: number, memoTtlMs: number, events: ResolveRequest[]): string[] {
-  return [String(now), String(maxShared), String(Math.max(1, Math.ceil(memoTtlMs))), ...events.flatMap((e) => [e.ref, String(e.ids.length), ...e.ids])];
+/**
+ * `seqFloor`: the highest customer seq the caller knows was handed out (0: none). When the store has no counter
+ * (new, or it lost its keys), the counter starts there, so ids of customers already in the warehouse are never
+ * given to new ones.
+ */
+export function resolveArgs(now: number, maxShared: number, memoTtlMs: number, events: ResolveRequest[], seqFloor = 0): string[] {
+  return [String(now), String(maxShared), String(Math.max(1, Math.ceil(memoTtlMs))), String(Math.max(0, Math.trunc(seqFloor))), ...events.flatMap((e) => [e.ref, String(e.ids.length), ...e.ids])];
 }
 
 /**
@@ -232,7 +240,9 @@ export const resolveIdentityScript: AtomicScript<Resolution[]> = {
   lua: RESOLVE_LUA,
   local(tx, keys, args) {
     const out: Resolution[] = [];
-    for (let i = 3; i < args.length; ) {
+    const floor = Number(args[3]);
+    if (floor > 0 && tx.get(keys[0]) === null) tx.set(keys[0], String(floor));
+    for (let i = 4; i < args.length; ) {
       const n = Number(args[i + 1]);
       out.push(resolveEventLocal(tx, prefixOf(keys), args[i], args.slice(i + 2, i + 2 + n), args[0], Number(args[1]), Number(args[2])));
       i += n + 2;

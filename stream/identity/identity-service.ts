@@ -26,6 +26,11 @@ export interface IdentityOptions {
   maxSharedCustomers: number;
   /** How long a merging event's answer is remembered for a retried request, ms (default 7 days, like dedup). */
   memoTtlMs?: number;
+  /**
+   * The highest customer seq already handed out, read from the warehouse at start where this process has one. With
+   * the seqs this service sees, it is the floor the id counter restarts from if the store loses its keys.
+   */
+  seqFloor?: () => Promise<number>;
 }
 
 const DEFAULT_MEMO_TTL_MS = 7 * 86_400_000;
@@ -48,8 +53,25 @@ const ref = (e: EventEnvelope) => `${e.producer}/${e.id}`;
  * atomic script per event), splits customers on request and reads profiles.
  * Every merge, refused merge and split becomes an `identity_merges` row.
  */
+const seqOf = (id: string): number => {
+  const m = /^cus_(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 0;
+};
+
 export class IdentityService implements IdentityResolver {
+  /** Highest customer seq this process has seen (resolved, merged or read at start). */
+  private seqFloor = 0;
+  private floorLoaded?: Promise<void>;
+
   constructor(private readonly o: IdentityOptions) {}
+
+  private loadFloor(): Promise<void> {
+    this.floorLoaded ??= (this.o.seqFloor?.() ?? Promise.resolve(0)).then(
+      (n) => void (this.seqFloor = Math.max(this.seqFloor, n)),
+      () => undefined, // no floor from the warehouse: the seqs seen in this process still guard
+    );
+    return this.floorLoaded;
+  }
 
   /** Resolves a batch in order, in one atomic step; events without identifiers keep their key. */
   async resolve(events: EventEnvelope[]): Promise<ResolvedEnvelope[]> {
@@ -57,7 +79,12 @@ export class IdentityService implements IdentityResolver {
     const requests = events.flatMap((e, i) => (ids[i].length > 0 ? [{ ref: ref(e), ids: ids[i] }] : []));
     if (requests.length === 0) return events;
     const now = this.o.clock.now();
-    const rs = await this.o.state.atomic(resolveIdentityScript, [IDENTITY_SEQ_KEY], resolveArgs(now, this.o.maxSharedCustomers, this.o.memoTtlMs ?? DEFAULT_MEMO_TTL_MS, requests));
+    await this.loadFloor();
+    const rs = await this.o.state.atomic(resolveIdentityScript, [IDENTITY_SEQ_KEY], resolveArgs(now, this.o.maxSharedCustomers, this.o.memoTtlMs ?? DEFAULT_MEMO_TTL_MS, requests, this.seqFloor));
+    for (const r of rs) {
+      this.seqFloor = Math.max(this.seqFloor, seqOf(r.customerId));
+      for (const m of r.merges) this.seqFloor = Math.max(this.seqFloor, seqOf(m.merged));
+    }
     let k = 0;
     return events.map((e, i) => (ids[i].length === 0 ? e : this.toResolved(e, ids[i], rs[k++], now)));
   }

@@ -16,10 +16,11 @@ export interface Workbench {
 }
 
 /** The composition root's slice for identity, sessions, priority and CRM (cli/runtime.ts wires it). */
-export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, hasState: boolean): Workbench {
+/** `seqFloor`: reads the highest customer seq in the warehouse, where this process has one (see IdentityOptions). */
+export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, hasState: boolean, seqFloor?: () => Promise<number>): Workbench {
   const identity =
     hasState && cfg.identityEnabled
-      ? new IdentityService({ state, clock, defaultCountryCode: cfg.identityDefaultCountryCode, maxSharedCustomers: cfg.identityMaxShared })
+      ? new IdentityService({ state, clock, defaultCountryCode: cfg.identityDefaultCountryCode, maxSharedCustomers: cfg.identityMaxShared, seqFloor })
       : undefined;
   const sessions = new SessionStep({
     state,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 
 /**
@@ -34,13 +35,16 @@ describe('a lost state journal (embedded)', () => {
     const first = Array.from({ length: 400 }, (_, i) => ev(`a-${i}`, i));
     expect((await om.post('/v1/events', { events: first })).status).toBe(202);
     await om.drained();
+    const [before] = await om.engines.warehouse.query<{ seq: number }>('customer_seq_max');
+    expect(Number(before.seq)).toBe(17);
     await om.cleanup();
 
     rmSync(join(dataDir, 'state'), { recursive: true, force: true });
     om = await startTestOmnilane({}, { dataDir });
     const again = first.slice(0, 150);
-    const more = Array.from({ length: 300 }, (_, i) => ev(`b-${i}`, i + 1000));
-    const res = await om.post('/v1/events', { events: [...again, ...more] });
+    // New customers after the loss (external ids never seen): they must not get an old customer's id.
+    const more = Array.from({ length: 300 }, (_, i) => ({ ...ev(`b-${i}`, i + 1000), customer: { external_id: `new-${i % 5}` } }));
+    const res = await om.post('/v1/events', { events: [...more, ...again] });
     expect(res.status).toBe(202);
     // Ingest forgot the ids with the journal: it accepts them; the stream worker finds them in the warehouse.
     expect(((await res.json()) as { accepted: number }).accepted).toBe(450);
@@ -58,5 +62,9 @@ describe('a lost state journal (embedded)', () => {
     expect(totals).toEqual(await wh.query('kpi_recount_minutes', range));
     const channel = await wh.query<{ events: number }>('metric_channel_counts', { ...range, bucket_s: 3600, channel: null });
     expect(channel.reduce((a, r) => a + Number(r.events), 0)).toBe(700);
+    // The identity counter restarted above the warehouse's highest customer: no new customer took an old id.
+    const keys = await (wh as DuckDbWarehouse).sql<{ customer_key: string }>("SELECT DISTINCT customer_key FROM events WHERE id LIKE 'b-%'");
+    expect(keys).toHaveLength(5);
+    for (const { customer_key } of keys) expect(Number(customer_key.slice(4))).toBeGreaterThan(17);
   });
 });
