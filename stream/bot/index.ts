@@ -14,3 +14,4 @@ export { botTokens } from './tokenizer.js';
 export { KnowledgeIndex, type Retrieval, type RetrievalHit } from './retrieval.js';
 export { decide, answerConfidence, intentAgreement, handoffSummary, ALWAYS_HANDOFF, DEFAULT_MIN_CONFIDENCE, type BotDecision, type HandoffReason } from './decide.js';
 export { FaqBot, answerText, HANDOFF_MESSAGE, type BotReply, type FaqBotOptions } from './faq-bot.js';
+export { parseBotEval, evaluateBot, type BotEvalRow, type BotEvalReport } from './eval.js';
