@@ -15,3 +15,4 @@ export { KnowledgeIndex, type Retrieval, type RetrievalHit } from './retrieval.j
 export { decide, answerConfidence, intentAgreement, handoffSummary, ALWAYS_HANDOFF, DEFAULT_MIN_CONFIDENCE, type BotDecision, type HandoffReason } from './decide.js';
 export { FaqBot, answerText, HANDOFF_MESSAGE, type BotReply, type FaqBotOptions } from './faq-bot.js';
 export { parseBotEval, evaluateBot, type BotEvalRow, type BotEvalReport } from './eval.js';
+export { BotResponder, type BotOutbound, type BotReplyFn, type BotHandoff, type BotOutcome, type BotResponderOptions } from './bot-responder.js';
