@@ -8,6 +8,8 @@ import { RedisHub, WebchatService, webchatRoutes, type WebchatHub, type WebchatO
 import { channelRoutes, type ChannelDeps } from '../ingest/channels/index.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import { SenderRegistry } from '../ingest/outbound/sender.js';
+import type { BotReplyFn } from '../stream/bot/bot-responder.js';
+import { botOutbound } from './bot-outbound.js';
 import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -69,6 +71,8 @@ export interface AppDeps {
   routing?: RoutingDesk;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
+  /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
+  botReplies?: (reply: BotReplyFn) => void;
 }
 
 /**
@@ -132,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (deps.routing) conversations = firstOf(conversations, deps.routing);
   await app.register(conversationMessageRoutes, { ingest: deps.ingest, senders, conversations, signals, clock: deps.clock, routing: deps.routing });
+  deps.botReplies?.(botOutbound({ ingest: deps.ingest, senders, conversations, clock: deps.clock }));
 
   const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
   if (existsSync(join(dashboardDir, 'index.html'))) {

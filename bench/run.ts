@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -13,6 +13,7 @@ import { runKpiBench } from './kpis.bench.js';
 import { runBoardLatencyBench } from './board-latency.bench.js';
 import { runImportBench } from './import.bench.js';
 import { runIntentBench } from './intent.bench.js';
+import { runBotBench } from './bot.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
@@ -154,4 +155,22 @@ if ((!only && !stack) || only === 'intent') {
   ]);
   console.log('per-intent F1: ' + Object.entries(r.per_intent_f1).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
   console.log('written bench/results/intent.json\n');
+}
+
+if ((!only && !stack) || only === 'bot') {
+  const r = await runBotBench();
+  const targets = { answer_precision: 0.9, handoff_accuracy: 0.8, p99_ms: 5 };
+  writeFileSync(join(resultsDir, 'bot.json'), JSON.stringify({ bench: 'bot', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
+  console.log(`\nFAQ bot (${r.articles} articles, ${r.questions} eval questions, BOT_MIN_CONFIDENCE ${r.min_confidence}; ${r.asks.toLocaleString('en-US')} timed questions)`);
+  table([
+    ['answer precision', r.answer_precision.toFixed(3), `>= ${targets.answer_precision}`, r.answer_precision >= targets.answer_precision ? 'yes' : 'no'],
+    ['handoff accuracy', r.handoff_accuracy.toFixed(3), `>= ${targets.handoff_accuracy}`, r.handoff_accuracy >= targets.handoff_accuracy ? 'yes' : 'no'],
+    ['answer coverage (right / answerable)', r.answer_coverage.toFixed(3), '', ''],
+    ['handoff recall (handed off / must)', r.handoff_recall.toFixed(3), '', ''],
+    ['latency p50 ms/question', r.p50_ms.toFixed(4), '', ''],
+    ['latency p99 ms/question', r.p99_ms.toFixed(4), `<= ${targets.p99_ms}`, r.p99_ms <= targets.p99_ms ? 'yes' : 'no'],
+    ['latency max ms/question', r.max_ms.toFixed(4), '', ''],
+    ['start ms (load articles, index, first question)', r.start_ms.toFixed(1), '', ''],
+  ]);
+  console.log('written bench/results/bot.json\n');
 }

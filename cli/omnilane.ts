@@ -22,6 +22,8 @@ Commands:
   intent classify|eval|train
                      the built-in intent model: classify JSON lines, evaluate on labelled
                      lines, retrain from the labelled data and agents' corrections (see docs/ai.md)
+  bot ask|eval       the FAQ bot: answer one question from the knowledge base (or hand over),
+                     evaluate on labelled questions (see docs/ai.md, "FAQ bot")
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -216,6 +218,13 @@ export async function main(argv: string[]): Promise<void> {
         const { runIntentCommand } = await import('./intent-command.js');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
         process.exitCode = await runIntentCommand(args, io, { dataDir: loadConfig().dataDir });
+        return;
+      }
+      case 'bot': {
+        const { runBotCommand } = await import('./bot-command.js');
+        const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+        const cfg = loadConfig();
+        process.exitCode = await runBotCommand(args, io, { knowledgeDir: cfg.botKnowledgeDir, minConfidence: cfg.botMinConfidence });
         return;
       }
       case undefined:

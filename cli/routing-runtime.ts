@@ -9,6 +9,18 @@ import { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { RoutingService } from '../stream/routing/routing-service.js';
 import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
 import type { Engines } from './runtime.js';
+import { BotResponder } from '../stream/bot/bot-responder.js';
+import { FaqBot } from '../stream/bot/faq-bot.js';
+import { loadKnowledgeBase } from '../stream/bot/knowledge-base.js';
+
+/** The FAQ bot from BOT_KNOWLEDGE_DIR (bad articles are logged and skipped; an empty base hands everything over). */
+function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): BotResponder {
+  const blog = log.child({ stage: 'bot' });
+  const kb = loadKnowledgeBase(cfg.botKnowledgeDir);
+  for (const e of kb.errors) blog.warn({ code: e.code, file: e.file, line: e.line }, e.reason);
+  blog.info({ articles: kb.articles.length, channels: cfg.botChannels, minConfidence: cfg.botMinConfidence }, 'FAQ bot on');
+  return new BotResponder({ bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }), channels: cfg.botChannels, desk, clock, log: blog });
+}
 
 export interface RoutingRuntime {
   desk: RoutingDesk;
@@ -19,6 +31,8 @@ export interface RoutingRuntime {
    */
   registry: Map<string, RoutingPolicy>;
   service?: RoutingService;
+  /** The FAQ bot on the live path (BOT_ENABLED, in the process that runs the routing service). */
+  bot?: BotResponder;
   stop(): Promise<void>;
 }
 
@@ -45,8 +59,11 @@ export async function startRouting(o: { cfg: Config; engines: Engines; clock: Cl
   });
   let service: RoutingService | undefined;
   let trainer: PredictiveTrainer | undefined;
+  let bot: BotResponder | undefined;
+  if (o.service && o.cfg.botEnabled) bot = startBot(o.cfg, desk, o.clock, o.log);
   if (o.service) {
     service = new RoutingService({
+      bot,
       desk,
       warehouse: o.engines.warehouse,
       classifier: new BuiltinIntentClassifier(),
@@ -61,9 +78,11 @@ export async function startRouting(o: { cfg: Config; engines: Engines; clock: Cl
     desk,
     registry,
     service,
+    bot,
     stop: async () => {
       await trainer?.stop();
       await service?.stop();
+      await bot?.idle();
     },
   };
 }

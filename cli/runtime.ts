@@ -31,6 +31,7 @@ import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
+import type { BotReplyFn } from '../stream/bot/bot-responder.js';
 import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import type { EngineProbe } from './ops.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
@@ -425,6 +426,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         senders: sendersFromConfig(cfg),
         routing: routing?.desk,
         health,
+        ...(routing?.bot ? { botReplies: (reply: BotReplyFn) => void (routing!.bot!.reply = reply) } : {}),
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
       url = address.replace('[::1]', 'localhost');

@@ -9,6 +9,14 @@ import { isTimeZone } from './time-zone.js';
  * they need, never `process.env`.
  */
 export interface Config {
+  /** BOT_ENABLED: the FAQ bot answers queued, unassigned conversations (default false; docs/ai.md "FAQ bot"). */
+  botEnabled: boolean;
+  /** BOT_KNOWLEDGE_DIR: the folder of Markdown articles; unset → the shipped demo base (stream/bot/knowledge). */
+  botKnowledgeDir?: string;
+  /** BOT_MIN_CONFIDENCE: the bot answers only at or above this confidence (0 to 1, default 0.5). */
+  botMinConfidence: number;
+  /** BOT_CHANNELS: channels the bot may answer on (comma-separated; default web,app,whatsapp,wechat). */
+  botChannels: readonly string[];
   port: number;
   host: string;
   dataDir: string;
@@ -142,6 +150,14 @@ function int(env: Env, name: string, def: number, min: number, max: number): num
   if (!/^\d+$/.test(raw.trim())) fail(name, `must be an integer, got ${JSON.stringify(raw)}`);
   const n = Number(raw);
   if (n < min || n > max) fail(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function fraction(env: Env, name: string, def: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw.trim());
+  if (!/^\d*\.?\d+$/.test(raw.trim()) || !(n >= 0 && n <= 1)) fail(name, `must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -339,6 +355,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     probeTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 700, 50, 10_000),
     sinkStallWarnMs: int(env, 'SINK_STALL_WARN_SECONDS', 15, 1, 3600) * 1000,
     outageLogIntervalMs: int(env, 'OUTAGE_LOG_INTERVAL_SECONDS', 10, 1, 3600) * 1000,
+    botEnabled: bool(env, 'BOT_ENABLED', false),
+    botKnowledgeDir: env.BOT_KNOWLEDGE_DIR ? resolve(env.BOT_KNOWLEDGE_DIR) : undefined,
+    botMinConfidence: fraction(env, 'BOT_MIN_CONFIDENCE', 0.5),
+    botChannels: Object.freeze(keywords(env, 'BOT_CHANNELS', 'web,app,whatsapp,wechat').map((c) => c.toLowerCase())),
     ...overrides,
   };
   return Object.freeze(cfg);

@@ -2,7 +2,7 @@
  * The one error catalogue. Every code a user can see is declared here with its
  * HTTP status and a one-line meaning; `docs/errors.md` must document every code
  * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
- * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, CFG configuration, BUS/STATE the ports.
+ * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
@@ -64,6 +64,15 @@ export const ERROR_CATALOGUE = {
   IMPORT_ERR_REMOTE: { status: 503, meaning: 'omnilane import --url: the server refused a batch for good (bad key, bad batch) or stayed unavailable after the retries; the checkpoint keeps what was acknowledged, so the same command resumes.' },
   ROUTE_ERR_CONFLICT: { status: 409, meaning: 'The conversation is offered to or held by someone else, is closed, or the agent has no free capacity; nothing changed.' },
   ROUTE_ERR_UNKNOWN_POLICY: { status: 400, meaning: 'The routing policy name is not one of skill_match, least_loaded, round_robin, sticky, rules, predictive.' },
+  BOT_ERR_NO_FRONT_MATTER: { status: 400, meaning: 'A knowledge-base article does not start with a --- front-matter block, or the block is not closed; the article is skipped.' },
+  BOT_ERR_BAD_FRONT_MATTER: { status: 400, meaning: 'A front-matter line of a knowledge-base article is not "key: value", a "- item" under a list key, or repeats a key (the line is named); the article is skipped.' },
+  BOT_ERR_MISSING_FIELD: { status: 400, meaning: 'A knowledge-base article lacks id, title or lang, or has an empty body; the article is skipped.' },
+  BOT_ERR_BAD_FIELD: { status: 400, meaning: 'A knowledge-base article field is invalid: id not lower-case [a-z0-9._-], lang not zh or en, or an intent not one of the nine; the article is skipped.' },
+  BOT_ERR_DUPLICATE_ID: { status: 400, meaning: 'Two knowledge-base articles share an id; the first file (by name) keeps it, the later one is skipped.' },
+  BOT_ERR_EMPTY: { status: 400, meaning: 'The knowledge folder (BOT_KNOWLEDGE_DIR) holds no .md article, so the bot hands every conversation over.' },
+  BOT_ERR_IO: { status: 500, meaning: 'The knowledge folder, an article or the eval file could not be read.' },
+  BOT_ERR_BAD_ARGS: { status: 400, meaning: 'omnilane bot: unknown subcommand or flag, missing question or --input, or a value out of range.' },
+  BOT_ERR_BAD_EVAL: { status: 400, meaning: 'omnilane bot eval: a line is not {"question","expected"} with expected an article id or "handoff"; the line is reported and skipped.' },
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
   CFG_ERR_DATA_DIR_IN_USE: { status: 503, meaning: 'Another running Omnilane holds DATA_DIR (its omnilane.lock names the pid); the embedded engines belong to one process.' },
   BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },

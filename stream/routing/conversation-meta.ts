@@ -17,6 +17,8 @@ export interface ConversationMeta {
   preview: string;
   /** Agent who served this customer last (sticky routing). */
   previousAgentId?: string;
+  /** Set when the FAQ bot handed the conversation over (stream/bot/bot-responder.ts); `messages` is the transcript. */
+  handoff?: { reason: string; intent: string; summary: string; at: number; event_id: string };
   messages: ConsoleMessage[];
 }
 

@@ -23,6 +23,8 @@ export interface RoutingServiceOptions {
   tickMs?: number;
   /** routing_gauges sample period, ms. */
   gaugeMs?: number;
+  /** The FAQ bot (BOT_ENABLED): sees each customer message once routing has queued and recorded it. */
+  bot?: { submit(e: EventEnvelope): void };
 }
 
 /**
@@ -94,7 +96,10 @@ export class RoutingService {
       // The moment of triage: the first event, and once more the customer's first words when the first
       // event had none (a replay of those words rewrites the same meta). The enqueue script decides.
       if (!state || (triageText(e) && (state.awaitingWords || state.triagedBy === wordsId(e)))) group = await this.triage(e, id, state);
-      if (e.type === 'message.received') await this.message(e, id, 'in');
+      if (e.type === 'message.received') {
+        await this.message(e, id, 'in');
+        this.o.bot?.submit(e);
+      }
       return group;
     }
     if (e.type === 'message.sent') await this.message(e, id, 'out');

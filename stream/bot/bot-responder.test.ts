@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { manualClock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
+import { silentLogger } from '../../shared/logger.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+import { seededRng } from '../../shared/random.js';
+import { InProcessBus } from '../bus/in-process-bus.js';
+import { BuiltinIntentClassifier } from '../intent/builtin-classifier.js';
+import { loadRoster } from '../routing/roster.js';
+import { RoutingDesk } from '../routing/routing-desk.js';
+import { RoutingService } from '../routing/routing-service.js';
+import { defaultRegistry } from '../routing/rules.js';
+import { defaultPriorityRules } from '../sessions/priority.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import { BotResponder, type BotOutbound } from './bot-responder.js';
+import { FaqBot } from './faq-bot.js';
+import { loadKnowledgeBase } from './knowledge-base.js';
+
+const bot = new FaqBot({ articles: loadKnowledgeBase().articles });
+let closeBus: (() => Promise<void>) | undefined;
+afterEach(async () => closeBus?.());
+
+/** Routing on the demo roster with every agent offline, so conversations wait in their queues; the bot wired in. */
+async function world(channels = ['web', 'whatsapp']) {
+  const clock = manualClock(1_764_000_000_000);
+  const bus = new InProcessBus({ clock });
+  await bus.ensureTopic('omnilane.events', 1);
+  closeBus = () => bus.close();
+  const roster = loadRoster(undefined);
+  const state = new MemoryStateStore({ clock });
+  const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(1), ttlMs: 0, defaultPresence: 'offline' });
+  const sent: BotOutbound[] = [];
+  const responder = new BotResponder({ bot, channels, desk, clock, log: silentLogger(), reply: async (m) => void sent.push(m) });
+  const service = new RoutingService({ desk, warehouse: { append: async () => undefined } as unknown as Warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules(), bot: responder });
+  let n = 0;
+  const say = async (conv: string, text: string, channel = 'web') => {
+    const e: EventEnvelope = { id: `m${++n}`, producer: 'test', type: 'message.received', channel, occurred_at: clock.now(), received_at: clock.now(), customer_key: `k-${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: { text } };
+    await service.intake(e);
+    await responder.idle();
+    return e;
+  };
+  return { desk, responder, sent, say };
+}
+
+describe('BotResponder on the live path', () => {
+  it('answers a covered question on a queued conversation, as a bot message, and leaves it queued', async () => {
+    const w = await world();
+    await w.say('c1', '发票抬头写错了能重开吗');
+    expect(w.sent).toEqual([{ conversationId: 'c1', channel: 'web', text: expect.stringContaining('作废重开'), messageId: 'bot-m1', properties: { bot: true, article_id: 'invoice-zh', confidence: expect.any(Number) } }]);
+    expect((await w.desk.store.conv('c1'))?.status).toBe('queued');
+    expect((await w.desk.meta.get('c1'))?.handoff).toBeUndefined();
+  });
+
+  it('hands a complaint over: stamps intent and summary in the meta, tells the customer, then stays quiet', async () => {
+    const w = await world();
+    await w.say('c2', '你们的客服太差劲了，我要投诉');
+    const meta = await w.desk.meta.get('c2');
+    expect(meta?.handoff).toMatchObject({ reason: 'intent', intent: 'complaint', event_id: 'm1' });
+    expect(meta?.handoff?.summary).toContain('我要投诉');
+    expect(meta?.messages.map((m) => m.text)).toEqual(['你们的客服太差劲了，我要投诉']); // the transcript
+    expect(w.sent).toHaveLength(1);
+    expect(w.sent[0]).toMatchObject({ text: expect.stringMatching(/人工客服/), properties: { bot: true, handoff: true, intent: 'complaint' } });
+    await w.say('c2', '发票怎么开'); // after the handoff the bot no longer answers here
+    expect(w.sent).toHaveLength(1);
+  });
+
+  it('stays silent on other channels, on assigned conversations and without a sender', async () => {
+    const w = await world(['whatsapp']);
+    await w.say('c3', 'I forgot my password', 'web');
+    expect(w.sent).toEqual([]);
+    const v = await world();
+    v.responder.reply = undefined;
+    await v.say('c4', 'I forgot my password');
+    expect(v.sent).toEqual([]);
+    const u = await world();
+    const e = await u.say('c5', 'hello there');
+    u.sent.length = 0;
+    const group = (await u.desk.store.conv('c5'))!.group;
+    const agent = loadRoster(undefined).agents.find((a) => a.groups.includes(group))!;
+    await u.desk.setPresence(agent.id, 'online');
+    await u.desk.dispatch(group);
+    await u.desk.accept(agent.id, 'c5');
+    expect((await u.desk.store.conv('c5'))?.status).toBe('active');
+    expect(await u.responder.handle({ ...e, id: 'm-late', properties: { text: 'I forgot my password' } })).toBe('skipped');
+    expect(u.sent).toEqual([]);
+  });
+});
