@@ -35,3 +35,12 @@ export function contextOf(i: ContextInput): SuggestContext {
   const lang: ScriptLang = i.language === 'en' ? 'en' : 'zh';
   return { tag, stage, intent: i.intent, lang };
 }
+
+/** The offer end date as an agent would write it: `6月30日` / `June 30`, in the given time zone. Pure. */
+export function offerEndText(atMs: number, lang: 'zh' | 'en', timeZone = 'Asia/Shanghai'): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, month: 'numeric', day: 'numeric' }).formatToParts(new Date(atMs));
+  const month = Number(parts.find((p) => p.type === 'month')?.value);
+  const day = Number(parts.find((p) => p.type === 'day')?.value);
+  if (lang === 'zh') return `${month}月${day}日`;
+  return `${new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, 1)))} ${day}`;
+}

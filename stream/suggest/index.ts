@@ -7,6 +7,6 @@
  */
 export * from './script.js';
 export { DEMO_LIBRARY } from './demo-library.js';
-export { contextOf, isPriceSensitive, type ContextInput } from './context.js';
+export { contextOf, isPriceSensitive, offerEndText, type ContextInput } from './context.js';
 export { suggest, betaParams, betaSample, gammaSample, normalSample, REWARD, type Posterior, type Suggestion } from './bandit.js';
 export { SuggestStore, type Outcome as SuggestOutcome } from './suggest-store.js';

@@ -9,6 +9,7 @@ const MILLI = 1000;
 const postKey = (ctx: string) => `sg:post:${ctx}`;
 const onceKey = (conv: string, script: string, what: string) => `sg:once:${conv}:${script}:${what}`;
 const usedKey = (conv: string) => `sg:used:${conv}`;
+const shownKey = (conv: string) => `sg:shown:${conv}`;
 const LIBRARY_KEY = 'sg:library';
 
 export type Outcome = 'opportunity' | 'deal';
@@ -50,12 +51,21 @@ export class SuggestStore {
     return out;
   }
 
+  /** The context a script was last shown in for a conversation, or null. */
+  async shownContext(conv: string, scriptId: string): Promise<string | null> {
+    return (await this.state.hgetall(shownKey(conv)))[scriptId] ?? null;
+  }
+
   private async once(conv: string, script: string, what: string): Promise<boolean> {
     return this.state.setIfAbsent(onceKey(conv, script, what), '1', this.markerTtlMs);
   }
 
   /** Scripts shown for a conversation: one trial each, once per conversation. Returns how many were new. */
   async shown(conv: string, ctx: string, scriptIds: readonly string[]): Promise<number> {
+    if (scriptIds.length === 0) return 0;
+    // The context each script was last shown in: a later "used" is credited there.
+    await this.state.hset(shownKey(conv), Object.fromEntries(scriptIds.map((id) => [id, ctx])));
+    await this.state.expire(shownKey(conv), this.markerTtlMs);
     let n = 0;
     for (const id of scriptIds) {
       if (!(await this.once(conv, id, 'shown'))) continue;
