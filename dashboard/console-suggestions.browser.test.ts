@@ -90,5 +90,17 @@ describe('reply suggestions in the console (Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=suggestion]').first().getAttribute('data-script'), { timeout: 10_000 }).toBe('tech-help-en');
     // The box keeps what the agent had; the agent edits and sends it themselves.
     expect(await page.locator('[data-testid=chat-input]').inputValue()).toBe(offerText);
+
+    // The agent takes the new suggestion, edits it and sends it: the customer gets the edited text, and the
+    // console reported the script as used (a second report is a repeat).
+    const help = page.locator('[data-testid=suggestion][data-script="tech-help-en"]');
+    await help.click();
+    const edited = `${(await help.textContent()) ?? ''} (Chrome or Safari?)`;
+    await page.locator('[data-testid=chat-input]').fill(edited);
+    await page.locator('[data-testid=chat-send]').click();
+    expect(await visitor.next((f) => f.type === 'message' && f.from === 'agent', 10_000)).toMatchObject({ text: edited });
+    // One probe only (a probe that records would make a second one pass): give the console's report a moment.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await call(seller.key, 'POST', `/v1/conversations/${conv}/suggestions/tech-help-en/used`, {})).recorded).toBe(false);
   });
 });
