@@ -17,7 +17,7 @@ export const DEMO_LIBRARY: readonly Script[] = Object.freeze([
   { id: 'vip-exclusive-en', lang: 'en', tags: ['VIP', 'high_value'], stages: [], intents: ['price_inquiry', 'purchase'], text: '{{name}}, as one of our valued customers you qualify for exclusive pricing on {{product}} and a dedicated adviser.' },
   // Comparison and purchase.
   { id: 'compare-table-zh', lang: 'zh', tags: [], stages: [], intents: ['feature_comparison'], text: '{{name}}，我整理了一份{{product}}各版本的对比表发给您，您最看重哪几项功能？我帮您挑最合适的。' },
-  { id: 'compare-table-en', lang: 'en', tags: [], stages: [], intents: ['feature_comparison'], text: 'I have a side-by-side comparison of the {{product}} editions for you, {{name}}. Which features matter most to you?' },
+  { id: 'compare-table-en', lang: 'en', tags: [], stages: [], intents: ['feature_comparison'], text: 'I have a side-by-side comparison of every edition of {{product}} for you, {{name}}. Which features matter most to you?' },
   { id: 'close-order-zh', lang: 'zh', tags: [], stages: ['discussing', 'closing'], intents: ['purchase'], text: '好的{{name}}，我现在就为您生成{{product}}的订单链接，支持微信、支付宝和对公转账。' },
   { id: 'close-order-en', lang: 'en', tags: [], stages: ['discussing', 'closing'], intents: ['purchase'], text: 'Great, {{name}}! I will send you the order link for {{product}} now; you can pay by card or bank transfer.' },
   // Service intents.

@@ -7,7 +7,19 @@ describe('renderScript', () => {
   it('fills the three variables and falls back per language when one is missing', () => {
     expect(renderScript('{{name}}，{{product}}在{{offer_end}}前优惠', 'zh', { name: '王女士', product: '企业版', offer_end: '6月30日' })).toBe('王女士，企业版在6月30日前优惠');
     expect(renderScript('Hi {{ name }}, {{product}}', 'en', { name: '  ' })).toBe('Hi there, the product');
-    expect(renderScript('{{name}}', 'zh', {})).toBe('您');
+    expect(renderScript('{{name}}您好', 'zh', {})).toBe('亲您好');
+  });
+
+  it('drops a missing English name with its comma instead of writing a stand-in word', () => {
+    expect(renderScript('Great, {{name}}! Done.', 'en', {})).toBe('Great! Done.');
+    expect(renderScript('{{name}}, as a customer you qualify.', 'en', {})).toBe('As a customer you qualify.');
+    expect(renderScript('Hello {{name}}, hi.', 'en', {})).toBe('Hello there, hi.');
+    expect(renderScript('Great, {{name}}!', 'en', { name: 'Ann' })).toBe('Great, Ann!');
+    for (const s of DEMO_LIBRARY) {
+      const out = renderScript(s.text, s.lang, {});
+      expect(out, s.id).not.toMatch(/\bthere[.!?:]|前前|亲亲|the the/);
+      expect(out[0], s.id).toBe(out[0].toUpperCase());
+    }
   });
 
   it('never leaves a raw placeholder and escapes nothing', () => {

@@ -39,7 +39,8 @@ export const contextKey = (c: Pick<SuggestContext, 'tag' | 'stage' | 'intent'>):
 export type RenderVars = Partial<Record<Variable, string | null | undefined>>;
 
 const FALLBACK: Record<ScriptLang, Record<Variable, string>> = {
-  zh: { name: '您', product: '这款产品', offer_end: '活动结束前' },
+  // 亲 is how Chinese shops address a customer whose name they do not know (亲您好, 好的亲).
+  zh: { name: '亲', product: '这款产品', offer_end: '活动结束' },
   en: { name: 'there', product: 'the product', offer_end: 'the end of the offer' },
 };
 
@@ -52,7 +53,7 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
  * as text only (textContent / a textarea value). Pure.
  */
 export function renderScript(text: string, lang: ScriptLang, vars: RenderVars): string {
-  const filled = text.replace(PLACEHOLDER, (_m, name: string) => {
+  const filled = withoutMissingName(text, lang, vars).replace(PLACEHOLDER, (_m, name: string) => {
     if (!(VARIABLES as readonly string[]).includes(name)) return '';
     const v = vars[name as Variable];
     // A value must not smuggle a placeholder back in: strip braces from it.
@@ -63,6 +64,22 @@ export function renderScript(text: string, lang: ScriptLang, vars: RenderVars): 
   let out = filled;
   while (/\{\{|\}\}/.test(out)) out = out.replace(/\{\{|\}\}/g, '');
   return out;
+}
+
+const has = (v: string | null | undefined) => typeof v === 'string' && v.replace(/[{}]/g, '').trim() !== '';
+
+/**
+ * English without a name: "Hi {{name}}" becomes "Hi there"; elsewhere the name and its comma go ("Great,
+ * {{name}}!" → "Great!", "{{name}}, as …" → "As …"), which reads better than a stand-in word.
+ */
+function withoutMissingName(text: string, lang: ScriptLang, vars: RenderVars): string {
+  if (lang !== 'en' || has(vars.name)) return text;
+  const N = String.raw`\{\{\s*name\s*\}\}`;
+  return text
+    .replace(new RegExp(String.raw`\b(Hi|Hello|Dear) ${N}`, 'g'), '$1 there')
+    .replace(new RegExp(String.raw`,\s*${N}`, 'g'), '')
+    .replace(new RegExp(String.raw`^\s*${N},?\s*(\S)`), (_m, c: string) => c.toUpperCase())
+    .replace(new RegExp(String.raw`${N},\s*`, 'g'), '');
 }
 
 export type ScriptCheck = { ok: true; script: Script } | { ok: false; message: string };
