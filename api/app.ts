@@ -37,6 +37,9 @@ import type { CrmPort } from '../stream/crm/crm-port.js';
 import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
 import { consoleRoutes } from './routes/console.js';
+import { suggestionRoutes } from './routes/suggestions.js';
+import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
+import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { customerVisible } from './routing/scope.js';
@@ -69,6 +72,8 @@ export interface AppDeps {
   alerts?: Pick<AlertEvaluator, 'rules' | 'firing'>;
   /** Routing desk (agent console and /v1/routing); absent, those routes are not registered. */
   routing?: RoutingDesk;
+  /** Intent classifier for reply suggestions (the latest customer message's intent); default the built-in one. */
+  classifier?: IntentClassifier;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
   /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
@@ -117,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
+    await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };

@@ -1,3 +1,4 @@
+import { SuggestStore } from '../stream/suggest/suggest-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -67,6 +68,7 @@ export async function startRouting(o: { cfg: Config; engines: Engines; clock: Cl
       desk,
       warehouse: o.engines.warehouse,
       classifier: new BuiltinIntentClassifier(),
+      suggestions: new SuggestStore(o.engines.state),
       priority: { channels: { ...o.cfg.channelPriority }, defaultChannel: 10, urgentKeywords: [...o.cfg.urgentKeywords], urgentBoost: o.cfg.urgentPriorityBoost },
     });
     await service.start();

@@ -3,6 +3,7 @@ import type { BusBatch, Subscription } from '../../shared/ports/event-bus.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { Intent, IntentClassifier } from '../intent/intent-port.js';
 import { conversationPriority, isUrgent, type PriorityRules } from '../sessions/priority.js';
+import type { SuggestStore } from '../suggest/suggest-store.js';
 import { TOPICS } from '../topics.js';
 import { previewOf, tagOf, textOf, type ConversationMeta } from './conversation-meta.js';
 import { sortKey } from './queue-keys.js';
@@ -25,6 +26,8 @@ export interface RoutingServiceOptions {
   gaugeMs?: number;
   /** The FAQ bot (BOT_ENABLED): sees each customer message once routing has queued and recorded it. */
   bot?: { submit(e: EventEnvelope): void };
+  /** Reply suggestions: opportunity.created / deal.won reward the scripts used in that conversation. */
+  suggestions?: Pick<SuggestStore, 'outcome'>;
 }
 
 /**
@@ -89,6 +92,9 @@ export class RoutingService {
   async intake(e: EventEnvelope): Promise<string | null> {
     const { desk } = this.o;
     const id = e.conversation_id;
+    // Outcomes (the console's own close events included) teach the reply-suggestion bandit; idempotent per
+    // (conversation, script, outcome), so a redelivered batch rewards nothing twice.
+    if (id && this.o.suggestions && (e.type === 'opportunity.created' || e.type === 'deal.won')) await this.o.suggestions.outcome(id, e.type === 'deal.won' ? 'deal' : 'opportunity');
     if (!id || e.producer === 'routing') return null;
     if (e.type === 'conversation.started' || e.type === 'message.received') {
       const state = await desk.store.conv(id);

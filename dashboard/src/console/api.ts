@@ -1,6 +1,6 @@
 import { authHeaders } from '../api/client.js';
 import type { SearchHit } from './search.js';
-import type { ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, Me, Outcome, Presence, RoutingOverview, TimelineEvent } from './types.js';
+import type { ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, Me, Outcome, Presence, RoutingOverview, SuggestionsReply, TimelineEvent } from './types.js';
 
 /**
  * Outcome of a console request. Unlike the board's, failures keep the HTTP status and error code: the console
@@ -62,6 +62,10 @@ export function consoleApi(f: Fetch, key: string) {
     findCustomers: (query: string) => get<{ identifiers: string[]; customers: SearchHit[] }>(`/v1/customers?${query}`),
     customer: (id: string) => get<CustomerProfile>(`/v1/customers/${seg(id)}`),
     timeline: (id: string) => get<{ events: TimelineEvent[] }>(`/v1/customers/${seg(id)}/timeline?limit=50`),
+    suggestions: (id: string) => get<SuggestionsReply>(`/v1/conversations/${seg(id)}/suggestions`),
+    /** Feedback for the suggestion bandit; sends nothing to the customer. */
+    suggestionUsed: (id: string, scriptId: string, edited: boolean) =>
+      send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/suggestions/${seg(scriptId)}/used`, { edited }),
     routing: () => get<RoutingOverview>('/v1/routing/queues'),
     setPolicy: (group: string, policy: string) => send<unknown>('PUT', `/v1/routing/queues/${seg(group)}/policy`, { policy }),
   };

@@ -1,11 +1,13 @@
 import { h, setAttr, setText } from '../dom.js';
 import { clockOf, labelOf, type PaneContext } from './labels.js';
 import { canAct, type ChatEntry, type ConsoleState } from './state.js';
-import { suggestionText } from './types.js';
+import { suggestionScript, suggestionText } from './types.js';
 
 export interface ChatActions {
   /** resolves true when the reply was accepted by the server (the box is then cleared) */
   reply(text: string): Promise<boolean>;
+  /** a reply that started from a suggestion went out (edited: the agent changed it); feedback only */
+  used?(scriptId: string, edited: boolean): void;
 }
 
 function line(m: ChatEntry, { t, locale }: PaneContext) {
@@ -27,21 +29,29 @@ export function createChatPane(actions: ChatActions) {
   const readOnly = h('p', { class: 'muted chat-readonly', 'data-testid': 'chat-readonly', hidden: true });
   const suggestTitle = h('h3', { class: 'list-title' });
   const suggestList = h('div', { class: 'suggestions', 'data-testid': 'suggestions' });
+  const suggestHint = h('p', { class: 'muted suggest-hint' });
   const input = h('textarea', { class: 'chat-input', rows: 3, 'data-testid': 'chat-input' });
   const send = h('button', { type: 'submit', class: 'btn-primary', 'data-testid': 'chat-send' });
   const form = h('form', { class: 'chat-form' }, [input, send]);
   const pick = h('p', { class: 'muted chat-pick', 'data-testid': 'chat-pick' });
-  const body = h('div', { class: 'chat-body' }, [head, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList]), form]);
+  const body = h('div', { class: 'chat-body' }, [head, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList, suggestHint]), form]);
   const el = h('section', { class: 'panel console-chat', 'data-testid': 'chat-pane' }, [pick, body]);
 
   let sending = false;
+  /** The suggestion last put in the box, so the reply that follows can report it (and whether it was edited). */
+  let inserted: { scriptId: string; text: string } | null = null;
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = input.value;
     if (!text.trim() || send.disabled) return;
     send.disabled = sending = true;
+    const from = inserted;
     void actions.reply(text).then((ok) => {
       sending = send.disabled = false;
+      if (ok && from) {
+        inserted = null;
+        actions.used?.(from.scriptId, text.trim() !== from.text.trim());
+      }
       if (ok && input.value === text) input.value = '';
     });
   });
@@ -55,7 +65,9 @@ export function createChatPane(actions: ChatActions) {
   suggestList.addEventListener('click', (e) => {
     const b = (e.target as Element).closest<HTMLElement>('[data-suggestion]');
     if (!b) return;
+    // Only fills the box: the agent edits and sends; nothing leaves from here.
     input.value = b.dataset.suggestion ?? '';
+    inserted = b.dataset.script ? { scriptId: b.dataset.script, text: input.value } : null;
     input.focus();
   });
 
@@ -70,6 +82,7 @@ export function createChatPane(actions: ChatActions) {
       setText(pick, t('console.chat.pick'));
       el.dataset.conversation = sel?.id ?? '';
       if (!sel) return void (shown = {});
+      if (shown.id !== sel.id) inserted = null;
       const c = sel.conversation;
       const status = c?.status ?? '';
       el.dataset.status = status;
@@ -93,11 +106,13 @@ export function createChatPane(actions: ChatActions) {
       setAttr(input, 'placeholder', t('console.chat.placeholder', { channel: labelOf(t, 'channel', c?.channel ?? '') }));
       setText(send, t('console.chat.send'));
       setText(suggestTitle, t('console.suggest.title'));
+      setText(suggestHint, t('console.suggest.hint'));
       if (shown.suggestions !== sel.suggestions || shown.locale !== ctx.locale) {
-        const texts = sel.suggestions.map(suggestionText).filter(Boolean);
+        const items = sel.suggestions.map((x) => ({ text: suggestionText(x), script: suggestionScript(x) })).filter((x) => x.text);
+        suggestHint.hidden = items.length === 0;
         suggestList.replaceChildren(
-          ...(texts.length
-            ? texts.map((text) => h('button', { type: 'button', class: 'suggestion', 'data-suggestion': text, 'data-testid': 'suggestion' }, [text]))
+          ...(items.length
+            ? items.map(({ text, script }) => h('button', { type: 'button', class: 'suggestion', 'data-suggestion': text, 'data-script': script || null, 'data-testid': 'suggestion' }, [text]))
             : [h('p', { class: 'muted empty-line', 'data-testid': 'suggestions-empty' }, [t('console.suggest.empty')])]),
         );
       }

@@ -36,6 +36,7 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
   let poll: ReturnType<typeof setInterval> | undefined;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let timelineTimers: Array<ReturnType<typeof setTimeout>> = [];
+  let suggestTimer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
   /** Profiles load concurrently (a conversation's, a search's, timeline reloads): only the latest request shows. */
   let customerLoads = 0;
@@ -88,8 +89,17 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     const detail = settle(await api.detail(id), (e) => e.status !== 404 && notice({ key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
     if (!detail || state.selected?.id !== id) return;
     dispatch({ type: 'detail', id, detail });
+    void loadSuggestions(id);
     const customerId = detail.customer_id || detail.conversation?.customer_id;
     if (customerId) await loadCustomer(customerId);
+  }
+
+  /** The top three reply suggestions for the conversation now; quietly keeps the old ones when the call fails. */
+  async function loadSuggestions(id: string) {
+    if (!api) return;
+    const r = await api.suggestions(id);
+    if (r.ok && state.selected?.id === id) dispatch({ type: 'suggestions', id, suggestions: r.data?.suggestions ?? [] });
+    else if (!r.ok && r.status === 401) deps.onUnauthorized();
   }
 
   /**
@@ -109,7 +119,14 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     if (name === 'message') {
       if (!isLiveMessage(data)) return;
       dispatch({ type: 'message', message: data });
-      if (state.selected?.id === data.conversation_id) scheduleTimeline();
+      if (state.selected?.id === data.conversation_id) {
+        scheduleTimeline();
+        // The customer wrote: the context (intent, price sensitivity, language) may have changed.
+        if (data.direction === 'in') {
+          clearTimeout(suggestTimer);
+          suggestTimer = setTimeout(() => state.selected?.id === data.conversation_id && void loadSuggestions(data.conversation_id), 200);
+        }
+      }
       return;
     }
     scheduleRefresh();
@@ -160,6 +177,7 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     clearInterval(poll);
     clearTimeout(refreshTimer);
     for (const t of timelineTimers) clearTimeout(t);
+    clearTimeout(suggestTimer);
     state = initialConsoleState;
     deps.onChange(state);
   }
@@ -221,6 +239,12 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
       setTimeout(() => state.selected?.id === id && state.selected.messages.some((m) => m.pending === clientMsgId) && void loadDetail(id), 2000);
       scheduleTimeline();
       return true;
+    },
+    /** Tells the suggestion bandit a suggestion went out in a reply (edited: changed first). Never sends a message. */
+    async suggestionUsed(scriptId: string, edited: boolean) {
+      const id = state.selected?.id;
+      if (!api || !id || !scriptId) return;
+      await api.suggestionUsed(id, scriptId, edited);
     },
     /** Finds a customer by what was typed (search.ts) and opens the profile when exactly one matches. */
     async search(kind: SearchKind, text: string) {

@@ -75,6 +75,7 @@ export const initialConsoleState: ConsoleState = {
 
 export type ConsoleAction =
   | { type: 'me'; me: Me }
+  | { type: 'suggestions'; id: string; suggestions: Suggestion[] }
   | { type: 'blocked'; notice: Notice | null }
   | { type: 'presence'; presence: Presence }
   | { type: 'lists'; queues?: ConsoleQueue[]; offered?: ConsoleConversation[]; active?: ConsoleConversation[] }
@@ -154,8 +155,10 @@ export function reduceConsole(s: ConsoleState, a: ConsoleAction): ConsoleState {
       if (s.selected?.id !== a.id) return s;
       let messages = s.selected.messages.filter((m) => m.pending);
       for (const m of a.detail.messages ?? []) messages = mergeMessage(messages, toEntry(m));
-      return { ...s, selected: { ...s.selected, conversation: a.detail.conversation ?? s.selected.conversation, messages, suggestions: a.detail.suggestions ?? [], loaded: true } };
+      return { ...s, selected: { ...s.selected, conversation: a.detail.conversation ?? s.selected.conversation, messages, suggestions: a.detail.suggestions?.length ? a.detail.suggestions : s.selected.suggestions, loaded: true } };
     }
+    case 'suggestions':
+      return s.selected?.id === a.id ? { ...s, selected: { ...s.selected, suggestions: a.suggestions } } : s;
     case 'customer': {
       const base: CustomerPanel = s.customer?.id === a.id ? s.customer : { id: a.id, profile: null, timeline: null, error: null };
       return {

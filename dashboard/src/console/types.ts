@@ -129,6 +129,17 @@ export function toMs(t: number | string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+/** `GET /v1/conversations/{id}/suggestions`: the top three scripts for the conversation now. */
+export interface SuggestionsReply {
+  context: { tag: string; stage: string; intent: string; lang: string };
+  suggestions: Array<{ script_id: string; text: string; lang: string }>;
+}
+
+/** The script id of a suggestion from the suggestions API ('' for plain strings). */
+export function suggestionScript(s: Suggestion): string {
+  return typeof s === 'object' && s !== null && typeof s.script_id === 'string' ? s.script_id : '';
+}
+
 /** The text of a suggestion of either shape. */
 export function suggestionText(s: Suggestion): string {
   return typeof s === 'string' ? s : typeof s?.text === 'string' ? s.text : '';

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
+import { silentLogger } from '../../shared/logger.js';
+import { seededRng } from '../../shared/random.js';
+import { InProcessBus } from '../../stream/bus/in-process-bus.js';
+import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
+import { loadRoster } from '../../stream/routing/roster.js';
+import { RoutingDesk } from '../../stream/routing/routing-desk.js';
+import { RoutingService } from '../../stream/routing/routing-service.js';
+import { defaultRegistry } from '../../stream/routing/rules.js';
+import { defaultPriorityRules } from '../../stream/sessions/priority.js';
+import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
+import { SuggestStore } from '../../stream/suggest/suggest-store.js';
+import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import { buildTestApp } from '../../test/support/app.js';
+import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+
+/** Reply suggestion routes through app.inject: top three per context, used, outcome learning, the library. */
+describe('suggestion routes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omnilane-suggest-'));
+  const clock = manualClock(Date.UTC(2026, 5, 20, 3, 0));
+  const roster = loadRoster(undefined);
+  const state = new MemoryStateStore({ clock });
+  const bus = new InProcessBus({ clock });
+  const store = new SuggestStore(state);
+  let warehouse: DuckDbWarehouse;
+  let service: RoutingService;
+  let app: FastifyInstance;
+  let keys: KeyRing;
+  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
+  const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
+    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
+    return { status: r.statusCode, body: r.json() as Record<string, any> };
+  };
+  const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
+    id, producer, type, channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `cus_${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: props,
+  });
+
+  beforeAll(async () => {
+    warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
+    await warehouse.migrate();
+    await bus.ensureTopic('omnilane.events', 2);
+    keys = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
+    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
+    service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules(), suggestions: store });
+    app = await buildTestApp({ warehouse, clock, keys }, { routing: desk });
+  });
+  afterAll(async () => {
+    await app.close();
+    await bus.close();
+    await warehouse.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('documents the routes in /openapi.json', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    for (const p of ['/v1/conversations/{id}/suggestions', '/v1/conversations/{id}/suggestions/{script_id}/used', '/v1/suggestions/scripts']) expect(doc.paths[p], p).toBeDefined();
+  });
+
+  it('suggests the time-limited offer to a price-sensitive customer, follows the customer as they write, and learns from the deal', async () => {
+    await service.intake(event('s1', 'conversation.started', 'c-price', { text: '这个太贵了，有没有优惠？企业版多少钱' }));
+    expect((await req('POST', '/v1/console/conversations/c-price/accept', key('ag_zhang'))).status).toBe(200);
+
+    const first = await req('GET', '/v1/conversations/c-price/suggestions', key('ag_zhang'));
+    expect(first.status).toBe(200);
+    expect(first.body.context).toEqual({ tag: 'price_sensitive', stage: 'opening', intent: 'price_inquiry', lang: 'zh' });
+    expect(first.body.suggestions).toHaveLength(3);
+    const offer = first.body.suggestions.find((s: { script_id: string }) => s.script_id === 'offer-limited-zh');
+    expect(offer.text).toContain('6月23日'); // three days after 20 June, Asia/Shanghai
+    for (const s of first.body.suggestions) expect(s.text).not.toMatch(/\{\{|\}\}/);
+
+    // Not the agent's conversation: not found; a viewer: forbidden.
+    expect((await req('GET', '/v1/conversations/c-price/suggestions', key('ag_liu'))).status).toBe(404);
+
+    // The customer writes again, in English, about a login error: the suggestions follow.
+    await service.intake(event('m1', 'message.received', 'c-price', { text: 'I cannot log in, the app shows an error' }));
+    const later = await req('GET', '/v1/conversations/c-price/suggestions', key('ag_zhang'));
+    expect(later.body.context).toMatchObject({ intent: 'tech_support', lang: 'en' });
+    expect(later.body.suggestions[0].script_id).toBe('tech-help-en');
+
+    // Used (edited), once; the deal rewards it once, however often the event comes.
+    expect((await req('POST', '/v1/conversations/c-price/suggestions/offer-limited-zh/used', key('ag_zhang'), { edited: true })).body).toEqual({ recorded: true, context: 'price_sensitive|opening|price_inquiry' });
+    expect((await req('POST', '/v1/conversations/c-price/suggestions/offer-limited-zh/used', key('ag_zhang'), {})).body.recorded).toBe(false);
+    expect((await req('POST', '/v1/conversations/c-price/suggestions/nope/used', key('ag_zhang'), {})).body).toMatchObject({ code: 'API_ERR_NOT_FOUND' });
+    expect((await req('POST', '/v1/console/conversations/c-price/close', key('ag_zhang'), { outcome: 'deal', value: 900 })).status).toBe(200);
+    const won = event('deal:c-price', 'deal.won', 'c-price', { value: 900 }, 'routing');
+    await service.intake(won);
+    await service.intake(won);
+    const p = await store.posteriors('price_sensitive|opening|price_inquiry');
+    expect(p['offer-limited-zh']).toEqual({ trials: 1, reward: 0.95 });
+    expect(p['quote-clear-zh']).toEqual({ trials: 1, reward: 0 });
+  });
+
+  it('lets managers read and replace the library, with coded errors for bad scripts; agents cannot', async () => {
+    expect((await req('GET', '/v1/suggestions/scripts', key('ag_zhang'))).status).toBe(403);
+    const lib = await req('GET', '/v1/suggestions/scripts', key('mgr_lin'));
+    expect(lib.status).toBe(200);
+    expect(lib.body.scripts.length).toBeGreaterThanOrEqual(20);
+    const bad = await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: [{ id: 'x', lang: 'zh', tags: [], stages: [], intents: [], text: '{{nmae}}' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('API_ERR_VALIDATION');
+    const dup = await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: [lib.body.scripts[0], lib.body.scripts[0]] });
+    expect(dup.status).toBe(400);
+    const own = [{ id: 'only-one', lang: 'zh', tags: [], stages: [], intents: [], text: '{{name}}，欢迎！' }];
+    expect((await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: own })).body).toEqual({ scripts: 1 });
+    await service.intake(event('s2', 'conversation.started', 'c-two', { text: 'how much is the team plan?' }));
+    await req('POST', '/v1/console/conversations/c-two/accept', key('ag_zhang'));
+    const s = await req('GET', '/v1/conversations/c-two/suggestions', key('ag_zhang'));
+    expect(s.body.suggestions).toEqual([]); // only a zh script and an English customer: nothing fits, nothing invented
+    await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: lib.body.scripts });
+  });
+});
