@@ -38,6 +38,8 @@ import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
 import { consoleRoutes } from './routes/console.js';
 import { suggestionRoutes } from './routes/suggestions.js';
+import { labelRoutes } from './routes/labels.js';
+import type { LabelStore } from '../stream/labels/index.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
@@ -74,6 +76,8 @@ export interface AppDeps {
   routing?: RoutingDesk;
   /** Intent classifier for reply suggestions (the latest customer message's intent); default the built-in one. */
   classifier?: IntentClassifier;
+  /** Agents' labels (intent corrections, bot verdicts); absent, the labelling routes are not registered. */
+  labels?: LabelStore;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
   /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
@@ -123,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
+    if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier ?? new BuiltinIntentClassifier() });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };

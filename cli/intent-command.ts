@@ -1,5 +1,5 @@
 /**
- * `omnilane intent classify | eval | train` (docs/ai.md): the built-in intent model from the command line.
+ * `omnilane intent classify | eval | train | agreement` (docs/ai.md): the built-in intent model from the command line.
  * Exit codes: 0 done, 1 some input lines were bad (the rest were processed) or no usable data, 2 usage error.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { INTENTS } from '../stream/intent/intent-port.js';
 import { evaluate, formatConfusion, type EvalReport } from '../stream/intent/metrics.js';
 import { intentPaths, loadModelFile, readCorrections, readLabelled } from '../stream/intent/model-files.js';
 import { trainIntentModel } from '../stream/intent/train.js';
+import { agreementReport, formatAgreementReport, labelPaths } from '../stream/labels/index.js';
 import type { CommandIo } from './attribution-command.js';
 
 export interface IntentCommandDeps {
@@ -24,7 +25,9 @@ const USAGE = `usage: omnilane intent classify --input FILE [--model FILE]
        omnilane intent train [--data FILE] [--corrections FILE] [--out FILE] [--seed N]
          rebuilds the model from the team's labelled data (default stream/intent/data/intent-train.jsonl)
          plus agents' corrections (default DATA_DIR/labels/intent-corrections.jsonl) into
-         --out (default stream/intent/model/intent-model.json); the held-out set is only evaluated`;
+         --out (default stream/intent/model/intent-model.json); the held-out set is only evaluated
+       omnilane intent agreement [--corrections FILE] [--bot-feedback FILE] [--json]
+         how often agents agreed with the model (default DATA_DIR/labels/): rate, confusion, per intent`;
 
 type Flags = Record<string, string | true>;
 
@@ -142,6 +145,13 @@ function train(f: Flags, io: CommandIo, deps: IntentCommandDeps): number {
   return team.errors.length || corr.errors.length ? 1 : 0;
 }
 
+function agreement(f: Flags, io: CommandIo, deps: IntentCommandDeps): number {
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  const r = agreementReport(read(str(f, 'corrections') ?? labelPaths.corrections(deps.dataDir)), read(str(f, 'bot-feedback') ?? labelPaths.botFeedback(deps.dataDir)));
+  io.stdout(f.json ? JSON.stringify(r) + '\n' : formatAgreementReport(r));
+  return 0;
+}
+
 function usage(io: CommandIo, message?: string): number {
   io.stderr(`${message ? `omnilane intent: ${message}\n` : ''}${USAGE}\n`);
   return 2;
@@ -163,6 +173,8 @@ export async function runIntentCommand(argv: string[], io: CommandIo, deps: Inte
       return evalCommand(flags, io);
     case 'train':
       return train(flags, io, deps);
+    case 'agreement':
+      return agreement(flags, io, deps);
     case undefined:
     case 'help':
     case '--help':

@@ -19,9 +19,10 @@ Commands:
   replay --policy P  replay recorded conversations under a routing policy (see docs/routing-replay.md)
   import FILE        send a history file (v1 event JSON lines or CSV) through the pipeline,
                      resumable (see docs/import.md)
-  intent classify|eval|train
+  intent classify|eval|train|agreement
                      the built-in intent model: classify JSON lines, evaluate on labelled
-                     lines, retrain from the labelled data and agents' corrections (see docs/ai.md)
+                     lines, retrain from the labelled data and agents' corrections, report how
+                     often agents agreed with the model (see docs/ai.md)
   bot ask|eval       the FAQ bot: answer one question from the knowledge base (or hand over),
                      evaluate on labelled questions (see docs/ai.md, "FAQ bot")
   help               this text

@@ -37,6 +37,7 @@ import type { EngineProbe } from './ops.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import { FileLabelStore } from '../stream/labels/index.js';
 
 export interface Engines {
   bus: EventBus;
@@ -425,6 +426,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
           : undefined,
         senders: sendersFromConfig(cfg),
         routing: routing?.desk,
+        // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
+        ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,
         ...(routing?.bot ? { botReplies: (reply: BotReplyFn) => void (routing!.bot!.reply = reply) } : {}),
       });

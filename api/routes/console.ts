@@ -103,7 +103,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
         200: Type.Object({
           conversation: ConversationRow,
           customer_id: Type.String(),
-          messages: Type.Array(Type.Object({ at: Type.Number(), direction: Type.String(), channel: Type.String(), text: Type.String(), agent_id: Type.Union([Type.String(), Type.Null()]) })),
+          messages: Type.Array(Type.Object({ id: Type.String(), at: Type.Number(), direction: Type.String(), channel: Type.String(), text: Type.String(), agent_id: Type.Union([Type.String(), Type.Null()]), bot: Type.Optional(Type.Boolean()) })),
           suggestions: Type.Array(Type.String()),
         }),
         ...errors,
@@ -115,7 +115,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
     return {
       conversation: conversationRow(req.params.id, cs, m),
       customer_id: m?.customerKey ?? '',
-      messages: (m?.messages ?? []).map(({ at, direction, channel, text, agent_id }) => ({ at, direction, channel, text, agent_id })),
+      messages: (m?.messages ?? []).map(({ id, at, direction, channel, text, agent_id, bot }) => ({ id, at, direction, channel, text, agent_id, ...(bot ? { bot: true } : {}) })),
       suggestions: [],
     };
   });

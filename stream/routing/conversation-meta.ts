@@ -31,6 +31,8 @@ export interface ConsoleMessage {
   /** A preview of at most MESSAGE_CHARS characters (ending in … when cut); the full text is in the warehouse. */
   text: string;
   agent_id: string | null;
+  /** An FAQ-bot answer (`properties.bot = true`); agents may mark it wrong (docs/ai.md). */
+  bot?: boolean;
 }
 
 export const metaKey = (id: string) => `rt:meta:${id}`;

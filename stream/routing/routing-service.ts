@@ -118,7 +118,7 @@ export class RoutingService {
 
   private async message(e: EventEnvelope, id: string, direction: 'in' | 'out'): Promise<void> {
     const text = textOf(e);
-    const msg = { id: `${e.producer}/${e.id}`, at: e.occurred_at, direction, channel: e.channel, text, agent_id: e.agent_id };
+    const msg = { id: `${e.producer}/${e.id}`, at: e.occurred_at, direction, channel: e.channel, text, agent_id: e.agent_id, ...(e.properties.bot === true ? { bot: true } : {}) };
     if (await this.o.desk.meta.addMessage(id, msg)) this.o.desk.emit('console', { type: 'message', conversation_id: id, ...msg });
   }
 

@@ -66,6 +66,9 @@ export function consoleApi(f: Fetch, key: string) {
     /** Feedback for the suggestion bandit; sends nothing to the customer. */
     suggestionUsed: (id: string, scriptId: string, edited: boolean) =>
       send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/suggestions/${seg(scriptId)}/used`, { edited }),
+    /** Labels (docs/ai.md): the server takes the message text itself; only the label leaves the console. */
+    correctIntent: (id: string, intent: string) => send<{ intent: string; model_intent: string }>('POST', `/v1/conversations/${seg(id)}/intent`, { intent }),
+    botFeedback: (id: string, messageId: string, verdict: 'wrong' | 'right') => send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/bot-feedback`, { message_id: messageId, verdict }),
     routing: () => get<RoutingOverview>('/v1/routing/queues'),
     setPolicy: (group: string, policy: string) => send<unknown>('PUT', `/v1/routing/queues/${seg(group)}/policy`, { policy }),
   };

@@ -2,20 +2,26 @@ import { h, setAttr, setText } from '../dom.js';
 import { clockOf, labelOf, type PaneContext } from './labels.js';
 import { canAct, type ChatEntry, type ConsoleState } from './state.js';
 import { suggestionScript, suggestionText } from './types.js';
+import { canMarkWrong, intentSelect, wrongAnswerButton } from './labelling.js';
 
 export interface ChatActions {
   /** resolves true when the reply was accepted by the server (the box is then cleared) */
   reply(text: string): Promise<boolean>;
   /** a reply that started from a suggestion went out (edited: the agent changed it); feedback only */
   used?(scriptId: string, edited: boolean): void;
+  /** the agent corrected the conversation's intent (labelling.ts); resolves true when stored */
+  correctIntent?(intent: string): Promise<boolean>;
+  /** the agent marked a bot answer wrong; resolves true when stored */
+  markWrong?(messageId: string): Promise<boolean>;
 }
 
-function line(m: ChatEntry, { t, locale }: PaneContext) {
+function line(m: ChatEntry, ctx: PaneContext, wrong?: (m: ChatEntry & { id: string }) => HTMLElement) {
+  const { t, locale } = ctx;
   const who = m.direction === 'in' ? t('console.chat.customer') : t('console.chat.agent', { id: m.agent_id ?? '' });
   const state = m.failed ? t('console.chat.failed') : m.pending ? t('console.chat.sending') : clockOf(m.at, locale);
   return h('div', { class: `msg msg-${m.direction}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`, 'data-direction': m.direction, 'data-pending': m.pending ? 'true' : null }, [
     h('div', { class: 'msg-text' }, [m.text]),
-    h('div', { class: 'msg-meta' }, [`${who} · ${state}`]),
+    h('div', { class: 'msg-meta' }, [`${who} · ${state}`, wrong && canMarkWrong(m) ? wrong(m) : null]),
   ]);
 }
 
@@ -71,11 +77,32 @@ export function createChatPane(actions: ChatActions) {
     input.focus();
   });
 
+  /** Bot answers marked wrong in this session (the button then says so). */
+  const marked = new Set<string>();
+  const markWrong = (messageId: string, b: HTMLButtonElement) => {
+    if (!actions.markWrong) return;
+    b.disabled = true;
+    void actions.markWrong(messageId).then((ok) => {
+      if (ok) marked.add(messageId);
+      b.disabled = ok;
+      if (ok && lastCtx) b.textContent = lastCtx.t('console.label.marked');
+    });
+  };
+  let lastCtx: PaneContext | null = null;
+  // Kept across paints while nothing it shows changed, so a live update does not close an open select.
+  let chip: { key: string; el: HTMLSelectElement } | null = null;
+  const intentChip = (ctx: PaneContext, id: string, intent: string, disabled: boolean) => {
+    const key = `${id}|${intent}|${disabled}|${ctx.locale}`;
+    if (chip?.key !== key) chip = { key, el: intentSelect(ctx, intent, disabled, (next) => void actions.correctIntent?.(next)) };
+    return chip.el;
+  };
+
   let shown: { messages?: ChatEntry[]; locale?: string; id?: string | null; suggestions?: unknown } = {};
   return {
     el,
     render(s: ConsoleState, ctx: PaneContext) {
       const { t } = ctx;
+      lastCtx = ctx;
       const sel = s.selected;
       pick.hidden = !!sel;
       body.hidden = !sel;
@@ -90,12 +117,13 @@ export function createChatPane(actions: ChatActions) {
         h('strong', { lang: 'und' }, [sel.id]),
         c ? h('span', { class: 'chip' }, [labelOf(t, 'channel', c.channel)]) : null,
         c?.group ? h('span', { class: 'muted' }, [labelOf(t, 'console.group', c.group)]) : null,
+        c && actions.correctIntent ? intentChip(ctx, sel.id, c.intent, !canAct(s)) : null,
         status ? h('span', { class: `chip chip-status-${status}`, 'data-testid': 'chat-status', 'data-status': status }, [labelOf(t, 'console.status', status)]) : null,
       ];
       head.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
       if (shown.messages !== sel.messages || shown.locale !== ctx.locale) {
         const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
-        messages.replaceChildren(...(sel.messages.length ? sel.messages.map((m) => line(m, ctx)) : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]));
+        messages.replaceChildren(...(sel.messages.length ? sel.messages.map((m) => line(m, ctx, actions.markWrong ? (x) => wrongAnswerButton(ctx, x.id, marked.has(x.id), markWrong) : undefined)) : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]));
         if (atBottom || shown.id !== sel.id) messages.scrollTop = messages.scrollHeight;
       }
       const active = canAct(s);

@@ -37,7 +37,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const controller = createConsoleController({ fetch: deps.fetch, getKey: deps.getKey, onUnauthorized: deps.onUnauthorized, onLiveStatus: deps.onLiveStatus, now, onChange: () => paint() });
   const toolbar = createToolbar({ setPresence: (p) => void controller.setPresence(p) });
   const lists = createListsPane({ select: (id) => controller.select(id), accept: (id) => void controller.accept(id) });
-  const chat = createChatPane({ reply: (text) => controller.reply(text), used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited) });
+  const chat = createChatPane({ reply: (text) => controller.reply(text), used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited), correctIntent: (i) => controller.correctIntent(i), markWrong: (m) => controller.markWrong(m) });
   const actionsPane = createActionsPane({ transfer: (k, target, note) => controller.transfer(k, target, note), close: (o, v) => controller.close(o, v) });
   const customer = createCustomerPane();
   const search = createSearchPane({ search: (kind, text) => void controller.search(kind, text), open: (id) => void controller.openCustomer(id) });

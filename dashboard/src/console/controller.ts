@@ -246,6 +246,21 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
       if (!api || !id || !scriptId) return;
       await api.suggestionUsed(id, scriptId, edited);
     },
+    /** Corrects the open conversation's intent (stored as a label with the server's copy of the text), then reloads it. */
+    async correctIntent(intent: string) {
+      const id = state.selected?.id;
+      if (!api || !id) return false;
+      const ok = settle(await api.correctIntent(id, intent), (e) => notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
+      await loadDetail(id);
+      return ok !== null;
+    },
+    /** Marks a bot answer in the open conversation wrong (a label for the FAQ bot; nothing is sent). */
+    async markWrong(messageId: string) {
+      const id = state.selected?.id;
+      if (!api || !id) return false;
+      const ok = settle(await api.botFeedback(id, messageId, 'wrong'), (e) => notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
+      return ok !== null;
+    },
     /** Finds a customer by what was typed (search.ts) and opens the profile when exactly one matches. */
     async search(kind: SearchKind, text: string) {
       if (!api) return;

@@ -15,6 +15,9 @@ export interface ChatEntry {
   channel: string;
   text: string;
   agent_id: string | null;
+  /** Server message id and bot flag, for labelling (labelling.ts). */
+  id?: string;
+  bot?: boolean;
   pending?: string;
   failed?: boolean;
 }
@@ -92,7 +95,7 @@ export type ConsoleAction =
   | { type: 'live'; status: LiveStatus };
 
 function toEntry(m: ChatMessage): ChatEntry {
-  return { at: toMs(m.at) ?? 0, direction: m.direction === 'out' ? 'out' : 'in', channel: m.channel, text: String(m.text ?? ''), agent_id: m.agent_id ?? null };
+  return { at: toMs(m.at) ?? 0, direction: m.direction === 'out' ? 'out' : 'in', channel: m.channel, text: String(m.text ?? ''), agent_id: m.agent_id ?? null, ...(m.id ? { id: m.id } : {}), ...(m.bot ? { bot: true } : {}) };
 }
 
 /**

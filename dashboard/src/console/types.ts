@@ -68,6 +68,10 @@ export interface ConsoleConversation {
 }
 
 export interface ChatMessage {
+  /** `producer/event id` (server messages; absent on older servers). */
+  id?: string;
+  /** An FAQ-bot answer (agents may mark it wrong). */
+  bot?: boolean;
   at: number | string;
   direction: 'in' | 'out';
   channel: string;
