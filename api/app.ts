@@ -38,6 +38,7 @@ import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
 import { consoleRoutes } from './routes/console.js';
 import { suggestionRoutes } from './routes/suggestions.js';
+import { opportunityRoutes } from './routes/opportunities.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
+    if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };
