@@ -40,6 +40,7 @@ import { consoleRoutes } from './routes/console.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { labelRoutes } from './routes/labels.js';
 import type { LabelStore } from '../stream/labels/index.js';
+import { opportunityRoutes } from './routes/opportunities.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
     if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier ?? new BuiltinIntentClassifier() });
+    if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };

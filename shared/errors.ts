@@ -42,6 +42,8 @@ export const ERROR_CATALOGUE = {
   API_ERR_TOO_MANY_LIVE: { status: 429, meaning: 'The API key already holds LIVE_MAX_CONNECTIONS_PER_KEY open /v1/live streams; close one first.' },
   API_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one this route accepts.' },
+  API_ERR_NOT_SALES_CONVERSATION: { status: 409, meaning: 'Only a conversation whose intent is price_inquiry, feature_comparison or purchase can be qualified as an opportunity; nothing was written.' },
+  API_ERR_CRM_UNAVAILABLE: { status: 503, meaning: 'The CRM did not take the write after its retries; the opportunity event is recorded, so retrying the same request counts it once and writes the CRM again.' },
   API_ERR_NOT_READY: { status: 503, meaning: 'The process is still starting, or does not run the stage this route needs (e.g. attribution).' },
   API_ERR_INTERNAL: { status: 500, meaning: 'Unexpected server error; the log has details under the request id.' },
   ATTR_ERR_BAD_CSV: { status: 400, meaning: 'The path CSV is malformed: missing column, bad number, empty path, or unterminated quote.' },

@@ -92,16 +92,26 @@ describe('workbench routes', () => {
     await app.close();
   });
 
+  it("lists the customer's CRM opportunities in the profile", async () => {
+    const crm = new EmbeddedCrm();
+    await crm.upsertOpportunity({ id: 'opp:c-9', customer_id: 'cus_1', conversation_id: 'c-9', stage: 'qualified', intent: 'purchase', value: 9800, currency: 'CNY', product: '企业版' });
+    await crm.upsertOpportunity({ id: 'opp:c-other', customer_id: 'cus_2', conversation_id: 'c-other', stage: 'qualified', intent: 'purchase' });
+    const app = await make(crm);
+    const res = await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') });
+    expect(res.json().crm.opportunities).toEqual([{ id: 'opp:c-9', conversation_id: 'c-9', stage: 'qualified', intent: 'purchase', value: 9800, currency: 'CNY', product: '企业版' }]);
+    await app.close();
+  });
+
   it('says the CRM is unavailable or does not know the customer instead of failing the profile', async () => {
     const failing = new HttpCrm({ url: 'http://crm.invalid', fetch: async () => new Response('boom', { status: 502 }) });
     const app = await make(failing);
     expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'unavailable', orders: [] } });
     await app.close();
-    let asked = '';
-    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => ((asked = String(u)), new Response('{}', { status: 404 })) });
+    const asked: string[] = [];
+    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => (asked.push(String(u)), new Response('{}', { status: 404 })) });
     const app2 = await make(unknown);
     expect((await app2.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'not_found' } });
-    expect(asked).toBe('http://crm.example/api/customers/crm-7?identifier=ext%3Acrm-7&identifier=phone%3A%2B8613900000000&identifier=wechat%3AoWx1');
+    expect(asked.sort()).toEqual(['http://crm.example/api/customers/crm-7?identifier=ext%3Acrm-7&identifier=phone%3A%2B8613900000000&identifier=wechat%3AoWx1', 'http://crm.example/api/customers/cus_1/opportunities']);
     await app2.close();
   });
 

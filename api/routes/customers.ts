@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
+import type { CrmOpportunity, CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import { ErrorReply } from '../schemas.js';
 import type { Principal } from '../auth/key-ring.js';
@@ -43,6 +43,19 @@ const CustomerReply = Type.Object({
     fields: Type.Record(Type.String(), Json),
     orders: Type.Array(
       Type.Object({ id: Type.String(), placed_at: Type.String(), status: Type.String(), total: Type.Number(), currency: Type.String(), items: Type.Array(Type.String()) }),
+    ),
+    opportunities: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        conversation_id: Type.String(),
+        stage: Type.String(),
+        value: Type.Optional(Type.Number()),
+        currency: Type.Optional(Type.String()),
+        product: Type.Optional(Type.String()),
+        intent: Type.String(),
+        owner_agent: Type.Optional(Type.String()),
+      }),
+      { description: "the customer's opportunities in the CRM ([] when the CRM failed: see status)" },
     ),
   }),
 });
@@ -138,10 +151,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
       if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
       const tags = await warehouse.query<Row>('customer_tags', { keys: [p.id, ...p.merged] });
       let record: CrmRecord | null = null;
+      let opportunities: CrmOpportunity[] = [];
       let status: 'ok' | 'not_found' | 'unavailable' = 'ok';
       try {
-        record = await crm.lookup({ customer_id: p.id, external_id: p.external_id, identifiers: p.identifiers });
-        if (!record) status = 'not_found';
+        const key = { customer_id: p.id, external_id: p.external_id, identifiers: p.identifiers };
+        [record, opportunities] = await Promise.all([crm.lookup(key), crm.opportunities(key)]);
+        if (!record && opportunities.length === 0) status = 'not_found';
       } catch (err) {
         log.warn({ err, customer: p.id }, 'CRM lookup failed');
         status = 'unavailable';
@@ -155,7 +170,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
         merged: p.merged,
         tag: tags.length > 0 ? String(tags[0].tag) : 'normal',
         tags: tags.map((t) => ({ tag: String(t.tag), events: Number(t.events), last_at: iso(t.last_ms) })),
-        crm: { status, fields: record?.fields ?? {}, orders: record?.orders ?? [] },
+        crm: { status, fields: record?.fields ?? {}, orders: record?.orders ?? [], opportunities },
       };
     },
   );

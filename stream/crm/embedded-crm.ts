@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CrmLookupKey, CrmPort, CrmRecord } from './crm-port.js';
+import type { CrmLookupKey, CrmOpportunity, CrmPort, CrmRecord } from './crm-port.js';
 
 const COMPANIES = ['上海云帆科技', '深圳启明电子', 'Hangzhou Lakeview Trading', '北京博远咨询', 'Chengdu Panda Logistics', '广州南星贸易'];
 const NAMES = ['王磊', '李娜', '张伟', '刘洋', 'Chen Jing', 'Zhao Min', '孙丽', 'Wu Hao'];
@@ -14,7 +14,20 @@ const STATUSES = ['paid', 'shipped', 'refunded', 'pending'];
  * unknown to it, as to most CRMs.
  */
 export class EmbeddedCrm implements CrmPort {
+  /** Opportunities written through the port, by id, in memory (demo data: they go with the process). */
+  private readonly opps = new Map<string, CrmOpportunity>();
+
   constructor(private readonly records: Record<string, CrmRecord> = {}) {}
+
+  async upsertOpportunity(o: CrmOpportunity): Promise<{ id: string; created: boolean }> {
+    const created = !this.opps.has(o.id);
+    this.opps.set(o.id, structuredClone(o));
+    return { id: o.id, created };
+  }
+
+  async opportunities(key: CrmLookupKey): Promise<CrmOpportunity[]> {
+    return [...this.opps.values()].filter((o) => o.customer_id === key.customer_id).map((o) => structuredClone(o));
+  }
 
   async lookup(key: CrmLookupKey): Promise<CrmRecord | null> {
     if (key.external_id === null) return this.records[key.customer_id] ?? null;

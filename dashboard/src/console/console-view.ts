@@ -8,6 +8,7 @@ import { createConsoleController } from './controller.js';
 import { createCustomerPane } from './customer-pane.js';
 import type { PaneContext } from './labels.js';
 import { createListsPane } from './lists-pane.js';
+import { createOpportunityPane } from './opportunity-pane.js';
 import { createSearchPane } from './search-pane.js';
 import type { ConsoleState } from './state.js';
 import { createTeamPane } from './team-pane.js';
@@ -39,6 +40,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const lists = createListsPane({ select: (id) => controller.select(id), accept: (id) => void controller.accept(id) });
   const chat = createChatPane({ reply: (text) => controller.reply(text), used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited), correctIntent: (i) => controller.correctIntent(i), markWrong: (m) => controller.markWrong(m) });
   const actionsPane = createActionsPane({ transfer: (k, target, note) => controller.transfer(k, target, note), close: (o, v) => controller.close(o, v) });
+  const opportunity = createOpportunityPane({ qualify: (v, p) => controller.qualify(v, p) });
   const customer = createCustomerPane();
   const search = createSearchPane({ search: (kind, text) => void controller.search(kind, text), open: (id) => void controller.openCustomer(id) });
   const team = createTeamPane({ setPolicy: (g, p) => void controller.setPolicy(g, p) });
@@ -46,7 +48,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const el = h('main', { class: 'board console', 'data-testid': 'console-view', hidden: true }, [
     toolbar.el,
     search.el,
-    h('div', { class: 'console-grid' }, [lists.el, h('div', { class: 'console-center' }, [chat.el, actionsPane.el]), customer.el]),
+    h('div', { class: 'console-grid' }, [lists.el, h('div', { class: 'console-center' }, [chat.el, opportunity.el, actionsPane.el]), customer.el]),
     team.el,
   ]);
 
@@ -56,7 +58,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
     const s: ConsoleState = controller.state;
     const c = ctx();
     el.dataset.ready = String(!!s.me);
-    for (const pane of [toolbar, search, lists, chat, actionsPane, customer, team]) pane.render(s, c);
+    for (const pane of [toolbar, search, lists, chat, opportunity, actionsPane, customer, team]) pane.render(s, c);
   }
 
   return {

@@ -4,6 +4,7 @@ import { followConsole, type ConsoleEventName } from './console-live.js';
 import { closeRequest, initialConsoleState, isManager, newClientMsgId, reduceConsole, replyAgentId, transferRequest, type ConsoleAction, type ConsoleState, type Notice } from './state.js';
 import type { LiveMessage, Outcome, Presence } from './types.js';
 import { idleSearch, searchError, searchRequest, type SearchKind } from './search.js';
+import { qualifyRequest } from './opportunity-pane.js';
 
 export interface ConsoleControllerDeps {
   fetch: typeof fetch;
@@ -222,6 +223,19 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
       if (!id) return;
       if (!req.ok) return notice({ key: req.key, tone: 'error' });
       await statusAction(id, (a) => a.close(id, req.outcome, req.value), { key: 'console.done.closed', tone: 'ok' });
+    },
+    /** Qualify the selected sales conversation as an opportunity, then show the customer's opportunities again. */
+    async qualify(valueText: string, productText: string) {
+      const id = state.selected?.id;
+      const req = qualifyRequest(valueText, productText);
+      if (!api || !id) return;
+      if (!req.ok) return notice({ key: req.key, tone: 'error' });
+      const r = settle(await api.qualify(id, req.body), (e) =>
+        notice(e.code === 'API_ERR_NOT_SALES_CONVERSATION' ? { key: 'console.opportunity.notSales', tone: 'error' } : { key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }),
+      );
+      if (!r) return;
+      notice({ key: 'console.opportunity.done', params: { id: r.opportunity.id }, tone: 'ok' });
+      if (state.customer?.id) void loadCustomer(state.customer.id);
     },
     async reply(text: string) {
       const id = state.selected?.id;

@@ -1,6 +1,7 @@
 import { h, setText } from '../dom.js';
 import { formatDecimal } from '../format/number.js';
 import { clockOf, labelOf, type PaneContext } from './labels.js';
+import { opportunityList } from './opportunity-pane.js';
 import type { ConsoleState, CustomerPanel } from './state.js';
 import type { TimelineEvent } from './types.js';
 
@@ -23,12 +24,14 @@ export function createCustomerPane() {
   const profile = h('div', { class: 'customer-profile', 'data-testid': 'customer-profile' });
   const ordersTitle = h('h3', { class: 'list-title' });
   const orders = h('div', { 'data-testid': 'customer-orders' });
+  const oppsTitle = h('h3', { class: 'list-title' });
+  const opps = h('div', {});
   const timelineTitle = h('h3', { class: 'list-title' });
   const timeline = h('ol', { class: 'timeline', 'data-testid': 'customer-timeline' });
   const error = h('p', { class: 'muted', 'data-testid': 'customer-error', hidden: true });
   const el = h('aside', { class: 'panel console-customer', 'data-testid': 'customer-pane', hidden: true }, [
     h('header', { class: 'panel-head' }, [profileTitle]),
-    h('div', { class: 'panel-body' }, [error, profile, ordersTitle, orders, timelineTitle, timeline]),
+    h('div', { class: 'panel-body' }, [error, profile, ordersTitle, orders, oppsTitle, opps, timelineTitle, timeline]),
   ]);
 
   function renderProfile(c: CustomerPanel, { t }: PaneContext) {
@@ -96,6 +99,7 @@ export function createCustomerPane() {
       el.hidden = !s.selected && !s.customer;
       setText(profileTitle, t('console.profile.title'));
       setText(ordersTitle, t('console.orders.title'));
+      setText(oppsTitle, t('console.opportunities.title'));
       setText(timelineTitle, t('console.timeline.title'));
       const c = s.customer;
       error.hidden = !c?.error;
@@ -105,11 +109,13 @@ export function createCustomerPane() {
       if (!c) {
         profile.replaceChildren(h('p', { class: 'muted' }, [t('console.profile.loading')]));
         orders.replaceChildren();
+        opps.replaceChildren();
         timeline.replaceChildren();
         return;
       }
       renderProfile(c, ctx);
       renderOrders(c, ctx);
+      opps.replaceChildren(opportunityList(c.profile?.crm?.opportunities ?? [], ctx));
       renderTimeline(c, ctx);
     },
   };

@@ -105,7 +105,21 @@ export interface CustomerProfile {
     status: 'ok' | 'not_found' | 'unavailable';
     fields: Record<string, unknown>;
     orders: Array<{ id: string; placed_at: string; status: string; total: number; currency: string; items: string[] }>;
+    /** Absent from an older API. */
+    opportunities?: CrmOpportunity[];
   };
+}
+
+/** An opportunity as the CRM keeps it (`POST /v1/conversations/{id}/opportunity`, `crm.opportunities`). */
+export interface CrmOpportunity {
+  id: string;
+  conversation_id: string;
+  stage: string;
+  value?: number;
+  currency?: string;
+  product?: string;
+  intent: string;
+  owner_agent?: string;
 }
 
 export interface TimelineEvent {

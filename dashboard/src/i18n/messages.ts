@@ -5,6 +5,7 @@
  */
 import { boardKpiEn, boardKpiZhCN } from './messages-board-kpis.js';
 import { consoleEn, consoleZhCN } from './messages-console.js';
+import { opportunityEn, opportunityZhCN } from './messages-opportunity.js';
 
 const base = {
   'app.name': 'Omnilane',
@@ -130,7 +131,7 @@ const base = {
 
 } as const;
 
-const en = { ...base, ...boardKpiEn, ...consoleEn } as const;
+const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
@@ -259,7 +260,7 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 };
 
-const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN };
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;
