@@ -53,7 +53,7 @@ async function foldOnly(events: EventEnvelope[]): Promise<number> {
     for (const [p, list] of byPartition.entries()) {
       const batch = list.slice(i / PARTITIONS, i / PARTITIONS + 5000).map((event) => ({ offset: offset++, event }));
       if (batch.length === 0) continue;
-      const out = await step.fold({ partition: p, batchOffset: batch[0].offset, fresh: batch, replayed: [] }, 0);
+      const out = await step.fold({ partition: p, batchOffset: batch[0].offset, fresh: batch, counted: batch.map((d) => d.event) }, 0);
       await state.setMany(out.entries);
     }
   }

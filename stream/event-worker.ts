@@ -69,6 +69,12 @@ function toEventRow(partition: number, { offset, event: e }: OffsetEvent): Event
 
 const seenKey = (e: EventEnvelope) => `seen:${eventUid(e)}`;
 
+/** Replays only the warehouse knew (the store had no seen mark): their state folds may be missing, so rebuild. */
+function replaysOnlyWarehouseKnew(decoded: readonly OffsetEvent[], stored: ReadonlyArray<string | null>, replayed: readonly OffsetEvent[]): OffsetEvent[] {
+  const knownToStore = new Set(decoded.filter((_, i) => stored[i] !== null).map((d) => d.offset));
+  return replayed.filter((d) => !knownToStore.has(d.offset));
+}
+
 /**
  * The stream worker: consumes events per partition and, for each batch,
  * drops ids already counted, folds the rest into the stateful KPIs and
@@ -166,16 +172,14 @@ export class EventWorker extends EventEmitter {
     const recovering = this.recovery.recovering(epoch, now);
     const seen = recovering ? await this.recovery.seenFromWarehouse(decoded, stored) : stored;
     const { fresh, replayed } = classifyBatch(batch.partition, decoded, seen);
-    // Replays only the warehouse knew: their state folds may be missing, so their KPI states are rebuilt.
-    const knownToStore = new Set(decoded.filter((_, i) => stored[i] !== null).map((d) => d.offset));
-    const refold = replayed.filter((d) => !knownToStore.has(d.offset));
     const batchOffset = batch.messages[0].offset;
     const countedAt = [...fresh, ...replayed].sort((a, b) => a.offset - b.offset);
     const counted = countedAt.map((d) => d.event);
 
     const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
-    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, replayed, ...(recovering ? { rebuild: { loader: this.recovery.rebuilder(), refold } } : {}) }, now) : undefined;
+    const rebuild = recovering ? { loader: this.recovery.rebuilder(), refold: replaysOnlyWarehouseKnew(decoded, stored, replayed) } : undefined;
+    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now) : undefined;
 
     if (dead.length > 0) {
       await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));

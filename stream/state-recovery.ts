@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '../shared/envelope.js';
+import { jsonObject } from '../shared/json.js';
 import type { Logger } from '../shared/logger.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
@@ -44,7 +45,6 @@ type Row = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 function toEnvelope(r: Row): EventEnvelope {
-  const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v ?? {}) as Record<string, unknown>));
   return {
     producer: String(r.producer),
     id: String(r.id),
@@ -55,8 +55,8 @@ function toEnvelope(r: Row): EventEnvelope {
     customer_key: String(r.customer_key),
     conversation_id: str(r.conversation_id),
     agent_id: str(r.agent_id),
-    customer: json(r.customer) as EventEnvelope['customer'],
-    properties: json(r.properties),
+    customer: jsonObject(r.customer) as EventEnvelope['customer'],
+    properties: jsonObject(r.properties),
   };
 }
 

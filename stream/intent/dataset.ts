@@ -28,10 +28,13 @@ export interface ParseResult<T> {
 
 const isIntent = (v: unknown): v is Intent => typeof v === 'string' && (INTENTS as readonly string[]).includes(v);
 
-/** Parses labelled JSON lines (`{"text","intent","lang"?}`); bad lines are reported, never thrown. */
-export function parseLabelled(jsonl: string): ParseResult<LabelledExample> {
-  const rows: LabelledExample[] = [];
-  const errors: ParseResult<LabelledExample>['errors'] = [];
+/**
+ * Parses JSON lines with one row check: `check` returns the row, or why the line was skipped. Blank lines are
+ * skipped silently; a line that is not JSON is reported, never thrown.
+ */
+function parseJsonLines<T>(jsonl: string, check: (v: Record<string, unknown>) => T | string): ParseResult<T> {
+  const rows: T[] = [];
+  const errors: ParseResult<T>['errors'] = [];
   jsonl.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let v: Record<string, unknown>;
@@ -41,34 +44,34 @@ export function parseLabelled(jsonl: string): ParseResult<LabelledExample> {
       errors.push({ line: i + 1, reason: 'not JSON' });
       return;
     }
-    if (typeof v?.text !== 'string') return void errors.push({ line: i + 1, reason: '"text" must be a string' });
-    if (!isIntent(v.intent)) return void errors.push({ line: i + 1, reason: `"intent" must be one of ${INTENTS.join(', ')}` });
-    const lang = v.lang === 'zh' || v.lang === 'en' || v.lang === 'mixed' ? v.lang : undefined;
-    rows.push({ text: v.text, intent: v.intent, ...(lang ? { lang } : {}) });
+    const r = check(v ?? {});
+    if (typeof r === 'string') errors.push({ line: i + 1, reason: r });
+    else rows.push(r);
   });
   return { rows, errors };
 }
 
+const INTENT_REASON = `"intent" must be one of ${INTENTS.join(', ')}`;
+
+/** Parses labelled JSON lines (`{"text","intent","lang"?}`); bad lines are reported, never thrown. */
+export function parseLabelled(jsonl: string): ParseResult<LabelledExample> {
+  return parseJsonLines(jsonl, (v): LabelledExample | string => {
+    if (typeof v.text !== 'string') return '"text" must be a string';
+    if (!isIntent(v.intent)) return INTENT_REASON;
+    const lang = v.lang === 'zh' || v.lang === 'en' || v.lang === 'mixed' ? v.lang : undefined;
+    return { text: v.text, intent: v.intent, ...(lang ? { lang } : {}) };
+  });
+}
+
 /** Parses corrections JSON lines; a line needs `text`, a current `intent`, `agent_id` and `at`. */
 export function parseCorrections(jsonl: string): ParseResult<IntentCorrection> {
-  const rows: IntentCorrection[] = [];
-  const errors: ParseResult<IntentCorrection>['errors'] = [];
-  jsonl.split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let v: Record<string, unknown>;
-    try {
-      v = JSON.parse(raw);
-    } catch {
-      errors.push({ line: i + 1, reason: 'not JSON' });
-      return;
-    }
-    if (typeof v?.text !== 'string' || !v.text.trim()) return void errors.push({ line: i + 1, reason: '"text" must be a non-empty string' });
-    if (!isIntent(v.intent)) return void errors.push({ line: i + 1, reason: `"intent" must be one of ${INTENTS.join(', ')}` });
-    if (typeof v.agent_id !== 'string' || !v.agent_id) return void errors.push({ line: i + 1, reason: '"agent_id" must be a string' });
-    if (typeof v.at !== 'string' || Number.isNaN(Date.parse(v.at))) return void errors.push({ line: i + 1, reason: '"at" must be an ISO-8601 time' });
-    rows.push({ text: v.text, intent: v.intent, agent_id: v.agent_id, at: v.at });
+  return parseJsonLines(jsonl, (v): IntentCorrection | string => {
+    if (typeof v.text !== 'string' || !v.text.trim()) return '"text" must be a non-empty string';
+    if (!isIntent(v.intent)) return INTENT_REASON;
+    if (typeof v.agent_id !== 'string' || !v.agent_id) return '"agent_id" must be a string';
+    if (typeof v.at !== 'string' || Number.isNaN(Date.parse(v.at))) return '"at" must be an ISO-8601 time';
+    return { text: v.text, intent: v.intent, agent_id: v.agent_id, at: v.at };
   });
-  return { rows, errors };
 }
 
 export interface MergedTrainingSet {

@@ -4,6 +4,7 @@
  * cross-fit (every training message is a calibration message exactly once, scored by a model that never saw it).
  * Deterministic: the same examples, options and seed give the same document, byte for byte.
  */
+import { seededRng } from '../../shared/random.js';
 import type { LabelledExample } from './dataset.js';
 import { featureScale, featuresOf } from './features.js';
 import { INTENTS, type Intent } from './intent-port.js';
@@ -28,18 +29,6 @@ interface Encoded {
   /** Value of each feature in `idx`. */
   val: Float64Array;
   y: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, enough for shuffling folds reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fits softmax regression on featurised examples; returns a model with temperature 1. */
@@ -125,7 +114,7 @@ export function fitTemperature(logits: readonly Float64Array[], ys: readonly num
 
 /** Stratified fold of each example: per label, a seeded shuffle dealt round-robin over the folds. */
 export function assignFolds(intents: readonly Intent[], folds: number, seed: number): number[] {
-  const rand = rng(seed);
+  const rand = seededRng(seed);
   const out = new Array<number>(intents.length).fill(0);
   for (const label of INTENTS) {
     const ids = intents.flatMap((l, i) => (l === label ? [i] : []));

@@ -83,7 +83,7 @@ async function stream(arrivals: EventEnvelope[], cuts: number[], partitions: num
       i += batch.length;
       const batchOffset = offset;
       const fresh = batch.filter((e) => !seen.has(e.id) && (seen.add(e.id), true)).map((event) => ({ offset: offset++, event }));
-      const out = await step.fold({ partition: p, batchOffset, fresh, replayed: [] }, 0);
+      const out = await step.fold({ partition: p, batchOffset, fresh, counted: fresh.map((d) => d.event) }, 0);
       await out.write({ append: async (t: TableName, rows: Array<Record<string, unknown>>) => sink.append(t, rows) } as unknown as Warehouse);
       await state.setMany(out.entries);
     }

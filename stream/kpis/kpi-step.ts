@@ -38,10 +38,10 @@ export interface KpiBatchInput {
   /** Events counted for the first time: folded into every KPI. */
   fresh: OffsetEvent[];
   /**
-   * Events this batch counts again because an earlier attempt at the same offsets was discarded (the state
-   * already holds their folds): they only add their minute contributions again.
+   * Every event the batch counts in its minute contributions, in offset order: the fresh ones and those counted
+   * again because an earlier attempt at the same offsets was discarded (the state already holds their folds).
    */
-  replayed: OffsetEvent[];
+  counted: readonly EventEnvelope[];
   /**
    * Present while the worker recovers from a lost StateStore: conversation and customer states it misses are rebuilt
    * from the warehouse, and so are those of `refold`: replayed events the warehouse (not the store) knew, whose
@@ -111,8 +111,7 @@ export class KpiStep {
     }
     // Minute counters use only what each event states: a fallback to what its conversation revealed so far would
     // depend on arrival order, and the minutes must equal a batch recount over the events table.
-    const counted: EventEnvelope[] = [...events, ...input.replayed].sort((a, b) => a.offset - b.offset).map((d) => d.event);
-    const minutes = minuteContributions(partition, input.batchOffset, counted, now);
+    const minutes = minuteContributions(partition, input.batchOffset, input.counted, now);
     const lateness = lateRecords(partition, storedMax !== null && Number.isFinite(storedMax) ? storedMax : null, events.map((d) => d.event), this.o, now);
 
     const facts: ConversationFactsRow[] = [];
