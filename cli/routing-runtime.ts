@@ -11,6 +11,7 @@ import { RoutingService } from '../stream/routing/routing-service.js';
 import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
 import type { Engines } from './runtime.js';
 import { BotResponder } from '../stream/bot/bot-responder.js';
+import { botSwitch } from '../stream/bot/bot-switch.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';
 import { loadKnowledgeBase } from '../stream/bot/knowledge-base.js';
 
@@ -20,7 +21,8 @@ function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): Bo
   const kb = loadKnowledgeBase(cfg.botKnowledgeDir);
   for (const e of kb.errors) blog.warn({ code: e.code, file: e.file, line: e.line }, e.reason);
   blog.info({ articles: kb.articles.length, channels: cfg.botChannels, minConfidence: cfg.botMinConfidence }, 'FAQ bot on');
-  return new BotResponder({ bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }), channels: cfg.botChannels, desk, clock, log: blog });
+  const allowed = botSwitch({ channels: cfg.botChannels, queues: desk.roster.queues });
+  return new BotResponder({ bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }), allowed, desk, state: desk.o.state, clock, log: blog });
 }
 
 export interface RoutingRuntime {

@@ -15,7 +15,7 @@ export interface Config {
   botKnowledgeDir?: string;
   /** BOT_MIN_CONFIDENCE: the bot answers only at or above this confidence (0 to 1, default 0.5). */
   botMinConfidence: number;
-  /** BOT_CHANNELS: channels the bot may answer on (comma-separated; default web,app,whatsapp,wechat). */
+  /** BOT_CHANNELS: channels the bot may answer on (comma-separated; default web,app,whatsapp,wechat,sms,email). */
   botChannels: readonly string[];
   port: number;
   host: string;
@@ -358,7 +358,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     botEnabled: bool(env, 'BOT_ENABLED', false),
     botKnowledgeDir: env.BOT_KNOWLEDGE_DIR ? resolve(env.BOT_KNOWLEDGE_DIR) : undefined,
     botMinConfidence: fraction(env, 'BOT_MIN_CONFIDENCE', 0.5),
-    botChannels: Object.freeze(keywords(env, 'BOT_CHANNELS', 'web,app,whatsapp,wechat').map((c) => c.toLowerCase())),
+    botChannels: Object.freeze(keywords(env, 'BOT_CHANNELS', 'web,app,whatsapp,wechat,sms,email').map((c) => c.toLowerCase())),
     ...overrides,
   };
   return Object.freeze(cfg);

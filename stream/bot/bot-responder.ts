@@ -1,24 +1,32 @@
 /**
  * The FAQ bot on the live path (BOT_ENABLED, default off). When a customer message arrives on a conversation
- * that is queued and not yet offered or assigned, on a channel of BOT_CHANNELS, the bot either answers through
- * the customer's channel (a `message.sent` with `properties.bot = true`, sent by whatever owns the senders:
- * the HTTP app binds `reply`) or hands over: it stamps `handoff` (reason, intent, summary) in the conversation
- * meta, whose `messages` are the transcript the agent sees, tells the customer a person is coming, and stays
- * quiet on that conversation afterwards. The conversation stays in its queue either way: the bot answers
- * while the customer waits, it never takes a conversation away from the agents.
+ * that is queued and not yet offered or assigned, and the bot switch allows it (BOT_CHANNELS × the roster
+ * queue's `bot` flag, bot-switch.ts), the bot either answers through the customer's channel (a `message.sent`
+ * with `properties.bot = true`, sent by whatever owns the senders: the HTTP app binds `reply`), asks a
+ * clarifying question (clarify.ts), or hands over: it stamps `handoff` (reason, intent, summary) in the
+ * conversation meta, whose `messages` are the transcript the agent sees, tells the customer a person is
+ * coming, and stays quiet on that conversation afterwards — except to read the answer to its own "which
+ * topic?" question. What a clarifying answer reveals moves the waiting conversation to that topic's group
+ * (RoutingDesk.regroupForIntent). The conversation stays queued either way: the bot answers while the
+ * customer waits, it never takes a conversation away from the agents.
  *
  * Work runs beside the routing batch (never blocks it); `idle()` waits for what is in flight. Idempotent for a
  * redelivered message: the outbound id is derived from the customer's event id (senders pass it as their
- * idempotency key, ingest counts the `message.sent` once), and a stamped handoff is not stamped again.
+ * idempotency key, ingest counts the `message.sent` once), a stamped handoff is not stamped again, and an
+ * open question remembers the event it was asked on.
  */
 import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { Logger } from '../../shared/logger.js';
+import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Intent } from '../intent/intent-port.js';
+import type { ConversationMeta } from '../routing/conversation-meta.js';
 import { textOf } from '../routing/conversation-meta.js';
 import type { RoutingDesk } from '../routing/routing-desk.js';
-import type { HandoffReason } from './decide.js';
-import { HANDOFF_MESSAGE, type FaqBot } from './faq-bot.js';
+import type { BotSwitch } from './bot-switch.js';
+import { ClarifyStore, clarifyQuestion, GENERIC_INTENTS, isUnclear, MAX_CLARIFY_QUESTIONS, parseMenuChoice, ROUTED_MESSAGE, type PendingClarification } from './clarify.js';
+import { handoffSummary, type HandoffReason } from './decide.js';
+import { HANDOFF_MESSAGE, type BotReply, type FaqBot } from './faq-bot.js';
 
 /** A reply the bot asks the outbound side to send and record. */
 export interface BotOutbound {
@@ -43,13 +51,15 @@ export interface BotHandoff {
   event_id: string;
 }
 
-export type BotOutcome = 'answered' | 'handed_off' | 'skipped';
+export type BotOutcome = 'answered' | 'clarifying' | 'handed_off' | 'routed' | 'skipped';
 
 export interface BotResponderOptions {
   bot: Pick<FaqBot, 'ask'>;
-  /** BOT_CHANNELS. */
-  channels: readonly string[];
-  desk: Pick<RoutingDesk, 'store' | 'meta'>;
+  /** May the bot speak here? (BOT_CHANNELS × roster queue flag; an experiment may wrap it.) */
+  allowed: BotSwitch;
+  desk: Pick<RoutingDesk, 'store' | 'meta' | 'regroupForIntent'>;
+  /** Where open clarifying questions live (`bot:clarify:<id>`). */
+  state: Pick<StateStore, 'get' | 'set' | 'del'>;
   clock: Clock;
   log: Logger;
   /** Bound later by the process that owns the senders; without it the bot stays silent (skips). */
@@ -59,9 +69,11 @@ export interface BotResponderOptions {
 export class BotResponder {
   reply?: BotReplyFn;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly clarify: ClarifyStore;
 
   constructor(private readonly o: BotResponderOptions) {
     this.reply = o.reply;
+    this.clarify = new ClarifyStore(o.state);
   }
 
   /** Starts handling `e` beside the caller (a routing batch); errors are logged, never thrown. */
@@ -80,25 +92,93 @@ export class BotResponder {
   async handle(e: EventEnvelope): Promise<BotOutcome> {
     const id = e.conversation_id;
     const reply = this.reply;
-    if (!reply || !id || e.type !== 'message.received' || !this.o.channels.includes(e.channel)) return 'skipped';
+    if (!reply || !id || e.type !== 'message.received') return 'skipped';
     const text = textOf(e).trim();
     if (!text) return 'skipped';
     const state = await this.o.desk.store.conv(id);
     if (!state || state.status !== 'queued' || state.agent) return 'skipped';
+    if (!this.o.allowed({ conversationId: id, channel: e.channel, group: state.group })) return 'skipped';
     const meta = await this.o.desk.meta.get(id);
-    if (!meta || meta.handoff) return 'skipped';
+    if (!meta) return 'skipped';
+    const send = (t: string, properties: Record<string, unknown>) => reply({ conversationId: id, channel: e.channel, text: t, messageId: `bot-${e.id}`.slice(0, 120), properties: { bot: true, ...properties } });
+    const open = await this.clarify.get(id);
+    if (open) {
+      if (open.event_id === e.id) return 'skipped'; // a redelivery of the message the question was asked on
+      return this.answered(e, text, meta, open, send);
+    }
+    if (meta.handoff) return 'skipped';
     const r = this.o.bot.ask(text);
-    const messageId = `bot-${e.id}`.slice(0, 120);
+    const lang = r.retrieval.lang ?? 'zh';
     const d = r.decision;
     if (d.kind === 'answer') {
-      await reply({ conversationId: id, channel: e.channel, text: r.answer, messageId, properties: { bot: true, article_id: d.article.id, confidence: d.confidence } });
+      await send(r.answer, { article_id: d.article.id, confidence: d.confidence });
       this.o.log.debug({ conversation: id, article: d.article.id, confidence: d.confidence }, 'bot answered');
       return 'answered';
     }
-    const handoff: BotHandoff = { reason: d.reason, intent: d.intent, summary: d.summary, at: this.o.clock.now(), event_id: e.id };
-    await this.o.desk.meta.put({ ...meta, handoff });
-    await reply({ conversationId: id, channel: e.channel, text: HANDOFF_MESSAGE[r.retrieval.lang ?? 'zh'], messageId, properties: { bot: true, handoff: true, handoff_reason: d.reason, intent: d.intent } });
-    this.o.log.debug({ conversation: id, reason: d.reason, intent: d.intent }, 'bot handed over');
+    // A person was asked for, but nothing the customer said tells which group: hand over now, and ask.
+    if (d.intent === 'human_agent' && GENERIC_INTENTS.includes(meta.intent as Intent)) {
+      await this.handOver(e, meta, { reason: d.reason, intent: d.intent, summary: d.summary });
+      await this.clarify.put(id, { kind: 'route', asked: 1, question: text, lang, event_id: e.id });
+      await send(clarifyQuestion('route', lang), { handoff: true, handoff_reason: d.reason, intent: d.intent, clarify: 'route' });
+      return 'handed_off';
+    }
+    if (isUnclear(d, r.intent)) {
+      await this.clarify.put(id, { kind: 'unclear', asked: 1, question: text, lang, event_id: e.id });
+      await send(clarifyQuestion('unclear', lang), { clarify: 'unclear', intent: r.intent.intent });
+      this.o.log.debug({ conversation: id, intent: r.intent.intent }, 'bot asked a clarifying question');
+      return 'clarifying';
+    }
+    await this.handOver(e, meta, { reason: d.reason, intent: d.intent, summary: d.summary });
+    // A later message with a clear topic other than the one triage saw (after a greeting, say) moves it there.
+    if (!GENERIC_INTENTS.includes(d.intent) && d.intent !== meta.intent) await this.o.desk.regroupForIntent(id, d.intent);
+    await send(HANDOFF_MESSAGE[lang], { handoff: true, handoff_reason: d.reason, intent: d.intent });
     return 'handed_off';
   }
+
+  /** The customer's reply to an open clarifying question: a menu number, or words read again with the question. */
+  private async answered(e: EventEnvelope, text: string, meta: ConversationMeta, open: PendingClarification, send: (t: string, p: Record<string, unknown>) => Promise<void>): Promise<BotOutcome> {
+    const id = meta.id;
+    const choice = parseMenuChoice(text);
+    if (open.kind === 'route') {
+      await this.clarify.clear(id);
+      const intent = choice ?? this.topicOf(this.o.bot.ask(text));
+      if (!intent) return 'skipped'; // nothing to route on: the conversation waits where it is, for a person
+      await this.o.desk.regroupForIntent(id, intent);
+      await send(ROUTED_MESSAGE[open.lang], { handoff: true, handoff_reason: 'clarified', intent });
+      return 'routed';
+    }
+    const words = `${open.question}\n${text}`;
+    const r = choice ? null : this.o.bot.ask(words);
+    if (r?.decision.kind === 'answer') {
+      await this.clarify.clear(id);
+      await send(r.answer, { article_id: r.decision.article.id, confidence: r.decision.confidence });
+      return 'answered';
+    }
+    const intent = choice ?? (r ? this.topicOf(r) : null);
+    if (!intent && open.asked < MAX_CLARIFY_QUESTIONS) {
+      await this.clarify.put(id, { ...open, asked: open.asked + 1, question: words, event_id: e.id });
+      await send(clarifyQuestion('unclear', open.lang), { clarify: 'unclear', intent: r?.intent.intent ?? 'other' });
+      return 'clarifying';
+    }
+    await this.clarify.clear(id);
+    const final: Intent = intent ?? r?.intent.intent ?? 'other';
+    const summary = handoffSummary(words, { intent: final, confidence: choice ? 1 : r?.intent.confidence ?? 0 }, 'clarified');
+    await this.handOver(e, meta, { reason: 'clarified', intent: final, summary });
+    if (!GENERIC_INTENTS.includes(final)) await this.o.desk.regroupForIntent(id, final);
+    await send(HANDOFF_MESSAGE[open.lang], { handoff: true, handoff_reason: 'clarified', intent: final });
+    return 'handed_off';
+  }
+
+  /** The topic of a reply when the model names one with some confidence (never other / human_agent). */
+  private topicOf(r: BotReply): Intent | null {
+    const i = r.intent;
+    return GENERIC_INTENTS.includes(i.intent) || i.confidence < 0.4 ? null : i.intent;
+  }
+
+  private async handOver(e: EventEnvelope, meta: ConversationMeta, h: { reason: HandoffReason; intent: Intent; summary: string }): Promise<void> {
+    const handoff: BotHandoff = { ...h, at: this.o.clock.now(), event_id: e.id };
+    await this.o.desk.meta.put({ ...meta, handoff });
+    this.o.log.debug({ conversation: meta.id, reason: h.reason, intent: h.intent }, 'bot handed over');
+  }
 }
+

@@ -17,7 +17,8 @@ import type { Intent, IntentResult } from '../intent/intent-port.js';
 import type { Article } from './knowledge-base.js';
 import type { Retrieval } from './retrieval.js';
 
-export type HandoffReason = 'intent' | 'no_match' | 'low_confidence';
+/** `clarified`: handed over after the customer answered a clarifying question (clarify.ts). */
+export type HandoffReason = 'intent' | 'no_match' | 'low_confidence' | 'clarified';
 
 export type BotDecision =
   | { kind: 'answer'; article: Article; confidence: number }

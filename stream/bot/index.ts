@@ -16,3 +16,5 @@ export { decide, answerConfidence, intentAgreement, handoffSummary, ALWAYS_HANDO
 export { FaqBot, answerText, HANDOFF_MESSAGE, type BotReply, type FaqBotOptions } from './faq-bot.js';
 export { parseBotEval, evaluateBot, type BotEvalRow, type BotEvalReport } from './eval.js';
 export { BotResponder, type BotOutbound, type BotReplyFn, type BotHandoff, type BotOutcome, type BotResponderOptions } from './bot-responder.js';
+export { botSwitch, type BotSwitch, type BotSwitchContext } from './bot-switch.js';
+export { ClarifyStore, CLARIFY_TOPICS, clarifyQuestion, parseMenuChoice, isUnclear, ROUTED_MESSAGE, MAX_CLARIFY_QUESTIONS, type ClarifyKind, type PendingClarification } from './clarify.js';

@@ -1,6 +1,7 @@
 import type { StateStore } from '../../shared/ports/state-store.js';
 import { OPEN_KEY, convStateKey, parseOpen, parseQueue, queueKey, type OpenEntry, type QueueEntry, assignmentKey, agentLoadKey } from './queue-keys.js';
 import { acceptScript, enqueueScript, escalateScript, offerScript, type AcceptResult, type EnqueueResult, type OfferResult } from './queue-scripts.js';
+import { regroupScript, type RegroupResult } from './queue-regroup-script.js';
 import { closeScript, requeueScript, transferScript, type CloseResult, type RequeueResult, type TransferResult } from './queue-release-scripts.js';
 
 /** A conversation's routing state as stored in `rt:cs:<id>`. */
@@ -162,6 +163,11 @@ export class QueueStore {
       if (r.status !== 'stale') return r;
     }
     return { status: 'stale' };
+  }
+
+  /** Moves a conversation still queued in `from` to `to`'s queue, keeping its place (regroupScript). */
+  regroup(id: string, from: string, to: string): Promise<RegroupResult> {
+    return this.state.atomic(regroupScript, [convStateKey(id), queueKey(from), queueKey(to)], [id, from, to]);
   }
 
   /** Closes wherever it is; `byAgent` non-empty: only that holder may. */

@@ -23,6 +23,8 @@ export interface QueueConfig {
   /** The policy at start; `rt:policy:<group>` in the StateStore overrides it at run time. */
   policy: PolicyName;
   slaMs: number;
+  /** The FAQ bot may answer conversations waiting in this queue (BOT_ENABLED and BOT_CHANNELS permitting); default true. */
+  bot?: boolean;
 }
 
 export interface Roster {
@@ -113,7 +115,8 @@ export function parseRoster(doc: unknown): Roster | string {
     if (!POLICY_NAMES.includes(q.policy as PolicyName)) return `${at}.policy must be one of ${POLICY_NAMES.join(', ')}`;
     const sla = positive(q.slaMs, slaMs, `${at}.slaMs`);
     if (typeof sla === 'string') return sla;
-    queues.push({ group: q.group, policy: q.policy as PolicyName, slaMs: sla });
+    if (q.bot !== undefined && typeof q.bot !== 'boolean') return `${at}.bot must be true or false`;
+    queues.push({ group: q.group, policy: q.policy as PolicyName, slaMs: sla, ...(q.bot === false ? { bot: false } : {}) });
   }
   let rules: RoutingRule[] = [];
   if (doc.rules !== undefined) {

@@ -14,6 +14,7 @@ import { route, type PolicyRegistry, type PolicyState } from './policies.js';
 import { policyKey, presenceKey, agentLoadKey } from './queue-keys.js';
 import { QueueStore, type ConvState, type SlotCandidate } from './queue-store.js';
 import { POLICY_NAMES, type Roster, type RosterAgent } from './roster.js';
+import { groupFor } from './triage.js';
 import { assignedProps, closeEvents, dimensions, routingEvent, type AssignReason, type Outcome } from './routing-events.js';
 
 export type { Outcome } from './routing-events.js';
@@ -109,6 +110,28 @@ export class RoutingDesk extends EventEmitter {
       }
     }
     for (const g of a.groups) await this.dispatch(g);
+  }
+
+  /**
+   * The FAQ bot learned the intent (a clarifying answer): record it as the conversation's intent and, while
+   * the conversation still waits in its queue (no agent holds it), move it to the group the roster gives that
+   * intent (rules such as VIP apply), keeping its place by wait and SLA, then dispatch there. A conversation
+   * an agent already holds only gets the new intent. Returns the group it waits in, or null when not queued.
+   */
+  async regroupForIntent(id: string, intent: string): Promise<string | null> {
+    const [cs, m] = await Promise.all([this.store.conv(id), this.meta.get(id)]);
+    if (m) await this.meta.put({ ...m, intent, ...(m.handoff ? { handoff: { ...m.handoff, intent } } : {}) });
+    if (!cs || cs.status !== 'queued') return null;
+    const group = groupFor(this.o.roster, { id, tag: m?.tag ?? 'normal', channel: m?.channel ?? '', intent, priority: m?.priority ?? 0, enqueuedAt: cs.enqueuedAt });
+    const r = await this.store.regroup(id, cs.group, group);
+    if (r.status === 'not_queued') return null;
+    if (r.status === 'moved') {
+      this.o.log.info({ conversation: id, from: cs.group, group, intent }, 'moved to the group of the clarified intent');
+      this.emitConsole({ type: 'queue', group: cs.group });
+      this.emitConsole({ type: 'queue', group });
+    }
+    await this.dispatch(group);
+    return group;
   }
 
   /** The capacity slot an agent would use for a channel: the channel's own, else '*'. */
