@@ -32,7 +32,7 @@ describe('botOutbound on every channel', () => {
     const convs: Record<string, ConversationRef> = {
       'c-sms': { id: 'c-sms', channel: 'sms', customer: { phone: '+8613800138000' }, to: { phone: '+8613800138000' } },
       'c-wa': { id: 'c-wa', channel: 'whatsapp', customer: { phone: '+8613800138001' }, to: { phone: '+8613800138001' } },
-      'c-wx': { id: 'c-wx', channel: 'wechat', customer: { wechat_openid: 'oABC' }, to: { wechat_openid: 'oABC' } },
+      'c-wx': { id: 'c-wx', channel: 'wechat', customer: { channel_ids: { wechat: 'oABC' } }, to: { wechat_openid: 'oABC' } },
       'c-mail': { id: 'c-mail', channel: 'email', customer: { email: 'li@example.com' }, to: { email: 'li@example.com' } },
     };
     const recorded: Array<{ producer: string; event: Record<string, unknown> }> = [];
