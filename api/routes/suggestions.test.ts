@@ -94,6 +94,11 @@ describe('suggestion routes', () => {
     const p = await store.posteriors('price_sensitive|opening|price_inquiry');
     expect(p['offer-limited-zh']).toEqual({ trials: 1, reward: 0.95 });
     expect(p['quote-clear-zh']).toEqual({ trials: 1, reward: 0 });
+    // The customer's CSAT answer (5) rewards it too, once, through the same routing consumer.
+    const csat = event('csat-c-price', 'csat.submitted', 'c-price', { score: 5 });
+    await service.intake(csat);
+    await service.intake(csat);
+    expect((await store.posteriors('price_sensitive|opening|price_inquiry'))['offer-limited-zh'].reward).toBeCloseTo(1.45, 6);
   });
 
   it('lets managers read and replace the library, with coded errors for bad scripts; agents cannot', async () => {

@@ -92,9 +92,10 @@ export class RoutingService {
   async intake(e: EventEnvelope): Promise<string | null> {
     const { desk } = this.o;
     const id = e.conversation_id;
-    // Outcomes (the console's own close events included) teach the reply-suggestion bandit; idempotent per
+    // Outcomes (the console's own close events included, and CSAT answers) teach the reply-suggestion bandit; idempotent per
     // (conversation, script, outcome), so a redelivered batch rewards nothing twice.
     if (id && this.o.suggestions && (e.type === 'opportunity.created' || e.type === 'deal.won')) await this.o.suggestions.outcome(id, e.type === 'deal.won' ? 'deal' : 'opportunity');
+    if (id && this.o.suggestions && e.type === 'csat.submitted' && typeof e.properties.score === 'number') await this.o.suggestions.outcome(id, 'csat', e.properties.score);
     if (!id || e.producer === 'routing') return null;
     if (e.type === 'conversation.started' || e.type === 'message.received') {
       const state = await desk.store.conv(id);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import { seededRng, type Rng } from '../../shared/random.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
-import { betaSample, gammaSample, REWARD, suggest, type Posterior } from './bandit.js';
+import { betaSample, csatReward, gammaSample, REWARD, suggest, type Posterior } from './bandit.js';
 import { contextOf } from './context.js';
 import { DEMO_LIBRARY } from './demo-library.js';
 import { contextKey, type Script, type SuggestContext } from './script.js';
@@ -111,5 +111,21 @@ describe('the bandit learns from outcomes', () => {
     const p: Record<string, Posterior> = await store.posteriors(key);
     expect(p.a).toEqual({ trials: 1, reward: REWARD.used + REWARD.opportunity + REWARD.deal });
     expect(p.b).toEqual({ trials: 1, reward: 0 });
+  });
+
+  it('rewards a CSAT answer by its score, once per conversation and script', async () => {
+    expect([1, 2, 3, 4, 5].map(csatReward)).toEqual([0, 0, 0, REWARD.csat / 2, REWARD.csat]);
+    const store = new SuggestStore(new MemoryStateStore({ clock: manualClock(0) }));
+    const key = contextKey(ctx('normal'));
+    await store.shown('c1', key, ['a']);
+    await store.used('c1', key, 'a', false);
+    await store.shown('c2', key, ['b']);
+    await store.used('c2', key, 'b', false);
+    expect(await store.outcome('c1', 'csat', 5)).toEqual(['a']);
+    expect(await store.outcome('c1', 'csat', 5)).toEqual([]);
+    expect(await store.outcome('c2', 'csat', 2)).toEqual(['b']);
+    const p = await store.posteriors(key);
+    expect(p.a.reward).toBeCloseTo(REWARD.used + REWARD.csat, 6);
+    expect(p.b.reward).toBeCloseTo(REWARD.used, 6);
   });
 });

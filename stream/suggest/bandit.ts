@@ -11,7 +11,16 @@ export interface Posterior {
 }
 
 /** Reward per event (docs/ai.md, Reply suggestions). Shown is a trial with no reward. */
-export const REWARD = Object.freeze({ shown: 0, used: 0.1, edited: 0.05, opportunity: 0.9, deal: 0.9 });
+export const REWARD = Object.freeze({ shown: 0, used: 0.1, edited: 0.05, opportunity: 0.9, deal: 0.9, csat: 0.5 });
+
+/**
+ * The reward a CSAT score (1-5) earns the scripts used in its conversation: REWARD.csat for a 5, half of it for a
+ * 4, nothing for 3 or less (the trial was already counted, so an unhappy customer lowers the script's mean).
+ * Smaller than a deal: satisfaction is the secondary aim of a sales script, and a survey answers few conversations.
+ */
+export function csatReward(score: number): number {
+  return REWARD.csat * Math.max(0, Math.min(2, Math.round(score) - 3)) / 2;
+}
 
 /** Beta(α, β) parameters of a posterior under a uniform Beta(1, 1) prior; reward is capped at the trials. */
 export function betaParams(p: Posterior | undefined): { alpha: number; beta: number } {

@@ -1,6 +1,6 @@
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Posterior } from './bandit.js';
-import { REWARD } from './bandit.js';
+import { csatReward, REWARD } from './bandit.js';
 import { checkLibrary, type Script } from './script.js';
 import { DEMO_LIBRARY } from './demo-library.js';
 
@@ -12,7 +12,7 @@ const usedKey = (conv: string) => `sg:used:${conv}`;
 const shownKey = (conv: string) => `sg:shown:${conv}`;
 const LIBRARY_KEY = 'sg:library';
 
-export type Outcome = 'opportunity' | 'deal';
+export type Outcome = 'opportunity' | 'deal' | 'csat';
 
 /**
  * Suggestion state in the StateStore: the library, the bandit's posteriors per (context, script) as hash fields
@@ -92,15 +92,18 @@ export class SuggestStore {
   }
 
   /**
-   * The conversation reached an opportunity or a deal: every script used in it earns the outcome's reward in the
-   * context it was used in, once per (conversation, script, outcome). Returns the scripts rewarded now.
+   * The conversation reached an opportunity or a deal, or its customer answered the CSAT survey (`score` 1-5,
+   * csatReward): every script used in it earns the outcome's reward in the context it was used in, once per
+   * (conversation, script, outcome) — a second CSAT answer for the same conversation rewards nothing. Returns the
+   * scripts marked now (a CSAT of 3 or less marks them with no reward).
    */
-  async outcome(conv: string, outcome: Outcome): Promise<string[]> {
+  async outcome(conv: string, outcome: Outcome, score = 5): Promise<string[]> {
+    const reward = outcome === 'csat' ? csatReward(score) : REWARD[outcome];
     const used = await this.state.hgetall(usedKey(conv));
     const done: string[] = [];
     for (const [id, ctx] of Object.entries(used).sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!(await this.once(conv, id, outcome))) continue;
-      await this.state.hincrBy(postKey(ctx), `${id}:r`, Math.round(REWARD[outcome] * MILLI));
+      if (reward > 0) await this.state.hincrBy(postKey(ctx), `${id}:r`, Math.round(reward * MILLI));
       done.push(id);
     }
     return done;
