@@ -105,6 +105,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
           customer_id: Type.String(),
           messages: Type.Array(Type.Object({ id: Type.String(), at: Type.Number(), direction: Type.String(), channel: Type.String(), text: Type.String(), agent_id: Type.Union([Type.String(), Type.Null()]), bot: Type.Optional(Type.Boolean()) })),
           suggestions: Type.Array(Type.String()),
+          handoff: Type.Optional(Type.Object({ reason: Type.String(), intent: Type.String(), summary: Type.String(), at: Type.Number() }, { description: 'Set when the FAQ bot handed the conversation over: its intent and summary; the transcript is `messages`' })),
         }),
         ...errors,
       },
@@ -117,6 +118,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
       customer_id: m?.customerKey ?? '',
       messages: (m?.messages ?? []).map(({ id, at, direction, channel, text, agent_id, bot }) => ({ id, at, direction, channel, text, agent_id, ...(bot ? { bot: true } : {}) })),
       suggestions: [],
+      ...(m?.handoff ? { handoff: { reason: m.handoff.reason, intent: m.handoff.intent, summary: m.handoff.summary, at: m.handoff.at } } : {}),
     };
   });
 

@@ -1,7 +1,7 @@
 import { h, setAttr, setText } from '../dom.js';
 import { clockOf, labelOf, type PaneContext } from './labels.js';
 import { canAct, type ChatEntry, type ConsoleState } from './state.js';
-import { suggestionScript, suggestionText } from './types.js';
+import { suggestionScript, suggestionText, type BotHandoffInfo } from './types.js';
 import { canMarkWrong, intentSelect, wrongAnswerButton } from './labelling.js';
 
 export interface ChatActions {
@@ -17,11 +17,24 @@ export interface ChatActions {
 
 function line(m: ChatEntry, ctx: PaneContext, wrong?: (m: ChatEntry & { id: string }) => HTMLElement) {
   const { t, locale } = ctx;
-  const who = m.direction === 'in' ? t('console.chat.customer') : t('console.chat.agent', { id: m.agent_id ?? '' });
+  const who = m.direction === 'in' ? t('console.chat.customer') : m.bot ? t('console.chat.bot') : t('console.chat.agent', { id: m.agent_id ?? '' });
   const state = m.failed ? t('console.chat.failed') : m.pending ? t('console.chat.sending') : clockOf(m.at, locale);
-  return h('div', { class: `msg msg-${m.direction}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`, 'data-direction': m.direction, 'data-pending': m.pending ? 'true' : null }, [
+  return h('div', { class: `msg msg-${m.direction}${m.bot ? ' msg-bot' : ''}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`, 'data-direction': m.direction, 'data-bot': m.bot ? 'true' : null, 'data-pending': m.pending ? 'true' : null }, [
     h('div', { class: 'msg-text' }, [m.text]),
     h('div', { class: 'msg-meta' }, [`${who} · ${state}`, wrong && canMarkWrong(m) ? wrong(m) : null]),
+  ]);
+}
+
+/** The FAQ bot's handoff at the top of the chat: the intent it found, why it handed over, its summary. */
+function handoffCard(hd: BotHandoffInfo, ctx: PaneContext): HTMLElement {
+  const { t } = ctx;
+  const row = (label: string, value: string, testid: string) => h('div', { class: 'handoff-row' }, [h('span', { class: 'muted' }, [label]), ' ', h('span', { 'data-testid': testid }, [value])]);
+  return h('div', { class: 'handoff-card', 'data-testid': 'handoff-card', 'data-intent': hd.intent, role: 'note' }, [
+    h('strong', {}, [t('console.handoff.title')]),
+    row(t('console.handoff.intent'), labelOf(t, 'console.intent', hd.intent), 'handoff-intent'),
+    row(t('console.handoff.reason'), labelOf(t, 'console.handoff.reason', hd.reason), 'handoff-reason'),
+    row(t('console.handoff.summary'), hd.summary, 'handoff-summary'),
+    h('p', { class: 'muted' }, [t('console.handoff.transcript')]),
   ]);
 }
 
@@ -31,6 +44,7 @@ function line(m: ChatEntry, ctx: PaneContext, wrong?: (m: ChatEntry & { id: stri
  */
 export function createChatPane(actions: ChatActions) {
   const head = h('div', { class: 'chat-head', 'data-testid': 'chat-head' });
+  const handoff = h('div', { class: 'chat-handoff', hidden: true });
   const messages = h('div', { class: 'chat-messages', 'data-testid': 'chat-messages', 'aria-live': 'polite' });
   const readOnly = h('p', { class: 'muted chat-readonly', 'data-testid': 'chat-readonly', hidden: true });
   const suggestTitle = h('h3', { class: 'list-title' });
@@ -40,7 +54,7 @@ export function createChatPane(actions: ChatActions) {
   const send = h('button', { type: 'submit', class: 'btn-primary', 'data-testid': 'chat-send' });
   const form = h('form', { class: 'chat-form' }, [input, send]);
   const pick = h('p', { class: 'muted chat-pick', 'data-testid': 'chat-pick' });
-  const body = h('div', { class: 'chat-body' }, [head, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList, suggestHint]), form]);
+  const body = h('div', { class: 'chat-body' }, [head, handoff, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList, suggestHint]), form]);
   const el = h('section', { class: 'panel console-chat', 'data-testid': 'chat-pane' }, [pick, body]);
 
   let sending = false;
@@ -121,6 +135,9 @@ export function createChatPane(actions: ChatActions) {
         status ? h('span', { class: `chip chip-status-${status}`, 'data-testid': 'chat-status', 'data-status': status }, [labelOf(t, 'console.status', status)]) : null,
       ];
       head.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+      handoff.hidden = !sel.handoff;
+      if (sel.handoff) handoff.replaceChildren(handoffCard(sel.handoff, ctx));
+      else handoff.replaceChildren();
       if (shown.messages !== sel.messages || shown.locale !== ctx.locale) {
         const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
         messages.replaceChildren(...(sel.messages.length ? sel.messages.map((m) => line(m, ctx, actions.markWrong ? (x) => wrongAnswerButton(ctx, x.id, marked.has(x.id), markWrong) : undefined)) : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]));

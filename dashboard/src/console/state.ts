@@ -1,5 +1,5 @@
 import type { LiveStatus } from '../live/live-client.js';
-import type { ChatMessage, ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, LiveMessage, Me, Outcome, Presence, RoutingOverview, Suggestion, TimelineEvent } from './types.js';
+import type { BotHandoffInfo, ChatMessage, ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, LiveMessage, Me, Outcome, Presence, RoutingOverview, Suggestion, TimelineEvent } from './types.js';
 import { toMs } from './types.js';
 import { idleSearch, type SearchState } from './search.js';
 
@@ -28,6 +28,8 @@ export interface OpenConversation {
   messages: ChatEntry[];
   suggestions: Suggestion[];
   loaded: boolean;
+  /** The FAQ bot's handoff (intent, summary), shown at the top of the chat. */
+  handoff?: BotHandoffInfo;
 }
 
 export interface CustomerPanel {
@@ -158,7 +160,7 @@ export function reduceConsole(s: ConsoleState, a: ConsoleAction): ConsoleState {
       if (s.selected?.id !== a.id) return s;
       let messages = s.selected.messages.filter((m) => m.pending);
       for (const m of a.detail.messages ?? []) messages = mergeMessage(messages, toEntry(m));
-      return { ...s, selected: { ...s.selected, conversation: a.detail.conversation ?? s.selected.conversation, messages, suggestions: a.detail.suggestions?.length ? a.detail.suggestions : s.selected.suggestions, loaded: true } };
+      return { ...s, selected: { ...s.selected, conversation: a.detail.conversation ?? s.selected.conversation, messages, suggestions: a.detail.suggestions?.length ? a.detail.suggestions : s.selected.suggestions, loaded: true, ...(a.detail.handoff ? { handoff: a.detail.handoff } : {}) } };
     }
     case 'suggestions':
       return s.selected?.id === a.id ? { ...s, selected: { ...s.selected, suggestions: a.suggestions } } : s;

@@ -82,11 +82,20 @@ export interface ChatMessage {
 /** A suggested reply: the AI issue may send plain strings or objects with a text. */
 export type Suggestion = string | { text: string; [k: string]: unknown };
 
+/** What the FAQ bot stamped when it handed the conversation over (the transcript is the messages). */
+export interface BotHandoffInfo {
+  reason: string;
+  intent: string;
+  summary: string;
+  at: number;
+}
+
 export interface ConversationDetail {
   conversation: ConsoleConversation;
   customer_id: string;
   messages: ChatMessage[];
   suggestions: Suggestion[];
+  handoff?: BotHandoffInfo;
 }
 
 /** `/v1/console/live` message payload. */
