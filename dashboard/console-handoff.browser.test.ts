@@ -75,7 +75,7 @@ describe('bot handoff in the console (Chromium)', () => {
     await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(1);
     expect(await card.getAttribute('data-intent')).toBe('after_sale');
     expect(await page.locator('[data-testid=handoff-intent]').textContent()).toBe('售后');
-    expect(await page.locator('[data-testid=handoff-summary]').textContent()).toContain('转人工');
+    expect(await page.locator('[data-testid=handoff-summary]').textContent()).toBe('after_sale (100%), clarified: 转人工 / 2');
     // The transcript under it: the customer's words and the bot's two replies, marked as the bot's.
     const msgs = page.locator('[data-testid=chat-messages] .msg');
     await expect.poll(() => msgs.count(), { timeout: 10_000 }).toBe(4);

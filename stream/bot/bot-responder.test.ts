@@ -112,7 +112,7 @@ describe('BotResponder on the live path', () => {
     expect((await w.desk.store.conv('c8'))).toMatchObject({ status: 'queued', group: 'after_sale' });
     expect((await w.desk.store.queue('pre_sale')).map((q) => q[1])).not.toContain('c8');
     const meta = await w.desk.meta.get('c8');
-    expect(meta).toMatchObject({ intent: 'after_sale', handoff: { intent: 'after_sale' } });
+    expect(meta).toMatchObject({ intent: 'after_sale', handoff: { intent: 'after_sale', summary: 'after_sale (100%), clarified: 转人工 / ２' } });
     expect(w.sent[1].properties).toMatchObject({ handoff_reason: 'clarified', intent: 'after_sale' });
     expect(await w.state.get('bot:clarify:c8')).toBeNull();
     await w.say('c8', '你好？');

@@ -141,9 +141,13 @@ export class BotResponder {
     const choice = parseMenuChoice(text);
     if (open.kind === 'route') {
       await this.clarify.clear(id);
-      const intent = choice ?? this.topicOf(this.o.bot.ask(text));
+      const r = choice ? null : this.o.bot.ask(text);
+      const intent = choice ?? (r ? this.topicOf(r) : null);
       if (!intent) return 'skipped'; // nothing to route on: the conversation waits where it is, for a person
       await this.o.desk.regroupForIntent(id, intent);
+      // The agent's summary names the topic the customer chose, with their words.
+      const m = await this.o.desk.meta.get(id);
+      if (m?.handoff) await this.o.desk.meta.put({ ...m, handoff: { ...m.handoff, summary: handoffSummary(`${open.question} / ${text}`, { intent, confidence: r ? r.intent.confidence : 1 }, 'clarified') } });
       await send(ROUTED_MESSAGE[open.lang], { handoff: true, handoff_reason: 'clarified', intent });
       return 'routed';
     }
