@@ -119,4 +119,22 @@ describe('suggestion routes', () => {
     expect(s.body.suggestions).toEqual([]); // only a zh script and an English customer: nothing fits, nothing invented
     await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: lib.body.scripts });
   });
+
+  it('creates, edits and deletes one script for managers and admins; agents get 403; bad ones a coded 400', async () => {
+    const one = { id: 'vip-welcome-en', lang: 'en', tags: ['VIP'], stages: ['opening'], intents: [], text: 'Welcome back, {{name}}!' };
+    const req2 = (method: 'PUT' | 'DELETE', id: string, k: string, body?: unknown) => app.inject({ method, url: `/v1/suggestions/scripts/${id}`, headers: { authorization: `Bearer ${k}` }, ...(body ? { payload: body } : {}) }).then((r) => ({ status: r.statusCode, body: r.json() as Record<string, any> }));
+    const before = (await req('GET', '/v1/suggestions/scripts', key('mgr_lin'))).body.scripts.length as number;
+    expect((await req2('PUT', one.id, key('ag_zhang'), one)).status).toBe(403);
+    expect((await req2('DELETE', 'offer-limited-zh', key('ag_zhang'))).status).toBe(403);
+    expect((await req2('PUT', one.id, key('mgr_lin'), one)).body).toEqual({ script: one, created: true, scripts: before + 1 });
+    const edited = { ...one, text: 'Welcome back, {{name}}: {{product}} is waiting for you.' };
+    expect((await req2('PUT', one.id, key('mgr_lin'), edited)).body).toMatchObject({ created: false, scripts: before + 1 });
+    const lib = (await req('GET', '/v1/suggestions/scripts', key('mgr_lin'))).body.scripts as Array<{ id: string; text: string }>;
+    expect(lib.find((x) => x.id === one.id)?.text).toBe(edited.text);
+    expect((await req2('PUT', one.id, key('mgr_lin'), { ...one, text: 'Hi {{nmae}}' })).body.code).toBe('API_ERR_VALIDATION');
+    expect((await req2('PUT', 'other-id', key('mgr_lin'), one)).body.code).toBe('API_ERR_VALIDATION');
+    expect((await req2('PUT', one.id, key('mgr_lin'), { ...one, stages: ['later'] })).status).toBe(400);
+    expect((await req2('DELETE', one.id, key('mgr_lin'))).body).toEqual({ deleted: true, scripts: before });
+    expect((await req2('DELETE', one.id, key('mgr_lin'))).body.code).toBe('API_ERR_NOT_FOUND');
+  });
 });

@@ -130,4 +130,33 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
     await store.saveLibrary(scripts);
     return { scripts: scripts.length };
   });
+
+  const ScriptId = Type.Object({ script_id: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }) });
+
+  app.put('/v1/suggestions/scripts/:script_id', {
+    config: { roles: ['manager'] },
+    schema: {
+      ...base,
+      summary: 'Create or replace one script of the library (the console editor); the body id must equal the path id; its posteriors are kept',
+      params: ScriptId,
+      body: ScriptSchema,
+      response: { 200: Type.Object({ script: ScriptSchema, created: Type.Boolean(), scripts: Type.Integer() }), ...errors },
+    },
+  }, async (req) => {
+    const script = req.body as Script;
+    if (script.id !== req.params.script_id) throw new OmnilaneError('API_ERR_VALIDATION', `the body's id "${script.id}" is not the path's "${req.params.script_id}"`);
+    const r = await store.putScript(script).catch((err: unknown) => {
+      throw err instanceof RangeError ? new OmnilaneError('API_ERR_VALIDATION', err.message) : err;
+    });
+    return { script, ...r };
+  });
+
+  app.delete('/v1/suggestions/scripts/:script_id', {
+    config: { roles: ['manager'] },
+    schema: { ...base, summary: 'Delete one script of the library (its learned posteriors stay, unused)', params: ScriptId, response: { 200: Type.Object({ deleted: Type.Literal(true), scripts: Type.Integer() }), ...errors } },
+  }, async (req) => {
+    const left = await store.deleteScript(req.params.script_id);
+    if (left === null) throw new OmnilaneError('API_ERR_NOT_FOUND', `no script ${req.params.script_id}`);
+    return { deleted: true as const, scripts: left };
+  });
 };

@@ -37,6 +37,28 @@ export class SuggestStore {
     await this.state.set(LIBRARY_KEY, JSON.stringify(scripts));
   }
 
+  /**
+   * Creates or replaces one script (by id), keeping the others in order; a RangeError names a bad script. A
+   * read-modify-write of the one library value: two managers saving at the same instant may lose one edit.
+   */
+  async putScript(script: Script): Promise<{ created: boolean; scripts: number }> {
+    const lib = await this.library();
+    const i = lib.findIndex((s) => s.id === script.id);
+    if (i >= 0) lib[i] = script;
+    else lib.push(script);
+    await this.saveLibrary(lib);
+    return { created: i < 0, scripts: lib.length };
+  }
+
+  /** Deletes one script; the scripts left, or null when there was none with that id. */
+  async deleteScript(id: string): Promise<number | null> {
+    const lib = await this.library();
+    const next = lib.filter((s) => s.id !== id);
+    if (next.length === lib.length) return null;
+    await this.saveLibrary(next);
+    return next.length;
+  }
+
   /** Posteriors of every script seen in a context. */
   async posteriors(ctx: string): Promise<Record<string, Posterior>> {
     const h = await this.state.hgetall(postKey(ctx));
