@@ -11,6 +11,7 @@ import { createListsPane } from './lists-pane.js';
 import { createOpportunityPane } from './opportunity-pane.js';
 import { createSearchPane } from './search-pane.js';
 import type { ConsoleState } from './state.js';
+import { createScriptsPane } from './scripts-pane.js';
 import { createTeamPane } from './team-pane.js';
 import { createToolbar } from './toolbar.js';
 
@@ -44,12 +45,14 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const customer = createCustomerPane();
   const search = createSearchPane({ search: (kind, text) => void controller.search(kind, text), open: (id) => void controller.openCustomer(id) });
   const team = createTeamPane({ setPolicy: (g, p) => void controller.setPolicy(g, p) });
+  const scriptsPane = createScriptsPane({ fetch: deps.fetch, getKey: deps.getKey });
 
   const el = h('main', { class: 'board console', 'data-testid': 'console-view', hidden: true }, [
     toolbar.el,
     search.el,
     h('div', { class: 'console-grid' }, [lists.el, h('div', { class: 'console-center' }, [chat.el, opportunity.el, actionsPane.el]), customer.el]),
     team.el,
+    scriptsPane.el,
   ]);
 
   const ctx = (): PaneContext => ({ t: translator(app!.locale), locale: app!.locale, now: now() });
@@ -58,7 +61,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
     const s: ConsoleState = controller.state;
     const c = ctx();
     el.dataset.ready = String(!!s.me);
-    for (const pane of [toolbar, search, lists, chat, opportunity, actionsPane, customer, team]) pane.render(s, c);
+    for (const pane of [toolbar, search, lists, chat, opportunity, actionsPane, customer, team, scriptsPane]) pane.render(s, c);
   }
 
   return {

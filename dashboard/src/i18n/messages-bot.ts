@@ -34,6 +34,11 @@ export const botEn = {
   'kpi.name.bot_handoff_rate': 'Bot handoff rate',
   'kpi.name.csat_bot': 'CSAT, bot-resolved',
   'kpi.name.csat_human': 'CSAT, with a person',
+  'console.tag.price_sensitive': 'Price-sensitive',
+  'scripts.stage.opening': 'opening',
+  'scripts.stage.discussing': 'discussing',
+  'scripts.stage.closing': 'closing',
+  'scripts.error': 'Not saved: {message}',
   'board.bot.title': 'FAQ bot',
   'board.bot.vsHuman': 'CSAT bot {bot} · person {human}',
 } as const;
@@ -73,6 +78,11 @@ export const botZhCN: Record<keyof typeof botEn, string> = {
   'kpi.name.bot_handoff_rate': '机器人转人工率',
   'kpi.name.csat_bot': '满意度（机器人解决）',
   'kpi.name.csat_human': '满意度（人工服务）',
+  'console.tag.price_sensitive': '价格敏感',
+  'scripts.stage.opening': '开场',
+  'scripts.stage.discussing': '沟通中',
+  'scripts.stage.closing': '成交',
+  'scripts.error': '未保存：{message}',
   'board.bot.title': 'FAQ 机器人',
   'board.bot.vsHuman': '满意度 机器人 {bot} · 人工 {human}',
 };
