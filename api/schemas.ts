@@ -42,6 +42,10 @@ export const KpiSummary = Type.Object({
   sla_attainment: NullNum,
   queue_length: NullNum,
   agent_load: NullNum,
+  bot_resolved_share: NullNum,
+  bot_handoff_rate: NullNum,
+  csat_bot: NullNum,
+  csat_human: NullNum,
 });
 
 /** A firing alert rule (api/alerts). */

@@ -58,6 +58,11 @@ export const KPI_CATALOGUE = {
   queue_wait: counter('kpi_queue_wait', DIST, 'ms', { time_col: 'assigned_at', only: 'assigned' }, 'average ms waited for the assignment that ended the wait, by assignment time'),
   agent_load: { unit: 'ratio', query: 'kpi_agent_load', valueColumn: 'value', extras: ['open_avg', 'capacity'], groupBys: ['none', 'team', 'agent'], filters: ['team', 'agent'], drill: { time_col: 'assigned_at', only: 'assigned' }, summary: 'open conversations / capacity over the agent samples' },
   sla_attainment: counter('kpi_sla_attainment', RATIO, 'ratio', { time_col: 'assigned_at', only: 'assigned' }, 'assignments within the SLA / assignments that ended a wait'),
+  // The FAQ bot against people (one query, kpi_bot.sql, serves four KPIs; docs/metrics.md "Bot").
+  bot_resolved_share: { unit: 'ratio', query: 'kpi_bot', valueColumn: 'resolved_share', extras: ['bot_resolved', 'conversations', 'bot_conversations', 'handed_off', 'csat_bot', 'csat_bot_count', 'csat_human', 'csat_human_count'], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'conversations the bot answered with no handoff and no person replying / conversations started' },
+  bot_handoff_rate: { unit: 'ratio', query: 'kpi_bot', valueColumn: 'handoff_rate', extras: ['handed_off', 'bot_conversations'], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'bot conversations the bot handed to a person / conversations the bot replied in' },
+  csat_bot: { unit: 'score', query: 'kpi_bot', valueColumn: 'csat_bot', extras: ['csat_bot_count'], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'average CSAT (1-5) of bot-resolved conversations' },
+  csat_human: { unit: 'score', query: 'kpi_bot', valueColumn: 'csat_human', extras: ['csat_human_count'], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'average CSAT (1-5) of conversations a person replied in' },
   late_events: { unit: 'count', query: 'kpi_late_events', valueColumn: 'value', extras: [], groupBys: ['none', 'channel'], filters: ['channel'], drill: null, summary: 'events later than the allowed lateness, by the window they belonged to' },
 } as const satisfies Record<string, KpiDef>;
 

@@ -18,6 +18,11 @@ export interface KpiSummary {
   sla_attainment: number | null;
   queue_length: number | null;
   agent_load: number | null;
+  /** FAQ bot (kpi_bot.sql): bot-resolved share of conversations started, handoff rate, CSAT bot vs person. */
+  bot_resolved_share: number | null;
+  bot_handoff_rate: number | null;
+  csat_bot: number | null;
+  csat_human: number | null;
 }
 
 type Maybe = number | null | undefined;
@@ -30,11 +35,13 @@ const field = (p: Record<string, unknown> | undefined, name: string): number | n
  * and agent load, each as one bucket covering the whole window (the same named queries as GET /v1/metrics).
  */
 export async function kpiSummary(kpis: KpiService, from: number, to: number, windowMinutes: number): Promise<KpiSummary> {
-  const [c, [response], [queue], [load]] = await Promise.all([
+  const [c, [response], [queue], [load], [bot]] = await Promise.all([
     kpis.counters(from, to),
     kpis.window('response_time', from, to),
     kpis.window('queue_length', from, to),
     kpis.window('agent_load', from, to),
+    // One query (kpi_bot) gives all four bot figures: the point of bot_resolved_share carries the others' columns.
+    kpis.window('bot_resolved_share', from, to),
   ]);
   const has = c !== null;
   return {
@@ -54,5 +61,9 @@ export async function kpiSummary(kpis: KpiService, from: number, to: number, win
     sla_attainment: ratio(c?.sla_met, c?.sla_total),
     queue_length: field(queue, 'value'),
     agent_load: field(load, 'value'),
+    bot_resolved_share: field(bot, 'value'),
+    bot_handoff_rate: ratio(field(bot, 'handed_off'), field(bot, 'bot_conversations')),
+    csat_bot: field(bot, 'csat_bot'),
+    csat_human: field(bot, 'csat_human'),
   };
 }

@@ -16,6 +16,10 @@ const KPI_FIELDS = [
   'sla_attainment',
   'queue_length',
   'agent_load',
+  'bot_resolved_share',
+  'bot_handoff_rate',
+  'csat_bot',
+  'csat_human',
 ] as const satisfies ReadonlyArray<keyof KpiSummary>;
 
 // ClickHouse sends 64-bit integers as strings; accept numeric strings, anything else is "no data".

@@ -14,6 +14,10 @@ export const KPI_NAMES = [
   'response_time',
   'session_duration',
   'csat',
+  'csat_bot',
+  'csat_human',
+  'bot_resolved_share',
+  'bot_handoff_rate',
   'nps',
   'complaint_rate',
   'sla_attainment',
@@ -39,6 +43,10 @@ export const KPI_UNITS: Record<KpiName, KpiUnit> = {
   response_time: 'ms',
   session_duration: 'ms',
   csat: 'score',
+  csat_bot: 'score',
+  csat_human: 'score',
+  bot_resolved_share: 'ratio',
+  bot_handoff_rate: 'ratio',
   nps: 'score',
   complaint_rate: 'ratio',
   sla_attainment: 'ratio',
@@ -133,6 +141,10 @@ export interface KpiSummary {
   sla_attainment: number | null;
   queue_length: number | null;
   agent_load: number | null;
+  bot_resolved_share: number | null;
+  bot_handoff_rate: number | null;
+  csat_bot: number | null;
+  csat_human: number | null;
 }
 
 /** A currently firing alert, as the board snapshot carries it. */

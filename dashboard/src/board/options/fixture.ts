@@ -20,6 +20,10 @@ export function sampleKpis(): KpiSummary {
     sla_attainment: null,
     queue_length: 1.25,
     agent_load: 0.5,
+    bot_resolved_share: 0.25,
+    bot_handoff_rate: 0.4,
+    csat_bot: 4.2,
+    csat_human: 4.5,
   };
 }
 

@@ -11,7 +11,7 @@ interface KpiTileSpec {
   field: KpiField;
   format: ValueFormat;
   /** The KPI whose conversations a click lists. */
-  drill: KpiName;
+  drill?: KpiName;
   /** Line under the value, from the whole summary (e.g. "1 of 3 inquiries"); null for none. */
   note?: (k: KpiSummary, fmt: (v: number | null, f: ValueFormat) => string) => { key: MessageKey; params: Record<string, string> } | null;
 }
@@ -45,6 +45,15 @@ const SPECS: readonly KpiTileSpec[] = [
   { testid: 'tile-sla', titleKey: 'kpi.slaAttainment', field: 'sla_attainment', format: 'ratio', drill: 'sla_attainment' },
   { testid: 'tile-queue-length', titleKey: 'kpi.queueLength', field: 'queue_length', format: 'gauge', drill: 'queue_wait' },
   { testid: 'tile-agent-load', titleKey: 'kpi.agentLoad', field: 'agent_load', format: 'ratio', drill: 'agent_load' },
+  // The FAQ bot (docs/metrics.md "Bot"): no drill-down (kpi_bot reads raw events, not the conversation facts).
+  {
+    testid: 'tile-bot-resolved',
+    titleKey: 'kpi.name.bot_resolved_share',
+    field: 'bot_resolved_share',
+    format: 'ratio',
+    note: (k, fmt) => ({ key: 'board.bot.vsHuman', params: { bot: fmt(k.csat_bot, 'score'), human: fmt(k.csat_human, 'score') } }),
+  },
+  { testid: 'tile-bot-handoff', titleKey: 'kpi.name.bot_handoff_rate', field: 'bot_handoff_rate', format: 'ratio' },
 ];
 
 function kpiTile(spec: KpiTileSpec): TileDef {
