@@ -12,13 +12,22 @@ const shown = (id: string, locale: Locale = 'en') => {
 };
 
 describe('KPI tiles', () => {
-  it('cover every KPI of the snapshot summary, each drilling into a KPI', () => {
+  it('cover every KPI of the snapshot summary, each drilling into a KPI except the bot tiles', () => {
     expect(KPI_TILES.map((t) => t.testid)).toEqual([
       'tile-inquiries', 'tile-inquiry-to-opportunity', 'tile-opportunity-to-deal', 'tile-deals', 'tile-deal-value', 'tile-csat',
       'tile-csat-satisfied', 'tile-nps', 'tile-complaint-rate', 'tile-response-p50', 'tile-response-p90', 'tile-sla',
-      'tile-queue-length', 'tile-agent-load',
+      'tile-queue-length', 'tile-agent-load', 'tile-bot-resolved', 'tile-bot-handoff',
     ]);
-    expect(KPI_TILES.every((t) => t.drill && !t.breakdown)).toBe(true);
+    expect(KPI_TILES.filter((t) => !t.testid.startsWith('tile-bot')).every((t) => t.drill && !t.breakdown)).toBe(true);
+    expect(KPI_TILES.filter((t) => t.testid.startsWith('tile-bot')).every((t) => !t.drill)).toBe(true);
+  });
+
+  it('show the bot share with CSAT bot against person, and the handoff rate, in both languages', () => {
+    expect(shown('tile-bot-resolved')).toBe('25%');
+    expect(shown('tile-bot-handoff', 'zh-CN')).toBe('40%');
+    const note = (locale: Locale) => tile('tile-bot-resolved').note!(sampleBoard(), ctx(locale));
+    expect(note('en')).toBe('CSAT bot 4.2 · person 4.5');
+    expect(note('zh-CN')).toBe('满意度 机器人 4.2 · 人工 4.5');
   });
 
   it('format values by unit in both languages', () => {
