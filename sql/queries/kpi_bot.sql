@@ -12,7 +12,9 @@
 -- into an instant): t + offset(t), offset = tz_offset_ms before the first tz_change_at_ms, else the offset of the
 -- last change at or before t (the API fills these from KPI_TIME_ZONE), floored to bucket_s. grp: the group_by
 -- dimension's value ('' when group_by is none). Filters: each Nullable; NULL = no filter.
--- events FINAL: each (producer, id) once however often it was written. Twin: duckdb/kpi_bot.sql.
+-- events FINAL: each (producer, id) once however often it was written. Replies and CSAT come after the start, so
+-- only events from the window's start on are read (the scan stays bounded; CSAT days later still counts).
+-- Twin: duckdb/kpi_bot.sql.
 SELECT toInt64(intDiv(t_ms + arrayElement(arrayConcat([toInt64({tz_offset_ms:Int64})], arrayMap(tz_o -> toInt64(tz_o), {tz_change_offset_ms:Array(Int64)})), arrayCount(tz_c -> tz_c <= t_ms, {tz_change_at_ms:Array(Int64)}) + 1), {bucket_s:Int64} * 1000) * {bucket_s:Int64} * 1000) AS bucket_local_ms,
        multiIf({group_by:String} = 'channel', channel, '') AS grp,
        toInt64(count()) AS conversations,
@@ -35,7 +37,7 @@ FROM (
          countIf(type = 'csat.submitted') AS csat_n,
          toFloat64(argMaxIf(visitParamExtractFloat(properties, 'score'), occurred_at_ms, type = 'csat.submitted')) AS csat
   FROM events FINAL
-  WHERE conversation_id IN (
+  WHERE occurred_at_ms >= {from_ms:Int64} AND conversation_id IN (
     SELECT conversation_id FROM events FINAL
     WHERE type = 'conversation.started' AND occurred_at_ms >= {from_ms:Int64} AND occurred_at_ms < {to_ms:Int64})
   GROUP BY conversation_id

@@ -36,7 +36,7 @@ FROM (
            count(*) FILTER (WHERE type = 'message.sent' AND NOT coalesce(json_extract(properties, '$.bot') = 'true'::JSON, false)) AS human,
            CAST(arg_max(json_extract(properties, '$.score'), occurred_at) FILTER (WHERE type = 'csat.submitted') AS DOUBLE) AS csat
     FROM events
-    WHERE conversation_id IN (
+    WHERE occurred_at >= epoch_ms({from_ms:Int64}) AND conversation_id IN (
       SELECT conversation_id FROM events
       WHERE type = 'conversation.started' AND occurred_at >= epoch_ms({from_ms:Int64}) AND occurred_at < epoch_ms({to_ms:Int64}))
     GROUP BY conversation_id
