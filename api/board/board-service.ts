@@ -2,7 +2,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FiringAlert } from '../alerts/evaluator.js';
 import { finiteOrNull, KpiService } from '../metrics/kpi-service.js';
-import { kpiSummary, type KpiSummary } from './kpi-summary.js';
+import { cachedBotPoints, kpiSummary, type KpiSummary } from './kpi-summary.js';
 
 export interface FirstResponseSummary {
   count: number;
@@ -61,12 +61,14 @@ function summary(r: FrtRow | undefined): FirstResponseSummary {
  */
 export class BoardService {
   private readonly kpis: KpiService;
+  private readonly botPoints: ReturnType<typeof cachedBotPoints>;
   constructor(
     private readonly warehouse: Warehouse,
     private readonly clock: Clock,
     private readonly opts: BoardOptions = {},
   ) {
     this.kpis = opts.kpis ?? new KpiService(warehouse, 'Asia/Shanghai');
+    this.botPoints = cachedBotPoints(this.kpis, clock);
   }
 
   async snapshot(minutes: number): Promise<BoardSnapshot> {
@@ -76,7 +78,7 @@ export class BoardService {
     const [rows, frt, kpis] = await Promise.all([
       this.warehouse.query<MinuteRow>('metric_channel_counts', { from_ms: from, to_ms: to, bucket_s: 60, channel: null }),
       this.warehouse.query<FrtRow>('board_first_response', { from_ms: from, to_ms: to }),
-      kpiSummary(this.kpis, from, to, minutes),
+      kpiSummary(this.kpis, from, to, minutes, this.botPoints(from, to)),
     ]);
     const byChannel = new Map<string, { events: number; conversations: number }>();
     let events = 0;
