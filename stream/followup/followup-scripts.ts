@@ -223,8 +223,10 @@ return {1, st, '0', '', '0'}`,
 
 /**
  * Records a consent change for one channel unless an equal or newer record
- * is there (events may arrive out of order); true when it changed. Without a
- * record a customer is opted in, so an opt-in then changes nothing.
+ * is there (events may arrive out of order; a repeat moves the record's time
+ * on); true when the state changed. Without a
+ * record a customer is opted in: a first opt-in is kept (an older opt-out
+ * arriving after it must not win) but reported as no change.
  * keys: [consent]; args: [channel, state, at, source].
  */
 export const consentScript: AtomicScript<boolean> = {
@@ -233,20 +235,26 @@ export const consentScript: AtomicScript<boolean> = {
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur then
   local st, at = string.match(cur, '^([^|]*)|([^|]*)|')
-  if tonumber(at) > tonumber(ARGV[3]) or st == ARGV[2] then return 0 end
+  if tonumber(at) > tonumber(ARGV[3]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[4])
+if cur then
+  local st = string.match(cur, '^([^|]*)|')
+  if st == ARGV[2] then return 0 end
 elseif ARGV[2] == 'opted_in' then
   return 0
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[4])
 return 1`,
   local(tx: LocalTx, keys, args) {
     const cur = tx.hget(keys[0], args[0]);
     if (cur !== null) {
       const [st, at] = cur.split('|');
-      if (Number(at) > Number(args[2]) || st === args[1]) return false;
-    } else if (args[1] === 'opted_in') return false;
+      if (Number(at) > Number(args[2])) return false;
+      tx.hset(keys[0], { [args[0]]: `${args[1]}|${args[2]}|${args[3]}` });
+      return st !== args[1];
+    }
     tx.hset(keys[0], { [args[0]]: `${args[1]}|${args[2]}|${args[3]}` });
-    return true;
+    return args[1] !== 'opted_in';
   },
   decode: (raw) => Number(raw) === 1,
 };
