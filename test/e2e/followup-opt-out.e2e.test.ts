@@ -186,4 +186,14 @@ describe('opt-out on every channel', () => {
     });
     expect(await consentOf(web[0].customer_key, 'web')).toMatchObject({ source: 'web_keyword' });
   });
+
+  it('the board summary counts the sends and the opt-outs of every channel above', async () => {
+    type Summary = { sent: number; opted_out: number; running: number };
+    let sum: Summary = { sent: 0, opted_out: 0, running: 0 };
+    await eventually('the follow-up summary', async () => {
+      sum = await json<Summary>(await om.get('/v1/followups/summary?minutes=60'));
+      return sum.opted_out >= 6 && sum.sent >= 2;
+    });
+    expect(sum.opted_out).toBe(6); // sms, whatsapp, wechat ×2, email, web
+  });
 });
