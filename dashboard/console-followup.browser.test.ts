@@ -90,4 +90,18 @@ describe('follow-up pane in the console (Chromium)', () => {
     await expect.poll(async () => ((await (await om.get(`/v1/customers/${encodeURIComponent(customer)}/timeline?limit=100`)).json()) as { events: Array<{ type: string; properties: { reason?: string } }> }).events.filter((e) => e.type === 'followup.stopped' && e.properties.reason === 'cancelled').length, { timeout: 15_000 }).toBe(1);
     await ctx.close();
   });
+
+  it('the board shows the follow-up panel: sent, replied, converted, opted out, running (en)', async () => {
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 960 } });
+    const page: Page = await ctx.newPage();
+    await page.goto(`${om.url}/#key=${om.adminKey}`);
+    const panel = page.locator('[data-testid=followup-panel]');
+    await expect.poll(() => panel.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await panel.locator('.board-section').textContent()).toBe('Follow-up (24 h)');
+    expect(await panel.locator('[data-figure] .tile-title').allTextContents()).toEqual(['Sent', 'Replied', 'Converted', 'Opted out', 'Running now']);
+    expect(await panel.locator('[data-figure=sent] .tile-value').textContent()).toBe('1');
+    expect(await panel.locator('[data-figure=running] .tile-value').textContent()).toBe('0');
+    await page.screenshot({ path: join(ARTIFACTS, 'board-followup-en.png') });
+    await ctx.close();
+  });
 });
