@@ -36,6 +36,12 @@ describe('follow-up timers on the embedded store', () => {
     expect(await s.due(T0 + 100, 10)).toEqual([]);
     const v = await s.read('c');
     expect(v).toMatchObject({ state: 'stopped', stop: { reason: 'replied', at: T0 + 8 }, ran: ['r'], sequenceId: 's' });
+    await s.setConsent('c', 'sms', 'opted_out', T0, 'sms_keyword');
+    await s.arm('c', T0 + 50, leadOf(1));
+    expect(await s.erase('c')).toBe(true);
+    expect(await s.read('c')).toMatchObject({ state: 'none', lead: null, history: [] });
+    expect(await s.due(T0 + 100, 10)).toEqual([]);
+    expect(await s.optedOut('c')).toEqual(new Set(['sms']));
   });
 
   it('keeps the newest consent per channel whatever order the events arrive in', async () => {

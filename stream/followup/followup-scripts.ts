@@ -258,3 +258,27 @@ return 1`,
   },
   decode: (raw) => Number(raw) === 1,
 };
+
+/**
+ * Forgets a customer's timer and lead (their addresses) and takes it out of the due index; consent records stay
+ * (channel names and times, no personal data: they prove the opt-out). keys: [timer, due]; args: [customer].
+ */
+export const eraseScript: AtomicScript<boolean> = {
+  name: 'fu_erase',
+  lua: `
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('DEL', KEYS[1])`,
+  local(tx, keys, args) {
+    tx.hdel(keys[1], args[0]);
+    return tx.del(keys[0]);
+  },
+  decode: (raw) => Number(raw) === 1,
+};
+
+/** Removes one field of a hash (the outbox entry once published). keys: [hash]; args: [field]. */
+export const hdelScript: AtomicScript<boolean> = {
+  name: 'fu_hdel',
+  lua: `return redis.call('HDEL', KEYS[1], ARGV[1])`,
+  local: (tx, keys, args) => tx.hdel(keys[0], args[0]),
+  decode: (raw) => Number(raw) === 1,
+};

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
-import { advanceArgs, advanceScript, armScript, claimScript, consentKey, consentScript, DUE_KEY, stopScript, timerKey, type AdvanceArgs, type AdvanceResult, type ArmResult, type ClaimResult, type StopResult } from './followup-scripts.js';
+import { advanceArgs, advanceScript, armScript, claimScript, consentKey, consentScript, DUE_KEY, eraseScript, hdelScript, stopScript, timerKey, type AdvanceArgs, type AdvanceResult, type ArmResult, type ClaimResult, type StopResult } from './followup-scripts.js';
 import type { Lead } from './lead.js';
 
 /** What one step did, as kept on the timer (and shown by GET /v1/customers/{id}/followups). */
@@ -66,6 +66,14 @@ export class FollowupStore {
 
   stop(customerId: string, reason: string, at: number, mode: 'active' | 'any'): Promise<StopResult> {
     return this.state.atomic(stopScript, [timerKey(customerId), DUE_KEY], [customerId, reason, String(at), mode]);
+  }
+
+  /**
+   * Erasure: forgets the timer and the lead (addresses, history); consent stays. The privacy work calls this
+   * beside marking the customer suppressed, so nothing is sent and nothing personal is left here.
+   */
+  erase(customerId: string): Promise<boolean> {
+    return this.state.atomic(eraseScript, [timerKey(customerId), DUE_KEY], [customerId]);
   }
 
   /** Customers whose timer is due at `now`, earliest first. */
@@ -154,7 +162,7 @@ export class FollowupStore {
     return Object.entries(await this.state.hgetall(OUTBOX_KEY)).map(([k, v]) => [k, JSON.parse(v) as EventEnvelope]);
   }
 
-  /** Removes published outbox entries (a script-free hdel: HSET of an empty hash is not possible, so one atomic step per key). */
+  /** Removes published outbox entries (the port has no HDEL of its own: one atomic step per key). */
   async outboxDone(keys: string[]): Promise<void> {
     for (const k of keys) await this.state.atomic(hdelScript, [OUTBOX_KEY], [k]);
   }
@@ -175,10 +183,3 @@ export class FollowupStore {
     return (await this.state.get(SECRET_KEY))!;
   }
 }
-
-const hdelScript = {
-  name: 'fu_hdel',
-  lua: `return redis.call('HDEL', KEYS[1], ARGV[1])`,
-  local: (tx: import('../../shared/ports/state-store.js').LocalTx, keys: string[], args: string[]) => (tx.hdel(keys[0], args[0]) ? 1 : 0),
-  decode: (raw: unknown) => Number(raw),
-};

@@ -81,7 +81,8 @@ export type TimerOp =
   | { k: 'claim'; c: number; t: number; w: number }
   | { k: 'advance'; c: number; w: number; st: 'pending' | 'active' | 'done' | 'idle'; step: number; due: number; start: boolean; hist: boolean }
   | { k: 'stop'; c: number; any: boolean }
-  | { k: 'consent'; c: number; ch: number; out: boolean; at: number };
+  | { k: 'consent'; c: number; ch: number; out: boolean; at: number }
+  | { k: 'erase'; c: number };
 
 export const timerOpArb: fc.Arbitrary<TimerOp> = fc.oneof(
   fc.record({ k: fc.constant('arm' as const), c: fc.nat(2), due: fc.option(fc.nat(5), { nil: null }) }),
@@ -89,6 +90,7 @@ export const timerOpArb: fc.Arbitrary<TimerOp> = fc.oneof(
   fc.record({ k: fc.constant('advance' as const), c: fc.nat(2), w: fc.nat(1), st: fc.constantFrom('pending' as const, 'active' as const, 'done' as const, 'idle' as const), step: fc.nat(3), due: fc.nat(6), start: fc.boolean(), hist: fc.boolean() }),
   fc.record({ k: fc.constant('stop' as const), c: fc.nat(2), any: fc.boolean() }),
   fc.record({ k: fc.constant('consent' as const), c: fc.nat(2), ch: fc.nat(1), out: fc.boolean(), at: fc.nat(4) }),
+  fc.record({ k: fc.constant('erase' as const), c: fc.nat(2) }),
 );
 
 /** Applies one op; tokens are per worker and op index so a stale worker's advance is refused. */
@@ -109,6 +111,8 @@ export async function runTimerOp(s: FollowupStore, op: TimerOp, i: number, token
       return s.stop(id, 'replied', T0 + i, op.any ? 'any' : 'active');
     case 'consent':
       return s.setConsent(id, ['sms', 'email'][op.ch], op.out ? 'opted_out' : 'opted_in', T0 + op.at, 'test');
+    case 'erase':
+      return s.erase(id);
   }
 }
 
