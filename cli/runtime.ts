@@ -32,7 +32,8 @@ import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
 import { followupOn, startFollowup, type FollowupRuntime } from './followup-runtime.js';
-import { startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
+import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
+import { seededRng } from '../shared/random.js';
 import type { BotReplyFn } from '../stream/bot/bot-responder.js';
 import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import type { EngineProbe } from './ops.js';
@@ -456,6 +457,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       // capacity (55–85 % load in waves), so the board's load and queues move instead of saturating.
       if (routing?.service) demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
       demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate, pacing: demoAgents?.pacing() });
+      if (demoProviders && followup) demoProviders.onSms = demoAnswers({ ingest, clock, rng: seededRng(16), log: log.child({ stage: 'demo' }) });
       await demo.start();
       demoAgents?.start();
     }

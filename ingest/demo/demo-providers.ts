@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
+import { pick, type Rng } from '../../shared/random.js';
+import type { IngestService } from '../ingest-service.js';
 import { EmailSender } from '../outbound/email-sender.js';
 import type { SenderRegistry } from '../outbound/sender.js';
 import { SmsSender } from '../outbound/sms-sender.js';
@@ -15,6 +18,8 @@ import { WhatsappSender } from '../outbound/whatsapp-sender.js';
  */
 export interface DemoProviders {
   url: string;
+  /** Called with the recipient of each SMS the stand-in accepts (demo customers answer some follow-ups). */
+  onSms?: (to: string, body: string) => void;
   /** Requests received per channel. */
   received: Record<string, number>;
   close(): Promise<void>;
@@ -27,15 +32,20 @@ export async function startDemoProviders(senders: SenderRegistry, log: Logger): 
   const received: Record<string, number> = {};
   let n = 0;
   const server: Server = createServer((req, res) => {
-    req.resume();
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
     req.on('end', () => {
       const ch = channelOf(req.url ?? '');
+      if (ch === 'sms') {
+        const form = new URLSearchParams(Buffer.concat(body).toString('utf8'));
+        demo.onSms?.(form.get('To') ?? '', form.get('Body') ?? '');
+      }
       received[ch] = (received[ch] ?? 0) + 1;
       n++;
-      const body =
+      const reply =
         ch === 'wechat_token' ? { access_token: `DEMO_TOKEN_${n}`, expires_in: 7200 } : ch === 'wechat' ? { errcode: 0, errmsg: 'ok' } : { sid: `SMdemo${n}`, messages: [{ id: `wamid.demo${n}` }] };
       res.writeHead(ch === 'email' ? 202 : ch === 'sms' ? 201 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.end(JSON.stringify(reply));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -49,5 +59,24 @@ export async function startDemoProviders(senders: SenderRegistry, log: Logger): 
   add('email', () => new EmailSender({ baseUrl: url, apiKey: 'demo', from: 'demo@omnilane.invalid' }));
   add('wechat', () => new WechatSender({ baseUrl: url, appId: 'demo', appSecret: 'demo' }));
   log.info({ url }, 'demo: SMS, WhatsApp, e-mail and WeChat go to a loopback stand-in provider');
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const demo: DemoProviders = { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return demo;
+}
+
+/**
+ * Demo customers answer some follow-up SMS a few seconds later, like real ones: about one in five replies
+ * (which stops their sequence as `replied`) and one in ten sends 退订 or STOP (an opt-out), so the board's
+ * follow-up panel moves in `npm start`. Seeded, like the demo traffic.
+ */
+export function demoAnswers(o: { ingest: Pick<IngestService, 'ingest'>; clock: Clock; rng: Rng; log: Logger }): (to: string, body: string) => void {
+  let n = 0;
+  return (to) => {
+    const r = o.rng();
+    if (!to || r >= 0.3) return;
+    const text = r < 0.05 ? '退订' : r < 0.1 ? 'STOP' : pick(o.rng, ['好的，我看看', '有优惠吗？', '请发一下报价单']);
+    const id = `demo-answer-${process.pid}-${++n}`;
+    setTimeout(() => {
+      o.ingest.ingest('demo', { events: [{ id, type: 'message.received', channel: 'sms', occurred_at: o.clock.now(), customer: { phone: to }, properties: { text } }] }).catch((err: unknown) => o.log.warn({ err }, 'demo answer not ingested'));
+    }, 2000 + Math.floor(o.rng() * 8000)).unref();
+  };
 }
