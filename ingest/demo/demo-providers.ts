@@ -65,15 +65,15 @@ export async function startDemoProviders(senders: SenderRegistry, log: Logger): 
 
 /**
  * Demo customers answer some follow-up SMS a few seconds later, like real ones: about one in five replies
- * (which stops their sequence as `replied`) and one in ten sends 退订 or STOP (an opt-out), so the board's
+ * (which stops their sequence as `replied`) and about one in seven sends 退订 or STOP (an opt-out), so the board's
  * follow-up panel moves in `npm start`. Seeded, like the demo traffic.
  */
 export function demoAnswers(o: { ingest: Pick<IngestService, 'ingest'>; clock: Clock; rng: Rng; log: Logger }): (to: string, body: string) => void {
   let n = 0;
   return (to) => {
     const r = o.rng();
-    if (!to || r >= 0.3) return;
-    const text = r < 0.05 ? '退订' : r < 0.1 ? 'STOP' : pick(o.rng, ['好的，我看看', '有优惠吗？', '请发一下报价单']);
+    if (!to || r >= 0.35) return;
+    const text = r < 0.08 ? '退订' : r < 0.15 ? 'STOP' : pick(o.rng, ['好的，我看看', '有优惠吗？', '请发一下报价单']);
     const id = `demo-answer-${process.pid}-${++n}`;
     setTimeout(() => {
       o.ingest.ingest('demo', { events: [{ id, type: 'message.received', channel: 'sms', occurred_at: o.clock.now(), customer: { phone: to }, properties: { text } }] }).catch((err: unknown) => o.log.warn({ err }, 'demo answer not ingested'));
