@@ -46,6 +46,7 @@ import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { customerVisible } from './routing/scope.js';
+import { followupRoutes, type FollowupRouteDeps } from './routes/followups.js';
 
 export interface AppDeps {
   log: Logger;
@@ -81,6 +82,8 @@ export interface AppDeps {
   labels?: LabelStore;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
+  /** Follow-up sequences (docs/follow-up.md): customer pane, rules, summary, unsubscribe link; absent, not registered. */
+  followups?: Omit<FollowupRouteDeps, 'clock' | 'identity' | 'scope'>;
   /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
   botReplies?: (reply: BotReplyFn) => void;
 }
@@ -130,6 +133,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
     if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier ?? new BuiltinIntentClassifier() });
     if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
+  }
+  if (deps.followups) {
+    const desk = deps.routing;
+    await app.register(followupRoutes, { ...deps.followups, clock: deps.clock, identity: deps.workbench?.identity, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
   }
   const senders = deps.senders ?? new SenderRegistry();
   let conversations: ConversationDirectory = { lookup: async () => null };

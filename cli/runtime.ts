@@ -31,6 +31,9 @@ import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
+import { followupOn, startFollowup, type FollowupRuntime } from './followup-runtime.js';
+import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
+import { seededRng } from '../shared/random.js';
 import type { BotReplyFn } from '../stream/bot/bot-responder.js';
 import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import type { EngineProbe } from './ops.js';
@@ -268,6 +271,10 @@ export interface RunningRoles {
   attribution?: AttributionJob;
   /** Routing desk and (stream role) service; absent when ROUTING_ENABLED=false or the process has no state store and bus. */
   routing?: RoutingRuntime;
+  /** Follow-up store and (stream role) service; absent when follow-up is off (FOLLOWUP_ENABLED) or there is no state store. */
+  followup?: FollowupRuntime;
+  /** --demo: the loopback stand-in provider the senders of unconfigured channels post to. */
+  demoProviders?: DemoProviders;
   /** The stream process's metrics port (STREAM_METRICS_PORT): /metrics, /healthz, /readyz; absent in HTTP processes (they serve /metrics). */
   metricsUrl?: string;
   /** The process's metrics registry and outage log. */
@@ -332,6 +339,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let ready = false;
   let stopped = false;
   let routing: RoutingRuntime | undefined;
+  let followup: FollowupRuntime | undefined;
+  let demoProviders: DemoProviders | undefined;
+  const senders = sendersFromConfig(cfg);
   let sink: ObservedWarehouse | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
@@ -350,6 +360,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     await alerts?.stop();
     await attribution?.stop();
     await routing?.stop();
+    await followup?.stop();
+    await demoProviders?.close();
     await worker?.stop();
     await engines.bus.close();
     await engines.state.close();
@@ -388,6 +400,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
       routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream });
     }
+    if (opts.demo && (roles.stream || roles.ingest)) demoProviders = await startDemoProviders(senders, log.child({ stage: 'demo' }));
+    if (followupOn(cfg, Boolean(opts.demo)) && hasState) {
+      followup = await startFollowup({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, senders, baseUrl: () => url });
+    }
     if (roles.stream || roles.api) {
       attribution = new AttributionJob({ warehouse: engines.warehouse, clock, log: log.child({ stage: 'attribution' }), intervalMs: cfg.attributionIntervalMs, lookbackDays: cfg.attributionLookbackDays });
       // Only a stream process runs the schedule; an api process serves reads and POST /v1/attribution/run.
@@ -424,7 +440,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         webchat: ingest
           ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
           : undefined,
-        senders: sendersFromConfig(cfg),
+        senders,
+        ...(followup ? { followups: { store: followup.store, fileConfig: followup.fileConfig, secret: followup.secret, warehouse: roles.api ? engines.warehouse : undefined } } : {}),
         routing: routing?.desk,
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
@@ -440,6 +457,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       // capacity (55–85 % load in waves), so the board's load and queues move instead of saturating.
       if (routing?.service) demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
       demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate, pacing: demoAgents?.pacing() });
+      if (demoProviders && followup) demoProviders.onSms = demoAnswers({ ingest, clock, rng: seededRng(16), log: log.child({ stage: 'demo' }) });
       await demo.start();
       demoAgents?.start();
     }
@@ -448,7 +466,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, stop };
+  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, stop };
 }
 
 /**

@@ -17,6 +17,14 @@ export interface Config {
   botMinConfidence: number;
   /** BOT_CHANNELS: channels the bot may answer on (comma-separated; default web,app,whatsapp,wechat,sms,email). */
   botChannels: readonly string[];
+  /** FOLLOWUP_ENABLED: follow-up sequences run (default: on with --demo, off otherwise; docs/follow-up.md). */
+  followupEnabled?: boolean;
+  /** FOLLOWUP_RULES_FILE: rules, sequences and templates (JSON); unset → the shipped example (demo: the demo one). */
+  followupRulesFile?: string;
+  /** FOLLOWUP_SECRET: signs e-mail unsubscribe links; unset → one generated once and kept in the state store. */
+  followupSecret?: string;
+  /** FOLLOWUP_LOOKBACK_DAYS: leads quiet for longer than this are never started (a first start over old history), ms. */
+  followupLookbackMs: number;
   port: number;
   host: string;
   dataDir: string;
@@ -359,6 +367,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     botKnowledgeDir: env.BOT_KNOWLEDGE_DIR ? resolve(env.BOT_KNOWLEDGE_DIR) : undefined,
     botMinConfidence: fraction(env, 'BOT_MIN_CONFIDENCE', 0.5),
     botChannels: Object.freeze(keywords(env, 'BOT_CHANNELS', 'web,app,whatsapp,wechat,sms,email').map((c) => c.toLowerCase())),
+    followupEnabled: env.FOLLOWUP_ENABLED === undefined ? undefined : bool(env, 'FOLLOWUP_ENABLED', false),
+    followupRulesFile: env.FOLLOWUP_RULES_FILE ? resolve(env.FOLLOWUP_RULES_FILE) : undefined,
+    followupSecret: secret(env, 'FOLLOWUP_SECRET'),
+    followupLookbackMs: int(env, 'FOLLOWUP_LOOKBACK_DAYS', 7, 0, 3650) * 86_400_000,
     ...overrides,
   };
   return Object.freeze(cfg);

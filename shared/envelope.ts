@@ -17,6 +17,9 @@ export const EVENT_TYPES = [
   'csat.submitted',
   'nps.submitted',
   'complaint.filed',
+  'followup.sent',
+  'followup.stopped',
+  'consent.changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -128,8 +131,24 @@ export function customerKey(c: CustomerInput): string | null {
   return null;
 }
 
+/** Why a follow-up sequence ended (docs/follow-up.md). */
+export const FOLLOWUP_STOP_REASONS = ['replied', 'converted', 'agent', 'opted_out', 'cancelled', 'erased', 'completed', 'no_address'] as const;
+/** Consent states a `consent.changed` event may carry. */
+export const CONSENT_STATES = ['opted_out', 'opted_in'] as const;
+
+const isStepIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1000;
+const isName = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(v);
+
 function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
   switch (type) {
+    case 'followup.sent':
+      return isName(p.sequence_id) && isStepIndex(p.step) ? null : 'followup.sent needs properties.sequence_id (1-128 of A-Z a-z 0-9 _ . : -) and an integer properties.step from 0 to 999';
+    case 'followup.stopped':
+      return isName(p.sequence_id) && (FOLLOWUP_STOP_REASONS as readonly unknown[]).includes(p.reason) ? null : `followup.stopped needs properties.sequence_id and properties.reason, one of ${FOLLOWUP_STOP_REASONS.join(', ')}`;
+    case 'consent.changed':
+      return typeof p.consent_channel === 'string' && new RegExp(CHANNEL_PATTERN).test(p.consent_channel) && (CONSENT_STATES as readonly unknown[]).includes(p.state)
+        ? null
+        : `consent.changed needs properties.consent_channel (a channel name) and properties.state, one of ${CONSENT_STATES.join(', ')}`;
     case 'csat.submitted':
       return typeof p.score === 'number' && p.score >= 1 && p.score <= 5 ? null : 'csat.submitted needs properties.score between 1 and 5';
     case 'nps.submitted':

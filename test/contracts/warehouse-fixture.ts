@@ -316,6 +316,7 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
     events_of_customers: [{ keys: [...new Set(f.events.map((e) => e.customer_key))].slice(0, 3) }, { keys: ["o'brien"] }],
     metric_channel_counts: w.flatMap((x) => [{ ...x, bucket_s: 60, channel: null }, { ...x, bucket_s: 300, channel: null }, { ...x, bucket_s: 900, channel: 'sms' }]),
     board_first_response: w,
+    followup_summary: w,
     dead_letters_recent: [{ limit: 5 }, { limit: 100 }],
     journey_events: [
       { from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000, types: ['message.received', 'deal.won'] },

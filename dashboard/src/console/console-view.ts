@@ -5,7 +5,9 @@ import type { LiveStatus } from '../live/live-client.js';
 import { createActionsPane } from './actions-pane.js';
 import { createChatPane } from './chat-pane.js';
 import { createConsoleController } from './controller.js';
+import { consoleRequest } from './api.js';
 import { createCustomerPane } from './customer-pane.js';
+import { createFollowupPane, type FollowupView } from './followup-pane.js';
 import type { PaneContext } from './labels.js';
 import { createListsPane } from './lists-pane.js';
 import { createOpportunityPane } from './opportunity-pane.js';
@@ -42,7 +44,12 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   const chat = createChatPane({ reply: (text) => controller.reply(text), used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited), correctIntent: (i) => controller.correctIntent(i), markWrong: (m) => controller.markWrong(m) });
   const actionsPane = createActionsPane({ transfer: (k, target, note) => controller.transfer(k, target, note), close: (o, v) => controller.close(o, v) });
   const opportunity = createOpportunityPane({ qualify: (v, p) => controller.qualify(v, p) });
-  const customer = createCustomerPane();
+  const followupUrl = (id: string) => `/v1/customers/${encodeURIComponent(id)}/followups`;
+  const followup = createFollowupPane({
+    load: (id) => consoleRequest<FollowupView>(deps.fetch, deps.getKey() ?? '', 'GET', followupUrl(id)),
+    cancel: (id) => consoleRequest<{ stopped: boolean; state: string }>(deps.fetch, deps.getKey() ?? '', 'DELETE', followupUrl(id)),
+  });
+  const customer = createCustomerPane([followup.el]);
   const search = createSearchPane({ search: (kind, text) => void controller.search(kind, text), open: (id) => void controller.openCustomer(id) });
   const team = createTeamPane({ setPolicy: (g, p) => void controller.setPolicy(g, p) });
   const scriptsPane = createScriptsPane({ fetch: deps.fetch, getKey: deps.getKey });
@@ -61,7 +68,7 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
     const s: ConsoleState = controller.state;
     const c = ctx();
     el.dataset.ready = String(!!s.me);
-    for (const pane of [toolbar, search, lists, chat, opportunity, actionsPane, customer, team, scriptsPane]) pane.render(s, c);
+    for (const pane of [toolbar, search, lists, chat, opportunity, actionsPane, customer, followup, team, scriptsPane]) pane.render(s, c);
   }
 
   return {

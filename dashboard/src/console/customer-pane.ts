@@ -19,7 +19,7 @@ function eventDetail(e: TimelineEvent): string {
  * timeline, from `GET /v1/customers/{id}` and `/timeline`: the selected conversation's customer, or the one the
  * customer search opened.
  */
-export function createCustomerPane() {
+export function createCustomerPane(extra: HTMLElement[] = []) {
   const profileTitle = h('h2', { class: 'panel-title' });
   const profile = h('div', { class: 'customer-profile', 'data-testid': 'customer-profile' });
   const ordersTitle = h('h3', { class: 'list-title' });
@@ -31,7 +31,7 @@ export function createCustomerPane() {
   const error = h('p', { class: 'muted', 'data-testid': 'customer-error', hidden: true });
   const el = h('aside', { class: 'panel console-customer', 'data-testid': 'customer-pane', hidden: true }, [
     h('header', { class: 'panel-head' }, [profileTitle]),
-    h('div', { class: 'panel-body' }, [error, profile, ordersTitle, orders, oppsTitle, opps, timelineTitle, timeline]),
+    h('div', { class: 'panel-body' }, [error, profile, ordersTitle, orders, oppsTitle, opps, ...extra, timelineTitle, timeline]),
   ]);
 
   function renderProfile(c: CustomerPanel, { t }: PaneContext) {

@@ -7,6 +7,7 @@ import { boardKpiEn, boardKpiZhCN } from './messages-board-kpis.js';
 import { consoleEn, consoleZhCN } from './messages-console.js';
 import { opportunityEn, opportunityZhCN } from './messages-opportunity.js';
 import { botEn, botZhCN } from './messages-bot.js';
+import { followupEn, followupZhCN } from './messages-followup.js';
 
 const base = {
   'app.name': 'Omnilane',
@@ -132,7 +133,7 @@ const base = {
 
 } as const;
 
-const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn } as const;
+const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
@@ -261,7 +262,7 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 };
 
-const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN };
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;

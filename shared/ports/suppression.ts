@@ -1,0 +1,11 @@
+/**
+ * Suppression port: customers nobody may contact any more (erased under a
+ * privacy request, or blocked by law). Follow-up sequences ask before every
+ * send and stop with reason `erased` when the answer is yes. The privacy work
+ * plugs its erasure list in here; the default adapter is a StateStore set
+ * (stream/followup/suppression-list.ts).
+ */
+export interface Suppression {
+  /** True when `customerId` must never be contacted. Cheap: called once per send. */
+  isSuppressed(customerId: string): Promise<boolean>;
+}

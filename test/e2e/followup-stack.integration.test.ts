@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startRoles, type RunningRoles } from '../../cli/runtime.js';
+import { loadConfig } from '../../shared/config.js';
+import { silentLogger } from '../../shared/logger.js';
+import { KafkaBus } from '../../stream/bus/kafka-bus.js';
+import { RedisStateStore } from '../../stream/state/redis-state-store.js';
+import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
+import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+
+/**
+ * Follow-up in the distributed mode on Kafka, Redis and ClickHouse: an ingest
+ * process, two stream processes (each with the follow-up consumer group and a
+ * scheduler loop) and an api process. Every step of every lead goes out once,
+ * the events reach ClickHouse, and the api process's summary counts them.
+ */
+const INGEST_KEY = 'followup-stack-ingest-key-012345';
+const ADMIN_KEY = 'followup-stack-admin-key-0123456';
+const LEADS = 8;
+
+describe('follow-up on Kafka, Redis and ClickHouse', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it('two stream processes send each step of each lead once; the api summary counts them', async () => {
+    const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
+    const ns = uniqueName('followup');
+    const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-followup-stack-'));
+    const provider: FakeProvider = await startFakeProvider();
+    writeFileSync(
+      join(dataDir, 'rules.json'),
+      JSON.stringify({
+        quiet_hours: null,
+        frequency_cap: { max: 10, per_hours: 1 },
+        links: {},
+        rules: [{ id: 'lead', when: { idle_minutes: 0 }, sequence: 's' }],
+        sequences: [{ id: 's', steps: [{ wait_minutes: 0, channels: ['sms'], template: 't' }, { wait_minutes: 0.02, channels: ['sms'], template: 't' }] }],
+        templates: { t: { zh: { text: '您好 {opt_out}' }, en: { text: 'Hello {opt_out}' } } },
+      }),
+    );
+    const vars = {
+      KAFKA_BROKERS: env.kafkaBrokers,
+      REDIS_URL: env.redisUrl,
+      CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
+      OMNILANE_NAMESPACE: ns,
+      OMNILANE_INGEST_KEY: INGEST_KEY,
+      OMNILANE_ADMIN_KEY: ADMIN_KEY,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      STREAM_METRICS_PORT: '0',
+      FOLLOWUP_ENABLED: 'true',
+      FOLLOWUP_RULES_FILE: join(dataDir, 'rules.json'),
+      TWILIO_ACCOUNT_SID: 'ACstack',
+      TWILIO_AUTH_TOKEN: 'followup-stack-token-0123456789',
+      SMS_FROM: '+14155550100',
+      SMS_PROVIDER_URL: provider.url,
+    };
+    cleanups.push(async () => {
+      await provider.close();
+      const wh = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
+      await wh.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
+      await wh.close();
+      const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
+      await bus.dropNamespace().catch(() => undefined);
+      await bus.close();
+      const redis = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
+      await redis.clearPrefix().catch(() => undefined);
+      await redis.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const start = async (roles: { ingest: boolean; stream: boolean; api: boolean }): Promise<RunningRoles> => {
+      const r = await startRoles({ config: loadConfig(vars), roles, log: silentLogger() });
+      cleanups.push(() => r.stop());
+      return r;
+    };
+    const streams = [await start({ ingest: false, stream: true, api: false }), await start({ ingest: false, stream: true, api: false })];
+    expect(streams.every((s) => s.followup?.service)).toBe(true);
+    const ingest = await start({ ingest: true, stream: false, api: false });
+    const api = await start({ ingest: false, stream: false, api: true });
+    expect(ingest.followup?.service).toBeUndefined();
+
+    const now = Date.now();
+    const res = await fetch(`${ingest.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
+      body: JSON.stringify({ events: Array.from({ length: LEADS }, (_, i) => ({ id: `lead-${i}`, type: 'message.received', channel: 'sms', occurred_at: now, customer: { phone: `+861370000${String(i).padStart(4, '0')}` }, conversation_id: `c-${i}`, properties: { text: '价格？' } })) }),
+    });
+    expect(res.status).toBe(202);
+    const sms = () => provider.requests.filter((r) => r.url.includes('/Messages.json'));
+    await eventually(`${LEADS * 2} follow-up SMS`, () => sms().length >= LEADS * 2, 60_000, 100);
+    await sleep(3000);
+    const keys = sms().map((r) => r.headers['i-twilio-idempotency-token']);
+    expect(keys).toHaveLength(LEADS * 2);
+    expect(new Set(keys).size).toBe(LEADS * 2);
+
+    const summary = async () => (await (await fetch(`${api.url}/v1/followups/summary?minutes=60`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as { sent: number; completed: number; running: number };
+    await eventually('the api summary counts every send', async () => {
+      const s = await summary();
+      return s.sent === LEADS * 2 && s.completed === LEADS && s.running === 0;
+    }, 60_000, 250);
+  }, 180_000);
+});
