@@ -222,7 +222,7 @@ export class RoutingService {
   async sampleGauges(): Promise<void> {
     try {
       const rows = await gaugeRows(this.o.desk, this.o.desk.o.clock.now());
-      await this.o.warehouse.append('routing_gauges', rows as unknown as Array<Record<string, unknown>>);
+      await this.o.warehouse.append('routing_gauges', rows);
     } catch (err) {
       this.o.desk.o.log.error({ err }, 'routing gauges sample failed');
     }
