@@ -1,14 +1,23 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
-import { ERROR_CATALOGUE, OUTAGE_RETRY_AFTER_S, isOmnilaneError, type ErrorCode } from '../../shared/errors.js';
-import { engineOf } from '../../shared/outage-log.js';
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CATALOGUE, OUTAGE_RETRY_AFTER_S, isOmnilaneError, type ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+import { engineOf } from './outage-log.js';
 
-function send(code: ErrorCode, message: string) {
+/** Every failed request is answered with this body (the code is in shared/errors.ts and docs/errors.md). */
+export const ErrorReply = Type.Object({ code: Type.String(), message: Type.String() }, { $id: 'ErrorReply' });
+
+export interface ErrorReplyOf {
+  status: number;
+  body: { code: ErrorCode; message: string };
+}
+
+function send(code: ErrorCode, message: string): ErrorReplyOf {
   return { status: ERROR_CATALOGUE[code].status, body: { code, message } };
 }
 
-/** Maps every failure to `{code, message}` with the catalogue's status. */
-export function toErrorReply(err: FastifyError, ingestRoute: boolean): { status: number; body: { code: ErrorCode; message: string } } {
+/** Maps every failure to `{code, message}` with the catalogue's status (ingest routes answer with ING_ codes). */
+export function toErrorReply(err: FastifyError, ingestRoute: boolean): ErrorReplyOf {
   if (isOmnilaneError(err)) return send(err.code, err.message);
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -24,17 +33,26 @@ export function toErrorReply(err: FastifyError, ingestRoute: boolean): { status:
   return send('API_ERR_INTERNAL', 'internal error');
 }
 
-export const errorsPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const ingestRoute = req.routeOptions.url === '/v1/events';
-    const { status, body } = toErrorReply(err, ingestRoute);
-    // An engine outage: the client is told when to retry, and the adapters' rate-limited outage log already has it.
+export interface ErrorHandlerOptions {
+  /** How this scope maps a failure to a reply. */
+  toReply: (err: FastifyError, req: FastifyRequest) => ErrorReplyOf;
+  /** The log line of a 5xx. */
+  failure: string;
+  /** Where a 5xx is logged; the request's logger when left out. */
+  log?: Logger;
+}
+
+/**
+ * The one Fastify error handler (the API and each ingest scope install it with their own mapping): sends the
+ * reply, tells the client when to retry an engine outage, and logs what failed on our side (an outage is already
+ * in the adapters' rate-limited outage log).
+ */
+export function errorHandler(o: ErrorHandlerOptions) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const { status, body } = o.toReply(err, req);
     const outage = status === 503 && /_UNAVAILABLE$/.test(body.code);
     if (outage) void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_S));
-    if (status >= 500 && !(outage && engineOf(err))) req.log.error({ err, reqId: req.id }, 'request failed');
+    if (status >= 500 && !(outage && engineOf(err))) (o.log ?? req.log).error({ err, reqId: req.id }, o.failure);
     void reply.status(status).send(body);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ code: 'API_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
-  });
-});
+  };
+}

@@ -6,7 +6,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { CrmOpportunity, CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import type { Principal } from '../auth/key-ring.js';
 import { customerScope } from './customers-scope.js';
 import { customerSearchRoutes } from './customers-search.js';
