@@ -29,7 +29,7 @@ import { KpiStep } from '../stream/kpis/kpi-step.js';
 import { composeWorkbench, type Workbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
-import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
+import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
 import type { BotReplyFn } from '../stream/bot/bot-responder.js';
 import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';

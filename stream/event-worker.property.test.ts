@@ -15,7 +15,7 @@ import { dimsKey, eventDims } from './kpis/dims.js';
 import { KpiStep } from './kpis/kpi-step.js';
 import { UpsertTables } from './kpis/kpi-test-support.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
-import { TOPICS } from './topics.js';
+import { TOPICS } from '../shared/topics.js';
 
 /**
  * The stream worker against a scripted bus that cuts batches, fails writes, kills the worker between its writes and

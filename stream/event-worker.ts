@@ -12,7 +12,7 @@ import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
 import { settleAll } from './settle-all.js';
 import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
-import { STREAM_GROUP, TOPICS } from './topics.js';
+import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
 
 export interface EventWorkerOptions {
   bus: EventBus;

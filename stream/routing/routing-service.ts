@@ -4,7 +4,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { Intent, IntentClassifier } from '../intent/intent-port.js';
 import { conversationPriority, isUrgent, type PriorityRules } from '../sessions/priority.js';
 import type { SuggestStore } from '../suggest/suggest-store.js';
-import { TOPICS } from '../topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { previewOf, tagOf, textOf, type ConversationMeta } from './conversation-meta.js';
 import { sortKey } from './queue-keys.js';
 import type { ConvState } from './queue-store.js';

@@ -9,7 +9,7 @@ import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
-import { TOPICS } from '../../stream/topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { IngestService } from '../../ingest/ingest-service.js';
 import type { ChannelsConfig } from '../../ingest/channels/common.js';
 import { channelRoutes } from '../../ingest/channels/index.js';
