@@ -407,7 +407,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       }
       const board = new BoardService(warehouse, clock, { kpis, alerts });
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
-      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey });
+      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey, clock });
       app = await buildApp({
         log,
         clock,
