@@ -68,6 +68,7 @@ module.exports = {
           '(^|/)vite[^/]*[.]config[.]ts$',
           '(^|/)vitest[^/]*[.]config[.]ts$',
           '^(scripts|bin)/', // programs run by name (npm scripts, the stack, the CLI)
+          '[.]mjs$', // stand-alone JavaScript programs (bench anchors, engine probes)
         ],
       },
       to: {},
