@@ -24,7 +24,7 @@ import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { conversationMessageRoutes, firstOf, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
 import { boardRoutes } from './routes/board.js';
-import { eventRoutes } from './routes/events.js';
+import { eventRoutes } from '../ingest/events-routes.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';

@@ -8,8 +8,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { seededRng } from '../shared/random.js';
 import {
-  createRng,
   markovAttribution,
   readPathCsvFile,
   shapleyAttribution,
@@ -42,7 +42,7 @@ export interface AttributionBenchOptions {
 
 /** Writes `journeys` seeded journeys, one CSV row each (not pre-aggregated). */
 export async function generateJourneysCsv(file: string, journeys: number, seed: number): Promise<number> {
-  const rng = createRng(seed);
+  const rng = seededRng(seed);
   // skewed channel popularity and per-channel lift, so the models disagree in interesting ways
   const weights = CHANNELS.map((_, i) => 1 / (i + 1) ** 0.8);
   const cum: number[] = [];

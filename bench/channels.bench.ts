@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emailSignature, metaSignature, wechatSignature } from '../ingest/channels/index.js';
-import { channelTestApp, fixture, INGEST_KEY, TEST_SECRETS, twilioSigned } from '../ingest/channels/test-kit.js';
+import { channelTestApp, fixture, INGEST_KEY, TEST_SECRETS, twilioSigned } from '../test/support/channel-kit.js';
 import { projectRoot } from '../shared/paths.js';
 
 type Req = { method: 'POST'; url: string; headers: Record<string, string>; payload: string | Buffer };

@@ -18,7 +18,7 @@ import { partitionFor } from '../stream/bus/partitioner.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
-import { TOPICS } from '../stream/topics.js';
+import { TOPICS } from '../shared/topics.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 
 const PARTITIONS = 4;

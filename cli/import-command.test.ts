@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_INGEST_BODY_BYTES } from '../api/routes/events.js';
+import { MAX_INGEST_BODY_BYTES } from '../ingest/events-routes.js';
 import { Batch, MAX_BATCH_BYTES, MAX_BATCH_EVENTS } from '../ingest/import/index.js';
 import { MAX_EVENTS_PER_REQUEST } from '../ingest/ingest-service.js';
 import { formatOf, parseImportArgs } from './import-command.js';

@@ -6,7 +6,7 @@ import { OmnilaneError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { composeWorkbench } from '../stream/sessions/compose.js';
 import type { EventWorker } from '../stream/event-worker.js';
-import { TOPICS } from '../stream/topics.js';
+import { TOPICS } from '../shared/topics.js';
 import { checkRolesConfig, createIngestService, createStreamWorker, openEngines, type Engines } from './runtime.js';
 
 /** Unprocessed events the import lets pile up on the embedded bus before it waits for the worker. */

@@ -2,6 +2,9 @@ import { SuggestStore } from '../stream/suggest/suggest-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import type { EventBus } from '../shared/ports/event-bus.js';
+import type { StateStore } from '../shared/ports/state-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { RoutingPolicy } from '../stream/routing/policies.js';
 import { defaultRegistry } from '../stream/routing/rules.js';
@@ -9,7 +12,6 @@ import { loadRoster } from '../stream/routing/roster.js';
 import { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { RoutingService } from '../stream/routing/routing-service.js';
 import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
-import type { Engines } from './runtime.js';
 import { BotResponder } from '../stream/bot/bot-responder.js';
 import { botSwitch } from '../stream/bot/bot-switch.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';
@@ -45,7 +47,7 @@ export interface RoutingRuntime {
  * process with the stream role. A bad ROUTING_CONFIG throws CFG_ERR_INVALID.
  * With `demo`, agents without a presence count as online so demo traffic gets routed.
  */
-export async function startRouting(o: { cfg: Config; engines: Engines; clock: Clock; log: Logger; demo: boolean; service: boolean }): Promise<RoutingRuntime> {
+export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; state: StateStore; warehouse: Warehouse }; clock: Clock; log: Logger; demo: boolean; service: boolean }): Promise<RoutingRuntime> {
   const roster = loadRoster(o.cfg.routingConfig);
   if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
   const registry = defaultRegistry(roster.rules);

@@ -29,7 +29,7 @@ import { KpiStep } from '../stream/kpis/kpi-step.js';
 import { composeWorkbench, type Workbench } from '../stream/sessions/compose.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
-import { STREAM_GROUP, TOPICS } from '../stream/topics.js';
+import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
 import { followupOn, startFollowup, type FollowupRuntime } from './followup-runtime.js';
 import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
@@ -423,7 +423,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       }
       const board = new BoardService(warehouse, clock, { kpis, alerts });
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
-      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey });
+      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey, clock });
       app = await buildApp({
         log,
         clock,

@@ -11,7 +11,7 @@ import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.j
  * visitor writes in Chinese, the agent accepts the offered (or queued) conversation, replies (the visitor gets
  * it and the customer's timeline records message.sent), transfers to a colleague, who signs in through the
  * form and closes with outcome deal (deal.won recorded). A manager changes a queue's policy from the console.
- * Written against /work/helpers/routing-contract.md; uses the built-in demo roster and its per-agent keys.
+ * Written against docs/routing.md; uses the built-in demo roster and its per-agent keys.
  */
 const SITE_KEY = 'pk_console_12345678';
 const ORIGIN = 'http://shop.test';

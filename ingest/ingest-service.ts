@@ -6,7 +6,7 @@ import type { MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
-import { TOPICS } from '../stream/topics.js';
+import { TOPICS } from '../shared/topics.js';
 import { CLAIM, claimIdsScript } from './dedup-scripts.js';
 import { customerDimsCall, customerDimsScript, stampDimensions } from './customer-dims.js';
 import { assignConversations } from './open-conversations.js';

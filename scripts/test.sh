@@ -13,6 +13,8 @@ if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
   echo "[test] installing npm packages (locked versions)"
   npm install --no-audit --no-fund
 fi
+echo "[test] layer rules and import cycles (npm run lint:deps)"
+npm run -s lint:deps
 echo "[test] building app and dashboard"
 npm run -s build >/dev/null
 

@@ -1,5 +1,5 @@
 /**
- * The KPI catalogue (issue 6, /work/helpers/kpi-contract.md): for each KPI its unit, the named query that
+ * The KPI catalogue (issue 6, docs/metrics.md): for each KPI its unit, the named query that
  * computes it (sql/queries/kpi_*.sql and duckdb/ twins), the extra fields beside `value`, the dimensions it
  * can be grouped and filtered by, and how its drill-down finds the conversations behind a bucket.
  * Definitions and the batch SQL that recomputes each one from `events`: docs/metrics.md.

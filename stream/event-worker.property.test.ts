@@ -6,8 +6,8 @@ import { silentLogger } from '../shared/logger.js';
 import type { BusBatch, EventBus, SubscribeOptions } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import type { ConversationFactsRow, KpiCounters, KpiMinuteRow } from '../warehouse/kpi-rows.js';
-import type { ChannelMinuteRow, EventRow, TableName } from '../warehouse/tables.js';
+import type { ConversationFactsRow, KpiCounters, KpiMinuteRow } from '../shared/tables.js';
+import type { ChannelMinuteRow, EventRow, TableName } from '../shared/tables.js';
 import { EventWorker } from './event-worker.js';
 import { COUNTER_NAMES, contribution, zeroCounters } from './kpis/counters.js';
 import { conversationRows, emptyConversationKpis, foldConversationKpi } from './kpis/conversation-kpis.js';
@@ -15,7 +15,7 @@ import { dimsKey, eventDims } from './kpis/dims.js';
 import { KpiStep } from './kpis/kpi-step.js';
 import { UpsertTables } from './kpis/kpi-test-support.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
-import { TOPICS } from './topics.js';
+import { TOPICS } from '../shared/topics.js';
 
 /**
  * The stream worker against a scripted bus that cuts batches, fails writes, kills the worker between its writes and

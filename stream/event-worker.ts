@@ -5,14 +5,14 @@ import type { Logger } from '../shared/logger.js';
 import type { BusBatch, EventBus, PartitionLag, Subscription } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import type { DeadLetterRow, EventRow } from '../warehouse/tables.js';
+import type { DeadLetterRow, EventRow } from '../shared/tables.js';
 import { classifyBatch, seenMark } from './batch-dedup.js';
 import type { SessionStep } from './sessions/session-step.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
 import { settleAll } from './settle-all.js';
 import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
-import { STREAM_GROUP, TOPICS } from './topics.js';
+import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
 
 export interface EventWorkerOptions {
   bus: EventBus;
@@ -187,10 +187,10 @@ export class EventWorker extends EventEmitter {
     const written = this.writtenFrom.get(batch.partition);
     if (written === undefined || batchOffset <= written) await this.o.warehouse.discardContributions(batch.partition, batchOffset);
     this.writtenFrom.set(batch.partition, batchOffset);
-    await this.o.warehouse.append('events', countedAt.map((d) => toEventRow(batch.partition, d)) as unknown as Array<Record<string, unknown>>);
+    await this.o.warehouse.append('events', countedAt.map((d) => toEventRow(batch.partition, d)));
     await settleAll([
-      this.o.warehouse.append('channel_minute_contrib', minuteRows as unknown as Array<Record<string, unknown>>),
-      this.o.warehouse.append('dead_letters', dead as unknown as Array<Record<string, unknown>>),
+      this.o.warehouse.append('channel_minute_contrib', minuteRows),
+      this.o.warehouse.append('dead_letters', dead),
       sessions?.write(this.o.warehouse),
       kpis?.write(this.o.warehouse),
     ]);
@@ -216,7 +216,7 @@ export class EventWorker extends EventEmitter {
       const r = JSON.parse(m.value) as { source?: string; ref: string; code: string; reason: string; payload: string; at: number };
       return { source: r.source ?? 'ingest', ref: r.ref, code: r.code, reason: r.reason, payload: r.payload, failed_at: r.at };
     });
-    await this.o.warehouse.append('dead_letters', rows as unknown as Array<Record<string, unknown>>);
+    await this.o.warehouse.append('dead_letters', rows);
   }
 
   async stop(): Promise<void> {

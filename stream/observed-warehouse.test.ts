@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MetricsRegistry } from '../shared/metrics.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { DeadLetterRow, EventRow } from '../shared/tables.js';
 import { ObservedWarehouse } from './observed-warehouse.js';
 
 describe('ObservedWarehouse', () => {
@@ -19,12 +20,12 @@ describe('ObservedWarehouse', () => {
     };
     const metrics = new MetricsRegistry();
     const wh = new ObservedWarehouse(inner, { metrics, log, stallWarnMs: 150, checkEveryMs: 25 });
-    const pending = wh.append('events', [{ id: 'a' }]);
+    const pending = wh.append('events', [{ id: 'a' } as EventRow]);
     await new Promise((r) => setTimeout(r, 300));
     expect(await metrics.render()).toMatch(/omnilane_sink_writes_outstanding 1/);
     release();
     await pending;
-    await expect(wh.append('dead_letters', [{ id: 'b' }])).rejects.toThrow('down');
+    await expect(wh.append('dead_letters', [{ ref: 'b' } as DeadLetterRow])).rejects.toThrow('down');
     await wh.close();
     const warn = lines.filter((l) => l.level === 40);
     expect(warn.length).toBeGreaterThanOrEqual(1);

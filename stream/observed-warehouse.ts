@@ -2,6 +2,7 @@ import type { Logger } from '../shared/logger.js';
 import { secondsSince, type MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { RowOf, TableName } from '../shared/tables.js';
 
 export interface ObservedWarehouseOptions {
   metrics: MetricsRegistry;
@@ -77,7 +78,7 @@ export class ObservedWarehouse implements Warehouse {
     return this.inner.migrate();
   }
 
-  append(table: Parameters<Warehouse['append']>[0], rows: Array<Record<string, unknown>>): Promise<void> {
+  append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void> {
     if (rows.length === 0) return this.inner.append(table, rows);
     this.o.metrics.counter('omnilane_sink_rows_total', 'Rows the stream worker appended to the warehouse, by table.').inc({ table }, rows.length);
     return this.track(table, rows.length, 'append', () => this.inner.append(table, rows));

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorReply, FiringAlert } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
+import { FiringAlert } from '../schemas.js';
 import type { AlertEvaluator } from './evaluator.js';
 
 const Rule = Type.Object({

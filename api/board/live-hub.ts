@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { OmnilaneError } from '../../shared/errors.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { BoardService } from './board-service.js';
 
@@ -13,6 +14,8 @@ export interface LiveHubOptions {
   maxIntervalMs?: number;
   /** Open streams one API key may hold (LIVE_MAX_CONNECTIONS_PER_KEY, default 20). */
   maxPerKey?: number;
+  /** The runtime's clock (the system clock by default). */
+  clock?: Clock;
 }
 
 /**
@@ -36,6 +39,7 @@ export class LiveHub {
   private readonly minIntervalMs: number;
   private readonly maxIntervalMs: number;
   readonly maxPerKey: number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly board: BoardService,
@@ -46,6 +50,7 @@ export class LiveHub {
     this.minIntervalMs = opts.minIntervalMs ?? 500;
     this.maxIntervalMs = opts.maxIntervalMs ?? 5000;
     this.maxPerKey = opts.maxPerKey ?? 20;
+    this.clock = opts.clock ?? systemClock;
     this.source.on('batch', () => {
       this.dirty = true;
     });
@@ -92,7 +97,7 @@ export class LiveHub {
    * flight); `fresh` (the push) always computes a new one.
    */
   current(minutes: number, fresh = false): Promise<string> {
-    const now = Date.now();
+    const now = this.clock.now();
     const hit = this.latest.get(minutes);
     if (hit && !fresh && now - hit.at < this.minIntervalMs) return hit.json;
     const json = this.board.snapshot(minutes).then((s) => JSON.stringify(s));
@@ -112,7 +117,7 @@ export class LiveHub {
   }
 
   private async tick(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     if (this.pushing || this.listeners.size === 0) return;
     const due = (this.dirty && now - this.lastPush >= this.minIntervalMs) || now - this.lastPush >= this.maxIntervalMs;
     if (!due) return;

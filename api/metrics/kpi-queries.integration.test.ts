@@ -4,7 +4,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import type { ConversationFactsRow, KpiMinuteRow } from '../../warehouse/kpi-rows.js';
+import type { ConversationFactsRow, KpiMinuteRow } from '../../shared/tables.js';
 import { KpiService, type KpiPoint } from './kpi-service.js';
 
 // 2025-03-03 00:00 in Asia/Shanghai is 2025-03-02T16:00Z; in Asia/Kolkata hours start at :30 UTC.
@@ -22,7 +22,7 @@ const conv = (id: string, started: number, d: ReturnType<typeof dims>, version: 
 /** Known rows: two versions of one batch's key (the newer must win), three bus partitions, a time-zone edge. */
 async function fill(wh: Warehouse): Promise<void> {
   await wh.migrate();
-  const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+  const rows = <R>(xs: R[]): R[] => xs;
   await wh.append('kpi_minute_contrib', rows([
     minuteRow(0, T, dims('web'), 1, { inquiries: 9, opportunities: 9 }),
     minuteRow(1, T, dims('web'), 1, { inquiries: 2, opportunities: 1, deals: 1, deal_value: 1000.5, csat_count: 2, csat_sum: 9, csat_satisfied: 2, nps_count: 4, nps_promoters: 3, nps_detractors: 1, complaints: 1, sla_total: 2, sla_met: 1 }),

@@ -3,7 +3,8 @@ import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { JOB_MODELS, type AttributionJob } from '../../stream/attribution/attribution-job.js';
-import { AttributionQuery, AttributionReply, AttributionRunBody, AttributionRunReply, ErrorReply, TransitionsReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
+import { AttributionQuery, AttributionReply, AttributionRunBody, AttributionRunReply, TransitionsReply } from '../schemas.js';
 import { iso, timeParam } from './time-range.js';
 
 type Row = Record<string, string | number | null>;

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { BoardService } from '../board/board-service.js';
 import type { LiveHub } from '../board/live-hub.js';
-import { BoardQuery, BoardSnapshot, ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
+import { BoardQuery, BoardSnapshot } from '../schemas.js';
 import { openEventStream } from '../sse.js';
 
 /** GET /v1/board (one snapshot) and GET /v1/live (the same snapshot pushed as Server-Sent Events). */

@@ -6,7 +6,7 @@ import type { ConsoleEvent, RoutingDesk } from '../../stream/routing/routing-des
 import { queueView } from '../../stream/routing/routing-views.js';
 import type { Principal } from '../auth/key-ring.js';
 import { actingAgent, canSeeConversation, seeConversation, visibleAgents, visibleGroups } from '../routing/scope.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import { conversationRow, ConversationRow, QueueItem } from '../routing/console-schemas.js';
 import { openEventStream } from '../sse.js';
 

@@ -6,7 +6,7 @@ import type { SenderRegistry } from '../../ingest/outbound/sender.js';
 import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput } from '../../shared/envelope.js';
 import { OmnilaneError } from '../../shared/errors.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 
 /** Where a conversation lives: its channel, customer and the channel address replies go to. */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 export interface ConversationRouteDeps {
   warehouse: Warehouse;

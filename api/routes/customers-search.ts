@@ -5,7 +5,7 @@ import { OmnilaneError, type ErrorCode } from '../../shared/errors.js';
 import type { Identifier } from '../../stream/identity/identifiers.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import type { Principal } from '../auth/key-ring.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 export interface CustomerSearchDeps {
   /** The identity graph; without it the search answers 503 API_ERR_NOT_READY. */

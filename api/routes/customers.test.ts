@@ -8,7 +8,7 @@ import { HttpCrm } from '../../stream/crm/http-crm.js';
 import { IdentityService } from '../../stream/identity/identity-service.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import type { ConversationRow } from '../../warehouse/tables.js';
+import type { ConversationRow } from '../../shared/tables.js';
 import { KeyRing } from '../auth/key-ring.js';
 import { buildTestApp } from '../../test/support/app.js';
 
@@ -73,7 +73,7 @@ beforeAll(async () => {
     conv('c-urgent', { priority: 150, urgent: 1, channels: '["wechat","voice"]' }),
     conv('c-stale', { last_event_at: NOW - 2 * 3600_000 }),
     conv('c-closed', { status: 'closed' }),
-  ] as unknown as Array<Record<string, unknown>>);
+  ]);
 });
 afterAll(async () => {
   await state?.close();

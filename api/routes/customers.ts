@@ -6,7 +6,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { CrmOpportunity, CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import type { Principal } from '../auth/key-ring.js';
 import { customerScope } from './customers-scope.js';
 import { customerSearchRoutes } from './customers-search.js';
@@ -232,7 +232,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
       const who = req.principal?.keyId ?? 'unknown';
       const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');
       if (!row) throw new OmnilaneError('API_ERR_NOT_FOUND', `none of the identifiers belongs to customer ${req.params.id}`);
-      await warehouse.append('identity_merges', [row as unknown as Record<string, unknown>]);
+      await warehouse.append('identity_merges', [row]);
       log.info({ customer: result.from, split: result.customerId, restored: result.restored, at: clock.now() }, 'customer split');
       return { customer_id: result.from, new_customer_id: result.customerId, restored: result.restored, moved: result.moved };
     },

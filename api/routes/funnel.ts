@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import { ErrorReply, FunnelQuery, FunnelReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
+import { FunnelQuery, FunnelReply } from '../schemas.js';
 import { iso, timeParam } from './time-range.js';
 
 type Row = Record<string, string | number | null>;

@@ -7,7 +7,7 @@ import { agreementReport, type LabelStore } from '../../stream/labels/index.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import type { Principal } from '../auth/key-ring.js';
 import { seeConversation } from '../routing/scope.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };

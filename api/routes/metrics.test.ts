@@ -2,6 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
+import type { KpiCounters, KpiMinuteRow } from '../../shared/tables.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
@@ -13,7 +14,7 @@ import { KpiService } from '../metrics/kpi-service.js';
 const T = Date.UTC(2026, 10, 24, 3, 30); // 11:30 in Asia/Shanghai
 const clock = manualClock(T + 10 * 60_000);
 const keys = new KeyRing([{ id: 'v', role: 'viewer', secret: 'viewer-secret' }]);
-const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0]));
+const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters;
 const firing = [{ rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, value: 90_000, since: new Date(T).toISOString(), message_en: 'slow', message_zh: '慢' }];
 let wh: DuckDbWarehouse;
 let app: FastifyInstance;
@@ -21,8 +22,8 @@ let app: FastifyInstance;
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
   await wh.migrate();
-  const row = (p: number, minute: number, channel: string, c: Record<string, number>) => ({ bus_partition: p, batch_offset: 0, minute, channel, source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1, ...zero, ...c });
-  const rows: Array<Record<string, unknown>> = [];
+  const row = (p: number, minute: number, channel: string, c: Partial<KpiCounters>): KpiMinuteRow => ({ bus_partition: p, batch_offset: 0, minute, channel, source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1, ...zero, ...c });
+  const rows: KpiMinuteRow[] = [];
   for (let m = 0; m < 5; m++) rows.push(row(m % 3, T + m * 60_000, m % 2 ? 'sms' : 'web', { inquiries: m + 1, opportunities: m, csat_count: 1, csat_sum: 4, csat_satisfied: 1 }));
   await wh.append('kpi_minute_contrib', rows);
   await wh.append('conversation_facts', [

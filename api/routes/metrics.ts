@@ -7,7 +7,8 @@ import { FILTER_NAMES, KPI_NAMES, isKpiName, kpiDef, type GroupBy, type KpiFilte
 import { GRANULARITY_MS, unknownKpi, type Granularity, type KpiService } from '../metrics/kpi-service.js';
 import { labelToInstant, offsetAt } from '../metrics/time-zone.js';
 import { timeParam } from './time-range.js';
-import { DrillQuery, DrillReply, ErrorReply, MetricCatalogueReply, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
+import { DrillQuery, DrillReply, MetricCatalogueReply, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
 
 const MAX_BUCKETS = 100_000;
 /** Offsets are sampled over the range (metrics/time-zone.ts): ten years bounds that work. */

@@ -9,7 +9,7 @@ import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { dimensions, routingEvent } from '../../stream/routing/routing-events.js';
 import type { Principal } from '../auth/key-ring.js';
 import { seeConversation, visibleAgents } from '../routing/scope.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 /** Intents a conversation must have to be qualified as an opportunity (the seed's sales intents). */
 export const SALES_INTENTS: ReadonlySet<string> = new Set(['price_inquiry', 'feature_comparison', 'purchase']);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import type { HealthProbe } from './health.js';
 
 /** Renders the numeric fields of the health details as Prometheus text (gauges and counters by name). */

@@ -6,7 +6,7 @@ import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { queueView } from '../../stream/routing/routing-views.js';
 import { POLICY_NAMES } from '../../stream/routing/roster.js';
 import { visibleAgents, visibleGroups } from '../routing/scope.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 const base = { tags: ['routing'], security: [{ bearer: [] }] };
 

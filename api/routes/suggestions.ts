@@ -8,7 +8,7 @@ import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { contextKey, contextOf, checkLibrary, offerEndText, renderScript, STAGES, suggest, SUGGEST_TAGS, SuggestStore, VARIABLES, type RenderVars, type Script } from '../../stream/suggest/index.js';
 import type { Principal } from '../auth/key-ring.js';
 import { seeConversation } from '../routing/scope.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };

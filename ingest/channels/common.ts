@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorReply } from '../../api/plugins/errors.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Config } from '../../shared/config.js';
+import { errorHandler, toErrorReply, type ErrorReplyOf } from '../../shared/error-reply.js';
 import type { EventInput } from '../../shared/envelope.js';
 import { isOmnilaneError, OmnilaneError, type ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -104,14 +104,10 @@ export function guardChannel(app: FastifyInstance, deps: ChannelDeps, o: GuardOp
     }
     return undefined;
   });
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { status, body } = channelErrorReply(err, o.maxBytes);
-    if (status >= 500) log.error({ err, reqId: req.id }, 'channel webhook failed');
-    void reply.status(status).send(body);
-  });
+  app.setErrorHandler(errorHandler({ toReply: (err) => channelErrorReply(err, o.maxBytes), failure: 'channel webhook failed', log }));
 }
 
-function channelErrorReply(err: FastifyError, maxBytes: number): { status: number; body: { code: ErrorCode; message: string } } {
+function channelErrorReply(err: FastifyError, maxBytes: number): ErrorReplyOf {
   if (isOmnilaneError(err)) return { status: err.statusCode, body: { code: err.code, message: err.message } };
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
     return { status: 413, body: { code: 'ING_ERR_BODY_TOO_LARGE', message: `body is larger than the limit of ${maxBytes} bytes` } };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import { closedConversationKey } from '../../stream/sessions/open-conversation.js';
-import { channelTestApp, fixture, SESSION_EXPIRY_MS, TEST_SECRETS, twilioSigned, type ChannelTestApp } from './test-kit.js';
+import { channelTestApp, fixture, SESSION_EXPIRY_MS, TEST_SECRETS, twilioSigned, type ChannelTestApp } from '../../test/support/channel-kit.js';
 import { wechatSignature } from './wechat/wechat.js';
 import { metaSignature } from './whatsapp/whatsapp-routes.js';
 

@@ -1,4 +1,4 @@
-import type { TableName } from '../../warehouse/tables.js';
+import type { RowOf, TableName } from '../tables.js';
 
 export type QueryParams = Record<string, string | number | boolean | Date | Array<string | number> | null | undefined>;
 
@@ -10,11 +10,11 @@ export interface Warehouse {
   /** Applies pending forward-only migrations; idempotent. Returns the ones applied now. */
   migrate(): Promise<string[]>;
   /**
-   * Appends rows (column names as in `warehouse/tables.ts`). Idempotent per the
+   * Appends rows of `table` (its columns as `shared/tables.ts` defines them). Idempotent per the
    * table's key: appending the same rows again never duplicates them, and for
    * upsert tables the row with the highest version wins.
    */
-  append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void>;
+  append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void>;
   /**
    * Deletes the rows of the contribution tables (`CONTRIBUTION_TABLES`) that batches of this bus partition
    * starting at or after `fromOffset` wrote. A stream worker calls it before it (re)processes a partition from

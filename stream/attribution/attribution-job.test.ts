@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
+import type { AttributionResultRow } from '../../shared/tables.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { AttributionJob, JOB_MODELS } from './attribution-job.js';
 import { knownAnswerEvents, toEventRows } from './journey-fixtures.js';
@@ -117,7 +118,7 @@ describe('AttributionJob', () => {
     await job({ bootstrapResamples: 0 }).runOnce();
     const before = await wh.sql<Row>('SELECT count(*) AS n FROM attribution_results');
     const rows = await wh.sql<Row>('SELECT run_id, epoch_ms(run_at) AS run_at, model, model_order, epoch_ms(window_from) AS window_from, epoch_ms(window_to) AS window_to, channel, removal_effect, conversions, value, conversions_lower, conversions_upper, value_lower, value_upper, journeys FROM attribution_results');
-    await wh.append('attribution_results', rows.map((r) => ({ ...r, run_at: Number(r.run_at), window_from: Number(r.window_from), window_to: Number(r.window_to) })));
+    await wh.append('attribution_results', rows.map((r) => ({ ...r, run_at: Number(r.run_at), window_from: Number(r.window_from), window_to: Number(r.window_to) }) as AttributionResultRow));
     expect(await wh.sql<Row>('SELECT count(*) AS n FROM attribution_results')).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { AttributionResultRow, AttributionTransitionRow } from '../../warehouse/tables.js';
+import type { AttributionResultRow, AttributionTransitionRow } from '../../shared/tables.js';
 import { bootstrapAttribution } from './bootstrap.js';
 import { encodePaths } from './encode.js';
 import { buildJourneys, DAY_MS, DEFAULT_JOURNEY_CONFIG, journeysToPaths, type JourneyConfig, type JourneyEvent } from './journeys.js';
@@ -231,8 +231,8 @@ export class AttributionJob {
             transitions = m.transitions.map((t) => ({ ...base, model_order: 1, from_state: t.from, to_state: t.to, probability: t.probability }));
           }
         }
-        await warehouse.append('attribution_results', results as unknown as Array<Record<string, unknown>>);
-        await warehouse.append('attribution_transitions', transitions as unknown as Array<Record<string, unknown>>);
+        await warehouse.append('attribution_results', results);
+        await warehouse.append('attribution_transitions', transitions);
       }
       if (wm) this.seen = wm;
       const summary: RunSummary = {

@@ -1,6 +1,6 @@
 import { AttributionError } from './errors.js';
 import { toEncoded } from './encode.js';
-import { createRng, type Rng } from './rng.js';
+import { seededRng, type Rng } from '../../shared/random.js';
 import type { AttributionResult, EncodedPaths, PathInput } from './types.js';
 
 export interface BootstrapOptions {
@@ -43,7 +43,7 @@ export function bootstrapAttribution(
   const level = opts.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer`);
-  const rng = opts.rng ?? createRng(opts.seed ?? 1);
+  const rng = opts.rng ?? seededRng(opts.seed ?? 1);
   const cells = enc.count * 2;
   const weights = new Float64Array(cells);
   let total = 0;

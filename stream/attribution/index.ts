@@ -1,6 +1,5 @@
 export type { AttributionResult, ChannelCredit, EncodedPaths, ModelName, PathInput, PathRecord } from './types.js';
 export { ATTRIBUTION_ERRORS, AttributionError, type AttributionErrorCode } from './errors.js';
-export { createRng, randomInt, type Rng } from './rng.js';
 export { aggregatePaths, decodePaths, encodePaths, PathAccumulator, toEncoded, totalsOf, type Totals } from './encode.js';
 export {
   firstTouchAttribution,

@@ -1,6 +1,6 @@
 import { toEncoded, totalsOf } from './encode.js';
 import { buildResult, shareOut } from './result.js';
-import { createRng, type Rng } from './rng.js';
+import { seededRng, type Rng } from '../../shared/random.js';
 import type { AttributionResult, EncodedPaths, PathInput } from './types.js';
 
 export interface ShapleyProbabilityOptions {
@@ -97,7 +97,7 @@ export function shapleyProbabilityAttribution(
     const { conv, val } = shareOut(phi, t.conversions, t.value);
     return { ...buildResult('shapley_probability', enc, conv, val), method: 'exact', grand_value: grand };
   }
-  const rng = opts.rng ?? createRng(opts.seed ?? 1);
+  const rng = opts.rng ?? seededRng(opts.seed ?? 1);
   const mc = monteCarloShapley(n, table, opts.samples ?? 2000, rng);
   const { conv, val } = shareOut(mc.phi, t.conversions, t.value);
   const scale = mc.grand !== 0 ? t.conversions / mc.grand : 0;

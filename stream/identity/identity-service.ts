@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
-import type { IdentityMergeRow } from '../../warehouse/tables.js';
+import type { IdentityMergeRow } from '../../shared/tables.js';
 import { identifiersOf, type Identifier } from './identifiers.js';
 import { IDENTITY_SEQ_KEY, resolveArgs, resolveIdentityScript, splitIdentityScript } from './identity-scripts.js';
 import type { Resolution, SplitResult } from './identity-core.js';

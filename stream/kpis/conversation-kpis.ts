@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { ConversationFactsRow, ResponseTimeRow } from '../../warehouse/kpi-rows.js';
+import type { ConversationFactsRow, ResponseTimeRow } from '../../shared/tables.js';
 import { eventRef, statedDims, type StatedDims } from './dims.js';
 import { waitOf } from './counters.js';
 

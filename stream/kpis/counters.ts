@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { KpiCounters } from '../../warehouse/kpi-rows.js';
+import type { KpiCounters } from '../../shared/tables.js';
 
 export const COUNTER_NAMES = [
   'events', 'inquiries', 'messages_in', 'messages_out', 'assigned', 'closed', 'opportunities', 'deals', 'deal_value', 'lost',

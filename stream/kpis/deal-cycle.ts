@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
 import { eventRef } from './dims.js';
-import type { DealFactsRow, KpiDims } from '../../warehouse/kpi-rows.js';
+import type { DealFactsRow, KpiDims } from '../../shared/tables.js';
 
 /**
  * Deal cycle per customer: first touch (the customer's earliest event of any

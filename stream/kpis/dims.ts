@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { KpiDims } from '../../warehouse/kpi-rows.js';
+import type { KpiDims } from '../../shared/tables.js';
 import { tagsOf } from '../sessions/session-fold.js';
 
 /** The dimension names, in the order they are joined into a window key. */

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { KpiCounters, KpiMinuteRow, LateEventRow } from '../../warehouse/kpi-rows.js';
+import type { KpiCounters, KpiMinuteRow, LateEventRow } from '../../shared/tables.js';
 import { COUNTER_NAMES, contribution } from './counters.js';
 import { dimsFromKey, dimsKey, eventDims } from './dims.js';
 

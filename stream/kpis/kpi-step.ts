@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { ConversationFactsRow, DealFactsRow, ResponseTimeRow } from '../../warehouse/kpi-rows.js';
+import type { ConversationFactsRow, DealFactsRow, ResponseTimeRow } from '../../shared/tables.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
 import { settleAll } from '../settle-all.js';
 import type { StateRebuilder } from '../state-recovery.js';
@@ -27,8 +27,6 @@ export interface KpiBatch {
   /** Events recorded in late_events (they count all the same). */
   lateEvents: number;
 }
-
-const rows = (r: object[]) => r as unknown as Array<Record<string, unknown>>;
 
 /** One partition's batch as the worker hands it over. */
 export interface KpiBatchInput {
@@ -136,11 +134,11 @@ export class KpiStep {
       lateEvents: lateness.late.length,
       write: async (wh) => {
         await settleAll([
-          wh.append('kpi_minute_contrib', rows(minutes)),
-          wh.append('late_events', rows(lateness.late)),
-          wh.append('conversation_facts', rows(facts)),
-          wh.append('response_times', rows(responses)),
-          wh.append('deal_facts', rows(deals)),
+          wh.append('kpi_minute_contrib', minutes),
+          wh.append('late_events', lateness.late),
+          wh.append('conversation_facts', facts),
+          wh.append('response_times', responses),
+          wh.append('deal_facts', deals),
         ]);
       },
     };

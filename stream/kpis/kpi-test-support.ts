@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventType } from '../../shared/envelope.js';
-import { CONTRIBUTION_TABLES, dedupeByKey, TABLES, type TableName } from '../../warehouse/tables.js';
+import { CONTRIBUTION_TABLES, dedupeByKey, TABLES, type TableName } from '../../shared/tables.js';
 
 /**
  * Test support: the warehouse's upsert rule in memory (per table key, the

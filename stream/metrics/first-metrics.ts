@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { ChannelMinuteRow } from '../../warehouse/tables.js';
+import type { ChannelMinuteRow } from '../../shared/tables.js';
 
 /**
  * The first metric set as a pure function of one bus batch: events and new

@@ -7,7 +7,7 @@ import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Rng } from '../../shared/random.js';
 import { closedConversationKey } from '../sessions/open-conversation.js';
-import { TOPICS } from '../topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { MetaStore, type ConversationMeta } from './conversation-meta.js';
 import { candidateFor, type Conversation, type Presence } from './model.js';
 import { route, type PolicyRegistry, type PolicyState } from './policies.js';

@@ -4,7 +4,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { Intent, IntentClassifier } from '../intent/intent-port.js';
 import { conversationPriority, isUrgent, type PriorityRules } from '../sessions/priority.js';
 import type { SuggestStore } from '../suggest/suggest-store.js';
-import { TOPICS } from '../topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { previewOf, tagOf, textOf, type ConversationMeta } from './conversation-meta.js';
 import { sortKey } from './queue-keys.js';
 import type { ConvState } from './queue-store.js';
@@ -223,7 +223,7 @@ export class RoutingService {
   async sampleGauges(): Promise<void> {
     try {
       const rows = await gaugeRows(this.o.desk, this.o.desk.o.clock.now());
-      await this.o.warehouse.append('routing_gauges', rows as unknown as Array<Record<string, unknown>>);
+      await this.o.warehouse.append('routing_gauges', rows);
     } catch (err) {
       this.o.desk.o.log.error({ err }, 'routing gauges sample failed');
     }

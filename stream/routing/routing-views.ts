@@ -1,4 +1,4 @@
-import type { RoutingGaugeRow } from '../../warehouse/kpi-rows.js';
+import type { RoutingGaugeRow } from '../../shared/tables.js';
 import type { RoutingDesk } from './routing-desk.js';
 import { rateKey } from './routing-desk.js';
 import { breachPredicted, predictedStart, ratePerMinute } from './sla-prediction.js';

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { ConversationRow } from '../../warehouse/tables.js';
+import type { ConversationRow } from '../../shared/tables.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
 import { conversationPriority, isUrgent, type PriorityRules } from './priority.js';
 

@@ -1,6 +1,6 @@
 import type { SetEntry, StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { IdentityMergeRow } from '../../warehouse/tables.js';
+import type { IdentityMergeRow } from '../../shared/tables.js';
 import type { ResolvedEnvelope } from '../identity/identity-service.js';
 import type { OffsetEvent } from '../metrics/first-metrics.js';
 import { SESSION_TYPES, foldSessions, mergedAway, type SessionRules, type SessionState } from './session-fold.js';
@@ -42,8 +42,8 @@ export class SessionStep {
     return {
       write: async (wh) => {
         await Promise.all([
-          wh.append('conversations', out.rows as unknown as Array<Record<string, unknown>>),
-          wh.append('identity_merges', merges as unknown as Array<Record<string, unknown>>),
+          wh.append('conversations', out.rows),
+          wh.append('identity_merges', merges),
         ]);
       },
       entries: [...out.sessions].map(([k, s]) => ({ key: sessionKey(k), value: JSON.stringify(s), ttlMs: this.o.ttlMs })),

@@ -1,5 +1,5 @@
 import { seededRng } from '../../shared/random.js';
-import type { ConversationFactsRow, DealFactsRow, KpiMinuteRow, LateEventRow, ResponseTimeRow, RoutingGaugeRow } from '../../warehouse/kpi-rows.js';
+import type { ConversationFactsRow, DealFactsRow, KpiMinuteRow, LateEventRow, ResponseTimeRow, RoutingGaugeRow } from '../../shared/tables.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 
 /** Rows for the KPI tables (stream/kpis, routing gauges), with several versions per key, replays and nulls. */

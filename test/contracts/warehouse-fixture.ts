@@ -2,8 +2,8 @@ import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { parsePlaceholders } from '../../warehouse/sql-params.js';
 import { makeKpiFixture, type KpiFixture } from './kpi-fixture.js';
-import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, IdentityMergeRow } from '../../warehouse/tables.js';
-import type { ConversationFactsRow } from '../../warehouse/kpi-rows.js';
+import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, IdentityMergeRow } from '../../shared/tables.js';
+import type { ConversationFactsRow } from '../../shared/tables.js';
 import { factsRow } from './kpi-fixture.js';
 
 /** Rows for every table, with replays and several versions per key, in a shuffled order. */

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/paths.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
+import type { KpiCounters, RowOf, TableName } from '../../shared/tables.js';
 import { migrationFiles, type Dialect } from '../../warehouse/named-queries.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { factsRow } from './kpi-fixture.js';
@@ -67,7 +68,7 @@ export const hostileString = (): fc.Arbitrary<string> =>
   );
 
 export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
-  const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+  const rows = <R>(xs: R[]): R[] => xs;
   // Several appends, like the worker's batches; the replays are inside f.events.
   for (let i = 0; i < f.events.length; i += 100) await wh.append('events', rows(f.events.slice(i, i + 100)));
   for (let i = 0; i < f.minutes.length; i += 37) await wh.append('channel_minute_contrib', rows(f.minutes.slice(i, i + 37)));
@@ -82,11 +83,16 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
 
 /** The KPI tables in a few appends each, so versions of one key meet across batches. */
 export async function appendKpiFixture(wh: Warehouse, f: WarehouseFixture): Promise<void> {
-  const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+  const inChunks = async <T extends TableName>(table: T, list: Array<RowOf<T>>) => {
+    for (let i = 0; i < list.length; i += 53) await wh.append(table, list.slice(i, i + 53));
+  };
   const k = f.kpi;
-  for (const [table, list] of [['kpi_minute_contrib', k.kpiMinutes], ['conversation_facts', k.conversationFacts], ['response_times', k.responseTimes], ['deal_facts', k.dealFacts], ['late_events', k.lateEvents], ['routing_gauges', k.routingGauges]] as const) {
-    for (let i = 0; i < list.length; i += 53) await wh.append(table, rows(list.slice(i, i + 53)));
-  }
+  await inChunks('kpi_minute_contrib', k.kpiMinutes);
+  await inChunks('conversation_facts', k.conversationFacts);
+  await inChunks('response_times', k.responseTimes);
+  await inChunks('deal_facts', k.dealFacts);
+  await inChunks('late_events', k.lateEvents);
+  await inChunks('routing_gauges', k.routingGauges);
 }
 
 /**
@@ -120,13 +126,13 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       const wh = await open();
       await wh.migrate();
       const f = makeFixture(7);
-      const batch = f.events.slice(0, 50) as unknown as Array<Record<string, unknown>>;
+      const batch = f.events.slice(0, 50);
       const distinct = new Set(batch.map((e) => `${e.producer}/${e.id}`)).size;
       await wh.append('events', batch);
       await wh.append('events', batch);
       await wh.append('events', [...batch, ...batch]);
       expect(numeric(await wh.query('events_count', { producer: null }))).toEqual([{ events: distinct }]);
-      const m = f.minutes.slice(0, 20) as unknown as Array<Record<string, unknown>>;
+      const m = f.minutes.slice(0, 20);
       const window = { from_ms: f.t0 - 86_400_000, to_ms: f.t0 + 86_400_000, bucket_s: 60, channel: null };
       await wh.append('channel_minute_contrib', m);
       const once = await wh.query('metric_channel_counts', window);
@@ -148,7 +154,7 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       await wh.append('channel_minute_contrib', [row(4, 40)]);
       expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 40, conversations: 4 }]);
       // A newer version that moves a conversation's start out of the window takes it out of the window.
-      const conv = (version: number, started: number, frm: number | null) => factsRow({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent: '', version }) as unknown as Record<string, unknown>;
+      const conv = (version: number, started: number, frm: number | null) => factsRow({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent: '', version });
       await wh.append('conversation_facts', [conv(2, t + 5_000, 1200)]);
       await wh.append('conversation_facts', [conv(1, t + 5_000, null)]);
       const inWindow = numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }));
@@ -165,7 +171,7 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       await wh.migrate();
       const t = Date.UTC(2025, 0, 2, 8, 0, 0);
       const row = (partition: number, batch: number, events: number) => ({ bus_partition: partition, batch_offset: batch, minute: t, channel: 'web', events, conversations: 1, version: 1 });
-      const kpi = (partition: number, batch: number, inquiries: number) => ({ ...row(partition, batch, inquiries), source: '', team: '', agent: '', tag: '', ...Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])), inquiries });
+      const kpi = (partition: number, batch: number, inquiries: number) => ({ ...row(partition, batch, inquiries), source: '', team: '', agent: '', tag: '', ...(Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters), inquiries });
       await wh.append('channel_minute_contrib', [row(0, 0, 5), row(0, 10, 7), row(0, 20, 11), row(1, 20, 13)]);
       await wh.append('kpi_minute_contrib', [kpi(0, 0, 2), kpi(0, 10, 3), kpi(0, 20, 4), kpi(1, 20, 6)]);
       const minute = { from_ms: t, to_ms: t + 60_000, bucket_s: 60, channel: null };

@@ -130,7 +130,7 @@ describe('embedded Omnilane end to end', () => {
 
 describe('stream dead letters and ops metrics', () => {
   it('keeps an undecodable bus message in dead_letters and on the dead-letter topic, and the batch goes on', async () => {
-    const { TOPICS } = await import('../../stream/topics.js');
+    const { TOPICS } = await import('../../shared/topics.js');
     await om.engines.bus.publish(TOPICS.events, [
       { key: 'ext:cust-1', value: '{not json' },
       { key: 'ext:cust-1', value: JSON.stringify({ id: 'after-bad', producer: 'ingest-default', type: 'touchpoint', channel: 'ad', occurred_at: Date.now(), received_at: Date.now(), customer_key: 'ext:cust-1', customer: { external_id: 'cust-1' }, conversation_id: null, agent_id: null, properties: {} }) },

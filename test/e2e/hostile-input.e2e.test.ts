@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '../../stream/topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 
 /** Issue 18 (hostile input): each probe finding, replayed against the real embedded server. */

@@ -16,7 +16,7 @@ import { silentLogger } from '../../shared/logger.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import { KafkaBus } from '../../stream/bus/kafka-bus.js';
 import { RedisStateStore } from '../../stream/state/redis-state-store.js';
-import { TOPICS } from '../../stream/topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
 import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
 import { freePort, spawnOmnilane, waitForExit } from '../support/child-process.js';

@@ -9,7 +9,7 @@ import { silentLogger } from '../../shared/logger.js';
 import { projectRoot } from '../../shared/paths.js';
 import { KafkaBus } from '../../stream/bus/kafka-bus.js';
 import { RedisStateStore } from '../../stream/state/redis-state-store.js';
-import { STREAM_GROUP, TOPICS } from '../../stream/topics.js';
+import { STREAM_GROUP, TOPICS } from '../../shared/topics.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
 import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { projectRoot } from '../../shared/paths.js';
 import { KafkaBus } from '../../stream/bus/kafka-bus.js';
-import { STREAM_GROUP, TOPICS } from '../../stream/topics.js';
+import { STREAM_GROUP, TOPICS } from '../../shared/topics.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
 import { freePort } from '../support/child-process.js';
 import { newErrors, verifyAggregates, verifyIds, type AggregateVerdict, type IdVerdict } from './check.js';

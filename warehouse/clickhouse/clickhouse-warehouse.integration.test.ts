@@ -4,7 +4,7 @@ import { requireEngine, uniqueName } from '../../test/contracts/engines.js';
 import { NAMED_QUERIES, appendKpiFixture, hostileString, querySets, warehouseContract } from '../../test/contracts/warehouse.contract.js';
 import { makeFixture } from '../../test/contracts/warehouse-fixture.js';
 import { factsRow } from '../../test/contracts/kpi-fixture.js';
-import type { ConversationFactsRow } from '../kpi-rows.js';
+import type { ConversationFactsRow } from '../../shared/tables.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { DuckDbWarehouse } from '../duckdb/duckdb-warehouse.js';
 import { inlineParams } from '../sql-params.js';
@@ -44,7 +44,7 @@ describe('ClickHouse and DuckDB agree', () => {
       await ch.migrate();
       await duck.migrate();
       const f = makeFixture(seed);
-      const rows = (xs: unknown[]) => xs as Array<Record<string, unknown>>;
+      const rows = <R>(xs: R[]): R[] => xs;
       for (const wh of [ch, duck]) {
         await Promise.all([
           wh.append('events', rows(f.events)),
@@ -90,8 +90,8 @@ describe('ClickHouse and DuckDB agree', () => {
         rows.push(factsRow({ conversation_id: `q${c++}`, customer_key: 'k', channel: `n${String(n).padStart(3, '0')}`, started_at: t + i, first_response_at: t + i + frm, first_response_ms: frm, agent: '', version: 1 }));
       }
     }
-    await ch.append('conversation_facts', rows as unknown as Array<Record<string, unknown>>);
-    await duck.append('conversation_facts', rows as unknown as Array<Record<string, unknown>>);
+    await ch.append('conversation_facts', rows);
+    await duck.append('conversation_facts', rows);
     const params = { from_ms: t - 1, to_ms: t + 1000 };
     const [a, b] = [await ch.query('board_first_response', params), await duck.query('board_first_response', params)];
     expect(a).toHaveLength(121);

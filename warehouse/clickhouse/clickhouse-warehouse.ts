@@ -6,7 +6,7 @@ import type { OutageLog } from '../../shared/outage-log.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { coerceParam, inlineParams, parsePlaceholders } from '../sql-params.js';
-import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
+import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type RowOf, type TableName, type TableSpec } from '../../shared/tables.js';
 
 export interface ClickHouseWarehouseOptions {
   /** `http[s]://[user:pass@]host:port[/database]`. */
@@ -192,7 +192,7 @@ export class ClickHouseWarehouse implements Warehouse {
     return applied;
   }
 
-  async append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void> {
+  async append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void> {
     if (rows.length === 0) return;
     if (this.closed) throw new OmnilaneError('WH_ERR_QUERY', 'warehouse is closed');
     const spec: TableSpec = TABLES[table];

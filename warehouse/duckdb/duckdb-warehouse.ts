@@ -5,7 +5,7 @@ import { OmnilaneError } from '../../shared/errors.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { toDuckDbPrepared } from '../sql-params.js';
-import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type TableName, type TableSpec } from '../tables.js';
+import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type RowOf, type TableName, type TableSpec } from '../../shared/tables.js';
 
 /** Serialises async work: DuckDB's staging table and transactions must not interleave. */
 class SerialQueue {
@@ -85,7 +85,7 @@ export class DuckDbWarehouse implements Warehouse {
    * partitions flushing at the same time) the statements per row fall. Each
    * call still resolves only after its own rows are written.
    */
-  append(table: TableName, rows: Array<Record<string, unknown>>): Promise<void> {
+  append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     let group = this.pending.get(table);
     if (!group) {

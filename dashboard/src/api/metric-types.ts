@@ -1,6 +1,6 @@
 /**
  * Types of the KPI API (`GET /v1/metrics/{kpi}` and its drill-down) and of the board snapshot's `kpis` and
- * `alerts` (issue 6, /work/helpers/kpi-contract.md). Plain data: no behaviour here.
+ * `alerts` (issue 6, docs/metrics.md). Plain data: no behaviour here.
  */
 
 /** The KPIs `GET /v1/metrics/{kpi}` serves, in the order the board's KPI picker lists them. */

@@ -1,5 +1,5 @@
 /**
- * Shapes of the agent-console HTTP contract (`/work/helpers/routing-contract.md`, issue 5) as the UI reads them.
+ * Shapes of the agent-console HTTP contract (docs/routing.md, issue 5) as the UI reads them.
  * Times may arrive as epoch ms or ISO strings; `toMs` normalises both so the rest of the console deals in numbers.
  */
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { toErrorReply } from '../../../api/plugins/errors.js';
-import { ErrorReply, IngestReply } from '../../../api/schemas.js';
+import type { FastifyInstance } from 'fastify';
+import { errorHandler, ErrorReply, toErrorReply } from '../../../shared/error-reply.js';
+import { IngestReply } from '../../schemas.js';
 import { CustomerInput } from '../../../shared/envelope.js';
 import { OmnilaneError } from '../../../shared/errors.js';
 import type { ChannelDeps } from '../common.js';
@@ -28,11 +28,7 @@ type Batch = { anonymous_id?: string; user_id?: string; customer?: Record<string
 /** POST /v1/channels/app/events: the app SDK's batches, stamped channel=app and handed to the ingest service. */
 export async function appRoutes(app: FastifyInstance, deps: ChannelDeps): Promise<void> {
   // Same error codes as /v1/events (ING_ERR_NOT_JSON, ING_ERR_BODY_TOO_LARGE…).
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { status, body } = toErrorReply(err, true);
-    if (status >= 500) deps.log.error({ err, reqId: req.id }, 'app batch failed');
-    void reply.status(status).send(body);
-  });
+  app.setErrorHandler(errorHandler({ toReply: (err) => toErrorReply(err, true), failure: 'app batch failed', log: deps.log }));
   app.post(
     '/v1/channels/app/events',
     {

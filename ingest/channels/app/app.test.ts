@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelTestApp, INGEST_KEY, type ChannelTestApp } from '../test-kit.js';
+import { channelTestApp, INGEST_KEY, type ChannelTestApp } from '../../../test/support/channel-kit.js';
 import { OmnilaneAppClient } from './client.js';
 
 let t: ChannelTestApp;

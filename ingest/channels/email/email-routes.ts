@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorReply } from '../../../api/schemas.js';
+import { ErrorReply } from '../../../shared/error-reply.js';
 import { normaliseEmail, type EventInput } from '../../../shared/envelope.js';
 import { OmnilaneError } from '../../../shared/errors.js';
 import { DEFAULT_MAX_BODY, fitId, guardChannel, ingestMapped, refuse, safeEqual, type ChannelDeps } from '../common.js';

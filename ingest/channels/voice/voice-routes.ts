@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ErrorReply } from '../../../api/schemas.js';
+import { ErrorReply } from '../../../shared/error-reply.js';
 import { DEFAULT_MAX_BODY, ingestMapped, refuse, type ChannelDeps } from '../common.js';
 import { EMPTY_TWIML, twilioFormContext, verifiedTwilioForm } from '../twilio/twilio.js';
 import { mapCallStatus } from './voice-map.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelTestApp, fixture, twilioSigned, type ChannelTestApp } from '../test-kit.js';
+import { channelTestApp, fixture, twilioSigned, type ChannelTestApp } from '../../../test/support/channel-kit.js';
 import { mapCallStatus } from './voice-map.js';
 
 let t: ChannelTestApp;

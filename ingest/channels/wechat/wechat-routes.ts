@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorReply } from '../../../api/schemas.js';
+import { ErrorReply } from '../../../shared/error-reply.js';
 import { DEFAULT_MAX_BODY, guardChannel, ingestMapped, refuse, safeEqual, type ChannelDeps } from '../common.js';
 import { mapWechat, parseWechatXml, wechatSignature, wechatTextReply } from './wechat.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelTestApp, fixture, TEST_SECRETS, type ChannelTestApp } from '../test-kit.js';
+import { channelTestApp, fixture, TEST_SECRETS, type ChannelTestApp } from '../../../test/support/channel-kit.js';
 import { parseWechatXml, wechatSignature, wechatTextReply } from './wechat.js';
 
 let t: ChannelTestApp;

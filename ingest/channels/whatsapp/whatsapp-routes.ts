@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ErrorReply } from '../../../api/schemas.js';
+import { ErrorReply } from '../../../shared/error-reply.js';
 import { OmnilaneError } from '../../../shared/errors.js';
 import { DEFAULT_MAX_BODY, guardChannel, ingestMapped, refuse, safeEqual, type ChannelDeps } from '../common.js';
 import { mapMetaWebhook } from './whatsapp-map.js';

@@ -1,5 +1,5 @@
 import { logNormal, pick, seededRng, weighted, type Rng } from '../../../shared/random.js';
-import type { EventRow } from '../../../warehouse/tables.js';
+import type { EventRow } from '../../../shared/tables.js';
 import type { AgentRecordRow, RoutingEventRow } from './history.js';
 import { sigmoid } from './logistic.js';
 
@@ -30,7 +30,7 @@ export function plantedLogit(f: { tag: string; intent: string; source: string; s
 }
 
 /** Rows as the warehouse's `events` table stores them. */
-export type SynthEventRow = EventRow;
+export type SynthEventRow = EventRow & Required<Pick<EventRow, 'conversation_id' | 'agent_id'>>;
 
 export interface SynthOptions {
   seed: number;

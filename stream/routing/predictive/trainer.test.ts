@@ -18,7 +18,7 @@ async function warehouseWith(customers: number): Promise<DuckDbWarehouse> {
   const wh = await DuckDbWarehouse.open(':memory:');
   open.push(wh);
   await wh.migrate();
-  if (customers > 0) await wh.append('events', syntheticRoutingEvents({ seed: 11, customers, startMs: START, spanMs: 20 * DAY_MS, policy: 'least_loaded' }) as unknown as Array<Record<string, unknown>>);
+  if (customers > 0) await wh.append('events', syntheticRoutingEvents({ seed: 11, customers, startMs: START, spanMs: 20 * DAY_MS, policy: 'least_loaded' }));
   return wh;
 }
 

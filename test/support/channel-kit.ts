@@ -9,11 +9,11 @@ import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
-import { TOPICS } from '../../stream/topics.js';
-import { IngestService } from '../ingest-service.js';
-import type { ChannelsConfig } from './common.js';
-import { channelRoutes } from './index.js';
-import { twilioSignature } from './twilio/twilio.js';
+import { TOPICS } from '../../shared/topics.js';
+import { IngestService } from '../../ingest/ingest-service.js';
+import type { ChannelsConfig } from '../../ingest/channels/common.js';
+import { channelRoutes } from '../../ingest/channels/index.js';
+import { twilioSignature } from '../../ingest/channels/twilio/twilio.js';
 
 export const TEST_SECRETS = {
   publicBaseUrl: 'https://crm.example.com',
@@ -78,7 +78,7 @@ export async function channelTestApp(config: Partial<ChannelsConfig> = {}): Prom
 
 /** A fixture file's text (fixtures are the providers' real formats). */
 export function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../../ingest/channels/fixtures/${name}`, import.meta.url), 'utf8');
 }
 
 /** Headers of a correctly signed Twilio form post to `path`. */

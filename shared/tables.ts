@@ -1,7 +1,11 @@
 /**
- * The warehouse tables the pipeline appends to, with the columns every adapter
- * writes. `key` is what makes an append idempotent; `version` (when present)
- * decides which of two rows with the same key wins (the higher one).
+ * The warehouse tables the pipeline appends to: ONE definition per table, from
+ * which both the adapters' column lists (`TABLES`) and the row types
+ * (`RowOf<'events'>`, `EventRow`, ...) come. The DDL of both dialects
+ * (sql/ddl/*.sql ClickHouse, sql/ddl/duckdb/*.sql) is checked against it by
+ * warehouse/table-ddl.integration.test.ts.
+ * `key` is what makes an append idempotent; `version` (when present) decides
+ * which of two rows with the same key wins (the higher one).
  * Columns typed `ms` hold epoch milliseconds (UTC) and are written as
  * timestamps; `json` columns hold JSON text.
  */
@@ -10,9 +14,18 @@ export type ColumnType = 'string' | 'nullable_string' | 'int' | 'nullable_int' |
 export interface TableSpec {
   name: string;
   columns: Record<string, ColumnType>;
-  key: string[];
+  key: readonly string[];
   version?: string;
 }
+
+/** The TypeScript value a column of this type holds in a row (times are epoch ms, JSON is text). */
+export type ValueOf<C extends ColumnType> = C extends 'string' | 'json'
+  ? string
+  : C extends 'nullable_string'
+    ? string | null
+    : C extends 'int' | 'float' | 'ms'
+      ? number
+      : number | null;
 
 export const TABLES = {
   events: {
@@ -61,14 +74,13 @@ export const TABLES = {
       window_from: 'ms',
       window_to: 'ms',
       channel: 'string',
-      // 'float' columns take null (both adapters write NULL for a missing value); the DDL makes these nullable
-      removal_effect: 'float',
+      removal_effect: 'nullable_float',
       conversions: 'float',
       value: 'float',
-      conversions_lower: 'float',
-      conversions_upper: 'float',
-      value_lower: 'float',
-      value_upper: 'float',
+      conversions_lower: 'nullable_float',
+      conversions_upper: 'nullable_float',
+      value_lower: 'nullable_float',
+      value_upper: 'nullable_float',
       journeys: 'int',
     },
     // A run's rows never change: the key alone makes a replayed append idempotent (no version needed).
@@ -285,113 +297,54 @@ export const TABLES = {
 
 export type TableName = keyof typeof TABLES;
 
-export interface EventRow {
-  producer: string;
-  id: string;
-  type: string;
-  channel: string;
-  occurred_at: number;
-  received_at: number;
-  customer_key: string;
-  conversation_id: string | null;
-  agent_id: string | null;
-  customer: string;
-  properties: string;
-  bus_partition?: number | null;
-  bus_offset?: number | null;
-}
+type ColumnsOf<T extends TableName> = (typeof TABLES)[T]['columns'];
 
-/** What one bus batch added to one channel's event-time minute (channel_minute_contrib). */
-export interface ChannelMinuteRow {
-  bus_partition: number;
-  /** Offset of the first message of the batch that produced the row: with the partition, who wrote it. */
-  batch_offset: number;
-  minute: number;
-  channel: string;
-  events: number;
-  conversations: number;
-  version: number;
-}
+type NullableColumn = Extract<ColumnType, `nullable_${string}`>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-export interface DeadLetterRow {
-  source: string;
-  ref: string;
-  code: string;
-  reason: string;
-  payload: string;
-  failed_at: number;
-}
+/**
+ * A row of `table`, derived from its column list: one property per column, typed by the column's type. A nullable
+ * column may be left out of a row (both adapters write NULL for it).
+ */
+export type RowOf<T extends TableName> = Simplify<
+  { -readonly [C in keyof ColumnsOf<T> as ColumnsOf<T>[C] extends NullableColumn ? never : C]: ValueOf<ColumnsOf<T>[C] & ColumnType> } & {
+    -readonly [C in keyof ColumnsOf<T> as ColumnsOf<T>[C] extends NullableColumn ? C : never]?: ValueOf<ColumnsOf<T>[C] & ColumnType>;
+  }
+>;
 
-export interface AttributionResultRow {
-  run_id: string;
-  run_at: number;
-  model: string;
-  /** Markov order; 0 for models without one */
-  model_order: number;
-  window_from: number;
-  window_to: number;
-  channel: string;
-  removal_effect: number | null;
-  conversions: number;
-  value: number;
-  conversions_lower: number | null;
-  conversions_upper: number | null;
-  value_lower: number | null;
-  value_upper: number | null;
-  journeys: number;
-}
+export type EventRow = RowOf<'events'>;
+/** What one bus batch added to one channel's event-time minute; `batch_offset` is the offset of the batch's first message. */
+export type ChannelMinuteRow = RowOf<'channel_minute_contrib'>;
+export type DeadLetterRow = RowOf<'dead_letters'>;
+/** `model_order` is the Markov order, 0 for models without one. */
+export type AttributionResultRow = RowOf<'attribution_results'>;
+export type AttributionTransitionRow = RowOf<'attribution_transitions'>;
+/**
+ * An identity decision: `merge_id` is deterministic (a replayed event writes the same row again); `kind` is merge,
+ * refused (linked but not merged) or split; `customer_id` the survivor (merge, refused) or the customer split from;
+ * `other_id` the merged-away, not-merged or split-off one; `identifiers`/`evidence` JSON arrays; `event_ref` is
+ * `producer/id` of the event, or `api/<key id>` for a split.
+ */
+export type IdentityMergeRow = RowOf<'identity_merges'>;
+export type ConversationRow = RowOf<'conversations'>;
 
-export interface AttributionTransitionRow {
-  run_id: string;
-  run_at: number;
-  model_order: number;
-  window_from: number;
-  window_to: number;
-  from_state: string;
-  to_state: string;
-  probability: number;
-}
-
-export interface IdentityMergeRow {
-  /** Deterministic, so a replayed event writes the same row again. */
-  merge_id: string;
-  /** merge, refused (linked but not merged: conflicting external ids, or split before) or split */
-  kind: string;
-  /** The survivor (merge, refused) or the customer split from (split). */
-  customer_id: string;
-  /** The merged-away customer (merge), the one not merged (refused), or the one split off (split). */
-  other_id: string;
-  /** JSON array: identifiers that moved. */
-  identifiers: string;
-  /** JSON array: the identifiers the event carried (merge, refused) or the split request named. */
-  evidence: string;
-  reason: string;
-  /** `producer/id` of the event, or `api/<key id>` for a split. */
-  event_ref: string;
-  /** When it was decided (ms). */
-  merged_at: number;
-}
-
-export interface ConversationRow {
-  id: string;
-  customer_id: string;
-  conversation_ids: string;
-  channels: string;
-  last_channel: string;
-  started_at: number;
-  last_event_at: number;
-  last_agent: string | null;
-  intent: string | null;
-  tags: string;
-  urgent: number;
-  priority: number;
-  status: string;
-  version: number;
-}
+/** What one bus batch added to one event-time minute and dimension tuple (kpi_minute_contrib). */
+export type KpiMinuteRow = RowOf<'kpi_minute_contrib'>;
+/** The dimensions every KPI can be cut by ('' when unknown); `tag` is the customer tag: VIP, high_value or normal. */
+export type KpiDims = Pick<KpiMinuteRow, 'channel' | 'source' | 'team' | 'agent' | 'tag'>;
+/** Additive counters of one event-time minute and dimension tuple. */
+export type KpiCounters = Omit<KpiMinuteRow, keyof KpiDims | 'bus_partition' | 'batch_offset' | 'minute' | 'version'>;
+/** One row per conversation; `sla_met` is 1 met, 0 missed, null without an SLA; `outcome` '' while open. */
+export type ConversationFactsRow = RowOf<'conversation_facts'>;
+export type ResponseTimeRow = RowOf<'response_times'>;
+export type DealFactsRow = RowOf<'deal_facts'>;
+export type LateEventRow = RowOf<'late_events'>;
+/** `sampled_at` is rounded down to 10 s; `kind` is queue or agent. */
+export type RoutingGaugeRow = RowOf<'routing_gauges'>;
 
 /** Keeps one row per key: the one with the highest version (or the last one). */
-export function dedupeByKey(spec: TableSpec, rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
-  const byKey = new Map<string, Record<string, unknown>>();
+export function dedupeByKey<R extends Readonly<Record<string, unknown>>>(spec: TableSpec, rows: ReadonlyArray<R>): R[] {
+  const byKey = new Map<string, R>();
   for (const row of rows) {
     const k = spec.key.map((c) => String(row[c])).join('\u0000');
     const prev = byKey.get(k);

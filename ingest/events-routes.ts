@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { IngestService } from '../../ingest/ingest-service.js';
-import { ErrorReply, IngestBody, IngestReply } from '../schemas.js';
+import { ErrorReply } from '../shared/error-reply.js';
+import type { IngestService } from './ingest-service.js';
+import { IngestBody, IngestReply } from './schemas.js';
 
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 
