@@ -9,7 +9,7 @@ import type { FollowupStore } from '../../stream/followup/followup-store.js';
 import { verifyUnsubscribe } from '../../stream/followup/unsubscribe-token.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import type { Principal } from '../auth/key-ring.js';
-import { ErrorReply } from '../schemas.js';
+import { ErrorReply } from '../../shared/error-reply.js';
 import { customerScope } from './customers-scope.js';
 import { unsubscribePage } from './unsubscribe-page.js';
 

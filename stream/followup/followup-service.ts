@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { BusBatch, EventBus, Subscription } from '../../shared/ports/event-bus.js';
 import type { IntentClassifier } from '../intent/intent-port.js';
 import { statedIntent } from '../routing/triage.js';
-import { TOPICS } from '../topics.js';
+import { TOPICS } from '../../shared/topics.js';
 import { optIn, optOut, stopSequence } from './consent-actions.js';
 import { firstCheck } from './decide.js';
 import { parseFollowupConfig, type FollowupConfig } from './followup-config.js';

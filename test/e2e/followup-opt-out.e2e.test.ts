@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../../ingest/channels/test-kit.js';
+import { fixture } from '../support/channel-kit.js';
 import { metaSignature, twilioSignature, wechatSignature } from '../../ingest/channels/index.js';
 import { TestVisitor } from '../../ingest/channels/webchat/ws-test-client.js';
 import { eventually, sleep } from '../contracts/engines.js';
