@@ -9,7 +9,7 @@ import { loadRoster } from '../stream/routing/roster.js';
 import { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { RoutingService } from '../stream/routing/routing-service.js';
 import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
-import type { Engines } from './runtime.js';
+import type { Engines } from './engines.js';
 import { BotResponder } from '../stream/bot/bot-responder.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';
 import { loadKnowledgeBase } from '../stream/bot/knowledge-base.js';
