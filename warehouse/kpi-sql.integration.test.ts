@@ -52,7 +52,7 @@ describe('every catalogue KPI query runs on DuckDB and ClickHouse 18.16', () => 
     await admin.close();
   });
 
-  it('runs each KPI's query for each of its groupings', async () => {
+  it('runs the query of each KPI for each of its groupings', async () => {
     for (const [name, wh] of warehouses) {
       for (const kpi of KPI_NAMES) {
         const def = KPI_CATALOGUE[kpi];
