@@ -4,13 +4,10 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { RedisHub, WebchatService, webchatRoutes, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
+import { webchatRoutes, type WebchatService } from '../ingest/channels/webchat/index.js';
 import { channelRoutes, type ChannelDeps } from '../ingest/channels/index.js';
 import type { IngestService } from '../ingest/ingest-service.js';
-import { SenderRegistry } from '../ingest/outbound/sender.js';
-import type { BotReplyFn } from '../stream/bot/bot-responder.js';
-import { botOutbound } from './bot-outbound.js';
-import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
+import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { projectRoot } from '../shared/paths.js';
@@ -22,13 +19,13 @@ import type { LiveHub } from './board/live-hub.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
-import { conversationMessageRoutes, firstOf, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
+import { conversationMessageRoutes, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
 import { boardRoutes } from './routes/board.js';
 import { eventRoutes } from '../ingest/events-routes.js';
 import { funnelRoutes } from './routes/funnel.js';
 import { healthRoutes, type HealthProbe } from './routes/health.js';
 import { metricRoutes } from './routes/metrics.js';
-import { KpiService } from './metrics/kpi-service.js';
+import type { KpiService } from './metrics/kpi-service.js';
 import { alertRoutes } from './alerts/alert-routes.js';
 import type { AlertEvaluator } from './alerts/evaluator.js';
 import { conversationRoutes } from './routes/conversations.js';
@@ -41,7 +38,6 @@ import { suggestionRoutes } from './routes/suggestions.js';
 import { labelRoutes } from './routes/labels.js';
 import type { LabelStore } from '../stream/labels/index.js';
 import { opportunityRoutes } from './routes/opportunities.js';
-import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
@@ -59,38 +55,44 @@ export interface AppDeps {
   health: HealthProbe;
   /** Attribution job; without it the attribution routes answer 503 API_ERR_NOT_READY. */
   attribution?: AttributionJob;
-  /** Web chat (visitor socket, /widget.js, replies to web); absent leaves web chat off. */
-  webchat?: Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'> & {
-    /** REDIS_URL and OMNILANE_NAMESPACE: pushes fan out over Redis pub/sub to every process (unless `hub` is given). */
-    redis?: { url: string; namespace?: string };
-  };
-  /** Outbound senders by channel; default a new registry (web chat registers its sender in it). */
-  senders?: SenderRegistry;
+  /** Outbound messaging: senders by channel, the directory of conversations replies go to, web chat when on. */
+  messaging: Messaging;
   /** Channel webhooks (/v1/channels/…); without them those routes are not registered. */
   channels?: Omit<ChannelDeps, 'ingest'> & { ingest?: IngestService };
   /** Workbench (customers, conversations): absent, those routes are not registered. */
   workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number };
-  /** KPI reader for /v1/metrics; default one on `warehouse` with buckets in Asia/Shanghai. */
-  kpis?: KpiService;
+  /** KPI reader for /v1/metrics (buckets in KPI_TIME_ZONE). */
+  kpis: KpiService;
   /** Alert rules and their state for /v1/alerts; default no rules. */
   alerts?: Pick<AlertEvaluator, 'rules' | 'firing'>;
   /** Routing desk (agent console and /v1/routing); absent, those routes are not registered. */
   routing?: RoutingDesk;
-  /** Intent classifier for reply suggestions (the latest customer message's intent); default the built-in one. */
-  classifier?: IntentClassifier;
+  /** Intent classifier for reply suggestions (the latest customer message's intent). */
+  classifier: IntentClassifier;
   /** Agents' labels (intent corrections, bot verdicts); absent, the labelling routes are not registered. */
   labels?: LabelStore;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
   /** Follow-up sequences (docs/follow-up.md): customer pane, rules, summary, unsubscribe link; absent, not registered. */
   followups?: Omit<FollowupRouteDeps, 'clock' | 'identity' | 'scope'>;
-  /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
-  botReplies?: (reply: BotReplyFn) => void;
+}
+
+/** How agent and bot replies leave (built by the composition root, cli/compose-api.ts). */
+export interface Messaging {
+  senders: SenderRegistry;
+  /** Who knows a conversation's channel and address: web chat, then the routing desk. */
+  conversations: ConversationDirectory;
+  /** Typing and read receipts to the visitor (web chat). */
+  signals?: AgentSignals;
+  /** The web chat service behind /v1/webchat and /widget.js; absent leaves web chat off. */
+  webchat?: WebchatService;
 }
 
 /**
  * Builds the HTTP app without listening, so tests use `app.inject()`.
  * Every /v1 route declares its roles; `/openapi.json` documents them all.
+ * It only registers plugins and routes with what it is handed: the objects
+ * behind them are built by the composition root (cli/compose-api.ts).
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -117,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { ingest: deps.ingest });
   if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
-  await app.register(metricRoutes, { kpis: deps.kpis ?? new KpiService(deps.warehouse, 'Asia/Shanghai'), clock: deps.clock });
+  await app.register(metricRoutes, { kpis: deps.kpis, clock: deps.clock });
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
@@ -130,33 +132,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
-    await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier ?? new BuiltinIntentClassifier(), crm: deps.workbench?.crm });
-    if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier ?? new BuiltinIntentClassifier() });
+    await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier, crm: deps.workbench?.crm });
+    if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier });
     if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
   }
   if (deps.followups) {
     const desk = deps.routing;
     await app.register(followupRoutes, { ...deps.followups, clock: deps.clock, identity: deps.workbench?.identity, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
   }
-  const senders = deps.senders ?? new SenderRegistry();
-  let conversations: ConversationDirectory = { lookup: async () => null };
-  let signals: AgentSignals | undefined;
-  if (deps.webchat) {
-    const { redis, ...webchatDeps } = deps.webchat;
-    let hub: WebchatHub | undefined = webchatDeps.hub;
-    if (!hub && redis) {
-      const redisHub = new RedisHub({ ...redis, catchUp: (id, after) => webchat.conversations.after(id, after), log: deps.log.child({ stage: 'webchat-hub' }) });
-      app.addHook('onClose', () => redisHub.close());
-      hub = redisHub;
-    }
-    const webchat: WebchatService = new WebchatService({ ...webchatDeps, hub, ingest: deps.ingest, clock: deps.clock, log: deps.log });
-    senders.register(new WebchatSender(webchat));
-    conversations = signals = webchat;
-    await app.register(webchatRoutes, { service: webchat });
-  }
-  if (deps.routing) conversations = firstOf(conversations, deps.routing);
+  const { senders, conversations, signals, webchat } = deps.messaging;
+  if (webchat) await app.register(webchatRoutes, { service: webchat });
   await app.register(conversationMessageRoutes, { ingest: deps.ingest, senders, conversations, signals, clock: deps.clock, routing: deps.routing });
-  deps.botReplies?.(botOutbound({ ingest: deps.ingest, senders, conversations, clock: deps.clock }));
 
   const dashboardDir = deps.dashboardDir ?? join(projectRoot(), 'dashboard', 'dist');
   if (existsSync(join(dashboardDir, 'index.html'))) {

@@ -11,7 +11,7 @@ import { FollowupStore } from '../stream/followup/followup-store.js';
 import type { SequenceChoice } from '../stream/followup/sequence-choice.js';
 import { SuppressionList } from '../stream/followup/suppression-list.js';
 import { signUnsubscribe } from '../stream/followup/unsubscribe-token.js';
-import type { Engines } from './runtime.js';
+import type { Engines } from './engines.js';
 
 /** Channels follow-up may send on (web chat and app need the customer's open session: not for follow-ups). */
 const FOLLOWUP_CHANNELS = ['sms', 'email', 'whatsapp', 'wechat'];

@@ -4,10 +4,11 @@ import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import { OmnilaneError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { composeWorkbench } from '../stream/sessions/compose.js';
 import type { EventWorker } from '../stream/event-worker.js';
 import { TOPICS } from '../shared/topics.js';
-import { checkRolesConfig, createIngestService, createStreamWorker, openEngines, type Engines } from './runtime.js';
+import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
+import { openEngines, type Engines } from './engines.js';
+import { checkRolesConfig } from './runtime.js';
 
 /** Unprocessed events the import lets pile up on the embedded bus before it waits for the worker. */
 const MAX_LAG = 50_000;
@@ -41,7 +42,7 @@ export class LocalSink implements ImportSink {
     }
     let worker: EventWorker | undefined;
     try {
-      const workbench = composeWorkbench(cfg, engines.state, clock, true, distributed ? undefined : async () => Number((await engines.warehouse.query<{ seq: unknown }>('customer_seq_max'))[0]?.seq ?? 0));
+      const workbench = composeWorkbench(cfg, engines.state, clock, true, distributed ? undefined : engines.warehouse);
       if (!distributed) await engines.warehouse.migrate();
       await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
       await engines.bus.ensureTopic(TOPICS.rejected, 1);

@@ -3,7 +3,8 @@ import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { systemClock } from '../shared/clock.js';
-import { openEngines, startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
+import { openEngines } from './engines.js';
+import { startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
 
 const USAGE = `omnilane <command> [options]
 
@@ -117,7 +118,7 @@ async function migrate(): Promise<void> {
  * process: stop `omnilane start` first, or use GET /v1/attribution.)
  */
 async function loadWarehousePaths() {
-  const { openEngines } = await import('./runtime.js');
+  const { openEngines } = await import('./engines.js');
   const { loadJourneyEvents } = await import('../stream/attribution/attribution-job.js');
   const { buildPaths, DEFAULT_JOURNEY_CONFIG, DAY_MS } = await import('../stream/attribution/journeys.js');
   const { silentLogger } = await import('../shared/logger.js');
@@ -136,7 +137,7 @@ async function loadWarehousePaths() {
 
 /** Routing history for `omnilane replay` from the configured warehouse (same one-process caveat as attribution). */
 async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
-  const { openEngines } = await import('./runtime.js');
+  const { openEngines } = await import('./engines.js');
   const { loadRoutingHistory } = await import('../stream/routing/predictive/load-history.js');
   const { silentLogger } = await import('../shared/logger.js');
   const engines = await openEngines(loadConfig(), systemClock, silentLogger(), { bus: false, state: false, warehouse: true });

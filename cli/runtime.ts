@@ -4,197 +4,31 @@ import type { FastifyInstance } from 'fastify';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { buildApp } from '../api/app.js';
 import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.js';
-import { BoardService } from '../api/board/board-service.js';
-import { LiveHub } from '../api/board/live-hub.js';
-import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
-import { KpiService } from '../api/metrics/kpi-service.js';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import type { LiveHub } from '../api/board/live-hub.js';
+import type { AlertEvaluator } from '../api/alerts/index.js';
 import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
 import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
-import { IngestService } from '../ingest/ingest-service.js';
+import type { IngestService } from '../ingest/ingest-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import { OmnilaneError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import type { BusBatch, EventBus } from '../shared/ports/event-bus.js';
-import { engineOf } from '../shared/outage-log.js';
-import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
-import { InProcessBus } from '../stream/bus/in-process-bus.js';
 import { KafkaBus } from '../stream/bus/kafka-bus.js';
-import { EventWorker } from '../stream/event-worker.js';
-import { KpiStep } from '../stream/kpis/kpi-step.js';
-import { composeWorkbench, type Workbench } from '../stream/sessions/compose.js';
-import { MemoryStateStore } from '../stream/state/memory-state-store.js';
-import { RedisStateStore } from '../stream/state/redis-state-store.js';
+import type { EventWorker } from '../stream/event-worker.js';
 import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
 import { startRouting, type RoutingRuntime } from './routing-runtime.js';
 import { followupOn, startFollowup, type FollowupRuntime } from './followup-runtime.js';
 import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
 import { seededRng } from '../shared/random.js';
-import type { BotReplyFn } from '../stream/bot/bot-responder.js';
-import { createObservability, observeWorker, processHealth, serveStreamMetrics, type Observability } from './observability.js';
-import type { EngineProbe } from './ops.js';
+import { createObservability, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
-import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
-import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
-
-export interface Engines {
-  bus: EventBus;
-  state: StateStore;
-  warehouse: Warehouse;
-  /** Human-readable names of the engines in use, for the start banner. */
-  names: { bus: string; state: string; warehouse: string };
-  /** DATA_DIR's lock, held while an embedded engine is open; released after the engines close. */
-  lock?: DataDirLock;
-}
-
-/** The embedded default: everything under DATA_DIR, no servers. */
-export async function openEmbeddedEngines(cfg: Config, clock: Clock): Promise<Engines> {
-  const bus = new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
-  const state = new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
-  const warehouse = await DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
-  return { bus, state, warehouse, names: { bus: 'in-process log', state: 'in-process store', warehouse: 'DuckDB' } };
-}
-
-/** host:port[/path] of a URL, without credentials, for banners and logs. */
-const where = (url: string) => {
-  const u = new URL(url);
-  return `${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
-};
-
-/**
- * Picks each port's engine from the config, independently: Kafka when
- * KAFKA_BROKERS is set, Redis when REDIS_URL is, ClickHouse when
- * CLICKHOUSE_URL is; the embedded adapter (under DATA_DIR) otherwise.
- * Distributed adapters connect on first use, so a process only talks to the
- * engines its role needs. OMNILANE_NAMESPACE prefixes Kafka topics and groups
- * and Redis keys.
- */
-export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }, obs?: Pick<Observability, 'outages'>): Promise<Engines> {
-  // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
-  // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
-  const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
-  const lock = embedded ? acquireDataDirLock(cfg.dataDir) : undefined;
-  try {
-    return { ...(await openChosenEngines(cfg, clock, log, use, obs)), ...(lock ? { lock } : {}) };
-  } catch (err) {
-    lock?.release();
-    throw err;
-  }
-}
-
-/** KafkaBus options from the config (timeouts, group timing); `outages` rate-limits kafkajs' error lines. */
-export function kafkaBusOptions(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): ConstructorParameters<typeof KafkaBus>[0] {
-  return {
-    brokers: cfg.kafkaBrokers ?? [],
-    namespace: cfg.namespace,
-    log: log.child({ stage: 'kafka' }),
-    partitionsConsumedConcurrently: cfg.busPartitions,
-    publishTimeoutMs: cfg.busPublishTimeoutMs,
-    sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
-    heartbeatIntervalMs: cfg.kafkaHeartbeatIntervalMs,
-    rebalanceTimeoutMs: cfg.kafkaRebalanceTimeoutMs,
-    outages: obs?.outages,
-  };
-}
-
-async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse, obs?: Pick<Observability, 'outages'>): Promise<Engines> {
-  const ns = cfg.namespace;
-  const bus: EventBus = !use.bus
-    ? unused<EventBus>('the event bus')
-    : cfg.kafkaBrokers
-      ? new KafkaBus(kafkaBusOptions(cfg, log, obs))
-      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
-  const state: StateStore = !use.state
-    ? unused<StateStore>('the state store')
-    : cfg.redisUrl
-      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages })
-      : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
-  const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
-  const name = (used: boolean, n: string) => (used ? n : 'not used');
-  return {
-    bus,
-    state,
-    warehouse,
-    names: {
-      bus: name(use.bus, cfg.kafkaBrokers ? `Kafka ${cfg.kafkaBrokers.join(',')}` : 'in-process log'),
-      state: name(use.state, cfg.redisUrl ? `Redis ${where(cfg.redisUrl)}` : 'in-process store'),
-      warehouse: name(use.warehouse, cfg.clickhouseUrl ? `ClickHouse ${where(cfg.clickhouseUrl)}` : 'DuckDB'),
-    },
-  };
-}
-
-/** Which engines a process opens; the others are stand-ins that refuse to be used. */
-export interface EngineUse {
-  bus: boolean;
-  state: boolean;
-  warehouse: boolean;
-}
-
-/** An engine a process's roles never touch: closing it is a no-op, anything else fails loudly. */
-function unused<T extends object>(what: string): T {
-  return new Proxy({} as T, {
-    get: (_t, prop) => (prop === 'close' ? async () => undefined : prop === 'then' ? undefined : async () => {
-      throw new Error(`${what} is not used by this process (its roles do not need it)`);
-    }),
-  });
-}
-
-/** The warehouse alone (`omnilane migrate`): ClickHouse when CLICKHOUSE_URL is set, else the DuckDB file. */
-export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): Promise<Warehouse> {
-  // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
-  // out as one INSERT; each append still resolves only after that INSERT succeeded.
-  return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages })
-    : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
-}
-
-/**
- * The stream worker as every process that has the stream role builds it
- * (`omnilane start`, `omnilane stream`, `omnilane import` on the embedded
- * engines), so an import goes through exactly the steps live traffic does.
- * Not started: call `start()`.
- */
-export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability & { sink?: ObservedWarehouse }): EventWorker {
-  const warehouse = obs?.sink ?? engines.warehouse;
-  const streamLog = log.child({ stage: 'stream' });
-  // An engine outage fails every batch of every partition until it ends: one line per engine per interval.
-  const onBatchError = obs
-    ? (err: unknown, b: BusBatch) => {
-        const engine = engineOf(err);
-        if (engine) obs.outages.error(engine, err, 'stream batch failed; will retry', { topic: b.topic, partition: b.partition, offset: b.messages[0].offset });
-        else streamLog.error({ err, topic: b.topic, partition: b.partition, offset: b.messages[0].offset }, 'stream batch failed; will retry');
-      }
-    : undefined;
-  const worker = new EventWorker({ onBatchError, bus: engines.bus, state: engines.state, warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
-  worker.setMaxListeners(100);
-  if (obs) observeWorker(worker, obs.metrics);
-  return worker;
-}
-
-/** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
-export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability): IngestService {
-  const ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin }, metrics: obs?.metrics, outages: obs?.outages });
-  obs?.metrics.onCollect(() => {
-    const { dropped } = ingest.rejectedStats();
-    obs.metrics.counter('omnilane_rejected_payloads_dropped_total', 'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).').set(undefined, dropped.source + dropped.total);
-  });
-  return ingest;
-}
-
-/** Each engine's health probe: the adapters that talk to a server have `ping()`; embedded ones are up while the process is. */
-function engineProbes(engines: Engines): EngineProbe[] {
-  const pingOf = (e: object) => (typeof (e as { ping?: unknown }).ping === 'function' ? () => (e as { ping(): Promise<void> }).ping() : undefined);
-  const probe = (name: EngineProbe['name'], engine: object, label: string): EngineProbe => {
-    const used = label !== 'not used';
-    return { name, engine: label, used, ping: used ? pingOf(engine) : undefined };
-  };
-  return [probe('bus', engines.bus, engines.names.bus), probe('state', engines.state, engines.names.state), probe('warehouse', engines.warehouse, engines.names.warehouse)];
-}
+import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
+import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
+import { composeAlerts, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
 export interface Roles {
@@ -322,7 +156,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
   const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
-  const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? warehouseSeqFloor(engines.warehouse) : undefined);
+  const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? engines.warehouse : undefined);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
   let app: FastifyInstance | undefined;
@@ -343,6 +177,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let demoProviders: DemoProviders | undefined;
   const senders = sendersFromConfig(cfg);
   let sink: ObservedWarehouse | undefined;
+  let messaging: ComposedMessaging | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
   const lagBus = !roles.stream && roles.api && cfg.kafkaBrokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
@@ -356,6 +191,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     live?.close();
     poll?.close();
     await app?.close();
+    await messaging?.close();
     await metricsServer?.close();
     await alerts?.stop();
     await attribution?.stop();
@@ -415,38 +251,42 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
-      const kpis = new KpiService(warehouse, cfg.kpiTimeZone);
+      const kpis = composeKpis(cfg, warehouse);
       // Alert rules are evaluated where KPIs are served: in processes with the api role.
-      if (roles.api) {
-        const webhook = cfg.alertWebhookUrl ? new AlertWebhook({ url: cfg.alertWebhookUrl, log: log.child({ stage: 'alerts' }) }) : undefined;
-        alerts = new AlertEvaluator({ rules: [...cfg.alertRules], kpis, clock, intervalMs: cfg.alertIntervalMs, webhook, log: log.child({ stage: 'alerts' }) });
-      }
-      const board = new BoardService(warehouse, clock, { kpis, alerts });
+      if (roles.api) alerts = composeAlerts(cfg, kpis, clock, log);
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
-      live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey, clock });
+      const boardParts = composeBoard({ warehouse, clock, log, kpis, alerts, source, maxPerKey: cfg.liveMaxConnectionsPerKey });
+      live = boardParts.live;
+      messaging = composeMessaging({
+        ingest: ingestOrStub,
+        clock,
+        log,
+        senders,
+        webchat: ingest
+          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
+          : undefined,
+        routing: routing?.desk,
+        bot: routing?.bot,
+      });
       app = await buildApp({
         log,
         clock,
         keys,
         ingest: ingestOrStub,
         warehouse,
-        board,
-        live,
+        ...boardParts,
         kpis,
         alerts,
         attribution,
         workbench: roles.api ? workbench : undefined,
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
-        webchat: ingest
-          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
-          : undefined,
-        senders,
+        messaging,
         ...(followup ? { followups: { store: followup.store, fileConfig: followup.fileConfig, secret: followup.secret, warehouse: roles.api ? engines.warehouse : undefined } } : {}),
         routing: routing?.desk,
+        classifier: composeClassifier(),
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,
-        ...(routing?.bot ? { botReplies: (reply: BotReplyFn) => void (routing!.bot!.reply = reply) } : {}),
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
       url = address.replace('[::1]', 'localhost');
@@ -476,14 +316,4 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
 export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane> {
   const r = await startRoles({ ...opts, roles: { ...ALL_ROLES } });
   return r as RunningOmnilane;
-}
-
-/** The embedded bus's disk bounds from the configuration (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES, BUS_SEGMENT_BYTES). */
-/** The identity counter's floor from the warehouse (an ingest-only process has none: the seqs it sees guard it). */
-function warehouseSeqFloor(warehouse: Warehouse): () => Promise<number> {
-  return async () => Number((await warehouse.query<{ seq: unknown }>('customer_seq_max'))[0]?.seq ?? 0);
-}
-
-function busRetention(cfg: Config) {
-  return { retention: { ms: cfg.busRetentionMs, bytes: cfg.busRetentionBytes }, segmentBytes: cfg.busSegmentBytes };
 }

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../api/app.js';
-import { BoardService } from '../api/board/board-service.js';
-import { LiveHub } from '../api/board/live-hub.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/logger.js';
+import { projectRoot } from '../shared/paths.js';
+import { buildTestApp } from '../test/support/app.js';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { knownAnswerEvents } from '../stream/attribution/journey-fixtures.js';
 import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
@@ -31,18 +30,10 @@ beforeAll(async () => {
     // The composition root does not run the job yet: serve the same app, engines and keys with one.
     const log = silentLogger();
     const job = new AttributionJob({ warehouse: om.engines.warehouse, clock: systemClock, log, intervalMs: 60_000, lookbackDays: 30, bootstrapResamples: 50 });
-    const board = new BoardService(om.engines.warehouse, systemClock);
-    const app = await buildApp({
-      log,
-      clock: systemClock,
-      keys: om.keys,
-      ingest: om.ingest,
-      warehouse: om.engines.warehouse,
-      board,
-      live: new LiveHub(board, om.worker, log),
-      health: { ready: () => true, details: async () => ({}) },
-      attribution: job,
-    });
+    const app = await buildTestApp(
+      { warehouse: om.engines.warehouse, clock: systemClock, keys: om.keys },
+      { ingest: om.ingest, attribution: job, dashboardDir: join(projectRoot(), 'dashboard', 'dist') },
+    );
     url = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
     sidecar = { app, job };
   }

@@ -2,12 +2,15 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OmnilaneError } from '../shared/errors.js';
 import { projectRoot } from '../shared/paths.js';
+import { GENERATED_KPI_QUERIES, kpiSql, type Dialect } from './kpi-sql.js';
 
-export type Dialect = 'clickhouse' | 'duckdb';
+export type { Dialect };
+
 
 /**
  * Loads named queries: `sql/queries/<name>.sql` is ClickHouse SQL; a DuckDB
  * variant lives at `sql/queries/duckdb/<name>.sql` when the dialects differ.
+ * KPI queries with a recipe in the KPI catalogue are generated instead (kpi-sql.ts).
  * Read once and cached: queries are part of the release, not runtime input.
  */
 export class NamedQueries {
@@ -21,6 +24,12 @@ export class NamedQueries {
     const hit = this.cache.get(name);
     if (hit) return hit;
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new OmnilaneError('WH_ERR_UNKNOWN_QUERY', `bad query name ${JSON.stringify(name)}`);
+    const recipe = GENERATED_KPI_QUERIES.get(name);
+    if (recipe) {
+      const generated = kpiSql(this.dialect, recipe);
+      this.cache.set(name, generated);
+      return generated;
+    }
     const candidates = this.dialect === 'duckdb' ? [join(this.dir, 'duckdb', `${name}.sql`), join(this.dir, `${name}.sql`)] : [join(this.dir, `${name}.sql`)];
     const file = candidates.find((f) => existsSync(f));
     if (!file) throw new OmnilaneError('WH_ERR_UNKNOWN_QUERY', `no named query "${name}" for ${this.dialect}`);
@@ -30,10 +39,10 @@ export class NamedQueries {
   }
 
   names(): string[] {
-    return readdirSync(this.dir)
+    const files = readdirSync(this.dir)
       .filter((f) => f.endsWith('.sql'))
-      .map((f) => f.slice(0, -4))
-      .sort();
+      .map((f) => f.slice(0, -4));
+    return [...new Set([...files, ...GENERATED_KPI_QUERIES.keys()])].sort();
   }
 }
 

@@ -6,17 +6,8 @@ import type { AlertOp, AlertRule } from '../../shared/alert-rules.js';
 import type { AlertTransition, AlertWebhook } from './webhook.js';
 
 /** A rule that is firing now, as the board and GET /v1/alerts show it. */
-export interface FiringAlert {
-  rule_id: string;
-  kpi: string;
-  stat: string;
-  op: string;
-  threshold: number;
-  value: number | null;
-  since: string;
-  message_en: string;
-  message_zh: string;
-}
+export type { FiringAlert } from '../reply-types.js';
+import type { FiringAlert } from '../reply-types.js';
 
 /** Whether `value op threshold` holds; a missing value (no data in the window) never fires. */
 export function breaches(value: number | null, op: AlertOp, threshold: number): boolean {

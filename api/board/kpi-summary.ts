@@ -1,29 +1,8 @@
 import { finiteOrNull, type KpiService } from '../metrics/kpi-service.js';
 
 /** The board's KPI tiles over its window; null where there is no data (contract: kpis in the snapshot). */
-export interface KpiSummary {
-  window_minutes: number;
-  inquiries: number | null;
-  opportunities: number | null;
-  deals: number | null;
-  deal_value: number | null;
-  inquiry_to_opportunity: number | null;
-  opportunity_to_deal: number | null;
-  csat_avg: number | null;
-  csat_satisfied_share: number | null;
-  nps: number | null;
-  complaint_rate: number | null;
-  response_p50_ms: number | null;
-  response_p90_ms: number | null;
-  sla_attainment: number | null;
-  queue_length: number | null;
-  agent_load: number | null;
-  /** FAQ bot (kpi_bot.sql): bot-resolved share of conversations started, handoff rate, CSAT bot vs person. */
-  bot_resolved_share: number | null;
-  bot_handoff_rate: number | null;
-  csat_bot: number | null;
-  csat_human: number | null;
-}
+export type { KpiSummary } from '../reply-types.js';
+import type { KpiSummary } from '../reply-types.js';
 
 type Maybe = number | null | undefined;
 /** The bot_resolved_share window point(s) (kpi_bot); the board passes a short-lived cache of them. */

@@ -34,18 +34,8 @@ export interface SeriesRequest {
   filters: KpiFilters;
 }
 
-export interface DrillConversation {
-  conversation_id: string;
-  customer_key: string;
-  channel: string;
-  source: string;
-  team: string;
-  agent: string;
-  tag: string;
-  started_at: string;
-  first_response_ms: number | null;
-  outcome: string;
-}
+export type { DrillConversation } from '../reply-types.js';
+import type { DrillConversation } from '../reply-types.js';
 
 type Row = Record<string, string | number | null>;
 /**

@@ -64,7 +64,7 @@ beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
   await wh.migrate();
   state = new MemoryStateStore({ clock });
-  identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86' });
+  identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
   const resolved = await identity.resolve([envelope('e1', { channel_ids: { wechat: 'oWx1' }, phone: '13900000000' }), envelope('e2', { external_id: 'crm-7', channel_ids: { wechat: 'oWx1' } })]);
   expect(resolved.map((e) => e.customer_key)).toEqual(['cus_1', 'cus_1']);
   await wh.append('events', resolved.map((e) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })));

@@ -232,7 +232,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
       const who = req.principal?.keyId ?? 'unknown';
       const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');
       if (!row) throw new OmnilaneError('API_ERR_NOT_FOUND', `none of the identifiers belongs to customer ${req.params.id}`);
-      await warehouse.append('identity_merges', [row]);
       log.info({ customer: result.from, split: result.customerId, restored: result.restored, at: clock.now() }, 'customer split');
       return { customer_id: result.from, new_customer_id: result.customerId, restored: result.restored, moved: result.moved };
     },

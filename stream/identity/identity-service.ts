@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { IdentityMergeRow } from '../../shared/tables.js';
 import { identifiersOf, type Identifier } from './identifiers.js';
 import { IDENTITY_SEQ_KEY, resolveArgs, resolveIdentityScript, splitIdentityScript } from './identity-scripts.js';
@@ -31,6 +32,11 @@ export interface IdentityOptions {
    * the seqs this service sees, it is the floor the id counter restarts from if the store loses its keys.
    */
   seqFloor?: () => Promise<number>;
+  /**
+   * Where `split()` records its `identity_merges` row: that table belongs to the stream, so the API's split route
+   * goes through this service instead of appending itself. Absent (a process without a warehouse), nothing is recorded.
+   */
+  mergeLog?: Pick<Warehouse, 'append'>;
 }
 
 const DEFAULT_MEMO_TTL_MS = 7 * 86_400_000;
@@ -116,7 +122,8 @@ export class IdentityService implements IdentityResolver {
 
   /**
    * Detaches identifiers from a customer (POST /v1/customers/{id}/split). The
-   * row describes it for `identity_merges`; `who` names the key that asked.
+   * row describes it for `identity_merges` and is appended there (`mergeLog`);
+   * `who` names the key that asked.
    */
   async split(customerId: string, identifiers: Identifier[], who: string, why: string): Promise<{ result: SplitResult; row: IdentityMergeRow | null }> {
     const now = this.o.clock.now();
@@ -133,6 +140,7 @@ export class IdentityService implements IdentityResolver {
       event_ref: `api/${who}`,
       merged_at: now,
     };
+    await this.o.mergeLog?.append('identity_merges', [row]);
     return { result, row };
   }
 

@@ -1,27 +1,40 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../api/app.js';
-import { BoardService } from '../../api/board/board-service.js';
-import { LiveHub } from '../../api/board/live-hub.js';
+import { composeBoard, composeClassifier, composeKpis, composeMessaging, type WebchatParts } from '../../cli/compose-api.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
+import { SenderRegistry } from '../../ingest/outbound/sender.js';
+import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
 
 /**
  * The HTTP app over a given warehouse, for `app.inject()` tests of read
- * routes: no ingest, no stream worker, no dashboard; `extra` adds or
- * overrides dependencies (attribution job, workbench, …).
+ * routes, composed the way the composition root does it (cli/compose-api.ts)
+ * with the default configuration: no stream worker, no dashboard; `extra`
+ * adds or overrides dependencies (attribution job, workbench, …), and
+ * `webchat` turns web chat on with those parts.
  */
-export function buildTestApp(base: Pick<AppDeps, 'warehouse' | 'clock' | 'keys'>, extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+export async function buildTestApp(
+  base: Pick<AppDeps, 'warehouse' | 'clock' | 'keys'>,
+  extra: Partial<AppDeps> & { webchat?: WebchatParts } = {},
+): Promise<FastifyInstance> {
   const log = silentLogger();
-  const board = new BoardService(base.warehouse, base.clock);
-  return buildApp({
+  const { webchat, ...overrides } = extra;
+  const ingest = overrides.ingest ?? ({} as IngestService);
+  const kpis = overrides.kpis ?? composeKpis(loadConfig({}), base.warehouse);
+  const messaging = composeMessaging({ ingest, clock: base.clock, log, senders: new SenderRegistry(), webchat, routing: overrides.routing });
+  const app = await buildApp({
     log,
-    ingest: {} as IngestService,
-    board,
-    live: new LiveHub(board, new EventEmitter(), log),
+    ingest,
+    kpis,
+    ...composeBoard({ warehouse: base.warehouse, clock: base.clock, log, kpis, source: new EventEmitter() }),
+    messaging,
+    classifier: composeClassifier(),
     health: { ready: () => true, details: async () => ({}) },
     dashboardDir: '/nonexistent',
     ...base,
-    ...extra,
+    ...overrides,
   });
+  app.addHook('onClose', () => messaging.close());
+  return app;
 }

@@ -109,53 +109,5 @@ export type DrillQuery =
   | { kpi: KpiName; bucket: number; granularity: Granularity; group_by: GroupBy; group: string | null; filters?: MetricFilters }
   | { kpi: KpiName; from: number; to: number; filters?: MetricFilters };
 
-/** One conversation behind a KPI value. */
-export interface DrillConversation {
-  conversation_id: string;
-  customer_key: string;
-  channel: string;
-  source: string;
-  team: string;
-  agent: string;
-  tag: string;
-  started_at: string;
-  first_response_ms: number | null;
-  outcome: string;
-}
-
-/** The board snapshot's KPI summary over its window; null where there is no data. */
-export interface KpiSummary {
-  window_minutes: number;
-  inquiries: number | null;
-  opportunities: number | null;
-  deals: number | null;
-  deal_value: number | null;
-  inquiry_to_opportunity: number | null;
-  opportunity_to_deal: number | null;
-  csat_avg: number | null;
-  csat_satisfied_share: number | null;
-  nps: number | null;
-  complaint_rate: number | null;
-  response_p50_ms: number | null;
-  response_p90_ms: number | null;
-  sla_attainment: number | null;
-  queue_length: number | null;
-  agent_load: number | null;
-  bot_resolved_share: number | null;
-  bot_handoff_rate: number | null;
-  csat_bot: number | null;
-  csat_human: number | null;
-}
-
-/** A currently firing alert, as the board snapshot carries it. */
-export interface FiringAlert {
-  rule_id: string;
-  kpi: string;
-  stat: string;
-  op: string;
-  threshold: number;
-  value: number | null;
-  since: string;
-  message_en: string;
-  message_zh: string;
-}
+/** One conversation behind a KPI value; the board snapshot's KPI summary; a firing alert: the API's reply types. */
+export type { DrillConversation, FiringAlert, KpiSummary } from '../../../api/reply-types.js';

@@ -1,48 +1,27 @@
 import { asFiringAlerts, asKpiSummary } from './kpi-snapshot.js';
-import type { FiringAlert, KpiSummary } from './metric-types.js';
+import type { BoardReply, FiringAlert, KpiSummary } from '../../../api/reply-types.js';
 
 /** First-response statistics over a set of conversations; the `*_ms` values are null when `count` is 0. */
-export interface FirstResponseStats {
-  count: number;
-  avg_ms: number | null;
-  p50_ms: number | null;
-  p90_ms: number | null;
-}
+export type FirstResponseStats = BoardReply['totals']['first_response'];
 
 /** Totals for one channel over the board window. */
-export interface ChannelRow {
-  channel: string;
-  events: number;
-  conversations: number;
-  first_response: FirstResponseStats;
-}
+export type ChannelRow = BoardReply['channels'][number];
 
 /** One channel's counts in one minute bucket (`minute` is the bucket start, ISO-8601 UTC). */
-export interface SeriesPoint {
-  minute: string;
-  channel: string;
-  events: number;
-  conversations: number;
-}
+export type SeriesPoint = BoardReply['series'][number];
 
-/** The board snapshot served by `GET /v1/board` and pushed as `event: board` on `GET /v1/live`. */
-export interface BoardSnapshot {
-  generated_at: string;
-  window_minutes: number;
+/**
+ * The board snapshot served by `GET /v1/board` and pushed as `event: board` on `GET /v1/live`, as the views read it:
+ * the reply, with what an older server may leave out optional (`asBoardSnapshot` fills them in).
+ */
+export type BoardSnapshot = Omit<BoardReply, 'time_zone' | 'kpis' | 'alerts'> & {
   /** IANA zone of the KPI buckets; every board time axis is drawn in it (`asBoardSnapshot` defaults it). */
   time_zone?: string;
-  totals: {
-    events: number;
-    conversations: number;
-    first_response: FirstResponseStats;
-  };
-  channels: ChannelRow[];
-  series: SeriesPoint[];
   /** Issue 6 KPIs over the window; `asBoardSnapshot` sets null when the server does not send them. */
   kpis?: KpiSummary | null;
   /** Alerts firing now; `asBoardSnapshot` sets [] when none or when the server does not send them. */
   alerts?: FiringAlert[];
-}
+};
 
 /** True when the snapshot holds no events at all (the board shows its empty state). */
 export function isEmptyBoard(board: BoardSnapshot | null): boolean {

@@ -1,6 +1,6 @@
 import type { AppState, View } from '../app/store.js';
 import { h, setAttr, setText } from '../dom.js';
-import { createChart, type EChartsType } from '../echarts-setup.js';
+import { createChartHost } from '../board/charts/chart-host.js';
 import { formatClock, formatDecimal } from '../format/number.js';
 import { translator, type MessageKey, type Translate } from '../i18n/index.js';
 import { fetchAttribution, fetchFunnel, fetchTransitions, runAttribution, type ApiResult } from './api.js';
@@ -17,29 +17,12 @@ export interface AttributionViewDeps {
 
 const FUNNEL_WINDOW_HOURS = 168;
 
-/** The texts a chart drew on its canvas (visible labels, axis names, legends), in drawing order. */
-function drawnTexts(chart: EChartsType): string[] {
-  return chart
-    .getZr()
-    .storage.getDisplayList(true)
-    // zrender draws a text element as 'tspan' displayables, one per line
-    .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
-    .map((d) => String((d as unknown as { style: { text?: unknown } }).style.text ?? ''))
-    .filter((s) => s !== '');
-}
-
-/** A chart box that creates its ECharts instance on first data (a laid-out container) and follows resizes. */
+/** A chart box with its empty state: the board's chart host (created on first data, follows resizes) inside. */
 function chartBox(testid: string, extraClass = '') {
   const el = h('div', { class: `chart ${extraClass}`.trim(), 'data-testid': testid, role: 'img' });
   const emptyTitle = h('strong');
   const empty = h('div', { class: 'chart-empty', 'data-testid': `${testid}-empty`, hidden: true }, [emptyTitle]);
-  let chart: EChartsType | null = null;
-  let frame = 0;
-  const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
-    cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => chart?.resize());
-  });
-  observer?.observe(el);
+  const host = createChartHost<AttributionChartOption>(el, undefined, { mirrorDrawnText: true });
   return {
     body: h('div', { class: 'panel-body' }, [el, empty]),
     el,
@@ -49,22 +32,10 @@ function chartBox(testid: string, extraClass = '') {
       el.dataset.empty = String(option === null);
       setText(emptyTitle, emptyText);
       if (!option) return;
-      if (!chart) {
-        chart = createChart(el);
-        const c = chart;
-        // The canvas hides its text from the DOM: mirror what was actually drawn (labels ECharts hid for overlap
-        // are not in the display list) so assistive tech and the browser tests can read it.
-        c.on('finished', () => {
-          el.dataset.drawnText = JSON.stringify(drawnTexts(c));
-        });
-      }
-      chart.setOption(option, { notMerge: true, lazyUpdate: true });
+      host.set(option, true);
     },
     dispose() {
-      observer?.disconnect();
-      cancelAnimationFrame(frame);
-      chart?.dispose();
-      chart = null;
+      host.destroy();
     },
   };
 }

@@ -49,6 +49,9 @@ const data: AttributionData = {
 
 const transitions: TransitionsData = {
   run_id: 'r1',
+  run_at: '2026-11-24T00:00:00.000Z',
+  window_from: '2026-10-25T00:00:00.000Z',
+  window_to: '2026-11-24T00:00:00.000Z',
   order: 1,
   transitions: [
     { from: '(start)', to: 'ad', probability: 1 },
@@ -150,7 +153,7 @@ describe('buildMarkovGraphOption', () => {
   });
 
   it('is empty without transitions', () => {
-    const s = seriesOf(buildMarkovGraphOption({ run_id: null, order: 1, transitions: [] }, ctx()))[0];
+    const s = seriesOf(buildMarkovGraphOption({ run_id: null, run_at: null, window_from: null, window_to: null, order: 1, transitions: [] }, ctx()))[0];
     expect(s.data).toEqual([]);
     expect(s.links).toEqual([]);
   });
@@ -170,7 +173,7 @@ function busyChain(): TransitionsData {
     raw.forEach((p, j) => tr.push({ from, to: channels[j], probability: p / total }));
     tr.push({ from, to: '(conversion)', probability: conv / total }, { from, to: '(null)', probability: nul / total });
   });
-  return { run_id: 'r', order: 1, transitions: tr };
+  return { run_id: 'r', run_at: null, window_from: null, window_to: null, order: 1, transitions: tr };
 }
 
 describe('Markov layout', () => {

@@ -35,7 +35,7 @@ describe('console reducer', () => {
   });
 
   it('a transfer to someone else takes the conversation off my lists and the queue', () => {
-    const queued = { conversation_id: 'c2', customer_id: 'x', channel: 'web', tag: 'normal', intent: 'other', priority: 1, enqueued_at: 0, sla_due_at: 0, wait_ms: 5, breach_predicted: false, preview: '' };
+    const queued = { conversation_id: 'c2', customer_id: 'x', channel: 'web', tag: 'normal', intent: 'other', priority: 1, enqueued_at: 0, sla_due_at: 0, wait_ms: 5, predicted_start_at: null, breach_predicted: false, escalated: false, preview: '' };
     let s = run({ type: 'me', me }, { type: 'lists', active: [conv('c2', 'active')], queues: [{ group: 'pre_sale', policy: 'skill_match', length: 1, items: [queued] }] }, { type: 'select', id: 'c2' });
     s = reduceConsole(s, { type: 'status', conversationId: 'c2', status: 'offered', agentId: 'a_wang' });
     expect(s.active).toEqual([]);

@@ -2,6 +2,7 @@
  * Shapes of the agent-console HTTP contract (docs/routing.md, issue 5) as the UI reads them.
  * Times may arrive as epoch ms or ISO strings; `toMs` normalises both so the rest of the console deals in numbers.
  */
+import type { ConversationRow, QueueItem } from '../../../api/reply-types.js';
 
 export type Presence = 'online' | 'away' | 'offline';
 export const PRESENCES: readonly Presence[] = ['online', 'away', 'offline'];
@@ -29,19 +30,8 @@ export interface Me {
   role: string;
 }
 
-export interface QueueItem {
-  conversation_id: string;
-  customer_id: string;
-  channel: string;
-  tag: string;
-  intent: string;
-  priority: number;
-  enqueued_at: number | string;
-  sla_due_at: number | string | null;
-  wait_ms: number;
-  breach_predicted: boolean;
-  preview: string;
-}
+/** A queued conversation (the API's reply type). */
+export type { QueueItem };
 
 export interface ConsoleQueue {
   group: string;
@@ -52,20 +42,8 @@ export interface ConsoleQueue {
 
 export type ConversationStatus = 'queued' | 'offered' | 'active' | 'closed';
 
-export interface ConsoleConversation {
-  conversation_id: string;
-  customer_id: string;
-  agent_id: string | null;
-  status: ConversationStatus | string;
-  channel: string;
-  tag: string;
-  intent: string;
-  group: string;
-  offered_at: number | string | null;
-  accept_by: number | string | null;
-  assigned_at: number | string | null;
-  preview: string;
-}
+/** A conversation as the console routes reply with it (the API's reply type). */
+export type ConsoleConversation = ConversationRow;
 
 export interface ChatMessage {
   /** `producer/event id` (server messages; absent on older servers). */

@@ -1,0 +1,82 @@
+import type { EventEmitter } from 'node:events';
+import type { Messaging } from '../api/app.js';
+import { botOutbound } from '../api/bot-outbound.js';
+import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
+import { BoardService } from '../api/board/board-service.js';
+import { LiveHub } from '../api/board/live-hub.js';
+import { KpiService } from '../api/metrics/kpi-service.js';
+import { firstOf, type ConversationDirectory } from '../api/routes/conversation-messages.js';
+import { RedisHub, WebchatService, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
+import type { IngestService } from '../ingest/ingest-service.js';
+import type { SenderRegistry } from '../ingest/outbound/sender.js';
+import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
+import type { Clock } from '../shared/clock.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import type { BotResponder } from '../stream/bot/bot-responder.js';
+import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
+import type { IntentClassifier } from '../stream/intent/intent-port.js';
+import type { RoutingDesk } from '../stream/routing/routing-desk.js';
+
+// The API's objects (KPI reader, alerts, board, live push, messaging), built here so buildApp only registers routes.
+
+/** The KPI reader behind /v1/metrics, the board's tiles and the alert rules: buckets in KPI_TIME_ZONE. */
+export function composeKpis(cfg: Pick<Config, 'kpiTimeZone'>, warehouse: Warehouse): KpiService {
+  return new KpiService(warehouse, cfg.kpiTimeZone);
+}
+
+/** The intent classifier reply suggestions and labels use: the built-in one. */
+export function composeClassifier(): IntentClassifier {
+  return new BuiltinIntentClassifier();
+}
+
+/** Alert rules evaluated on the KPIs (ALERT_RULES), posting transitions to ALERT_WEBHOOK_URL when set. Not started. */
+export function composeAlerts(cfg: Config, kpis: KpiService, clock: Clock, log: Logger): AlertEvaluator {
+  const webhook = cfg.alertWebhookUrl ? new AlertWebhook({ url: cfg.alertWebhookUrl, log: log.child({ stage: 'alerts' }) }) : undefined;
+  return new AlertEvaluator({ rules: [...cfg.alertRules], kpis, clock, intervalMs: cfg.alertIntervalMs, webhook, log: log.child({ stage: 'alerts' }) });
+}
+
+/** The board and its live push; `source` emits 'batch' when new data may be there (the stream worker, or a poll). */
+export function composeBoard(o: { warehouse: Warehouse; clock: Clock; log: Logger; kpis: KpiService; alerts?: AlertEvaluator; source: EventEmitter; maxPerKey?: number }): { board: BoardService; live: LiveHub } {
+  const board = new BoardService(o.warehouse, o.clock, { kpis: o.kpis, alerts: o.alerts });
+  const live = new LiveHub(board, o.source, o.log.child({ stage: 'live' }), { clock: o.clock, ...(o.maxPerKey === undefined ? {} : { maxPerKey: o.maxPerKey }) });
+  return { board, live };
+}
+
+/** Web chat's parts from the config: state, site keys, replay; `hub` given, or Redis pub/sub when `redis` is set. */
+export type WebchatParts = Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'> & {
+  /** REDIS_URL and OMNILANE_NAMESPACE: pushes fan out over Redis pub/sub to every process (unless `hub` is given). */
+  redis?: { url: string; namespace?: string };
+};
+
+export interface ComposedMessaging extends Messaging {
+  /** Closes what messaging opened (the Redis hub's subscriber connection). */
+  close(): Promise<void>;
+}
+
+/**
+ * Outbound messaging: the configured senders, web chat (its service, hub and sender) when `webchat` is given, and
+ * the directory of conversations replies go to (web chat first, then the routing desk). With a FAQ bot, its
+ * replies leave through the same senders and conversations.
+ */
+export function composeMessaging(o: { ingest: IngestService; clock: Clock; log: Logger; senders: SenderRegistry; webchat?: WebchatParts; routing?: RoutingDesk; bot?: BotResponder }): ComposedMessaging {
+  const { senders } = o;
+  let conversations: ConversationDirectory = { lookup: async () => null };
+  let webchat: WebchatService | undefined;
+  let redisHub: RedisHub | undefined;
+  if (o.webchat) {
+    const { redis, ...parts } = o.webchat;
+    let hub: WebchatHub | undefined = parts.hub;
+    if (!hub && redis) {
+      // The hub catches up from the service's conversation log, built just below.
+      hub = redisHub = new RedisHub({ ...redis, catchUp: (id, after) => service.conversations.after(id, after), log: o.log.child({ stage: 'webchat-hub' }) });
+    }
+    const service: WebchatService = new WebchatService({ ...parts, hub, ingest: o.ingest, clock: o.clock, log: o.log });
+    senders.register(new WebchatSender(service));
+    conversations = webchat = service;
+  }
+  if (o.routing) conversations = firstOf(conversations, o.routing);
+  if (o.bot) o.bot.reply = botOutbound({ ingest: o.ingest, senders, conversations, clock: o.clock });
+  return { senders, conversations, signals: webchat, webchat, close: async () => redisHub?.close() };
+}

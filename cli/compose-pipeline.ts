@@ -1,0 +1,94 @@
+import type { Clock } from '../shared/clock.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { engineOf } from '../shared/outage-log.js';
+import type { BusBatch } from '../shared/ports/event-bus.js';
+import type { StateStore } from '../shared/ports/state-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import type { CrmPort } from '../stream/crm/crm-port.js';
+import { EmbeddedCrm } from '../stream/crm/embedded-crm.js';
+import { HttpCrm } from '../stream/crm/http-crm.js';
+import { EventWorker } from '../stream/event-worker.js';
+import { IdentityService } from '../stream/identity/identity-service.js';
+import { KpiStep } from '../stream/kpis/kpi-step.js';
+import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
+import { SessionStep } from '../stream/sessions/session-step.js';
+import type { Engines } from './engines.js';
+import { observeWorker, type Observability } from './observability.js';
+
+// The pipeline's objects (identity, sessions, CRM, stream worker, ingest service), as every process that runs them builds them.
+
+export interface Workbench {
+  /** Absent when IDENTITY_ENABLED=false or the process has no state store. */
+  identity?: IdentityService;
+  sessions: SessionStep;
+  crm: CrmPort;
+  sessionExpiryMs: number;
+}
+
+/**
+ * Identity, sessions, priority and CRM. `warehouse`: where this process has one, the identity counter's floor is
+ * read from it (see IdentityOptions.seqFloor) and customer splits are recorded in it (`identity_merges`).
+ */
+export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, hasState: boolean, warehouse?: Warehouse): Workbench {
+  const identity =
+    hasState && cfg.identityEnabled
+      ? new IdentityService({
+          state,
+          clock,
+          defaultCountryCode: cfg.identityDefaultCountryCode,
+          maxSharedCustomers: cfg.identityMaxShared,
+          ...(warehouse ? { seqFloor: warehouseSeqFloor(warehouse), mergeLog: warehouse } : {}),
+        })
+      : undefined;
+  const sessions = new SessionStep({
+    state,
+    ttlMs: Math.max(cfg.stateTtlMs, cfg.sessionExpiryMs),
+    rules: {
+      switchWindowMs: cfg.sessionSwitchWindowMs,
+      expiryMs: cfg.sessionExpiryMs,
+      priority: { channels: { ...cfg.channelPriority }, defaultChannel: 10, urgentKeywords: [...cfg.urgentKeywords], urgentBoost: cfg.urgentPriorityBoost },
+    },
+  });
+  const crm = cfg.crmUrl ? new HttpCrm({ url: cfg.crmUrl }) : new EmbeddedCrm();
+  return { identity, sessions, crm, sessionExpiryMs: cfg.sessionExpiryMs };
+}
+
+/**
+ * The stream worker as every process that has the stream role builds it
+ * (`omnilane start`, `omnilane stream`, `omnilane import` on the embedded
+ * engines), so an import goes through exactly the steps live traffic does.
+ * Not started: call `start()`.
+ */
+export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability & { sink?: ObservedWarehouse }): EventWorker {
+  const warehouse = obs?.sink ?? engines.warehouse;
+  const streamLog = log.child({ stage: 'stream' });
+  // An engine outage fails every batch of every partition until it ends: one line per engine per interval.
+  const onBatchError = obs
+    ? (err: unknown, b: BusBatch) => {
+        const engine = engineOf(err);
+        if (engine) obs.outages.error(engine, err, 'stream batch failed; will retry', { topic: b.topic, partition: b.partition, offset: b.messages[0].offset });
+        else streamLog.error({ err, topic: b.topic, partition: b.partition, offset: b.messages[0].offset }, 'stream batch failed; will retry');
+      }
+    : undefined;
+  const worker = new EventWorker({ onBatchError, bus: engines.bus, state: engines.state, warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
+  worker.setMaxListeners(100);
+  if (obs) observeWorker(worker, obs.metrics);
+  return worker;
+}
+
+/** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
+export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability): IngestService {
+  const ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin }, metrics: obs?.metrics, outages: obs?.outages });
+  obs?.metrics.onCollect(() => {
+    const { dropped } = ingest.rejectedStats();
+    obs.metrics.counter('omnilane_rejected_payloads_dropped_total', 'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).').set(undefined, dropped.source + dropped.total);
+  });
+  return ingest;
+}
+
+/** The identity counter's floor from the warehouse (an ingest-only process has none: the seqs it sees guard it). */
+function warehouseSeqFloor(warehouse: Warehouse): () => Promise<number> {
+  return async () => Number((await warehouse.query<{ seq: unknown }>('customer_seq_max'))[0]?.seq ?? 0);
+}
