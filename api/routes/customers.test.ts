@@ -108,7 +108,7 @@ describe('workbench routes', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'unavailable', orders: [] } });
     await app.close();
     const asked: string[] = [];
-    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => (asked.push(String(u)), new Response('{}', { status: 404 })) });
+    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => (asked.push(u instanceof Request ? u.url : String(u)), new Response('{}', { status: 404 })) });
     const app2 = await make(unknown);
     expect((await app2.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'not_found' } });
     expect(asked.sort()).toEqual(['http://crm.example/api/customers/crm-7?identifier=ext%3Acrm-7&identifier=phone%3A%2B8613900000000&identifier=wechat%3AoWx1', 'http://crm.example/api/customers/cus_1/opportunities']);

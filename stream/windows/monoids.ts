@@ -6,8 +6,8 @@
  */
 export interface Monoid<V, A> {
   readonly empty: A;
-  add(acc: A, value: V): A;
-  merge(a: A, b: A): A;
+  add: (acc: A, value: V) => A;
+  merge: (a: A, b: A) => A;
 }
 
 export const count: Monoid<unknown, number> = { empty: 0, add: (a) => a + 1, merge: (a, b) => a + b };

@@ -121,7 +121,7 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       await wh.migrate();
       const f = makeFixture(7);
       const batch = f.events.slice(0, 50) as unknown as Array<Record<string, unknown>>;
-      const distinct = new Set(batch.map((e) => `${e.producer}/${e.id}`)).size;
+      const distinct = new Set(batch.map((e) => JSON.stringify([e.producer, e.id]))).size;
       await wh.append('events', batch);
       await wh.append('events', batch);
       await wh.append('events', [...batch, ...batch]);

@@ -24,7 +24,7 @@ function drawnTexts(chart: EChartsType): string[] {
     .storage.getDisplayList(true)
     // zrender draws a text element as 'tspan' displayables, one per line
     .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
-    .map((d) => String((d as unknown as { style: { text?: unknown } }).style.text ?? ''))
+    .map((d) => String((d as unknown as { style: { text?: string | number } }).style.text ?? ''))
     .filter((s) => s !== '');
 }
 
@@ -240,7 +240,7 @@ export function createAttributionView(deps: AttributionViewDeps): View {
     );
     setText(refresh, t('attr.refresh'));
     setText(run, running ? t('attr.running') : t('attr.run'));
-    (run as HTMLButtonElement).disabled = running;
+    (run).disabled = running;
     errorEl.hidden = !error;
     setText(errorEl, error ? t(error.key, { message: error.message }) : '');
 

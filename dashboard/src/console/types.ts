@@ -56,7 +56,7 @@ export interface ConsoleConversation {
   conversation_id: string;
   customer_id: string;
   agent_id: string | null;
-  status: ConversationStatus | string;
+  status: ConversationStatus | (string & {}); // `& {}` keeps the known names while a newer server may send others
   channel: string;
   tag: string;
   intent: string;

@@ -45,7 +45,7 @@ export function buildFunnelOption(kpis: KpiSummary | null, ctx: ChartContext): B
     stages.map((s) => {
       const count = formatKpiValue(s.value, 'count', ctx.locale);
       const rate = s.fromPrevious === null ? '' : ` · ${formatKpiValue(s.fromPrevious, 'ratio', ctx.locale)}`;
-      return [s.id as string, `${ctx.t(s.labelKey)} ${count}${rate}`];
+      return [s.id, `${ctx.t(s.labelKey)} ${count}${rate}`];
     }),
   );
   return {
