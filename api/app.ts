@@ -152,5 +152,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.type('text/plain').send('The dashboard is not built yet: run `npm run build`.'),
     );
   }
-  return app as unknown as FastifyInstance;
+  return app;
 }

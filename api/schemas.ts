@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { EVENT_TYPES, EventInput } from '../shared/envelope.js';
 import { GROUP_BYS, KPI_NAMES } from '../shared/kpi-catalogue.js';
 
 const Frt = Type.Object({

@@ -107,7 +107,7 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
   const genMs = performance.now() - t0;
   log(`generated ${journeys} journeys (${(bytes / 1e6).toFixed(1)} MB) in ${genMs.toFixed(0)} ms`);
   try {
-    const timed = async (fn: () => Promise<unknown> | unknown) => {
+    const timed = async (fn: () => unknown) => {
       const ms: number[] = [];
       for (let r = 0; r < runs; r++) {
         const a = performance.now();

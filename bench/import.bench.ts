@@ -67,7 +67,7 @@ export async function runImportBench(opts: { events?: number; log?: (l: string) 
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
-    child.stdout!.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => (stdout += d));
     const code = await new Promise<number | null>((r) => child.once('close', r));
     const seconds = (performance.now() - t0) / 1000;
     if (code !== 0) throw new Error(`omnilane import exited with ${code}: ${stdout}`);

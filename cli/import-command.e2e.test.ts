@@ -62,8 +62,8 @@ async function run(args: string[], env: Record<string, string>): Promise<{ statu
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   // 'close', not 'exit': the pipes may still hold the summary when the process exits.
   const status = await new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   return { status, stdout, stderr };

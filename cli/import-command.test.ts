@@ -67,7 +67,7 @@ describe('HTTP sink', () => {
       fetch: (async (url: string, init: RequestInit) => {
         expect(url).toBe('http://h/v1/events');
         expect((init.headers as Record<string, string>).authorization).toBe('Bearer k');
-        bodies.push(String(init.body));
+        bodies.push(init.body as string);
         return answers.shift()!();
       }) as unknown as typeof fetch,
       sleep: async (ms) => void waits.push(ms),
@@ -79,10 +79,10 @@ describe('HTTP sink', () => {
   });
 
   it('stops with IMPORT_ERR_REMOTE on a refusal that a retry cannot fix, and when retries run out', async () => {
-    const refuse = new HttpSink({ url: 'http://h', key: 'k', fetch: (async () => new Response('{"code":"ING_ERR_UNAUTHORIZED","message":"unknown key"}', { status: 401 })) as unknown as typeof fetch });
+    const refuse = new HttpSink({ url: 'http://h', key: 'k', fetch: async () => new Response('{"code":"ING_ERR_UNAUTHORIZED","message":"unknown key"}', { status: 401 }) });
     await expect(refuse.send(batch())).rejects.toMatchObject({ code: 'IMPORT_ERR_REMOTE', message: expect.stringContaining('ING_ERR_UNAUTHORIZED') });
     let calls = 0;
-    const down = new HttpSink({ url: 'http://h', key: 'k', attempts: 3, sleep: async () => undefined, fetch: (async () => (calls++, new Response('', { status: 503 }))) as unknown as typeof fetch });
+    const down = new HttpSink({ url: 'http://h', key: 'k', attempts: 3, sleep: async () => undefined, fetch: async () => (calls++, new Response('', { status: 503 })) });
     await expect(down.send(batch())).rejects.toMatchObject({ code: 'IMPORT_ERR_REMOTE', message: expect.stringContaining('after 3 attempts') });
     expect(calls).toBe(3);
   });

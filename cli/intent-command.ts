@@ -44,7 +44,7 @@ function parseFlags(argv: string[]): Flags | string {
   return flags;
 }
 
-const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
+const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k]) : undefined);
 const pct = (x: number) => x.toFixed(3);
 
 /** The eval report as text: headline figures, per-intent precision/recall/F1, confusion matrix. */
@@ -74,7 +74,7 @@ function classify(f: Flags, io: CommandIo): number {
     if (!raw.trim()) return;
     let text: unknown;
     try {
-      text = JSON.parse(raw)?.text;
+      text = (JSON.parse(raw) as { text?: unknown } | null)?.text;
     } catch {
       text = undefined;
     }

@@ -12,7 +12,6 @@ import { loadRoster } from '../stream/routing/roster.js';
 import { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { RoutingService } from '../stream/routing/routing-service.js';
 import { PredictiveTrainer } from '../stream/routing/predictive/trainer.js';
-import type { Engines } from './engines.js';
 import { BotResponder } from '../stream/bot/bot-responder.js';
 import { botSwitch } from '../stream/bot/bot-switch.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';

@@ -40,7 +40,7 @@ export function applyConversations(events: EventEnvelope[], decisions: OpenConve
       out.push(e);
       continue;
     }
-    const d = decisions[i++]!;
+    const d = decisions[i++];
     if (d.started) out.push(startedFor(e, d.conversationId));
     out.push({ ...e, conversation_id: d.conversationId });
   }

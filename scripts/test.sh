@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what is missing (Debian packages
 # for Chromium, Redis and ClickHouse; npm packages), builds the app and the
-# dashboard, then runs the whole Vitest suite. The engine suites bring up the
+# dashboard, lints (ESLint, type-aware), then runs the whole Vitest suite. The engine suites bring up the
 # local Kafka, Redis and ClickHouse themselves (test/global-setup.ts) and fail,
 # never skip, when one cannot be started. Then the fault suite (npm run
 # test:faults, ~4 minutes, on its own engines; OMNILANE_SKIP_FAULTS=1 skips it).
@@ -15,11 +15,16 @@ if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
 fi
 echo "[test] layer rules and import cycles (npm run lint:deps)"
 npm run -s lint:deps
+echo "[test] ESLint, type-aware (npm run lint)"
+npm run -s lint
 echo "[test] building app and dashboard"
 npm run -s build >/dev/null
 
 mkdir -p .cache
 status=0
+# A lint error fails the run, but the tests still run so one CI pass shows both.
+echo "[test] lint (npm run lint)"
+npm run -s lint || status=$?
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json "$@" || status=$?
 reports=(.cache/vitest-report.json)
 if [ "${OMNILANE_SKIP_FAULTS:-0}" != "1" ]; then

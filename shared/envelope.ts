@@ -179,7 +179,7 @@ export function validateEvent(input: unknown, producer: string, now: number): Va
     const where = first?.path ? first.path.replace(/^\//, '').replace(/\//g, '.') : 'event';
     return { ok: false, code: 'ING_ERR_INVALID_EVENT', message: `${where || 'event'}: ${first?.message ?? 'invalid'}` };
   }
-  const e = input as EventInput;
+  const e = input;
   if (!typeSet.has(e.type)) {
     return { ok: false, code: 'ING_ERR_UNKNOWN_TYPE', message: `type "${e.type}" is not one of ${EVENT_TYPES.join(', ')}` };
   }

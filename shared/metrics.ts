@@ -92,7 +92,7 @@ export class Histogram extends Base {
     let d = this.data.get(k);
     if (!d) this.data.set(k, (d = { counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
     this.buckets.forEach((b, i) => {
-      if (value <= b) d!.counts[i]++;
+      if (value <= b) d.counts[i]++;
     });
     d.sum += value;
     d.count++;

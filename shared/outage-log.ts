@@ -84,7 +84,7 @@ export class OutageLog {
  * (BUS_/ING_ERR_BUS_…, STATE_/ING_ERR_STATE_…, WH_…), else undefined.
  */
 export function engineOf(err: unknown): EngineName | undefined {
-  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  const code = String((err as { code?: string | number } | null)?.code ?? '');
   if (/^(BUS_ERR_|ING_ERR_BUS_)/.test(code)) return 'bus';
   if (/^(STATE_ERR_|ING_ERR_STATE_)/.test(code)) return 'state';
   if (/^WH_ERR_/.test(code)) return 'warehouse';

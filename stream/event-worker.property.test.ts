@@ -72,7 +72,7 @@ class ScriptedBus implements EventBus {
   async ensureTopic(): Promise<void> {}
   async publish(): Promise<void> {}
   async subscribe(o: SubscribeOptions) {
-    if (o.topics.includes(TOPICS.events)) this.handler = o.eachBatch;
+    if (o.topics.includes(TOPICS.events)) this.handler = (b) => o.eachBatch(b);
     return { stop: async () => undefined, lag: async () => [] };
   }
   async close(): Promise<void> {}

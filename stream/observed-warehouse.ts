@@ -64,7 +64,7 @@ export class ObservedWarehouse implements Warehouse {
       this.o.metrics.histogram('omnilane_sink_write_duration_seconds', 'Warehouse write latency of the stream worker (append per table, discard), seconds.').observe({ table, op }, secondsSince(w.startNs));
       return r;
     } catch (err) {
-      const code = String((err as { code?: unknown } | null)?.code ?? 'unknown');
+      const code = String((err as { code?: string | number } | null)?.code ?? 'unknown');
       this.o.metrics.counter('omnilane_sink_errors_total', 'Failed warehouse writes of the stream worker, by table and error code (the batch is retried).').inc({ table, code });
       // The adapter reports its own unavailability; other failures (a refused insert) are reported here.
       if (code !== 'WH_ERR_UNAVAILABLE') this.o.outages?.error('warehouse', err, `warehouse ${op} failed`, { table });

@@ -5,7 +5,7 @@
  * and count twice, so none may be left running.
  */
 export async function settleAll(writes: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
-  const results = await Promise.allSettled(writes);
+  const results = await Promise.allSettled(writes.filter((w): w is Promise<unknown> => w !== undefined));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }

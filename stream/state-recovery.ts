@@ -42,7 +42,7 @@ export interface StateRebuilder {
 
 type Row = Record<string, unknown>;
 
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const str = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
 function toEnvelope(r: Row): EventEnvelope {
   return {
@@ -55,7 +55,7 @@ function toEnvelope(r: Row): EventEnvelope {
     customer_key: String(r.customer_key),
     conversation_id: str(r.conversation_id),
     agent_id: str(r.agent_id),
-    customer: jsonObject(r.customer) as EventEnvelope['customer'],
+    customer: jsonObject(r.customer),
     properties: jsonObject(r.properties),
   };
 }

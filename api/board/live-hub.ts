@@ -84,8 +84,8 @@ export class LiveHub {
     if (!set) this.listeners.set(minutes, (set = new Set()));
     set.add(fn);
     return () => {
-      set!.delete(fn);
-      if (set!.size === 0) {
+      set.delete(fn);
+      if (set.size === 0) {
         this.listeners.delete(minutes);
         this.latest.delete(minutes);
       }

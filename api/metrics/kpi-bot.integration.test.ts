@@ -120,7 +120,7 @@ describe('bot KPIs (kpi_bot) on DuckDB and ClickHouse against an independent rec
         expect({ ...g, resolved_share: null, handoff_rate: null, csat_bot: null, csat_human: null }, name).toEqual({ ...w, resolved_share: null, handoff_rate: null, csat_bot: null, csat_human: null });
         for (const f of ['resolved_share', 'handoff_rate', 'csat_bot', 'csat_human'] as const) {
           if (w[f] === null) expect(g[f], `${name} ${f}`).toBeNull();
-          else expect(g[f], `${name} ${f} ${w.bucket} ${w.channel}`).toBeCloseTo(w[f]!, 9);
+          else expect(g[f], `${name} ${f} ${w.bucket} ${w.channel}`).toBeCloseTo(w[f], 9);
         }
       }
     }

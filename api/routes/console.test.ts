@@ -35,7 +35,7 @@ describe('console and routing routes', () => {
   const key = (id: string) => keys.secretForId(`agent:${id}`)!;
   const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const started = (id: string, text: string, tag = 'normal', channel = 'web'): EventEnvelope => ({
     id: `start-${id}`,
@@ -68,7 +68,7 @@ describe('console and routing routes', () => {
   });
 
   it('documents every console and routing route in /openapi.json', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     for (const path of ['/v1/console/me', '/v1/console/me/presence', '/v1/console/queue', '/v1/console/conversations', '/v1/console/conversations/{id}', '/v1/console/conversations/{id}/accept', '/v1/console/conversations/{id}/transfer', '/v1/console/conversations/{id}/close', '/v1/console/live', '/v1/routing/queues', '/v1/routing/queues/{group}/policy']) {
       expect(doc.paths[path], path).toBeDefined();
     }

@@ -39,7 +39,7 @@ describe('customer search', () => {
   const key = (id: string) => keys.secretForId(`agent:${id}`)!;
   const get = async (url: string, k: string | null = 'viewer-secret') => {
     const r = await app.inject({ method: 'GET', url, headers: k ? { authorization: `Bearer ${k}` } : {} });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const found = async (query: string, k?: string) => {
     const r = await get(`/v1/customers?${query}`, k);
@@ -178,7 +178,7 @@ describe('customer search', () => {
   it('answers 503 without an identity graph, and is described in /openapi.json', async () => {
     const r = await bare.inject({ method: 'GET', url: '/v1/customers?phone=13800000000', headers: { authorization: 'Bearer viewer-secret' } });
     expect([r.statusCode, r.json().code]).toEqual([503, 'API_ERR_NOT_READY']);
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }> }>();
     const params = doc.paths['/v1/customers']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
     expect(params).toEqual(expect.arrayContaining(['query:phone', 'query:email', 'query:external_id', 'query:channel', 'query:channel_id']));
   });

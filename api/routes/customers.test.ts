@@ -108,7 +108,7 @@ describe('workbench routes', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'unavailable', orders: [] } });
     await app.close();
     const asked: string[] = [];
-    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => (asked.push(String(u)), new Response('{}', { status: 404 })) });
+    const unknown = new HttpCrm({ url: 'http://crm.example/api/', fetch: async (u) => (asked.push(u instanceof Request ? u.url : String(u)), new Response('{}', { status: 404 })) });
     const app2 = await make(unknown);
     expect((await app2.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') })).json()).toMatchObject({ crm: { status: 'not_found' } });
     expect(asked.sort()).toEqual(['http://crm.example/api/customers/crm-7?identifier=ext%3Acrm-7&identifier=phone%3A%2B8613900000000&identifier=wechat%3AoWx1', 'http://crm.example/api/customers/cus_1/opportunities']);
@@ -117,10 +117,10 @@ describe('workbench routes', () => {
 
   it('lists open conversations by priority; stale and closed ones only under closed', async () => {
     const app = await make(new EmbeddedCrm());
-    const open = (await app.inject({ method: 'GET', url: '/v1/conversations', headers: auth('viewer-secret') })).json() as { conversations: Array<{ id: string; urgent: boolean; channels: string[] }> };
+    const open = (await app.inject({ method: 'GET', url: '/v1/conversations', headers: auth('viewer-secret') })).json<{ conversations: Array<{ id: string; urgent: boolean; channels: string[] }> }>();
     expect(open.conversations.map((c) => c.id)).toEqual(['c-urgent', 'c-open']);
     expect(open.conversations[0]).toMatchObject({ urgent: true, channels: ['wechat', 'voice'] });
-    const closed = (await app.inject({ method: 'GET', url: '/v1/conversations?status=closed', headers: auth('viewer-secret') })).json() as { conversations: Array<{ id: string }> };
+    const closed = (await app.inject({ method: 'GET', url: '/v1/conversations?status=closed', headers: auth('viewer-secret') })).json<{ conversations: Array<{ id: string }> }>();
     expect(closed.conversations.map((c) => c.id).sort()).toEqual(['c-closed', 'c-stale']);
     expect((await app.inject({ method: 'GET', url: '/v1/conversations?status=maybe', headers: auth('viewer-secret') })).statusCode).toBe(400);
     await app.close();
@@ -131,7 +131,7 @@ describe('workbench routes', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('viewer-secret') });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'API_ERR_NOT_READY' });
-    const tl = (await app.inject({ method: 'GET', url: '/v1/customers/cus_1/timeline', headers: auth('viewer-secret') })).json() as { events: unknown[] };
+    const tl = (await app.inject({ method: 'GET', url: '/v1/customers/cus_1/timeline', headers: auth('viewer-secret') })).json<{ events: unknown[] }>();
     expect(tl.events).toHaveLength(2);
     await app.close();
   });

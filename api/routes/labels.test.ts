@@ -37,7 +37,7 @@ describe('label routes', () => {
   const key = (id: string) => keys.secretForId(`agent:${id}`)!;
   const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
     id, producer, type, channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `cus_${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: props,
@@ -60,7 +60,7 @@ describe('label routes', () => {
   });
 
   it('documents the routes in /openapi.json with the nine intents as an enum', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, any> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, any> }>();
     for (const p of ['/v1/conversations/{id}/intent', '/v1/conversations/{id}/bot-feedback', '/v1/labels/intent/agreement']) expect(doc.paths[p], p).toBeDefined();
     expect(JSON.stringify(doc.paths['/v1/conversations/{id}/intent'].post.requestBody)).toContain('human_agent');
   });

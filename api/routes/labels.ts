@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
-import { INTENTS, type Intent, type IntentClassifier } from '../../stream/intent/intent-port.js';
+import { INTENTS, type IntentClassifier } from '../../stream/intent/intent-port.js';
 import { agreementReport, type LabelStore } from '../../stream/labels/index.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import type { Principal } from '../auth/key-ring.js';
@@ -60,7 +60,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async 
     if (msg && msg.direction !== 'in') throw new OmnilaneError('API_ERR_VALIDATION', 'only a customer message carries an intent');
     const text = msg?.text || m.preview;
     if (!text.trim()) throw new OmnilaneError('API_ERR_VALIDATION', 'the conversation has no customer text to label');
-    const intent = req.body.intent as Intent;
+    const intent = req.body.intent;
     const r = await o.classifier.classify(text);
     const model_confidence = Math.round(r.confidence * 1e4) / 1e4;
     await labels.addIntentCorrection({

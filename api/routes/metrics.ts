@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/clock.js';
 import { ARROW_STREAM, seriesToArrow, wantsArrow } from '../metrics/arrow.js';
-import { FILTER_NAMES, KPI_NAMES, isKpiName, kpiDef, type GroupBy, type KpiFilters } from '../../shared/kpi-catalogue.js';
+import { FILTER_NAMES, KPI_NAMES, isKpiName, kpiDef, type KpiFilters } from '../../shared/kpi-catalogue.js';
 import { GRANULARITY_MS, unknownKpi, type Granularity, type KpiService } from '../metrics/kpi-service.js';
 import { labelToInstant, offsetAt } from '../metrics/time-zone.js';
 import { timeParam } from './time-range.js';
@@ -14,7 +14,7 @@ const MAX_BUCKETS = 100_000;
 /** Offsets are sampled over the range (metrics/time-zone.ts): ten years bounds that work. */
 const MAX_RANGE_MS = 3660 * 86_400_000;
 
-const filtersOf = (q: Partial<Record<(typeof FILTER_NAMES)[number], string>>): KpiFilters => Object.fromEntries(FILTER_NAMES.filter((f) => q[f] !== undefined).map((f) => [f, q[f]])) as KpiFilters;
+const filtersOf = (q: Partial<Record<(typeof FILTER_NAMES)[number], string>>): KpiFilters => Object.fromEntries(FILTER_NAMES.filter((f) => q[f] !== undefined).map((f) => [f, q[f]]));
 
 function kpiOf(name: string) {
   if (!isKpiName(name)) throw unknownKpi(name);
@@ -81,7 +81,7 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: 
       if (to - from > MAX_RANGE_MS) throw new OmnilaneError('API_ERR_VALIDATION', 'from and to may be at most 3660 days apart');
       const granularity = req.query.granularity ?? 'minute';
       if ((to - from) / GRANULARITY_MS[granularity] > MAX_BUCKETS) throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
-      const series = await kpis.series(kpi, { from, to, granularity, group_by: (req.query.group_by ?? 'channel') as GroupBy, filters: filtersOf(req.query) });
+      const series = await kpis.series(kpi, { from, to, granularity, group_by: (req.query.group_by ?? 'channel'), filters: filtersOf(req.query) });
       // The Arrow body is bytes, not the JSON schema's shape: typed loosely on purpose (the content-type picks the schema).
       if (wantsArrow(req.headers.accept)) return reply.type(ARROW_STREAM).send(Buffer.from(seriesToArrow(series)) as unknown as string);
       return reply.type('application/json').send(series);
@@ -114,7 +114,7 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: 
         to = timeParam('to', q.to, 0);
         if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       }
-      const groupBy = (q.group_by ?? (q.group === undefined ? 'none' : 'channel')) as GroupBy;
+      const groupBy = (q.group_by ?? (q.group === undefined ? 'none' : 'channel'));
       return { conversations: await kpis.drill(kpi, from, to, groupBy, q.group ?? null, filtersOf(q)) };
     },
   );

@@ -53,7 +53,7 @@ describe('qualify a conversation as an opportunity', () => {
   const key = (id: string) => keys.secretForId(`agent:${id}`)!;
   const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const qualify = (id: string, k: string, body: unknown = {}) => req('POST', `/v1/conversations/${id}/opportunity`, k, body);
   const opps = () => published.filter((e) => e.type === 'opportunity.created');
@@ -101,7 +101,7 @@ describe('qualify a conversation as an opportunity', () => {
   });
 
   it('is documented in /openapi.json', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(doc.paths['/v1/conversations/{id}/opportunity']).toBeDefined();
   });
 

@@ -35,7 +35,7 @@ describe('suggestion routes', () => {
   const key = (id: string) => keys.secretForId(`agent:${id}`)!;
   const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json() as Record<string, any> };
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
     id, producer, type, channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `cus_${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: props,
@@ -58,7 +58,7 @@ describe('suggestion routes', () => {
   });
 
   it('documents the routes in /openapi.json', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     for (const p of ['/v1/conversations/{id}/suggestions', '/v1/conversations/{id}/suggestions/{script_id}/used', '/v1/suggestions/scripts']) expect(doc.paths[p], p).toBeDefined();
   });
 
@@ -122,7 +122,7 @@ describe('suggestion routes', () => {
 
   it('creates, edits and deletes one script for managers and admins; agents get 403; bad ones a coded 400', async () => {
     const one = { id: 'vip-welcome-en', lang: 'en', tags: ['VIP'], stages: ['opening'], intents: [], text: 'Welcome back, {{name}}!' };
-    const req2 = (method: 'PUT' | 'DELETE', id: string, k: string, body?: unknown) => app.inject({ method, url: `/v1/suggestions/scripts/${id}`, headers: { authorization: `Bearer ${k}` }, ...(body ? { payload: body } : {}) }).then((r) => ({ status: r.statusCode, body: r.json() as Record<string, any> }));
+    const req2 = (method: 'PUT' | 'DELETE', id: string, k: string, body?: unknown) => app.inject({ method, url: `/v1/suggestions/scripts/${id}`, headers: { authorization: `Bearer ${k}` }, ...(body ? { payload: body } : {}) }).then((r) => ({ status: r.statusCode, body: r.json<Record<string, any>>() }));
     const before = (await req('GET', '/v1/suggestions/scripts', key('mgr_lin'))).body.scripts.length as number;
     expect((await req2('PUT', one.id, key('ag_zhang'), one)).status).toBe(403);
     expect((await req2('DELETE', 'offer-limited-zh', key('ag_zhang'))).status).toBe(403);

@@ -143,7 +143,7 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
       response: { 200: Type.Object({ script: ScriptSchema, created: Type.Boolean(), scripts: Type.Integer() }), ...errors },
     },
   }, async (req) => {
-    const script = req.body as Script;
+    const script = req.body;
     if (script.id !== req.params.script_id) throw new OmnilaneError('API_ERR_VALIDATION', `the body's id "${script.id}" is not the path's "${req.params.script_id}"`);
     const r = await store.putScript(script).catch((err: unknown) => {
       throw err instanceof RangeError ? new OmnilaneError('API_ERR_VALIDATION', err.message) : err;

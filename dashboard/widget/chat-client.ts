@@ -42,7 +42,7 @@ export class ChatClient {
     const visitorKey = 'omnilane.webchat.visitor';
     this.visitorId = o.storage.getItem(visitorKey) ?? randomId('v_');
     o.storage.setItem(visitorKey, this.visitorId);
-    let saved: ChatState | null = null;
+    let saved: ChatState | null;
     try {
       saved = JSON.parse(o.storage.getItem(this.key) ?? 'null') as ChatState | null;
     } catch {

@@ -37,8 +37,8 @@ const whatsapp: Channel = {
   async post(n) {
     // One message of the fixture (it holds three), with its own wamid and the clock's time.
     const doc = JSON.parse(fixture('whatsapp-messages.json')) as { entry: Array<{ changes: Array<{ value: { messages: Array<Record<string, unknown>> } }> }> };
-    const value = doc.entry[0]!.changes[0]!.value;
-    value.messages = [{ ...value.messages[0]!, id: `wamid.conv-test-${n}`, timestamp: String(Math.floor(t.clock.now() / 1000)) }];
+    const value = doc.entry[0].changes[0].value;
+    value.messages = [{ ...value.messages[0], id: `wamid.conv-test-${n}`, timestamp: String(Math.floor(t.clock.now() / 1000)) }];
     const raw = JSON.stringify(doc);
     const res = await t.app.inject({ method: 'POST', url: '/v1/channels/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, raw) }, payload: raw });
     expect(res.statusCode).toBe(200);
@@ -66,13 +66,13 @@ describe.each([sms, whatsapp, wechat])('$name messages get a conversation at ing
     t = await channelTestApp();
     await ch.post(1);
     const [start, first] = t.events();
-    expect(start).toMatchObject({ type: 'conversation.started', channel: ch.name, conversation_id: expect.stringMatching(new RegExp(`^${ch.name}:`)), id: `${first!.id}:start` });
-    expect(first).toMatchObject({ type: 'message.received', channel: ch.name, conversation_id: start!.conversation_id, customer_key: start!.customer_key });
+    expect(start).toMatchObject({ type: 'conversation.started', channel: ch.name, conversation_id: expect.stringMatching(new RegExp(`^${ch.name}:`)), id: `${first.id}:start` });
+    expect(first).toMatchObject({ type: 'message.received', channel: ch.name, conversation_id: start.conversation_id, customer_key: start.customer_key });
     t.clock.advance(HOUR);
     await ch.post(2);
     const ev = t.events();
     expect(starts(ev)).toHaveLength(1);
-    expect(messages(ev).map((e) => e.conversation_id)).toEqual([start!.conversation_id, start!.conversation_id]);
+    expect(messages(ev).map((e) => e.conversation_id)).toEqual([start.conversation_id, start.conversation_id]);
   });
 
   it('a replayed webhook (same provider id) creates nothing new', async () => {
@@ -91,15 +91,15 @@ describe.each([sms, whatsapp, wechat])('$name messages get a conversation at ing
     await ch.post(2);
     const ev = t.events();
     expect(ev.map((e) => e.type)).toEqual(['conversation.started', 'message.received', 'conversation.started', 'message.received']);
-    expect(ev[2]!.conversation_id).not.toBe(ev[0]!.conversation_id);
-    expect(ev[3]!.conversation_id).toBe(ev[2]!.conversation_id);
+    expect(ev[2].conversation_id).not.toBe(ev[0].conversation_id);
+    expect(ev[3].conversation_id).toBe(ev[2].conversation_id);
   });
 
   it('after a close, the next message opens a new conversation even within the window', async () => {
     t = await channelTestApp();
     await ch.post(1);
     // What the routing desk (console close) and an ingested conversation.closed leave behind.
-    await t.state.set(closedConversationKey(t.events()[0]!.conversation_id!), '1');
+    await t.state.set(closedConversationKey(t.events()[0].conversation_id!), '1');
     t.clock.advance(60_000);
     await ch.post(2);
     const ev = t.events();
@@ -131,7 +131,7 @@ describe('conversations per channel and customer', () => {
   it('a closed conversation that came through ingest (another producer) ends the open one', async () => {
     t = await channelTestApp();
     await sms.post(1);
-    const conv = t.events()[0]!.conversation_id!;
+    const conv = t.events()[0].conversation_id!;
     const res = await t.app.inject({ method: 'POST', url: '/v1/channels/app/events', headers: { authorization: 'Bearer ingest-key-for-channel-tests-0001' }, payload: { anonymous_id: 'a1', events: [{ id: 'close-1', type: 'conversation.closed', occurred_at: t.clock.now(), conversation_id: conv }] } });
     expect(res.statusCode).toBeLessThan(300);
     expect(await t.state.get(closedConversationKey(conv))).toBe('1');

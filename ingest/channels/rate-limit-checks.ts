@@ -34,9 +34,9 @@ export function checkWindows(rate: number, burst: number, log: TakeLog): void {
     for (let i = 0; i < mine.length; i++) {
       let sum = 0;
       for (let j = i; j < mine.length; j++) {
-        if (mine[j]!.d.allowed) sum += mine[j]!.cost;
-        const bound = burst + (rate * (mine[j]!.t - mine[i]!.t)) / 1000;
-        if (sum > bound + 1e-9) throw new Error(`${source}: ${sum} allowed in [${mine[i]!.t}, ${mine[j]!.t}] > ${bound}`);
+        if (mine[j].d.allowed) sum += mine[j].cost;
+        const bound = burst + (rate * (mine[j].t - mine[i].t)) / 1000;
+        if (sum > bound + 1e-9) throw new Error(`${source}: ${sum} allowed in [${mine[i].t}, ${mine[j].t}] > ${bound}`);
       }
     }
   }

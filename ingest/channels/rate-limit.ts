@@ -62,7 +62,7 @@ return {0, math.ceil((need - tokens) / refill)}`,
     const full = Math.ceil(cap / refill);
     let tokens = cap;
     let at = now;
-    const m = /^(\d+) (\d+)$/.exec(tx.get(keys[0]!) ?? '');
+    const m = /^(\d+) (\d+)$/.exec(tx.get(keys[0]) ?? '');
     if (m) {
       tokens = Number(m[1]);
       at = Number(m[2]);
@@ -71,7 +71,7 @@ return {0, math.ceil((need - tokens) / refill)}`,
       if (now > at) at = now;
     }
     if (tokens >= need) {
-      tx.setEphemeral(keys[0]!, `${tokens - need} ${at}`, full + BUCKET_TTL_MARGIN_MS);
+      tx.setEphemeral(keys[0], `${tokens - need} ${at}`, full + BUCKET_TTL_MARGIN_MS);
       return { allowed: true, retryAfterMs: 0 };
     }
     return { allowed: false, retryAfterMs: Math.ceil((need - tokens) / refill) };

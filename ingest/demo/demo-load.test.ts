@@ -111,5 +111,5 @@ describe('demo desk over 40 simulated minutes', () => {
 });
 
 function rosterCapacityOfDemo(): number {
-  return rosterCapacity({ roster: loadRoster(undefined) } as never);
+  return rosterCapacity({ roster: loadRoster(undefined) });
 }

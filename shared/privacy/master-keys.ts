@@ -104,13 +104,9 @@ export class LocalMasterKeys implements MasterKeyProvider {
     return Promise.resolve({ mk: this.current, blob: seal(key, dataKey, `dk:${aad}`).toString('base64url') });
   }
 
-  unwrap(wrapped: WrappedKey, aad: string): Promise<Buffer> {
+  async unwrap(wrapped: WrappedKey, aad: string): Promise<Buffer> {
     const key = this.keys.get(wrapped.mk);
-    if (!key) return Promise.reject(new OmnilaneError('PRIV_ERR_MASTER_KEY', `master key ${wrapped.mk} is not in the key ring`));
-    try {
-      return Promise.resolve(open(key, Buffer.from(wrapped.blob, 'base64url'), `dk:${aad}`));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    if (!key) throw new OmnilaneError('PRIV_ERR_MASTER_KEY', `master key ${wrapped.mk} is not in the key ring`);
+    return open(key, Buffer.from(wrapped.blob, 'base64url'), `dk:${aad}`); // async: a failed open rejects, never throws
   }
 }

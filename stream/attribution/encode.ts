@@ -186,7 +186,7 @@ export function isEncoded(input: PathInput): input is EncodedPaths {
 
 /** Accepts either form; records are encoded (and so aggregated). */
 export function toEncoded(input: PathInput): EncodedPaths {
-  return isEncoded(input) ? input : encodePaths(input as readonly PathRecord[]);
+  return isEncoded(input) ? input : encodePaths(input);
 }
 
 /** Back to plain records, one per distinct path, in first-seen order. */

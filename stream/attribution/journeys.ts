@@ -136,7 +136,7 @@ export function buildJourneys(events: Iterable<JourneyEvent>, config: JourneyCon
     if (ev.occurred_at > asOf) continue;
     if (!conversions.has(ev.type) && !(ev.type in config.touchpoints)) continue;
     let m = byCustomer.get(ev.customer_key);
-    if (!m) byCustomer.set(ev.customer_key, (m = new Map()));
+    if (!m) byCustomer.set(ev.customer_key, (m = new Map<string, JourneyEvent>()));
     // keep one copy per identity; the lowest (time, …) one if copies disagree, so the choice is order-free
     const k = identity(ev);
     const prev = m.get(k);

@@ -138,7 +138,7 @@ describe('markovAttribution', () => {
   it('property: equals an independent dense solve (orders 1–3, both solvers), P(conv) = base rate', () => {
     fc.assert(
       fc.property(arbPaths(), fc.integer({ min: 1, max: 3 }), fc.constantFrom('dense', 'iterative'), (paths, order, solver) => {
-        const r = markovAttribution(paths, { order, solver: solver as 'dense' | 'iterative' });
+        const r = markovAttribution(paths, { order, solver: solver });
         const ref = referenceMarkov(paths, order);
         expect(close(r.conversion_probability, ref.P, 1e-12)).toBe(true);
         expect(close(r.conversion_probability, r.base_conversion_rate, 1e-12)).toBe(true);

@@ -185,7 +185,7 @@ export function createPathCsvParser(opts: { separator?: string } = {}): PathCsvP
       }
       if (!error && !haveHeader) fail(1, 'no header row');
       if (error) {
-        const e = error as { line: number; message: string };
+        const e = error;
         return { ok: false, code: 'ATTR_ERR_BAD_CSV', line: e.line, message: `line ${e.line}: ${e.message}` };
       }
       return { ok: true, paths: acc.finish(), rows };

@@ -207,13 +207,12 @@ function monteCarloShapley(n: number, table: SetTable, samples: number, rng: Rng
     const variance = samples > 1 ? (sumSq[i] - samples * phi[i] * phi[i]) / (samples - 1) : 0;
     se[i] = Math.sqrt(Math.max(0, variance) / samples);
   }
-  let grand = 0;
   let cAll = 0;
   let tAll = 0;
   for (let k = 0; k < nsets; k++) {
     cAll += table.conv[k];
     tAll += table.total[k];
   }
-  grand = tAll > 0 ? cAll / tAll : 0;
+  const grand = tAll > 0 ? cAll / tAll : 0;
   return { phi, se, grand, samples };
 }

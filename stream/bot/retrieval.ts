@@ -80,9 +80,10 @@ export class KnowledgeIndex {
     const results = this.search.search(qTerms.join(' '), { tokenize: (s) => s.split(' '), ...(lang ? { filter: (r) => r.lang === lang } : {}) });
     results.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const hits = results.slice(0, limit).map((r) => {
-      const terms = this.termsOf.get(r.id)!;
+      const id = r.id as string; // MiniSearch types ids as any; ours are the article ids
+      const terms = this.termsOf.get(id)!;
       const found = qTerms.reduce((s, t) => s + (terms.has(t) ? this.idf(t) : 0), 0);
-      return { article: this.byId.get(r.id)!, score: r.score, coverage: total > 0 ? found / total : 0 };
+      return { article: this.byId.get(id)!, score: r.score, coverage: total > 0 ? found / total : 0 };
     });
     return { lang, hits };
   }

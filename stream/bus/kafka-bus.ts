@@ -281,6 +281,7 @@ export class KafkaBus implements EventBus {
     const backoff = new Map<string, { ms: number; timer?: NodeJS.Timeout }>();
 
     const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs builds these per batch as closures; they use no `this`
       const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause } = payload;
       const key = `${batch.topic}/${batch.partition}`;
       const all: BusMessage[] = batch.messages.map((m) => ({

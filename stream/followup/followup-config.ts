@@ -90,7 +90,7 @@ export function parseFollowupConfig(doc: unknown, where = 'follow-up rules'): Fo
     const e = check.Errors(doc).First();
     throw bad(where, `${e?.path || '/'} ${e?.message ?? 'is invalid'}`);
   }
-  const c = doc as FollowupConfig;
+  const c = doc;
   const seqs = new Set<string>();
   for (const s of c.sequences) {
     if (seqs.has(s.id)) throw bad(where, `sequence ${s.id} is defined twice`);

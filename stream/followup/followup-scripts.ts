@@ -102,7 +102,7 @@ return {0, st}`,
     }
     if (Number(tx.hget(keys[0], 'lease') ?? '0') > Number(args[1])) return { status: 'leased', state: st };
     tx.hset(keys[0], { lease: args[2], tok: args[3] });
-    return { status: 'claimed', state: st as 'pending' | 'active' };
+    return { status: 'claimed', state: st };
   },
   decode: (raw) => {
     const [code, st] = raw as [number, string];

@@ -1,6 +1,4 @@
-import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
-import type { Logger } from '../../shared/logger.js';
 import type { BusBatch, EventBus, Subscription } from '../../shared/ports/event-bus.js';
 import type { IntentClassifier } from '../intent/intent-port.js';
 import { statedIntent } from '../routing/triage.js';

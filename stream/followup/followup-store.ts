@@ -104,7 +104,7 @@ export class FollowupStore {
       }
     }
     history.sort((a, b) => a.gen - b.gen || a.step - b.step);
-    let lead: Lead | null = null;
+    let lead: Lead | null;
     try {
       lead = h.lead ? (JSON.parse(h.lead) as Lead) : null;
     } catch {

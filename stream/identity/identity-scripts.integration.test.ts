@@ -65,7 +65,11 @@ describe('identity scripts: Redis (Lua) and the embedded store (local) agree', (
             const a = await run(memory, ns, o);
             const b = await run(redis, ns, o);
             expect(b, `op ${i} ${JSON.stringify(o)}`).toEqual(a);
-            if (Array.isArray(a)) for (const x of a) (seen.merges += x.merges.length), (seen.refused += x.refused.length);
+            if (Array.isArray(a))
+              for (const x of a) {
+                seen.merges += x.merges.length;
+                seen.refused += x.refused.length;
+              }
             else if (a.restored) seen.restored++;
           }
           expect(await snapshot(redis, ns)).toEqual(await snapshot(memory, ns));

@@ -159,7 +159,7 @@ export class IdentityService implements IdentityResolver {
   async lookup(identifiers: Identifier[]): Promise<Array<string | null>> {
     if (identifiers.length === 0) return [];
     const direct = await this.o.state.getMany(identifiers.map((i) => `idn:i:${i}`));
-    return Promise.all(direct.map((c) => (c === null ? null : this.root(c))));
+    return Promise.all(direct.map(async (c) => (c === null ? null : this.root(c))));
   }
 
   /** The customer an id lives on as (follows merges); null when unknown. */

@@ -39,7 +39,7 @@ function parseJsonLines<T>(jsonl: string, check: (v: Record<string, unknown>) =>
     if (!raw.trim()) return;
     let v: Record<string, unknown>;
     try {
-      v = JSON.parse(raw);
+      v = JSON.parse(raw) as Record<string, unknown>; // a scalar or null line fails the field checks below
     } catch {
       errors.push({ line: i + 1, reason: 'not JSON' });
       return;

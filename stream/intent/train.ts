@@ -143,7 +143,7 @@ export function trainIntentModel(examples: readonly LabelledExample[], o: TrainO
   const folds = Math.max(2, o.folds ?? 5);
   const data = examples.map((e) => ({ features: featuresOf(e.text), intent: e.intent }));
   const fold = assignFolds(data.map((d) => d.intent), folds, seed);
-  const oof: Float64Array[] = new Array(data.length);
+  const oof = new Array<Float64Array>(data.length);
   for (let f = 0; f < folds; f++) {
     const model = fitSoftmax(data.filter((_, i) => fold[i] !== f), o);
     data.forEach((d, i) => {

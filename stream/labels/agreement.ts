@@ -33,7 +33,7 @@ export function agreementReport(correctionsJsonl: string, botFeedbackJsonl = '')
     if (!raw.trim()) continue;
     let v: Record<string, unknown>;
     try {
-      v = JSON.parse(raw);
+      v = JSON.parse(raw) as Record<string, unknown>; // a scalar or null line fails the field checks below
     } catch {
       continue; // counted by parseCorrections
     }

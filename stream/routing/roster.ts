@@ -52,7 +52,7 @@ function parseHours(v: unknown, at: string): WorkingHours | string {
     return `${at}.timeZone "${v.timeZone}" is not a known time zone`;
   }
   if (!Array.isArray(v.days) || !v.days.every((d) => Number.isInteger(d) && d >= 0 && d <= 6)) return `${at}.days must be integers 0 (Sunday) … 6`;
-  for (const k of ['start', 'end'] as const) if (typeof v[k] !== 'string' || !HHMM.test(v[k] as string)) return `${at}.${k} must be HH:MM`;
+  for (const k of ['start', 'end'] as const) if (typeof v[k] !== 'string' || !HHMM.test(v[k])) return `${at}.${k} must be HH:MM`;
   return { timeZone: v.timeZone, days: v.days as number[], start: v.start as string, end: v.end as string };
 }
 
@@ -79,7 +79,7 @@ function parseAgent(a: unknown, at: string): RosterAgent | string {
     role: a.role,
     team: a.team,
     groups: a.groups,
-    manages: (a.manages as string[] | undefined) ?? (a.role === 'manager' ? [a.team] : []),
+    manages: (a.manages) ?? (a.role === 'manager' ? [a.team] : []),
     skills: (a.skills as Record<string, number> | undefined) ?? {},
     capacity: a.capacity as Record<string, number>,
     ...(workingHours ? { workingHours } : {}),

@@ -61,7 +61,7 @@ async function world(defaultPresence: 'online' | 'offline' = 'offline') {
     const e = ev(id, ch, 'message.received', words(ch, text, seq + 1), tag);
     return { e, done: service.intake(e) };
   };
-  const said = async (id: string, text: string, ch: Channel = 'web', tag?: string) => (await say(id, text, ch, tag)).done;
+  const said = async (id: string, text: string, ch: Channel = 'web', tag?: string) => say(id, text, ch, tag).done;
   return { ...w, state, desk, service, start, said, say, close: () => w.bus.close() };
 }
 

@@ -84,10 +84,10 @@ function decideLocal(tx: LocalTx, keys: string[], args: string[]): OpenConversat
   const ttl = Number(args[1]);
   const out: OpenConversationDecision[] = [];
   for (let i = 1; i < keys.length; i++) {
-    const cand = args[2 * i]!;
-    const atS = args[2 * i + 1]!;
+    const cand = args[2 * i];
+    const atS = args[2 * i + 1];
     const at = Number(atS);
-    const v = tx.get(keys[i]!);
+    const v = tx.get(keys[i]);
     let conv = cand;
     let lastS = atS;
     let started = true;
@@ -103,7 +103,7 @@ function decideLocal(tx: LocalTx, keys: string[], args: string[]): OpenConversat
         if (Number(prevS) > at) lastS = prevS;
       }
     }
-    tx.set(keys[i]!, `${lastS}|${conv}`, ttl);
+    tx.set(keys[i], `${lastS}|${conv}`, ttl);
     out.push({ conversationId: conv, started });
   }
   return out;

@@ -36,7 +36,7 @@ export class SessionStep {
     ];
     const vals = await this.o.state.getMany(keys.map(sessionKey));
     const sessions = new Map<string, SessionState>();
-    keys.forEach((k, i) => vals[i] && sessions.set(k, JSON.parse(vals[i]!) as SessionState));
+    keys.forEach((k, i) => vals[i] && sessions.set(k, JSON.parse(vals[i]) as SessionState));
     const out = foldSessions({ events, sessions, rules: this.o.rules });
     const merges: IdentityMergeRow[] = events.flatMap((d) => (d.event as ResolvedEnvelope).identity_records ?? []);
     return {

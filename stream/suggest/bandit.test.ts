@@ -33,7 +33,7 @@ const ctx = (tag: SuggestContext['tag'], intent: SuggestContext['intent'] = 'pri
 describe('suggest (the seed example)', () => {
   it('gives a price-sensitive customer asking about price the time-limited offer, whatever the seed', () => {
     fc.assert(fc.property(fc.integer(), fc.constantFrom('opening', 'discussing', 'closing'), fc.constantFrom('zh', 'en'), (seed, stage, lang) => {
-      const top = suggest({ tag: 'price_sensitive', stage: stage as SuggestContext['stage'], intent: 'price_inquiry', lang: lang as 'zh' | 'en' }, DEMO_LIBRARY, {}, seededRng(seed));
+      const top = suggest({ tag: 'price_sensitive', stage: stage, intent: 'price_inquiry', lang: lang }, DEMO_LIBRARY, {}, seededRng(seed));
       expect(top).toHaveLength(3);
       expect(top.map((t) => t.script.id)).toContain(`offer-limited-${lang}`);
       expect(top.every((t) => t.script.lang === lang)).toBe(true);

@@ -91,9 +91,19 @@ describe('a past day posted today counts in its own day (issue 11)', () => {
       const score = Number(e.properties.score);
       if (e.type === 'conversation.started') w.inquiries++;
       if (e.type === 'opportunity.created') w.opportunities++;
-      if (e.type === 'deal.won') (w.deals++, (w.value += Number(e.properties.value)));
-      if (e.type === 'csat.submitted') (w.csatN++, (w.csatSum += score));
-      if (e.type === 'nps.submitted') (w.npsN++, score >= 9 && w.promoters++, score <= 6 && w.detractors++);
+      if (e.type === 'deal.won') {
+        w.deals++;
+        w.value += Number(e.properties.value);
+      }
+      if (e.type === 'csat.submitted') {
+        w.csatN++;
+        w.csatSum += score;
+      }
+      if (e.type === 'nps.submitted') {
+        w.npsN++;
+        if (score >= 9) w.promoters++;
+        if (score <= 6) w.detractors++;
+      }
       if (e.type === 'complaint.filed') w.complaints++;
     }
 

@@ -51,7 +51,7 @@ const closedPort = () => freePort();
 /** The same bus with ensureTopic a no-op, so a process can start while the bus is down. */
 function startableWhileDown(bus: EventBus): EventBus {
   return new Proxy(bus, {
-    get: (t, p, r) => (p === 'ensureTopic' ? async () => undefined : typeof Reflect.get(t, p, r) === 'function' ? (Reflect.get(t, p, r) as Function).bind(t) : Reflect.get(t, p, r)),
+    get: (t, p, r) => (p === 'ensureTopic' ? async () => undefined : typeof Reflect.get(t, p, r) === 'function' ? (Reflect.get(t, p, r) as (...args: unknown[]) => unknown).bind(t) : Reflect.get(t, p, r)),
   });
 }
 
@@ -259,7 +259,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
                 throw new OmnilaneError('BUS_ERR_UNAVAILABLE', 'Kafka did not acknowledge within 5000 ms (test)');
               }
             }
-          : typeof Reflect.get(t, p) === 'function' ? (Reflect.get(t, p) as Function).bind(t) : Reflect.get(t, p),
+          : typeof Reflect.get(t, p) === 'function' ? (Reflect.get(t, p) as (...args: unknown[]) => unknown).bind(t) : Reflect.get(t, p),
     });
     const engines: Engines = { bus, state, warehouse, names: { bus: 'Kafka', state: 'Redis', warehouse: 'ClickHouse' } };
     const running = await startRoles({ config: cfg, roles: { ingest: true, stream: true, api: true }, engines, log: silentLogger() });

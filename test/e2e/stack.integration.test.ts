@@ -224,8 +224,8 @@ function spawnOmnilane(args: string[], vars: Record<string, string>): { proc: Ch
   const argv = [join(root, 'bin', 'omnilane.js'), ...args];
   let out = '';
   const proc = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (b) => (out += b));
-  proc.stderr!.on('data', (b) => (out += b));
+  proc.stdout.on('data', (b) => (out += b));
+  proc.stderr.on('data', (b) => (out += b));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return { proc, exited, output: () => out };
 }

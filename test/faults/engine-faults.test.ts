@@ -156,7 +156,6 @@ it('keeps every acknowledged id exactly once and every aggregate equal to the re
     const prefix = `${run}-p${i}`;
     const crashesBefore = ingest.crashes.length + stream.crashes.length;
     const statsBefore = JSON.parse(JSON.stringify(load.stats)) as LoadGenerator['stats'];
-    const tStart = Date.now();
     process.stderr.write(`[faults] ${fault.name}: load ${RATE} events/s\n`);
     load.start(prefix);
     await sleep(BEFORE_MS);

@@ -35,8 +35,8 @@ export class OmnilaneProcess {
     });
     this.proc = proc;
     this.log.write(`\n--- ${new Date().toISOString()} start ${this.role} pid ${proc.pid}\n`);
-    proc.stdout!.pipe(this.log, { end: false });
-    proc.stderr!.pipe(this.log, { end: false });
+    proc.stdout.pipe(this.log, { end: false });
+    proc.stderr.pipe(this.log, { end: false });
     proc.once('exit', (code, signal) => {
       this.log.write(`--- ${new Date().toISOString()} ${this.role} pid ${proc.pid} exited code ${code} signal ${signal}\n`);
       if (this.proc !== proc || this.stopping) return;
@@ -49,13 +49,13 @@ export class OmnilaneProcess {
     if (!this.healthUrl) return;
     const until = Date.now() + 90_000;
     for (;;) {
-      if (proc.exitCode !== null) throw new Error(`omnilane ${this.role} exited with ${proc.exitCode} during start-up (log: ${this.log.path})`);
+      if (proc.exitCode !== null) throw new Error(`omnilane ${this.role} exited with ${proc.exitCode} during start-up (log: ${String(this.log.path)})`);
       try {
         if ((await fetch(this.healthUrl, { signal: AbortSignal.timeout(2000) })).status === 200) return;
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error(`omnilane ${this.role} did not answer ${this.healthUrl} (log: ${this.log.path})`);
+      if (Date.now() > until) throw new Error(`omnilane ${this.role} did not answer ${this.healthUrl} (log: ${String(this.log.path)})`);
       await sleep(100);
     }
   }

@@ -73,7 +73,7 @@ export class PrivateStack {
       return stderr;
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`scripts/stack.sh ${args.join(' ')} failed: ${e.stderr || e.message}`);
+      throw new Error(`scripts/stack.sh ${args.join(' ')} failed: ${e.stderr || e.message}`, { cause: err });
     }
   }
 

@@ -44,7 +44,7 @@ export function clickHouseErrorCode(err: unknown): number | undefined {
 /** A failure to reach ClickHouse at all (refused, reset, timed out), as opposed to an error the server answered. */
 export function isConnectionError(err: unknown): boolean {
   if (clickHouseErrorCode(err) !== undefined) return false;
-  const e = err as { code?: unknown; message?: unknown } | null;
+  const e = err as { code?: string | number; message?: string } | null;
   return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_\w+)$/.test(String(e?.code ?? '')) || /timeout|ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(String(e?.message ?? err));
 }
 

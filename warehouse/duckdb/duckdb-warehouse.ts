@@ -56,7 +56,7 @@ export class DuckDbWarehouse implements Warehouse {
   async migrate(): Promise<string[]> {
     return this.writes.run(async () => {
       await this.writer.run('CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)');
-      const done = new Set((await this.writer.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.version)));
+      const done = new Set((await this.writer.runAndReadAll('SELECT version FROM schema_migrations')).getRowObjectsJson().map((r) => r.version as string));
       const applied: string[] = [];
       for (const m of migrationFiles('duckdb')) {
         if (done.has(m.version)) continue;

@@ -32,12 +32,12 @@ export function decodeArrowSeries(bytes: Uint8Array | ArrayBuffer): ArrowSeries 
   for (let row = 0; row < table.numRows; row++) {
     const point: MetricPoint = { bucket: '', group: null, value: null };
     names.forEach((name, i) => {
-      const cell = columns[i]?.get(row);
+      const cell: unknown = columns[i]?.get(row);
       if (i === bucketIdx) {
         const ms = toNumber(cell);
         point.bucket = ms === null ? '' : new Date(ms).toISOString();
       } else if (i === groupIdx || name === 'channel') {
-        point[name] = cell === null || cell === undefined ? null : String(cell);
+        point[name] = cell === null || cell === undefined ? null : `${cell as string | number | bigint}`; // Utf8 or integer columns
       } else {
         point[name] = toNumber(cell);
       }

@@ -48,9 +48,9 @@ export function asFiringAlerts(value: unknown): FiringAlert[] {
     if (typeof r.rule_id !== 'string') continue;
     out.push({
       rule_id: r.rule_id,
-      kpi: String(r.kpi ?? ''),
-      stat: String(r.stat ?? 'value'),
-      op: String(r.op ?? '>'),
+      kpi: typeof r.kpi === 'string' ? r.kpi : '',
+      stat: typeof r.stat === 'string' ? r.stat : 'value',
+      op: typeof r.op === 'string' ? r.op : '>',
       threshold: numOrNull(r.threshold) ?? 0,
       value: numOrNull(r.value),
       since: typeof r.since === 'string' ? r.since : '',

@@ -211,7 +211,7 @@ export function createAttributionView(deps: AttributionViewDeps): View {
     );
     setText(refresh, t('attr.refresh'));
     setText(run, running ? t('attr.running') : t('attr.run'));
-    (run as HTMLButtonElement).disabled = running;
+    (run).disabled = running;
     errorEl.hidden = !error;
     setText(errorEl, error ? t(error.key, { message: error.message }) : '');
 

@@ -19,9 +19,9 @@ import { createToolbar } from './toolbar.js';
 
 export interface ConsoleViewDeps {
   fetch: typeof fetch;
-  getKey(): string | null;
-  onUnauthorized(): void;
-  onLiveStatus?(status: LiveStatus): void;
+  getKey: () => string | null;
+  onUnauthorized: () => void;
+  onLiveStatus?: (status: LiveStatus) => void;
   now?: () => number;
 }
 

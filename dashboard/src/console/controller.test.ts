@@ -6,7 +6,7 @@ import type { ConsoleState } from './state.js';
 function fakeServer(routes: Record<string, (body: unknown) => { status: number; body?: unknown }>) {
   const calls: Array<{ method: string; url: string; body: unknown; auth: string | null }> = [];
   const fetchImpl = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = String(input);
+    const url = input instanceof Request ? input.url : String(input);
     const method = init.method ?? 'GET';
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     calls.push({ method, url, body, auth: new Headers(init.headers).get('authorization') });

@@ -5,7 +5,7 @@ import { opportunityList } from './opportunity-pane.js';
 import type { ConsoleState, CustomerPanel } from './state.js';
 import type { TimelineEvent } from './types.js';
 
-const fieldText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const fieldText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : `${v as number | boolean}`);
 
 /** What a timeline line says: the message text when there is one, else the outcome/value/intent it carries. */
 function eventDetail(e: TimelineEvent): string {

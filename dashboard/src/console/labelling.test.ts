@@ -39,7 +39,7 @@ describe('console controller labelling', () => {
       'POST /v1/conversations/wc_1/bot-feedback': () => ({ status: 200, body: { recorded: true } }),
     };
     const fetchImpl = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
-      const url = String(input);
+      const url = input instanceof Request ? input.url : String(input);
       const method = init.method ?? 'GET';
       const body = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
       calls.push({ method, url, body });

@@ -126,7 +126,8 @@ export function createScriptsPane(deps: { fetch: Fetch; getKey(): string | null 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const fd = new FormData(form);
-    const values = { id: String(fd.get('id') ?? ''), lang: String(fd.get('lang') ?? ''), tags: fd.getAll('tags').map(String), stages: fd.getAll('stages').map(String), intents: fd.getAll('intents').map(String), text: String(fd.get('text') ?? '') };
+    const field = (name: string): string => { const v = fd.get(name); return typeof v === 'string' ? v : ''; };
+    const values = { id: field('id'), lang: field('lang'), tags: fd.getAll('tags').map(String), stages: fd.getAll('stages').map(String), intents: fd.getAll('intents').map(String), text: field('text') };
     const r = scriptFromForm(values);
     if (!r.ok) return say('scripts.error', { message: r.message }, 'error');
     void api<{ created: boolean }>('PUT', `/v1/suggestions/scripts/${encodeURIComponent(r.script.id)}`, r.script).then((res) => {

@@ -44,7 +44,7 @@ export const initialSseState: SseState = Object.freeze({
   sawCR: false,
   started: false,
   event: '',
-  data: Object.freeze([]) as readonly string[],
+  data: Object.freeze([]),
   lastEventId: '',
 });
 

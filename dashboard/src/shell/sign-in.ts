@@ -44,7 +44,8 @@ export function createSignIn(actions: SignInActions): View & { showError(key: Me
     paintError();
   };
 
-  form.addEventListener('submit', async (e) => {
+  // A listener's returned promise is ignored, so the handler runs detached; actions.submit reports a failure in its result.
+  form.addEventListener('submit', (e) => void (async () => {
     e.preventDefault();
     const key = input.value.trim();
     if (!key) return;
@@ -56,7 +57,7 @@ export function createSignIn(actions: SignInActions): View & { showError(key: Me
     } finally {
       submit.disabled = false;
     }
-  });
+  })());
 
   let wasHidden = true;
   return {

@@ -34,13 +34,14 @@ describe('app SDK endpoint', () => {
     server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      // a failed forward answers 500, which the client under test then retries and the assertions catch
+      req.on('end', () => void (async () => {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: Array<{ id: string }> };
         seen.push(body.events.map((e) => e.id));
         const r = await t.app.inject({ method: 'POST', url: req.url!, headers: { authorization: req.headers.authorization!, 'content-type': 'application/json' }, payload: body });
         if (failures-- > 0) return res.writeHead(503).end('{"code":"ING_ERR_UNAVAILABLE"}');
         res.writeHead(r.statusCode, { 'content-type': 'application/json' }).end(r.body);
-      });
+      })().catch((err: Error) => res.writeHead(500).end(err.message)));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;

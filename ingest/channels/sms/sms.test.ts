@@ -76,8 +76,8 @@ describe('SMS (Twilio) webhook', () => {
       codes.push(last.statusCode);
     }
     expect(codes).toEqual([200, 200, 429, 429]);
-    expect(last!.headers['retry-after']).toBe('1');
-    expect(last!.json().code).toBe('ING_ERR_RATE_LIMITED');
+    expect(last?.headers['retry-after']).toBe('1');
+    expect(last?.json().code).toBe('ING_ERR_RATE_LIMITED');
     t.clock.advance(1000);
     expect((await t.app.inject({ method: 'POST', url: PATH, headers: twilioSigned(PATH, body), payload: body })).statusCode).toBe(200);
   });

@@ -138,7 +138,7 @@ export function parseClientFrame(raw: string): ParseResult {
     if (text.length > MAX_TEXT_LENGTH) return bad(`message.text is longer than ${MAX_TEXT_LENGTH} characters`, m.client_msg_id);
     return { ok: true, frame: { ...m, text } };
   }
-  return { ok: true, frame: value as ClientFrame };
+  return { ok: true, frame: value };
 }
 
 /**

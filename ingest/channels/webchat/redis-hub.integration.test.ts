@@ -62,7 +62,7 @@ async function liveSubscribers(): Promise<Array<{ id: string; sub: number }>> {
     .split('\n')
     .map((line) => Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
     .filter((c) => c.name === `omnilane-${ns}-webchat-sub` && Number(c.sub) > 0)
-    .map((c) => ({ id: c.id as string, sub: Number(c.sub) }));
+    .map((c) => ({ id: c.id, sub: Number(c.sub) }));
 }
 
 describe('web chat over the Redis hub (two processes)', () => {

@@ -39,7 +39,7 @@ export class TestVisitor {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/channels/webchat/socket`, origin ? { origin } : {});
     return new Promise((resolve, reject) => {
       ws.on('open', () => resolve(new TestVisitor(ws)));
-      ws.on('error', (e) => reject(e as Error));
+      ws.on('error', (e) => reject(e instanceof Error ? e : new Error(String(e))));
     });
   }
 

@@ -16,11 +16,11 @@ function waCustomer(waId: string): EventInput['customer'] {
 /** What the customer said or chose, as text plus structured detail; media are placeholders (ids only, never fetched). */
 function messageContent(m: Obj): Obj {
   const type = str(m.type) ?? 'unknown';
-  const part = isObj(m[type]) ? (m[type] as Obj) : {};
+  const part = isObj(m[type]) ? (m[type]) : {};
   if (type === 'text') return { text: str(part.body) ?? '' };
   if (type === 'interactive') {
     const kind = str(part.type) ?? 'interactive';
-    const choice = isObj(part[kind]) ? (part[kind] as Obj) : {};
+    const choice = isObj(part[kind]) ? (part[kind]) : {};
     return { text: str(choice.title) ?? '', reply: { kind, id: str(choice.id) ?? null, title: str(choice.title) ?? null } };
   }
   if (type === 'button') return { text: str(part.text) ?? '', reply: { kind: 'button', id: str(part.payload) ?? null, title: str(part.text) ?? null } };

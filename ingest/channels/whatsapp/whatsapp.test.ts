@@ -27,7 +27,7 @@ describe('WhatsApp Cloud API webhook', () => {
     expect(res.json()).toEqual({ accepted: 3, duplicates: 0 });
     // Ingest opens the conversation the webhook names none of (conversations.test.ts).
     const [start, ...ev] = t.events();
-    expect(start!.type).toBe('conversation.started');
+    expect(start.type).toBe('conversation.started');
     expect(ev.map((e) => e.type)).toEqual(['message.received', 'message.received', 'message.received']);
     expect(new Set(ev.map((e) => e.customer_key))).toEqual(new Set(['phone:+8613800138000']));
     expect(ev[0].properties).toMatchObject({ text: '你好，我想了解一下企业版的价格', profile_name: '王小明' });

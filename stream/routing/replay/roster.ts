@@ -41,7 +41,7 @@ export function parseReplayRoster(doc: unknown, channels: readonly string[]): Re
       if (ch === '*') for (const c of channels) capacity[c] ??= n as number;
       else capacity[ch] = n as number;
     }
-    agents.push({ id: a.id, groups: (a.groups as string[] | undefined) ?? [], skills: (a.skills as Record<string, number> | undefined) ?? {}, capacity, presence: 'online' });
+    agents.push({ id: a.id, groups: (a.groups) ?? [], skills: (a.skills as Record<string, number> | undefined) ?? {}, capacity, presence: 'online' });
   }
   let slaMs = DEFAULT_SLA_MS;
   if (doc.slaMs !== undefined) {

@@ -142,10 +142,10 @@ export function simulate(o: SimOptions): SimResult {
 
   while (next < arrivals.length || releases.size > 0) {
     const tArr = next < arrivals.length ? arrivals[next].conversation.enqueuedAt : Infinity;
-    const tRel = releases.size > 0 ? releases.peek()!.at : Infinity;
+    const tRel = releases.size > 0 ? releases.peek().at : Infinity;
     const now = Math.min(tArr, tRel);
-    while (releases.size > 0 && releases.peek()!.at === now) {
-      const r = releases.pop()!;
+    while (releases.size > 0 && releases.peek().at === now) {
+      const r = releases.pop();
       const perChannel = open.get(r.agentId)!;
       perChannel.set(r.channel, perChannel.get(r.channel)! - 1);
     }

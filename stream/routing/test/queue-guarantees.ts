@@ -93,7 +93,7 @@ export async function violation(state: StateStore, enqueued: Set<string>, groups
     const inQueues = queues.flatMap((qu, gi) => qu.filter((e) => e[1] === id).map(() => groups[gi]));
     const asg = await state.get(assignmentKey(id));
     if (cs.status === 'queued') {
-      if (inQueues.length !== 1 || inQueues[0] !== cs.group) return `${id} is queued but sits in [${inQueues}] (group ${cs.group})`;
+      if (inQueues.length !== 1 || inQueues[0] !== cs.group) return `${id} is queued but sits in [${inQueues.join(',')}] (group ${cs.group})`;
       if (asg !== null || open[id]) return `${id} is queued and assigned`;
     } else if (cs.status === 'offered' || cs.status === 'active') {
       if (inQueues.length !== 0) return `${id} is ${cs.status} and still queued`;

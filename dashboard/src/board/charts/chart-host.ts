@@ -42,7 +42,7 @@ function drawnTexts(chart: EChartsType): string[] {
     .storage.getDisplayList(true)
     // zrender draws a text element as 'tspan' displayables, one per line
     .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
-    .map((d) => String((d as unknown as { style: { text?: unknown } }).style.text ?? ''))
+    .map((d) => String((d as unknown as { style: { text?: string | number } }).style.text ?? ''))
     .filter((s) => s !== '');
 }
 

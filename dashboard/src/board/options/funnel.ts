@@ -41,11 +41,11 @@ export function isFunnelEmpty(kpis: KpiSummary | null | undefined): boolean {
 export function buildFunnelOption(kpis: KpiSummary | null, ctx: ChartContext): BoardChartOption {
   const stages = funnelStages(kpis);
   const max = Math.max(1, ...stages.map((s) => s.value));
-  const text = new Map(
+  const text = new Map<string, string>(
     stages.map((s) => {
       const count = formatKpiValue(s.value, 'count', ctx.locale);
       const rate = s.fromPrevious === null ? '' : ` · ${formatKpiValue(s.fromPrevious, 'ratio', ctx.locale)}`;
-      return [s.id as string, `${ctx.t(s.labelKey)} ${count}${rate}`];
+      return [s.id, `${ctx.t(s.labelKey)} ${count}${rate}`];
     }),
   );
   return {

@@ -25,7 +25,7 @@ describe('KPI tiles', () => {
   it('show the bot share with CSAT bot against person, and the handoff rate, in both languages', () => {
     expect(shown('tile-bot-resolved')).toBe('25%');
     expect(shown('tile-bot-handoff', 'zh-CN')).toBe('40%');
-    const note = (locale: Locale) => tile('tile-bot-resolved').note!(sampleBoard(), ctx(locale));
+    const note = (locale: Locale) => tile('tile-bot-resolved').note(sampleBoard(), ctx(locale));
     expect(note('en')).toBe('CSAT bot 4.2 · person 4.5');
     expect(note('zh-CN')).toBe('满意度 机器人 4.2 · 人工 4.5');
   });
