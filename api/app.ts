@@ -16,10 +16,12 @@ import type { Logger } from '../shared/logger.js';
 import { projectRoot } from '../shared/paths.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { AttributionJob } from '../stream/attribution/attribution-job.js';
-import type { KeyRing } from './auth/key-ring.js';
+import type { AccessService } from './auth/access-service.js';
 import type { BoardService } from './board/board-service.js';
 import type { LiveHub } from './board/live-hub.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
+import { authRoutes } from './routes/auth.js';
+import { accessAdminRoutes } from './routes/access-admin.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { conversationMessageRoutes, firstOf, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
@@ -45,12 +47,14 @@ import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js'
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
-import { customerVisible } from './routing/scope.js';
+import { customerVisible, ownedConversations } from './routing/scope.js';
+import { Ownership } from './routing/ownership.js';
 
 export interface AppDeps {
   log: Logger;
   clock: Clock;
-  keys: KeyRing;
+  /** Users, keys and sessions (api/auth): who may call which route. */
+  access: AccessService;
   ingest: IngestService;
   warehouse: Warehouse;
   board: BoardService;
@@ -87,7 +91,7 @@ export interface AppDeps {
 
 /**
  * Builds the HTTP app without listening, so tests use `app.inject()`.
- * Every /v1 route declares its roles; `/openapi.json` documents them all.
+ * Every /v1 route declares its permission; `/openapi.json` documents them all (`x-permission`, `x-roles`).
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -101,28 +105,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route needs `Authorization: Bearer <key>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route declares its permission (`x-permission`, the roles holding it in `x-roles`): people sign in (POST /v1/auth/sign-in: session cookie plus X-CSRF-Token on writes), machines send `Authorization: Bearer <key>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
   await app.register(errorsPlugin);
-  await app.register(authPlugin, { keys: deps.keys });
+  const desk = deps.routing;
+  await app.register(authPlugin, { access: deps.access, roster: desk ? (id) => desk.agent(id) : undefined });
 
-  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { permission: 'public' }, schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
   await app.register(healthRoutes, { health: deps.health });
+  await app.register(authRoutes, { access: deps.access });
+  await app.register(accessAdminRoutes, { access: deps.access });
   await app.register(opsMetricsRoutes, { health: deps.health });
   await app.register(eventRoutes, { ingest: deps.ingest });
   if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
-  await app.register(metricRoutes, { kpis: deps.kpis ?? new KpiService(deps.warehouse, 'Asia/Shanghai'), clock: deps.clock });
+  await app.register(metricRoutes, { kpis: deps.kpis ?? new KpiService(deps.warehouse, 'Asia/Shanghai'), clock: deps.clock, owned: (p, ids) => ownedConversations(desk, ownership, p, ids) });
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  // Row-level access by ownership: the warehouse's assignment history (api/routing/ownership.ts).
+  const ownership = new Ownership(deps.warehouse);
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
-    const desk = deps.routing;
-    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
-    await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs });
+    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope: desk ? (p, ids) => customerVisible(desk, ownership, p, ids) : undefined });
+    await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned: (p, ids) => ownedConversations(desk, ownership, p, ids) });
   }
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { buildApp } from '../api/app.js';
-import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.js';
+import { AccessService } from '../api/auth/access-service.js';
+import { FileAccessStore, StateAccessStore } from '../api/auth/access-store.js';
+import { bootstrapAccess, type BootstrapResult } from '../api/auth/access-bootstrap.js';
 import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
@@ -260,8 +262,10 @@ export interface RunningRoles {
   /** HTTP address when the process serves HTTP (ingest or api). */
   url?: string;
   app?: FastifyInstance;
-  keys?: KeyRing;
-  createdKeys: Role[];
+  /** Users, keys and sessions (HTTP processes). */
+  access?: AccessService;
+  /** What the start generated (an admin password, roster users, an ingest key) and the 0600 file it is in. */
+  credentials?: BootstrapResult;
   worker?: EventWorker;
   ingest?: IngestService;
   demo?: DemoTraffic;
@@ -279,7 +283,7 @@ export interface RunningRoles {
 export interface RunningOmnilane extends RunningRoles {
   url: string;
   app: FastifyInstance;
-  keys: KeyRing;
+  access: AccessService;
   worker: EventWorker;
   ingest: IngestService;
 }
@@ -326,8 +330,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let attribution: AttributionJob | undefined;
   let alerts: AlertEvaluator | undefined;
   let ingest: IngestService | undefined;
-  let keys: KeyRing | undefined;
-  let created: Role[] = [];
+  let access: AccessService | undefined;
+  let credentials: BootstrapResult | undefined;
   let url: string | undefined;
   let ready = false;
   let stopped = false;
@@ -394,7 +398,11 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       if (roles.stream) attribution.start();
     }
     if (http) {
-      ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg, routing?.desk.roster.agents ?? []));
+      // Users and keys: a 0600 file under DATA_DIR in embedded mode (the CLI edits it while this process runs),
+      // the state store (Redis) when REDIS_URL is set, so every process shares them; sessions in the state store.
+      const store = cfg.redisUrl && hasState ? new StateAccessStore(engines.state, () => clock.now()) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
+      access = new AccessService({ store, sessions: hasState ? engines.state : new MemoryStateStore({ clock }), clock });
+      credentials = await bootstrapAccess(access, { legacyKeysPath: join(cfg.dataDir, 'keys.json'), credentialsPath: join(cfg.dataDir, 'credentials.txt'), ingestKey: cfg.ingestKey, adminKey: cfg.adminKey, roster: routing?.desk.roster.agents ?? [] });
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
@@ -411,7 +419,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       app = await buildApp({
         log,
         clock,
-        keys,
+        access,
         ingest: ingestOrStub,
         warehouse,
         board,
@@ -448,7 +456,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, stop };
+  return { roles, engines, log, url, app, access, credentials, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, stop };
 }
 
 /**

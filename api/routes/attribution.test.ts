@@ -5,7 +5,7 @@ import { silentLogger } from '../../shared/logger.js';
 import { AttributionJob } from '../../stream/attribution/attribution-job.js';
 import { knownAnswerEvents, toEventRows } from '../../stream/attribution/journey-fixtures.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { KeyRing } from '../auth/roles.js';
 import { buildTestApp } from '../../test/support/app.js';
 
 const END = Date.parse('2026-11-24T12:00:00Z');

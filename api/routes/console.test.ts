@@ -17,7 +17,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { loadOrCreateKeys, type KeyRing } from '../auth/roles.js';
 import { roleAllows } from '../plugins/auth.js';
 
 /** Console and routing routes through app.inject: scoping per role, and the error answers. */

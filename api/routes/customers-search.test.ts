@@ -19,7 +19,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { KeyRing, loadOrCreateKeys } from '../auth/key-ring.js';
+import { KeyRing, loadOrCreateKeys } from '../auth/roles.js';
 
 /**
  * GET /v1/customers through app.inject: identifiers normalised exactly as ingest normalised them, scoped per role

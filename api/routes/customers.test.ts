@@ -9,7 +9,7 @@ import { IdentityService } from '../../stream/identity/identity-service.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import type { ConversationRow } from '../../warehouse/tables.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { KeyRing } from '../auth/roles.js';
 import { buildTestApp } from '../../test/support/app.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');

@@ -1,3 +1,4 @@
+import { actorId } from '../auth/roles.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import { ErrorReply, IngestBody, IngestReply } from '../schemas.js';
@@ -10,7 +11,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
     '/v1/events',
     {
       bodyLimit: MAX_INGEST_BODY_BYTES,
-      config: { roles: ['ingest'] },
+      config: { permission: 'events:write' },
       // The schema documents the body; validation runs per event in the ingest
       // service so one bad event never sinks its siblings.
       validatorCompiler: () => () => true,
@@ -23,7 +24,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
       },
     },
     async (req, reply) => {
-      const result = await ingest.ingest(req.principal!.keyId, req.body);
+      const result = await ingest.ingest(req.principal!.keyId ?? actorId(req.principal), req.body);
       return reply.status(202).send(result);
     },
   );

@@ -19,7 +19,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { loadOrCreateKeys, type KeyRing } from '../auth/roles.js';
 
 /** The labelling loop through app.inject: intent corrections, bot verdicts, the agreement report. */
 describe('label routes', () => {

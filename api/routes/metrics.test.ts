@@ -5,7 +5,7 @@ import { manualClock } from '../../shared/clock.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { KeyRing } from '../auth/roles.js';
 import { BoardService } from '../board/board-service.js';
 import { KPI_NAMES } from '../../shared/kpi-catalogue.js';
 import { KpiService } from '../metrics/kpi-service.js';

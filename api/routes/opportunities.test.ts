@@ -20,7 +20,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { loadOrCreateKeys, type KeyRing } from '../auth/roles.js';
 
 /** A CRM that refuses the next N writes (as an adapter does once its own retries are spent). */
 class FlakyCrm extends EmbeddedCrm {

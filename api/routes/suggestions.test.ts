@@ -18,7 +18,7 @@ import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { SuggestStore } from '../../stream/suggest/suggest-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { loadOrCreateKeys, type KeyRing } from '../auth/roles.js';
 
 /** Reply suggestion routes through app.inject: top three per context, used, outcome learning, the library. */
 describe('suggestion routes', () => {

@@ -11,7 +11,7 @@ import { silentLogger } from '../../shared/logger.js';
  * routes: no ingest, no stream worker, no dashboard; `extra` adds or
  * overrides dependencies (attribution job, workbench, …).
  */
-export function buildTestApp(base: Pick<AppDeps, 'warehouse' | 'clock' | 'keys'>, extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+export function buildTestApp(base: Pick<AppDeps, 'warehouse' | 'clock' | 'access'>, extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
   const log = silentLogger();
   const board = new BoardService(base.warehouse, base.clock);
   return buildApp({

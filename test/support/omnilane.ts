@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOmnilane, type RunningOmnilane } from '../../cli/runtime.js';
@@ -9,6 +9,10 @@ export interface TestOmnilane extends RunningOmnilane {
   dataDir: string;
   ingestKey: string;
   adminKey: string;
+  /** Generated passwords by username, read from DATA_DIR/credentials.txt (what a person does after `npm start`). */
+  passwords(): Map<string, string>;
+  /** A personal key acting as this user (e.g. a roster member `ag_wang`), for API calls in tests. */
+  keyFor(username: string): Promise<string>;
   post(path: string, body: unknown, key?: string, headers?: Record<string, string>): Promise<Response>;
   get(path: string, key?: string): Promise<Response>;
   /** Waits until the stream worker has caught up with the bus. */
@@ -21,13 +25,15 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'omnilane-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const running = await startOmnilane({ config, demo: opts.demo, log: silentLogger() });
-  const ingestKey = running.keys.secretFor('ingest')!;
-  const adminKey = running.keys.secretFor('admin')!;
+  const ingestKey = (await running.access.createKey({ name: 'test ingest', role: 'ingest' })).secret;
+  const adminKey = (await running.access.createKey({ name: 'test admin', role: 'admin' })).secret;
   return {
     ...running,
     dataDir,
     ingestKey,
     adminKey,
+    passwords: () => readPasswords(join(dataDir, 'credentials.txt')),
+    keyFor: async (username) => (await running.access.createKey({ name: `test key of ${username}`, user: username })).secret,
     post: (path, body, key = ingestKey, headers = {}) =>
       fetch(running.url + path, {
         method: 'POST',
@@ -47,4 +53,15 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `user NAME (…): PASSWORD` lines of a credentials file. */
+export function readPasswords(path: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^user (\S+) \([^)]*\): (\S+)$/.exec(line);
+    if (m) out.set(m[1], m[2]);
+  }
+  return out;
 }
