@@ -11,7 +11,9 @@ import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 describe('routing end to end', () => {
   let om: TestOmnilane;
   let provider: FakeProvider;
-  const key = (id: string) => om.keys.secretForId(`agent:${id}`)!;
+  // A personal key per roster member (each acts as that person).
+  const keys = new Map<string, string>();
+  const key = (id: string) => keys.get(id)!;
   const call = async (method: string, path: string, k: string, body?: unknown) => {
     const r = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${k}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: r.status, json: (await r.json()) as Record<string, any> };
@@ -29,6 +31,7 @@ describe('routing end to end', () => {
   beforeAll(async () => {
     provider = await startFakeProvider();
     om = await startTestOmnilane({ WHATSAPP_ACCESS_TOKEN: 'fake-token', WHATSAPP_PHONE_NUMBER_ID: '1000', WHATSAPP_API_URL: provider.url });
+    for (const a of om.routing!.desk.roster.agents) keys.set(a.id, await om.keyFor(a.id));
   });
   afterAll(async () => {
     await om?.cleanup();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../../api/auth/key-ring.js';
+import { testAccess } from '../../../test/support/access.js';
 import { systemClock } from '../../../shared/clock.js';
 import type { Warehouse } from '../../../shared/ports/warehouse.js';
 import { RedisStateStore } from '../../../stream/state/redis-state-store.js';
@@ -122,7 +122,7 @@ describe('web chat over the Redis hub (two processes)', () => {
       const conversations = new ConversationLog({ state: store, clock: systemClock, replayMs: HOUR, conversationTtlMs: HOUR });
       hub = new RedisHub({ url: redisUrl, namespace: ns, catchUp: (id, after) => conversations.after(id, after), retryDelayMs: () => 1500 });
       c = await buildTestApp(
-        { warehouse: {} as Warehouse, clock: systemClock, keys: new KeyRing([]) },
+        { warehouse: {} as Warehouse, clock: systemClock, access: await testAccess([]) },
         { webchat: { state: store, siteKeys: [{ key: KEY, origins: [ORIGIN] }], replayMs: HOUR, hub } },
       );
       cUrl = (await c.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
