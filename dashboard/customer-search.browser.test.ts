@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -22,7 +22,7 @@ const secrets = new Map<string, string>();
 async function open(locale: string, key: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 960 } });
   const page = await ctx.newPage();
-  await page.goto(`${om.url}/#/console&key=${encodeURIComponent(key)}`);
+  await signInAsKeyOwner(page, om, key, '#/console');
   await expect.poll(() => page.locator('[data-testid=customer-search-input]').isVisible(), { timeout: 15_000 }).toBe(true);
   return page;
 }
@@ -34,8 +34,7 @@ async function search(page: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   om = await startTestOmnilane({ IDENTITY_DEFAULT_COUNTRY_CODE: '86' });
-  const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-  for (const k of [...om.keys.keys, ...stored]) if (k.id.startsWith('agent:')) secrets.set(k.id.slice('agent:'.length), k.secret);
+  for (const k of await om.rosterKeys()) secrets.set(k.id, k.secret);
   const res = await om.post('/v1/events', {
     events: [
       {

@@ -13,6 +13,10 @@ export interface TestOmnilane extends RunningOmnilane {
   passwords(): Map<string, string>;
   /** A personal key acting as this user (e.g. a roster member `ag_wang`), for API calls in tests. */
   keyFor(username: string): Promise<string>;
+  /** A personal key per roster member: `{ id: <roster id>, secret }`. */
+  rosterKeys(): Promise<Array<{ id: string; secret: string }>>;
+  /** The username a key from keyFor / rosterKeys acts as. */
+  userOfKey(secret: string): string;
   post(path: string, body: unknown, key?: string, headers?: Record<string, string>): Promise<Response>;
   get(path: string, key?: string): Promise<Response>;
   /** Waits until the stream worker has caught up with the bus. */
@@ -27,13 +31,21 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
   const running = await startOmnilane({ config, demo: opts.demo, log: silentLogger() });
   const ingestKey = (await running.access.createKey({ name: 'test ingest', role: 'ingest' })).secret;
   const adminKey = (await running.access.createKey({ name: 'test admin', role: 'admin' })).secret;
+  const owners = new Map<string, string>();
+  const keyFor = async (username: string) => {
+    const { secret } = await running.access.createKey({ name: `test key of ${username}`, user: username });
+    owners.set(secret, username.toLowerCase());
+    return secret;
+  };
   return {
     ...running,
     dataDir,
     ingestKey,
     adminKey,
     passwords: () => readPasswords(join(dataDir, 'credentials.txt')),
-    keyFor: async (username) => (await running.access.createKey({ name: `test key of ${username}`, user: username })).secret,
+    keyFor,
+    rosterKeys: async () => Promise.all((running.routing?.desk.roster.agents ?? []).map(async (a) => ({ id: a.id, secret: await keyFor(a.id) }))),
+    userOfKey: (secret) => owners.get(secret)!,
     post: (path, body, key = ingestKey, headers = {}) =>
       fetch(running.url + path, {
         method: 'POST',
