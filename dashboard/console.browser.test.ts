@@ -177,10 +177,8 @@ describe('agent console in Chromium', () => {
     await expect.poll(async () => (await mineOf(b.key)).map((c) => c.agent_id), { timeout: 15_000 }).toEqual([b.agent.id]);
     expect(await mineOf(a.key)).toEqual([]);
 
-    // B signs in through the form (an agent key: the board refuses it, the console opens), accepts and closes with a deal.
-    const pb = await open('en-US', '#/console');
-    await pb.locator('[data-testid=signin-key]').fill(b.key);
-    await pb.locator('[data-testid=signin-submit]').click();
+    // B signs in through the form (an agent: the console opens, not the board), accepts and closes with a deal.
+    const pb = await open('en-US', b.key);
     await expect.poll(() => pb.locator('[data-testid=console-whoami]').getAttribute('data-agent-id'), { timeout: 15_000 }).toBe(b.agent.id);
     const bOffered = item(pb, 'offered', conv);
     await expect.poll(async () => (await bOffered.count()) + (await item(pb, 'active', conv).count()), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -51,6 +51,15 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(202);
   await om.drained();
+  // Ownership: Wang (team east, pre-sale) takes the conversation, so it is his and his manager Lin's customer.
+  const wang = secrets.get('ag_wang')!;
+  const asWang = (method: string, path: string, body?: unknown) => fetch(om.url + path, { method, headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'online' })).status).toBe(200);
+  const until = Date.now() + 15_000;
+  while ((await asWang('POST', '/v1/console/conversations/conv-search-1/accept')).status !== 200) {
+    if (Date.now() > until) throw new Error('Wang could not take conv-search-1');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -63,7 +72,7 @@ describe('customer search in the console (Chromium)', () => {
     const lin = secrets.get('mgr_lin');
     const grace = secrets.get('mgr_grace');
     expect(lin && grace, 'the demo roster gives mgr_lin and mgr_grace keys').toBeTruthy();
-    // routing queues the pre-sale question in team_east's groups, which mgr_lin manages
+    // Wang of team_east, which mgr_lin manages, holds the pre-sale conversation
     const found = async () => ((await (await om.get('/v1/customers?phone=13912345678', lin)).json()) as { customers?: Array<{ id: string }> }).customers ?? [];
     await expect.poll(async () => (await found()).length, { timeout: 15_000 }).toBe(1);
     const customer = (await found())[0].id;
