@@ -15,6 +15,8 @@ export interface TestOmnilane extends RunningOmnilane {
   keyFor(username: string): Promise<string>;
   /** A personal key per roster member: `{ id: <roster id>, secret }`. */
   rosterKeys(): Promise<Array<{ id: string; secret: string }>>;
+  /** An admin key that writes as roster member `agentId` (tests replying as a named agent outside routing). */
+  actingKey(agentId: string): Promise<string>;
   /** The username a key from keyFor / rosterKeys acts as. */
   userOfKey(secret: string): string;
   post(path: string, body: unknown, key?: string, headers?: Record<string, string>): Promise<Response>;
@@ -46,6 +48,15 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
     keyFor,
     rosterKeys: async () => Promise.all((running.routing?.desk.roster.agents ?? []).map(async (a) => ({ id: a.id, secret: await keyFor(a.id) }))),
     userOfKey: (secret) => owners.get(secret)!,
+    async actingKey(agentId) {
+      const username = `as-${agentId.toLowerCase().replace(/[^a-z0-9_.@-]/g, '-')}`;
+      if (!(await running.access.findUser(username))) {
+        await running.access.addUser({ username, role: 'admin', agentId, password: `test-password-${agentId}` }).catch((err: { code?: string }) => {
+          if (err.code !== 'API_ERR_CONFLICT') throw err;
+        });
+      }
+      return keyFor(username);
+    },
     post: (path, body, key = ingestKey, headers = {}) =>
       fetch(running.url + path, {
         method: 'POST',
