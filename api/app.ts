@@ -13,10 +13,12 @@ import type { Logger } from '../shared/logger.js';
 import { projectRoot } from '../shared/paths.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { AttributionJob } from '../stream/attribution/attribution-job.js';
-import type { KeyRing } from './auth/key-ring.js';
+import type { AccessService } from './auth/access-service.js';
 import type { BoardService } from './board/board-service.js';
 import type { LiveHub } from './board/live-hub.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, SESSION_COOKIE } from './plugins/auth.js';
+import { authRoutes } from './routes/auth.js';
+import { accessAdminRoutes } from './routes/access-admin.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { attributionRoutes } from './routes/attribution.js';
 import { conversationMessageRoutes, type AgentSignals, type ConversationDirectory } from './routes/conversation-messages.js';
@@ -41,13 +43,15 @@ import { opportunityRoutes } from './routes/opportunities.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
-import { customerVisible } from './routing/scope.js';
+import { customerVisible, ownedConversations } from './routing/scope.js';
+import { Ownership } from './routing/ownership.js';
 import { followupRoutes, type FollowupRouteDeps } from './routes/followups.js';
 
 export interface AppDeps {
   log: Logger;
   clock: Clock;
-  keys: KeyRing;
+  /** Users, keys and sessions (api/auth): who may call which route. */
+  access: AccessService;
   ingest: IngestService;
   warehouse: Warehouse;
   board: BoardService;
@@ -90,7 +94,7 @@ export interface Messaging {
 
 /**
  * Builds the HTTP app without listening, so tests use `app.inject()`.
- * Every /v1 route declares its roles; `/openapi.json` documents them all.
+ * Every /v1 route declares its permission; `/openapi.json` documents them all (`x-permission`, `x-roles`).
  * It only registers plugins and routes with what it is handed: the objects
  * behind them are built by the composition root (cli/compose-api.ts).
  */
@@ -106,28 +110,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route needs `Authorization: Bearer <key>`.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route declares its permission (`x-permission`, the roles holding it in `x-roles`): people sign in (POST /v1/auth/sign-in: session cookie plus X-CSRF-Token on writes), machines send `Authorization: Bearer <key>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
   await app.register(errorsPlugin);
-  await app.register(authPlugin, { keys: deps.keys });
+  const desk = deps.routing;
+  await app.register(authPlugin, { access: deps.access, roster: desk ? (id) => desk.agent(id) : undefined });
+  // Row-level access by ownership: the warehouse's assignment history (api/routing/ownership.ts).
+  const ownership = new Ownership(deps.warehouse);
+  const owned = (p: Parameters<typeof ownedConversations>[2], ids: string[]) => ownedConversations(desk, ownership, p, ids);
+  const scope = desk ? (p: Parameters<typeof customerVisible>[2], ids: string[]) => customerVisible(desk, ownership, p, ids) : undefined;
 
-  app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { permission: 'public' }, schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
   await app.register(healthRoutes, { health: deps.health });
+  await app.register(authRoutes, { access: deps.access });
+  await app.register(accessAdminRoutes, { access: deps.access });
   await app.register(opsMetricsRoutes, { health: deps.health });
   await app.register(eventRoutes, { ingest: deps.ingest });
   if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
-  await app.register(metricRoutes, { kpis: deps.kpis, clock: deps.clock });
+  await app.register(metricRoutes, { kpis: deps.kpis, clock: deps.clock, owned });
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
-    const desk = deps.routing;
-    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
-    await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs });
+    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope });
+    await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned });
   }
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });
@@ -137,8 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
   }
   if (deps.followups) {
-    const desk = deps.routing;
-    await app.register(followupRoutes, { ...deps.followups, clock: deps.clock, identity: deps.workbench?.identity, scope: desk ? (p, id) => customerVisible(desk, p, id) : undefined });
+    await app.register(followupRoutes, { ...deps.followups, clock: deps.clock, identity: deps.workbench?.identity, scope });
   }
   const { senders, conversations, signals, webchat } = deps.messaging;
   if (webchat) await app.register(webchatRoutes, { service: webchat });

@@ -1,5 +1,9 @@
 import type { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import type { Messaging } from '../api/app.js';
+import { bootstrapAccess, type BootstrapResult } from '../api/auth/access-bootstrap.js';
+import { AccessService } from '../api/auth/access-service.js';
+import { FileAccessStore, StateAccessStore } from '../api/auth/access-store.js';
 import { botOutbound } from '../api/bot-outbound.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
 import { BoardService } from '../api/board/board-service.js';
@@ -13,13 +17,29 @@ import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { BotResponder } from '../stream/bot/bot-responder.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
+import type { RosterAgent } from '../stream/routing/roster.js';
+import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 
 // The API's objects (KPI reader, alerts, board, live push, messaging), built here so buildApp only registers routes.
+
+/**
+ * Users, keys and sessions. Users and keys live in a 0600 file under DATA_DIR in embedded mode (the CLI edits it
+ * while this process runs), in the state store (Redis) when REDIS_URL is set so every process shares them; sessions
+ * in the state store. The first start generates what is missing (credentials.txt, 0600).
+ */
+export async function composeAccess(o: { cfg: Config; state?: StateStore; clock: Clock; roster: readonly RosterAgent[] }): Promise<{ access: AccessService; credentials: BootstrapResult }> {
+  const { cfg, state, clock } = o;
+  const store = cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now()) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
+  const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock });
+  const credentials = await bootstrapAccess(access, { legacyKeysPath: join(cfg.dataDir, 'keys.json'), credentialsPath: join(cfg.dataDir, 'credentials.txt'), ingestKey: cfg.ingestKey, adminKey: cfg.adminKey, roster: o.roster });
+  return { access, credentials };
+}
 
 /** The KPI reader behind /v1/metrics, the board's tiles and the alert rules: buckets in KPI_TIME_ZONE. */
 export function composeKpis(cfg: Pick<Config, 'kpiTimeZone'>, warehouse: Warehouse): KpiService {

@@ -1,4 +1,3 @@
-import { consoleAgents } from '../ingest/demo/demo-agents.js';
 import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
@@ -26,37 +25,42 @@ Commands:
                      often agents agreed with the model (see docs/ai.md)
   bot ask|eval       the FAQ bot: answer one question from the knowledge base (or hand over),
                      evaluate on labelled questions (see docs/ai.md, "FAQ bot")
+  users add|list|passwd|disable|enable|end-sessions
+                     people who sign in to the dashboard and console (see docs/security.md)
+  keys create|list|rotate|revoke
+                     API keys for machines, stored hashed; a secret is shown once
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
-OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY, BUS_PARTITIONS, DEMO_RATE, LOG_LEVEL, …
+OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY (stored hashed), BUS_PARTITIONS, DEMO_RATE, LOG_LEVEL, …
 KAFKA_BROKERS, REDIS_URL and CLICKHOUSE_URL each switch one engine from the
 embedded default to the server (ingest, stream and api as separate processes
 need them); OMNILANE_NAMESPACE prefixes Kafka topics/groups and Redis keys.`;
 
-/** Console links for one manager and one agent of the roster (the dashboard reads `#/console&key=`). */
-function consoleLinks(running: { url: string; keys: { secretForId(id: string): string | undefined }; routing?: { desk: { roster: { agents: Array<{ id: string; name: string; role: string }> } } } }): string[] {
-  return consoleAgents(running.routing?.desk.roster.agents ?? []).flatMap((a) => {
-    const key = running.keys.secretForId(`agent:${a.id}`);
-    return key ? [`  Console (${a.role} ${a.name}): ${running.url}/#/console&key=${encodeURIComponent(key)}`] : [];
-  });
+/** How to sign in, for the start banner: who, and the 0600 file holding generated secrets (never the secrets). */
+function signInLines(running: Pick<RunningRoles, 'url' | 'credentials'>, dataDir: string): string[] {
+  const c = running.credentials;
+  const made = c?.generated ?? [];
+  const users = made.filter((g) => g.startsWith('user:')).map((g) => g.slice('user:'.length));
+  return [
+    `  Sign in:      ${running.url}/  (dashboard and agent console; manage people with omnilane users, keys with omnilane keys)`,
+    made.length ? `  Generated now: ${made.join(', ')}; their passwords and keys are in ${c!.credentialsPath} (mode 0600)` : '',
+    users.length ? `                 e.g. sign in as ${users[0]}; change it with omnilane users passwd ${users[0]}` : '',
+    c && c.migrated > 0 ? `  Migrated ${c.migrated} key(s) from the plaintext ${dataDir}/keys.json to hashes in ${dataDir}/access.json` : '',
+  ];
 }
 
 async function start(args: string[]): Promise<void> {
   const config = loadConfig();
   const running = await startOmnilane({ config, demo: args.includes('--demo') });
-  const admin = running.keys.secretFor('admin');
-  const ingestKey = running.keys.secretFor('ingest');
   const lines = [
     '',
     `  Omnilane is running (${running.engines.names.bus} · ${running.engines.names.state} · ${running.engines.names.warehouse}), data in ${config.dataDir}`,
-    `  Live board:   ${running.url}/#key=${admin}`,
-    `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer ${ingestKey})`,
+    ...signInLines(running, config.dataDir),
+    `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer <an ingest key>)`,
     `  API docs:     ${running.url}/openapi.json`,
-    `  Metrics:      ${running.url}/metrics  (Prometheus, viewer key; /healthz and /readyz are public)`,
-    ...consoleLinks(running),
+    `  Metrics:      ${running.url}/metrics  (Prometheus, analyst key; /healthz and /readyz are public)`,
     running.demo ? `  Demo traffic: ~${config.demoRate} events/s` : '',
-    running.createdKeys.length ? `  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY to choose your own.` : '',
     '',
   ];
   process.stdout.write(lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');
@@ -72,11 +76,17 @@ async function startRole(name: keyof Roles): Promise<void> {
   const lines = [`  Omnilane ${name} is running (${engines.bus} · ${engines.state} · ${engines.warehouse})`];
   if (name === 'ingest') lines.push(`  Event API:  POST ${running.url}/v1/events`);
   if (running.metricsUrl) lines.push(`  Metrics:    ${running.metricsUrl}/metrics  (Prometheus; /healthz, /readyz; STREAM_METRICS_PORT)`);
-  else if (running.url) lines.push(`  Metrics:    ${running.url}/metrics  (viewer key; /healthz, /readyz public)`);
+  else if (running.url) lines.push(`  Metrics:    ${running.url}/metrics  (analyst key; /healthz, /readyz public)`);
   if (name === 'api') lines.push(`  Live board: ${running.url}/  (live push re-reads the warehouse about once a second)`, `  API docs:   ${running.url}/openapi.json`);
-  if (running.createdKeys.length) lines.push(`  Keys were generated and saved to ${config.dataDir}/keys.json; set OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY so every process shares them.`);
+  if (running.url) lines.push(...signInLines(running, config.dataDir).filter(Boolean));
   process.stdout.write(lines.join('\n') + '\n');
   stopOnSignals(running);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** SIGTERM / SIGINT: stop taking work, finish and commit the batch in flight, flush, close, exit. */
@@ -216,6 +226,13 @@ export async function main(argv: string[]): Promise<void> {
       case 'import':
         process.exitCode = await importCommand(args);
         return;
+      case 'users':
+      case 'keys': {
+        const { usersCommand, keysCommand } = await import('./access-command.js');
+        const io = { stdout: (s: string) => void process.stdout.write(s), stdin: readStdin };
+        process.exitCode = await (cmd === 'users' ? usersCommand : keysCommand)(args, loadConfig(), io);
+        return;
+      }
       case 'intent': {
         const { runIntentCommand } = await import('./intent-command.js');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { buildApp } from '../api/app.js';
-import { loadOrCreateKeys, type KeyRing, type Role } from '../api/auth/key-ring.js';
+import type { AccessService } from '../api/auth/access-service.js';
+import type { BootstrapResult } from '../api/auth/access-bootstrap.js';
 import type { LiveHub } from '../api/board/live-hub.js';
 import type { AlertEvaluator } from '../api/alerts/index.js';
 import { DemoAgents } from '../ingest/demo/demo-agents.js';
@@ -28,7 +29,7 @@ import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
 import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
-import { composeAlerts, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
+import { composeAccess, composeAlerts, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
 export interface Roles {
@@ -97,8 +98,10 @@ export interface RunningRoles {
   /** HTTP address when the process serves HTTP (ingest or api). */
   url?: string;
   app?: FastifyInstance;
-  keys?: KeyRing;
-  createdKeys: Role[];
+  /** Users, keys and sessions (HTTP processes). */
+  access?: AccessService;
+  /** What the start generated (an admin password, roster users, an ingest key) and the 0600 file it is in. */
+  credentials?: BootstrapResult;
   worker?: EventWorker;
   ingest?: IngestService;
   demo?: DemoTraffic;
@@ -120,7 +123,7 @@ export interface RunningRoles {
 export interface RunningOmnilane extends RunningRoles {
   url: string;
   app: FastifyInstance;
-  keys: KeyRing;
+  access: AccessService;
   worker: EventWorker;
   ingest: IngestService;
 }
@@ -167,8 +170,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let attribution: AttributionJob | undefined;
   let alerts: AlertEvaluator | undefined;
   let ingest: IngestService | undefined;
-  let keys: KeyRing | undefined;
-  let created: Role[] = [];
+  let access: AccessService | undefined;
+  let credentials: BootstrapResult | undefined;
   let url: string | undefined;
   let ready = false;
   let stopped = false;
@@ -246,7 +249,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       if (roles.stream) attribution.start();
     }
     if (http) {
-      ({ ring: keys, created } = loadOrCreateKeys(join(cfg.dataDir, 'keys.json'), cfg, routing?.desk.roster.agents ?? []));
+      ({ access, credentials } = await composeAccess({ cfg, state: hasState ? engines.state : undefined, clock, roster: routing?.desk.roster.agents ?? [] }));
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
@@ -271,7 +274,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       app = await buildApp({
         log,
         clock,
-        keys,
+        access,
         ingest: ingestOrStub,
         warehouse,
         ...boardParts,
@@ -306,7 +309,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, stop };
+  return { roles, engines, log, url, app, access, credentials, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, stop };
 }
 
 /**

@@ -8,7 +8,7 @@ import { projectRoot } from '../shared/paths.js';
 import { buildTestApp } from '../test/support/app.js';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { knownAnswerEvents } from '../stream/attribution/journey-fixtures.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInThroughForm } from '../test/support/browser.js';
 import { stateLabel, touchLabel } from './src/attribution/labels.js';
 import { translator } from './src/i18n/index.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     const log = silentLogger();
     const job = new AttributionJob({ warehouse: om.engines.warehouse, clock: systemClock, log, intervalMs: 60_000, lookbackDays: 30, bootstrapResamples: 50 });
     const app = await buildTestApp(
-      { warehouse: om.engines.warehouse, clock: systemClock, keys: om.keys },
+      { warehouse: om.engines.warehouse, clock: systemClock, access: om.access },
       { ingest: om.ingest, attribution: job, dashboardDir: join(projectRoot(), 'dashboard', 'dist') },
     );
     url = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
@@ -56,7 +56,7 @@ afterAll(async () => {
 async function open(locale: string, hash: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(`${url}/${hash}`);
+  await signInThroughForm(page, url, 'admin', om.passwords().get('admin')!, hash);
   return page;
 }
 
@@ -66,7 +66,7 @@ const cell = (page: Page, model: string, channel: string, field: string) =>
 
 describe('attribution view in Chromium', () => {
   it('shows the models, the table (matching the API), the transition graph and the funnel', async () => {
-    const page = await open('en-US', `#/attribution&key=${om.adminKey}`);
+    const page = await open('en-US', '#/attribution');
     await expect.poll(() => page.locator('[data-testid=attribution-table] tbody tr').count(), { timeout: 15_000 }).toBe(14);
     expect(page.url()).not.toContain('key=');
     expect(page.url()).toContain('#/attribution');
@@ -122,7 +122,7 @@ describe('attribution view in Chromium', () => {
   });
 
   it('speaks Chinese and switches language', async () => {
-    const page = await open('zh-CN', `#key=${om.adminKey}`);
+    const page = await open('zh-CN', '');
     await expect.poll(() => page.locator('[data-testid=nav-attribution]').textContent(), { timeout: 10_000 }).toBe('归因');
     expect(await page.locator('[data-testid=board]').isVisible()).toBe(true);
     await page.locator('[data-testid=nav-attribution]').click();
@@ -164,7 +164,7 @@ describe('attribution view in Chromium', () => {
     expect(states).toEqual(expect.arrayContaining(['(start)', '(conversion)', 'wechat_chat']));
 
     for (const locale of ['en', 'zh-CN'] as const) {
-      const page = await open(locale, `#/attribution&key=${om.adminKey}`);
+      const page = await open(locale, '#/attribution');
       const models = page.locator('[data-testid=chart-attribution-models]');
       const drawn = async () => JSON.parse((await models.getAttribute('data-drawn-text')) ?? '[]') as string[];
       const t = translator(locale);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 let om: TestOmnilane;
@@ -27,10 +27,14 @@ async function postEvents(n: number, channel: string): Promise<void> {
   expect(res.status).toBe(202);
 }
 
-async function openBoard(locale: string, key: string | null = om.adminKey): Promise<Page> {
+/** The generated admin password, from the 0600 file the start names (what a person does after npm start). */
+const adminPassword = () => om.passwords().get('admin')!;
+
+async function openBoard(locale: string, signIn = true): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 768 } });
   const page = await ctx.newPage();
-  await page.goto(key ? `${om.url}/#key=${key}` : om.url);
+  if (signIn) await signInThroughForm(page, om.url, 'admin', adminPassword());
+  else await page.goto(om.url);
   return page;
 }
 
@@ -42,6 +46,10 @@ describe('live board in Chromium', () => {
     const page = await openBoard('en-US');
     await expect.poll(() => tileValue(page, 'tile-events'), { timeout: 10_000 }).toBe('5');
     expect(page.url()).not.toContain('key=');
+    // The session is an HttpOnly, SameSite=Strict cookie (no Secure over plain http); nothing in the page's storage.
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'omnilane_session', httpOnly: true, sameSite: 'Strict', secure: false });
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(cookie.value);
     await expect.poll(() => page.locator('[data-testid=live-status]').textContent(), { timeout: 10_000 }).toMatch(/live/i);
     for (const chart of ['chart-events', 'chart-conversations', 'chart-mix', 'chart-frt']) {
       await expect.poll(() => page.locator(`[data-testid=${chart}] canvas`).count()).toBeGreaterThan(0);
@@ -73,15 +81,20 @@ describe('live board in Chromium', () => {
     await page.context().close();
   });
 
-  it('asks for a key when there is none and refuses a wrong one', async () => {
-    const page = await openBoard('en-US', null);
-    await expect(page.locator('[data-testid=signin-form]').isVisible()).resolves.toBe(true);
-    await page.locator('[data-testid=signin-key]').fill('not-the-right-key-123');
+  it('asks for a username and password when nobody is signed in, refuses a wrong one, and signs out', async () => {
+    const page = await openBoard('en-US', false);
+    await expect.poll(() => page.locator('[data-testid=signin-form]').isVisible()).toBe(true);
+    await page.locator('[data-testid=signin-username]').fill('admin');
+    await page.locator('[data-testid=signin-password]').fill('not-the-right-password');
     await page.locator('[data-testid=signin-submit]').click();
     await expect.poll(() => page.locator('[data-testid=signin-error]').isVisible(), { timeout: 5_000 }).toBe(true);
-    await page.locator('[data-testid=signin-key]').fill(om.adminKey);
+    await page.locator('[data-testid=signin-password]').fill(adminPassword());
     await page.locator('[data-testid=signin-submit]').click();
     await expect.poll(() => tileValue(page, 'tile-events'), { timeout: 10_000 }).toBe('8');
+    await page.locator('[data-testid=sign-out]').click();
+    await expect.poll(() => page.locator('[data-testid=signin-form]').isVisible()).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid=signin-form]').isVisible()).toBe(true);
     await page.context().close();
   });
 });

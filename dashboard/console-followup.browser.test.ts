@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startFakeProvider, type FakeProvider } from '../test/support/fake-provider.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
@@ -34,8 +34,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'followup-browser-'));
   writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
   om = await startTestOmnilane({ IDENTITY_DEFAULT_COUNTRY_CODE: '86', FOLLOWUP_ENABLED: 'true', FOLLOWUP_RULES_FILE: join(dir, 'rules.json'), TWILIO_ACCOUNT_SID: 'ACfu', TWILIO_AUTH_TOKEN: 'followup-browser-token-0123456789', SMS_FROM: '+14155550100', SMS_PROVIDER_URL: provider.url });
-  const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-  for (const k of [...om.keys.keys, ...stored]) if (k.id.startsWith('agent:')) secrets.set(k.id.slice('agent:'.length), k.secret);
+  for (const k of await om.rosterKeys()) secrets.set(k.id, k.secret);
   const at = Date.now();
   const customer = { phone: PHONE, channel_ids: { wechat: 'oWx-followup-1' } };
   const res = await om.post('/v1/events', {
@@ -66,7 +65,7 @@ describe('follow-up pane in the console (Chromium)', () => {
 
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
     const page: Page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(lin)}`);
+    await signInAsKeyOwner(page, om, lin, '#/console');
     await expect.poll(() => page.locator('[data-testid=customer-search-input]').isVisible(), { timeout: 15_000 }).toBe(true);
     await page.locator('[data-testid=customer-search-input]').fill('139 5555 0001');
     await page.locator('[data-testid=customer-search-submit]').click();
@@ -94,7 +93,7 @@ describe('follow-up pane in the console (Chromium)', () => {
   it('the board shows the follow-up panel: sent, replied, converted, opted out, running (en)', async () => {
     const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 960 } });
     const page: Page = await ctx.newPage();
-    await page.goto(`${om.url}/#key=${om.adminKey}`);
+    await signInThroughForm(page, om.url, 'admin', om.passwords().get('admin')!);
     const panel = page.locator('[data-testid=followup-panel]');
     await expect.poll(() => panel.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await panel.locator('.board-section').textContent()).toBe('Follow-up (24 h)');

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -37,8 +36,7 @@ afterAll(async () => {
 
 describe('bot handoff in the console (Chromium)', () => {
   it('customer asks for a person → told a person is coming → lands in the after-sale queue with intent and summary shown', async () => {
-    const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-    const keys = [...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:'));
+    const keys = await om.rosterKeys();
     const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
     // Nobody online: the conversation waits in its queue, where the bot may speak.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
@@ -62,7 +60,7 @@ describe('bot handoff in the console (Chromium)', () => {
     const afterSale = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes('after_sale') && !r.agent.groups.includes('pre_sale'))!;
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
     const page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(afterSale.key)}`);
+    await signInAsKeyOwner(page, om, afterSale.key, '#/console');
     await expect.poll(() => page.locator('[data-testid=console-live]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
     const queued = page.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(() => queued.count(), { timeout: 15_000 }).toBe(1);

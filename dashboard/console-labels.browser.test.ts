@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -38,8 +38,7 @@ afterAll(async () => {
 
 describe('labelling in the console (Chromium)', () => {
   it('marks a bot answer wrong and corrects the intent; both are stored with the server-side text', async () => {
-    const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-    const keys = [...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:'));
+    const keys = await om.rosterKeys();
     const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
     // Nobody online: the conversation stays queued, so the bot answers it.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
@@ -60,7 +59,7 @@ describe('labelling in the console (Chromium)', () => {
 
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
     const page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(seller.key)}`);
+    await signInAsKeyOwner(page, om, seller.key, '#/console');
     await expect.poll(() => page.locator('[data-testid=console-live]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
     const queued = page.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(() => queued.count(), { timeout: 15_000 }).toBe(1);

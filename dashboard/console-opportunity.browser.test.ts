@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -30,9 +29,7 @@ const call = async (key: string, method: string, path: string, body?: unknown) =
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}` });
-  const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-  const byId = new Map([...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:')).map((k) => [k.id, { id: k.id.slice('agent:'.length), secret: k.secret }]));
-  keys = [...byId.values()];
+  keys = await om.rosterKeys();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -49,7 +46,7 @@ describe('qualify as opportunity in the console', () => {
 
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
     const page: Page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(a.key)}`);
+    await signInAsKeyOwner(page, om, a.key, '#/console');
     await expect.poll(() => page.locator('[data-testid=console-whoami]').getAttribute('data-agent-id'), { timeout: 15_000 }).toBe(a.agent.id);
     await expect.poll(() => page.locator('[data-testid=console-live]').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
 

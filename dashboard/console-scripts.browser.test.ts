@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -29,8 +28,7 @@ afterAll(async () => {
 
 describe('script library editor (Chromium)', () => {
   it('a manager creates, edits and deletes a script; an agent does not see the editor', async () => {
-    const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-    const keys = [...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:'));
+    const keys = await om.rosterKeys();
     const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).body.agent as { id: string; role: string } })));
     const manager = roster.find((r) => r.agent.role === 'manager')!;
     const agent = roster.find((r) => r.agent.role === 'agent')!;
@@ -38,7 +36,7 @@ describe('script library editor (Chromium)', () => {
 
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1400 } });
     const page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(manager.key)}`);
+    await signInAsKeyOwner(page, om, manager.key, '#/console');
     const pane = page.locator('[data-testid=scripts-pane]');
     await expect.poll(() => page.locator('[data-testid=scripts-table] tbody tr[data-script]').count(), { timeout: 15_000 }).toBe(before);
     expect(await pane.locator('.panel-title').textContent()).toBe('话术库');
@@ -80,8 +78,10 @@ describe('script library editor (Chromium)', () => {
     expect(lib).toHaveLength(before);
 
     // An agent: no editor, and the routes refuse.
-    const agentPage = await ctx.newPage();
-    await agentPage.goto(`${om.url}/#/console&key=${encodeURIComponent(agent.key)}`);
+    // Its own browser context: the manager's session cookie stays with the manager's page.
+    const agentCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
+    const agentPage = await agentCtx.newPage();
+    await signInAsKeyOwner(agentPage, om, agent.key, '#/console');
     await expect.poll(() => agentPage.locator('[data-testid=console-view]').getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
     expect(await agentPage.locator('[data-testid=scripts-pane]').isHidden()).toBe(true);
     expect((await call(agent.key, 'DELETE', '/v1/suggestions/scripts/offer-limited-zh')).status).toBe(403);

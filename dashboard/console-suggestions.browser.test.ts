@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -37,15 +36,14 @@ afterAll(async () => {
 
 describe('reply suggestions in the console (Chromium)', () => {
   it('shows three suggestions with the time-limited offer; a click fills the reply box and sends nothing; they follow the customer', async () => {
-    const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-    const keys = [...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:'));
+    const keys = await om.rosterKeys();
     const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
     const seller = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes('pre_sale'))!;
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: r === seller ? 'online' : 'offline' });
 
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 960 } });
     const page = await ctx.newPage();
-    await page.goto(`${om.url}/#/console&key=${encodeURIComponent(seller.key)}`);
+    await signInAsKeyOwner(page, om, seller.key, '#/console');
     await expect.poll(() => page.locator('[data-testid=console-live]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
 
     const visitor = await TestVisitor.connect(om.url, ORIGIN);

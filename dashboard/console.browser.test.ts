@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -51,10 +50,11 @@ async function me(key: string): Promise<Agent> {
   return (await ok(key, 'GET', '/v1/console/me')).agent as Agent;
 }
 
-async function open(locale: string, hash: string): Promise<Page> {
+/** A page signed in (through the form) as the person whose test key is `key`, on the console. */
+async function open(locale: string, key: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 960 } });
   const page = await ctx.newPage();
-  await page.goto(`${om.url}/${hash}`);
+  await signInAsKeyOwner(page, om, key, '#/console');
   return page;
 }
 
@@ -77,10 +77,8 @@ async function timeline(customer: string): Promise<Array<{ type: string; propert
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}` });
-  // One key per roster member, key id `agent:<id>` (contract: Auth).
-  const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-  const byId = new Map([...om.keys.keys, ...stored].filter((k) => k.id.startsWith('agent:')).map((k) => [k.id, { id: k.id.slice('agent:'.length), secret: k.secret }]));
-  agentKeys = [...byId.values()];
+  // A personal key per roster member for the test's own API calls; the pages sign in with the member's password.
+  agentKeys = await om.rosterKeys();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -91,7 +89,7 @@ afterAll(async () => {
 
 describe('agent console in Chromium', () => {
   it('accept → reply → transfer → close (deal), with Chinese text intact', async () => {
-    expect(agentKeys.length, 'the demo roster gives every member a key agent:<id> in keys.json').toBeGreaterThanOrEqual(2);
+    expect(agentKeys.length, 'the demo roster gives every member a user').toBeGreaterThanOrEqual(2);
     const roster = await Promise.all(agentKeys.map(async (k) => ({ key: k.secret, agent: await me(k.secret) })));
     const sellers = roster.filter((r) => r.agent.role === 'agent' && r.agent.groups.includes(GROUP));
     expect(sellers.length, `two agents of ${GROUP} in the demo roster`).toBeGreaterThanOrEqual(2);
@@ -99,8 +97,8 @@ describe('agent console in Chromium', () => {
     // Only agent A is available, so routing can only offer the conversation to A (or queue it for A's group).
     for (const r of roster) await ok(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
 
-    // A opens the printed console link (key in the fragment), in Chinese, and goes online with the toggle.
-    const pa = await open('zh-CN', `#/console&key=${encodeURIComponent(a.key)}`);
+    // A signs in with their password, in Chinese, lands on the console and goes online with the toggle.
+    const pa = await open('zh-CN', a.key);
     await expect.poll(() => pa.locator('[data-testid=console-whoami]').getAttribute('data-agent-id'), { timeout: 15_000 }).toBe(a.agent.id);
     expect(pa.url()).not.toContain('key=');
     expect(await pa.locator('[data-testid=console-whoami]').textContent()).toContain(a.agent.name);
@@ -178,10 +176,8 @@ describe('agent console in Chromium', () => {
     await expect.poll(async () => (await mineOf(b.key)).map((c) => c.agent_id), { timeout: 15_000 }).toEqual([b.agent.id]);
     expect(await mineOf(a.key)).toEqual([]);
 
-    // B signs in through the form (an agent key: the board refuses it, the console opens), accepts and closes with a deal.
-    const pb = await open('en-US', '#/console');
-    await pb.locator('[data-testid=signin-key]').fill(b.key);
-    await pb.locator('[data-testid=signin-submit]').click();
+    // B signs in through the form (an agent: the console opens, not the board), accepts and closes with a deal.
+    const pb = await open('en-US', b.key);
     await expect.poll(() => pb.locator('[data-testid=console-whoami]').getAttribute('data-agent-id'), { timeout: 15_000 }).toBe(b.agent.id);
     const bOffered = item(pb, 'offered', conv);
     await expect.poll(async () => (await bOffered.count()) + (await item(pb, 'active', conv).count()), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -215,7 +211,7 @@ describe('agent console in Chromium', () => {
     const roster = await Promise.all(agentKeys.map(async (k) => ({ key: k.secret, agent: await me(k.secret) })));
     const manager = roster.find((r) => r.agent.role === 'manager');
     expect(manager, 'the demo roster has a manager').toBeDefined();
-    const page = await open('zh-CN', `#/console&key=${encodeURIComponent(manager!.key)}`);
+    const page = await open('zh-CN', manager!.key);
     const select = page.locator('[data-testid=team-queues] select[data-testid=policy-select]').first();
     await expect.poll(() => select.count(), { timeout: 15_000 }).toBe(1);
     const group = (await select.getAttribute('data-group'))!;

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -22,7 +21,7 @@ const secrets = new Map<string, string>();
 async function open(locale: string, key: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1440, height: 960 } });
   const page = await ctx.newPage();
-  await page.goto(`${om.url}/#/console&key=${encodeURIComponent(key)}`);
+  await signInAsKeyOwner(page, om, key, '#/console');
   await expect.poll(() => page.locator('[data-testid=customer-search-input]').isVisible(), { timeout: 15_000 }).toBe(true);
   return page;
 }
@@ -34,8 +33,7 @@ async function search(page: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   om = await startTestOmnilane({ IDENTITY_DEFAULT_COUNTRY_CODE: '86' });
-  const stored = existsSync(join(om.dataDir, 'keys.json')) ? (JSON.parse(readFileSync(join(om.dataDir, 'keys.json'), 'utf8')) as { keys: Array<{ id: string; secret: string }> }).keys : [];
-  for (const k of [...om.keys.keys, ...stored]) if (k.id.startsWith('agent:')) secrets.set(k.id.slice('agent:'.length), k.secret);
+  for (const k of await om.rosterKeys()) secrets.set(k.id, k.secret);
   const res = await om.post('/v1/events', {
     events: [
       {
@@ -52,6 +50,15 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(202);
   await om.drained();
+  // Ownership: Wang (team east, pre-sale) takes the conversation, so it is his and his manager Lin's customer.
+  const wang = secrets.get('ag_wang')!;
+  const asWang = (method: string, path: string, body?: unknown) => fetch(om.url + path, { method, headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'online' })).status).toBe(200);
+  const until = Date.now() + 15_000;
+  while ((await asWang('POST', '/v1/console/conversations/conv-search-1/accept')).status !== 200) {
+    if (Date.now() > until) throw new Error('Wang could not take conv-search-1');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -64,7 +71,7 @@ describe('customer search in the console (Chromium)', () => {
     const lin = secrets.get('mgr_lin');
     const grace = secrets.get('mgr_grace');
     expect(lin && grace, 'the demo roster gives mgr_lin and mgr_grace keys').toBeTruthy();
-    // routing queues the pre-sale question in team_east's groups, which mgr_lin manages
+    // Wang of team_east, which mgr_lin manages, holds the pre-sale conversation
     const found = async () => ((await (await om.get('/v1/customers?phone=13912345678', lin)).json()) as { customers?: Array<{ id: string }> }).customers ?? [];
     await expect.poll(async () => (await found()).length, { timeout: 15_000 }).toBe(1);
     const customer = (await found())[0].id;

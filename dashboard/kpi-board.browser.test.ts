@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 // The issue 6 board in Chromium: KPI tiles with exact numbers, the funnel, the KPI time series (JSON and
@@ -65,7 +65,7 @@ async function openBoard(locale: string): Promise<Page> {
   // A browser zone other than the server's KPI zone (Asia/Shanghai), so charts that followed the browser would show.
   const ctx = await browser.newContext({ locale, timezoneId: 'America/New_York', viewport: { width: 1440, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(`${om.url}/#key=${om.adminKey}`);
+  await signInThroughForm(page, om.url, 'admin', om.passwords().get('admin')!);
   return page;
 }
 

@@ -76,7 +76,7 @@ describe('web chat widget in Chromium', () => {
     expect(await bubbles(page, 'visitor').first().textContent()).toBe('你好，这款沙发有现货吗？');
 
     const conv = await page.evaluate(() => (window as any).OmnilaneChat.client.state.conversationId as string);
-    const res = await om.post(`/v1/conversations/${conv}/messages`, { text: '有现货，今天下单明天发货。', agent_id: 'agent-1', client_msg_id: 'r1' }, om.adminKey);
+    const res = await om.post(`/v1/conversations/${conv}/messages`, { text: '有现货，今天下单明天发货。', client_msg_id: 'r1' }, await om.actingKey('agent-1'));
     expect(res.status).toBe(201);
     await expect.poll(() => bubbles(page, 'agent').allTextContents(), { timeout: 10_000 }).toEqual(['有现货，今天下单明天发货。']);
     await page.screenshot({ path: join(ARTIFACTS, 'widget-zh.png') });
@@ -85,7 +85,7 @@ describe('web chat widget in Chromium', () => {
     await page.reload();
     await page.locator('[data-testid=wc-launcher]').click();
     await expect.poll(() => page.evaluate(() => (window as any).OmnilaneChat?.client.status)).toBe('online');
-    await om.post(`/v1/conversations/${conv}/messages`, { text: '还有其他问题吗？', agent_id: 'agent-1', client_msg_id: 'r2' }, om.adminKey);
+    await om.post(`/v1/conversations/${conv}/messages`, { text: '还有其他问题吗？', client_msg_id: 'r2' }, await om.actingKey('agent-1'));
     await expect.poll(() => bubbles(page, 'agent').allTextContents(), { timeout: 10_000 }).toEqual(['有现货，今天下单明天发货。', '还有其他问题吗？']);
     expect(await bubbles(page, 'visitor').count()).toBe(1);
     expect(await page.evaluate(() => (window as any).OmnilaneChat.client.state.conversationId)).toBe(conv);

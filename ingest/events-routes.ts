@@ -11,7 +11,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
     '/v1/events',
     {
       bodyLimit: MAX_INGEST_BODY_BYTES,
-      config: { roles: ['ingest'] },
+      config: { permission: 'events:write' },
       // The schema documents the body; validation runs per event in the ingest
       // service so one bad event never sinks its siblings.
       validatorCompiler: () => () => true,
@@ -24,8 +24,14 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
       },
     },
     async (req, reply) => {
-      const result = await ingest.ingest(req.principal!.keyId, req.body);
+      const result = await ingest.ingest(producerOf(req.principal), req.body);
       return reply.status(202).send(result);
     },
   );
 };
+
+/** The producer id of a batch (part of each event's dedup key): the machine key's id, else the signed-in person's. */
+function producerOf(p: { keyId?: string; userId?: string } | undefined): string {
+  if (p?.keyId) return p.keyId;
+  return p?.userId ? `user:${p.userId}` : 'anonymous';
+}

@@ -22,7 +22,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: Pick<AlertEvaluato
   app.get(
     '/v1/alerts',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: { summary: 'Alert rules and the ones firing now (evaluated every ALERT_INTERVAL_MS)', tags: ['metrics'], security: [{ bearer: [] }], response: { 200: AlertsReply, 401: ErrorReply } },
     },
     async () => ({ rules: [...alerts.rules], firing: alerts.firing() }),

@@ -5,7 +5,7 @@ import { OmnilaneError } from '../../shared/errors.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { testAccess } from '../../test/support/access.js';
 
 const down = (code: 'WH_ERR_UNAVAILABLE' | 'ING_ERR_BUS_UNAVAILABLE' | 'ING_ERR_STATE_UNAVAILABLE') => new OmnilaneError(code, `${code} (test)`);
 const frozenWarehouse: Warehouse = {
@@ -22,12 +22,12 @@ describe('outage replies: each engine its own code, every one with Retry-After',
   let app: FastifyInstance;
   let next: 'ING_ERR_BUS_UNAVAILABLE' | 'ING_ERR_STATE_UNAVAILABLE' = 'ING_ERR_BUS_UNAVAILABLE';
   beforeAll(async () => {
-    const keys = new KeyRing([
-      { id: 'v', role: 'viewer', secret: 'viewer-secret' },
+    const keys = await testAccess([
+      { id: 'v', role: 'analyst', secret: 'viewer-secret' },
       { id: 'i', role: 'ingest', secret: 'ingest-secret' },
     ]);
     const ingest = { ingest: async () => { throw down(next); } } as unknown as IngestService;
-    app = await buildTestApp({ warehouse: frozenWarehouse, clock: manualClock(Date.UTC(2026, 10, 24)), keys }, { ingest });
+    app = await buildTestApp({ warehouse: frozenWarehouse, clock: manualClock(Date.UTC(2026, 10, 24)), access: keys }, { ingest });
   });
   afterAll(() => app?.close());
 

@@ -5,14 +5,14 @@ import { silentLogger } from '../../shared/logger.js';
 import { AttributionJob } from '../../stream/attribution/attribution-job.js';
 import { knownAnswerEvents, toEventRows } from '../../stream/attribution/journey-fixtures.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { testAccess } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
 
 const END = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(END);
-const keys = new KeyRing([
+const keys = await testAccess([
   { id: 'a', role: 'admin', secret: 'admin-secret' },
-  { id: 'v', role: 'viewer', secret: 'viewer-secret' },
+  { id: 'v', role: 'analyst', secret: 'viewer-secret' },
 ]);
 let wh: DuckDbWarehouse;
 let app: FastifyInstance;
@@ -20,7 +20,7 @@ let bare: FastifyInstance;
 let job: AttributionJob;
 
 async function make(attribution?: AttributionJob): Promise<FastifyInstance> {
-  return buildTestApp({ warehouse: wh, clock, keys }, { attribution });
+  return buildTestApp({ warehouse: wh, clock, access: keys }, { attribution });
 }
 
 beforeAll(async () => {

@@ -68,7 +68,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse
   app.get(
     '/v1/attribution',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'Attribution: the latest run of every model, credits per channel (with bootstrap intervals and Markov removal effects)',
         tags: ['attribution'],
@@ -88,7 +88,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse
   app.post(
     '/v1/attribution/run',
     {
-      config: { roles: ['admin'] },
+      config: { permission: 'attribution:run' },
       schema: {
         summary: 'Runs attribution now (admins) over the rolling window or the given one, and stores the results',
         tags: ['attribution'],
@@ -116,7 +116,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse
   app.get(
     '/v1/attribution/transitions',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'The Markov chain (order 1) of the latest run: transition probabilities between states',
         tags: ['attribution'],

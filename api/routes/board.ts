@@ -11,7 +11,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
   app.get(
     '/v1/board',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: { summary: 'Live board snapshot: the last N minutes per channel', tags: ['board'], security: [{ bearer: [] }], querystring: BoardQuery, response: { 200: BoardSnapshot, 401: ErrorReply } },
     },
     async (req) => board.snapshot(req.query.minutes ?? 60),
@@ -20,7 +20,7 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
   app.get(
     '/v1/live',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'Board snapshots as Server-Sent Events (`event: board`), within half a second of new data and at least every 5 s',
         tags: ['board'],

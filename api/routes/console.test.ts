@@ -17,8 +17,8 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
-import { roleAllows } from '../plugins/auth.js';
+import { rosterAccess } from '../../test/support/access.js';
+import { allows } from '../auth/permissions.js';
 
 /** Console and routing routes through app.inject: scoping per role, and the error answers. */
 describe('console and routing routes', () => {
@@ -31,8 +31,8 @@ describe('console and routing routes', () => {
   let desk: RoutingDesk;
   let service: RoutingService;
   let app: FastifyInstance;
-  let keys: KeyRing;
-  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
+  let keys: Awaited<ReturnType<typeof rosterAccess>>;
+  const key = (id: string) => keys.key(id);
   const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
@@ -55,10 +55,10 @@ describe('console and routing routes', () => {
     warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
-    keys = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
+    keys = await rosterAccess(roster.agents);
     desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
     service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
-    app = await buildTestApp({ warehouse, clock, keys }, { routing: desk });
+    app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk });
   });
   afterAll(async () => {
     await app.close();
@@ -74,12 +74,13 @@ describe('console and routing routes', () => {
     }
   });
 
-  it('orders roles: manager passes agent and viewer checks, agent does not pass viewer', () => {
-    expect(roleAllows('manager', ['agent'])).toBe(true);
-    expect(roleAllows('manager', ['viewer'])).toBe(true);
-    expect(roleAllows('agent', ['viewer'])).toBe(false);
-    expect(roleAllows('admin', ['manager'])).toBe(true);
-    expect(roleAllows('viewer', ['agent', 'manager'])).toBe(false);
+  it('orders permissions: managers work the console and read aggregates, agents do not read boards, analysts do not work the console', () => {
+    expect(allows('manager', 'console:work')).toBe(true);
+    expect(allows('manager', 'metrics:read')).toBe(true);
+    expect(allows('agent', 'metrics:read')).toBe(false);
+    expect(allows('admin', 'routing:manage')).toBe(true);
+    expect(allows('analyst', 'console:work')).toBe(false);
+    expect(allows('analyst', 'customers:read')).toBe(false);
   });
 
   it('triages into queues, and each principal sees only its scope', async () => {

@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { ConsoleEvent, RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { queueView } from '../../stream/routing/routing-views.js';
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
 import { actingAgent, canSeeConversation, seeConversation, visibleAgents, visibleGroups } from '../routing/scope.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 import { conversationRow, ConversationRow, QueueItem } from '../routing/console-schemas.js';
@@ -18,7 +18,7 @@ const Presence = Type.Union([Type.Literal('online'), Type.Literal('away'), Type.
 
 /** The agent console API (docs/routing.md): queue, offers, accept, transfer, close, live feed; scoped per principal. */
 export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock: Clock }> = async (app, { desk, clock }) => {
-  const who = (p: Principal | undefined): Principal => p ?? { keyId: 'none', role: 'ingest' };
+  const who = (p: Principal | undefined): Principal => p ?? { kind: 'key', keyId: 'none', role: 'ingest' };
   const mine = (p: Principal) => {
     const a = p.agentId ? desk.agent(p.agentId) : undefined;
     if (!a) throw new OmnilaneError('API_ERR_FORBIDDEN', 'this key belongs to no roster member');
@@ -26,7 +26,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   };
 
   app.get('/v1/console/me', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'The signed-in roster member (null for admin keys) and role',
@@ -50,7 +50,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.put('/v1/console/me/presence', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: { ...base, summary: 'Set my presence (online gets offers; away/offline hands pending offers back)', body: Type.Object({ presence: Presence }, { additionalProperties: false }), response: { 200: Type.Object({ presence: Presence }), ...errors } },
   }, async (req) => {
     await desk.setPresence(mine(who(req.principal)).id, req.body.presence);
@@ -58,7 +58,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.get('/v1/console/queue', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Queues I may see, in queue order, with predicted SLA breaches',
@@ -72,7 +72,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.get('/v1/console/conversations', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Conversations offered to / held by me (managers: my teams), or recently closed',
@@ -94,7 +94,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.get('/v1/console/conversations/:id', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'One conversation with its recent messages (profile, timeline and orders: /v1/customers/{id})',
@@ -123,7 +123,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.post('/v1/console/conversations/:id/accept', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: { ...base, summary: 'Accept an offer to me, or pull a queued conversation of my group', params: Id, response: { 200: Type.Object({ status: Type.Literal('active'), agent_id: Type.String() }), ...errors } },
   }, async (req) => {
     const p = who(req.principal);
@@ -132,7 +132,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.post('/v1/console/conversations/:id/transfer', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Transfer to an agent (active at once) or to a group (its queue head), in one atomic step',
@@ -148,7 +148,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.post('/v1/console/conversations/:id/close', {
-    config: { roles: ROLES },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Close with an outcome (deal → deal.won with value, opportunity → opportunity.created, lost → deal.lost)',
@@ -163,7 +163,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.get('/v1/console/live', {
-    config: { roles: ROLES, queryKey: true },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Console events as Server-Sent Events: queue, offer, assigned, message, closed (key by header or ?key=)',

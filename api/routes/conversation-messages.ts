@@ -7,6 +7,8 @@ import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput } from '../../shared/envelope.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import { ErrorReply } from '../../shared/error-reply.js';
+import { actingAs, type Principal } from '../auth/roles.js';
+import { visibleAgents } from '../routing/scope.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 
 /** Where a conversation lives: its channel, customer and the channel address replies go to. */
@@ -60,7 +62,7 @@ export interface ConversationMessageOptions {
 const Body = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 4000 }),
-    agent_id: Type.String({ minLength: 1, maxLength: 128 }),
+    agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "Who writes: always the caller (their roster member, else their user or key id); another value is refused (403)." })),
     client_msg_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Idempotency key: a retry with the same id is sent and recorded once.' })),
   },
   { additionalProperties: false },
@@ -80,33 +82,42 @@ const Reply = Type.Object({
  */
 export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMessageOptions> = async (app, o) => {
   const newId = o.newId ?? (() => randomUUID());
+  /**
+   * Nobody acts in another's name: the writer is always the caller (`claimed` may only repeat it). An agent
+   * writes only in a conversation they hold; a manager only in one held by them or an agent of their teams; an
+   * admin anywhere. Anything else answers 404 (no hint that the conversation exists).
+   */
+  const mayWrite = async (p: Principal | undefined, id: string, claimed: string | undefined) => {
+    const agentId = actingAs(p);
+    if (claimed !== undefined && claimed !== agentId) throw new OmnilaneError('API_ERR_FORBIDDEN', `you write as ${agentId}, not as ${claimed}`);
+    let stamp: Record<string, unknown> = {};
+    if (o.routing) {
+      const cs = await o.routing.store.conv(id);
+      const held = cs?.agent && cs.status === 'active' ? cs.agent : null;
+      if (p?.role === 'agent' && held !== p.agentId) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not one you hold`);
+      if (p?.role === 'manager' && !(held && visibleAgents(o.routing, p).has(held))) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not held in your teams`);
+      const m = cs ? await o.routing.meta.get(id) : null;
+      if (cs && m) stamp = { team: o.routing.agent(agentId)?.team ?? '', tag: m.tag, source: m.source, group: cs.group };
+    } else if (p?.role !== 'admin') {
+      throw new OmnilaneError('API_ERR_FORBIDDEN', 'routing is not running in this process');
+    }
+    return { agentId, stamp };
+  };
   app.post(
     '/v1/conversations/:id/messages',
     {
-      config: { roles: ['admin', 'agent'] },
+      config: { permission: 'conversations:reply' },
       schema: {
-        summary: "Send an agent reply through the conversation's channel (role agent: only a conversation it holds; agent_id is the key's)",
+        summary: "Send a reply through the conversation's channel, always under the caller's name (agent: a conversation they hold; manager: one held in their teams)",
         tags: ['conversations'],
-        security: [{ bearer: [] }],
+        security: [{ bearer: [] }, { session: [] }] as Array<Record<string, string[]>>,
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
         body: Body,
         response: { 201: Reply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply },
       },
     },
     async (req, reply) => {
-      let agentId = req.body.agent_id;
-      let stamp: Record<string, unknown> = {};
-      if (o.routing) {
-        const cs = await o.routing.store.conv(req.params.id);
-        if (req.principal?.role === 'agent') {
-          if (!cs || cs.agent !== req.principal.agentId || cs.status !== 'active') throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${req.params.id} is not one you hold`);
-          agentId = req.principal.agentId;
-        }
-        const m = cs ? await o.routing.meta.get(req.params.id) : null;
-        if (cs && m) stamp = { team: o.routing.agent(agentId)?.team ?? '', tag: m.tag, source: m.source, group: cs.group };
-      } else if (req.principal?.role === 'agent') {
-        throw new OmnilaneError('API_ERR_FORBIDDEN', 'routing is not running in this process');
-      }
+      const { agentId, stamp } = await mayWrite(req.principal, req.params.id, req.body.agent_id);
       const conv = await o.conversations.lookup(req.params.id);
       if (!conv) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${req.params.id} not found`);
       const sender = o.senders.get(conv.channel);
@@ -142,23 +153,25 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
   const signalSchema = (summary: string, body: TSchema) => ({
     summary,
     tags: ['conversations'],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }] as Array<Record<string, string[]>>,
     params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
     body,
     response: { 204: Type.Null(), 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply },
   });
   app.post(
     '/v1/conversations/:id/typing',
-    { config: { roles: ['admin'] }, schema: signalSchema('Show the visitor that an agent is typing (ephemeral)', Type.Object({ agent_id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false })) },
+    { config: { permission: 'conversations:reply' }, schema: signalSchema('Show the visitor that an agent is typing (ephemeral)', Type.Object({ agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }, { additionalProperties: false })) },
     async (req, reply) => {
-      await (await signalTarget(req.params.id)).agentTyping(req.params.id, (req.body as { agent_id: string }).agent_id);
+      const { agentId } = await mayWrite(req.principal, req.params.id, (req.body as { agent_id?: string }).agent_id);
+      await (await signalTarget(req.params.id)).agentTyping(req.params.id, agentId);
       return reply.status(204).send(null);
     },
   );
   app.post(
     '/v1/conversations/:id/read',
-    { config: { roles: ['admin'] }, schema: signalSchema('Mark the conversation read by the agent side up to seq', Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })) },
+    { config: { permission: 'conversations:reply' }, schema: signalSchema('Mark the conversation read by the agent side up to seq', Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })) },
     async (req, reply) => {
+      await mayWrite(req.principal, req.params.id, undefined);
       await (await signalTarget(req.params.id)).agentRead(req.params.id, (req.body as { seq: number }).seq);
       return reply.status(204).send(null);
     },

@@ -3,12 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { ErrorReply } from '../../shared/error-reply.js';
+import type { Principal } from '../auth/roles.js';
 
 export interface ConversationRouteDeps {
   warehouse: Warehouse;
   clock: Clock;
   /** SESSION_EXPIRY_MIN in ms: an open session without an event for this long counts as closed. */
   sessionExpiryMs: number;
+  /** Which of these conversations the principal owns (agents: theirs; managers: their teams'); absent: none. */
+  owned?: (p: Principal, conversationIds: string[]) => Promise<Set<string>>;
 }
 
 const Query = Type.Object({
@@ -45,21 +48,30 @@ const list = (s: unknown): string[] => {
 };
 
 /** GET /v1/conversations: the sessions across channels, highest priority first (the routing queue's view). */
-export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps> = async (app, { warehouse, clock, sessionExpiryMs }) => {
+export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps> = async (app, { warehouse, clock, sessionExpiryMs, owned }) => {
   app.get(
     '/v1/conversations',
     {
-      config: { roles: ['viewer'] },
-      schema: { summary: 'Conversation sessions by status, highest priority first', tags: ['workbench'], security: [{ bearer: [] }], querystring: Query, response: { 200: Reply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply } },
+      config: { permission: 'conversations:read' },
+      schema: { summary: 'Conversation sessions by status, highest priority first (agents: their own; managers: their teams\'; analysts: customer ids masked)', tags: ['workbench'], security: [{ bearer: [] }, { session: [] }], querystring: Query, response: { 200: Reply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply } },
     },
     async (req) => {
       const status = req.query.status ?? 'open';
-      const rows = await warehouse.query<Row>('conversations_by_status', { status, active_since_ms: clock.now() - sessionExpiryMs, limit: req.query.limit ?? 100 });
+      const all = await warehouse.query<Row>('conversations_by_status', { status, active_since_ms: clock.now() - sessionExpiryMs, limit: req.query.limit ?? 100 });
+      // Row scope: admins all; analysts all with the customer id masked; agents and managers the sessions that
+      // joined a conversation they (or their teams) were ever assigned (the limit applies before this filter).
+      const p = req.principal!;
+      let rows = all;
+      if (p.role === 'agent' || p.role === 'manager') {
+        const mine = owned ? await owned(p, [...new Set(all.flatMap((r) => list(r.conversation_ids)))]) : new Set<string>();
+        rows = all.filter((r) => list(r.conversation_ids).some((c) => mine.has(c)));
+      }
+      const mask = p.role === 'analyst';
       return {
         status,
         conversations: rows.map((r) => ({
           id: String(r.id),
-          customer_id: String(r.customer_id),
+          customer_id: mask ? '***' : String(r.customer_id),
           conversation_ids: list(r.conversation_ids),
           channels: list(r.channels),
           last_channel: String(r.last_channel),

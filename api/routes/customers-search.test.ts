@@ -19,7 +19,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { KeyRing, loadOrCreateKeys } from '../auth/key-ring.js';
+import { rosterAccess } from '../../test/support/access.js';
 
 /**
  * GET /v1/customers through app.inject: identifiers normalised exactly as ingest normalised them, scoped per role
@@ -35,9 +35,10 @@ describe('customer search', () => {
   let warehouse: DuckDbWarehouse;
   let app: FastifyInstance;
   let bare: FastifyInstance;
-  let keys: KeyRing;
-  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
-  const get = async (url: string, k: string | null = 'viewer-secret') => {
+  let keys: Awaited<ReturnType<typeof rosterAccess>>;
+  const key = (id: string) => keys.key(id);
+  const get = async (url: string, given?: string | null) => {
+    const k = given === undefined ? keys.admin : given;
     const r = await app.inject({ method: 'GET', url, headers: k ? { authorization: `Bearer ${k}` } : {} });
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
@@ -65,8 +66,7 @@ describe('customer search', () => {
     warehouse = await DuckDbWarehouse.open(':memory:');
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
-    const ring = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
-    keys = new KeyRing([...ring.keys, { id: 'v', role: 'viewer', secret: 'viewer-secret' }, { id: 'i', role: 'ingest', secret: 'ingest-secret' }]);
+    keys = await rosterAccess(roster.agents);
     // Ana writes on WeChat with her phone (cus_1), then by email under her CRM id (cus_2), then one WeChat message
     // carries both: cus_2 merges into cus_1. Bob writes on WhatsApp (cus_3).
     const resolved = await identity.resolve([
@@ -83,8 +83,12 @@ describe('customer search', () => {
       routing.intake(event(`start-${conv}`, {}, { type: 'conversation.started', customer_key: customer, conversation_id: conv, properties: { text } }));
     expect(await start('c-ana', 'cus_1', 'I want to buy the premium plan, how much is it?')).toBe('pre_sale');
     expect(await start('c-bob', 'cus_3', 'the app crashes with an error when I log in')).toBe('tech_support');
-    app = await buildTestApp({ warehouse, clock, keys }, { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk });
-    bare = await buildTestApp({ warehouse, clock, keys }, { workbench: { crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 } });
+    // Ownership: Zhang (team east) takes Ana's conversation, Liu (team north) Bob's.
+    for (const a of ['ag_zhang', 'ag_liu']) await desk.setPresence(a, 'online');
+    await desk.accept('ag_zhang', 'c-ana');
+    await desk.accept('ag_liu', 'c-bob');
+    app = await buildTestApp({ warehouse, clock, access: keys.access }, { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk });
+    bare = await buildTestApp({ warehouse, clock, access: keys.access }, { workbench: { crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 } });
   });
   afterAll(async () => {
     await app?.close();
@@ -170,13 +174,13 @@ describe('customer search', () => {
     expect((await get('/v1/customers/cus_2', key('ag_zhang'))).body).toMatchObject({ id: 'cus_1', requested_id: 'cus_2' });
     expect((await get('/v1/customers/cus_2', key('ag_liu'))).status).toBe(404);
     // roles: ingest keys may not search, and every search needs a key
-    expect((await get('/v1/customers?phone=13800000000', 'ingest-secret')).status).toBe(403);
+    expect((await get('/v1/customers?phone=13800000000', keys.ingest)).status).toBe(403);
     expect((await get('/v1/customers?phone=13800000000', null)).body.code).toBe('API_ERR_UNAUTHORIZED');
-    expect(await found('phone=13800000000', keys.secretFor('admin'))).toEqual(['cus_1']);
+    expect(await found('phone=13800000000', keys.admin)).toEqual(['cus_1']);
   });
 
   it('answers 503 without an identity graph, and is described in /openapi.json', async () => {
-    const r = await bare.inject({ method: 'GET', url: '/v1/customers?phone=13800000000', headers: { authorization: 'Bearer viewer-secret' } });
+    const r = await bare.inject({ method: 'GET', url: '/v1/customers?phone=13800000000', headers: { authorization: `Bearer ${keys.admin}` } });
     expect([r.statusCode, r.json().code]).toEqual([503, 'API_ERR_NOT_READY']);
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }> }>();
     const params = doc.paths['/v1/customers']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);

@@ -4,7 +4,7 @@ import { CHANNEL_PATTERN, type CustomerInput } from '../../shared/envelope.js';
 import { OmnilaneError, type ErrorCode } from '../../shared/errors.js';
 import type { Identifier } from '../../stream/identity/identifiers.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 
 export interface CustomerSearchDeps {
@@ -62,7 +62,7 @@ export const customerSearchRoutes: FastifyPluginAsyncTypebox<CustomerSearchDeps>
   app.get(
     '/v1/customers',
     {
-      config: { roles: ['viewer', 'agent'] },
+      config: { permission: 'customers:read' },
       schema: {
         summary: 'Find customers by phone, email, external id or channel id (scoped like the profile; empty list when none)',
         tags: ['workbench'],

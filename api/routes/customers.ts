@@ -7,7 +7,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { CrmOpportunity, CrmPort, CrmRecord } from '../../stream/crm/crm-port.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import { ErrorReply } from '../../shared/error-reply.js';
-import type { Principal } from '../auth/key-ring.js';
+import { actorId, type Principal } from '../auth/roles.js';
 import { customerScope } from './customers-scope.js';
 import { customerSearchRoutes } from './customers-search.js';
 
@@ -18,11 +18,8 @@ export interface CustomerRouteDeps {
   /** The identity graph; without it the routes that need it answer 503 API_ERR_NOT_READY. */
   identity?: IdentityService;
   crm: CrmPort;
-  /**
-   * Row-level scope of agent and manager keys (routing): may this principal see
-   * this customer? Absent: agents see no customer, managers are viewers.
-   */
-  scope?: (principal: Principal, customerId: string) => Promise<boolean>;
+  /** Row-level scope of agents and managers by ownership (customers-scope.ts); absent: they see no customer. */
+  scope?: (principal: Principal, customerIds: string[]) => Promise<boolean>;
 }
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'customer id, e.g. cus_42' }) });
@@ -119,13 +116,13 @@ const parse = (s: unknown, def: unknown) => {
     return def;
   }
 };
-const SECURITY = [{ bearer: [] }];
+const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 const ERRORS = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
 
 /** The workbench's customer routes: search, profile, timeline, identity audit and split. */
 export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm, scope }) => {
   const visible = customerScope({ identity, scope });
-  /** Agents and managers see only customers of conversations they may see (404, no hint that it exists); others all. */
+  /** Agents and managers see only customers they own (404, no hint that it exists); admins all. */
   const scoped = async (req: { principal?: Principal; params: unknown }) => {
     const id = (req.params as { id: string }).id;
     if (!(await visible(req.principal, id))) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${id}`);
@@ -145,7 +142,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id',
-    { config: { roles: ['viewer', 'agent'] }, preHandler: scoped, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
+    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
     async (req) => {
       const p = await need().profile(req.params.id);
       if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
@@ -177,7 +174,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/timeline',
-    { config: { roles: ['viewer', 'agent'] }, preHandler: scoped, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
+    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
     async (req) => {
       const f = await family(req.params.id);
       const limit = req.query.limit ?? 50;
@@ -204,7 +201,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/merges',
-    { config: { roles: ['viewer'] }, schema: { summary: 'Identity audit: merges, refused merges and splits of the customer', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: MergesReply, ...ERRORS } } },
+    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Identity audit: merges, refused merges and splits of the customer (scoped like the profile)', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: MergesReply, ...ERRORS } } },
     async (req) => {
       const f = await family(req.params.id);
       const rows = await warehouse.query<Row>('identity_merges_for', { ids: [...new Set([...f.ids, req.params.id])] });
@@ -227,9 +224,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.post(
     '/v1/customers/:id/split',
-    { config: { roles: ['admin'] }, schema: { summary: 'Detach identifiers from a customer (undoes a wrong merge; recorded in the audit)', tags: ['workbench'], security: SECURITY, params: Id, body: SplitBody, response: { 200: SplitReply, 400: ErrorReply, ...ERRORS } } },
+    { config: { permission: 'customers:split' }, schema: { summary: 'Detach identifiers from a customer (undoes a wrong merge; recorded in the audit)', tags: ['workbench'], security: SECURITY, params: Id, body: SplitBody, response: { 200: SplitReply, 400: ErrorReply, ...ERRORS } } },
     async (req) => {
-      const who = req.principal?.keyId ?? 'unknown';
+      const who = actorId(req.principal);
       const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');
       if (!row) throw new OmnilaneError('API_ERR_NOT_FOUND', `none of the identifiers belongs to customer ${req.params.id}`);
       log.info({ customer: result.from, split: result.customerId, restored: result.restored, at: clock.now() }, 'customer split');

@@ -8,7 +8,7 @@ import { parseFollowupConfig, type FollowupConfig } from '../../stream/followup/
 import type { FollowupStore } from '../../stream/followup/followup-store.js';
 import { verifyUnsubscribe } from '../../stream/followup/unsubscribe-token.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 import { customerScope } from './customers-scope.js';
 import { unsubscribePage } from './unsubscribe-page.js';
@@ -23,7 +23,8 @@ export interface FollowupRouteDeps {
   /** For the board's follow-up panel; absent in a process without the api role. */
   warehouse?: Warehouse;
   identity?: IdentityService;
-  scope?: (principal: Principal, customerId: string) => Promise<boolean>;
+  /** Row scope by ownership (routing's customerVisible over the customer's merge family). */
+  scope?: (principal: Principal, customerIds: string[]) => Promise<boolean>;
 }
 
 const SECURITY = [{ bearer: [] }];
@@ -93,7 +94,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/followups',
-    { config: { roles: ['viewer', 'agent'] }, preHandler: scoped, schema: { summary: "The customer's follow-up sequence: state, next step, what each step did, and consent per channel", tags: ['followup'], security: SECURITY, params: Id, response: { 200: FollowupReply, ...ERRORS } } },
+    { config: { permission: 'followups:read' }, preHandler: scoped, schema: { summary: "The customer's follow-up sequence: state, next step, what each step did, and consent per channel", tags: ['followup'], security: SECURITY, params: Id, response: { 200: FollowupReply, ...ERRORS } } },
     async (req) => {
       const id = req.params.id;
       const [v, consent, { config }] = await Promise.all([d.store.read(id), d.store.consent(id), current()]);
@@ -116,7 +117,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.delete(
     '/v1/customers/:id/followups',
-    { config: { roles: ['agent'] }, preHandler: scoped, schema: { summary: "Cancels the customer's running sequence (or its pending start); idempotent", tags: ['followup'], security: SECURITY, params: Id, response: { 200: CancelReply, ...ERRORS } } },
+    { config: { permission: 'followups:cancel' }, preHandler: scoped, schema: { summary: "Cancels the customer's running sequence (or its pending start); idempotent", tags: ['followup'], security: SECURITY, params: Id, response: { 200: CancelReply, ...ERRORS } } },
     async (req) => {
       const id = req.params.id;
       const by = req.principal?.agentId ?? req.principal?.keyId;
@@ -128,7 +129,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.get(
     '/v1/followups/rules',
-    { config: { roles: ['viewer', 'agent'] }, schema: { summary: 'The follow-up rules, sequences and templates in force, and where they come from', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    { config: { permission: 'followups:rules' }, schema: { summary: 'The follow-up rules, sequences and templates in force, and where they come from', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
     async () => {
       const c = await current();
       return { source: c.source, rules: c.config };
@@ -137,7 +138,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.put(
     '/v1/followups/rules',
-    { config: { roles: ['admin'] }, schema: { summary: 'Replaces the follow-up rules for every process (validated whole: 400 FOLLOWUP_ERR_BAD_RULES names the bad field)', tags: ['followup'], security: SECURITY, body: Type.Unknown(), response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    { config: { permission: 'followups:configure' }, schema: { summary: 'Replaces the follow-up rules for every process (validated whole: 400 FOLLOWUP_ERR_BAD_RULES names the bad field)', tags: ['followup'], security: SECURITY, body: Type.Unknown(), response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
     async (req) => {
       const cfg = parseFollowupConfig(req.body, 'body');
       await d.store.setRulesOverride(JSON.stringify(cfg));
@@ -147,7 +148,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.delete(
     '/v1/followups/rules',
-    { config: { roles: ['admin'] }, schema: { summary: 'Forgets the rules set over the API: FOLLOWUP_RULES_FILE applies again', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    { config: { permission: 'followups:configure' }, schema: { summary: 'Forgets the rules set over the API: FOLLOWUP_RULES_FILE applies again', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
     async () => {
       await d.store.setRulesOverride(null);
       return { source: 'file', rules: d.fileConfig };
@@ -158,7 +159,7 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
   if (warehouse) {
     app.get(
       '/v1/followups/summary',
-      { config: { roles: ['viewer'] }, schema: { summary: "The board's follow-up panel: messages sent, sequences stopped by a reply or a conversion, opt-outs, over the last N minutes", tags: ['followup'], security: SECURITY, querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 90, default: 1440 })) }), response: { 200: Summary, ...ERRORS } } },
+      { config: { permission: 'metrics:read' }, schema: { summary: "The board's follow-up panel: messages sent, sequences stopped by a reply or a conversion, opt-outs, over the last N minutes", tags: ['followup'], security: SECURITY, querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 90, default: 1440 })) }), response: { 200: Summary, ...ERRORS } } },
       async (req) => {
         const minutes = req.query.minutes ?? 1440;
         const to = d.clock.now() + 60_000;
@@ -179,11 +180,11 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
     await d.store.toOutbox(await optOut(d.store, { customerId: claim.customerId, customer: lead?.customer ?? null, channel: claim.channel, at: now, source: 'email_link', now }));
     return lead?.lang ?? 'zh';
   };
-  app.get('/v1/followups/unsubscribe', { schema: { summary: 'The e-mail unsubscribe link (signed token): opts the customer out of e-mail and shows a page', tags: ['followup'], querystring: Token, response: { 200: Type.String({ description: 'an HTML page' }), 400: ErrorReply } } }, async (req, reply) => {
+  app.get('/v1/followups/unsubscribe', { config: { permission: 'public' }, schema: { summary: 'The e-mail unsubscribe link (signed token): opts the customer out of e-mail and shows a page', tags: ['followup'], querystring: Token, response: { 200: Type.String({ description: 'an HTML page' }), 400: ErrorReply } } }, async (req, reply) => {
     const lang = await unsubscribe(req.query.token);
     return reply.type('text/html; charset=utf-8').send(unsubscribePage(req.query.lang ?? lang));
   });
-  app.post('/v1/followups/unsubscribe', { schema: { summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)', tags: ['followup'], querystring: Token, response: { 200: Type.Object({ unsubscribed: Type.Boolean() }), 400: ErrorReply } } }, async (req) => {
+  app.post('/v1/followups/unsubscribe', { config: { permission: 'public' }, schema: { summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)', tags: ['followup'], querystring: Token, response: { 200: Type.Object({ unsubscribed: Type.Boolean() }), 400: ErrorReply } } }, async (req) => {
     await unsubscribe(req.query.token);
     return { unsubscribed: true };
   });

@@ -53,7 +53,7 @@ export const funnelRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; clo
   app.get(
     '/v1/funnel',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'Funnel inquiry → opportunity → deal by channel, source or segment, with a conversion window per step and time to convert',
         tags: ['funnel'],

@@ -26,6 +26,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthProbe }> = 
   app.get(
     '/healthz',
     {
+      config: { permission: 'public' },
       schema: {
         summary: 'Liveness and engine states: 200 once started (status ok or degraded)',
         tags: ['ops'],
@@ -41,6 +42,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthProbe }> = 
   app.get(
     '/readyz',
     {
+      config: { permission: 'public' },
       schema: {
         summary: 'Readiness: 200 when started and every engine this process uses answers',
         tags: ['ops'],

@@ -19,7 +19,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { rosterAccess } from '../../test/support/access.js';
 
 /** The labelling loop through app.inject: intent corrections, bot verdicts, the agreement report. */
 describe('label routes', () => {
@@ -33,8 +33,8 @@ describe('label routes', () => {
   let service: RoutingService;
   let desk: RoutingDesk;
   let app: FastifyInstance;
-  let keys: KeyRing;
-  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
+  let keys: Awaited<ReturnType<typeof rosterAccess>>;
+  const key = (id: string) => keys.key(id);
   const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
@@ -47,10 +47,10 @@ describe('label routes', () => {
     warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
-    keys = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
+    keys = await rosterAccess(roster.agents);
     desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
     service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
-    app = await buildTestApp({ warehouse, clock, keys }, { routing: desk, labels: new FileLabelStore(dataDir) });
+    app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk, labels: new FileLabelStore(dataDir) });
   });
   afterAll(async () => {
     await app.close();
@@ -130,6 +130,6 @@ describe('label routes', () => {
     expect(r.body).toMatchObject({ n: 1, agreed: 1, rate: 1, skipped: 0, bot: { wrong: 1, right: 0 } });
     expect(r.body.confusion.logistics.logistics).toBe(1);
     expect(r.body.per_intent.logistics).toEqual({ model: 1, agent: 1, agreed: 1 });
-    expect((await req('GET', '/v1/labels/intent/agreement', keys.secretFor('admin')!)).status).toBe(200);
+    expect((await req('GET', '/v1/labels/intent/agreement', keys.admin)).status).toBe(200);
   });
 });

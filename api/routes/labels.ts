@@ -5,7 +5,7 @@ import { OmnilaneError } from '../../shared/errors.js';
 import { INTENTS, type IntentClassifier } from '../../stream/intent/intent-port.js';
 import { agreementReport, type LabelStore } from '../../stream/labels/index.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
-import type { Principal } from '../auth/key-ring.js';
+import { actingAs, type Principal } from '../auth/roles.js';
 import { seeConversation } from '../routing/scope.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 
@@ -29,7 +29,7 @@ export interface LabelRoutesOptions {
  */
 export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async (app, o) => {
   const { desk, clock, labels } = o;
-  const who = (p: Principal | undefined): Principal => p ?? { keyId: 'none', role: 'ingest' };
+  const who = (p: Principal | undefined): Principal => p ?? { kind: 'key', keyId: 'none', role: 'ingest' };
   /** Agents label only conversations they hold; managers their teams' (seeConversation), admins any. */
   const owned = async (p: Principal, id: string) => {
     const cs = await seeConversation(desk, p, id);
@@ -40,7 +40,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async 
   };
 
   app.post('/v1/conversations/:id/intent', {
-    config: { roles: ['agent', 'manager'] },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: "Correct the conversation's intent: stores the message (server-side text) with the agent's label and the model's prediction, and updates the shown intent",
@@ -64,7 +64,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async 
     const r = await o.classifier.classify(text);
     const model_confidence = Math.round(r.confidence * 1e4) / 1e4;
     await labels.addIntentCorrection({
-      text, intent, agent_id: p.agentId ?? p.keyId, at: new Date(clock.now()).toISOString(),
+      text, intent, agent_id: actingAs(p), at: new Date(clock.now()).toISOString(),
       model_intent: r.intent, model_confidence, conversation_id: req.params.id, message_id: msg?.id ?? null,
     });
     // Display only: a later re-triage on the customer's words may set it again (docs/ai.md).
@@ -73,7 +73,7 @@ export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async 
   });
 
   app.post('/v1/conversations/:id/bot-feedback', {
-    config: { roles: ['agent', 'manager'] },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Mark an FAQ-bot answer in the conversation wrong (or right), with an optional note',
@@ -91,13 +91,13 @@ export const labelRoutes: FastifyPluginAsyncTypebox<LabelRoutesOptions> = async 
     const question = m.messages.slice(0, i).filter((x) => x.direction === 'in').at(-1)?.text ?? null;
     await labels.addBotFeedback({
       conversation_id: req.params.id, message_id: msg.id, verdict: req.body.verdict, note: req.body.note?.trim() || null,
-      answer: msg.text, question, agent_id: p.agentId ?? p.keyId, at: new Date(clock.now()).toISOString(),
+      answer: msg.text, question, agent_id: actingAs(p), at: new Date(clock.now()).toISOString(),
     });
     return { recorded: true as const };
   });
 
   app.get('/v1/labels/intent/agreement', {
-    config: { roles: ['manager', 'viewer'] },
+    config: { permission: 'labels:report' },
     schema: {
       ...base,
       tags: ['ai'],

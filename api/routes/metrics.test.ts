@@ -6,14 +6,18 @@ import type { KpiCounters, KpiMinuteRow } from '../../shared/tables.js';
 import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { KeyRing } from '../auth/key-ring.js';
+import { testAccess } from '../../test/support/access.js';
 import { BoardService } from '../board/board-service.js';
 import { KPI_NAMES } from '../../shared/kpi-catalogue.js';
 import { KpiService } from '../metrics/kpi-service.js';
 
 const T = Date.UTC(2026, 10, 24, 3, 30); // 11:30 in Asia/Shanghai
 const clock = manualClock(T + 10 * 60_000);
-const keys = new KeyRing([{ id: 'v', role: 'viewer', secret: 'viewer-secret' }]);
+const keys = await testAccess([
+  { id: 'v', role: 'analyst', secret: 'viewer-secret' },
+  { id: 'a', role: 'admin', secret: 'admin-secret' },
+  { id: 'm', role: 'manager', secret: 'manager-secret' },
+]);
 const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters;
 const firing = [{ rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, value: 90_000, since: new Date(T).toISOString(), message_en: 'slow', message_zh: '慢' }];
 let wh: DuckDbWarehouse;
@@ -31,7 +35,7 @@ beforeAll(async () => {
   ]);
   await wh.append('response_times', [{ conversation_id: 'c1', reply_id: 'r1', replied_at: T + 90_000, inbound_at: T, response_ms: 90_000, channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1 }]);
   const kpis = new KpiService(wh, 'Asia/Shanghai');
-  app = await buildTestApp({ warehouse: wh, clock, keys }, { kpis, board: new BoardService(wh, clock, { kpis, alerts: { firing: () => firing } }), alerts: { rules: [], firing: () => firing } });
+  app = await buildTestApp({ warehouse: wh, clock, access: keys }, { kpis, board: new BoardService(wh, clock, { kpis, alerts: { firing: () => firing } }), alerts: { rules: [], firing: () => firing } });
 });
 afterAll(async () => {
   await app?.close();
@@ -76,10 +80,14 @@ describe('GET /v1/metrics/{kpi}', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/metrics/inquiries' })).statusCode).toBe(401);
   });
 
-  it('drills into the conversations behind a bucket', async () => {
-    const res = await get(`/v1/metrics/first_response/conversations?bucket=${new Date(T + 5 * 60_000).toISOString()}&granularity=hour&group_by=channel&group=web`);
+  it('drills into the conversations behind a bucket: all for admins, customer masked for analysts, none owned for a manager without a team', async () => {
+    const url = `/v1/metrics/first_response/conversations?bucket=${new Date(T + 5 * 60_000).toISOString()}&granularity=hour&group_by=channel&group=web`;
+    const as = (secret: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
+    expect((await as('admin-secret')).json().conversations).toMatchObject([{ conversation_id: 'c1', customer_key: 'k1' }]);
+    expect((await as('manager-secret')).json().conversations).toEqual([]);
+    const res = await get(url);
     expect(res.statusCode).toBe(200);
-    expect(res.json().conversations).toEqual([{ conversation_id: 'c1', customer_key: 'k1', channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', started_at: new Date(T).toISOString(), first_response_ms: 90_000, outcome: '' }]);
+    expect(res.json().conversations).toEqual([{ conversation_id: 'c1', customer_key: '***', channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', started_at: new Date(T).toISOString(), first_response_ms: 90_000, outcome: '' }]);
     expect((await get(`/v1/metrics/first_response/conversations?bucket=${T}&granularity=minute&group=sms`)).json().conversations).toEqual([]);
     expect((await get('/v1/metrics/late_events/conversations?from=0&to=1')).statusCode).toBe(400);
   });

@@ -7,6 +7,7 @@ import { FILTER_NAMES, KPI_NAMES, isKpiName, kpiDef, type KpiFilters } from '../
 import { GRANULARITY_MS, unknownKpi, type Granularity, type KpiService } from '../metrics/kpi-service.js';
 import { labelToInstant, offsetAt } from '../metrics/time-zone.js';
 import { timeParam } from './time-range.js';
+import type { Principal } from '../auth/roles.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 import { DrillQuery, DrillReply, MetricCatalogueReply, MetricParams, MetricQuery, MetricReply } from '../schemas.js';
 
@@ -33,12 +34,22 @@ function bucketRange(tz: string, t: number, granularity: Granularity): [number, 
  * GET /v1/metrics (the catalogue), GET /v1/metrics/{kpi} (a KPI per bucket and group, JSON or Arrow IPC) and
  * GET /v1/metrics/{kpi}/conversations (drill-down). Definitions: docs/metrics.md.
  */
-export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: Clock }> = async (app, { kpis, clock }) => {
-  const security = [{ bearer: [] }];
+export interface MetricRouteDeps {
+  kpis: KpiService;
+  clock: Clock;
+  /** Which of these conversations the principal owns (row scope of the drill-down for managers); absent: none. */
+  owned?: (p: Principal, conversationIds: string[]) => Promise<Set<string>>;
+}
+
+/** What an analyst sees instead of a customer id in a drill-down. */
+export const MASKED = '***';
+
+export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (app, { kpis, clock, owned }) => {
+  const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
   app.get(
     '/v1/metrics',
-    { config: { roles: ['viewer'] }, schema: { summary: 'The KPIs there are: unit, fields, dimensions', tags: ['metrics'], security, response: { 200: MetricCatalogueReply, 401: ErrorReply } } },
+    { config: { permission: 'metrics:read' }, schema: { summary: 'The KPIs there are: unit, fields, dimensions', tags: ['metrics'], security, response: { 200: MetricCatalogueReply, 401: ErrorReply } } },
     async () => ({
       time_zone: kpis.timeZone,
       kpis: KPI_NAMES.map((kpi) => {
@@ -51,7 +62,7 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: 
   app.get(
     '/v1/metrics/:kpi',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'A KPI per bucket and group (event-time, time-zone aligned); Arrow IPC with Accept: application/vnd.apache.arrow.stream',
         description: `KPIs: ${KPI_NAMES.join(', ')}. Units and definitions: docs/metrics.md. The Arrow stream has columns bucket (Timestamp ms), group, channel (Utf8), value and the extra fields (Float64); kpi, unit, granularity, time_zone, group_by, from and to are in the schema metadata.`,
@@ -91,9 +102,9 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: 
   app.get(
     '/v1/metrics/:kpi/conversations',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:drill' },
       schema: {
-        summary: 'Drill-down: the conversations behind one bucket (bucket + granularity) or window (from + to) of a KPI, at most 200',
+        summary: 'Drill-down: the conversations behind one bucket (bucket + granularity) or window (from + to) of a KPI, at most 200 (managers: their teams\' conversations; analysts: customer ids masked)',
         tags: ['metrics'],
         security,
         params: MetricParams,
@@ -115,7 +126,14 @@ export const metricRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService; clock: 
         if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       }
       const groupBy = (q.group_by ?? (q.group === undefined ? 'none' : 'channel'));
-      return { conversations: await kpis.drill(kpi, from, to, groupBy, q.group ?? null, filtersOf(q)) };
+      const rows = await kpis.drill(kpi, from, to, groupBy, q.group ?? null, filtersOf(q));
+      // Row scope: admins see every row; managers the conversations of their teams (ownership); analysts every
+      // row with the customer id masked (they see aggregates, not people).
+      const p = req.principal!;
+      if (p.role === 'admin') return { conversations: rows };
+      if (p.role === 'analyst') return { conversations: rows.map((r) => ({ ...r, customer_key: MASKED })) };
+      const mine = owned ? await owned(p, rows.map((r) => r.conversation_id)) : new Set<string>();
+      return { conversations: rows.filter((r) => mine.has(r.conversation_id)) };
     },
   );
 };

@@ -20,7 +20,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { rosterAccess } from '../../test/support/access.js';
 
 /** A CRM that refuses the next N writes (as an adapter does once its own retries are spent). */
 class FlakyCrm extends EmbeddedCrm {
@@ -49,8 +49,8 @@ describe('qualify a conversation as an opportunity', () => {
   let desk: RoutingDesk;
   let service: RoutingService;
   let app: FastifyInstance;
-  let keys: KeyRing;
-  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
+  let keys: Awaited<ReturnType<typeof rosterAccess>>;
+  const key = (id: string) => keys.key(id);
   const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
@@ -87,11 +87,11 @@ describe('qualify a conversation as an opportunity', () => {
       if (topic === 'omnilane.events') for (const r of records) published.push(JSON.parse(String(r.value)) as EventEnvelope);
       return publish(topic, records);
     };
-    keys = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
+    keys = await rosterAccess(roster.agents);
     desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
     service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
     const ingest = new IngestService({ bus, state, clock, log: silentLogger(), dedupTtlMs: 86_400_000 });
-    app = await buildTestApp({ warehouse, clock, keys }, { ingest, routing: desk, workbench: { crm, sessionExpiryMs: 3_600_000 } });
+    app = await buildTestApp({ warehouse, clock, access: keys.access }, { ingest, routing: desk, workbench: { crm, sessionExpiryMs: 3_600_000 } });
   });
   afterAll(async () => {
     await app.close();

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/logger.js';
 import { OPPORTUNITY_STAGES, type CrmOpportunity, type CrmPort } from '../../stream/crm/crm-port.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { dimensions, routingEvent } from '../../stream/routing/routing-events.js';
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
 import { seeConversation, visibleAgents } from '../routing/scope.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 
@@ -50,7 +50,7 @@ export interface OpportunityRouteDeps {
 export const opportunityRoutes: FastifyPluginAsyncTypebox<OpportunityRouteDeps> = async (app, { desk, ingest, crm, clock, log }) => {
   const rlog = log.child({ stage: 'opportunities' });
   app.post('/v1/conversations/:id/opportunity', {
-    config: { roles: ['agent', 'manager'] },
+    config: { permission: 'console:work' },
     schema: {
       tags: ['console'],
       security: [{ bearer: [] }],
@@ -68,7 +68,7 @@ export const opportunityRoutes: FastifyPluginAsyncTypebox<OpportunityRouteDeps> 
       response: { 200: Type.Object({ opportunity: Opportunity, created: Type.Boolean({ description: 'the CRM made it now (false: updated)' }), event: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]) }), ...errors },
     },
   }, async (req) => {
-    const p: Principal = req.principal ?? { keyId: 'none', role: 'ingest' };
+    const p: Principal = req.principal ?? { kind: 'key', keyId: 'none', role: 'ingest' };
     const id = req.params.id;
     const cs = await seeConversation(desk, p, id);
     const owner = cs.agent || null;

@@ -23,7 +23,7 @@ export const opsMetricsRoutes: FastifyPluginAsyncTypebox<{ health: HealthProbe }
   app.get(
     '/metrics',
     {
-      config: { roles: ['viewer'] },
+      config: { permission: 'metrics:read' },
       schema: {
         summary: 'Operational metrics (engine states, consumer lag per partition, batch and sink latency, ingest outcomes, memory) in Prometheus text format',
         tags: ['ops'],

@@ -13,7 +13,7 @@ const base = { tags: ['routing'], security: [{ bearer: [] }] };
 /** Managers' view of routing: queue sizes and agent load (their teams), and the run-time policy switch. */
 export const routingRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock: Clock }> = async (app, { desk, clock }) => {
   app.get('/v1/routing/queues', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: {
       ...base,
       summary: "Queues and agents of the manager's teams (admin: all)",
@@ -45,7 +45,7 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ desk: RoutingDesk; clock
   });
 
   app.put('/v1/routing/queues/:group/policy', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: {
       ...base,
       summary: 'Change a queue\'s routing policy at run time (read at every decision; no restart)',

@@ -18,7 +18,7 @@ import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { SuggestStore } from '../../stream/suggest/suggest-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
-import { loadOrCreateKeys, type KeyRing } from '../auth/key-ring.js';
+import { rosterAccess } from '../../test/support/access.js';
 
 /** Reply suggestion routes through app.inject: top three per context, used, outcome learning, the library. */
 describe('suggestion routes', () => {
@@ -31,8 +31,8 @@ describe('suggestion routes', () => {
   let warehouse: DuckDbWarehouse;
   let service: RoutingService;
   let app: FastifyInstance;
-  let keys: KeyRing;
-  const key = (id: string) => keys.secretForId(`agent:${id}`)!;
+  let keys: Awaited<ReturnType<typeof rosterAccess>>;
+  const key = (id: string) => keys.key(id);
   const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
     const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
@@ -45,10 +45,10 @@ describe('suggestion routes', () => {
     warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
-    keys = loadOrCreateKeys(join(dir, 'keys.json'), {}, roster.agents).ring;
+    keys = await rosterAccess(roster.agents);
     const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
     service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules(), suggestions: store });
-    app = await buildTestApp({ warehouse, clock, keys }, { routing: desk });
+    app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk });
   });
   afterAll(async () => {
     await app.close();

@@ -6,7 +6,7 @@ import type { CrmPort } from '../../stream/crm/crm-port.js';
 import { INTENTS, type Intent, type IntentClassifier } from '../../stream/intent/intent-port.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { contextKey, contextOf, checkLibrary, offerEndText, renderScript, STAGES, suggest, SUGGEST_TAGS, SuggestStore, VARIABLES, type RenderVars, type Script } from '../../stream/suggest/index.js';
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
 import { seeConversation } from '../routing/scope.js';
 import { ErrorReply } from '../../shared/error-reply.js';
 
@@ -47,7 +47,7 @@ export interface SuggestionRoutesOptions {
 export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions> = async (app, o) => {
   const { desk, clock } = o;
   const store = new SuggestStore(desk.o.state);
-  const who = (p: Principal | undefined): Principal => p ?? { keyId: 'none', role: 'ingest' };
+  const who = (p: Principal | undefined): Principal => p ?? { kind: 'key', keyId: 'none', role: 'ingest' };
 
   /** The conversation's context now: tag from the customer's words or routing, stage, latest intent and language. */
   const contextFor = async (id: string) => {
@@ -73,7 +73,7 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
   };
 
   app.get('/v1/conversations/:id/suggestions', {
-    config: { roles: ['agent', 'manager'] },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'Top three reply suggestions for the conversation now, rendered for the customer (records them as shown; sends nothing)',
@@ -98,7 +98,7 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
   });
 
   app.post('/v1/conversations/:id/suggestions/:script_id/used', {
-    config: { roles: ['agent', 'manager'] },
+    config: { permission: 'console:work' },
     schema: {
       ...base,
       summary: 'The agent inserted a suggestion into the reply box (edited: changed it before sending); idempotent per conversation and script',
@@ -116,12 +116,12 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
   });
 
   app.get('/v1/suggestions/scripts', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: { ...base, summary: 'The reply script library (the shipped demo library until one is saved)', response: { 200: Library, ...errors } },
   }, async () => ({ scripts: await store.library() }));
 
   app.put('/v1/suggestions/scripts', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: { ...base, summary: 'Replace the reply script library (ids unique, known variables only); learned posteriors are kept per script id', body: Library, response: { 200: Type.Object({ scripts: Type.Integer() }), ...errors } },
   }, async (req) => {
     const scripts = req.body.scripts as Script[];
@@ -134,7 +134,7 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
   const ScriptId = Type.Object({ script_id: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }) });
 
   app.put('/v1/suggestions/scripts/:script_id', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: {
       ...base,
       summary: 'Create or replace one script of the library (the console editor); the body id must equal the path id; its posteriors are kept',
@@ -152,7 +152,7 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
   });
 
   app.delete('/v1/suggestions/scripts/:script_id', {
-    config: { roles: ['manager'] },
+    config: { permission: 'routing:manage' },
     schema: { ...base, summary: 'Delete one script of the library (its learned posteriors stay, unused)', params: ScriptId, response: { 200: Type.Object({ deleted: Type.Literal(true), scripts: Type.Integer() }), ...errors } },
   }, async (req) => {
     const left = await store.deleteScript(req.params.script_id);

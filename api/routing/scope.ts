@@ -1,4 +1,5 @@
-import type { Principal } from '../auth/key-ring.js';
+import type { Principal } from '../auth/roles.js';
+import type { Ownership } from './ownership.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import type { ConvState } from '../../stream/routing/queue-store.js';
@@ -9,7 +10,7 @@ import type { ConvState } from '../../stream/routing/queue-store.js';
  * agents, their groups' queues and conversations; admin sees everything.
  */
 export function visibleGroups(desk: RoutingDesk, p: Principal): Set<string> {
-  if (p.role === 'admin') return new Set(desk.groups());
+  if (p.role === 'admin') return new Set<string>(desk.groups());
   if (p.role === 'agent') return new Set(p.groups ?? []);
   const teams = new Set(p.teams ?? []);
   const out = new Set(p.groups ?? []);
@@ -41,30 +42,48 @@ export async function seeConversation(desk: RoutingDesk, p: Principal, id: strin
   return cs;
 }
 
-/** The acting agent of an agent key; managers and admins act for the holder (null). */
+/** The roster member an agent or manager acts as in the console (managers and admins without one: null). */
 export function actingAgent(p: Principal): string | null {
   return p.role === 'agent' ? p.agentId ?? null : null;
 }
 
 /**
- * True when `p` may see customer `customerId`: admin and viewer-only keys
- * always (their role check already passed); agents and managers only for
- * customers of conversations they may see (queued in their groups, held by
- * them or their teams, or recently closed by them).
+ * True when `p` may see customer `customerId` (row-level access by ownership): admins always; agents and
+ * managers when the customer was ever assigned to them or (managers) to an agent of their teams (the warehouse's
+ * conversation.assigned history), or a conversation of the customer is held by, offered to or recently closed by
+ * them right now (the second before that event is in the warehouse). Queued conversations of their groups show
+ * in the console's queue but do not open the customer's profile. Everyone else: no.
  */
-export async function customerVisible(desk: RoutingDesk, p: Principal, customerId: string): Promise<boolean> {
-  if (p.role !== 'agent' && p.role !== 'manager') return true;
+export async function customerVisible(desk: RoutingDesk, ownership: Ownership | undefined, p: Principal, customerIds: string[]): Promise<boolean> {
+  if (p.role === 'admin') return true;
+  if (p.role !== 'agent' && p.role !== 'manager') return false;
   const agents = visibleAgents(desk, p);
+  const wanted = new Set(customerIds);
   const ids = new Set<string>();
   for (const [id, [agent]] of Object.entries(await desk.store.open())) if (agents.has(agent)) ids.add(id);
-  for (const g of visibleGroups(desk, p)) for (const [, id] of await desk.store.queue(g)) ids.add(id);
   for (const id of await desk.recentClosed()) ids.add(id);
   const list = [...ids];
   const metas = await desk.meta.getMany(list);
   for (const [i, m] of metas.entries()) {
-    if (m?.customerKey !== customerId) continue;
+    if (!m || !wanted.has(m.customerKey)) continue;
     const cs = await desk.store.conv(list[i]);
-    if (cs && canSeeConversation(desk, p, cs)) return true;
+    if (cs?.agent && agents.has(cs.agent)) return true;
   }
-  return false;
+  if (!ownership) return false;
+  return (await ownership.owned(agents, { customers: customerIds })).customers.size > 0;
+}
+
+/** The conversation ids among `ids` that `p` owns (admin: all; agents and managers: assigned to them or their teams). */
+export async function ownedConversations(desk: RoutingDesk | undefined, ownership: Ownership | undefined, p: Principal, ids: string[]): Promise<Set<string>> {
+  if (p.role === 'admin') return new Set(ids);
+  if (!desk || (p.role !== 'agent' && p.role !== 'manager')) return new Set();
+  const agents = visibleAgents(desk, p);
+  const out = new Set<string>();
+  for (const id of ids) {
+    const cs = await desk.store.conv(id);
+    if (cs?.agent && agents.has(cs.agent)) out.add(id);
+  }
+  const rest = ids.filter((id) => !out.has(id));
+  if (ownership && rest.length > 0) for (const id of (await ownership.owned(agents, { conversations: rest })).conversations) out.add(id);
+  return out;
 }

@@ -12,7 +12,7 @@
  * a new screen gets its own folder beside `board/` and a View.
  */
 import { startApp } from './app/app.js';
-import type { KeyValueStorage } from './auth/key.js';
+import type { KeyValueStorage } from './auth/session.js';
 
 // localStorage can be missing or throw (privacy modes, sandboxed frames); fall back to memory.
 function pickStorage(): KeyValueStorage {

@@ -11,7 +11,9 @@ import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 describe('routing end to end', () => {
   let om: TestOmnilane;
   let provider: FakeProvider;
-  const key = (id: string) => om.keys.secretForId(`agent:${id}`)!;
+  // A personal key per roster member (each acts as that person).
+  const keys = new Map<string, string>();
+  const key = (id: string) => keys.get(id)!;
   const call = async (method: string, path: string, k: string, body?: unknown) => {
     const r = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${k}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     return { status: r.status, json: (await r.json()) as Record<string, any> };
@@ -29,6 +31,7 @@ describe('routing end to end', () => {
   beforeAll(async () => {
     provider = await startFakeProvider();
     om = await startTestOmnilane({ WHATSAPP_ACCESS_TOKEN: 'fake-token', WHATSAPP_PHONE_NUMBER_ID: '1000', WHATSAPP_API_URL: provider.url });
+    for (const a of om.routing!.desk.roster.agents) keys.set(a.id, await om.keyFor(a.id));
   });
   afterAll(async () => {
     await om?.cleanup();
@@ -38,10 +41,11 @@ describe('routing end to end', () => {
   it('offers, accepts, replies, closes with a deal → deal.won in the warehouse', async () => {
     expect((await call('PUT', '/v1/console/me/presence', key('ag_zhang'), { presence: 'online' })).status).toBe(200);
     expect((await call('GET', '/v1/console/me', key('ag_zhang'))).json).toMatchObject({ role: 'agent', agent: { id: 'ag_zhang', team: 'team_east', presence: 'online' } });
-    // The console's live feed, authenticated by ?key= as an EventSource would.
+    // No secret in a URL: a key in ?key= is ignored (401); the live feed takes the key in the header (or the cookie).
+    expect((await fetch(`${om.url}/v1/console/live?key=${encodeURIComponent(key('ag_zhang'))}`)).status).toBe(401);
     const live = new AbortController();
     const feed: string[] = [];
-    const sse = await fetch(`${om.url}/v1/console/live?key=${encodeURIComponent(key('ag_zhang'))}`, { signal: live.signal });
+    const sse = await fetch(`${om.url}/v1/console/live`, { headers: { authorization: `Bearer ${key('ag_zhang')}` }, signal: live.signal });
     expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
     void (async () => {
       const dec = new TextDecoder();
@@ -79,7 +83,9 @@ describe('routing end to end', () => {
     const accepted = await call('POST', '/v1/console/conversations/conv-e2e-1/accept', key('ag_zhang'));
     expect(accepted).toEqual({ status: 200, json: { status: 'active', agent_id: 'ag_zhang' } });
 
-    const reply = await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '您好，高级版每年 999 元。', agent_id: 'someone-else', client_msg_id: 'r1' });
+    // Nobody writes in another's name: another agent_id is refused; without one the reply is the caller's.
+    expect((await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '冒名', agent_id: 'someone-else', client_msg_id: 'r0' })).status).toBe(403);
+    const reply = await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '您好，高级版每年 999 元。', client_msg_id: 'r1' });
     expect(reply.status).toBe(201);
     expect(provider.requests.some((r) => r.body.includes('999'))).toBe(true);
 

@@ -15,7 +15,7 @@ import { silentLogger } from '../../shared/logger.js';
  * `webchat` turns web chat on with those parts.
  */
 export async function buildTestApp(
-  base: Pick<AppDeps, 'warehouse' | 'clock' | 'keys'>,
+  base: Pick<AppDeps, 'warehouse' | 'clock' | 'access'>,
   extra: Partial<AppDeps> & { webchat?: WebchatParts } = {},
 ): Promise<FastifyInstance> {
   const log = silentLogger();

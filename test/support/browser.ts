@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../shared/paths.js';
 
 /** Where browser suites leave screenshots. */
@@ -19,4 +19,22 @@ export async function launchChromium(opts: { dashboard?: boolean } = {}): Promis
     executablePath: path,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/**
+ * Signs in through the dashboard's form, as a person does (username and password; the server sets the session
+ * cookie), then waits for the form to go. `hash` opens a route first (e.g. `#/console`).
+ */
+export async function signInThroughForm(page: Page, url: string, username: string, password: string, hash = ''): Promise<void> {
+  await page.goto(`${url}/${hash}`);
+  await page.locator('[data-testid=signin-username]').fill(username);
+  await page.locator('[data-testid=signin-password]').fill(password);
+  await page.locator('[data-testid=signin-submit]').click();
+  await page.locator('[data-testid=signin-form]').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Signs in through the form as the person a test key (TestOmnilane.keyFor / rosterKeys) belongs to. */
+export async function signInAsKeyOwner(page: Page, om: { url: string; userOfKey(secret: string): string; passwords(): Map<string, string> }, secret: string, hash = ''): Promise<void> {
+  const username = om.userOfKey(secret);
+  await signInThroughForm(page, om.url, username, om.passwords().get(username)!, hash);
 }

@@ -1,7 +1,7 @@
 /** Test support for the channel webhooks: a small app with the channel routes over an in-memory bus and store. */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { KeyRing } from '../../api/auth/key-ring.js';
+import { testAccess } from '../../test/support/access.js';
 import { authPlugin } from '../../api/plugins/auth.js';
 import { errorsPlugin } from '../../api/plugins/errors.js';
 import { manualClock } from '../../shared/clock.js';
@@ -57,7 +57,7 @@ export async function channelTestApp(config: Partial<ChannelsConfig> = {}): Prom
   const ingest = new IngestService({ bus, state, clock, log, dedupTtlMs: 3600_000, conversationExpiryMs: SESSION_EXPIRY_MS });
   const app = Fastify({ bodyLimit: 1024 * 1024 });
   await app.register(errorsPlugin);
-  await app.register(authPlugin, { keys: new KeyRing([{ id: 'k-ingest', role: 'ingest', secret: INGEST_KEY }]) });
+  await app.register(authPlugin, { access: await testAccess([{ id: 'k-ingest', role: 'ingest', secret: INGEST_KEY }]) });
   const cfg: ChannelsConfig = { ...TEST_SECRETS, emailThreadTtlMs: 86_400_000, ratePerSecond: 1000, rateBurst: 1000, ...config };
   await app.register(async (scope) => channelRoutes(scope, { ingest, state, config: cfg, clock, log }));
   await app.ready();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOmnilane, type RunningOmnilane } from '../../cli/runtime.js';
@@ -9,6 +9,16 @@ export interface TestOmnilane extends RunningOmnilane {
   dataDir: string;
   ingestKey: string;
   adminKey: string;
+  /** Generated passwords by username, read from DATA_DIR/credentials.txt (what a person does after `npm start`). */
+  passwords(): Map<string, string>;
+  /** A personal key acting as this user (e.g. a roster member `ag_wang`), for API calls in tests. */
+  keyFor(username: string): Promise<string>;
+  /** A personal key per roster member: `{ id: <roster id>, secret }`. */
+  rosterKeys(): Promise<Array<{ id: string; secret: string }>>;
+  /** An admin key that writes as roster member `agentId` (tests replying as a named agent outside routing). */
+  actingKey(agentId: string): Promise<string>;
+  /** The username a key from keyFor / rosterKeys acts as. */
+  userOfKey(secret: string): string;
   post(path: string, body: unknown, key?: string, headers?: Record<string, string>): Promise<Response>;
   get(path: string, key?: string): Promise<Response>;
   /** Waits until the stream worker has caught up with the bus. */
@@ -21,13 +31,32 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'omnilane-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const running = await startOmnilane({ config, demo: opts.demo, log: silentLogger() });
-  const ingestKey = running.keys.secretFor('ingest')!;
-  const adminKey = running.keys.secretFor('admin')!;
+  const ingestKey = (await running.access.createKey({ name: 'test ingest', role: 'ingest' })).secret;
+  const adminKey = (await running.access.createKey({ name: 'test admin', role: 'admin' })).secret;
+  const owners = new Map<string, string>();
+  const keyFor = async (username: string) => {
+    const { secret } = await running.access.createKey({ name: `test key of ${username}`, user: username });
+    owners.set(secret, username.toLowerCase());
+    return secret;
+  };
   return {
     ...running,
     dataDir,
     ingestKey,
     adminKey,
+    passwords: () => readPasswords(join(dataDir, 'credentials.txt')),
+    keyFor,
+    rosterKeys: async () => Promise.all((running.routing?.desk.roster.agents ?? []).map(async (a) => ({ id: a.id, secret: await keyFor(a.id) }))),
+    userOfKey: (secret) => owners.get(secret)!,
+    async actingKey(agentId) {
+      const username = `as-${agentId.toLowerCase().replace(/[^a-z0-9_.@-]/g, '-')}`;
+      if (!(await running.access.findUser(username))) {
+        await running.access.addUser({ username, role: 'admin', agentId, password: `test-password-${agentId}` }).catch((err: { code?: string }) => {
+          if (err.code !== 'API_ERR_CONFLICT') throw err;
+        });
+      }
+      return keyFor(username);
+    },
     post: (path, body, key = ingestKey, headers = {}) =>
       fetch(running.url + path, {
         method: 'POST',
@@ -47,4 +76,15 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `user NAME (…): PASSWORD` lines of a credentials file. */
+export function readPasswords(path: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^user (\S+) \([^)]*\): (\S+)$/.exec(line);
+    if (m) out.set(m[1], m[2]);
+  }
+  return out;
 }

@@ -11,9 +11,12 @@ export function apiUrl(path: 'board' | 'live', minutes: number): string {
   return `/v1/${path}?minutes=${encodeURIComponent(String(minutes))}`;
 }
 
-/** Request headers for every /v1 call. */
-export function authHeaders(key: string, accept = 'application/json'): Record<string, string> {
-  return { Authorization: `Bearer ${key}`, Accept: accept };
+/**
+ * Request headers for every /v1 call: the session cookie goes by itself (same origin); `token` is the session's
+ * CSRF token, which the server requires on POST, PUT, PATCH and DELETE (and ignores on reads).
+ */
+export function authHeaders(token: string, accept = 'application/json'): Record<string, string> {
+  return { 'X-CSRF-Token': token, Accept: accept };
 }
 
 async function errorMessage(res: Response): Promise<string> {

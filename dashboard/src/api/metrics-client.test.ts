@@ -67,7 +67,8 @@ describe('fetchMetric', () => {
     const { f, calls } = fakeFetch(200, arrowBody(), ARROW_STREAM);
     const res = await fetchMetric(f, 'k', q({ kpi: 'first_response', to: T0 + 24 * HOUR }));
     expect(calls[0].headers.Accept).toBe(ARROW_STREAM);
-    expect(calls[0].headers.Authorization).toBe('Bearer k');
+    expect(calls[0].headers['X-CSRF-Token']).toBe('k');
+    expect(calls[0].headers.Authorization).toBeUndefined();
     if (res.kind !== 'ok') throw new Error(res.message);
     expect(res.data.transport).toBe('arrow');
     expect(res.data.unit).toBe('ms');

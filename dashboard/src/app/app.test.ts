@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractKeyFromHash } from '../auth/key.js';
+import { extractKeyFromHash } from '../auth/session.js';
 import { isNewer, minutesFromSearch } from './url.js';
 
 describe('extractKeyFromHash', () => {

@@ -1,10 +1,9 @@
 import { fetchBoard } from '../api/client.js';
 import type { BoardSnapshot } from '../api/types.js';
-import { extractKeyFromHash, KEY_STORAGE, safeGet, safeSet, type KeyValueStorage } from '../auth/key.js';
+import { extractKeyFromHash, fetchSession, safeGet, safeSet, signInWithPassword, signOutSession, type KeyValueStorage, type SessionInfo } from '../auth/session.js';
 import { createAttributionView } from '../attribution/index.js';
 import { createBoardView } from '../board/index.js';
 import { createConsoleView } from '../console/index.js';
-import { opensConsole } from '../console/session.js';
 import { h } from '../dom.js';
 import { detectLocale, LOCALE_STORAGE, translate, type Locale } from '../i18n/index.js';
 import { startLive, type LiveClient, type LiveStatus } from '../live/live-client.js';
@@ -27,9 +26,13 @@ export interface AppEnv {
   language?: string;
 }
 
+/** Where older versions kept the API key; cleared at start so no secret stays in the browser's storage. */
+const OLD_KEY_STORAGE = 'omnilane.key';
+
 /**
- * The shell: reads the key (URL fragment, then localStorage), loads a snapshot, follows the live stream,
- * and asks for a key when there is none or the server rejects it (401).
+ * The shell: asks the server who is signed in (HttpOnly session cookie), shows the sign-in form (username and
+ * password) when nobody is or the server ends the session (401), loads a snapshot and follows the live stream.
+ * The session's CSRF token lives in memory only and goes out in X-CSRF-Token; an agent gets the console only.
  */
 export function startApp(env: AppEnv): { stop(): void } {
   const minutes = minutesFromSearch(env.location.search);
@@ -42,9 +45,9 @@ export function startApp(env: AppEnv): { stop(): void } {
     access: 'full',
   });
 
-  // The key arrives as /#key=… once; keep it and take it out of the address bar and history.
-  const { key: hashKey, rest } = extractKeyFromHash(env.location.hash);
-  if (hashKey) safeSet(env.storage, KEY_STORAGE, hashKey);
+  // An old printed link may carry a key in the fragment: take it out of the address bar and history, unused.
+  const { rest } = extractKeyFromHash(env.location.hash);
+  safeSet(env.storage, OLD_KEY_STORAGE, null);
   if (env.location.hash && rest !== env.location.hash) {
     env.history.replaceState(null, '', `${env.location.pathname}${env.location.search}${rest}`);
   }
@@ -57,6 +60,9 @@ export function startApp(env: AppEnv): { stop(): void } {
 
   let live: LiveClient | null = null;
   let session = 0;
+  /** The signed-in session's CSRF token (memory only); null when signed out. */
+  let token: string | null = null;
+  const getToken = () => token;
 
   const accept = (board: BoardSnapshot) => {
     if (isNewer(store.get().board, board)) store.set({ board });
@@ -66,7 +72,7 @@ export function startApp(env: AppEnv): { stop(): void } {
     session++;
     live?.stop();
     live = null;
-    safeSet(env.storage, KEY_STORAGE, null);
+    token = null;
     store.set({ signedIn: false, board: null, status: 'offline', access: 'full' });
     signIn.showError(rejected ? 'signin.rejected' : null);
   };
@@ -89,42 +95,55 @@ export function startApp(env: AppEnv): { stop(): void } {
       safeSet(env.storage, LOCALE_STORAGE, locale);
       store.set({ locale });
     },
-    signOut: () => signOut(false),
+    signOut: () => {
+      if (token) void signOutSession(env.fetch, token);
+      signOut(false);
+    },
   });
 
+  /** Shows what the signed-in person may see: agents the console, everyone else the board (and its stream). */
+  const enter = (s: SessionInfo) => {
+    token = s.csrf;
+    if (s.role === 'agent') {
+      store.set({ signedIn: true, access: 'console', route: 'console', board: null, status: consoleStatus });
+      return;
+    }
+    store.set({ signedIn: true, access: 'full', status: 'connecting' });
+    const mine = session;
+    const csrf = s.csrf;
+    void fetchBoard(env.fetch, csrf, minutes).then((result) => {
+      if (mine !== session) return;
+      if (result.kind === 'unauthorized') return signOut(true);
+      if (result.kind === 'ok') accept(result.board);
+      follow(csrf);
+    });
+  };
+
   const signIn = createSignIn({
-    async submit(key) {
-      const result = await fetchBoard(env.fetch, key, minutes);
+    async submit(username, password) {
+      const result = await signInWithPassword(env.fetch, username, password);
       if (result.kind === 'unauthorized') return { key: 'signin.rejected' };
-      if (result.kind === 'error' && (await opensConsole(env.fetch, key))) {
-        safeSet(env.storage, KEY_STORAGE, key);
-        store.set({ signedIn: true, access: 'console', route: 'console', board: null, status: consoleStatus });
-        return null;
-      }
       if (result.kind === 'error') return { key: 'signin.unreachable', params: { message: result.message } };
-      safeSet(env.storage, KEY_STORAGE, key);
-      store.set({ signedIn: true, board: null });
-      accept(result.board);
-      follow(key);
+      enter(result.session);
       return null;
     },
   });
 
   const board = createBoardView({
     fetch: env.fetch,
-    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    getKey: getToken,
     onUnauthorized: () => signOut(true),
   });
   const attribution = createAttributionView({
     fetch: env.fetch,
-    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    getKey: getToken,
     onUnauthorized: () => signOut(true),
   });
   // A console-only key shows the console's stream state in the header (it follows no board stream).
   let consoleStatus: LiveStatus = 'connecting';
   const agentConsole = createConsoleView({
     fetch: env.fetch,
-    getKey: () => safeGet(env.storage, KEY_STORAGE),
+    getKey: getToken,
     onUnauthorized: () => signOut(true),
     onLiveStatus: (status) => {
       consoleStatus = status;
@@ -144,26 +163,11 @@ export function startApp(env: AppEnv): { stop(): void } {
   store.subscribe(paint);
   paint(store.get());
 
-  const key = safeGet(env.storage, KEY_STORAGE);
-  if (key) {
-    // Optimistically show the board; the snapshot request confirms the key (401 → sign-in form).
-    store.set({ signedIn: true, status: 'connecting' });
-    const mine = session;
-    void fetchBoard(env.fetch, key, minutes).then((result) => {
-      if (mine !== session) return;
-      if (result.kind === 'unauthorized') return signOut(true);
-      if (result.kind === 'ok') {
-        accept(result.board);
-        return follow(key);
-      }
-      // The board refused a key that is not unknown: an agent's key opens the console only.
-      void opensConsole(env.fetch, key).then((agent) => {
-        if (mine !== session) return;
-        if (agent) store.set({ access: 'console', route: 'console', status: consoleStatus });
-        else follow(key);
-      });
-    });
-  }
+  // A session cookie from an earlier visit: ask the server who it belongs to (the cookie itself is HttpOnly).
+  const first = session;
+  void fetchSession(env.fetch).then((result) => {
+    if (first === session && result.kind === 'ok') enter(result.session);
+  });
 
   return {
     stop() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeFromHash } from '../app/url.js';
-import { extractKeyFromHash } from '../auth/key.js';
+import { extractKeyFromHash } from '../auth/session.js';
 import { channelColor } from '../board/channels.js';
 import { translator, type Locale } from '../i18n/index.js';
 import {

@@ -9,7 +9,7 @@ function fakeServer(routes: Record<string, (body: unknown) => { status: number; 
     const url = input instanceof Request ? input.url : String(input);
     const method = init.method ?? 'GET';
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    calls.push({ method, url, body, auth: new Headers(init.headers).get('authorization') });
+    calls.push({ method, url, body, auth: new Headers(init.headers).get('x-csrf-token') });
     const route = routes[`${method} ${url}`];
     if (url === '/v1/console/live') return new Promise<Response>(() => undefined); // stays connecting
     const r = route ? route(body) : { status: 404, body: { code: 'API_ERR_NOT_FOUND', message: `no route ${method} ${url}` } };
@@ -53,7 +53,7 @@ describe('console controller', () => {
     expect(c.state.selected?.messages.map((m) => m.text)).toEqual(['多少钱？']);
     expect(c.state.customer?.profile?.tag).toBe('VIP');
     expect(c.state.notice?.key).toBe('console.done.accepted');
-    expect(server.calls.every((x) => x.auth === 'Bearer k_agent')).toBe(true);
+    expect(server.calls.every((x) => x.auth === 'k_agent')).toBe(true);
   });
 
   it('reports a taken conversation as a conflict and a missing console as unavailable', async () => {

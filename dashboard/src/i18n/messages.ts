@@ -54,10 +54,11 @@ const base = {
 
 
   'signin.title': 'Sign in to Omnilane',
-  'signin.prompt': 'Enter the access key that the omnilane CLI printed when it started.',
-  'signin.label': 'Access key',
-  'signin.submit': 'Open board',
-  'signin.rejected': 'That key was not accepted. Check it and try again.',
+  'signin.prompt': 'Sign in with your username and password (after the first start: the file the omnilane CLI named).',
+  'signin.username': 'Username',
+  'signin.label': 'Password',
+  'signin.submit': 'Sign in',
+  'signin.rejected': 'Wrong username or password. Check them and try again.',
   'signin.unreachable': 'Cannot reach the server: {message}',
 
   'error.unreachable': 'Cannot reach the server; retrying.',
@@ -183,10 +184,11 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 
   'signin.title': '登录 Omnilane',
-  'signin.prompt': '请输入 omnilane 命令行启动时打印的访问密钥。',
-  'signin.label': '访问密钥',
-  'signin.submit': '进入看板',
-  'signin.rejected': '密钥无效，请检查后重试。',
+  'signin.prompt': '请用用户名和密码登录（首次启动后：见 omnilane 命令行提示的文件）。',
+  'signin.username': '用户名',
+  'signin.label': '密码',
+  'signin.submit': '登录',
+  'signin.rejected': '用户名或密码错误，请检查后重试。',
   'signin.unreachable': '无法连接服务器：{message}',
 
   'error.unreachable': '无法连接服务器，正在重试。',

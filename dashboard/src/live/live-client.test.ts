@@ -29,7 +29,7 @@ describe('startLive', () => {
       () => new Response('{"code":"API_ERR_UNAUTHORIZED","message":"bad key"}', { status: 401 }),
     ];
     const fakeFetch = (async (url: string, init?: RequestInit) => {
-      calls.push({ url, auth: new Headers(init?.headers).get('authorization') });
+      calls.push({ url, auth: new Headers(init?.headers).get('x-csrf-token') });
       return responses[calls.length - 1]();
     }) as unknown as typeof fetch;
 
@@ -49,8 +49,8 @@ describe('startLive', () => {
 
     expect(boards).toEqual([1, 2]);
     expect(calls).toEqual([
-      { url: '/v1/live?minutes=30', auth: 'Bearer k1' },
-      { url: '/v1/live?minutes=30', auth: 'Bearer k1' },
+      { url: '/v1/live?minutes=30', auth: 'k1' },
+      { url: '/v1/live?minutes=30', auth: 'k1' },
     ]);
     expect(statuses).toEqual(['connecting', 'live', 'reconnecting', 'offline']);
   });

@@ -33,7 +33,7 @@ export async function appRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
     '/v1/channels/app/events',
     {
       bodyLimit: 1024 * 1024,
-      config: { roles: ['ingest'] },
+      config: { permission: 'events:write' },
       validatorCompiler: () => () => true,
       schema: {
         summary: 'App SDK batch (channel=app)',
@@ -54,7 +54,7 @@ export async function appRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
         const props = (typeof ev.properties === 'object' && ev.properties !== null ? ev.properties : {}) as Record<string, unknown>;
         return { ...ev, channel: 'app', customer, properties: b.context ? { ...props, app: b.context } : props };
       });
-      const result = await deps.ingest.ingest(req.principal!.keyId, { events });
+      const result = await deps.ingest.ingest(req.principal!.keyId ?? 'app', { events });
       return reply.status(202).send(result);
     },
   );

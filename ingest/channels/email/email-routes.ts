@@ -43,6 +43,7 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
   app.post(
     '/v1/channels/email/inbound',
     {
+      config: { permission: 'public' },
       validatorCompiler: () => () => true,
       schema: {
         summary: 'Inbound email (multipart: from, to, subject, text, html, headers; SendGrid or Mailgun field names)',

@@ -27,6 +27,7 @@ export async function voiceRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
   app.post(
     '/v1/channels/voice/status',
     {
+      config: { permission: 'public' },
       bodyLimit: maxBytes,
       validatorCompiler: () => () => true,
       schema: {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeyRing } from '../../../api/auth/key-ring.js';
+import { testAccess } from '../../../test/support/access.js';
 import { systemClock } from '../../../shared/clock.js';
 import type { Warehouse } from '../../../shared/ports/warehouse.js';
 import { RedisStateStore } from '../../../stream/state/redis-state-store.js';
@@ -74,14 +74,14 @@ describe('web chat over the Redis hub (two processes)', () => {
     // Both processes now hold the conversation's channel.
     await eventually('both processes subscribed', async () => (await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`) as [string, number])[1] === 2, 5000);
 
-    const res = await b.post(`/v1/conversations/${conv}/messages`, { text: '有货，今天发货', agent_id: 'agent-7', client_msg_id: 'r1' }, b.adminKey);
+    const res = await b.post(`/v1/conversations/${conv}/messages`, { text: '有货，今天发货', client_msg_id: 'r1' }, await b.actingKey('agent-7'));
     expect(res.status).toBe(201);
     expect(await onA.next(agentMessage(1))).toMatchObject({ from: 'agent', text: '有货，今天发货', agent_id: 'agent-7' });
     await tabOnB.next(agentMessage(1));
 
-    expect((await b.post(`/v1/conversations/${conv}/typing`, { agent_id: 'agent-7' }, b.adminKey)).status).toBe(204);
+    expect((await b.post(`/v1/conversations/${conv}/typing`, {}, await b.actingKey('agent-7'))).status).toBe(204);
     expect(await onA.next((f) => f.type === 'typing' && f.from === 'agent')).toMatchObject({ agent_id: 'agent-7' });
-    expect((await b.post(`/v1/conversations/${conv}/read`, { seq: 1 }, b.adminKey)).status).toBe(204);
+    expect((await b.post(`/v1/conversations/${conv}/read`, { seq: 1 }, await b.actingKey('agent-7'))).status).toBe(204);
     expect(await onA.next((f) => f.type === 'read' && f.from === 'agent')).toMatchObject({ seq: 1 });
 
     // A visitor message on A reaches the other tab on B; the sender's own process delivers it once, not echoed back.
@@ -91,7 +91,7 @@ describe('web chat over the Redis hub (two processes)', () => {
     onA.send({ type: 'typing' });
     await tabOnB.next((f) => f.type === 'typing' && f.from === 'visitor');
     // Agent typing published on A itself: local delivery only, the Redis echo is skipped.
-    expect((await a.post(`/v1/conversations/${conv}/typing`, { agent_id: 'agent-9' }, a.adminKey)).status).toBe(204);
+    expect((await a.post(`/v1/conversations/${conv}/typing`, {}, await a.actingKey('agent-9'))).status).toBe(204);
     await onA.next((f) => f.type === 'typing' && f.agent_id === 'agent-9');
 
     await sleep(300);
@@ -122,7 +122,7 @@ describe('web chat over the Redis hub (two processes)', () => {
       const conversations = new ConversationLog({ state: store, clock: systemClock, replayMs: HOUR, conversationTtlMs: HOUR });
       hub = new RedisHub({ url: redisUrl, namespace: ns, catchUp: (id, after) => conversations.after(id, after), retryDelayMs: () => 1500 });
       c = await buildTestApp(
-        { warehouse: {} as Warehouse, clock: systemClock, keys: new KeyRing([]) },
+        { warehouse: {} as Warehouse, clock: systemClock, access: await testAccess([]) },
         { webchat: { state: store, siteKeys: [{ key: KEY, origins: [ORIGIN] }], replayMs: HOUR, hub } },
       );
       cUrl = (await c.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
@@ -141,7 +141,7 @@ describe('web chat over the Redis hub (two processes)', () => {
 
       await admin.call('CLIENT', 'KILL', 'ID', before.id);
       // Redis dropped the subscription with the connection: this PUBLISH reaches no one on C.
-      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'sent while you were away', agent_id: 'agent-7', client_msg_id: 'm1' }, b.adminKey)).status).toBe(201);
+      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'sent while you were away', client_msg_id: 'm1' }, await b.actingKey('agent-7'))).status).toBe(201);
       expect((await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`) as [string, number])[1]).toBe(0);
       expect(hub.resubscribes).toBe(0);
       expect(count(onC, agentMessage(1))).toBe(0);
@@ -152,7 +152,7 @@ describe('web chat over the Redis hub (two processes)', () => {
       expect(after.id).not.toBe(before.id);
 
       // Live again: the next reply arrives as a push.
-      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'and this one live', agent_id: 'agent-7', client_msg_id: 'm2' }, b.adminKey)).status).toBe(201);
+      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'and this one live', client_msg_id: 'm2' }, await b.actingKey('agent-7'))).status).toBe(201);
       expect(await onC.next(agentMessage(2))).toMatchObject({ text: 'and this one live' });
       await sleep(300);
       expect(count(onC, agentMessage(1))).toBe(1);

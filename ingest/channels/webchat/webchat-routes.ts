@@ -41,6 +41,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatRoutesOptions> = async (ap
   app.get(
     '/v1/channels/webchat/socket',
     {
+      config: { permission: 'public' },
       websocket: true,
       schema: {
         summary: 'Web chat visitor socket (WebSocket; public, authenticated by site key and Origin)',

@@ -27,8 +27,10 @@ async function hello(v: TestVisitor, visitorId: string, conversationId?: string,
 }
 
 const ack = (v: TestVisitor, id: string) => v.next((f) => f.type === 'ack' && f.client_msg_id === id);
-const reply = (conv: string, text: string, client_msg_id?: string) =>
-  om.post(`/v1/conversations/${conv}/messages`, { text, agent_id: 'agent-7', ...(client_msg_id ? { client_msg_id } : {}) }, om.adminKey);
+/** Replies are recorded under the caller: a key that acts as roster member agent-7. */
+let agent7 = '';
+const reply = async (conv: string, text: string, client_msg_id?: string) =>
+  om.post(`/v1/conversations/${conv}/messages`, { text, ...(client_msg_id ? { client_msg_id } : {}) }, (agent7 ||= await om.actingKey('agent-7')));
 
 describe('web chat socket', () => {
   it('resumes after a cut: no lost and no duplicated message, each event stored once', async () => {
@@ -90,11 +92,11 @@ describe('web chat socket', () => {
       expect(await t.next((f) => f.type === 'message' && f.from === 'agent')).toMatchObject({ seq: 2, text: '有货，今天发货', agent_id: 'agent-7' });
     }
     expect((await reply(conv, '有货，今天发货', 'r1')).status).toBe(201);
-    expect((await om.post(`/v1/conversations/${conv}/typing`, { agent_id: 'agent-7' }, om.adminKey)).status).toBe(204);
+    expect((await om.post(`/v1/conversations/${conv}/typing`, {}, agent7)).status).toBe(204);
     expect(await t2.next((f) => f.type === 'typing' && f.from === 'agent')).toMatchObject({ agent_id: 'agent-7' });
-    expect((await om.post(`/v1/conversations/${conv}/read`, { seq: 1 }, om.adminKey)).status).toBe(204);
+    expect((await om.post(`/v1/conversations/${conv}/read`, { seq: 1 }, agent7)).status).toBe(204);
     expect(await t1.next((f) => f.type === 'read' && f.from === 'agent')).toMatchObject({ seq: 1 });
-    expect((await om.post('/v1/conversations/wc_nope/typing', { agent_id: 'a' }, om.adminKey)).status).toBe(404);
+    expect((await om.post('/v1/conversations/wc_nope/typing', {}, om.adminKey)).status).toBe(404);
 
     t1.cut();
     t2.cut();

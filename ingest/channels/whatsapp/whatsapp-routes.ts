@@ -31,6 +31,7 @@ export async function whatsappRoutes(app: FastifyInstance, deps: ChannelDeps): P
   app.get(
     '/v1/channels/whatsapp',
     {
+      config: { permission: 'public' },
       schema: {
         summary: 'Webhook verify handshake (hub.mode=subscribe, hub.verify_token, hub.challenge)',
         description: `${description} Echoes hub.challenge when hub.verify_token equals WHATSAPP_VERIFY_TOKEN.`,
@@ -53,6 +54,7 @@ export async function whatsappRoutes(app: FastifyInstance, deps: ChannelDeps): P
   app.post(
     '/v1/channels/whatsapp',
     {
+      config: { permission: 'public' },
       bodyLimit: maxBytes,
       validatorCompiler: () => () => true,
       schema: {
