@@ -46,6 +46,8 @@ import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { customerVisible } from './routing/scope.js';
+import { auditRequestsPlugin, auditRoutes, type AuditLog } from './audit/index.js';
+import { securityPlugin, type SecurityOptions } from './plugins/security.js';
 
 export interface AppDeps {
   log: Logger;
@@ -83,6 +85,12 @@ export interface AppDeps {
   dashboardDir?: string;
   /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
   botReplies?: (reply: BotReplyFn) => void;
+  /** The audit log (api/audit): records audited requests and serves GET /v1/audit; absent, neither. */
+  audit?: AuditLog;
+  /** PEM certificate and key: the server speaks HTTPS, TLS 1.3 only. */
+  tls?: { cert: string; key: string };
+  /** Security headers, CORS and rate limits; default: headers and CSP on, no CORS, no rate limits. */
+  security?: SecurityOptions;
 }
 
 /**
@@ -96,6 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // TLS 1.3 only: older protocol versions are refused during the handshake.
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.3' as const } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -106,7 +116,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(errorsPlugin);
+  await app.register(securityPlugin, deps.security ?? { tls: Boolean(deps.tls), corsOrigins: [] });
   await app.register(authPlugin, { keys: deps.keys });
+  if (deps.audit) {
+    await app.register(auditRequestsPlugin, { audit: deps.audit });
+    await app.register(auditRoutes, { warehouse: deps.warehouse, key: deps.audit.key });
+  }
 
   app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
   await app.register(healthRoutes, { health: deps.health });

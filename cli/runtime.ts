@@ -38,6 +38,10 @@ import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
+import { AuditLog } from '../api/audit/audit-log.js';
+import { loadOrCreateAuditKey } from '../api/audit/audit-key.js';
+import { restrictDataDir } from '../shared/private-files.js';
+import { engineTls, serverTls } from './tls.js';
 
 export interface Engines {
   bus: EventBus;
@@ -96,6 +100,7 @@ export function kafkaBusOptions(cfg: Config, log: Logger, obs?: Pick<Observabili
     heartbeatIntervalMs: cfg.kafkaHeartbeatIntervalMs,
     rebalanceTimeoutMs: cfg.kafkaRebalanceTimeoutMs,
     outages: obs?.outages,
+    ...engineTls(cfg).kafka,
   };
 }
 
@@ -109,7 +114,7 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
     : cfg.redisUrl
-      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages })
+      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages, ...engineTls(cfg).redis })
       : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
   const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
   const name = (used: boolean, n: string) => (used ? n : 'not used');
@@ -146,7 +151,7 @@ export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observa
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages })
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages, ...engineTls(cfg).clickhouse })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 
@@ -272,6 +277,8 @@ export interface RunningRoles {
   metricsUrl?: string;
   /** The process's metrics registry and outage log. */
   obs: Observability;
+  /** The audit log (processes with the api role). */
+  audit?: AuditLog;
   /** Drains in order and closes the engines; idempotent. */
   stop(): Promise<void>;
 }
@@ -311,6 +318,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
+  // DATA_DIR holds keys, the audit key and personal data: owner-only (0700 folders, 0600 files).
+  restrictDataDir(cfg.dataDir);
   const obs = opts.obs ?? createObservability(cfg, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
@@ -334,6 +343,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let routing: RoutingRuntime | undefined;
   let sink: ObservedWarehouse | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
+  let audit: AuditLog | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
   const lagBus = !roles.stream && roles.api && cfg.kafkaBrokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
 
@@ -346,6 +356,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     live?.close();
     poll?.close();
     await app?.close();
+    await audit?.close();
     await metricsServer?.close();
     await alerts?.stop();
     await attribution?.stop();
@@ -406,6 +417,12 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         alerts = new AlertEvaluator({ rules: [...cfg.alertRules], kpis, clock, intervalMs: cfg.alertIntervalMs, webhook, log: log.child({ stage: 'alerts' }) });
       }
       const board = new BoardService(warehouse, clock, { kpis, alerts });
+      // The audit log lives in the warehouse, so processes with the api role write it (docs/security.md "Audit").
+      if (roles.api) {
+        const s = cfg.security;
+        audit = new AuditLog({ warehouse: engines.warehouse, clock, key: loadOrCreateAuditKey(cfg.dataDir, s.auditHmacKey), log: log.child({ stage: 'audit' }), state: hasState ? engines.state : undefined, checkpointEvery: s.auditCheckpointEvery, checkpointIntervalMs: s.auditCheckpointIntervalMs });
+      }
+      const tls = await serverTls(cfg);
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
       live = new LiveHub(board, source, log.child({ stage: 'live' }), { maxPerKey: cfg.liveMaxConnectionsPerKey });
       app = await buildApp({
@@ -422,13 +439,21 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         workbench: roles.api ? workbench : undefined,
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
         webchat: ingest
-          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
+          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}) }
           : undefined,
         senders: sendersFromConfig(cfg),
         routing: routing?.desk,
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,
+        ...(audit ? { audit } : {}),
+        ...(tls ? { tls } : {}),
+        security: {
+          tls: Boolean(tls),
+          corsOrigins: cfg.security.corsOrigins,
+          // Shared through the StateStore (Redis in distributed mode); a process without one counts on its own.
+          rateLimits: { perMinute: cfg.security.rateLimitPerMin, ingestPerMinute: cfg.security.rateLimitIngestPerMin, state: hasState ? engines.state : new MemoryStateStore({ clock }), clock },
+        },
         ...(routing?.bot ? { botReplies: (reply: BotReplyFn) => void (routing!.bot!.reply = reply) } : {}),
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
@@ -448,7 +473,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, stop };
+  return { roles, engines, log, url, app, keys, createdKeys: created, worker, ingest, demo, attribution, routing, metricsUrl: metricsServer?.url, obs, audit, stop };
 }
 
 /**

@@ -124,6 +124,11 @@ export class AuditLog implements AuditPort {
     }
   }
 
+  /** The checkpoint key, for verifying this log's chain. */
+  get key(): Buffer {
+    return this.opts.key;
+  }
+
   record(r: AuditRecord): Promise<void> {
     const entry = {
       at: this.opts.clock.now(),
