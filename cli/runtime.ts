@@ -40,7 +40,7 @@ import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
 import { AuditLog } from '../api/audit/audit-log.js';
 import { loadOrCreateAuditKey } from '../api/audit/audit-key.js';
-import { restrictDataDir } from '../shared/private-files.js';
+import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 
 export interface Engines {
@@ -318,7 +318,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
-  // DATA_DIR holds keys, the audit key and personal data: owner-only (0700 folders, 0600 files).
+  // DATA_DIR holds keys, the audit key and personal data: owner-only (0700 folders, 0600 files), also for
+  // what the engines create from now on (the umask is process-wide; Omnilane writes nothing meant for others).
+  privateUmask();
   restrictDataDir(cfg.dataDir);
   const obs = opts.obs ?? createObservability(cfg, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
