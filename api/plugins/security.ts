@@ -28,16 +28,19 @@ export interface SecurityOptions {
 
 /**
  * The Content-Security-Policy of everything the server answers. The dashboard is one script bundle and one
- * stylesheet from this origin (Vite's build output has no inline script or style), ECharts draws on canvas,
- * and chart tooltips use classes from the stylesheet, so nothing inline is allowed: injected markup can
- * neither run script nor style the page. Style attributes set through the DOM (element.style) are not
- * inline markup and stay allowed by CSP. Framing is refused (clickjacking).
+ * stylesheet from this origin (Vite's build output has no inline script or style) and ECharts draws on
+ * canvas: no inline script, no script attribute, no <style> element runs, so injected markup cannot run.
+ * The one allowance is style attributes (ECharts' tooltip HTML). Framing is refused (clickjacking).
  */
 export function contentSecurityPolicy(tls: boolean): Record<string, string[] | null> {
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
     'style-src': ["'self'"],
+    'style-src-elem': ["'self'"],
+    // ECharts writes its tooltips as HTML with style attributes (colour markers, layout); attributes cannot
+    // run script, and <style> elements and foreign stylesheets stay refused (style-src-elem).
+    'style-src-attr': ["'unsafe-inline'"],
     'img-src': ["'self'", 'data:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'"],
