@@ -15,6 +15,8 @@ if [ ! -d node_modules ] || ! npm ls --depth=0 >/dev/null 2>&1; then
 fi
 echo "[test] building app and dashboard"
 npm run -s build >/dev/null
+echo "[test] dependency audit (high and critical advisories fail the build)"
+bash scripts/dependency-audit.sh
 
 mkdir -p .cache
 status=0
