@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/key-ring.js';
-import type { AuditActor, AuditLog, AuditRecord } from './audit-log.js';
+import type { AuditActor, AuditLog, AuditPort, AuditRecord } from './audit-log.js';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The audit log, for routes that record what they did (sign-in, users, keys, exports); absent without one. */
+    audit?: AuditPort;
+  }
   interface FastifyRequest {
     /**
      * What an audited route knows about its change: the state before it, the state after, the customer
@@ -52,10 +56,21 @@ export function actorOf(p: (Principal & { userId?: string }) | undefined): Audit
 }
 
 /**
+ * Records one action of a request's actor, from the request's address: what sign-in, user and key routes
+ * call (`recordFor(req, { action: 'auth.sign_in', target: 'user:u1' })`). A no-op without an audit log.
+ */
+export function recordFor(req: FastifyRequest, r: Omit<AuditRecord, 'actor' | 'ip'> & { actor?: AuditActor }): Promise<void> {
+  const audit = req.server.audit;
+  if (!audit) return Promise.resolve();
+  return audit.record({ actor: r.actor ?? actorOf(req.principal), ip: req.ip, ...r });
+}
+
+/**
  * Records audited requests once they are answered (the reply never waits for the audit write), and every
  * refused authentication (401) or authorisation (403) on a protected route, with the address it came from.
  */
 export const auditRequestsPlugin = fp(async (app: FastifyInstance, opts: { audit: AuditLog }) => {
+  app.decorate('audit', opts.audit);
   app.addHook('onResponse', async (req, reply) => {
     const url = req.routeOptions.url;
     const status = reply.statusCode;

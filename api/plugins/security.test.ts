@@ -9,6 +9,7 @@ import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { KeyRing } from '../auth/key-ring.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { recordFor } from '../audit/audit-requests.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
@@ -36,6 +37,11 @@ beforeAll(async () => {
       security: { tls: false, corsOrigins: ['https://crm.example'], rateLimits: { perMinute: 5, ingestPerMinute: 1000, state, clock } },
     },
   );
+  // What a sign-in route does: records through the app's audit log, with the request's address.
+  app.post('/v1/test/sign-in', { schema: { hide: true } }, async (req) => {
+    await recordFor(req, { actor: { id: 'user:li' }, action: 'auth.sign_in', target: 'user:li', status: 200 });
+    return { ok: true };
+  });
 });
 afterAll(async () => {
   await app?.close();
@@ -118,5 +124,13 @@ describe('audit of requests', () => {
 
     const verify = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.2.2' });
     expect(verify.json()).toMatchObject({ ok: true, entries: 3, problems: [] });
+  });
+});
+
+describe('recordFor', () => {
+  it('lets another module record through the app\'s audit log, with the request\'s address', async () => {
+    expect((await app.inject({ method: 'POST', url: '/v1/test/sign-in', remoteAddress: '10.9.3.1' })).statusCode).toBe(200);
+    const res = await app.inject({ method: 'GET', url: '/v1/audit?action=auth.sign_in', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.3.2' });
+    expect(res.json().entries).toEqual([expect.objectContaining({ action: 'auth.sign_in', target: 'user:li', ip: '10.9.3.1', actor: { id: 'user:li' } })]);
   });
 });
