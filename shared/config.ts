@@ -348,7 +348,7 @@ function securityConfig(env: Env): SecurityConfig {
     tlsKeyFile: tls.keyFile,
     tlsSelfSigned: bool(env, 'TLS_SELF_SIGNED', false),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
-    rateLimitPerMin: int(env, 'RATE_LIMIT_PER_MIN', 1200, 1, 100_000_000),
+    rateLimitPerMin: int(env, 'RATE_LIMIT_PER_MIN', 6000, 1, 100_000_000),
     rateLimitIngestPerMin: int(env, 'RATE_LIMIT_INGEST_PER_MIN', 600_000, 1, 1_000_000_000),
     auditHmacKey: auditKey || undefined,
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
