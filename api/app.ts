@@ -46,6 +46,8 @@ import type { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { customerVisible, ownedConversations } from './routing/scope.js';
 import { Ownership } from './routing/ownership.js';
 import { followupRoutes, type FollowupRouteDeps } from './routes/followups.js';
+import { auditRequestsPlugin, auditRoutes, type AuditLog } from './audit/index.js';
+import { securityPlugin, type SecurityOptions } from './plugins/security.js';
 
 export interface AppDeps {
   log: Logger;
@@ -79,6 +81,12 @@ export interface AppDeps {
   dashboardDir?: string;
   /** Follow-up sequences (docs/follow-up.md): customer pane, rules, summary, unsubscribe link; absent, not registered. */
   followups?: Omit<FollowupRouteDeps, 'clock' | 'identity' | 'scope'>;
+  /** The audit log (api/audit): records audited requests and serves GET /v1/audit; absent, neither. */
+  audit?: AuditLog;
+  /** PEM certificate and key: the server speaks HTTPS, TLS 1.3 only. */
+  tls?: { cert: string; key: string };
+  /** Security headers, CORS and rate limits; default: headers and CSP on, no CORS, no rate limits. */
+  security?: SecurityOptions;
 }
 
 /** How agent and bot replies leave (built by the composition root, cli/compose-api.ts). */
@@ -105,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // TLS 1.3 only: older protocol versions are refused during the handshake.
+    ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, minVersion: 'TLSv1.3' as const } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -115,12 +125,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(errorsPlugin);
+  await app.register(securityPlugin, deps.security ?? { tls: Boolean(deps.tls), corsOrigins: [] });
   const desk = deps.routing;
   await app.register(authPlugin, { access: deps.access, roster: desk ? (id) => desk.agent(id) : undefined });
   // Row-level access by ownership: the warehouse's assignment history (api/routing/ownership.ts).
   const ownership = new Ownership(deps.warehouse);
   const owned = (p: Parameters<typeof ownedConversations>[2], ids: string[]) => ownedConversations(desk, ownership, p, ids);
   const scope = desk ? (p: Parameters<typeof customerVisible>[2], ids: string[]) => customerVisible(desk, ownership, p, ids) : undefined;
+  if (deps.audit) {
+    await app.register(auditRequestsPlugin, { audit: deps.audit });
+    await app.register(auditRoutes, { warehouse: deps.warehouse, key: deps.audit.key });
+  }
 
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { summary: 'This OpenAPI document', tags: ['ops'] } }, async () => app.swagger());
   await app.register(healthRoutes, { health: deps.health });

@@ -31,7 +31,7 @@ omnilane keys revoke ID | --all`;
  * The store the running server uses: DATA_DIR/access.json in embedded mode (no lock needed: the server re-reads
  * it), the state store (Redis) when REDIS_URL is set.
  */
-async function openAccess(cfg: Config): Promise<{ access: AccessService; close(): Promise<void> }> {
+async function openAccess(cfg: Config): Promise<{ access: AccessService; close: () => Promise<void> }> {
   let state: StateStore = new MemoryStateStore({ clock: systemClock });
   let store;
   if (cfg.redisUrl) {

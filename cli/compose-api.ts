@@ -5,10 +5,13 @@ import { bootstrapAccess, type BootstrapResult } from '../api/auth/access-bootst
 import { AccessService } from '../api/auth/access-service.js';
 import { FileAccessStore, StateAccessStore } from '../api/auth/access-store.js';
 import { botOutbound } from '../api/bot-outbound.js';
+import { AuditLog } from '../api/audit/audit-log.js';
+import { loadOrCreateAuditKey } from '../api/audit/audit-key.js';
 import { AlertEvaluator, AlertWebhook } from '../api/alerts/index.js';
 import { BoardService } from '../api/board/board-service.js';
 import { LiveHub } from '../api/board/live-hub.js';
 import { KpiService } from '../api/metrics/kpi-service.js';
+import type { SecurityOptions } from '../api/plugins/security.js';
 import { firstOf, type ConversationDirectory } from '../api/routes/conversation-messages.js';
 import { RedisHub, WebchatService, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
 import type { IngestService } from '../ingest/ingest-service.js';
@@ -39,6 +42,18 @@ export async function composeAccess(o: { cfg: Config; state?: StateStore; clock:
   const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock });
   const credentials = await bootstrapAccess(access, { legacyKeysPath: join(cfg.dataDir, 'keys.json'), credentialsPath: join(cfg.dataDir, 'credentials.txt'), ingestKey: cfg.ingestKey, adminKey: cfg.adminKey, roster: o.roster });
   return { access, credentials };
+}
+
+/** The audit log, kept in the warehouse and signed with the audit key (docs/security.md "Audit"). */
+export function composeAudit(cfg: Config, warehouse: Warehouse, clock: Clock, log: Logger, state?: StateStore): AuditLog {
+  const s = cfg.security;
+  return new AuditLog({ warehouse, clock, key: loadOrCreateAuditKey(cfg.dataDir, s.auditHmacKey), log: log.child({ stage: 'audit' }), state, checkpointEvery: s.auditCheckpointEvery, checkpointIntervalMs: s.auditCheckpointIntervalMs });
+}
+
+/** Security headers, CORS and rate limits; the counters are shared through the StateStore (Redis in distributed mode), a process without one counts on its own. */
+export function composeSecurity(cfg: Config, tls: boolean, clock: Clock, state?: StateStore): SecurityOptions {
+  const s = cfg.security;
+  return { tls, corsOrigins: s.corsOrigins, rateLimits: { perMinute: s.rateLimitPerMin, ingestPerMinute: s.rateLimitIngestPerMin, state: state ?? new MemoryStateStore({ clock }), clock } };
 }
 
 /** The KPI reader behind /v1/metrics, the board's tiles and the alert rules: buckets in KPI_TIME_ZONE. */

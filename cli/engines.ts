@@ -13,6 +13,7 @@ import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehous
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import type { Observability } from './observability.js';
+import { engineTls } from './tls.js';
 import type { EngineProbe } from './ops.js';
 
 // The engines (bus, state store, warehouse) picked from the config: the only file that constructs an adapter.
@@ -66,6 +67,7 @@ export function kafkaBusOptions(cfg: Config, log: Logger, obs?: Pick<Observabili
     heartbeatIntervalMs: cfg.kafkaHeartbeatIntervalMs,
     rebalanceTimeoutMs: cfg.kafkaRebalanceTimeoutMs,
     outages: obs?.outages,
+    ...engineTls(cfg).kafka,
   };
 }
 
@@ -79,7 +81,7 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
     : cfg.redisUrl
-      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages })
+      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages, ...engineTls(cfg).redis })
       : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
   const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
   const name = (used: boolean, n: string) => (used ? n : 'not used');
@@ -116,7 +118,7 @@ export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observa
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages })
+    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages, ...engineTls(cfg).clickhouse })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 

@@ -2,6 +2,7 @@ import { loadConfig } from '../shared/config.js';
 import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { systemClock } from '../shared/clock.js';
+import { privateUmask } from '../shared/private-files.js';
 import { openEngines } from './engines.js';
 import { startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
 
@@ -29,6 +30,11 @@ Commands:
                      people who sign in to the dashboard and console (see docs/security.md)
   keys create|list|rotate|revoke
                      API keys for machines, stored hashed; a secret is shown once
+  audit verify|export
+                     check the hash-chained audit log (exit 3 when tampered) or export it as
+                     JSON lines (see docs/security.md, "Audit")
+  tls self-signed [--out DIR]
+                     write a self-signed certificate for local HTTPS (see docs/security.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -160,6 +166,22 @@ async function loadWarehouseRoutingHistory(fromMs: number, toMs: number) {
   }
 }
 
+/** `omnilane audit verify|export` on the configured warehouse (the embedded DuckDB file: stop the server first). */
+async function auditCommand(args: string[]): Promise<number> {
+  const { runAuditCommand } = await import('./audit-command.js');
+  const cfg = loadConfig();
+  const log = createLogger(cfg.logLevel);
+  const engines = await openEngines(cfg, systemClock, log, { bus: false, state: Boolean(cfg.redisUrl), warehouse: true });
+  try {
+    const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+    return await runAuditCommand(args, io, { cfg, warehouse: engines.warehouse, clock: systemClock, log, ...(cfg.redisUrl ? { state: engines.state } : {}) });
+  } finally {
+    await engines.state.close();
+    await engines.warehouse.close();
+    engines.lock?.release();
+  }
+}
+
 /** Exit statuses other than 1 (sysexits.h): 78 EX_CONFIG for a bad variable, 75 EX_TEMPFAIL while DATA_DIR is taken. */
 const EXIT_CODES: Partial<Record<string, number>> = { CFG_ERR_INVALID: 78, CFG_ERR_DATA_DIR_IN_USE: 75 };
 
@@ -199,6 +221,8 @@ async function importCommand(args: string[]): Promise<number> {
 /** CLI entry: returns when a one-shot command ends; `start` keeps the process alive. */
 export async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
+  // Everything this process writes (DATA_DIR, exports, certificates) is readable by its owner only.
+  privateUmask();
   try {
     switch (cmd) {
       case 'start':
@@ -244,6 +268,14 @@ export async function main(argv: string[]): Promise<void> {
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
         const cfg = loadConfig();
         process.exitCode = await runBotCommand(args, io, { knowledgeDir: cfg.botKnowledgeDir, minConfidence: cfg.botMinConfidence });
+        return;
+      }
+      case 'audit':
+        process.exitCode = await auditCommand(args);
+        return;
+      case 'tls': {
+        const { tlsCommand } = await import('./tls.js');
+        process.stdout.write((await tlsCommand(args, loadConfig())) + '\n');
         return;
       }
       case undefined:

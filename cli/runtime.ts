@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AttributionJob } from '../stream/attribution/attribution-job.js';
 import { buildApp } from '../api/app.js';
@@ -27,9 +26,12 @@ import { seededRng } from '../shared/random.js';
 import { createObservability, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
+import type { AuditLog } from '../api/audit/audit-log.js';
+import { privateUmask, restrictDataDir } from '../shared/private-files.js';
+import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
 import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
-import { composeAccess, composeAlerts, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
+import { composeAccess, composeAlerts, composeAudit, composeSecurity, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
 export interface Roles {
@@ -116,6 +118,8 @@ export interface RunningRoles {
   metricsUrl?: string;
   /** The process's metrics registry and outage log. */
   obs: Observability;
+  /** The audit log (processes with the api role). */
+  audit?: AuditLog;
   /** Drains in order and closes the engines; idempotent. */
   stop(): Promise<void>;
 }
@@ -155,6 +159,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   checkRolesConfig(cfg, roles);
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(cfg.logLevel);
+  // DATA_DIR holds keys, the audit key and personal data: owner-only (0700 folders, 0600 files), also for
+  // what the engines create from now on (the umask is process-wide; Omnilane writes nothing meant for others).
+  privateUmask();
+  restrictDataDir(cfg.dataDir);
   const obs = opts.obs ?? createObservability(cfg, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
@@ -181,6 +189,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   const senders = sendersFromConfig(cfg);
   let sink: ObservedWarehouse | undefined;
   let messaging: ComposedMessaging | undefined;
+  let audit: AuditLog | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
   const lagBus = !roles.stream && roles.api && cfg.kafkaBrokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
@@ -194,6 +203,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     live?.close();
     poll?.close();
     await app?.close();
+    await audit?.close();
     await messaging?.close();
     await metricsServer?.close();
     await alerts?.stop();
@@ -257,6 +267,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       const kpis = composeKpis(cfg, warehouse);
       // Alert rules are evaluated where KPIs are served: in processes with the api role.
       if (roles.api) alerts = composeAlerts(cfg, kpis, clock, log);
+      // The audit log lives in the warehouse, so processes with the api role write it (docs/security.md "Audit").
+      if (roles.api) audit = composeAudit(cfg, engines.warehouse, clock, log, hasState ? engines.state : undefined);
+      const tls = await serverTls(cfg);
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
       const boardParts = composeBoard({ warehouse, clock, log, kpis, alerts, source, maxPerKey: cfg.liveMaxConnectionsPerKey });
       live = boardParts.live;
@@ -266,7 +279,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         log,
         senders,
         webchat: ingest
-          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace } } : {}) }
+          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}) }
           : undefined,
         routing: routing?.desk,
         bot: routing?.bot,
@@ -290,6 +303,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,
+        ...(audit ? { audit } : {}),
+        ...(tls ? { tls } : {}),
+        security: composeSecurity(cfg, Boolean(tls), clock, hasState ? engines.state : undefined),
       });
       const address = await app.listen({ port: cfg.port, host: cfg.host });
       url = address.replace('[::1]', 'localhost');
@@ -309,7 +325,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, access, credentials, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, stop };
+  return { roles, engines, log, url, app, access, credentials, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, audit, stop };
 }
 
 /**

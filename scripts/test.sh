@@ -19,6 +19,8 @@ echo "[test] ESLint, type-aware (npm run lint)"
 npm run -s lint
 echo "[test] building app and dashboard"
 npm run -s build >/dev/null
+echo "[test] dependency audit (high and critical advisories fail the build)"
+bash scripts/dependency-audit.sh
 
 mkdir -p .cache
 status=0

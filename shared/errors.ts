@@ -43,6 +43,7 @@ export const ERROR_CATALOGUE = {
   API_ERR_SEARCH_BAD_EXTERNAL_ID: { status: 400, meaning: 'The external_id searched for is empty once trimmed.' },
   API_ERR_SEARCH_BAD_CHANNEL_ID: { status: 400, meaning: 'channel_id and channel come only together, and the channel must hold provider ids (not ext or anon); the id must not be empty.' },
   API_ERR_TOO_MANY_LIVE: { status: 429, meaning: 'The API key already holds LIVE_MAX_CONNECTIONS_PER_KEY open /v1/live streams; close one first.' },
+  API_ERR_RATE_LIMITED: { status: 429, meaning: 'More requests from this address than RATE_LIMIT_PER_MIN (or RATE_LIMIT_INGEST_PER_MIN on /v1/events) allows; retry after Retry-After seconds.' },
   API_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the route limit.' },
   API_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The Content-Type is not one this route accepts.' },
   API_ERR_NOT_SALES_CONVERSATION: { status: 409, meaning: 'Only a conversation whose intent is price_inquiry, feature_comparison or purchase can be qualified as an opportunity; nothing was written.' },

@@ -128,6 +128,26 @@ export const TABLES = {
     },
     key: ['merge_id'],
   },
+  // The hash-chained audit log (api/audit/audit-log.ts is its only writer; docs/security.md "Audit").
+  audit_log: {
+    name: 'audit_log',
+    columns: {
+      seq: 'int',
+      recorded_at: 'ms',
+      actor: 'json',
+      action: 'string',
+      target: 'string',
+      customer_id: 'nullable_string',
+      ip: 'string',
+      status: 'int',
+      before: 'json',
+      after: 'json',
+      prev_hash: 'string',
+      hash: 'string',
+      signature: 'nullable_string',
+    },
+    key: ['seq'],
+  },
   // Sessions (stream/sessions): one row per conversation session, the newest version wins.
   conversations: {
     name: 'conversations',

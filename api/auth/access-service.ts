@@ -128,7 +128,7 @@ export class AccessService {
   async updateUser(idOrName: string, patch: { name?: string; role?: UserRole; agentId?: string | null; teams?: string[] | null; disabled?: boolean }): Promise<UserView> {
     if (patch.role !== undefined && !(USER_ROLES as readonly string[]).includes(patch.role)) throw new OmnilaneError('API_ERR_VALIDATION', `role must be one of ${USER_ROLES.join(', ')}`);
     return this.changeUser(idOrName, (u) => {
-      const next = { ...u, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as UserRecord;
+      const next = { ...u, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
       const narrowed = (patch.role !== undefined && patch.role !== u.role) || (patch.disabled === true && !u.disabled);
       return narrowed ? { ...next, sessionEpoch: u.sessionEpoch + 1 } : next;
     });

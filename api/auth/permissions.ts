@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   'followups:rules': ['analyst', 'agent', 'manager'],
   /** Replace or reset the follow-up rules. */
   'followups:configure': [],
+  /** The audit log: read, filter, export. */
+  'audit:read': [],
   /** Users and keys. */
   'access:admin': [],
 } as const satisfies Record<string, readonly Role[]>;

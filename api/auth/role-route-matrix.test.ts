@@ -48,7 +48,7 @@ describe('role × route matrix from /openapi.json', () => {
   const call = async (method: string, url: string, key: string | null, body?: unknown) => {
     const r = await app.inject({ method: method as 'GET', url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, payload: body === undefined ? undefined : JSON.stringify(body) });
     const json = String(r.headers['content-type'] ?? '').includes('json');
-    return { status: r.statusCode, body: (json ? r.json() : { text: r.body }) as Record<string, any> };
+    return { status: r.statusCode, body: (json ? r.json() : { text: r.body }) };
   };
   const event = (id: string, customer: CustomerInput, over: Partial<EventEnvelope> = {}): EventEnvelope => ({
     id, producer: 'test', type: 'message.received', channel: 'wechat', occurred_at: clock.now(), received_at: clock.now(), customer_key: 'x', customer, conversation_id: null, agent_id: null, properties: {}, ...over,

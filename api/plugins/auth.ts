@@ -73,7 +73,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
     const permission = route.config?.permission;
     const url = route.url ?? '';
     if (!permission) {
-      if (url.startsWith('/v1/')) throw new Error(`route ${route.method} ${url} declares no config.permission (api/auth/permissions.ts)`);
+      if (url.startsWith('/v1/')) throw new Error(`route ${String(route.method)} ${url} declares no config.permission (api/auth/permissions.ts)`);
       return;
     }
     if (route.schema && !route.schema.hide) route.schema = { ...route.schema, 'x-permission': permission, 'x-roles': rolesFor(permission) } as typeof route.schema;

@@ -87,11 +87,11 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
   });
 
   it('creates, rotates and revokes keys at run time; the CLI’s file change is seen without a restart', async () => {
-    const created = (await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: { authorization: `Bearer ${legacySecret}` }, payload: { name: 'crm sync', role: 'ingest' } })).json() as { key: { id: string }; secret: string };
+    const created = (await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: { authorization: `Bearer ${legacySecret}` }, payload: { name: 'crm sync', role: 'ingest' } })).json<{ key: { id: string }; secret: string }>();
     expect(readFileSync(path, 'utf8')).not.toContain(created.secret);
     const asKey = (secret: string) => app.inject({ method: 'GET', url: '/v1/auth/session', headers: { authorization: `Bearer ${secret}` } });
     expect((await asKey(created.secret)).json()).toMatchObject({ kind: 'key', role: 'ingest', key_id: created.key.id });
-    const rotated = (await app.inject({ method: 'POST', url: `/v1/admin/keys/${created.key.id}/rotate`, headers: { authorization: `Bearer ${legacySecret}` } })).json() as { secret: string };
+    const rotated = (await app.inject({ method: 'POST', url: `/v1/admin/keys/${created.key.id}/rotate`, headers: { authorization: `Bearer ${legacySecret}` } })).json<{ secret: string }>();
     expect((await asKey(created.secret)).statusCode).toBe(401);
     expect((await asKey(rotated.secret)).statusCode).toBe(200);
     // Another process (omnilane keys revoke) changes the file: this app refuses the key on its next request.

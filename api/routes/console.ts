@@ -13,7 +13,6 @@ import { openEventStream } from '../sse.js';
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 503: ErrorReply };
 const base = { tags: ['console'], security: [{ bearer: [] }] };
-const ROLES = ['agent', 'manager'] as const;
 const Presence = Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]);
 
 /** The agent console API (docs/routing.md): queue, offers, accept, transfer, close, live feed; scoped per principal. */

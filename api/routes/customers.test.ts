@@ -119,14 +119,14 @@ describe('workbench routes', () => {
 
   it('lists open conversations by priority; stale and closed ones only under closed', async () => {
     const app = await make(new EmbeddedCrm());
-    const open = (await app.inject({ method: 'GET', url: '/v1/conversations', headers: auth('admin-secret') })).json() as { conversations: Array<{ id: string; urgent: boolean; channels: string[] }> };
+    const open = (await app.inject({ method: 'GET', url: '/v1/conversations', headers: auth('admin-secret') })).json<{ conversations: Array<{ id: string; urgent: boolean; channels: string[] }> }>();
     expect(open.conversations.map((c) => c.id)).toEqual(['c-urgent', 'c-open']);
     expect(open.conversations[0]).toMatchObject({ urgent: true, channels: ['wechat', 'voice'] });
-    const closed = (await app.inject({ method: 'GET', url: '/v1/conversations?status=closed', headers: auth('admin-secret') })).json() as { conversations: Array<{ id: string }> };
+    const closed = (await app.inject({ method: 'GET', url: '/v1/conversations?status=closed', headers: auth('admin-secret') })).json<{ conversations: Array<{ id: string }> }>();
     expect(closed.conversations.map((c) => c.id).sort()).toEqual(['c-closed', 'c-stale']);
     expect((await app.inject({ method: 'GET', url: '/v1/conversations?status=maybe', headers: auth('admin-secret') })).statusCode).toBe(400);
     // Analysts see the sessions with the customer masked (aggregates, not people).
-    const masked = (await app.inject({ method: 'GET', url: '/v1/conversations?status=all', headers: auth('analyst-secret') })).json() as { conversations: Array<{ id: string; customer_id: string }> };
+    const masked = (await app.inject({ method: 'GET', url: '/v1/conversations?status=all', headers: auth('analyst-secret') })).json<{ conversations: Array<{ id: string; customer_id: string }> }>();
     expect(masked.conversations.length).toBe(4);
     expect(new Set(masked.conversations.map((c) => c.customer_id))).toEqual(new Set(['***']));
     await app.close();
@@ -137,7 +137,7 @@ describe('workbench routes', () => {
     const res = await app.inject({ method: 'GET', url: '/v1/customers/cus_1', headers: auth('admin-secret') });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ code: 'API_ERR_NOT_READY' });
-    const tl = (await app.inject({ method: 'GET', url: '/v1/customers/cus_1/timeline', headers: auth('admin-secret') })).json() as { events: unknown[] };
+    const tl = (await app.inject({ method: 'GET', url: '/v1/customers/cus_1/timeline', headers: auth('admin-secret') })).json<{ events: unknown[] }>();
     expect(tl.events).toHaveLength(2);
     await app.close();
   });

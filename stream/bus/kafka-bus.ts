@@ -1,4 +1,4 @@
-import { AssignerProtocol, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type PartitionAssigner, type Producer } from 'kafkajs';
+import { AssignerProtocol, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type PartitionAssigner, type Producer, type SASLOptions } from 'kafkajs';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { OutageLog } from '../../shared/outage-log.js';
@@ -33,6 +33,10 @@ export interface KafkaBusOptions {
   partitionsConsumedConcurrently?: number;
   /** Longest a fetch waits for new records (latency versus request rate). */
   maxWaitMs?: number;
+  /** TLS to the brokers (KAFKA_SSL, KAFKA_SSL_CA_FILE …): `true` trusts the system CAs; options add a CA or a client certificate. */
+  ssl?: true | { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** SASL authentication (KAFKA_SASL_*); send it over `ssl`, PLAIN sends the password as is. */
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
 interface PendingPublish {
@@ -135,6 +139,8 @@ export class KafkaBus implements EventBus {
       logCreator: logCreatorFor(opts.log, opts.outages),
       connectionTimeout: 3000,
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
+      ...(opts.ssl ? { ssl: opts.ssl } : {}),
+      ...(opts.sasl ? { sasl: opts.sasl as SASLOptions } : {}),
     });
   }
 

@@ -17,6 +17,8 @@ export interface RedisStateStoreOptions {
   commandTimeoutMs?: number;
   /** Rate-limited error log shared by the process's engines; without it connection errors go to `log` once each. */
   outages?: OutageLog;
+  /** TLS with a private CA or a client certificate (REDIS_TLS_*); a rediss:// URL alone uses TLS with the system CAs. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 const isNoScript = (err: unknown) => /NOSCRIPT/.test(String((err as Error | null)?.message ?? err));
@@ -44,6 +46,7 @@ export class RedisStateStore implements StateStore {
       commandTimeout: opts.commandTimeoutMs ?? 2000,
       // Reconnect quickly (at most every second) so a restarted Redis is used again at once.
       retryStrategy: (times: number) => Math.min(times * 100, 1000),
+      ...(opts.tls ? { tls: opts.tls } : {}),
     });
     // Without a listener ioredis prints every reconnect error; report them rate-limited (or once each).
     let last = '';

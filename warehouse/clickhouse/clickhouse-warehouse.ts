@@ -31,6 +31,8 @@ export interface ClickHouseWarehouseOptions {
   requestTimeoutMs?: number;
   /** Rate-limited error log of the process: WH_ERR_UNAVAILABLE failures are reported there, and recoveries. */
   outages?: OutageLog;
+  /** HTTPS with a private CA (CLICKHOUSE_CA_FILE), and a client certificate for mutual TLS; an https:// URL alone uses the system CAs. */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /** ClickHouse's error code from `Code: N, e.displayText() = …` (18.16) or the client's parsed `code`. */
@@ -125,6 +127,7 @@ export class ClickHouseWarehouse implements Warehouse {
       request_timeout: this.opts.requestTimeoutMs ?? 60_000,
       clickhouse_settings: { date_time_input_format: 'best_effort' },
       log: { level: ClickHouseLogLevel.OFF },
+      ...(this.opts.tls ? { tls: this.opts.tls.cert && this.opts.tls.key ? { ca_cert: this.opts.tls.ca, cert: this.opts.tls.cert, key: this.opts.tls.key } : { ca_cert: this.opts.tls.ca } } : {}),
     });
   }
 

@@ -2,6 +2,7 @@ import { fetchBoard } from '../api/client.js';
 import type { BoardSnapshot } from '../api/types.js';
 import { extractKeyFromHash, fetchSession, safeGet, safeSet, signInWithPassword, signOutSession, type KeyValueStorage, type SessionInfo } from '../auth/session.js';
 import { createAttributionView } from '../attribution/index.js';
+import { createAuditView } from '../audit/audit-view.js';
 import { createBoardView } from '../board/index.js';
 import { createConsoleView } from '../console/index.js';
 import { h } from '../dom.js';
@@ -150,7 +151,8 @@ export function startApp(env: AppEnv): { stop(): void } {
       if (store.get().access === 'console') store.set({ status });
     },
   });
-  const views: View[] = [header, signIn, board, attribution, agentConsole];
+  const audit = createAuditView({ fetch: env.fetch, getKey: getToken, onUnauthorized: () => signOut(true) });
+  const views: View[] = [header, signIn, board, attribution, agentConsole, audit];
   env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
 
   const paint = (state: AppState, prev?: AppState) => {

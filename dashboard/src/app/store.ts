@@ -2,8 +2,8 @@ import type { BoardSnapshot } from '../api/types.js';
 import type { Locale } from '../i18n/index.js';
 import type { LiveStatus } from '../live/live-client.js';
 
-/** The screens, picked by the URL fragment: `#/board` (default), `#/attribution` or `#/console`. */
-export type Route = 'board' | 'attribution' | 'console';
+/** The screens, picked by the URL fragment: `#/board` (default), `#/attribution`, `#/console` or `#/audit`. */
+export type Route = 'board' | 'attribution' | 'console' | 'audit';
 
 /** Everything the views render from. */
 export interface AppState {

@@ -21,7 +21,7 @@ export function isNewer(prev: { generated_at: string } | null, next: { generated
  * The screen named by a URL fragment: `#/attribution` or `#/console` (optionally followed by `&…` or `?…`,
  * so the printed console link `/#/console&key=…` works); anything else, including no fragment, is the board.
  */
-export function routeFromHash(hash: string): 'board' | 'attribution' | 'console' {
+export function routeFromHash(hash: string): 'board' | 'attribution' | 'console' | 'audit' {
   const path = (hash.startsWith('#') ? hash.slice(1) : hash).split(/[&?]/)[0];
-  return path === '/attribution' ? 'attribution' : path === '/console' ? 'console' : 'board';
+  return path === '/attribution' ? 'attribution' : path === '/console' ? 'console' : path === '/audit' ? 'audit' : 'board';
 }

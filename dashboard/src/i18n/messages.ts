@@ -8,6 +8,7 @@ import { consoleEn, consoleZhCN } from './messages-console.js';
 import { opportunityEn, opportunityZhCN } from './messages-opportunity.js';
 import { botEn, botZhCN } from './messages-bot.js';
 import { followupEn, followupZhCN } from './messages-followup.js';
+import { auditEn, auditZhCN } from './messages-audit.js';
 
 const base = {
   'app.name': 'Omnilane',
@@ -134,7 +135,7 @@ const base = {
 
 } as const;
 
-const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn } as const;
+const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn, ...auditEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
@@ -264,7 +265,7 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 };
 
-const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN };
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN, ...auditZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;

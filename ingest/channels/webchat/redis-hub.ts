@@ -18,6 +18,8 @@ export interface RedisHubOptions {
   log?: Logger;
   /** Delay before the subscriber's reconnect attempt n (1, 2, …), ms; default min(100·n, 2000). */
   retryDelayMs?: (attempt: number) => number;
+  /** TLS with a private CA or a client certificate (REDIS_TLS_*), as the state store uses. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /** What travels on a channel: the publishing hub's id (so it skips its own echo) and the frame. */
@@ -68,8 +70,9 @@ export class RedisHub implements WebchatHub {
     const retryStrategy = (n: number) => (o.retryDelayMs ?? ((k: number) => Math.min(k * 100, 2000)))(n);
     const name = `omnilane${o.namespace ? `-${o.namespace}` : ''}-webchat`;
     // We resubscribe ourselves so the catch-up read starts only after Redis confirmed the subscription.
-    this.sub = new Redis(o.url, { autoResubscribe: false, maxRetriesPerRequest: null, retryStrategy, connectionName: `${name}-sub` });
-    this.pub = new Redis(o.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: `${name}-pub` });
+    const tls = o.tls ? { tls: o.tls } : {};
+    this.sub = new Redis(o.url, { autoResubscribe: false, maxRetriesPerRequest: null, retryStrategy, connectionName: `${name}-sub`, ...tls });
+    this.pub = new Redis(o.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: `${name}-pub`, ...tls });
     this.logErrors(this.sub, 'subscriber');
     this.logErrors(this.pub, 'publisher');
     this.sub.on('message', (channel: string, message: string) => this.receive(channel, message));

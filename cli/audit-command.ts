@@ -1,0 +1,107 @@
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { AuditLog, readChain, verifyStoredChain } from '../api/audit/audit-log.js';
+import { loadOrCreateAuditKey } from '../api/audit/audit-key.js';
+import type { Clock } from '../shared/clock.js';
+import type { Config } from '../shared/config.js';
+import { OmnilaneError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { StateStore } from '../shared/ports/state-store.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+
+export interface AuditIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+export interface AuditCommandDeps {
+  cfg: Pick<Config, 'dataDir' | 'security'>;
+  warehouse: Warehouse;
+  clock: Clock;
+  log: Logger;
+  /** Shares the chain head with running API processes (Redis), so the export's own entry chains after theirs. */
+  state?: StateStore;
+}
+
+const USAGE = `usage: omnilane audit verify [--json]
+       omnilane audit export [--out FILE] [--from ISO] [--to ISO]`;
+
+/**
+ * The audit key for checking: AUDIT_HMAC_KEY or the existing DATA_DIR/audit-hmac.key. Verify never creates
+ * one: a new key would report every checkpoint as forged.
+ */
+function existingKey(cfg: AuditCommandDeps['cfg']): Buffer {
+  if (!cfg.security.auditHmacKey && !existsSync(join(cfg.dataDir, 'audit-hmac.key'))) {
+    throw new OmnilaneError('CFG_ERR_INVALID', `AUDIT_HMAC_KEY: not set and ${join(cfg.dataDir, 'audit-hmac.key')} does not exist (the key the server signed checkpoints with)`);
+  }
+  return loadOrCreateAuditKey(cfg.dataDir, cfg.security.auditHmacKey);
+}
+
+const time = (flag: string, v: string | undefined): number => {
+  const t = v === undefined ? NaN : Date.parse(v);
+  if (!Number.isFinite(t)) throw new OmnilaneError('CFG_ERR_INVALID', `omnilane audit export: ${flag} needs an ISO-8601 time, got ${JSON.stringify(v)}`);
+  return t;
+};
+
+/**
+ * `omnilane audit verify`: recomputes the whole chain; exit status 0 when intact, 3 when an entry was edited,
+ * removed or reordered or a checkpoint signature is wrong. `omnilane audit export`: every stored entry as JSON
+ * lines with its hashes and signatures (verifiable offline), and records the export itself in the log.
+ */
+export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCommandDeps): Promise<number> {
+  const [sub, ...rest] = args;
+  await deps.warehouse.migrate();
+  if (sub === 'verify') {
+    if (rest.some((a) => a !== '--json')) throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
+    const r = await verifyStoredChain(deps.warehouse, existingKey(deps.cfg));
+    if (rest.includes('--json')) io.stdout(JSON.stringify(r) + '\n');
+    else {
+      io.stdout(`audit log: ${r.entries} entries, head seq ${r.head.seq}, ${r.checkpoints} signed checkpoints (through seq ${r.signedThrough}; ${r.unsignedTail} after)\n`);
+      for (const p of r.problems) io.stdout(`  seq ${p.seq}: ${p.kind}: ${p.detail}\n`);
+      io.stdout(r.ok ? 'OK: the chain is intact\n' : 'TAMPERED: the chain does not verify\n');
+    }
+    return r.ok ? 0 : 3;
+  }
+  if (sub === 'export') {
+    let out: string | undefined;
+    let from = -Infinity;
+    let to = Infinity;
+    for (let i = 0; i < rest.length; i++) {
+      const [flag, value] = [rest[i], rest[i + 1]];
+      if (flag === '--out' && value) out = resolve(value);
+      else if (flag === '--from') from = time(flag, value);
+      else if (flag === '--to') to = time(flag, value);
+      else throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
+      i++;
+    }
+    const file = out ? createWriteStream(out, { mode: 0o600 }) : undefined;
+    const write = async (line: string) => {
+      if (!file) return io.stdout(line);
+      if (!file.write(line)) await once(file, 'drain');
+    };
+    let n = 0;
+    for await (const e of readChain(deps.warehouse)) {
+      if (e.at < from || e.at >= to) continue;
+      await write(JSON.stringify(e) + '\n');
+      n++;
+    }
+    if (file) {
+      file.end();
+      await once(file, 'finish');
+    }
+    // An export of the trail is itself an audited action.
+    const audit = new AuditLog({ warehouse: deps.warehouse, clock: deps.clock, key: loadOrCreateAuditKey(deps.cfg.dataDir, deps.cfg.security.auditHmacKey), log: deps.log, state: deps.state });
+    await audit.record({ actor: { id: `cli:${userInfo().username}` }, action: 'audit.export', target: out ? `file:${out}` : 'stdout', after: { entries: n, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null } });
+    await audit.close();
+    io.stderr(`exported ${n} audit entries${out ? ` to ${out}` : ''}\n`);
+    return 0;
+  }
+  throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
+}
+
+/** Reads an export (JSON lines) back, for tests and offline checks. */
+export function readExport(path: string) {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}

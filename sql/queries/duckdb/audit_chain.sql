@@ -1,0 +1,6 @@
+-- A page of the audit chain in seq order from from_seq, every column as stored (for verify and export).
+SELECT seq, epoch_ms(recorded_at) AS at_ms, actor, action, target, customer_id, ip, status, before, after, prev_hash, hash, signature
+FROM audit_log
+WHERE seq >= {from_seq:Int64}
+ORDER BY seq
+LIMIT {limit:Int64}
