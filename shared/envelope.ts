@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'csat.submitted',
   'nps.submitted',
   'complaint.filed',
+  'experiment.exposed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -128,6 +129,8 @@ export function customerKey(c: CustomerInput): string | null {
   return null;
 }
 
+const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
   switch (type) {
     case 'csat.submitted':
@@ -136,6 +139,11 @@ function checkTypeProperties(type: EventType, p: Record<string, unknown>): strin
       return Number.isInteger(p.score) && (p.score as number) >= 0 && (p.score as number) <= 10
         ? null
         : 'nps.submitted needs an integer properties.score between 0 and 10';
+    case 'experiment.exposed':
+      // The experiment report groups by these two (docs/experiments.md); anything else would be an exposure to nothing.
+      return typeof p.experiment_id === 'string' && EXPERIMENT_ID.test(p.experiment_id) && typeof p.variant === 'string' && EXPERIMENT_ID.test(p.variant)
+        ? null
+        : 'experiment.exposed needs properties.experiment_id and properties.variant (lower-case letters, digits, - and _, at most 64)';
     default:
       return null;
   }
