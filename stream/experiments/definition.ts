@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { parseTimestamp } from '../../shared/envelope.js';
 
 /** What an experiment varies; each names the config key its variants must carry (the hook reads it). */
 export const EXPERIMENT_TARGETS = {
@@ -50,7 +51,7 @@ export const ExperimentInput = Type.Object(
     /** Assignment salt; the API draws a random one when absent. Never change it while the experiment runs. */
     salt: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })),
     status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('running'), Type.Literal('stopped')])),
-    started_at: Type.Optional(Type.String({ format: 'date-time' })),
+    started_at: Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: 'ISO-8601; default now' })),
     alpha: Type.Optional(Type.Number({ minimum: 0.001, maximum: 0.2 })),
     min_days: Type.Optional(Type.Integer({ minimum: 0, maximum: 90 })),
     max_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
@@ -105,7 +106,8 @@ export function parseExperiment(input: unknown, defaults: { salt: string; now: n
     if (e.target === 'bot' ? typeof value !== 'boolean' : !(typeof value === 'string' || (e.target === 'followup_sequence' && value === null)))
       return bad(`variants.${v.id}.config.${key}: must be ${e.target === 'bot' ? 'true or false' : 'a string'}`);
   }
-  const started = e.started_at ? Date.parse(e.started_at) : defaults.now;
+  const started = e.started_at ? parseTimestamp(e.started_at) : defaults.now;
+  if (started === null) return bad(`started_at: ${JSON.stringify(e.started_at)} is not an ISO-8601 time`);
   const metrics = e.metrics ?? METRIC_NAMES;
   const minDays = e.min_days ?? DEFAULT_MIN_DAYS;
   const maxDays = e.max_days ?? DEFAULT_MAX_DAYS;
