@@ -46,6 +46,11 @@ import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { routingRoutes } from './routes/routing.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
 import { customerVisible } from './routing/scope.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { insightRoutes } from './routes/insights.js';
+import { ExperimentService } from '../stream/experiments/experiment-service.js';
+import { ExperimentAssigner } from '../stream/experiments/exposure.js';
+import type { StateStore } from '../shared/ports/state-store.js';
 
 export interface AppDeps {
   log: Logger;
@@ -81,6 +86,8 @@ export interface AppDeps {
   labels?: LabelStore;
   /** Built dashboard to serve at `/`; default `dashboard/dist`. */
   dashboardDir?: string;
+  /** Experiments' exposure claims (POST /v1/experiments/assign); absent, that route is not registered. */
+  experimentState?: StateStore;
   /** BOT_ENABLED: receives the function the FAQ bot replies through (this app's senders and conversations). */
   botReplies?: (reply: BotReplyFn) => void;
 }
@@ -118,6 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  await app.register(insightRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  const experiments = new ExperimentService(deps.warehouse, deps.clock);
+  const assigner = deps.experimentState
+    ? new ExperimentAssigner({ experiments: () => experiments.list(), state: deps.experimentState, clock: deps.clock, publish: async (producer, events) => {
+          const r = await deps.ingest.ingest(producer, { events });
+          if (r.rejected.length > 0) throw new Error(`exposure event rejected: ${r.rejected[0].code} ${r.rejected[0].message}`);
+        } })
+    : undefined;
+  await app.register(experimentRoutes, { experiments, assigner, clock: deps.clock });
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
     const desk = deps.routing;

@@ -426,6 +426,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
           : undefined,
         senders: sendersFromConfig(cfg),
         routing: routing?.desk,
+        experimentState: engines.state,
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,

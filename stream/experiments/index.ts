@@ -5,3 +5,4 @@ export * from './outcomes.js';
 export * from './report.js';
 export * from './experiment-store.js';
 export * as stats from './stats/index.js';
+export * from './experiment-service.js';
