@@ -11,6 +11,7 @@ import { createKpiSeriesPanel } from './metrics/kpi-series-panel.js';
 import { KPI_TILES } from './tiles/kpi-definitions.js';
 import { TILES, type TileDef } from './tiles/definitions.js';
 import { createKpiTile } from './tiles/kpi-tile.js';
+import { createInsightsPanel } from '../experiments/insights-panel.js';
 
 /** What the board needs beyond the app state: requests for the KPI series and drill-downs. */
 export type BoardDeps = DrillDeps;
@@ -32,6 +33,7 @@ export function createBoardView(deps: BoardDeps): View {
   const charts = CHARTS.map((d) => createChartPanel(d, onDrill));
   const series = createKpiSeriesPanel({ ...deps, onDrill });
   const heatmap = createHeatmapPanel({ ...deps, onDrill });
+  const insights = createInsightsPanel(deps);
   const trafficHead = h('h2', { class: 'board-section' });
   const kpiHead = h('h2', { class: 'board-section' });
   const el = h('main', { class: 'board', 'data-testid': 'board' }, [
@@ -40,10 +42,10 @@ export function createBoardView(deps: BoardDeps): View {
     h('div', { class: 'tiles' }, tiles.map((t) => t.el)),
     kpiHead,
     h('div', { class: 'tiles tiles--kpi', 'data-testid': 'kpi-tiles' }, kpiTiles.map((t) => t.el)),
-    h('div', { class: 'charts' }, [...charts.map((c) => c.el), series.el, heatmap.el]),
+    h('div', { class: 'charts' }, [...charts.map((c) => c.el), series.el, heatmap.el, insights.el]),
     drill.el,
   ]);
-  const children: View[] = [alerts, ...tiles, ...kpiTiles, ...charts, series, heatmap, drill];
+  const children: View[] = [alerts, ...tiles, ...kpiTiles, ...charts, series, heatmap, insights, drill];
   return {
     el,
     render(next: AppState) {

@@ -6,6 +6,7 @@
 import { boardKpiEn, boardKpiZhCN } from './messages-board-kpis.js';
 import { consoleEn, consoleZhCN } from './messages-console.js';
 import { opportunityEn, opportunityZhCN } from './messages-opportunity.js';
+import { experimentsEn, experimentsZhCN } from './messages-experiments.js';
 
 const base = {
   'app.name': 'Omnilane',
@@ -131,7 +132,7 @@ const base = {
 
 } as const;
 
-const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn } as const;
+const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...experimentsEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
@@ -260,7 +261,7 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 };
 
-const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN };
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...experimentsZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;
