@@ -6,3 +6,4 @@ export * from './report.js';
 export * from './experiment-store.js';
 export * as stats from './stats/index.js';
 export * from './experiment-service.js';
+export * from './bus-publish.js';
