@@ -16,6 +16,7 @@ import {
   shapleyProbabilityAttribution,
   type EncodedPaths,
 } from '../stream/attribution/index.js';
+import { runChannelAttributionAnchor, type AnchorFigures } from './attribution-anchor.js';
 
 const CHANNELS = [
   'site_visit', 'web_chat', 'phone_follow_up', 'agent_reply', 'follow_up_sms', 'email', 'whatsapp', 'wechat',
@@ -32,6 +33,8 @@ export interface AttributionBenchOptions {
   monteCarlo?: boolean;
   /** Markov orders timed alone (default 1..4) */
   orders?: number[];
+  /** run ChannelAttribution on the same file as the anchor (default true; needs python3 and PyPI) */
+  anchor?: boolean;
   /** write bench/results/attribution.json (default true) */
   writeResults?: boolean;
   log?: (line: string) => void;
@@ -115,6 +118,11 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
     };
     const e2e: Record<string, ReturnType<typeof stats> & { target_ms: number; peak_rss_mb: number }> = {};
     e2e['parse only'] = { ...(await timed(() => load(file))), target_ms: NaN, peak_rss_mb: rssMb() };
+    e2e['markov o1'] = {
+      ...(await timed(async () => markovAttribution(await load(file), { order: 1, includeTransitions: false }))),
+      target_ms: NaN,
+      peak_rss_mb: rssMb(),
+    };
     e2e['markov o1 + shapley'] = {
       ...(await timed(async () => {
         const p = await load(file);
@@ -153,6 +161,13 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
       shapleyProbabilityAttribution(paths, { forceMonteCarlo: true, samples: 500, seed: 1 }),
     );
 
+    let anchor: (AnchorFigures & { ratio: number }) | undefined;
+    if (opts.anchor !== false) {
+      const ours = markovAttribution(paths, { order: 1, includeTransitions: false });
+      const figures = runChannelAttributionAnchor(file, ours.channels);
+      anchor = { ...figures, ratio: round(figures.total_ms / e2e['markov o1'].median_ms) };
+    }
+
     const result = {
       bench: 'attribution',
       journeys,
@@ -169,6 +184,7 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
       },
       end_to_end: e2e,
       compute_only: compute,
+      anchor_channelattribution: anchor ?? null,
       peak_rss_mb: rssMb(),
       generated_ms: round(genMs),
     };
@@ -183,6 +199,14 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
     log(table(['model', 'median ms', 'best ms', 'note'], Object.entries(compute).map(([k, v]) => [
       k, v.median_ms.toFixed(1), v.best_ms.toFixed(1), v.note ?? '',
     ])));
+    if (anchor) {
+      log('');
+      log('anchor: ChannelAttribution 2.2.5 (PyPI) markov_model(order=1) on the same CSV, same run');
+      log(table(['measure', 'ChannelAttribution', 'Omnilane', 'note'], [
+        ['read + markov o1 ms', anchor.total_ms.toFixed(0), e2e['markov o1'].median_ms.toFixed(0), `Omnilane ${anchor.ratio}x faster (target >= 4x)`],
+        ['largest credit difference', anchor.max_abs_credit_diff.toFixed(3), '-', `relative ${anchor.max_rel_credit_diff}; ChannelAttribution simulates, Omnilane solves exactly`],
+      ]));
+    }
     log(`peak RSS ${result.peak_rss_mb} MB`);
     if (opts.writeResults !== false) {
       const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'attribution.json');

@@ -5,9 +5,12 @@
  * its own process (the built CLI); the load generator (autocannon) runs here,
  * on the same 2 cores, so figures are conservative.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, spawnOmnilane, waitForExit, type ChildOmnilane } from '../test/support/child-process.js';
 
@@ -141,18 +144,47 @@ async function latencyAt(s: ChildOmnilane, rate: number, perRequest: number, dur
   return { rate_events_per_s: Math.round(rate), events: lat.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: Math.round(lat[lat.length - 1]) };
 }
 
+/**
+ * The anchor, measured in the same run with the same load generator: a bare Fastify route that parses the same
+ * single-event body and answers 202 (bench/anchors/bare-fastify.mjs, its own process).
+ */
+async function bareFastifyRequestsPerS(durationS: number, connections: number): Promise<number> {
+  const port = await freePort();
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'anchors', 'bare-fastify.mjs');
+  const proc = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await once(proc.stdout, 'data');
+    const now = Date.now();
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/v1/events`,
+      method: 'POST',
+      connections,
+      duration: durationS,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+      requests: [{ setupRequest: (req) => ({ ...req, body: `{"events":[${eventJson(now)}]}` }) }],
+    });
+    return Math.round(result.requests.average);
+  } finally {
+    proc.kill('SIGTERM');
+    await once(proc, 'exit');
+  }
+}
+
 export async function runPipelineBench(opts: PipelineBenchOptions = {}): Promise<Record<string, unknown>> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const durationS = opts.durationS ?? 10;
-  const connections = opts.connections ?? 32;
+  const connections = opts.connections ?? 64;
   const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-bench-'));
   const port = await freePort();
   const server = await spawnOmnilane(['start'], { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', ...opts.env }, port);
   try {
-    let single: Awaited<ReturnType<typeof throughput>> | undefined;
+    let single: (Awaited<ReturnType<typeof throughput>> & { bare_fastify_requests_per_s: number; share_of_bare: number }) | undefined;
     if (!opts.skipSingle) {
+      log(`pipeline: anchor, bare Fastify single-event route for ${durationS}s (${connections} connections)…`);
+      const bare = await bareFastifyRequestsPerS(durationS, connections);
       log(`pipeline: single-event requests for ${durationS}s (${connections} connections)…`);
-      single = await throughput(server, 1, durationS, connections);
+      const measured = await throughput(server, 1, durationS, connections);
+      single = { ...measured, bare_fastify_requests_per_s: bare, share_of_bare: Math.round((measured.requests_per_s / bare) * 1000) / 1000 };
     }
     log(`pipeline: 100-event requests for ${durationS}s…`);
     const batched = await throughput(server, 100, durationS, connections);

@@ -2,7 +2,7 @@
  * The one error catalogue. Every code a user can see is declared here with its
  * HTTP status and a one-line meaning; `docs/errors.md` must document every code
  * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
- * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, EXP experiments, CFG configuration, BUS/STATE the ports.
+ * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, EXP experiments, PRIV personal-data encryption, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
@@ -85,6 +85,9 @@ export const ERROR_CATALOGUE = {
   BUS_ERR_UNAVAILABLE: { status: 503, meaning: 'Kafka did not acknowledge a publish within BUS_PUBLISH_TIMEOUT_MS, or an admin call (lag, topics) timed out; the brokers are named.' },
   STATE_ERR_UNAVAILABLE: { status: 503, meaning: 'Redis could not be reached or did not answer within REDIS_COMMAND_TIMEOUT_MS; the address is named.' },
   STATE_ERR_CLOSED: { status: 503, meaning: 'The state store is closed.' },
+  PRIV_ERR_MASTER_KEY: { status: 500, meaning: 'The master key ring is missing, malformed, or does not hold the key a wrapped data key names (PRIVACY_MASTER_KEY_FILE / PRIVACY_MASTER_KEY).' },
+  PRIV_ERR_DECRYPT: { status: 500, meaning: 'An encrypted personal field did not decrypt: wrong key, wrong customer or field, or the ciphertext was altered.' },
+  PRIV_ERR_KEY_DESTROYED: { status: 410, meaning: "The customer was erased: their data key is destroyed, so their personal fields can no longer be read." },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
