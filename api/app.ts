@@ -48,6 +48,10 @@ import { Ownership } from './routing/ownership.js';
 import { followupRoutes, type FollowupRouteDeps } from './routes/followups.js';
 import { auditRequestsPlugin, auditRoutes, type AuditLog } from './audit/index.js';
 import { securityPlugin, type SecurityOptions } from './plugins/security.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { insightRoutes } from './routes/insights.js';
+import type { ExperimentService } from '../stream/experiments/experiment-service.js';
+import type { ExperimentAssigner } from '../stream/experiments/exposure.js';
 
 export interface AppDeps {
   log: Logger;
@@ -87,6 +91,8 @@ export interface AppDeps {
   tls?: { cert: string; key: string };
   /** Security headers, CORS and rate limits; default: headers and CSP on, no CORS, no rate limits. */
   security?: SecurityOptions;
+  /** Experiments (docs/experiments.md): definitions and reports; `assigner` (a process with a state store) serves POST /v1/experiments/assign. */
+  experiments: { service: ExperimentService; assigner?: ExperimentAssigner };
 }
 
 /** How agent and bot replies leave (built by the composition root, cli/compose-api.ts). */
@@ -149,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });
   await app.register(attributionRoutes, { warehouse: deps.warehouse, clock: deps.clock, attribution: deps.attribution });
   await app.register(funnelRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  await app.register(insightRoutes, { warehouse: deps.warehouse, clock: deps.clock });
+  await app.register(experimentRoutes, { experiments: deps.experiments.service, assigner: deps.experiments.assigner, clock: deps.clock });
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
     await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope });

@@ -23,6 +23,8 @@ import type { Logger } from '../shared/logger.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { BotResponder } from '../stream/bot/bot-responder.js';
+import { ExperimentService } from '../stream/experiments/experiment-service.js';
+import { ExperimentAssigner } from '../stream/experiments/exposure.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
 import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import type { RoutingDesk } from '../stream/routing/routing-desk.js';
@@ -54,6 +56,25 @@ export function composeAudit(cfg: Config, warehouse: Warehouse, clock: Clock, lo
 export function composeSecurity(cfg: Config, tls: boolean, clock: Clock, state?: StateStore): SecurityOptions {
   const s = cfg.security;
   return { tls, corsOrigins: s.corsOrigins, rateLimits: { perMinute: s.rateLimitPerMin, ingestPerMinute: s.rateLimitIngestPerMin, state: state ?? new MemoryStateStore({ clock }), clock } };
+}
+
+/**
+ * Experiments: definitions and reports over the warehouse; with a state store, the assigner that claims each
+ * customer's exposure once and publishes it as an `experiment.exposed` event through ingest.
+ */
+export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: IngestService; state?: StateStore }): { service: ExperimentService; assigner?: ExperimentAssigner } {
+  const service = new ExperimentService(o.warehouse, o.clock);
+  if (!o.state) return { service };
+  const assigner = new ExperimentAssigner({
+    experiments: () => service.list(),
+    state: o.state,
+    clock: o.clock,
+    publish: async (producer, events) => {
+      const r = await o.ingest.ingest(producer, { events });
+      if (r.rejected.length > 0) throw new Error(`exposure event rejected: ${r.rejected[0].code} ${r.rejected[0].message}`);
+    },
+  });
+  return { service, assigner };
 }
 
 /** The KPI reader behind /v1/metrics, the board's tiles and the alert rules: buckets in KPI_TIME_ZONE. */

@@ -35,6 +35,9 @@ Commands:
                      JSON lines (see docs/security.md, "Audit")
   tls self-signed [--out DIR]
                      write a self-signed certificate for local HTTPS (see docs/security.md)
+  experiment report ID [--json] | list | define FILE
+                     A/B experiments: the per-variant report with always-valid intervals and
+                     the ship / keep running / stop call (see docs/experiments.md)
   help               this text
 
 Configuration comes from the environment (see README): PORT, HOST, DATA_DIR,
@@ -182,6 +185,21 @@ async function auditCommand(args: string[]): Promise<number> {
   }
 }
 
+/** The experiment service over the configured warehouse, for `omnilane experiment` (same one-process caveat as attribution). */
+async function openExperimentService() {
+  const { ExperimentService } = await import('../stream/experiments/experiment-service.js');
+  const { silentLogger } = await import('../shared/logger.js');
+  const engines = await openEngines(loadConfig(), systemClock, silentLogger(), { bus: false, state: false, warehouse: true });
+  await engines.warehouse.migrate();
+  return {
+    service: new ExperimentService(engines.warehouse, systemClock),
+    close: async () => {
+      await engines.warehouse.close();
+      engines.lock?.release();
+    },
+  };
+}
+
 /** Exit statuses other than 1 (sysexits.h): 78 EX_CONFIG for a bad variable, 75 EX_TEMPFAIL while DATA_DIR is taken. */
 const EXIT_CODES: Partial<Record<string, number>> = { CFG_ERR_INVALID: 78, CFG_ERR_DATA_DIR_IN_USE: 75 };
 
@@ -245,6 +263,12 @@ export async function main(argv: string[]): Promise<void> {
         const { runReplayCommand } = await import('./replay-command.js');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
         process.exitCode = await runReplayCommand(args, io, { loadHistory: loadWarehouseRoutingHistory, now: () => Date.now(), routingConfig: loadConfig().routingConfig });
+        return;
+      }
+      case 'experiment': {
+        const { runExperimentCommand } = await import('./experiment-command.js');
+        const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+        process.exitCode = await runExperimentCommand(args, io, { open: openExperimentService });
         return;
       }
       case 'import':

@@ -16,6 +16,9 @@ import { BotResponder } from '../stream/bot/bot-responder.js';
 import { botSwitch } from '../stream/bot/bot-switch.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';
 import { loadKnowledgeBase } from '../stream/bot/knowledge-base.js';
+import { busPublisher } from '../stream/experiments/bus-publish.js';
+import { ExperimentService } from '../stream/experiments/experiment-service.js';
+import { ExperimentAssigner } from '../stream/experiments/exposure.js';
 
 /** The FAQ bot from BOT_KNOWLEDGE_DIR (bad articles are logged and skipped; an empty base hands everything over). */
 function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): BotResponder {
@@ -51,6 +54,7 @@ export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; s
   const roster = loadRoster(o.cfg.routingConfig);
   if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
   const registry = defaultRegistry(roster.rules);
+  const experiments = new ExperimentService(o.engines.warehouse, o.clock);
   const desk = new RoutingDesk({
     state: o.engines.state,
     bus: o.engines.bus,
@@ -61,6 +65,8 @@ export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; s
     rng: Math.random,
     ttlMs: o.cfg.stateTtlMs,
     defaultPresence: o.demo ? 'online' : 'offline',
+    // Running routing_policy experiments rank their customers by the variant's policy (docs/experiments.md).
+    experiments: new ExperimentAssigner({ experiments: () => experiments.list(), state: o.engines.state, clock: o.clock, publish: busPublisher(o.engines.bus, o.clock) }),
   });
   let service: RoutingService | undefined;
   let trainer: PredictiveTrainer | undefined;

@@ -31,7 +31,7 @@ import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
 import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
-import { composeAccess, composeAlerts, composeAudit, composeSecurity, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
+import { composeAccess, composeAlerts, composeAudit, composeExperiments, composeSecurity, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
 export interface Roles {
@@ -300,6 +300,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         ...(followup ? { followups: { store: followup.store, fileConfig: followup.fileConfig, secret: followup.secret, warehouse: roles.api ? engines.warehouse : undefined } } : {}),
         routing: routing?.desk,
         classifier: composeClassifier(),
+        experiments: composeExperiments({ warehouse, clock, ingest: ingestOrStub, state: hasState ? engines.state : undefined }),
         // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
         ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
         health,

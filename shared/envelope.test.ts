@@ -27,6 +27,9 @@ describe('validateEvent', () => {
     [{ ...base, type: 'nps.submitted', properties: { score: 7.5 } }, 'ING_ERR_INVALID_EVENT'],
     [{ ...base, type: 'deal.won', properties: { value: -5 } }, 'ING_ERR_OUT_OF_RANGE'],
     [{ ...base, type: 'deal.won', properties: { value: '5' } }, 'ING_ERR_INVALID_EVENT'],
+    [{ ...base, type: 'experiment.exposed', properties: { variant: 'b' } }, 'ING_ERR_INVALID_EVENT'],
+    [{ ...base, type: 'experiment.exposed', properties: { experiment_id: 'Bad Id', variant: 'b' } }, 'ING_ERR_INVALID_EVENT'],
+    [{ ...base, type: 'experiment.exposed', properties: { experiment_id: 'x1', variant: 7 } }, 'ING_ERR_INVALID_EVENT'],
     ['not an object', 'ING_ERR_INVALID_EVENT'],
   ])('rejects %j with %s', (input, code) => {
     const r = validateEvent(input, 'p1', NOW);
@@ -35,6 +38,11 @@ describe('validateEvent', () => {
       expect(r.code).toBe(code);
       expect(r.message.length).toBeGreaterThan(5);
     }
+  });
+
+  it('accepts an experiment exposure that names its experiment and variant', () => {
+    const r = validateEvent({ ...base, type: 'experiment.exposed', properties: { experiment_id: 'script-test', variant: 'control' } }, 'experiments', NOW);
+    expect(r.ok && r.event.type).toBe('experiment.exposed');
   });
 
   it('names the failing field', () => {

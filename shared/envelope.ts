@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'followup.sent',
   'followup.stopped',
   'consent.changed',
+  'experiment.exposed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -138,6 +139,7 @@ export const CONSENT_STATES = ['opted_out', 'opted_in'] as const;
 
 const isStepIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1000;
 const isName = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(v);
+const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
   switch (type) {
@@ -155,6 +157,11 @@ function checkTypeProperties(type: EventType, p: Record<string, unknown>): strin
       return Number.isInteger(p.score) && (p.score as number) >= 0 && (p.score as number) <= 10
         ? null
         : 'nps.submitted needs an integer properties.score between 0 and 10';
+    case 'experiment.exposed':
+      // The experiment report groups by these two (docs/experiments.md); anything else would be an exposure to nothing.
+      return typeof p.experiment_id === 'string' && EXPERIMENT_ID.test(p.experiment_id) && typeof p.variant === 'string' && EXPERIMENT_ID.test(p.variant)
+        ? null
+        : 'experiment.exposed needs properties.experiment_id and properties.variant (lower-case letters, digits, - and _, at most 64)';
     default:
       return null;
   }

@@ -13,7 +13,7 @@ describe('error catalogue', () => {
   });
   it('codes carry their stage prefix and a known status', () => {
     for (const [code, e] of Object.entries(ERROR_CATALOGUE)) {
-      expect(code).toMatch(/^(ING|STR|WH|API|CFG|BUS|STATE|ATTR|REPLAY|ROUTE|IMPORT|BOT|PRIV|FOLLOWUP)_ERR_[A-Z_]+$/);
+      expect(code).toMatch(/^(ING|STR|WH|API|CFG|BUS|STATE|ATTR|REPLAY|ROUTE|IMPORT|BOT|PRIV|FOLLOWUP|EXP)_ERR_[A-Z_]+$/);
       expect([400, 401, 403, 404, 409, 410, 413, 415, 429, 500, 503]).toContain(e.status);
     }
   });

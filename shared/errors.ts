@@ -2,7 +2,7 @@
  * The one error catalogue. Every code a user can see is declared here with its
  * HTTP status and a one-line meaning; `docs/errors.md` must document every code
  * (a test checks it). Prefixes name the stage: ING ingest, STR stream,
- * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, FOLLOWUP follow-up sequences, PRIV personal-data encryption, CFG configuration, BUS/STATE the ports.
+ * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, FOLLOWUP follow-up sequences, EXP experiments, PRIV personal-data encryption, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
@@ -81,6 +81,10 @@ export const ERROR_CATALOGUE = {
   BOT_ERR_BAD_EVAL: { status: 400, meaning: 'omnilane bot eval: a line is not {"question","expected"} with expected an article id or "handoff"; the line is reported and skipped.' },
   FOLLOWUP_ERR_BAD_RULES: { status: 400, meaning: 'The follow-up rules (FOLLOWUP_RULES_FILE or PUT /v1/followups/rules) are not valid: the message names the field (an unknown sequence or template, a step without channels, a bad time of day or zone).' },
   FOLLOWUP_ERR_BAD_TOKEN: { status: 400, meaning: 'The unsubscribe link is not one Omnilane signed (altered, truncated, or signed with another FOLLOWUP_SECRET); nothing changed.' },
+  EXP_ERR_INVALID: { status: 400, meaning: 'An experiment definition (API body or file) failed validation: bad id, fewer than two variants, a duplicate variant id, a variant without its target\'s config key (script, enabled, policy or sequence), an unknown metric, or min_days above max_days; the message names the field.' },
+  EXP_ERR_NOT_FOUND: { status: 404, meaning: 'No experiment with that id.' },
+  EXP_ERR_IMMUTABLE: { status: 409, meaning: 'The change would move customers between variants of an experiment that has run (salt, target, variant ids or weights); stop it and define a new one.' },
+  EXP_ERR_BAD_ARGS: { status: 400, meaning: 'omnilane experiment: unknown subcommand or flag, missing id or file, or a definition file that is not JSON.' },
   CFG_ERR_INVALID: { status: 500, meaning: 'A configuration variable has an invalid value; the message names it.' },
   CFG_ERR_DATA_DIR_IN_USE: { status: 503, meaning: 'Another running Omnilane holds DATA_DIR (its omnilane.lock names the pid); the embedded engines belong to one process.' },
   BUS_ERR_CLOSED: { status: 503, meaning: 'The event bus is closed.' },

@@ -313,6 +313,18 @@ export const TABLES = {
     },
     key: ['sampled_at', 'kind', 'name'],
   },
+  // Experiment definitions (stream/experiments): the JSON of each saved version; the highest version wins.
+  experiments: {
+    name: 'experiments',
+    columns: {
+      id: 'string',
+      definition: 'json',
+      updated_at: 'ms',
+      version: 'int',
+    },
+    key: ['id'],
+    version: 'version',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;

@@ -40,6 +40,10 @@ export const PERMISSIONS = {
   'followups:rules': ['analyst', 'agent', 'manager'],
   /** Replace or reset the follow-up rules. */
   'followups:configure': [],
+  /** Define, change and stop A/B experiments (reading them and their reports is metrics:read). */
+  'experiments:manage': ['manager'],
+  /** Ask which variant a customer gets (claims and logs the exposure once). */
+  'experiments:assign': ['agent', 'manager'],
   /** The audit log: read, filter, export. */
   'audit:read': [],
   /** Users and keys. */

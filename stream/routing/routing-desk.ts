@@ -38,6 +38,11 @@ export interface RoutingDeskOptions {
   ttlMs: number;
   /** Presence of an agent who never set one. */
   defaultPresence?: Presence;
+  /**
+   * The experiment hook (stream/experiments): a customer in a running `routing_policy` experiment is ranked by
+   * their variant's `config.policy` instead of the queue's (docs/experiments.md). Absent: the queue's policy.
+   */
+  experiments?: { variantFor(target: 'routing_policy', customerKey: string, ctx: { channel: string; conversation_id?: string | null }): Promise<{ config: Record<string, unknown> } | null> };
 }
 
 const RR_KEY = 'rt:rr';
@@ -88,6 +93,19 @@ export class RoutingDesk extends EventEmitter {
   async policyOf(group: string): Promise<string> {
     return (await this.o.state.get(policyKey(group))) ?? this.o.roster.queues.find((q) => q.group === group)?.policy ?? 'least_loaded';
   }
+  /** The policy a conversation is ranked by: its customer's experiment variant when one names a known policy. */
+  private async experimentPolicy(customerKey: string | undefined, channel: string, conversationId: string, fallback: string): Promise<string> {
+    if (!this.o.experiments || !customerKey) return fallback;
+    try {
+      const p = (await this.o.experiments.variantFor('routing_policy', customerKey, { channel, conversation_id: conversationId }))?.config.policy;
+      return typeof p === 'string' && this.o.registry.has(p) ? p : fallback;
+    } catch (err) {
+      // An experiment must never stop routing: rank by the queue's policy and try the hook again next pass.
+      this.o.log.warn({ err, conversation_id: conversationId }, 'experiment hook failed; using the queue policy');
+      return fallback;
+    }
+  }
+
   async setPolicy(group: string, policy: string): Promise<void> {
     if (!(POLICY_NAMES as readonly string[]).includes(policy)) throw new OmnilaneError('ROUTE_ERR_UNKNOWN_POLICY', `unknown policy "${policy}"; use one of ${POLICY_NAMES.join(', ')}`);
     if (!this.groups().includes(group)) throw new OmnilaneError('API_ERR_NOT_FOUND', `no queue for group ${group}`);
@@ -188,7 +206,8 @@ export class RoutingDesk extends EventEmitter {
       // An offer that timed out goes to someone else when anyone else can take it.
       const fresh = cands.filter((c) => !cs.declined.includes(c.agent.id));
       if (fresh.some((c) => c.agent.presence === 'online' && c.open < c.capacity)) cands = fresh;
-      let decision = route(this.o.registry, { [group]: policy }, { conversation: conv, candidates: cands, rng: this.o.rng, state: rr, queue: group }, now);
+      const convPolicy = await this.experimentPolicy(m?.customerKey, channel, id, policy);
+      let decision = route(this.o.registry, { [group]: convPolicy }, { conversation: conv, candidates: cands, rng: this.o.rng, state: rr, queue: group }, now);
       if (!decision.ok) {
         this.o.log.warn({ group, policy }, 'queue names an unavailable policy; ranking least_loaded');
         decision = route(this.o.registry, {}, { conversation: conv, candidates: cands, rng: this.o.rng, state: rr, queue: group }, now);

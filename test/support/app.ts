@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../api/app.js';
-import { composeBoard, composeClassifier, composeKpis, composeMessaging, type WebchatParts } from '../../cli/compose-api.js';
+import { composeBoard, composeClassifier, composeExperiments, composeKpis, composeMessaging, type WebchatParts } from '../../cli/compose-api.js';
 import type { IngestService } from '../../ingest/ingest-service.js';
 import { SenderRegistry } from '../../ingest/outbound/sender.js';
 import { loadConfig } from '../../shared/config.js';
@@ -30,6 +30,7 @@ export async function buildTestApp(
     ...composeBoard({ warehouse: base.warehouse, clock: base.clock, log, kpis, source: new EventEmitter() }),
     messaging,
     classifier: composeClassifier(),
+    experiments: composeExperiments({ warehouse: base.warehouse, clock: base.clock, ingest }),
     health: { ready: () => true, details: async () => ({}) },
     dashboardDir: '/nonexistent',
     ...base,

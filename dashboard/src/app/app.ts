@@ -11,7 +11,8 @@ import { startLive, type LiveClient, type LiveStatus } from '../live/live-client
 import { createHeader } from '../shell/header.js';
 import { createSignIn } from '../shell/sign-in.js';
 import { createStore, type AppState, type View } from './store.js';
-import { isNewer, minutesFromSearch, routeFromHash } from './url.js';
+import { experimentIdFromHash, isNewer, minutesFromSearch, routeFromHash } from './url.js';
+import { createExperimentsView } from '../experiments/index.js';
 
 /** What the app takes from the browser; tests or other hosts can pass their own. */
 export interface AppEnv {
@@ -52,11 +53,12 @@ export function startApp(env: AppEnv): { stop(): void } {
   if (env.location.hash && rest !== env.location.hash) {
     env.history.replaceState(null, '', `${env.location.pathname}${env.location.search}${rest}`);
   }
-  store.set({ route: routeFromHash(rest) });
+  store.set({ route: routeFromHash(rest), experimentId: experimentIdFromHash(rest) });
   env.onHashChange?.(() => {
     // A console-only key (an agent) has no other screen to go to.
     const route = store.get().access === 'console' ? 'console' : routeFromHash(env.location.hash);
-    if (route !== store.get().route) store.set({ route });
+    const experimentId = experimentIdFromHash(env.location.hash);
+    if (route !== store.get().route || experimentId !== store.get().experimentId) store.set({ route, experimentId });
   });
 
   let live: LiveClient | null = null;
@@ -151,8 +153,9 @@ export function startApp(env: AppEnv): { stop(): void } {
       if (store.get().access === 'console') store.set({ status });
     },
   });
+  const experiments = createExperimentsView({ fetch: env.fetch, getKey: getToken, onUnauthorized: () => signOut(true) });
   const audit = createAuditView({ fetch: env.fetch, getKey: getToken, onUnauthorized: () => signOut(true) });
-  const views: View[] = [header, signIn, board, attribution, agentConsole, audit];
+  const views: View[] = [header, signIn, board, attribution, experiments, agentConsole, audit];
   env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
 
   const paint = (state: AppState, prev?: AppState) => {

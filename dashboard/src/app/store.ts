@@ -2,13 +2,15 @@ import type { BoardSnapshot } from '../api/types.js';
 import type { Locale } from '../i18n/index.js';
 import type { LiveStatus } from '../live/live-client.js';
 
-/** The screens, picked by the URL fragment: `#/board` (default), `#/attribution`, `#/console` or `#/audit`. */
-export type Route = 'board' | 'attribution' | 'console' | 'audit';
+/** The screens, picked by the URL fragment: `#/board` (default), `#/attribution`, `#/console`, `#/experiments[/ID]` or `#/audit`. */
+export type Route = 'board' | 'attribution' | 'console' | 'experiments' | 'audit';
 
 /** Everything the views render from. */
 export interface AppState {
   locale: Locale;
   route: Route;
+  /** `#/experiments/ID`: the experiment shown (null: the list). */
+  experimentId?: string | null;
   board: BoardSnapshot | null;
   status: LiveStatus;
   /** Whether a key is known and accepted (false shows the sign-in form). */

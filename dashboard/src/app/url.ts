@@ -21,7 +21,20 @@ export function isNewer(prev: { generated_at: string } | null, next: { generated
  * The screen named by a URL fragment: `#/attribution` or `#/console` (optionally followed by `&…` or `?…`,
  * so the printed console link `/#/console&key=…` works); anything else, including no fragment, is the board.
  */
-export function routeFromHash(hash: string): 'board' | 'attribution' | 'console' | 'audit' {
+export function routeFromHash(hash: string): 'board' | 'attribution' | 'console' | 'experiments' | 'audit' {
   const path = (hash.startsWith('#') ? hash.slice(1) : hash).split(/[&?]/)[0];
+  if (path === '/experiments' || path.startsWith('/experiments/')) return 'experiments';
   return path === '/attribution' ? 'attribution' : path === '/console' ? 'console' : path === '/audit' ? 'audit' : 'board';
+}
+
+/** `#/experiments/ID` → ID (decoded); null for the list or any other screen. */
+export function experimentIdFromHash(hash: string): string | null {
+  const path = (hash.startsWith('#') ? hash.slice(1) : hash).split(/[&?]/)[0];
+  const m = /^\/experiments\/([^/]+)$/.exec(path);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
 }

@@ -4,7 +4,7 @@ import type { AttributionData, FunnelBy, FunnelData, TransitionsData } from './t
 /** Outcome of a request: the body, a rejected key, or any other failure. Never thrown. */
 export type ApiResult<T> = { kind: 'ok'; data: T } | { kind: 'unauthorized'; message: string } | { kind: 'error'; message: string };
 
-async function request<T>(fetchImpl: typeof fetch, key: string, url: string, init: RequestInit = {}): Promise<ApiResult<T>> {
+export async function request<T>(fetchImpl: typeof fetch, key: string, url: string, init: RequestInit = {}): Promise<ApiResult<T>> {
   let res: Response;
   try {
     res = await fetchImpl(url, { ...init, headers: { ...authHeaders(key), ...(init.headers as Record<string, string> | undefined) }, cache: 'no-store' });

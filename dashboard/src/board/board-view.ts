@@ -12,6 +12,7 @@ import { KPI_TILES } from './tiles/kpi-definitions.js';
 import { TILES, type TileDef } from './tiles/definitions.js';
 import { createKpiTile } from './tiles/kpi-tile.js';
 import { createFollowupPanel } from './followup/followup-panel.js';
+import { createInsightsPanel } from '../experiments/insights-panel.js';
 
 /** What the board needs beyond the app state: requests for the KPI series and drill-downs. */
 export type BoardDeps = DrillDeps;
@@ -34,6 +35,7 @@ export function createBoardView(deps: BoardDeps): View {
   const series = createKpiSeriesPanel({ ...deps, onDrill });
   const heatmap = createHeatmapPanel({ ...deps, onDrill });
   const followup = createFollowupPanel(deps);
+  const insights = createInsightsPanel(deps);
   const trafficHead = h('h2', { class: 'board-section' });
   const kpiHead = h('h2', { class: 'board-section' });
   const el = h('main', { class: 'board', 'data-testid': 'board' }, [
@@ -43,10 +45,10 @@ export function createBoardView(deps: BoardDeps): View {
     kpiHead,
     h('div', { class: 'tiles tiles--kpi', 'data-testid': 'kpi-tiles' }, kpiTiles.map((t) => t.el)),
     followup.el,
-    h('div', { class: 'charts' }, [...charts.map((c) => c.el), series.el, heatmap.el]),
+    h('div', { class: 'charts' }, [...charts.map((c) => c.el), series.el, heatmap.el, insights.el]),
     drill.el,
   ]);
-  const children: View[] = [alerts, ...tiles, ...kpiTiles, followup, ...charts, series, heatmap, drill];
+  const children: View[] = [alerts, ...tiles, ...kpiTiles, followup, ...charts, series, heatmap, insights, drill];
   return {
     el,
     render(next: AppState) {

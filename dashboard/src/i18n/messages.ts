@@ -9,6 +9,7 @@ import { opportunityEn, opportunityZhCN } from './messages-opportunity.js';
 import { botEn, botZhCN } from './messages-bot.js';
 import { followupEn, followupZhCN } from './messages-followup.js';
 import { auditEn, auditZhCN } from './messages-audit.js';
+import { experimentsEn, experimentsZhCN } from './messages-experiments.js';
 
 const base = {
   'app.name': 'Omnilane',
@@ -135,7 +136,7 @@ const base = {
 
 } as const;
 
-const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn, ...auditEn } as const;
+const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn, ...auditEn, ...experimentsEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
@@ -265,7 +266,7 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
 };
 
-const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN, ...auditZhCN };
+const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN, ...auditZhCN, ...experimentsZhCN };
 
 /** Supported locales, Chinese first: the primary users are Chinese-speaking sales managers. */
 export const LOCALES = ['zh-CN', 'en'] as const;

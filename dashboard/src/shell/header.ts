@@ -39,9 +39,10 @@ export function createHeader(actions: HeaderActions): View {
   // Plain links: the app follows the fragment (`hashchange`), so back/forward and bookmarks work.
   const navBoard = h('a', { class: 'nav-link', href: '#/board', 'data-testid': 'nav-board' });
   const navAttribution = h('a', { class: 'nav-link', href: '#/attribution', 'data-testid': 'nav-attribution' });
+  const navExperiments = h('a', { class: 'nav-link', href: '#/experiments', 'data-testid': 'nav-experiments' });
   const navConsole = h('a', { class: 'nav-link', href: '#/console', 'data-testid': 'nav-console' });
   const navAudit = h('a', { class: 'nav-link', href: '#/audit', 'data-testid': 'nav-audit' });
-  const nav = h('nav', { class: 'nav' }, [navBoard, navAttribution, navConsole, navAudit]);
+  const nav = h('nav', { class: 'nav' }, [navBoard, navAttribution, navExperiments, navConsole, navAudit]);
 
   const signOut = h('button', { class: 'signout', type: 'button', 'data-testid': 'sign-out' });
   signOut.addEventListener('click', () => actions.signOut());
@@ -61,7 +62,7 @@ export function createHeader(actions: HeaderActions): View {
     render(state: AppState) {
       const t = translator(state.locale);
       current = state.locale;
-      setText(subtitle, state.route === 'attribution' ? t('attr.title') : state.route === 'console' ? t('console.title') : state.route === 'audit' ? t('audit.title') : t('app.subtitle'));
+      setText(subtitle, state.route === 'attribution' ? t('attr.title') : state.route === 'experiments' ? t('exp.title') : state.route === 'console' ? t('console.title') : state.route === 'audit' ? t('audit.title') : t('app.subtitle'));
       setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale, state.board.time_zone) }) : state.signedIn && state.route !== 'console' ? t('header.waiting') : '');
       setAttr(updated, 'title', state.board?.generated_at ?? null);
       setAttr(updated, 'data-generated-at', state.board?.generated_at ?? null);
@@ -73,13 +74,14 @@ export function createHeader(actions: HeaderActions): View {
       for (const opt of langOptions) opt.classList.toggle('is-active', opt.dataset.lang === state.locale);
       setText(navBoard, t('nav.board'));
       setText(navAttribution, t('nav.attribution'));
+      setText(navExperiments, t('nav.experiments'));
       setText(navConsole, t('console.nav'));
       setText(navAudit, t('nav.audit'));
       // an agent's key opens only the console: no links to screens it may not read
-      navBoard.hidden = navAttribution.hidden = navAudit.hidden = state.access === 'console';
+      navBoard.hidden = navAttribution.hidden = navExperiments.hidden = navAudit.hidden = state.access === 'console';
       setAttr(nav, 'aria-label', t('nav.label'));
       nav.hidden = !state.signedIn;
-      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution'], [navConsole, 'console'], [navAudit, 'audit']] as const) {
+      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution'], [navExperiments, 'experiments'], [navConsole, 'console'], [navAudit, 'audit']] as const) {
         link.classList.toggle('is-active', state.route === route);
         setAttr(link, 'aria-current', state.route === route ? 'page' : null);
       }

@@ -28,6 +28,13 @@ describe('runReplay', () => {
     const table = formatReplayTable(a.report);
     expect(table).toContain('recorded (least_loaded)');
     expect(table).toMatch(/expected conversions\s+\d+\.\d\d\s+\d+\.\d\d/);
+    // The experiment outcome metrics side by side: deal rate is expected conversions per conversation, first
+    // response the simulated wait; what the replay cannot model says so.
+    expect(trial.outcomes.deal_rate).toBeCloseTo(trial.expected_conversions / a.report.conversations, 6);
+    expect(trial.outcomes.deal_value).toBeGreaterThan(base.outcomes.deal_value);
+    expect(trial.outcomes.first_response_p50_ms).toBe(trial.wait_p50_ms);
+    expect(table).toMatch(/deal rate \(expected\)\s+\d+\.\d\d %\s+\d+\.\d\d %\s+\+\d+\.\d\d pp/);
+    expect(table).toMatch(/CSAT\s+not simulated\s+not simulated/);
   });
 
   it('round robin spreads load more evenly than predictive (a lower Gini)', () => {

@@ -43,6 +43,23 @@ export interface PolicyRun {
   gini: number;
   expected_conversions: number;
   handled: Record<string, number>;
+  /**
+   * The experiment outcome metrics (docs/experiments.md) the replay can estimate, side by side with the same
+   * names: deal rate and deal value per conversation from the conversion model (× the serving agent's factor,
+   * × the mean recorded deal value), first response as the simulated wait until an agent takes it. Inquiry →
+   * opportunity, CSAT and deal cycle have no model here and are null: try those as a live experiment.
+   */
+  outcomes: ReplayOutcomes;
+}
+
+export interface ReplayOutcomes {
+  deal_rate: number;
+  deal_value: number;
+  first_response_p50_ms: number | null;
+  first_response_p90_ms: number | null;
+  inquiry_to_opportunity: null;
+  csat: null;
+  deal_cycle_ms: null;
 }
 
 export interface ReplayReport {
@@ -77,7 +94,16 @@ function handleTimes(convs: readonly RecordedConversation[]): (c: RecordedConver
   return (c) => (c.assignedAt !== null && c.closedAt !== null && c.closedAt >= c.assignedAt ? c.closedAt - c.assignedAt : fallback);
 }
 
-function summarise(policy: string, label: string, sim: SimResult, pOf: Map<string, number>, records: ReadonlyMap<string, AgentRecord>): PolicyRun {
+/** Mean value of the recorded won deals (0 without any): what one expected conversion is worth. */
+export function meanDealValue(history: RoutingHistory): number {
+  const values = history.events
+    .filter((e) => e.type === 'deal.won')
+    .map((e) => Number((typeof e.properties === 'string' ? (JSON.parse(e.properties || '{}') as Record<string, unknown>) : (e.properties ?? {})).value))
+    .filter((v) => Number.isFinite(v) && v >= 0);
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
+
+function summarise(policy: string, label: string, sim: SimResult, pOf: Map<string, number>, records: ReadonlyMap<string, AgentRecord>, dealValue: number): PolicyRun {
   const waits = sim.assignments.map((a) => a.waitMs);
   const expected = sim.assignments.reduce((s, a) => s + Math.min(1, (pOf.get(a.id) ?? 0) * (records.get(a.agentId)?.factor ?? 1)), 0);
   const p50 = percentile(waits, 0.5);
@@ -94,6 +120,15 @@ function summarise(policy: string, label: string, sim: SimResult, pOf: Map<strin
     gini: round(gini(Object.values(sim.handled)), 6),
     expected_conversions: round(expected, 6),
     handled: sim.handled,
+    outcomes: {
+      deal_rate: round(pOf.size ? expected / pOf.size : 0, 6),
+      deal_value: round(pOf.size ? (expected * dealValue) / pOf.size : 0, 4),
+      first_response_p50_ms: Number.isNaN(p50) ? null : p50,
+      first_response_p90_ms: Number.isNaN(p90) ? null : p90,
+      inquiry_to_opportunity: null,
+      csat: null,
+      deal_cycle_ms: null,
+    },
   };
 }
 
@@ -155,6 +190,7 @@ export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutc
 
   const baseline = simulate({ agents: roster.agents, conversations: sims, policyFor: recordedFor, rng: seededRng(o.seed) });
   const trial = simulate({ agents: roster.agents, conversations: sims, policyFor: () => chosen, rng: seededRng(o.seed) });
+  const dealValue = meanDealValue(history);
   const known = labelled(inWindow);
   return {
     ok: true,
@@ -166,7 +202,7 @@ export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutc
       agents: roster.agents.length,
       roster: o.roster ? 'file' : 'from_data',
       model: { trained_on: model.trainedOn, in_sample: inSample, base_rate: round(model.baseRate, 6), converged: model.converged, evaluation: known.length ? evaluateModel(model, known) : null },
-      runs: [summarise('recorded', baselineLabel, baseline, pOf, records), summarise(o.policy, o.policy, trial, pOf, records)],
+      runs: [summarise('recorded', baselineLabel, baseline, pOf, records, dealValue), summarise(o.policy, o.policy, trial, pOf, records, dealValue)],
     },
   };
 }

@@ -13,9 +13,25 @@ export function formatReplayTable(r: ReplayReport): string {
     ['SLA misses', (x) => String(x.sla_misses)],
     ['load Gini', (x) => x.gini.toFixed(4)],
     ['expected conversions', (x) => x.expected_conversions.toFixed(2)],
+    // The experiment outcome metrics (docs/experiments.md), estimated where the replay has a model of them.
+    ['deal rate (expected)', (x) => `${(x.outcomes.deal_rate * 100).toFixed(2)} %`],
+    ['deal value / conversation', (x) => x.outcomes.deal_value.toFixed(2)],
+    ['first response p50 (wait)', (x) => ms(x.outcomes.first_response_p50_ms)],
+    ['first response p90 (wait)', (x) => ms(x.outcomes.first_response_p90_ms)],
+    ['inquiry → opportunity', () => 'not simulated'],
+    ['CSAT', () => 'not simulated'],
+    ['deal cycle', () => 'not simulated'],
   ];
-  const head = ['', `recorded (${base.label})`, trial.policy];
-  const cells = rows.map(([name, f]) => [name, f(base), f(trial)]);
+  const head = ['', `recorded (${base.label})`, trial.policy, 'difference'];
+  const diff = (name: string): string => {
+    const num = (x: PolicyRun): number | null =>
+      name === 'deal rate (expected)' ? x.outcomes.deal_rate * 100 : name === 'deal value / conversation' ? x.outcomes.deal_value : name.startsWith('first response p50') ? x.outcomes.first_response_p50_ms : name.startsWith('first response p90') ? x.outcomes.first_response_p90_ms : null;
+    const [a, b] = [num(base), num(trial)];
+    if (a === null || b === null) return '';
+    const d = b - a;
+    return name.startsWith('first response') ? `${d >= 0 ? '+' : '-'}${ms(Math.abs(d))}` : `${d >= 0 ? '+' : ''}${d.toFixed(2)}${name.startsWith('deal rate') ? ' pp' : ''}`;
+  };
+  const cells = rows.map(([name, f]) => [name, f(base), f(trial), diff(name)]);
   const widths = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));
   const line = (c: string[]) => c.map((s, k) => (k === 0 ? s.padEnd(widths[k]) : s.padStart(widths[k]))).join('  ').trimEnd();
   const ev = r.model.evaluation;

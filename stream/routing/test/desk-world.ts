@@ -8,7 +8,8 @@ import { InProcessBus } from '../../bus/in-process-bus.js';
 import { BuiltinIntentClassifier } from '../../intent/builtin-classifier.js';
 import { defaultPriorityRules } from '../../sessions/priority.js';
 import type { Warehouse } from '../../../shared/ports/warehouse.js';
-import { RoutingDesk } from '../routing-desk.js';
+import { RoutingDesk, type RoutingDeskOptions } from '../routing-desk.js';
+import type { PolicyRegistry } from '../policies.js';
 import { RoutingService } from '../routing-service.js';
 import { parseRoster, type Roster } from '../roster.js';
 import { defaultRegistry } from '../rules.js';
@@ -54,13 +55,13 @@ export const deskOpArb: fc.Arbitrary<DeskOp> = fc.oneof(
 const noWarehouse = { append: async () => undefined } as unknown as Warehouse;
 
 /** Several routing workers (desk + service each) on the given store connections, one shared clock and bus. */
-export async function deskWorld(stores: StateStore[], opts: { roster?: Roster; defaultPresence?: 'online' | 'offline' } = {}) {
+export async function deskWorld(stores: StateStore[], opts: { roster?: Roster; defaultPresence?: 'online' | 'offline'; registry?: PolicyRegistry; experiments?: RoutingDeskOptions['experiments'] } = {}) {
   const roster = opts.roster ?? SMALL_ROSTER;
   const clock = manualClock(1_764_000_000_000);
   const bus = new InProcessBus({ clock });
   await bus.ensureTopic('omnilane.events', 1);
   const workers = stores.map((state, i) => {
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(i + 1), ttlMs: 0, defaultPresence: opts.defaultPresence ?? 'online' });
+    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: opts.registry ?? defaultRegistry(roster.rules), rng: seededRng(i + 1), ttlMs: 0, defaultPresence: opts.defaultPresence ?? 'online', experiments: opts.experiments });
     return { desk, service: new RoutingService({ desk, warehouse: noWarehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() }) };
   });
   const ids = new Set<string>();

@@ -1,0 +1,2 @@
+export { createExperimentsView } from './experiments-view.js';
+export { createInsightsPanel } from './insights-panel.js';

@@ -1,0 +1,3 @@
+export * from './channel-conversion.js';
+export * from './agent-deal-cycle.js';
+export * from './insights-service.js';
