@@ -15,7 +15,7 @@ const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
 const keys = await testAccess([
   { id: 'admin-1', role: 'admin', secret: 'admin-secret-0123456789' },
-  { id: 'viewer-1', role: 'analyst', secret: 'viewer-secret-0123456789' },
+  { id: 'viewer-1', role: 'manager', secret: 'viewer-secret-0123456789' },
 ]);
 const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 let wh: DuckDbWarehouse;
@@ -38,7 +38,7 @@ beforeAll(async () => {
     },
   );
   // What a sign-in route does: records through the app's audit log, with the request's address.
-  app.post('/v1/test/sign-in', { schema: { hide: true } }, async (req) => {
+  app.post('/v1/test/sign-in', { config: { permission: 'public' }, schema: { hide: true } }, async (req) => {
     await recordFor(req, { actor: { id: 'user:li' }, action: 'auth.sign_in', target: 'user:li', status: 200 });
     return { ok: true };
   });
@@ -110,7 +110,7 @@ describe('audit of requests', () => {
       ['auth.failed', 401, ip],
       ['customer.profile.read', 404, ip],
     ]);
-    expect(entries[2]).toMatchObject({ customer_id: 'cus_404', target: 'customer:cus_404', actor: { id: 'viewer-1', keyId: 'viewer-1', role: 'viewer' } });
+    expect(entries[2]).toMatchObject({ customer_id: 'cus_404', target: 'customer:cus_404', actor: { id: 'viewer-1', keyId: 'viewer-1', role: 'manager' } });
     expect(entries[1]).toMatchObject({ actor: { id: 'anonymous' } });
     // No secret reaches the log: neither the wrong key nor the right ones.
     expect(JSON.stringify(entries)).not.toMatch(/secret|wrong-key/);

@@ -8,4 +8,5 @@ WHERE type = 'conversation.assigned'
   AND has(CAST({agents:Array(String)} AS Array(String)), ifNull(agent_id, ''))
   AND (length(CAST({customers:Array(String)} AS Array(String))) = 0 OR has(CAST({customers:Array(String)} AS Array(String)), customer_key))
   AND (length(CAST({conversations:Array(String)} AS Array(String))) = 0 OR has(CAST({conversations:Array(String)} AS Array(String)), ifNull(conversation_id, '')))
+ORDER BY conversation_id, customer_key
 LIMIT {limit:Int64}

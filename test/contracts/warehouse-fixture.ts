@@ -2,7 +2,7 @@ import type { QueryParams } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { parsePlaceholders } from '../../warehouse/sql-params.js';
 import { makeKpiFixture, type KpiFixture } from './kpi-fixture.js';
-import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, IdentityMergeRow } from '../../shared/tables.js';
+import type { AttributionResultRow, AttributionTransitionRow, ChannelMinuteRow, ConversationRow, DeadLetterRow, EventRow, IdentityMergeRow, RowOf } from '../../shared/tables.js';
 import type { ConversationFactsRow } from '../../shared/tables.js';
 import { factsRow } from './kpi-fixture.js';
 
@@ -18,9 +18,54 @@ export interface WarehouseFixture {
   /** Identity audit rows and conversation sessions (stream/identity, stream/sessions), with replays and versions. */
   identityMerges: IdentityMergeRow[];
   sessions: ConversationRow[];
+  /** The hash-chained audit log (api/audit) and experiment definitions with versions (stream/experiments). */
+  auditLog: Array<RowOf<'audit_log'>>;
+  experiments: Array<RowOf<'experiments'>>;
   /** KPI tables (stream/kpis) and routing gauges. */
   kpi: KpiFixture;
   t0: number;
+}
+
+/** Exposures of existing customers to experiments `exp-a` and `exp-b` (two variants), and routing assignments. */
+function exposureEvents(t0: number): EventRow[] {
+  const out: EventRow[] = [];
+  for (let i = 0; i < 16; i++) {
+    const at = t0 - 1_800_000 + i * 300_000;
+    out.push({ producer: 'p1', id: `exp-${i}`, type: 'experiment.exposed', channel: 'web', occurred_at: at, received_at: at + 10, customer_key: `cust-${(i * 5) % 41}`, conversation_id: null, agent_id: null, customer: '{}', properties: JSON.stringify({ experiment_id: i % 4 === 3 ? 'exp-b' : 'exp-a', variant: i % 2 ? 'treatment' : 'control' }) });
+  }
+  // Assignments (routing): the ownership behind row-level access, a few replayed.
+  for (let i = 0; i < 12; i++) {
+    const at = t0 + i * 240_000;
+    out.push({ producer: 'routing', id: `asg-${i}`, type: 'conversation.assigned', channel: 'web', occurred_at: at, received_at: at, customer_key: `cust-${i % 7}`, conversation_id: `conv-${i}`, agent_id: `agent-${i % 3}`, customer: '{}', properties: '{}' });
+  }
+  return [...out, ...out.slice(-3)];
+}
+
+/** Audit entries (actor JSON, a customer on some, signatures on checkpoints) and experiment definitions in versions. */
+function auditAndExperimentRows(t0: number): { auditLog: Array<RowOf<'audit_log'>>; experiments: Array<RowOf<'experiments'>> } {
+  const auditLog: Array<RowOf<'audit_log'>> = [];
+  for (let seq = 1; seq <= 12; seq++) {
+    auditLog.push({
+      seq,
+      recorded_at: t0 + seq * 1000,
+      actor: JSON.stringify({ id: seq % 3 ? 'user:u1' : 'key:k2', role: seq % 3 ? 'admin' : 'manager' }),
+      action: seq % 2 ? 'customer.profile.read' : 'routing.policy.change',
+      target: `customer:cust-${seq}`,
+      customer_id: seq % 2 ? `cust-${seq}` : null,
+      ip: '127.0.0.1',
+      status: 200,
+      before: '{}',
+      after: JSON.stringify({ n: seq, text: '改 "x"' }),
+      prev_hash: `h${seq - 1}`,
+      hash: `h${seq}`,
+      signature: seq % 4 === 0 ? `sig${seq}` : null,
+    });
+  }
+  const experiments: Array<RowOf<'experiments'>> = [];
+  for (const id of ['exp-a', 'exp-b']) {
+    for (let version = 1; version <= 2; version++) experiments.push({ id, definition: JSON.stringify({ id, name: `${id} v${version} 实验`, variants: ['control', 'treatment'] }), updated_at: t0 + version * 1000, version });
+  }
+  return { auditLog, experiments: [...experiments].reverse() };
 }
 
 /** Identity and session rows, derived from the index alone so the random draws above stay as they were. */
@@ -161,13 +206,15 @@ export function makeFixture(seed = 1): WarehouseFixture {
     }
   }
   return {
-    events: shuffle([...events, ...replays]),
+    // Exposures last and from the index alone, so the random draws above stay as they were.
+    events: [...shuffle([...events, ...replays]), ...exposureEvents(t0)],
     minutes: shuffle(minutes),
     conversations: shuffle(conversations),
     deadLetters: shuffle(deadLetters),
     attribution: shuffle([...attribution, ...attribution.filter(() => r() < 0.3)]),
     transitions: shuffle([...transitions, ...transitions.filter(() => r() < 0.3)]),
     ...identityAndSessionRows(t0),
+    ...auditAndExperimentRows(t0),
     kpi: makeKpiFixture(t0, seed),
     t0,
   };
@@ -352,6 +399,23 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
       { status: 'all', active_since_ms: 0, limit: 7 },
     ],
     identity_merges_for: [{ ids: ['cust-1', 'cust-7'] }, { ids: [] }],
+    experiment_units: [
+      { experiment_id: 'exp-a', from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
+      { experiment_id: 'exp-b', from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
+      { experiment_id: 'nope', from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
+    ],
+    owned_conversations: [
+      { agents: ['agent-1', 'agent-2'], customers: [], conversations: [], limit: 100 },
+      { agents: ['agent-0'], customers: ['cust-3', 'cust-0'], conversations: [], limit: 100 },
+      { agents: ['agent-1'], customers: [], conversations: ['conv-1', 'conv-2'], limit: 100 },
+      { agents: [], customers: [], conversations: [], limit: 100 },
+    ],
+    audit_chain: [{ from_seq: 0, limit: 50 }, { from_seq: 5, limit: 3 }],
+    audit_search: [
+      { actor: '', actor_json: '', action: '', customer: '', from_ms: 0, to_ms: f.t0 + 86_400_000, limit: 50, offset: 0 },
+      { actor: 'user:u1', actor_json: '"user:u1"', action: 'customer.', customer: '', from_ms: 0, to_ms: f.t0 + 86_400_000, limit: 50, offset: 0 },
+      { actor: '', actor_json: '', action: '', customer: 'cust-3', from_ms: f.t0, to_ms: f.t0 + 86_400_000, limit: 2, offset: 1 },
+    ],
   };
 }
 

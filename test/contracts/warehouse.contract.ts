@@ -78,6 +78,8 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
   for (let i = 0; i < f.transitions.length; i += 31) await wh.append('attribution_transitions', rows(f.transitions.slice(i, i + 31)));
   await wh.append('identity_merges', rows(f.identityMerges));
   await wh.append('conversations', rows(f.sessions));
+  await wh.append('audit_log', rows(f.auditLog));
+  await wh.append('experiments', rows(f.experiments));
   await appendKpiFixture(wh, f);
 }
 

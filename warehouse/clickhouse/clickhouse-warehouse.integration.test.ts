@@ -55,6 +55,8 @@ describe('ClickHouse and DuckDB agree', () => {
           wh.append('attribution_transitions', rows(f.transitions)),
           wh.append('identity_merges', rows(f.identityMerges)),
           wh.append('conversations', rows(f.sessions)),
+          wh.append('audit_log', rows(f.auditLog)),
+          wh.append('experiments', rows(f.experiments)),
           appendKpiFixture(wh, f),
         ]);
         // and a replay of everything, in another order

@@ -6,4 +6,5 @@ WHERE type = 'conversation.assigned'
   AND list_contains({agents:Array(String)}, coalesce(agent_id, ''))
   AND (len({customers:Array(String)}) = 0 OR list_contains({customers:Array(String)}, customer_key))
   AND (len({conversations:Array(String)}) = 0 OR list_contains({conversations:Array(String)}, coalesce(conversation_id, '')))
+ORDER BY conversation_id, customer_key
 LIMIT {limit:Int64}
