@@ -10,6 +10,11 @@ import { OmnilaneError } from '../shared/errors.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
 import { RedisStateStore } from '../stream/state/redis-state-store.js';
+import { WarehouseAccessBackup } from '../api/auth/access-backup.js';
+import { silentLogger } from '../shared/logger.js';
+import type { Warehouse } from '../shared/ports/warehouse.js';
+import { openWarehouse } from './engines.js';
+import { engineTls } from './tls.js';
 
 export interface AccessCommandIo {
   stdout(s: string): void;
@@ -34,13 +39,21 @@ omnilane keys revoke ID | --all`;
 async function openAccess(cfg: Config): Promise<{ access: AccessService; close: () => Promise<void> }> {
   let state: StateStore = new MemoryStateStore({ clock: systemClock });
   let store;
+  let warehouse: Warehouse | undefined;
   if (cfg.redisUrl) {
-    state = new RedisStateStore({ url: cfg.redisUrl, keyPrefix: cfg.namespace ? `${cfg.namespace}:` : undefined, lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs });
-    store = new StateAccessStore(state, () => systemClock.now(), 0);
+    state = new RedisStateStore({ url: cfg.redisUrl, keyPrefix: cfg.namespace ? `${cfg.namespace}:` : undefined, lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, ...engineTls(cfg).redis });
+    // The durable copy the servers restore from when Redis loses its keys (a change here is saved there too).
+    warehouse = await openWarehouse(cfg, silentLogger());
+    await warehouse.migrate();
+    store = new StateAccessStore(state, () => systemClock.now(), 0, undefined, new WarehouseAccessBackup(warehouse, systemClock));
   } else {
     store = new FileAccessStore(join(cfg.dataDir, 'access.json'));
   }
-  return { access: new AccessService({ store, sessions: state, clock: systemClock }), close: () => state.close() };
+  const close = async () => {
+    await state.close();
+    await warehouse?.close();
+  };
+  return { access: new AccessService({ store, sessions: state, clock: systemClock }), close };
 }
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Messaging } from '../api/app.js';
 import { bootstrapAccess, type BootstrapResult } from '../api/auth/access-bootstrap.js';
 import { AccessService } from '../api/auth/access-service.js';
+import { WarehouseAccessBackup } from '../api/auth/access-backup.js';
 import { FileAccessStore, StateAccessStore } from '../api/auth/access-store.js';
 import { botOutbound } from '../api/bot-outbound.js';
 import { AuditLog } from '../api/audit/audit-log.js';
@@ -38,10 +39,17 @@ import { MemoryStateStore } from '../stream/state/memory-state-store.js';
  * while this process runs), in the state store (Redis) when REDIS_URL is set so every process shares them; sessions
  * in the state store. The first start generates what is missing (credentials.txt, 0600).
  */
-export async function composeAccess(o: { cfg: Config; state?: StateStore; clock: Clock; roster: readonly RosterAgent[] }): Promise<{ access: AccessService; credentials: BootstrapResult }> {
+export async function composeAccess(o: { cfg: Config; state?: StateStore; warehouse?: Warehouse; clock: Clock; roster: readonly RosterAgent[] }): Promise<{ access: AccessService; credentials: BootstrapResult }> {
   const { cfg, state, clock } = o;
-  const store = cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now()) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
-  const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock });
+  // With Redis, a durable copy in the warehouse (where this process has one) survives Redis losing its keys.
+  const backup = o.warehouse ? new WarehouseAccessBackup(o.warehouse, clock) : undefined;
+  const store = cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now(), 1000, undefined, backup) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
+  const envKeys = [
+    ...(cfg.ingestKey ? [{ id: 'ingest-default', role: 'ingest' as const, secret: cfg.ingestKey }] : []),
+    ...(cfg.adminKey ? [{ id: 'admin-default', role: 'admin' as const, secret: cfg.adminKey }] : []),
+  ];
+  const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock, envKeys });
+  if (store instanceof StateAccessStore) await store.ensureBackup();
   const credentials = await bootstrapAccess(access, { legacyKeysPath: join(cfg.dataDir, 'keys.json'), credentialsPath: join(cfg.dataDir, 'credentials.txt'), ingestKey: cfg.ingestKey, adminKey: cfg.adminKey, roster: o.roster });
   return { access, credentials };
 }

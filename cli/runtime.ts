@@ -259,7 +259,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       if (roles.stream) attribution.start();
     }
     if (http) {
-      ({ access, credentials } = await composeAccess({ cfg, state: hasState ? engines.state : undefined, clock, roster: routing?.desk.roster.agents ?? [] }));
+      ({ access, credentials } = await composeAccess({ cfg, state: hasState ? engines.state : undefined, warehouse: roles.stream || roles.api ? engines.warehouse : undefined, clock, roster: routing?.desk.roster.agents ?? [] }));
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
       const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);

@@ -325,6 +325,18 @@ export const TABLES = {
     key: ['id'],
     version: 'version',
   },
+  // Users and API keys (api/auth): the durable copy of the access state shared through Redis; highest revision wins.
+  access_snapshots: {
+    name: 'access_snapshots',
+    columns: {
+      id: 'string',
+      state: 'json',
+      saved_at: 'ms',
+      version: 'int',
+    },
+    key: ['id'],
+    version: 'version',
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;

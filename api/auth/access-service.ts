@@ -30,6 +30,12 @@ export interface AccessServiceOptions {
   clock: Clock;
   /** How long a sign-in lasts, ms (default 12 h). */
   sessionTtlMs?: number;
+  /**
+   * Keys the environment defines (OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY): stored at every start, and honoured
+   * when the shared store lost them (a Redis without a durable copy, e.g. an ingest-only process), because the
+   * environment still says so. To retire one, remove it from the environment.
+   */
+  envKeys?: ReadonlyArray<{ id: string; role: Role; secret: string }>;
 }
 
 const userView = ({ passwordHash: _h, sessionEpoch: _e, ...u }: UserRecord): UserView => u;
@@ -69,8 +75,13 @@ export class AccessService {
   /** The principal of a bearer secret, or null (unknown, revoked, or bound to a disabled user). */
   async authenticateKey(secret: string): Promise<Principal | null> {
     const { byHash, byId } = await this.indexed();
-    const k = byHash.get(secretHash(secret));
-    if (!k || k.revokedAt !== null) return null;
+    const hash = secretHash(secret);
+    const k = byHash.get(hash);
+    if (!k) {
+      const env = this.o.envKeys?.find((e) => secretHash(e.secret) === hash);
+      return env ? { kind: 'key', role: env.role, keyId: env.id } : null;
+    }
+    if (k.revokedAt !== null) return null;
     if (k.userId) {
       const u = byId.get(k.userId);
       return u && !u.disabled ? this.principalOfUser(u, 'key', k.id) : null;

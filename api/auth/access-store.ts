@@ -42,6 +42,22 @@ export interface AccessState {
   keys: KeyRecord[];
 }
 
+/**
+ * A durable copy of the shared access state (port; api/auth/access-backup.ts keeps it in the warehouse). `rev`
+ * counts changes, so the newest copy wins and a restore never brings back an older state.
+ */
+export interface AccessBackup {
+  load(): Promise<{ raw: string; rev: number } | null>;
+  save(raw: string, rev: number): Promise<void>;
+}
+
+/** The change counter a serialised state carries (0 before the first change). */
+function revOf(raw: string): number {
+  if (!raw) return 0;
+  const rev = (JSON.parse(raw) as { rev?: unknown }).rev;
+  return typeof rev === 'number' && Number.isInteger(rev) ? rev : 0;
+}
+
 const EMPTY: AccessState = { users: [], keys: [] };
 
 /**
@@ -112,6 +128,11 @@ const COMPARE_AND_SET: AtomicScript<boolean> = {
  * Distributed mode: one value in the state store (Redis), so every api and ingest process sees the same users
  * and keys; updates are compare-and-set, retried on a concurrent change. Reads are cached for `cacheMs`, so a
  * revoked key stops working everywhere within that time (at once in the process that revoked it).
+ *
+ * Redis is a cache of state, and may lose its keys: every change is also saved to `backup` (the warehouse), and
+ * a read that finds the value gone puts the newest saved copy back (compare-and-set from empty, so concurrent
+ * restores and changes cannot overwrite each other). Without it, losing Redis would lock every person and
+ * machine out.
  */
 export class StateAccessStore implements AccessStore {
   private cached: { at: number; raw: string; state: AccessState } | null = null;
@@ -120,11 +141,12 @@ export class StateAccessStore implements AccessStore {
     private readonly now: () => number,
     private readonly cacheMs = 1000,
     private readonly key = 'acc:state',
+    private readonly backup?: AccessBackup,
   ) {}
 
   async read(): Promise<AccessState> {
     if (this.cached && this.now() - this.cached.at < this.cacheMs) return this.cached.state;
-    const raw = (await this.state.get(this.key)) ?? '';
+    const raw = await this.current();
     const state = parseState(raw || null);
     this.cached = { at: this.now(), raw, state };
     return state;
@@ -132,14 +154,37 @@ export class StateAccessStore implements AccessStore {
 
   async update<R>(change: (state: AccessState) => { state: AccessState; result: R }): Promise<R> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const raw = (await this.state.get(this.key)) ?? '';
+      const raw = await this.current();
       const { state, result } = change(parseState(raw || null));
-      const next = JSON.stringify(state);
+      const rev = revOf(raw) + 1;
+      const next = JSON.stringify({ ...state, rev });
       if (await this.state.atomic(COMPARE_AND_SET, [this.key], [raw, next])) {
+        // After the change is in force: a crash in between loses at most this change's durable copy, which the
+        // next change writes again (the whole state each time).
+        await this.backup?.save(next, rev);
         this.cached = { at: this.now(), raw: next, state };
         return result;
       }
     }
     throw new Error('access store: too many concurrent changes');
+  }
+
+  /** Saves the current state when the durable copy is missing or older (a state written before backups existed). */
+  async ensureBackup(): Promise<void> {
+    if (!this.backup) return;
+    const raw = await this.current();
+    if (!raw) return;
+    const saved = await this.backup.load();
+    if (!saved || saved.rev < revOf(raw)) await this.backup.save(raw, revOf(raw));
+  }
+
+  /** The shared value; when the state store lost it, the newest durable copy, put back first. */
+  private async current(): Promise<string> {
+    const raw = (await this.state.get(this.key)) ?? '';
+    if (raw || !this.backup) return raw;
+    const saved = await this.backup.load();
+    if (!saved) return '';
+    await this.state.atomic(COMPARE_AND_SET, [this.key], ['', saved.raw]);
+    return (await this.state.get(this.key)) ?? '';
   }
 }

@@ -21,6 +21,8 @@ export interface WarehouseFixture {
   /** The hash-chained audit log (api/audit) and experiment definitions with versions (stream/experiments). */
   auditLog: Array<RowOf<'audit_log'>>;
   experiments: Array<RowOf<'experiments'>>;
+  /** Durable copies of the access state (api/auth), several revisions. */
+  accessSnapshots: Array<RowOf<'access_snapshots'>>;
   /** KPI tables (stream/kpis) and routing gauges. */
   kpi: KpiFixture;
   t0: number;
@@ -42,7 +44,7 @@ function exposureEvents(t0: number): EventRow[] {
 }
 
 /** Audit entries (actor JSON, a customer on some, signatures on checkpoints) and experiment definitions in versions. */
-function auditAndExperimentRows(t0: number): { auditLog: Array<RowOf<'audit_log'>>; experiments: Array<RowOf<'experiments'>> } {
+function auditAndExperimentRows(t0: number): { auditLog: Array<RowOf<'audit_log'>>; experiments: Array<RowOf<'experiments'>>; accessSnapshots: Array<RowOf<'access_snapshots'>> } {
   const auditLog: Array<RowOf<'audit_log'>> = [];
   for (let seq = 1; seq <= 12; seq++) {
     auditLog.push({
@@ -65,7 +67,8 @@ function auditAndExperimentRows(t0: number): { auditLog: Array<RowOf<'audit_log'
   for (const id of ['exp-a', 'exp-b']) {
     for (let version = 1; version <= 2; version++) experiments.push({ id, definition: JSON.stringify({ id, name: `${id} v${version} 实验`, variants: ['control', 'treatment'] }), updated_at: t0 + version * 1000, version });
   }
-  return { auditLog, experiments: [...experiments].reverse() };
+  const accessSnapshots: Array<RowOf<'access_snapshots'>> = [3, 1, 2].map((rev) => ({ id: 'access', state: JSON.stringify({ users: [{ username: `u${rev}`, name: '李 "x"' }], keys: [], rev }), saved_at: t0 + rev, version: rev }));
+  return { auditLog, experiments: [...experiments].reverse(), accessSnapshots };
 }
 
 /** Identity and session rows, derived from the index alone so the random draws above stay as they were. */

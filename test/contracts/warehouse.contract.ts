@@ -80,6 +80,7 @@ export async function appendFixture(wh: Warehouse, f: WarehouseFixture): Promise
   await wh.append('conversations', rows(f.sessions));
   await wh.append('audit_log', rows(f.auditLog));
   await wh.append('experiments', rows(f.experiments));
+  for (const snap of f.accessSnapshots) await wh.append('access_snapshots', [snap]);
   await appendKpiFixture(wh, f);
 }
 

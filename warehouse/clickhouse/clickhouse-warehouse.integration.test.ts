@@ -57,6 +57,7 @@ describe('ClickHouse and DuckDB agree', () => {
           wh.append('conversations', rows(f.sessions)),
           wh.append('audit_log', rows(f.auditLog)),
           wh.append('experiments', rows(f.experiments)),
+          wh.append('access_snapshots', rows(f.accessSnapshots)),
           appendKpiFixture(wh, f),
         ]);
         // and a replay of everything, in another order
