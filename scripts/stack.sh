@@ -6,6 +6,7 @@
 #   npm run -s stack -- down [--purge] [engine ...]         stop (SIGTERM, wait, SIGKILL); --purge also deletes data
 #   npm run -s stack -- status                              one line per engine; exit 0 only if all are up
 #   npm run -s stack -- env                                 KAFKA_BROKERS=… REDIS_URL=… CLICKHOUSE_URL=… (stdout only)
+#   npm run -s stack -- jars                                fetch the Kafka jars only (tests that start their own broker)
 #   npm run -s stack -- restart | purge | logs [engine]
 #
 # Everything except `env`'s lines and `status`'s table goes to stderr.
@@ -466,6 +467,7 @@ case "$cmd" in
   status) cmd_status ;;
   env) cmd_env ;;
   logs) cmd_logs "$@" ;;
+  jars) check_java; ensure_kafka_jars ;;
   -h|--help|help) usage ;;
   *) usage; exit 64 ;;
 esac

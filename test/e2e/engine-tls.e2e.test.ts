@@ -27,11 +27,12 @@ let httpsPort: number;
 let kafkaPort: number;
 let kafkaLog: string;
 
-/** Kafka's jar folder as scripts/stack.sh lays it out; fails (never skips) naming how to get it. */
+/** Kafka's jar folder as scripts/stack.sh lays it out, fetched by it when missing; fails (never skips) naming how to get it. */
 function kafkaLibs(): string {
   const cache = process.env.OMNILANE_KAFKA_CACHE ?? join(projectRoot(), '.cache', 'kafka');
   const version = process.env.OMNILANE_KAFKA_VERSION ?? '4.4.0';
   const libs = join(cache, version, 'libs');
+  if (!existsSync(join(libs, '.complete'))) spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'jars'], { stdio: 'inherit', timeout: 600_000 });
   if (!existsSync(join(libs, '.complete'))) throw new Error(`Kafka jars not found in ${libs}: run npm run -s stack -- up kafka once (or set OMNILANE_KAFKA_CACHE)`);
   return libs;
 }
