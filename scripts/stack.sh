@@ -455,7 +455,7 @@ cmd_logs() {
   done
 }
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; }
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
