@@ -255,19 +255,28 @@ export class InProcessBus implements EventBus {
     const max = options.maxBatchSize ?? 5000;
     const lingerMs = this.opts.lingerMs ?? 5;
     const backoff = new Map<string, { until: number; ms: number }>();
+    // Linger and retry backoff are scheduling, not event time: they run on the monotonic timer, so a test's
+    // manual clock (the injected Clock, which stamps messages) never stalls or hurries delivery.
+    const tick = () => performance.now();
+    const waitingSince = new Map<string, number>();
     let running = true;
 
     /** Delivers one batch of a partition; true when it committed something. */
     const deliver = async (p: Partition): Promise<boolean> => {
       const k = tp(p.topic, p.index);
       const b = backoff.get(k);
-      if (g.inFlight.has(k) || (b && b.until > Date.now())) return false;
+      if (g.inFlight.has(k) || (b && b.until > tick())) return false;
       const from = g.committed.get(k) ?? (options.fromBeginning === false ? p.next : 0);
       const messages = this.read(p, from, max);
       if (messages.length === 0) return false;
       // Like Kafka's fetch.max.wait.ms: a small batch waits a few ms for company,
       // which keeps per-batch costs (warehouse statements) from dominating under load.
-      if (messages.length < max && Date.now() - messages[0].timestamp < lingerMs) return false;
+      if (messages.length < max) {
+        const since = waitingSince.get(k);
+        if (since === undefined) waitingSince.set(k, tick());
+        if (lingerMs > 0 && (since === undefined || tick() - since < lingerMs)) return false;
+      }
+      waitingSince.delete(k);
       const batch: BusBatch = { topic: p.topic, partition: p.index, messages };
       g.inFlight.add(k);
       try {
@@ -280,7 +289,7 @@ export class InProcessBus implements EventBus {
         return true;
       } catch (err) {
         const ms = Math.min((b?.ms ?? 50) * 2, 5000);
-        backoff.set(k, { until: Date.now() + ms, ms });
+        backoff.set(k, { until: tick() + ms, ms });
         options.onError?.(err, batch);
         return false;
       } finally {
