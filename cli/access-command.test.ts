@@ -7,7 +7,7 @@ import { FileAccessStore } from '../api/auth/access-store.js';
 import { systemClock } from '../shared/clock.js';
 import { loadConfig } from '../shared/config.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
-import { keysCommand, usersCommand } from './access-command.js';
+import { keysCommand, securityCommand, usersCommand } from './access-command.js';
 
 /** `omnilane users …` and `omnilane keys …` on the embedded store (DATA_DIR/access.json), as a running server reads it. */
 describe('omnilane users | keys', () => {
@@ -46,5 +46,19 @@ describe('omnilane users | keys', () => {
     expect(await keysCommand(['revoke', id], cfg, io)).toBe(0);
     expect(await server.authenticateKey(second)).toBeNull();
     expect(readFileSync(join(dir, 'access.json'), 'utf8')).not.toContain(second);
+  });
+
+  it('security revoke-all ends every session and revokes every key, seen by the running server at once', async () => {
+    expect(await usersCommand(['add', 'wang', '--role', 'agent', '--password-stdin'], cfg, io)).toBe(0);
+    const signedIn = await server.signIn('wang', 'a-password-from-stdin');
+    expect(signedIn).not.toBeNull();
+    expect(await server.session(signedIn!.id)).not.toBeNull();
+    expect(await keysCommand(['create', '--name', 'warehouse sync', '--role', 'ingest'], cfg, io)).toBe(0);
+    const secret = /secret \(shown once\): (\S+)/.exec(last())![1];
+    expect(await securityCommand(['revoke-all'], cfg, io)).toBe(0);
+    expect(last()).toMatch(/revoked \d+ key\(s\)/);
+    expect(await server.session(signedIn!.id)).toBeNull();
+    expect(await server.authenticateKey(secret)).toBeNull();
+    expect(await securityCommand(['revoke-everything'], cfg, io)).toBe(2);
   });
 });

@@ -146,3 +146,24 @@ export async function keysCommand(argv: string[], cfg: Config, io: AccessCommand
     await close();
   }
 }
+
+/**
+ * `omnilane security revoke-all`: the incident runbook's first step in one command. Ends every sign-in session
+ * and revokes every machine key, in every process (the shared store). Keys set in the environment
+ * (OMNILANE_INGEST_KEY, OMNILANE_ADMIN_KEY) are re-stored at the next start: replace them before restarting.
+ */
+export async function securityCommand(argv: string[], cfg: Config, io: AccessCommandIo): Promise<number> {
+  if (argv[0] !== 'revoke-all' || argv.length > 1) {
+    io.stdout('usage: omnilane security revoke-all\n');
+    return 2;
+  }
+  const { access, close } = await openAccess(cfg);
+  try {
+    const users = await access.endSessions();
+    const keys = await access.revokeKey({ all: true });
+    io.stdout(`ended the sessions of ${users} user(s); revoked ${keys.length} key(s)\nreplace OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY before restarting, then create new keys: omnilane keys create\n`);
+    return 0;
+  } finally {
+    await close();
+  }
+}

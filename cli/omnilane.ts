@@ -30,6 +30,8 @@ Commands:
                      people who sign in to the dashboard and console (see docs/security.md)
   keys create|list|rotate|revoke
                      API keys for machines, stored hashed; a secret is shown once
+  security revoke-all
+                     incident: end every session and revoke every key, in every process
   audit verify|export
                      check the hash-chained audit log (exit 3 when tampered) or export it as
                      JSON lines (see docs/security.md, "Audit")
@@ -275,10 +277,11 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await importCommand(args);
         return;
       case 'users':
-      case 'keys': {
-        const { usersCommand, keysCommand } = await import('./access-command.js');
+      case 'keys':
+      case 'security': {
+        const { usersCommand, keysCommand, securityCommand } = await import('./access-command.js');
         const io = { stdout: (s: string) => void process.stdout.write(s), stdin: readStdin };
-        process.exitCode = await (cmd === 'users' ? usersCommand : keysCommand)(args, loadConfig(), io);
+        process.exitCode = await (cmd === 'users' ? usersCommand : cmd === 'keys' ? keysCommand : securityCommand)(args, loadConfig(), io);
         return;
       }
       case 'intent': {
