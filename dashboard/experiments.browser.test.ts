@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRng } from '../shared/random.js';
-import { launchChromium } from '../test/support/browser.js';
+import { launchChromium, signInThroughForm } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 const DAY = 86_400_000;
@@ -66,10 +66,11 @@ afterAll(async () => {
   await om?.cleanup();
 });
 
+/** Signs in through the form as the admin and opens `hash`. */
 async function open(locale: string, hash: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(`${om.url}/${hash}`);
+  await signInThroughForm(page, om.url, 'admin', om.passwords().get('admin')!, hash);
   return page;
 }
 
@@ -77,9 +78,8 @@ describe('experiment page and insight panel in Chromium', () => {
   it('shows the ship call, SRM status, the metric table matching the API and a lift chart per metric', async () => {
     const api = await (await om.get('/v1/experiments/warm-script/report')).json();
     expect(api.decision).toMatchObject({ call: 'ship', variant: 'warm' });
-    const page = await open('en-US', `#/experiments/warm-script&key=${om.adminKey}`);
+    const page = await open('en-US', '#/experiments/warm-script');
     await expect.poll(() => page.locator('[data-testid=exp-decision]').getAttribute('data-call'), { timeout: 15_000 }).toBe('ship');
-    expect(page.url()).not.toContain('key=');
     expect(await page.locator('[data-testid=exp-call]').textContent()).toBe('Ship warm');
     expect(await page.locator('[data-testid=exp-rule]').textContent()).toContain('always-valid');
     expect(await page.locator('[data-testid=exp-srm]').getAttribute('data-mismatch')).toBe('false');
@@ -103,7 +103,7 @@ describe('experiment page and insight panel in Chromium', () => {
   });
 
   it('speaks Chinese: the call, the metric names and the insight that WeChat converts below the other channels', async () => {
-    const page = await open('zh-CN', `#/experiments/warm-script&key=${om.adminKey}`);
+    const page = await open('zh-CN', '#/experiments/warm-script');
     await expect.poll(() => page.locator('[data-testid=exp-call]').textContent(), { timeout: 15_000 }).toBe('上线 warm');
     expect(await page.locator('[data-testid=nav-experiments]').textContent()).toBe('实验');
     expect(await page.locator('[data-testid=exp-metrics]').textContent()).toContain('咨询 → 商机');
@@ -119,7 +119,7 @@ describe('experiment page and insight panel in Chromium', () => {
   });
 
   it('in English: the panel reads in English and shows no agent finding where no agent has enough deals', async () => {
-    const page = await open('en-US', `#key=${om.adminKey}`);
+    const page = await open('en-US', '');
     await expect.poll(() => page.locator('[data-testid=insights-panel]').getAttribute('data-loaded'), { timeout: 15_000 }).toBe('true');
     expect(await page.locator('[data-testid=insights-panel] .panel-title').textContent()).toBe('Insights (last 30 days)');
     // No agent has enough deals here, so no agent finding; the channel finding reads in English.
