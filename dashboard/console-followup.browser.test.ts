@@ -35,8 +35,22 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
   om = await startTestOmnilane({ IDENTITY_DEFAULT_COUNTRY_CODE: '86', FOLLOWUP_ENABLED: 'true', FOLLOWUP_RULES_FILE: join(dir, 'rules.json'), TWILIO_ACCOUNT_SID: 'ACfu', TWILIO_AUTH_TOKEN: 'followup-browser-token-0123456789', SMS_FROM: '+14155550100', SMS_PROVIDER_URL: provider.url });
   for (const k of await om.rosterKeys()) secrets.set(k.id, k.secret);
-  const at = Date.now();
   const customer = { phone: PHONE, channel_ids: { wechat: 'oWx-followup-1' } };
+  // Ownership: Wang (team east, pre-sale) once took a conversation of this customer and closed it, so the customer is
+  // his and his manager Lin's; he then goes offline, so the price question below waits in the queue and follow-up runs.
+  expect((await om.post('/v1/events', { events: [{ id: 'fu-start-0', type: 'conversation.started', channel: 'wechat', occurred_at: Date.now(), customer, conversation_id: 'conv-fu-0', properties: {} }] })).status).toBe(202);
+  await om.drained();
+  const wang = secrets.get('ag_wang')!;
+  const asWang = (method: string, path: string, body?: unknown) => fetch(om.url + path, { method, headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'online' })).status).toBe(200);
+  const until = Date.now() + 15_000;
+  while ((await asWang('POST', '/v1/console/conversations/conv-fu-0/accept')).status !== 200) {
+    if (Date.now() > until) throw new Error('Wang could not take conv-fu-0');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await asWang('POST', '/v1/console/conversations/conv-fu-0/close', { outcome: 'resolved' })).status).toBe(200);
+  expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'offline' })).status).toBe(200);
+  const at = Date.now();
   const res = await om.post('/v1/events', {
     events: [
       { id: 'fu-start-1', type: 'conversation.started', channel: 'wechat', occurred_at: at, customer, conversation_id: 'conv-fu-1', properties: { text: ASK } },

@@ -66,10 +66,10 @@ afterAll(async () => {
   await om?.cleanup();
 });
 
+/** Signs in through the form as the admin and opens `hash`. */
 async function open(locale: string, hash: string): Promise<Page> {
   const ctx = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
   const page = await ctx.newPage();
-  // Signs in as the generated admin through the form, as a person does, then opens the screen.
   await signInThroughForm(page, om.url, 'admin', om.passwords().get('admin')!, hash);
   return page;
 }

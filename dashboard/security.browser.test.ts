@@ -147,13 +147,21 @@ describe('markup probes render as text', () => {
   it('an id full of markup in the audit log is shown as text in the audit view', async () => {
     expect((await om.get(`/v1/customers/${encodeURIComponent(PROBE_ID)}`)).status).toBe(404);
     await om.audit!.idle();
-    const p = await page(`#key=${om.adminKey}`, 'zh-CN');
+    const p = await page('', 'zh-CN');
+    await signInThroughForm(p, om.url, 'admin', om.passwords().get('admin')!);
     await p.goto(`${om.url}/#/audit`);
     const table = p.locator('[data-testid=audit-table]');
     await expect.poll(() => table.textContent(), { timeout: 10_000 }).toContain(`customer:${PROBE_ID}`);
     expect(await table.locator('img').count()).toBe(0);
     expect(await p.locator('[data-testid=audit-chain]').textContent()).toMatch(/哈希链完整/);
     expect(await pwned(p)).toBeNull();
+    expect(await p.locator('[data-testid=nav-audit]').isVisible()).toBe(true);
     await p.context().close();
+    // A sales manager has the board but not the audit log: no link to it.
+    const m = await page('', 'zh-CN');
+    await signInAsKeyOwner(m, om, await om.keyFor('mgr_lin'));
+    await expect.poll(() => m.locator('[data-testid=nav-board]').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await m.locator('[data-testid=nav-audit]').isVisible()).toBe(false);
+    await m.context().close();
   });
 });

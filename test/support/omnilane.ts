@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSecret } from '../../api/auth/secrets.js';
 import { startOmnilane, type RunningOmnilane } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -31,8 +32,15 @@ export async function startTestOmnilane(env: Record<string, string> = {}, opts: 
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'omnilane-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
   const running = await startOmnilane({ config, demo: opts.demo, log: silentLogger() });
-  const ingestKey = (await running.access.createKey({ name: 'test ingest', role: 'ingest' })).secret;
-  const adminKey = (await running.access.createKey({ name: 'test admin', role: 'admin' })).secret;
+  // The machine keys keep their ids when a test starts again on the same DATA_DIR (a new secret each start): the
+  // ingest key's id is the producer of what it posts, and ingest and the worker dedupe per producer and event id.
+  const machineKey = async (id: string, name: string, role: 'ingest' | 'admin') => {
+    const secret = `omk_${generateSecret()}`;
+    await running.access.putKey({ id, name, role, secret });
+    return secret;
+  };
+  const ingestKey = await machineKey('test-ingest', 'test ingest', 'ingest');
+  const adminKey = await machineKey('test-admin', 'test admin', 'admin');
   const owners = new Map<string, string>();
   const keyFor = async (username: string) => {
     const { secret } = await running.access.createKey({ name: `test key of ${username}`, user: username });

@@ -45,6 +45,7 @@ export function startApp(env: AppEnv): { stop(): void } {
     status: 'offline',
     signedIn: false,
     access: 'full',
+    role: null,
   });
 
   // An old printed link may carry a key in the fragment: take it out of the address bar and history, unused.
@@ -76,7 +77,7 @@ export function startApp(env: AppEnv): { stop(): void } {
     live?.stop();
     live = null;
     token = null;
-    store.set({ signedIn: false, board: null, status: 'offline', access: 'full' });
+    store.set({ signedIn: false, board: null, status: 'offline', access: 'full', role: null });
     signIn.showError(rejected ? 'signin.rejected' : null);
   };
 
@@ -108,10 +109,10 @@ export function startApp(env: AppEnv): { stop(): void } {
   const enter = (s: SessionInfo) => {
     token = s.csrf;
     if (s.role === 'agent') {
-      store.set({ signedIn: true, access: 'console', route: 'console', board: null, status: consoleStatus });
+      store.set({ signedIn: true, access: 'console', route: 'console', board: null, status: consoleStatus, role: s.role });
       return;
     }
-    store.set({ signedIn: true, access: 'full', status: 'connecting' });
+    store.set({ signedIn: true, access: 'full', status: 'connecting', role: s.role });
     const mine = session;
     const csrf = s.csrf;
     void fetchBoard(env.fetch, csrf, minutes).then((result) => {

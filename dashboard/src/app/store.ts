@@ -17,6 +17,8 @@ export interface AppState {
   signedIn: boolean;
   /** `console`: the key opens only the agent console (agents may not read the board). */
   access: 'full' | 'console';
+  /** The signed-in person's role (`admin`, `manager`, …) as the server answered it; null when signed out. */
+  role: string | null;
 }
 
 export interface Store<S> {

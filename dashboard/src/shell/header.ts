@@ -78,7 +78,9 @@ export function createHeader(actions: HeaderActions): View {
       setText(navConsole, t('console.nav'));
       setText(navAudit, t('nav.audit'));
       // an agent's key opens only the console: no links to screens it may not read
-      navBoard.hidden = navAttribution.hidden = navExperiments.hidden = navAudit.hidden = state.access === 'console';
+      navBoard.hidden = navAttribution.hidden = navExperiments.hidden = state.access === 'console';
+      // the audit log is for admins only (permission audit:read)
+      navAudit.hidden = state.role !== 'admin';
       setAttr(nav, 'aria-label', t('nav.label'));
       nav.hidden = !state.signedIn;
       for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution'], [navExperiments, 'experiments'], [navConsole, 'console'], [navAudit, 'audit']] as const) {
