@@ -118,10 +118,16 @@ describe('markup probes render as text', () => {
     const offered = con.locator(`[data-testid=offered-list] [data-conversation="${conv}"]`);
     const queued = con.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(async () => (await offered.count()) + (await queued.count()), { timeout: 30_000 }).toBeGreaterThan(0);
-    if (await offered.count()) await offered.locator('[data-testid=accept]').click();
-    else await queued.locator('[data-testid=queue-take]').click();
+    // Routing may move it from the queue to the offers between a look and a click: take it from wherever it is.
     const active = con.locator(`[data-testid=active-list] [data-conversation="${conv}"]`);
-    await expect.poll(() => active.count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => {
+        if (await active.count()) return 1;
+        const button = (await offered.count()) ? offered.locator('[data-testid=accept]') : queued.locator('[data-testid=queue-take]');
+        await button.click({ timeout: 2000 }).catch(() => undefined);
+        return active.count();
+      }, { timeout: 20_000 })
+      .toBe(1);
     await active.click();
     await expect.poll(() => con.locator('[data-testid=chat-messages] .msg-in .msg-text').allTextContents(), { timeout: 15_000 }).toContain(PROBE_IN);
     expect(await con.locator('[data-testid=chat-messages] img, [data-testid=chat-messages] script').count()).toBe(0);
