@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { parseFlags } from '../cli/args.js';
 import { projectRoot } from '../shared/paths.js';
 import { runAttributionBench } from './attribution.bench.js';
 import { runChannelsBench } from './channels.bench.js';
@@ -19,9 +20,19 @@ import { runPipelineBench } from './pipeline.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
 
-const args = process.argv.slice(2);
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const duration = args.includes('--duration') ? Number(args[args.indexOf('--duration') + 1]) : 10;
+const parsed = parseFlags(process.argv.slice(2), {
+  only: { type: 'string', choices: ['pipeline', 'channels', 'attribution', 'kpis', 'routing', 'import', 'intent', 'intent-encoder', 'bot'] },
+  stack: { type: 'boolean' },
+  duration: { type: 'number', above: 0 },
+  events: { type: 'number', integer: true, min: 1 },
+});
+if (!parsed.ok) {
+  console.error(`npm run bench: ${parsed.message}`);
+  process.exit(2);
+}
+const flags = parsed.flags;
+const only = flags.only;
+const duration = flags.duration ?? 10;
 const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, mem_gib: Math.round(totalmem() / 2 ** 30), node: process.version, note: 'shared, noisy machine; load generator on the same cores' };
 const resultsDir = join(projectRoot(), 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
@@ -36,7 +47,7 @@ function table(rows: Array<[string, string, string, string]>): void {
   }
 }
 
-const stack = args.includes('--stack');
+const stack = flags.stack ?? false;
 
 if ((!only && !stack) || only === 'pipeline') {
   const r = (await runPipelineBench({ durationS: duration })) as {
@@ -126,7 +137,7 @@ if ((!only && !stack) || only === 'attribution') {
 
 if ((!only && !stack) || only === 'import') {
   // --events N for a quick run; the target is stated for the default million.
-  const events = args.includes('--events') ? Number(args[args.indexOf('--events') + 1]) : 1_000_000;
+  const events = flags.events ?? 1_000_000;
   const r = await runImportBench({ events, log: (l) => console.log(l) });
   const targets = { events_per_s: 10_000, kpis_equal_recount: true };
   writeFileSync(join(resultsDir, 'import.json'), JSON.stringify({ bench: 'import', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');

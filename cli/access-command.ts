@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { AccessService, type KeyView, type UserView } from '../api/auth/access-service.js';
 import { FileAccessStore, StateAccessStore } from '../api/auth/access-store.js';
 import { USER_ROLES, type Role, type UserRole } from '../api/auth/roles.js';
@@ -13,6 +12,7 @@ import { RedisStateStore } from '../stream/state/redis-state-store.js';
 import { WarehouseAccessBackup } from '../api/auth/access-backup.js';
 import { silentLogger } from '../shared/logger.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import { parseFlags, type FlagSpecs } from './args.js';
 import { openWarehouse } from './engines.js';
 import { engineTls } from './tls.js';
 
@@ -65,9 +65,16 @@ async function passwordFrom(flags: { 'password-stdin'?: boolean }, io: AccessCom
   return { password: generatePassword(), generated: true };
 }
 
+/** Flags and the subcommand with its one name or id; a usage error is API_ERR_VALIDATION like the others here. */
+function flagsOrThrow<const S extends FlagSpecs>(argv: string[], specs: S, usage: string) {
+  const parsed = parseFlags(argv, specs, { positionals: 2 });
+  if (!parsed.ok) throw new OmnilaneError('API_ERR_VALIDATION', `${parsed.message}\nusage: ${usage}`);
+  return parsed;
+}
+
 /** `omnilane users …`: people who sign in. Exit code 0 on success, 2 on bad usage. */
 export async function usersCommand(argv: string[], cfg: Config, io: AccessCommandIo): Promise<number> {
-  const { values: f, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { role: { type: 'string' }, agent: { type: 'string' }, teams: { type: 'string' }, display: { type: 'string' }, 'password-stdin': { type: 'boolean' }, all: { type: 'boolean' } } });
+  const { flags: f, positionals } = flagsOrThrow(argv, { role: { type: 'string' }, agent: { type: 'string' }, teams: { type: 'string' }, display: { type: 'string' }, 'password-stdin': { type: 'boolean' }, all: { type: 'boolean' } }, USERS_USAGE);
   const [sub, name] = positionals;
   const { access, close } = await openAccess(cfg);
   try {
@@ -112,7 +119,7 @@ export async function usersCommand(argv: string[], cfg: Config, io: AccessComman
 
 /** `omnilane keys …`: machine keys (stored hashed; a secret is shown once). */
 export async function keysCommand(argv: string[], cfg: Config, io: AccessCommandIo): Promise<number> {
-  const { values: f, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' }, all: { type: 'boolean' } } });
+  const { flags: f, positionals } = flagsOrThrow(argv, { name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' }, all: { type: 'boolean' } }, KEYS_USAGE);
   const [sub, id] = positionals;
   const { access, close } = await openAccess(cfg);
   try {

@@ -10,6 +10,7 @@ import {
   type PathRecord,
   type RunModelOptions,
 } from '../stream/attribution/index.js';
+import { parseFlags, type FlagSpecs } from './args.js';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -41,79 +42,35 @@ interface Args {
   help: boolean;
 }
 
-type Parsed = { ok: true; args: Args } | { ok: false; message: string };
+const ATTRIBUTION_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  input: { type: 'string' },
+  model: { type: 'string', choices: CLI_MODELS },
+  order: { type: 'number', integer: true, min: 1, max: 4 },
+  shapley: { type: 'string', choices: ['count', 'ordered', 'probability'] },
+  /** In touches. */
+  'half-life': { type: 'number', above: 0 },
+  seed: { type: 'number', integer: true },
+} as const satisfies FlagSpecs;
 
-function parseArgs(argv: string[]): Parsed {
-  const args: Args = { model: 'markov', order: 1, json: false, shapley: 'count', halfLife: 1, seed: 1, help: false };
-  const bad = (message: string): Parsed => ({ ok: false, message });
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
-    }
-    const take = (): string | undefined => {
-      if (value !== undefined) return value;
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) return undefined;
-      i++;
-      return v;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      case '--json':
-        args.json = true;
-        break;
-      case '--input': {
-        const v = take();
-        if (!v) return bad('--input needs a file path');
-        args.input = v;
-        break;
-      }
-      case '--model': {
-        const v = take();
-        if (!v || !(CLI_MODELS as readonly string[]).includes(v)) {
-          return bad(`--model must be one of ${CLI_MODELS.join('|')}, got ${v ?? 'nothing'}`);
-        }
-        args.model = v as CliModel;
-        break;
-      }
-      case '--order': {
-        const v = Number(take());
-        if (!Number.isInteger(v) || v < 1 || v > 4) return bad('--order must be an integer from 1 to 4');
-        args.order = v;
-        break;
-      }
-      case '--shapley': {
-        const v = take();
-        if (v !== 'count' && v !== 'ordered' && v !== 'probability') {
-          return bad('--shapley must be count, ordered or probability');
-        }
-        args.shapley = v;
-        break;
-      }
-      case '--half-life': {
-        const v = Number(take());
-        if (!(v > 0) || !Number.isFinite(v)) return bad('--half-life must be a number > 0 (touches)');
-        args.halfLife = v;
-        break;
-      }
-      case '--seed': {
-        const v = Number(take());
-        if (!Number.isInteger(v)) return bad('--seed must be an integer');
-        args.seed = v;
-        break;
-      }
-      default:
-        return bad(`unknown argument ${argv[i]}`);
-    }
-  }
-  return { ok: true, args };
+function parseAttributionArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
+  const parsed = parseFlags(argv, ATTRIBUTION_FLAGS);
+  if (!parsed.ok) return parsed;
+  const f = parsed.flags;
+  return {
+    ok: true,
+    args: {
+      input: f.input,
+      model: f.model ?? 'markov',
+      order: f.order ?? 1,
+      json: f.json ?? false,
+      shapley: f.shapley ?? 'count',
+      halfLife: f['half-life'] ?? 1,
+      seed: f.seed ?? 1,
+      help: f.help ?? false,
+    },
+  };
 }
 
 function fail(io: CommandIo, code: AttributionErrorCode, message: string): number {
@@ -170,7 +127,7 @@ export async function runAttributionCommand(
   io: CommandIo,
   deps: AttributionCommandDeps = {},
 ): Promise<number> {
-  const parsed = parseArgs(argv);
+  const parsed = parseAttributionArgs(argv);
   if (!parsed.ok) return fail(io, 'ATTR_ERR_BAD_ARGS', `${parsed.message}\n${USAGE}`);
   const args = parsed.args;
   if (args.help) {

@@ -10,6 +10,7 @@ import { OmnilaneError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
+import { parseFlags, type FlagSpecs, type FlagValues } from './args.js';
 
 export interface AuditIo {
   stdout(s: string): void;
@@ -39,11 +40,12 @@ function existingKey(cfg: AuditCommandDeps['cfg']): Buffer {
   return loadOrCreateAuditKey(cfg.dataDir, cfg.security.auditHmacKey);
 }
 
-const time = (flag: string, v: string | undefined): number => {
-  const t = v === undefined ? NaN : Date.parse(v);
-  if (!Number.isFinite(t)) throw new OmnilaneError('CFG_ERR_INVALID', `omnilane audit export: ${flag} needs an ISO-8601 time, got ${JSON.stringify(v)}`);
-  return t;
-};
+/** Usage errors carry CFG_ERR_INVALID, as they always have here (exit 78). */
+function parsed<S extends FlagSpecs>(sub: string, rest: string[], specs: S): FlagValues<S> {
+  const r = parseFlags(rest, specs);
+  if (!r.ok) throw new OmnilaneError('CFG_ERR_INVALID', `omnilane audit ${sub}: ${r.message}\n${USAGE}`);
+  return r.flags;
+}
 
 /**
  * `omnilane audit verify`: recomputes the whole chain; exit status 0 when intact, 3 when an entry was edited,
@@ -54,9 +56,9 @@ export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCo
   const [sub, ...rest] = args;
   await deps.warehouse.migrate();
   if (sub === 'verify') {
-    if (rest.some((a) => a !== '--json')) throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
+    const f = parsed(sub, rest, { json: { type: 'boolean' } });
     const r = await verifyStoredChain(deps.warehouse, existingKey(deps.cfg));
-    if (rest.includes('--json')) io.stdout(JSON.stringify(r) + '\n');
+    if (f.json) io.stdout(JSON.stringify(r) + '\n');
     else {
       io.stdout(`audit log: ${r.entries} entries, head seq ${r.head.seq}, ${r.checkpoints} signed checkpoints (through seq ${r.signedThrough}; ${r.unsignedTail} after)\n`);
       for (const p of r.problems) io.stdout(`  seq ${p.seq}: ${p.kind}: ${p.detail}\n`);
@@ -65,17 +67,10 @@ export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCo
     return r.ok ? 0 : 3;
   }
   if (sub === 'export') {
-    let out: string | undefined;
-    let from = -Infinity;
-    let to = Infinity;
-    for (let i = 0; i < rest.length; i++) {
-      const [flag, value] = [rest[i], rest[i + 1]];
-      if (flag === '--out' && value) out = resolve(value);
-      else if (flag === '--from') from = time(flag, value);
-      else if (flag === '--to') to = time(flag, value);
-      else throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
-      i++;
-    }
+    const f = parsed(sub, rest, { out: { type: 'string' }, from: { type: 'time' }, to: { type: 'time' } });
+    const out = f.out === undefined ? undefined : resolve(f.out);
+    const from = f.from ?? -Infinity;
+    const to = f.to ?? Infinity;
     const file = out ? createWriteStream(out, { mode: 0o600 }) : undefined;
     const write = async (line: string) => {
       if (!file) return io.stdout(line);

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { evaluateBot, parseBotEval, type BotEvalReport } from '../stream/bot/eval.js';
 import { FaqBot } from '../stream/bot/faq-bot.js';
 import { loadKnowledgeBase, SHIPPED_KNOWLEDGE_DIR } from '../stream/bot/knowledge-base.js';
+import { parseFlags, type FlagSpecs } from './args.js';
 import type { CommandIo } from './attribution-command.js';
 
 export interface BotCommandDeps {
@@ -25,29 +26,13 @@ const USAGE = `usage: omnilane bot ask "QUESTION" [--json] [--knowledge DIR] [--
          answer precision, handoff accuracy, answer coverage, handoff recall and the misses
 knowledge: --knowledge, else BOT_KNOWLEDGE_DIR, else the shipped demo base (stream/bot/knowledge)`;
 
-type Flags = Record<string, string | true>;
-
-function parseArgs(argv: string[]): { flags: Flags; positional: string[] } | string {
-  const flags: Flags = {};
-  const positional: string[] = [];
-  const valued = new Set(['input', 'knowledge', 'min-confidence']);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (!valued.has(name) && !['json', 'help'].includes(name)) return `unknown flag --${name}`;
-    if (eq > 0) flags[name] = a.slice(eq + 1);
-    else if (valued.has(name)) {
-      if (argv[i + 1] === undefined) return `--${name} needs a value`;
-      flags[name] = argv[++i];
-    } else flags[name] = true;
-  }
-  return { flags, positional };
-}
+const BOT_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  input: { type: 'string' },
+  knowledge: { type: 'string' },
+  'min-confidence': { type: 'number', min: 0, max: 1 },
+} as const satisfies FlagSpecs;
 
 function usage(io: CommandIo, why: string): number {
   io.stderr(`omnilane bot: BOT_ERR_BAD_ARGS: ${why}\n${USAGE}\n`);
@@ -80,19 +65,16 @@ export async function runBotCommand(argv: string[], io: CommandIo, deps: BotComm
     return 0;
   }
   if (sub !== 'ask' && sub !== 'eval') return usage(io, `unknown subcommand "${sub}"`);
-  const parsed = parseArgs(rest);
-  if (typeof parsed === 'string') return usage(io, parsed);
-  const { flags, positional } = parsed;
+  // ask takes its question (counted below, to say "quote it"); eval takes no plain argument.
+  const parsed = parseFlags(rest, BOT_FLAGS, { positionals: sub === 'ask' ? Infinity : 0 });
+  if (!parsed.ok) return usage(io, parsed.message);
+  const { flags, positionals: positional } = parsed;
   if (flags.help) {
     io.stdout(USAGE + '\n');
     return 0;
   }
-  let minConfidence = deps.minConfidence;
-  if (typeof flags['min-confidence'] === 'string') {
-    minConfidence = Number(flags['min-confidence']);
-    if (!/^\d*\.?\d+$/.test(flags['min-confidence']) || !(minConfidence >= 0 && minConfidence <= 1)) return usage(io, `--min-confidence must be a number from 0 to 1, got ${flags['min-confidence']}`);
-  }
-  const dir = typeof flags.knowledge === 'string' ? resolve(flags.knowledge) : deps.knowledgeDir ?? SHIPPED_KNOWLEDGE_DIR;
+  const minConfidence = flags['min-confidence'] ?? deps.minConfidence;
+  const dir = flags.knowledge ? resolve(flags.knowledge) : deps.knowledgeDir ?? SHIPPED_KNOWLEDGE_DIR;
   const kb = loadKnowledgeBase(dir);
   for (const e of kb.errors) io.stderr(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.code}: ${e.reason}\n`);
   if (kb.articles.length === 0) {
@@ -121,9 +103,8 @@ export async function runBotCommand(argv: string[], io: CommandIo, deps: BotComm
     return kbBad;
   }
 
-  if (positional.length) return usage(io, `unexpected argument "${positional[0]}"`);
   const input = flags.input;
-  if (typeof input !== 'string') return usage(io, '--input FILE is required');
+  if (!input) return usage(io, '--input FILE is required');
   if (!existsSync(input)) return usage(io, `no such file: ${input}`);
   const { rows, errors } = parseBotEval(readFileSync(input, 'utf8'));
   for (const e of errors) io.stderr(`line ${e.line}: ${e.reason}\n`);

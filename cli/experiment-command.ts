@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isOmnilaneError, type ErrorCode } from '../shared/errors.js';
 import type { ExperimentService } from '../stream/experiments/experiment-service.js';
 import type { ExperimentReport } from '../stream/experiments/report.js';
+import { parseFlags } from './args.js';
 
 const USAGE = `usage: omnilane experiment report ID [--json]
        omnilane experiment list [--json]
@@ -72,16 +73,16 @@ export async function runExperimentCommand(args: string[], io: ExperimentIo, dep
     return code === 'EXP_ERR_BAD_ARGS' ? 2 : 1;
   };
   const [sub, ...rest] = args;
-  const json = rest.includes('--json');
-  const positional = rest.filter((a) => a !== '--json');
-  const unknown = positional.find((a) => a.startsWith('--'));
-  if (sub === undefined || sub === 'help' || sub === '--help') {
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
     io.stdout(USAGE + '\n');
     return sub === undefined ? 2 : 0;
   }
-  if (unknown) return fail('EXP_ERR_BAD_ARGS', `unknown flag ${unknown}\n\n${USAGE}`);
   if (sub !== 'report' && sub !== 'list' && sub !== 'define') return fail('EXP_ERR_BAD_ARGS', `unknown subcommand "${sub}"\n\n${USAGE}`);
-  if ((sub === 'report' || sub === 'define') && positional.length !== 1) return fail('EXP_ERR_BAD_ARGS', `${sub} needs exactly one ${sub === 'report' ? 'experiment id' : 'definition file'}`);
+  const parsed = parseFlags(rest, { json: { type: 'boolean' } }, { positionals: sub === 'list' ? 0 : 1 });
+  if (!parsed.ok) return fail('EXP_ERR_BAD_ARGS', `${parsed.message}\n\n${USAGE}`);
+  const json = parsed.flags.json ?? false;
+  const positional = parsed.positionals;
+  if (sub !== 'list' && positional.length !== 1) return fail('EXP_ERR_BAD_ARGS', `${sub} needs exactly one ${sub === 'report' ? 'experiment id' : 'definition file'}`);
   let body: unknown;
   if (sub === 'define') {
     try {

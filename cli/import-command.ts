@@ -18,6 +18,7 @@ import {
 } from '../ingest/import/index.js';
 import type { Config } from '../shared/config.js';
 import { isOmnilaneError, type ErrorCode } from '../shared/errors.js';
+import { parseFlags, type FlagSpecs } from './args.js';
 import type { CommandIo } from './attribution-command.js';
 
 export type ImportErrorCode = Extract<ErrorCode, `IMPORT_ERR_${string}` | 'CFG_ERR_INVALID'>;
@@ -54,71 +55,58 @@ export interface ImportArgs {
   help: boolean;
 }
 
-export function parseImportArgs(argv: string[]): { ok: true; args: ImportArgs } | { ok: false; message: string } {
-  const a: ImportArgs = { columns: {}, constants: {}, restart: false, producer: DEFAULT_PRODUCER, json: false, quiet: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) [flag, value] = [flag.slice(0, eq), flag.slice(eq + 1)];
-    const take = (): string | undefined => {
-      if (value !== undefined) return value;
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) return undefined;
-      i++;
-      return v;
-    };
-    const need = (name: string): string | { message: string } => take() ?? { message: `${name} needs a value` };
-    const pair = (name: string, into: Record<string, string>): string | null => {
-      const v = take();
-      const k = v?.indexOf('=') ?? -1;
-      if (!v || k <= 0) return `${name} takes NAME=VALUE, got ${v ?? 'nothing'}`;
-      into[v.slice(0, k).trim()] = v.slice(k + 1);
-      return null;
-    };
-    let r: string | { message: string } | null;
-    switch (flag) {
-      case '--help':
-      case '-h':
-        a.help = true;
-        break;
-      case '--format':
-        if (typeof (r = need('--format')) !== 'string') return { ok: false, ...r };
-        if (r !== 'jsonl' && r !== 'csv') return { ok: false, message: `--format must be jsonl or csv, got ${r}` };
-        a.format = r;
-        break;
-      case '--url':
-      case '--key':
-      case '--mapping':
-      case '--checkpoint':
-      case '--report':
-      case '--producer': {
-        if (typeof (r = need(flag)) !== 'string') return { ok: false, ...r };
-        const field = ({ '--url': 'url', '--key': 'key', '--mapping': 'mappingFile', '--checkpoint': 'checkpoint', '--report': 'report', '--producer': 'producer' } as const)[flag];
-        a[field] = r;
-        break;
-      }
-      case '--column':
-        if ((r = pair('--column', a.columns))) return { ok: false, message: r };
-        break;
-      case '--set':
-        if ((r = pair('--set', a.constants))) return { ok: false, message: r };
-        break;
-      case '--restart':
-        a.restart = true;
-        break;
-      case '--json':
-        a.json = true;
-        break;
-      case '--quiet':
-        a.quiet = true;
-        break;
-      default:
-        if (flag.startsWith('-') || a.file) return { ok: false, message: `unknown argument ${argv[i]}` };
-        a.file = argv[i];
-    }
+const IMPORT_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  format: { type: 'string', choices: ['jsonl', 'csv'] },
+  url: { type: 'string' },
+  key: { type: 'string' },
+  mapping: { type: 'string' },
+  column: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  checkpoint: { type: 'string' },
+  report: { type: 'string' },
+  producer: { type: 'string' },
+  restart: { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const satisfies FlagSpecs;
+
+/** `--column 'HEADER=FIELD'` / `--set 'FIELD=VALUE'`, in order (a later one for the same name wins). */
+function pairs(flag: string, given: string[] = []): Record<string, string> | string {
+  const into: Record<string, string> = {};
+  for (const v of given) {
+    const k = v.indexOf('=');
+    if (k <= 0) return `${flag} takes NAME=VALUE, got ${v}`;
+    into[v.slice(0, k).trim()] = v.slice(k + 1);
   }
-  if (a.url && !/^https?:\/\//.test(a.url)) return { ok: false, message: `--url must be an http(s) URL, got ${a.url}` };
+  return into;
+}
+
+export function parseImportArgs(argv: string[]): { ok: true; args: ImportArgs } | { ok: false; message: string } {
+  const parsed = parseFlags(argv, IMPORT_FLAGS, { positionals: 1 });
+  if (!parsed.ok) return parsed;
+  const f = parsed.flags;
+  const columns = pairs('--column', f.column);
+  if (typeof columns === 'string') return { ok: false, message: columns };
+  const constants = pairs('--set', f.set);
+  if (typeof constants === 'string') return { ok: false, message: constants };
+  if (f.url && !/^https?:\/\//.test(f.url)) return { ok: false, message: `--url must be an http(s) URL, got ${f.url}` };
+  const a: ImportArgs = {
+    file: parsed.positionals[0],
+    format: f.format,
+    url: f.url,
+    key: f.key,
+    mappingFile: f.mapping,
+    columns,
+    constants,
+    checkpoint: f.checkpoint,
+    report: f.report,
+    restart: f.restart ?? false,
+    producer: f.producer ?? DEFAULT_PRODUCER,
+    json: f.json ?? false,
+    quiet: f.quiet ?? false,
+    help: f.help ?? false,
+  };
   return { ok: true, args: a };
 }
 

@@ -51,6 +51,10 @@ describe('omnilane intent classify', () => {
     expect((await run('classify')).code).toBe(2);
     expect((await run('classify', '--input', join(dir, 'missing.jsonl'))).code).toBe(2);
     expect((await run('frobnicate')).code).toBe(2);
+    // Each subcommand takes only its own flags: classify has no --json, train's --seed is an integer.
+    const unknown = await run('classify', '--json');
+    expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([2, 'omnilane intent: unknown flag --json']);
+    expect((await run('train', '--seed=1.5')).err).toMatch(/^omnilane intent: --seed must be an integer, got 1\.5/);
     expect((await run('--help')).code).toBe(0);
   });
 });

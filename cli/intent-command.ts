@@ -11,6 +11,7 @@ import { evaluate, formatConfusion, type EvalReport } from '../stream/intent/met
 import { intentPaths, loadModelFile, readCorrections, readLabelled } from '../stream/intent/model-files.js';
 import { trainIntentModel } from '../stream/intent/train.js';
 import { agreementReport, formatAgreementReport, labelPaths } from '../stream/labels/index.js';
+import { parseFlags, type FlagSpecs, type FlagValues } from './args.js';
 import type { CommandIo } from './attribution-command.js';
 
 export interface IntentCommandDeps {
@@ -29,22 +30,18 @@ const USAGE = `usage: omnilane intent classify --input FILE [--model FILE]
        omnilane intent agreement [--corrections FILE] [--bot-feedback FILE] [--json]
          how often agents agreed with the model (default DATA_DIR/labels/): rate, confusion, per intent`;
 
-type Flags = Record<string, string | true>;
+const help = { type: 'boolean', short: 'h' } as const;
+const json = { type: 'boolean' } as const;
+const file = { type: 'string' } as const;
+/** Each subcommand takes only its own flags (see USAGE). */
+const INTENT_FLAGS = {
+  classify: { help, input: file, model: file },
+  eval: { help, input: file, model: file, json },
+  train: { help, data: file, corrections: file, out: file, seed: { type: 'number', integer: true } },
+  agreement: { help, corrections: file, 'bot-feedback': file, json },
+} as const satisfies Record<string, FlagSpecs>;
+type Flags<K extends keyof typeof INTENT_FLAGS> = FlagValues<(typeof INTENT_FLAGS)[K]>;
 
-function parseFlags(argv: string[]): Flags | string {
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) return `unexpected argument "${a}"`;
-    const eq = a.indexOf('=');
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags[a.slice(2)] = argv[++i];
-    else flags[a.slice(2)] = true;
-  }
-  return flags;
-}
-
-const str = (f: Flags, k: string): string | undefined => (typeof f[k] === 'string' ? (f[k]) : undefined);
 const pct = (x: number) => x.toFixed(3);
 
 /** The eval report as text: headline figures, per-intent precision/recall/F1, confusion matrix. */
@@ -58,13 +55,12 @@ export function formatEvalReport(r: EvalReport): string {
   return lines.join('\n') + '\n';
 }
 
-function classifierFor(f: Flags): BuiltinIntentClassifier {
-  const model = str(f, 'model');
-  return new BuiltinIntentClassifier(model ? { model: loadModelFile(resolve(model)) } : {});
+function classifierFor(f: { model?: string }): BuiltinIntentClassifier {
+  return new BuiltinIntentClassifier(f.model ? { model: loadModelFile(resolve(f.model)) } : {});
 }
 
-function classify(f: Flags, io: CommandIo): number {
-  const input = str(f, 'input');
+function classify(f: Flags<'classify'>, io: CommandIo): number {
+  const input = f.input;
   if (!input) return usage(io, '--input FILE is required');
   if (!existsSync(input)) return usage(io, `no such file: ${input}`);
   const clf = classifierFor(f);
@@ -90,8 +86,8 @@ function classify(f: Flags, io: CommandIo): number {
   return bad ? 1 : 0;
 }
 
-function evalCommand(f: Flags, io: CommandIo): number {
-  const input = str(f, 'input');
+function evalCommand(f: Flags<'eval'>, io: CommandIo): number {
+  const input = f.input;
   if (!input) return usage(io, '--input FILE is required');
   if (!existsSync(input)) return usage(io, `no such file: ${input}`);
   const { rows, errors } = readLabelled(input);
@@ -109,12 +105,11 @@ function evalCommand(f: Flags, io: CommandIo): number {
   return errors.length ? 1 : 0;
 }
 
-function train(f: Flags, io: CommandIo, deps: IntentCommandDeps): number {
-  const data = str(f, 'data') ?? intentPaths.train();
-  const correctionsPath = str(f, 'corrections') ?? intentPaths.corrections(deps.dataDir);
-  const out = str(f, 'out') ?? intentPaths.model();
-  const seed = f.seed === undefined ? 15 : Number(f.seed);
-  if (!Number.isInteger(seed)) return usage(io, `--seed must be an integer, got ${String(f.seed)}`);
+function train(f: Flags<'train'>, io: CommandIo, deps: IntentCommandDeps): number {
+  const data = f.data ?? intentPaths.train();
+  const correctionsPath = f.corrections ?? intentPaths.corrections(deps.dataDir);
+  const out = f.out ?? intentPaths.model();
+  const seed = f.seed ?? 15;
   if (!existsSync(data)) return usage(io, `no such file: ${data}`);
   const team = readLabelled(data);
   const corr = readCorrections(correctionsPath);
@@ -145,9 +140,9 @@ function train(f: Flags, io: CommandIo, deps: IntentCommandDeps): number {
   return team.errors.length || corr.errors.length ? 1 : 0;
 }
 
-function agreement(f: Flags, io: CommandIo, deps: IntentCommandDeps): number {
+function agreement(f: Flags<'agreement'>, io: CommandIo, deps: IntentCommandDeps): number {
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
-  const r = agreementReport(read(str(f, 'corrections') ?? labelPaths.corrections(deps.dataDir)), read(str(f, 'bot-feedback') ?? labelPaths.botFeedback(deps.dataDir)));
+  const r = agreementReport(read(f.corrections ?? labelPaths.corrections(deps.dataDir)), read(f['bot-feedback'] ?? labelPaths.botFeedback(deps.dataDir)));
   io.stdout(f.json ? JSON.stringify(r) + '\n' : formatAgreementReport(r));
   return 0;
 }
@@ -157,24 +152,29 @@ function usage(io: CommandIo, message?: string): number {
   return 2;
 }
 
-/** Runs `omnilane intent <sub> …`; returns the exit code. */
-export async function runIntentCommand(argv: string[], io: CommandIo, deps: IntentCommandDeps): Promise<number> {
-  const [sub, ...rest] = argv;
-  const flags = parseFlags(rest);
-  if (typeof flags === 'string') return usage(io, flags);
-  if (flags.help) {
+/** Parses the flags of one subcommand, answers --help and usage errors, else runs it. */
+function withFlags<S extends FlagSpecs>(rest: string[], specs: S, io: CommandIo, run: (f: FlagValues<S>) => number): number {
+  const parsed = parseFlags(rest, specs);
+  if (!parsed.ok) return usage(io, parsed.message);
+  if ((parsed.flags as { help?: boolean }).help) {
     io.stdout(USAGE + '\n');
     return 0;
   }
+  return run(parsed.flags);
+}
+
+/** Runs `omnilane intent <sub> …`; returns the exit code. */
+export async function runIntentCommand(argv: string[], io: CommandIo, deps: IntentCommandDeps): Promise<number> {
+  const [sub, ...rest] = argv;
   switch (sub) {
     case 'classify':
-      return classify(flags, io);
+      return withFlags(rest, INTENT_FLAGS.classify, io, (f) => classify(f, io));
     case 'eval':
-      return evalCommand(flags, io);
+      return withFlags(rest, INTENT_FLAGS.eval, io, (f) => evalCommand(f, io));
     case 'train':
-      return train(flags, io, deps);
+      return withFlags(rest, INTENT_FLAGS.train, io, (f) => train(f, io, deps));
     case 'agreement':
-      return agreement(flags, io, deps);
+      return withFlags(rest, INTENT_FLAGS.agreement, io, (f) => agreement(f, io, deps));
     case undefined:
     case 'help':
     case '--help':
@@ -185,5 +185,3 @@ export async function runIntentCommand(argv: string[], io: CommandIo, deps: Inte
       return usage(io, `unknown subcommand "${sub}"`);
   }
 }
-
-

@@ -3,6 +3,7 @@ import { isOmnilaneError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { systemClock } from '../shared/clock.js';
 import { privateUmask } from '../shared/private-files.js';
+import { parseFlags } from './args.js';
 import { openEngines } from './engines.js';
 import { startOmnilane, startRoles, type Roles, type RunningRoles } from './runtime.js';
 
@@ -62,8 +63,15 @@ function signInLines(running: Pick<RunningRoles, 'url' | 'credentials'>, dataDir
 }
 
 async function start(args: string[]): Promise<void> {
+  const parsed = parseFlags(args, { demo: { type: 'boolean' } });
+  if (!parsed.ok) {
+    // The same answer as an unknown command: usage on stderr, exit 2.
+    process.stderr.write(`omnilane start: ${parsed.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const config = loadConfig();
-  const running = await startOmnilane({ config, demo: args.includes('--demo') });
+  const running = await startOmnilane({ config, demo: parsed.flags.demo ?? false });
   const lines = [
     '',
     `  Omnilane is running (${running.engines.names.bus} · ${running.engines.names.state} · ${running.engines.names.warehouse}), data in ${config.dataDir}`,

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../shared/errors.js';
 import { projectRoot } from '../shared/paths.js';
 import { DAY_MS, type RoutingHistory } from '../stream/routing/predictive/index.js';
 import { DEFAULT_DEAL_WINDOW_DAYS, formatReplayTable, parseReplayRoster, replayJson, runReplay, type ReplayRoster } from '../stream/routing/replay/index.js';
+import { parseFlags, type FlagSpecs } from './args.js';
 import type { CommandIo } from './attribution-command.js';
 
 export type ReplayErrorCode = Extract<ErrorCode, `REPLAY_ERR_${string}`>;
@@ -37,71 +38,36 @@ interface Args {
   help: boolean;
 }
 
-function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
-  const args: Args = { json: false, seed: 1, historyDays: 90, dealDays: DEFAULT_DEAL_WINDOW_DAYS, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    let flag = argv[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) [flag, value] = [flag.slice(0, eq), flag.slice(eq + 1)];
-    const take = (): string | undefined => {
-      if (value !== undefined) return value;
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) return undefined;
-      i++;
-      return v;
-    };
-    const time = (name: string): number | string => {
-      const v = take();
-      const t = v === undefined ? NaN : Date.parse(v);
-      return Number.isFinite(t) && /^\d{4}-\d{2}-\d{2}/.test(v ?? '') ? t : `${name} must be an ISO-8601 time, got ${v ?? 'nothing'}`;
-    };
-    const int = (name: string, min: number): number | string => {
-      const v = Number(take());
-      return Number.isInteger(v) && v >= min ? v : `${name} must be an integer ≥ ${min}`;
-    };
-    let r: number | string | undefined;
-    switch (flag) {
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      case '--json':
-        args.json = true;
-        break;
-      case '--policy':
-        args.policy = take();
-        if (!args.policy) return { ok: false, message: '--policy needs a name' };
-        break;
-      case '--roster':
-        args.roster = take();
-        if (!args.roster) return { ok: false, message: '--roster needs a file path' };
-        break;
-      case '--from':
-        if (typeof (r = time('--from')) === 'string') return { ok: false, message: r };
-        args.from = r;
-        break;
-      case '--to':
-        if (typeof (r = time('--to')) === 'string') return { ok: false, message: r };
-        args.to = r;
-        break;
-      case '--seed':
-        if (typeof (r = int('--seed', 0)) === 'string') return { ok: false, message: r };
-        args.seed = r;
-        break;
-      case '--history-days':
-        if (typeof (r = int('--history-days', 0)) === 'string') return { ok: false, message: r };
-        args.historyDays = r;
-        break;
-      case '--deal-days':
-        if (typeof (r = int('--deal-days', 1)) === 'string') return { ok: false, message: r };
-        args.dealDays = r;
-        break;
-      default:
-        return { ok: false, message: `unknown argument ${argv[i]}` };
-    }
-  }
-  return { ok: true, args };
+const REPLAY_FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  policy: { type: 'string' },
+  roster: { type: 'string' },
+  from: { type: 'time' },
+  to: { type: 'time' },
+  seed: { type: 'number', integer: true, min: 0 },
+  'history-days': { type: 'number', integer: true, min: 0 },
+  'deal-days': { type: 'number', integer: true, min: 1 },
+} as const satisfies FlagSpecs;
+
+function parseReplayArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
+  const parsed = parseFlags(argv, REPLAY_FLAGS);
+  if (!parsed.ok) return parsed;
+  const f = parsed.flags;
+  return {
+    ok: true,
+    args: {
+      policy: f.policy,
+      from: f.from,
+      to: f.to,
+      json: f.json ?? false,
+      roster: f.roster,
+      seed: f.seed ?? 1,
+      historyDays: f['history-days'] ?? 90,
+      dealDays: f['deal-days'] ?? DEFAULT_DEAL_WINDOW_DAYS,
+      help: f.help ?? false,
+    },
+  };
 }
 
 function fail(io: CommandIo, code: ReplayErrorCode, message: string): number {
@@ -129,7 +95,7 @@ function readRoster(path: string, channels: string[]): ReplayRoster | { code: Re
  * on stderr with a REPLAY_ERR_ code).
  */
 export async function runReplayCommand(argv: string[], io: CommandIo, deps: ReplayCommandDeps): Promise<number> {
-  const parsed = parseArgs(argv);
+  const parsed = parseReplayArgs(argv);
   if (!parsed.ok) return fail(io, 'REPLAY_ERR_BAD_ARGS', `${parsed.message}\n${USAGE}`);
   const a = parsed.args;
   if (a.help) {

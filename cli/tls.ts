@@ -4,6 +4,7 @@ import { generate } from 'selfsigned';
 import type { Config } from '../shared/config.js';
 import { OmnilaneError } from '../shared/errors.js';
 import { writePrivateFile } from '../shared/private-files.js';
+import { parseFlags } from './args.js';
 
 /** PEM certificate and key the HTTP server answers with (TLS 1.3 only: api/app.ts). */
 export interface ServerTls {
@@ -70,11 +71,9 @@ export function engineTls(cfg: Pick<Config, 'security'>) {
 export async function tlsCommand(args: string[], cfg: Pick<Config, 'dataDir'>): Promise<string> {
   const [sub, ...rest] = args;
   if (sub !== 'self-signed') throw new OmnilaneError('CFG_ERR_INVALID', 'usage: omnilane tls self-signed [--out DIR]');
-  let out = join(cfg.dataDir, 'tls');
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--out' && rest[i + 1]) out = resolve(rest[++i]);
-    else throw new OmnilaneError('CFG_ERR_INVALID', `omnilane tls self-signed: unknown argument ${JSON.stringify(rest[i])} (usage: --out DIR)`);
-  }
+  const parsed = parseFlags(rest, { out: { type: 'string' } });
+  if (!parsed.ok) throw new OmnilaneError('CFG_ERR_INVALID', `omnilane tls self-signed: ${parsed.message} (usage: --out DIR)`);
+  const out = parsed.flags.out ? resolve(parsed.flags.out) : join(cfg.dataDir, 'tls');
   const r = await generateSelfSigned(out);
   return [
     `certificate ${r.certFile}`,
