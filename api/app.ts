@@ -32,6 +32,7 @@ import { alertRoutes } from './alerts/alert-routes.js';
 import type { AlertEvaluator } from './alerts/evaluator.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
+import { customerExportRoutes } from './routes/customer-export.js';
 import type { CrmPort } from '../stream/crm/crm-port.js';
 import type { IdentityService } from '../stream/identity/identity-service.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.workbench) {
     const { identity, crm, sessionExpiryMs } = deps.workbench;
     await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope });
+    await app.register(customerExportRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, followups: deps.followups?.store });
     await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned });
   }
   if (deps.routing) {

@@ -11,7 +11,9 @@ import { EmbeddedCrm } from '../stream/crm/embedded-crm.js';
 import { HttpCrm } from '../stream/crm/http-crm.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { IdentityService } from '../stream/identity/identity-service.js';
+import { FollowupStore } from '../stream/followup/followup-store.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
+import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { SessionStep } from '../stream/sessions/session-step.js';
 import type { Engines } from './engines.js';
@@ -53,6 +55,15 @@ export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, h
   });
   const crm = cfg.crmUrl ? new HttpCrm({ url: cfg.crmUrl }) : new EmbeddedCrm();
   return { identity, sessions, crm, sessionExpiryMs: cfg.sessionExpiryMs };
+}
+
+/**
+ * What the data-subject export reads (`omnilane privacy export`): the warehouse, the identity graph and the
+ * follow-up store on this process's state store (the embedded journal under DATA_DIR, or Redis).
+ */
+export function composeExportSources(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerExportSources {
+  const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
+  return { warehouse: engines.warehouse, clock, identity, followups: new FollowupStore(engines.state) };
 }
 
 /**

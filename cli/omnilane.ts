@@ -36,6 +36,9 @@ Commands:
   audit verify|export
                      check the hash-chained audit log (exit 3 when tampered) or export it as
                      JSON lines (see docs/security.md, "Audit")
+  privacy export ID [--out FILE]
+                     data-subject export: everything held about one customer as one JSON
+                     document, each table as rows and CSV (see docs/privacy.md, "Export")
   tls self-signed [--out DIR]
                      write a self-signed certificate for local HTTPS (see docs/security.md)
   experiment report ID [--json] | list | define FILE
@@ -195,6 +198,30 @@ async function auditCommand(args: string[]): Promise<number> {
   }
 }
 
+/** `omnilane privacy export` on the configured engines (embedded ones: stop the server first, it holds DATA_DIR). */
+async function privacyCommand(args: string[]): Promise<number> {
+  const { runPrivacyCommand } = await import('./privacy-command.js');
+  const { composeExportSources } = await import('./compose-pipeline.js');
+  const { composeAudit } = await import('./compose-api.js');
+  const cfg = loadConfig();
+  const log = createLogger(cfg.logLevel);
+  const engines = await openEngines(cfg, systemClock, log, { bus: false, state: true, warehouse: true });
+  try {
+    await engines.warehouse.migrate();
+    const audit = composeAudit(cfg, engines.warehouse, systemClock, log, cfg.redisUrl ? engines.state : undefined);
+    const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+    try {
+      return await runPrivacyCommand(args, io, { sources: composeExportSources(cfg, engines, systemClock), audit });
+    } finally {
+      await audit.close();
+    }
+  } finally {
+    await engines.state.close();
+    await engines.warehouse.close();
+    engines.lock?.release();
+  }
+}
+
 /** The experiment service over the configured warehouse, for `omnilane experiment` (same one-process caveat as attribution). */
 async function openExperimentService() {
   const { ExperimentService } = await import('../stream/experiments/experiment-service.js');
@@ -307,6 +334,9 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'audit':
         process.exitCode = await auditCommand(args);
+        return;
+      case 'privacy':
+        process.exitCode = await privacyCommand(args);
         return;
       case 'tls': {
         const { tlsCommand } = await import('./tls.js');

@@ -44,6 +44,8 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
   'GET /v1/customers/:id': { action: 'customer.profile.read', target: customerTarget, customer },
   'GET /v1/customers/:id/timeline': { action: 'customer.timeline.read', target: customerTarget, customer },
   'GET /v1/customers/:id/merges': { action: 'customer.merges.read', target: customerTarget, customer },
+  // The data-subject export: the route names the customer (the survivor of a merge) and the row counts per section.
+  'GET /v1/customers/:id/export': { action: 'privacy.export', target: customerTarget, customer },
   // The search terms are personal data themselves: only which kinds were searched by is kept.
   'GET /v1/customers': { action: 'customer.search', after: (req) => ({ by: Object.keys((req.query as object | undefined) ?? {}).sort() }) },
   'POST /v1/customers/:id/split': { action: 'identity.split', target: customerTarget, customer, after: (req) => ({ identifiers: (req.body as { identifiers?: unknown[] } | undefined)?.identifiers?.length ?? 0 }) },

@@ -22,6 +22,11 @@ export const PERMISSIONS = {
   'customers:read': ['agent', 'manager'],
   /** Split a wrong merge. */
   'customers:split': [],
+  /**
+   * Data-subject export (GDPR access, CCPA right to know, PIPL): everything held about one customer. Admins only
+   * by default: managers see their teams' customers but are not data controllers.
+   */
+  'customers:export': [],
   /** Conversation sessions list: agent their own, manager their teams', analyst masked. */
   'conversations:read': ['analyst', 'agent', 'manager'],
   /** Reply in a conversation one holds (manager: of their teams), always under one's own name. */

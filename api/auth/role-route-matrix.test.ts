@@ -101,6 +101,8 @@ describe('role × route matrix from /openapi.json', () => {
     const doc = (await call('GET', '/openapi.json', null)).body as { paths: Record<string, Record<string, { 'x-permission'?: Permission; 'x-roles'?: Role[] }>> };
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
     expect(ops.length).toBeGreaterThan(40);
+    // The data-subject export is for admins only (managers are not data controllers).
+    expect(doc.paths['/v1/customers/{id}/export']?.get?.['x-roles']).toEqual(['admin']);
     for (const { path, method, op } of ops) {
       expect(op['x-permission'], `${method} ${path}`).toBeDefined();
       expect(op['x-roles'], `${method} ${path}`).toEqual(rolesFor(op['x-permission']!));

@@ -321,6 +321,40 @@ export const REFERENCE: Record<string, (f: WarehouseFixture, p: QueryParams) => 
       .sort((a, b) => a.model_order - b.model_order || byStr(a.from_state, b.from_state) || byStr(a.to_state, b.to_state))
       .map((t) => ({ run_id: t.run_id, run_at_ms: t.run_at, model_order: t.model_order, window_from_ms: t.window_from, window_to_ms: t.window_to, from_state: t.from_state, to_state: t.to_state, probability: t.probability }));
   },
+  customer_sessions(f, p) {
+    const ids = p.ids as string[];
+    return latest(f.sessions, (c) => c.id, (c) => c.version)
+      .filter((c) => ids.includes(c.customer_id))
+      .sort((a, b) => a.started_at - b.started_at || byStr(a.id, b.id))
+      .map(({ started_at, last_event_at, ...c }) => ({ id: c.id, customer_id: c.customer_id, conversation_ids: c.conversation_ids, channels: c.channels, last_channel: c.last_channel, started_at_ms: started_at, last_event_at_ms: last_event_at, last_agent: c.last_agent ?? null, intent: c.intent ?? null, tags: c.tags, urgent: c.urgent, priority: c.priority, status: c.status, version: c.version }));
+  },
+  customer_conversation_facts(f, p) {
+    const keys = p.keys as string[];
+    const n = (v: number | null | undefined) => v ?? null;
+    return latest([...f.conversations, ...f.kpi.conversationFacts], (c) => c.conversation_id, (c) => c.version)
+      .filter((c) => keys.includes(c.customer_key))
+      .sort((a, b) => a.started_at - b.started_at || byStr(a.conversation_id, b.conversation_id))
+      .map((c) => ({
+        conversation_id: c.conversation_id, customer_key: c.customer_key, channel: c.channel, source: c.source, team: c.team, agent: c.agent, tag: c.tag,
+        started_at_ms: c.started_at, last_event_at_ms: c.last_event_at, first_response_at_ms: n(c.first_response_at), first_response_ms: n(c.first_response_ms),
+        assigned_at_ms: n(c.assigned_at), wait_ms: n(c.wait_ms), sla_due_at_ms: n(c.sla_due_at), sla_met: n(c.sla_met), closed_at_ms: n(c.closed_at), duration_ms: c.duration_ms,
+        outcome: c.outcome, messages_in: c.messages_in, messages_out: c.messages_out, complaint: c.complaint, csat: n(c.csat), nps: n(c.nps), version: c.version,
+      }));
+  },
+  customer_deal_facts(f, p) {
+    const keys = p.keys as string[];
+    return latest(f.kpi.dealFacts, (d) => d.deal_id, (d) => d.version)
+      .filter((d) => keys.includes(d.customer_key))
+      .sort((a, b) => a.won_at - b.won_at || byStr(a.deal_id, b.deal_id))
+      .map((d) => ({ deal_id: d.deal_id, customer_key: d.customer_key, conversation_id: d.conversation_id ?? null, won_at_ms: d.won_at, value: d.value, first_touch_at_ms: d.first_touch_at, cycle_ms: d.cycle_ms, channel: d.channel, source: d.source, team: d.team, agent: d.agent, tag: d.tag, version: d.version }));
+  },
+  response_times_of_conversations(f, p) {
+    const conversations = p.conversations as string[];
+    return latest(f.kpi.responseTimes, (r) => `${r.conversation_id}\u0000${r.reply_id}`, (r) => r.version)
+      .filter((r) => conversations.includes(r.conversation_id))
+      .sort((a, b) => byStr(a.conversation_id, b.conversation_id) || a.replied_at - b.replied_at || byStr(a.reply_id, b.reply_id))
+      .map((r) => ({ conversation_id: r.conversation_id, reply_id: r.reply_id, replied_at_ms: r.replied_at, inbound_at_ms: r.inbound_at, response_ms: r.response_ms, channel: r.channel, source: r.source, team: r.team, agent: r.agent, tag: r.tag, version: r.version }));
+  },
 };
 
 function channelBuckets(f: WarehouseFixture, p: QueryParams, bucketS: number) {
@@ -402,6 +436,10 @@ export function paramSets(f: WarehouseFixture): Record<string, QueryParams[]> {
       { status: 'all', active_since_ms: 0, limit: 7 },
     ],
     identity_merges_for: [{ ids: ['cust-1', 'cust-7'] }, { ids: [] }],
+    customer_sessions: [{ ids: ['cust-1', 'cust-2', 'cust-11'] }, { ids: [] }],
+    customer_conversation_facts: [{ keys: ['cust-1', 'cust-2', 'cust-3'] }, { keys: [] }],
+    customer_deal_facts: [{ keys: ['cust-1', 'cust-2', 'cust-3', 'cust-4'] }, { keys: [] }],
+    response_times_of_conversations: [{ conversations: ['conv-1', 'conv-2', 'conv-3', 'kconv-1'] }, { conversations: [] }],
     experiment_units: [
       { experiment_id: 'exp-a', from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
       { experiment_id: 'exp-b', from_ms: f.t0 - 3_600_000, to_ms: f.t0 + 7_200_000 },
