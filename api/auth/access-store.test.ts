@@ -63,4 +63,17 @@ describe('StateAccessStore with a durable copy in the warehouse', () => {
     expect(await make().authenticateKey(envKeys[0].secret)).toMatchObject({ kind: 'key', role: 'ingest', keyId: 'ingest-default' });
     expect(await make().authenticateKey('some-other-secret-0123456789abcd')).toBeNull();
   });
+
+  it('keeps authenticating with the last state read while the state store is down', async () => {
+    const state = new MemoryStateStore({ clock });
+    const a = new AccessService({ store: new StateAccessStore(state, () => clock.now(), 0), sessions: state, clock });
+    const key = await a.createKey({ name: 'x', role: 'ingest' });
+    expect(await a.authenticateKey(key.secret)).toMatchObject({ role: 'ingest' });
+    const get = state.get.bind(state);
+    state.get = () => Promise.reject(Object.assign(new Error('down'), { code: 'STATE_ERR_UNAVAILABLE' }));
+    expect(await a.authenticateKey(key.secret)).toMatchObject({ role: 'ingest' });
+    const fresh = new AccessService({ store: new StateAccessStore(state, () => clock.now(), 0), sessions: state, clock });
+    await expect(fresh.authenticateKey(key.secret)).rejects.toMatchObject({ code: 'STATE_ERR_UNAVAILABLE' });
+    state.get = get;
+  });
 });

@@ -146,7 +146,15 @@ export class StateAccessStore implements AccessStore {
 
   async read(): Promise<AccessState> {
     if (this.cached && this.now() - this.cached.at < this.cacheMs) return this.cached.state;
-    const raw = await this.current();
+    let raw: string;
+    try {
+      raw = await this.current();
+    } catch (err) {
+      // The state store is down: keep authenticating with the last state this process read (a revocation made
+      // elsewhere during the outage waits for Redis), so the request fails, or succeeds, on its own merits.
+      if (this.cached) return this.cached.state;
+      throw err;
+    }
     const state = parseState(raw || null);
     this.cached = { at: this.now(), raw, state };
     return state;
