@@ -30,7 +30,10 @@ export default tseslint.config(
       // `async` without `await` is how a port method keeps its Promise signature in an in-memory adapter: not a bug here.
       '@typescript-eslint/require-await': 'off',
       // A leading underscore marks a value kept on purpose (a positional parameter, a field dropped by a rest spread).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -127,7 +127,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Omnilane API', version: '1', description: 'Events in, live metrics out. Every /v1 route declares its permission (`x-permission`, the roles holding it in `x-roles`): people sign in (POST /v1/auth/sign-in: session cookie plus X-CSRF-Token on writes), machines send `Authorization: Bearer <key>`.' },
+      info: {
+        title: 'Omnilane API',
+        version: '1',
+        description:
+          'Events in, live metrics out. Every /v1 route declares its permission (`x-permission`, the roles holding it in `x-roles`): people sign in (POST /v1/auth/sign-in: session cookie plus X-CSRF-Token on writes), machines send `Authorization: Bearer <key>`.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
   });
@@ -169,7 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(routingRoutes, { desk: deps.routing, clock: deps.clock });
     await app.register(suggestionRoutes, { desk: deps.routing, clock: deps.clock, classifier: deps.classifier, crm: deps.workbench?.crm });
     if (deps.labels) await app.register(labelRoutes, { desk: deps.routing, clock: deps.clock, labels: deps.labels, classifier: deps.classifier });
-    if (deps.workbench) await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
+    if (deps.workbench)
+      await app.register(opportunityRoutes, { desk: deps.routing, ingest: deps.ingest, crm: deps.workbench.crm, clock: deps.clock, log: deps.log });
   }
   if (deps.followups) {
     await app.register(followupRoutes, { ...deps.followups, clock: deps.clock, identity: deps.workbench?.identity, scope });
@@ -182,9 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (existsSync(join(dashboardDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'], schemaHide: true });
   } else {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-      reply.type('text/plain').send('The dashboard is not built yet: run `npm run build`.'),
-    );
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/plain').send('The dashboard is not built yet: run `npm run build`.'));
   }
   return app;
 }

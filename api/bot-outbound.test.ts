@@ -23,10 +23,19 @@ describe('botOutbound on every channel', () => {
     const [http, wx] = (fakes = [await startFakeProvider(), await startFakeProvider()]);
     wx.wechat();
     const cfg = loadConfig({
-      TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'tok', SMS_FROM: '+14155550100', SMS_PROVIDER_URL: http.url,
-      WHATSAPP_ACCESS_TOKEN: 'EAAG', WHATSAPP_PHONE_NUMBER_ID: '106540352242922', WHATSAPP_API_URL: `${http.url}/v21.0`,
-      WECHAT_APP_ID: 'wx0123456789abcdef', WECHAT_APP_SECRET: 'app-secret-1', WECHAT_API_URL: wx.url,
-      EMAIL_PROVIDER_URL: `${http.url}/mail`, EMAIL_API_KEY: 'key', EMAIL_FROM: 'shop@example.com',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_AUTH_TOKEN: 'tok',
+      SMS_FROM: '+14155550100',
+      SMS_PROVIDER_URL: http.url,
+      WHATSAPP_ACCESS_TOKEN: 'EAAG',
+      WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+      WHATSAPP_API_URL: `${http.url}/v21.0`,
+      WECHAT_APP_ID: 'wx0123456789abcdef',
+      WECHAT_APP_SECRET: 'app-secret-1',
+      WECHAT_API_URL: wx.url,
+      EMAIL_PROVIDER_URL: `${http.url}/mail`,
+      EMAIL_API_KEY: 'key',
+      EMAIL_FROM: 'shop@example.com',
     });
     const senders = sendersFromConfig(cfg);
     const convs: Record<string, ConversationRef> = {
@@ -36,19 +45,35 @@ describe('botOutbound on every channel', () => {
       'c-mail': { id: 'c-mail', channel: 'email', customer: { email: 'li@example.com' }, to: { email: 'li@example.com' } },
     };
     const recorded: Array<{ producer: string; event: Record<string, unknown> }> = [];
-    const ingest = { ingest: async (producer: string, batch: { events: Record<string, unknown>[] }) => {
-      for (const event of batch.events) recorded.push({ producer, event });
-      return { accepted: batch.events.length, rejected: [] };
-    } } as unknown as IngestService;
+    const ingest = {
+      ingest: async (producer: string, batch: { events: Record<string, unknown>[] }) => {
+        for (const event of batch.events) recorded.push({ producer, event });
+        return { accepted: batch.events.length, rejected: [] };
+      },
+    } as unknown as IngestService;
     const reply = botOutbound({ ingest, senders, conversations: { lookup: async (id) => convs[id] ?? null }, clock: manualClock(1_764_000_000_000) });
-    for (const id of Object.keys(convs)) await reply({ conversationId: id, channel: convs[id].channel, text: '付款成功后可在账单页开具发票。', messageId: `bot-${id}`, properties: { article_id: 'invoice-zh' } });
+    for (const id of Object.keys(convs))
+      await reply({
+        conversationId: id,
+        channel: convs[id].channel,
+        text: '付款成功后可在账单页开具发票。',
+        messageId: `bot-${id}`,
+        properties: { article_id: 'invoice-zh' },
+      });
     expect(recorded.map((r) => [r.producer, r.event.type, r.event.channel, r.event.agent_id])).toEqual([
-      ['bot', 'message.sent', 'sms', null], ['bot', 'message.sent', 'whatsapp', null], ['bot', 'message.sent', 'wechat', null], ['bot', 'message.sent', 'email', null],
+      ['bot', 'message.sent', 'sms', null],
+      ['bot', 'message.sent', 'whatsapp', null],
+      ['bot', 'message.sent', 'wechat', null],
+      ['bot', 'message.sent', 'email', null],
     ]);
     expect(recorded.every((r) => (r.event.properties as Record<string, unknown>).bot === true)).toBe(true);
     const bodies = http.requests.map((r) => r.url.split('?')[0]);
     expect(bodies).toEqual(['/2010-04-01/Accounts/AC1/Messages.json', '/v21.0/106540352242922/messages', expect.stringMatching(/^\/mail/)]);
-    expect(http.requests.every((r) => r.body.includes('付款成功后可在账单页开具发票') || decodeURIComponent(r.body.replace(/\+/g, ' ')).includes('付款成功后可在账单页开具发票'))).toBe(true);
+    expect(
+      http.requests.every(
+        (r) => r.body.includes('付款成功后可在账单页开具发票') || decodeURIComponent(r.body.replace(/\+/g, ' ')).includes('付款成功后可在账单页开具发票'),
+      ),
+    ).toBe(true);
     expect(wx.requests.some((r) => r.url.includes('message/custom/send') && r.body.includes('付款成功后可在账单页开具发票'))).toBe(true);
   });
 });

@@ -21,16 +21,18 @@ export function botOutbound(o: { ingest: IngestService; senders: SenderRegistry;
     if (!sender) throw new OmnilaneError('API_ERR_NOT_READY', `no sender is registered for channel ${conv.channel}`);
     const sent = await sender.send({ id: m.messageId, conversation_id: conv.id, channel: conv.channel, to: conv.to, text: m.text, agent_id: null });
     const result = await o.ingest.ingest(BOT_PRODUCER, {
-      events: [{
-        id: `msg:${conv.id}:${m.messageId}`,
-        type: 'message.sent',
-        channel: conv.channel,
-        occurred_at: o.clock.now(),
-        customer: conv.customer,
-        conversation_id: conv.id,
-        agent_id: null,
-        properties: { ...m.properties, bot: true, text: m.text, provider_id: sent.provider_id },
-      }],
+      events: [
+        {
+          id: `msg:${conv.id}:${m.messageId}`,
+          type: 'message.sent',
+          channel: conv.channel,
+          occurred_at: o.clock.now(),
+          customer: conv.customer,
+          conversation_id: conv.id,
+          agent_id: null,
+          properties: { ...m.properties, bot: true, text: m.text, provider_id: sent.provider_id },
+        },
+      ],
     });
     if (result.rejected.length > 0) throw new OmnilaneError(result.rejected[0].code, result.rejected[0].message);
   };

@@ -61,11 +61,28 @@ export const BoardSnapshot = Type.Object({
 export const BoardQuery = Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, default: 60 })) });
 
 const Dim = (what: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: `only ${what} (exact match)` }));
-const Filters = { channel: Dim('this channel'), source: Dim('this source'), team: Dim('this team'), agent: Dim('this agent id'), tag: Dim('this customer tag (VIP, high_value, normal)') };
+const Filters = {
+  channel: Dim('this channel'),
+  source: Dim('this source'),
+  team: Dim('this team'),
+  agent: Dim('this agent id'),
+  tag: Dim('this customer tag (VIP, high_value, normal)'),
+};
 const GroupByParam = Type.Optional(
-  Type.Union(GROUP_BYS.map((g) => Type.Literal(g)), { default: 'channel', description: 'none, channel, source, team, agent, tag; group (routing group) for queue_length. Which ones a KPI knows: GET /v1/metrics' }),
+  Type.Union(
+    GROUP_BYS.map((g) => Type.Literal(g)),
+    {
+      default: 'channel',
+      description: 'none, channel, source, team, agent, tag; group (routing group) for queue_length. Which ones a KPI knows: GET /v1/metrics',
+    },
+  ),
 );
-const GranularityParam = Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], { default: 'minute', description: 'hour and day align to the time zone (KPI_TIME_ZONE)' }));
+const GranularityParam = Type.Optional(
+  Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], {
+    default: 'minute',
+    description: 'hour and day align to the time zone (KPI_TIME_ZONE)',
+  }),
+);
 
 export const MetricParams = Type.Object({ kpi: Type.String({ description: `one of ${KPI_NAMES.join(', ')}` }) });
 export const MetricQuery = Type.Object({
@@ -83,7 +100,11 @@ export const MetricPoint = Type.Object(
     channel: Type.Union([Type.String(), Type.Null()], { description: 'the group when group_by=channel, else the channel filter or null' }),
     value: NullNum,
   },
-  { additionalProperties: NullNum, description: 'plus the KPI\'s extra fields: count, p50_ms, p90_ms, numerator, denominator, value_sum, satisfied_share, promoters, detractors, max, open_avg, capacity' },
+  {
+    additionalProperties: NullNum,
+    description:
+      "plus the KPI's extra fields: count, p50_ms, p90_ms, numerator, denominator, value_sum, satisfied_share, promoters, detractors, max, open_avg, capacity",
+  },
 );
 
 export const MetricReply = Type.Object({
@@ -99,7 +120,17 @@ export const MetricReply = Type.Object({
 
 export const MetricCatalogueReply = Type.Object({
   time_zone: Type.String(),
-  kpis: Type.Array(Type.Object({ kpi: Type.String(), unit: Type.String(), summary: Type.String(), fields: Type.Array(Type.String()), group_by: Type.Array(Type.String()), filters: Type.Array(Type.String()), drill: Type.Boolean() })),
+  kpis: Type.Array(
+    Type.Object({
+      kpi: Type.String(),
+      unit: Type.String(),
+      summary: Type.String(),
+      fields: Type.Array(Type.String()),
+      group_by: Type.Array(Type.String()),
+      filters: Type.Array(Type.String()),
+      drill: Type.Boolean(),
+    }),
+  ),
 });
 
 export const DrillQuery = Type.Object({
@@ -134,7 +165,9 @@ export const DrillReply = Type.Object({
 
 const Num = Type.Number();
 const NullableNum = Type.Union([Type.Number(), Type.Null()]);
-const Interval = Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()], { description: 'bootstrap 95 % percentile interval [lower, upper], or null' });
+const Interval = Type.Union([Type.Tuple([Type.Number(), Type.Number()]), Type.Null()], {
+  description: 'bootstrap 95 % percentile interval [lower, upper], or null',
+});
 const TimeParam = (what: string) => Type.Optional(Type.String({ description: `ISO-8601 or epoch ms; ${what}` }));
 
 export const AttributionQuery = Type.Object({
@@ -223,7 +256,12 @@ export const FUNNEL_BY = ['channel', 'source', 'segment'] as const;
 export const FunnelQuery = Type.Object({
   from: TimeParam('inquiries from; default: `to` minus 30 days'),
   to: TimeParam('inquiries before, exclusive; default: now'),
-  by: Type.Optional(Type.Union(FUNNEL_BY.map((b) => Type.Literal(b)), { default: 'channel', description: 'channel, source (properties.source) or segment (properties.tag) of the inquiry' })),
+  by: Type.Optional(
+    Type.Union(
+      FUNNEL_BY.map((b) => Type.Literal(b)),
+      { default: 'channel', description: 'channel, source (properties.source) or segment (properties.tag) of the inquiry' },
+    ),
+  ),
   window_hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760, default: 168, description: 'conversion window per step, hours' })),
 });
 

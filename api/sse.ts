@@ -7,7 +7,12 @@ import type { FastifyReply } from 'fastify';
 export function openEventStream(reply: FastifyReply): (chunk: string) => void {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   const write = (s: string) => {
     if (!res.writableEnded) res.write(s);
   };

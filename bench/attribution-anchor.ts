@@ -23,7 +23,10 @@ export interface AnchorFigures {
 
 /** Runs ChannelAttribution's Markov order-1 model on `csvFile` and compares its credits with `ours`. */
 export function runChannelAttributionAnchor(csvFile: string, ours: readonly ChannelCredit[]): AnchorFigures {
-  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'channelattribution'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'channelattribution'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   const out = execFileSync(join(root, python), [join(root, 'bench', 'anchors', 'channel_attribution.py'), csvFile], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,

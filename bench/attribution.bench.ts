@@ -9,19 +9,30 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { seededRng } from '../shared/random.js';
-import {
-  markovAttribution,
-  readPathCsvFile,
-  shapleyAttribution,
-  shapleyProbabilityAttribution,
-  type EncodedPaths,
-} from '../stream/attribution/index.js';
+import { markovAttribution, readPathCsvFile, shapleyAttribution, shapleyProbabilityAttribution, type EncodedPaths } from '../stream/attribution/index.js';
 import { runChannelAttributionAnchor, type AnchorFigures } from './attribution-anchor.js';
 
 const CHANNELS = [
-  'site_visit', 'web_chat', 'phone_follow_up', 'agent_reply', 'follow_up_sms', 'email', 'whatsapp', 'wechat',
-  'app_push', 'paid_search', 'organic_search', 'display', 'social', 'affiliate', 'referral', 'webinar',
-  'demo_call', 'deal_desk', 'partner', 'direct',
+  'site_visit',
+  'web_chat',
+  'phone_follow_up',
+  'agent_reply',
+  'follow_up_sms',
+  'email',
+  'whatsapp',
+  'wechat',
+  'app_push',
+  'paid_search',
+  'organic_search',
+  'display',
+  'social',
+  'affiliate',
+  'referral',
+  'webinar',
+  'demo_call',
+  'deal_desk',
+  'partner',
+  'direct',
 ];
 
 export interface AttributionBenchOptions {
@@ -157,9 +168,10 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
     compute['markov o3 + transition list'] = await timed(() => markovAttribution(paths, { order: 3 }));
     compute['shapley (count, Zhao)'] = await timed(() => shapleyAttribution(paths));
     compute['shapley (probability, exact 2^20)'] = await timed(() => shapleyProbabilityAttribution(paths));
-    if (opts.monteCarlo !== false) compute['shapley (probability, MC 500 perms)'] = await timed(() =>
-      shapleyProbabilityAttribution(paths, { forceMonteCarlo: true, samples: 500, seed: 1 }),
-    );
+    if (opts.monteCarlo !== false)
+      compute['shapley (probability, MC 500 perms)'] = await timed(() =>
+        shapleyProbabilityAttribution(paths, { forceMonteCarlo: true, samples: 500, seed: 1 }),
+      );
 
     let anchor: (AnchorFigures & { ratio: number }) | undefined;
     if (opts.anchor !== false) {
@@ -191,21 +203,43 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
 
     log('');
     log(`end to end (read + parse + aggregate + compute), ${runs} runs`);
-    log(table(['scenario', 'median ms', 'best ms', 'target ms', 'peak RSS MB'], Object.entries(e2e).map(([k, v]) => [
-      k, v.median_ms.toFixed(0), v.best_ms.toFixed(0), Number.isNaN(v.target_ms) ? '-' : String(v.target_ms), v.peak_rss_mb.toFixed(0),
-    ])));
+    log(
+      table(
+        ['scenario', 'median ms', 'best ms', 'target ms', 'peak RSS MB'],
+        Object.entries(e2e).map(([k, v]) => [
+          k,
+          v.median_ms.toFixed(0),
+          v.best_ms.toFixed(0),
+          Number.isNaN(v.target_ms) ? '-' : String(v.target_ms),
+          v.peak_rss_mb.toFixed(0),
+        ]),
+      ),
+    );
     log('');
     log(`compute alone on ${paths.count} distinct paths`);
-    log(table(['model', 'median ms', 'best ms', 'note'], Object.entries(compute).map(([k, v]) => [
-      k, v.median_ms.toFixed(1), v.best_ms.toFixed(1), v.note ?? '',
-    ])));
+    log(
+      table(
+        ['model', 'median ms', 'best ms', 'note'],
+        Object.entries(compute).map(([k, v]) => [k, v.median_ms.toFixed(1), v.best_ms.toFixed(1), v.note ?? '']),
+      ),
+    );
     if (anchor) {
       log('');
       log('anchor: ChannelAttribution 2.2.5 (PyPI) markov_model(order=1) on the same CSV, same run');
-      log(table(['measure', 'ChannelAttribution', 'Omnilane', 'note'], [
-        ['read + markov o1 ms', anchor.total_ms.toFixed(0), e2e['markov o1'].median_ms.toFixed(0), `Omnilane ${anchor.ratio}x faster (target >= 4x)`],
-        ['largest credit difference', anchor.max_abs_credit_diff.toFixed(3), '-', `relative ${anchor.max_rel_credit_diff}; ChannelAttribution simulates, Omnilane solves exactly`],
-      ]));
+      log(
+        table(
+          ['measure', 'ChannelAttribution', 'Omnilane', 'note'],
+          [
+            ['read + markov o1 ms', anchor.total_ms.toFixed(0), e2e['markov o1'].median_ms.toFixed(0), `Omnilane ${anchor.ratio}x faster (target >= 4x)`],
+            [
+              'largest credit difference',
+              anchor.max_abs_credit_diff.toFixed(3),
+              '-',
+              `relative ${anchor.max_rel_credit_diff}; ChannelAttribution simulates, Omnilane solves exactly`,
+            ],
+          ],
+        ),
+      );
     }
     log(`peak RSS ${result.peak_rss_mb} MB`);
     if (opts.writeResults !== false) {
@@ -222,7 +256,11 @@ export async function runAttributionBench(opts: AttributionBenchOptions = {}): P
 
 function table(head: string[], rows: string[][]): string {
   const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (r: string[]) => r.map((s, k) => (k === 0 || k === r.length - 1 && head[k] === 'note' ? s.padEnd(w[k]) : s.padStart(w[k]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((s, k) => (k === 0 || (k === r.length - 1 && head[k] === 'note') ? s.padEnd(w[k]) : s.padStart(w[k])))
+      .join('  ')
+      .trimEnd();
   return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -26,7 +26,11 @@ async function follow(url: string, onInquiries: (n: number, at: number) => void,
     while ((i = buf.indexOf('\n\n')) >= 0) {
       const block = buf.slice(0, i);
       buf = buf.slice(i + 2);
-      const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       if (!block.includes('event: board') || !data) continue;
       const snap = JSON.parse(data) as { kpis?: { inquiries: number | null } };
       onInquiries(snap.kpis?.inquiries ?? 0, performance.now());
@@ -40,18 +44,26 @@ export async function runBoardLatencyBench(opts: { rate?: number; durationS?: nu
   const perRequest = opts.perRequest ?? 50;
   const log = opts.log ?? (() => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-boardbench-'));
-  const server = await spawnOmnilane(['start'], { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn' }, await freePort());
+  const server = await spawnOmnilane(
+    ['start'],
+    { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn' },
+    await freePort(),
+  );
   const stop = new AbortController();
   try {
     const sent: number[] = [];
     const lat: number[] = [];
     let counted = 0;
     let base: number | null = null;
-    const reading = follow(server.url, (n, at) => {
-      if (base === null) base = n;
-      for (let k = counted; k < Math.min(n - base, sent.length); k++) lat.push(at - sent[k]);
-      counted = Math.max(counted, Math.min(n - base, sent.length));
-    }, stop.signal);
+    const reading = follow(
+      server.url,
+      (n, at) => {
+        if (base === null) base = n;
+        for (let k = counted; k < Math.min(n - base, sent.length); k++) lat.push(at - sent[k]);
+        counted = Math.max(counted, Math.min(n - base, sent.length));
+      },
+      stop.signal,
+    );
     while (base === null) await new Promise((r) => setTimeout(r, 20));
     log(`board latency: ${rate} inquiries/s for ${durationS}s, following /v1/live…`);
     const interval = (1000 * perRequest) / rate;
@@ -61,10 +73,24 @@ export async function runBoardLatencyBench(opts: { rate?: number; durationS?: nu
       const wait = start + k * interval - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const now = Date.now();
-      const events = Array.from({ length: perRequest }, (_, i) => ({ id: `lat-${k}-${i}`, type: 'conversation.started', channel: 'wechat', occurred_at: now, customer: { external_id: `c-${k}-${i}` }, conversation_id: `lc-${k}-${i}`, properties: { source: 'bench', tag: 'normal', text: '你好' } }));
+      const events = Array.from({ length: perRequest }, (_, i) => ({
+        id: `lat-${k}-${i}`,
+        type: 'conversation.started',
+        channel: 'wechat',
+        occurred_at: now,
+        customer: { external_id: `c-${k}-${i}` },
+        conversation_id: `lc-${k}-${i}`,
+        properties: { source: 'bench', tag: 'normal', text: '你好' },
+      }));
       const t = performance.now();
       for (let i = 0; i < perRequest; i++) sent.push(t);
-      inflight.push(fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: JSON.stringify({ events }) }));
+      inflight.push(
+        fetch(`${server.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+          body: JSON.stringify({ events }),
+        }),
+      );
     }
     await Promise.all(inflight);
     const until = performance.now() + 30_000;

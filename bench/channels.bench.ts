@@ -21,10 +21,23 @@ async function emailReq(i: number): Promise<Req> {
   const fd = new FormData();
   const ts = '1767340500';
   const token = `tok${i}`;
-  const fields = { headers: `From: a@b.cn\nMessage-ID: <bench-${i}@b.cn>\nSubject: 询价\n`, from: 'a@b.cn', subject: '询价', text: '你好', timestamp: ts, token, signature: emailSignature(TEST_SECRETS.emailSigningKey, ts, token) };
+  const fields = {
+    headers: `From: a@b.cn\nMessage-ID: <bench-${i}@b.cn>\nSubject: 询价\n`,
+    from: 'a@b.cn',
+    subject: '询价',
+    text: '你好',
+    timestamp: ts,
+    token,
+    signature: emailSignature(TEST_SECRETS.emailSigningKey, ts, token),
+  };
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   const r = new Request('http://x/', { method: 'POST', body: fd });
-  return { method: 'POST', url: '/v1/channels/email/inbound', headers: { 'content-type': r.headers.get('content-type')! }, payload: Buffer.from(await r.arrayBuffer()) };
+  return {
+    method: 'POST',
+    url: '/v1/channels/email/inbound',
+    headers: { 'content-type': r.headers.get('content-type')! },
+    payload: Buffer.from(await r.arrayBuffer()),
+  };
 }
 
 /** Builds request i for each adapter, with the events it carries. */
@@ -40,14 +53,24 @@ const adapters: Record<string, { events: number; make: (i: number) => Req | Prom
     events: 3,
     make: (i) => {
       const body = waJson.replaceAll('wamid.HBgN', `wamid.b${i}.`);
-      return { method: 'POST', url: '/v1/channels/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, body) }, payload: body };
+      return {
+        method: 'POST',
+        url: '/v1/channels/whatsapp',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, body) },
+        payload: body,
+      };
     },
   },
   wechat: {
     events: 1,
     make: (i) => {
       const q = `signature=${wechatSignature(TEST_SECRETS.wechatToken, '1767340800', 'n')}&timestamp=1767340800&nonce=n`;
-      return { method: 'POST', url: `/v1/channels/wechat?${q}`, headers: { 'content-type': 'text/xml' }, payload: wcXml.replace('24411234567890123456', String(10n ** 19n + BigInt(i))) };
+      return {
+        method: 'POST',
+        url: `/v1/channels/wechat?${q}`,
+        headers: { 'content-type': 'text/xml' },
+        payload: wcXml.replace('24411234567890123456', String(10n ** 19n + BigInt(i))),
+      };
     },
   },
   email: { events: 1, make: emailReq },
@@ -64,12 +87,22 @@ const adapters: Record<string, { events: number; make: (i: number) => Req | Prom
       method: 'POST',
       url: '/v1/channels/app/events',
       headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ anonymous_id: `dev-${i % 100}`, events: Array.from({ length: 20 }, (_, j) => ({ id: `app-${i}-${j}`, type: 'touchpoint', occurred_at: Date.UTC(2026, 0, 2, 7), properties: { screen: 'pricing' } })) }),
+      payload: JSON.stringify({
+        anonymous_id: `dev-${i % 100}`,
+        events: Array.from({ length: 20 }, (_, j) => ({
+          id: `app-${i}-${j}`,
+          type: 'touchpoint',
+          occurred_at: Date.UTC(2026, 0, 2, 7),
+          properties: { screen: 'pricing' },
+        })),
+      }),
     }),
   },
 };
 
-export async function runChannelsBench(opts: { durationS?: number; concurrency?: number } = {}): Promise<Record<string, { requests_per_s: number; events_per_s: number; requests: number }>> {
+export async function runChannelsBench(
+  opts: { durationS?: number; concurrency?: number } = {},
+): Promise<Record<string, { requests_per_s: number; events_per_s: number; requests: number }>> {
   const durationMs = (opts.durationS ?? 3) * 1000;
   const concurrency = opts.concurrency ?? 32;
   const results: Record<string, { requests_per_s: number; events_per_s: number; requests: number }> = {};
@@ -91,10 +124,14 @@ export async function runChannelsBench(opts: { durationS?: number; concurrency?:
     await t.close();
   }
   console.log('adapter   requests/s  events/s');
-  for (const [name, r] of Object.entries(results)) console.log(`${name.padEnd(9)} ${String(r.requests_per_s).padStart(10)}  ${String(r.events_per_s).padStart(8)}`);
+  for (const [name, r] of Object.entries(results))
+    console.log(`${name.padEnd(9)} ${String(r.requests_per_s).padStart(10)}  ${String(r.events_per_s).padStart(8)}`);
   const dir = join(projectRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'channels.json'), `${JSON.stringify({ bench: 'channels', at: new Date().toISOString(), via: 'app.inject, in-process bus and state', anchor: 'RudderStack webhook gateway ~1.7k events/s on 2 cores', results }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'channels.json'),
+    `${JSON.stringify({ bench: 'channels', at: new Date().toISOString(), via: 'app.inject, in-process bus and state', anchor: 'RudderStack webhook gateway ~1.7k events/s on 2 cores', results }, null, 2)}\n`,
+  );
   return results;
 }
 

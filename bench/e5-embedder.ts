@@ -18,8 +18,16 @@ export interface E5Process {
 /** Creates the venv if needed (pip, ~1 min the first time), starts the embedder and waits until the model is loaded. */
 export async function startE5(): Promise<E5Process> {
   const root = projectRoot();
-  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'e5'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const child = spawn(join(root, python), [join(root, 'bench', 'anchors', 'e5_embed.py')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const python = execFileSync('bash', [join(root, 'scripts', 'bench-venv.sh'), 'e5'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  const child = spawn(join(root, python), [join(root, 'bench', 'anchors', 'e5_embed.py')], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   const lines = createInterface({ input: child.stdout });
   const waiting = new Map<number, (v: Float32Array[]) => void>();
   let ready: () => void = () => undefined;

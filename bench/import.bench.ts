@@ -14,7 +14,18 @@ import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { compareKpisWithRecount, DEFAULT_KPI_RECOUNT, type KpiRecountQueries } from './kpi-recount.js';
 
 const CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice'];
-const TYPES = ['conversation.started', 'message.received', 'message.sent', 'message.received', 'message.sent', 'opportunity.created', 'deal.won', 'csat.submitted', 'nps.submitted', 'complaint.filed'];
+const TYPES = [
+  'conversation.started',
+  'message.received',
+  'message.sent',
+  'message.received',
+  'message.sent',
+  'opportunity.created',
+  'deal.won',
+  'csat.submitted',
+  'nps.submitted',
+  'complaint.filed',
+];
 const DAY = 86_400_000;
 
 /** Writes `n` events spread evenly over the 30 days before `now`, in event-time order; returns the file size. */
@@ -27,8 +38,25 @@ async function generate(path: string, n: number, now: number): Promise<{ bytes: 
     const type = TYPES[i % TYPES.length];
     const c = i % 20_000;
     const properties: Record<string, unknown> =
-      type === 'csat.submitted' ? { score: 1 + (i % 5) } : type === 'nps.submitted' ? { score: i % 11 } : type === 'deal.won' || type === 'opportunity.created' ? { value: 1000 + (i % 9000) } : { text: '您好，我想咨询一下企业版的价格和交付周期', source: i % 3 ? 'baidu' : 'wechat_ads' };
-    chunk.push(JSON.stringify({ id: `imp-${i}`, type, channel: CHANNELS[c % CHANNELS.length], occurred_at: new Date(from + Math.floor(i * step)).toISOString(), customer: { external_id: `cust-${c}` }, conversation_id: `conv-${c}-${Math.floor(i / 200_000)}`, agent_id: type === 'message.sent' ? `agent-${c % 23}` : undefined, properties }));
+      type === 'csat.submitted'
+        ? { score: 1 + (i % 5) }
+        : type === 'nps.submitted'
+          ? { score: i % 11 }
+          : type === 'deal.won' || type === 'opportunity.created'
+            ? { value: 1000 + (i % 9000) }
+            : { text: '您好，我想咨询一下企业版的价格和交付周期', source: i % 3 ? 'baidu' : 'wechat_ads' };
+    chunk.push(
+      JSON.stringify({
+        id: `imp-${i}`,
+        type,
+        channel: CHANNELS[c % CHANNELS.length],
+        occurred_at: new Date(from + Math.floor(i * step)).toISOString(),
+        customer: { external_id: `cust-${c}` },
+        conversation_id: `conv-${c}-${Math.floor(i / 200_000)}`,
+        agent_id: type === 'message.sent' ? `agent-${c % 23}` : undefined,
+        properties,
+      }),
+    );
     if (chunk.length === 10_000) {
       if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = [];

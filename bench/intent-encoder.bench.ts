@@ -45,10 +45,12 @@ export async function runIntentEncoderBench(o: { latencySamples?: number } = {})
   const builtin = new BuiltinIntentClassifier({ model: loadModelFile(intentPaths.model()) });
   await builtin.classify('你好，请问企业版多少钱？');
   const bLoad = performance.now() - t0;
-  const bPreds = await Promise.all(heldOut.map(async (e) => {
-    const r = await builtin.classify(e.text);
-    return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
-  }));
+  const bPreds = await Promise.all(
+    heldOut.map(async (e) => {
+      const r = await builtin.classify(e.text);
+      return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
+    }),
+  );
   const bTimes: number[] = [];
   for (const t of samples) {
     const s = performance.now();
@@ -75,13 +77,19 @@ export async function runIntentEncoderBench(o: { latencySamples?: number } = {})
     const embedAllS = (performance.now() - e0) / 1000;
     mkdirSync(join(projectRoot(), '.cache'), { recursive: true });
     if (missing.length) writeFileSync(cacheFile, JSON.stringify(cache));
-    const head = trainDenseHead(train.map((e) => cache[e.text]), train.map((e) => e.intent), { l2: 1e-4, steps: 300 });
+    const head = trainDenseHead(
+      train.map((e) => cache[e.text]),
+      train.map((e) => e.intent),
+      { l2: 1e-4, steps: 300 },
+    );
     // Accuracy through the port, with the cached vectors as its encoder (the same vectors the process gives).
     const cached = new EncoderIntentClassifier({ head, embed: async (ts) => ts.map((t) => Float32Array.from(cache[t])) });
-    const ePreds = await Promise.all(heldOut.map(async (e) => {
-      const r = await cached.classify(e.text);
-      return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
-    }));
+    const ePreds = await Promise.all(
+      heldOut.map(async (e) => {
+        const r = await cached.classify(e.text);
+        return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
+      }),
+    );
     const eRep = evaluate(ePreds, INTENTS);
     // Latency through the port with the live encoder: one message per call, as on the live path.
     const live = new EncoderIntentClassifier({ head, embed: e5.embed });
@@ -94,8 +102,24 @@ export async function runIntentEncoderBench(o: { latencySamples?: number } = {})
     return {
       held_out_messages: heldOut.length,
       train_messages: train.length,
-      builtin: { accuracy: r4(bRep.accuracy), macro_f1: r4(bRep.macroF1), ece: r4(bRep.ece), p50_ms: r4(q(bTimes, 0.5)), p99_ms: r4(q(bTimes, 0.99)), load_ms: Math.round(bLoad) },
-      e5: { accuracy: r4(eRep.accuracy), macro_f1: r4(eRep.macroF1), ece: r4(eRep.ece), p50_ms: r4(q(eTimes, 0.5)), p99_ms: r4(q(eTimes, 0.99)), load_ms: Math.round(eLoad), embed_all_s: Math.round(embedAllS * 10) / 10, dim: head.dim },
+      builtin: {
+        accuracy: r4(bRep.accuracy),
+        macro_f1: r4(bRep.macroF1),
+        ece: r4(bRep.ece),
+        p50_ms: r4(q(bTimes, 0.5)),
+        p99_ms: r4(q(bTimes, 0.99)),
+        load_ms: Math.round(bLoad),
+      },
+      e5: {
+        accuracy: r4(eRep.accuracy),
+        macro_f1: r4(eRep.macroF1),
+        ece: r4(eRep.ece),
+        p50_ms: r4(q(eTimes, 0.5)),
+        p99_ms: r4(q(eTimes, 0.99)),
+        load_ms: Math.round(eLoad),
+        embed_all_s: Math.round(embedAllS * 10) / 10,
+        dim: head.dim,
+      },
     };
   } finally {
     e5.close();

@@ -37,10 +37,13 @@ export async function runIntentBench(o: { rounds?: number } = {}): Promise<Inten
   const loadMs = performance.now() - t0;
 
   const heldOut = readLabelled(intentPaths.heldOut()).rows;
-  const report = evaluate(heldOut.map((e) => {
-    const r = clf.classifySync(e.text);
-    return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
-  }), INTENTS);
+  const report = evaluate(
+    heldOut.map((e) => {
+      const r = clf.classifySync(e.text);
+      return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
+    }),
+    INTENTS,
+  );
 
   const texts = [...heldOut, ...readLabelled(intentPaths.train()).rows].map((e) => e.text);
   for (const t of texts) clf.classifySync(t); // warm-up
@@ -56,7 +59,9 @@ export async function runIntentBench(o: { rounds?: number } = {}): Promise<Inten
   }
   times.sort();
   // A long e-mail-like message (about 1,500 characters of mixed text) as a worst-case check.
-  const long = Array.from({ length: 40 }, (_, i) => texts[(i * 37) % texts.length]).join(' ').slice(0, 1500);
+  const long = Array.from({ length: 40 }, (_, i) => texts[(i * 37) % texts.length])
+    .join(' ')
+    .slice(0, 1500);
   const longTimes = new Float64Array(200);
   for (let i = 0; i < longTimes.length; i++) {
     const s = performance.now();

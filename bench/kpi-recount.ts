@@ -12,13 +12,19 @@ export interface KpiRecountQueries {
 export const DEFAULT_KPI_RECOUNT: KpiRecountQueries = { stream: 'kpi_minute_totals', reference: 'kpi_recount_minutes' };
 
 type Row = Record<string, unknown>;
-const numeric = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v])));
+const numeric = (rows: Row[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v])));
 
 /**
  * Compares the stream's KPI minutes in [fromMs, toMs) with the recount, row by row. Returns the number of
  * rows and events compared and the first differing rows (empty when they are equal).
  */
-export async function compareKpisWithRecount(warehouse: Warehouse, fromMs: number, toMs: number, q: KpiRecountQueries = DEFAULT_KPI_RECOUNT): Promise<{ rows: number; events: number; mismatches: Array<{ stream?: Row; reference?: Row }> }> {
+export async function compareKpisWithRecount(
+  warehouse: Warehouse,
+  fromMs: number,
+  toMs: number,
+  q: KpiRecountQueries = DEFAULT_KPI_RECOUNT,
+): Promise<{ rows: number; events: number; mismatches: Array<{ stream?: Row; reference?: Row }> }> {
   const params = { from_ms: fromMs, to_ms: toMs } as never;
   const [stream, reference] = await Promise.all([warehouse.query<Row>(q.stream, params), warehouse.query<Row>(q.reference, params)]);
   const a = numeric(stream);

@@ -39,7 +39,10 @@ export function demoEnvelopes(count: number, seed = 7, spacingMs = 0.25): EventE
       if (v.ok) out.push({ at: s.at, e: { ...v.event, received_at: s.at } });
     }
   }
-  return out.sort((a, b) => a.at - b.at).slice(0, count).map((x) => x.e);
+  return out
+    .sort((a, b) => a.at - b.at)
+    .slice(0, count)
+    .map((x) => x.e);
 }
 
 async function foldOnly(events: EventEnvelope[]): Promise<number> {
@@ -71,9 +74,21 @@ async function worker(events: EventEnvelope[], kpis: boolean): Promise<number> {
   await bus.ensureTopic(TOPICS.rejected, 1);
   await bus.ensureTopic(TOPICS.deadLetters, 1);
   for (let i = 0; i < events.length; i += 5000) {
-    await bus.publish(TOPICS.events, events.slice(i, i + 5000).map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })));
+    await bus.publish(
+      TOPICS.events,
+      events.slice(i, i + 5000).map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+    );
   }
-  const w = new EventWorker({ bus, state, warehouse, clock: systemClock, log: silentLogger(), dedupTtlMs: 86_400_000, stateTtlMs: 86_400_000, ...(kpis ? { kpis: new KpiStep({ state, ...kpiOptions }) } : {}) });
+  const w = new EventWorker({
+    bus,
+    state,
+    warehouse,
+    clock: systemClock,
+    log: silentLogger(),
+    dedupTtlMs: 86_400_000,
+    stateTtlMs: 86_400_000,
+    ...(kpis ? { kpis: new KpiStep({ state, ...kpiOptions }) } : {}),
+  });
   const t0 = performance.now();
   await w.start();
   while (w.processed < events.length) await new Promise((r) => setTimeout(r, 20));
@@ -96,5 +111,12 @@ export async function runKpiBench(opts: { events?: number; log?: (l: string) => 
   const off = await worker(events, false);
   log('kpis: stream worker with every KPI on…');
   const on = await worker(events, true);
-  return { events: n, partitions: PARTITIONS, kpi_fold_events_per_s: fold, worker_kpis_off_events_per_s: off, worker_kpis_on_events_per_s: on, kpi_cost_ratio: Number((off / on).toFixed(2)) };
+  return {
+    events: n,
+    partitions: PARTITIONS,
+    kpi_fold_events_per_s: fold,
+    worker_kpis_off_events_per_s: off,
+    worker_kpis_on_events_per_s: on,
+    kpi_cost_ratio: Number((off / on).toFixed(2)),
+  };
 }

@@ -43,7 +43,9 @@ function eventJson(now: number): string {
 }
 
 async function stored(s: ChildOmnilane): Promise<number> {
-  const r = await fetch(`${s.url}/v1/metrics/events?from=${Date.now() - 7 * 86_400_000}&to=${Date.now() + 86_400_000}&granularity=day`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  const r = await fetch(`${s.url}/v1/metrics/events?from=${Date.now() - 7 * 86_400_000}&to=${Date.now() + 86_400_000}&granularity=day`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
   const body = (await r.json()) as { series: Array<{ value: number }> };
   return body.series.reduce((a, x) => a + x.value, 0);
 }
@@ -133,7 +135,13 @@ async function latencyAt(s: ChildOmnilane, rate: number, perRequest: number, dur
     for (let i = 0; i < perRequest; i++) events.push(eventJson(now));
     const t = performance.now();
     for (let i = 0; i < perRequest; i++) sendTimes.push(t);
-    inflight.push(fetch(`${s.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: `{"events":[${events.join(',')}]}` }));
+    inflight.push(
+      fetch(`${s.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+        body: `{"events":[${events.join(',')}]}`,
+      }),
+    );
   }
   await Promise.all(inflight);
   polling = false;
@@ -176,7 +184,11 @@ export async function runPipelineBench(opts: PipelineBenchOptions = {}): Promise
   const connections = opts.connections ?? 64;
   const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-bench-'));
   const port = await freePort();
-  const server = await spawnOmnilane(['start'], { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', ...opts.env }, port);
+  const server = await spawnOmnilane(
+    ['start'],
+    { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', ...opts.env },
+    port,
+  );
   try {
     let single: (Awaited<ReturnType<typeof throughput>> & { bare_fastify_requests_per_s: number; share_of_bare: number }) | undefined;
     if (!opts.skipSingle) {

@@ -52,7 +52,15 @@ export function benchRedisUrl(stack: boolean): string | null {
 const PASS = 25;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
-export async function runRoutingBench(o: { redisUrl: string; connections?: number; groups?: number; backlog?: number; agents?: number; concurrency?: number; rounds?: number }): Promise<RoutingBenchResult> {
+export async function runRoutingBench(o: {
+  redisUrl: string;
+  connections?: number;
+  groups?: number;
+  backlog?: number;
+  agents?: number;
+  concurrency?: number;
+  rounds?: number;
+}): Promise<RoutingBenchResult> {
   const groups = o.groups ?? 16;
   const backlog = o.backlog ?? 200;
   const nAgents = o.agents ?? 32;
@@ -62,7 +70,13 @@ export async function runRoutingBench(o: { redisUrl: string; connections?: numbe
   const conns = Array.from({ length: o.connections ?? 2 }, () => new RedisStateStore({ url: o.redisUrl, keyPrefix: prefix }));
   const stores = conns.map((c) => new QueueStore(c, 3_600_000));
   const groupNames = Array.from({ length: groups }, (_, i) => `g${i}`);
-  const agents: Agent[] = Array.from({ length: nAgents }, (_, i) => ({ id: `a${i}`, skills: {}, groups: groupNames, capacity: { '*': 100_000 }, presence: 'online' }));
+  const agents: Agent[] = Array.from({ length: nAgents }, (_, i) => ({
+    id: `a${i}`,
+    skills: {},
+    groups: groupNames,
+    capacity: { '*': 100_000 },
+    presence: 'online',
+  }));
   const registry = defaultRegistry();
   const rng = seededRng(11);
   const latencies: number[] = [];
@@ -80,7 +94,11 @@ export async function runRoutingBench(o: { redisUrl: string; connections?: numbe
         }
       }
       for (let i = 0; i < work.length; i += 500) {
-        await Promise.all(work.slice(i, i + 500).map(([id, g], j) => stores[j % stores.length].enqueue(id, g, sortKey({ tag: 'normal', priority: 50, enqueuedAt: now + i + j, id }), now)));
+        await Promise.all(
+          work
+            .slice(i, i + 500)
+            .map(([id, g], j) => stores[j % stores.length].enqueue(id, g, sortKey({ tag: 'normal', priority: 50, enqueuedAt: now + i + j, id }), now)),
+        );
       }
       // Interleave groups so concurrent workers mostly touch different queues, as real traffic does.
       work.sort((a, b) => Number(a[0].split('-')[2]) - Number(b[0].split('-')[2]) || a[1].localeCompare(b[1]));
@@ -101,9 +119,27 @@ export async function runRoutingBench(o: { redisUrl: string; connections?: numbe
               snapshot ??= (await conn.getMany(agents.map((a) => agentLoadKey(a.id, '*')))).map((v) => Number(v ?? 0));
               const loads = snapshot;
               const cands = agents.map((a, i) => ({ ...candidateFor(a, 'web', loads[i]), capacity: 100_000 }));
-              const d = route(registry, {}, { conversation: { id, tag: 'normal', channel: 'web', intent: 'pre_sale', priority: 50, enqueuedAt: now }, candidates: cands, rng, state: {}, queue: group }, Date.now());
+              const d = route(
+                registry,
+                {},
+                {
+                  conversation: { id, tag: 'normal', channel: 'web', intent: 'pre_sale', priority: 50, enqueuedAt: now },
+                  candidates: cands,
+                  rng,
+                  state: {},
+                  queue: group,
+                },
+                Date.now(),
+              );
               if (!d.ok) throw new Error('policy missing');
-              const res = await store.offer(id, group, d.ranked.map((aid) => ({ agentId: aid, capacity: 100_000, loadCh: '*' })), Date.now(), Date.now() + 60_000, 'offered');
+              const res = await store.offer(
+                id,
+                group,
+                d.ranked.map((aid) => ({ agentId: aid, capacity: 100_000, loadCh: '*' })),
+                Date.now(),
+                Date.now() + 60_000,
+                'offered',
+              );
               if (res.status !== 'offered') throw new Error(`decision for ${id} answered ${res.status}`);
               loads[agents.findIndex((a) => a.id === res.agentId)] = res.load;
               latencies.push(performance.now() - s);

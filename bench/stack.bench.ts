@@ -21,7 +21,12 @@ function stackEnv(): Record<string, string> {
   const up = spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (up.status !== 0) throw new Error('scripts/stack.sh up failed');
   const out = spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'env'], { encoding: 'utf8' }).stdout;
-  return Object.fromEntries(out.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  return Object.fromEntries(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
 }
 
 async function chCount(wh: ClickHouseWarehouse): Promise<number> {
@@ -42,7 +47,14 @@ export async function runStackBench(opts: { durationS?: number; backlog?: number
   // One stream worker draining a backlog.
   const backlog = opts.backlog ?? 200_000;
   const run2 = `${run}w`;
-  const env2 = { ...engines, CLICKHOUSE_URL: `${engines.CLICKHOUSE_URL}/${run2}`, OMNILANE_NAMESPACE: run2, BUS_PARTITIONS: '4', OMNILANE_INGEST_KEY: 'bench-ingest-key-0123456789', LOG_LEVEL: 'warn' };
+  const env2 = {
+    ...engines,
+    CLICKHOUSE_URL: `${engines.CLICKHOUSE_URL}/${run2}`,
+    OMNILANE_NAMESPACE: run2,
+    BUS_PARTITIONS: '4',
+    OMNILANE_INGEST_KEY: 'bench-ingest-key-0123456789',
+    LOG_LEVEL: 'warn',
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-stackbench-'));
   const ingest = await spawnOmnilane(['ingest'], { ...env2, DATA_DIR: dataDir }, await freePort());
   log(`stack: publishing a backlog of ${backlog} events through an ingest process…`);
@@ -50,9 +62,20 @@ export async function runStackBench(opts: { durationS?: number; backlog?: number
   for (let b = 0; b < backlog / 1000; b++) {
     const events = Array.from({ length: 1000 }, (_, i) => {
       const n = b * 1000 + i;
-      return { id: `w${n}`, type: n % 4 === 0 ? 'conversation.started' : 'message.received', channel: ['web', 'sms', 'wechat', 'app'][n % 4], occurred_at: now - (n % 3600) * 1000, customer: { external_id: `c${n % 20_000}` }, conversation_id: `k${n % 20_000}` };
+      return {
+        id: `w${n}`,
+        type: n % 4 === 0 ? 'conversation.started' : 'message.received',
+        channel: ['web', 'sms', 'wechat', 'app'][n % 4],
+        occurred_at: now - (n % 3600) * 1000,
+        customer: { external_id: `c${n % 20_000}` },
+        conversation_id: `k${n % 20_000}`,
+      };
     });
-    const res = await fetch(`${ingest.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench-ingest-key-0123456789' }, body: JSON.stringify({ events }) });
+    const res = await fetch(`${ingest.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-ingest-key-0123456789' },
+      body: JSON.stringify({ events }),
+    });
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
   }
   ingest.proc.kill('SIGTERM');
@@ -62,7 +85,10 @@ export async function runStackBench(opts: { durationS?: number; backlog?: number
   log('stack: one stream worker draining the backlog…');
   const t0 = performance.now();
   const { spawn } = await import('node:child_process');
-  const worker = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), 'stream'], { env: { ...process.env, ...env2, DATA_DIR: dataDir }, stdio: 'ignore' });
+  const worker = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), 'stream'], {
+    env: { ...process.env, ...env2, DATA_DIR: dataDir },
+    stdio: 'ignore',
+  });
   while ((await chCount(wh)) < backlog) await new Promise((r) => setTimeout(r, 100));
   const workerS = (performance.now() - t0) / 1000;
   worker.kill('SIGTERM');
@@ -70,12 +96,25 @@ export async function runStackBench(opts: { durationS?: number; backlog?: number
 
   log('stack: ClickHouse inserts, 50k-row batches…');
   const rows = Array.from({ length: 50_000 }, (_, i) => ({
-    producer: 'bench', id: `ins${i}`, type: 'message.received', channel: 'web', occurred_at: now, received_at: now,
-    customer_key: `ext:c${i % 1000}`, conversation_id: `k${i % 1000}`, agent_id: null, customer: '{"external_id":"c"}', properties: '{"text":"hello"}',
+    producer: 'bench',
+    id: `ins${i}`,
+    type: 'message.received',
+    channel: 'web',
+    occurred_at: now,
+    received_at: now,
+    customer_key: `ext:c${i % 1000}`,
+    conversation_id: `k${i % 1000}`,
+    agent_id: null,
+    customer: '{"external_id":"c"}',
+    properties: '{"text":"hello"}',
   }));
   const t1 = performance.now();
   const rounds = 6;
-  for (let r = 0; r < rounds; r++) await wh.append('events', rows.map((x) => ({ ...x, id: `${x.id}-${r}` })));
+  for (let r = 0; r < rounds; r++)
+    await wh.append(
+      'events',
+      rows.map((x) => ({ ...x, id: `${x.id}-${r}` })),
+    );
   const insertRowsPerS = Math.round((rounds * rows.length) / ((performance.now() - t1) / 1000));
   await wh.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -15,7 +15,11 @@ describe('omnilane users | keys', () => {
   const cfg = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' });
   const out: string[] = [];
   const io = { stdout: (s: string) => void out.push(s), stdin: async () => 'a-password-from-stdin\n' };
-  const server = new AccessService({ store: new FileAccessStore(join(dir, 'access.json')), sessions: new MemoryStateStore({ clock: systemClock }), clock: systemClock });
+  const server = new AccessService({
+    store: new FileAccessStore(join(dir, 'access.json')),
+    sessions: new MemoryStateStore({ clock: systemClock }),
+    clock: systemClock,
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const last = () => out[out.length - 1];
 

@@ -41,7 +41,13 @@ async function openAccess(cfg: Config): Promise<{ access: AccessService; close: 
   let store;
   let warehouse: Warehouse | undefined;
   if (cfg.redisUrl) {
-    state = new RedisStateStore({ url: cfg.redisUrl, keyPrefix: cfg.namespace ? `${cfg.namespace}:` : undefined, lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, ...engineTls(cfg).redis });
+    state = new RedisStateStore({
+      url: cfg.redisUrl,
+      keyPrefix: cfg.namespace ? `${cfg.namespace}:` : undefined,
+      lazyConnect: true,
+      commandTimeoutMs: cfg.redisCommandTimeoutMs,
+      ...engineTls(cfg).redis,
+    });
     // The durable copy the servers restore from when Redis loses its keys (a change here is saved there too).
     warehouse = await openWarehouse(cfg, silentLogger());
     await warehouse.migrate();
@@ -74,15 +80,39 @@ function flagsOrThrow<const S extends FlagSpecs>(argv: string[], specs: S, usage
 
 /** `omnilane users …`: people who sign in. Exit code 0 on success, 2 on bad usage. */
 export async function usersCommand(argv: string[], cfg: Config, io: AccessCommandIo): Promise<number> {
-  const { flags: f, positionals } = flagsOrThrow(argv, { role: { type: 'string' }, agent: { type: 'string' }, teams: { type: 'string' }, display: { type: 'string' }, 'password-stdin': { type: 'boolean' }, all: { type: 'boolean' } }, USERS_USAGE);
+  const { flags: f, positionals } = flagsOrThrow(
+    argv,
+    {
+      role: { type: 'string' },
+      agent: { type: 'string' },
+      teams: { type: 'string' },
+      display: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      all: { type: 'boolean' },
+    },
+    USERS_USAGE,
+  );
   const [sub, name] = positionals;
   const { access, close } = await openAccess(cfg);
   try {
     switch (sub) {
       case 'add': {
-        if (!name || !f.role || !(USER_ROLES as readonly string[]).includes(f.role)) throw new OmnilaneError('API_ERR_VALIDATION', `usage: ${USERS_USAGE.split('\n')[0]}`);
+        if (!name || !f.role || !(USER_ROLES as readonly string[]).includes(f.role))
+          throw new OmnilaneError('API_ERR_VALIDATION', `usage: ${USERS_USAGE.split('\n')[0]}`);
         const { password, generated } = await passwordFrom(f, io);
-        const u = await access.addUser({ username: name, name: f.display, role: f.role as UserRole, password, agentId: f.agent ?? null, teams: f.teams ? f.teams.split(',').map((t) => t.trim()).filter(Boolean) : null });
+        const u = await access.addUser({
+          username: name,
+          name: f.display,
+          role: f.role as UserRole,
+          password,
+          agentId: f.agent ?? null,
+          teams: f.teams
+            ? f.teams
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean)
+            : null,
+        });
         io.stdout(`added ${userLine(u)}\n${generated ? `password (shown once): ${password}\n` : ''}`);
         return 0;
       }
@@ -119,7 +149,11 @@ export async function usersCommand(argv: string[], cfg: Config, io: AccessComman
 
 /** `omnilane keys …`: machine keys (stored hashed; a secret is shown once). */
 export async function keysCommand(argv: string[], cfg: Config, io: AccessCommandIo): Promise<number> {
-  const { flags: f, positionals } = flagsOrThrow(argv, { name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' }, all: { type: 'boolean' } }, KEYS_USAGE);
+  const { flags: f, positionals } = flagsOrThrow(
+    argv,
+    { name: { type: 'string' }, role: { type: 'string' }, user: { type: 'string' }, all: { type: 'boolean' } },
+    KEYS_USAGE,
+  );
   const [sub, id] = positionals;
   const { access, close } = await openAccess(cfg);
   try {
@@ -168,7 +202,9 @@ export async function securityCommand(argv: string[], cfg: Config, io: AccessCom
   try {
     const users = await access.endSessions();
     const keys = await access.revokeKey({ all: true });
-    io.stdout(`ended the sessions of ${users} user(s); revoked ${keys.length} key(s)\nreplace OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY before restarting, then create new keys: omnilane keys create\n`);
+    io.stdout(
+      `ended the sessions of ${users} user(s); revoked ${keys.length} key(s)\nreplace OMNILANE_INGEST_KEY / OMNILANE_ADMIN_KEY before restarting, then create new keys: omnilane keys create\n`,
+    );
     return 0;
   } finally {
     await close();

@@ -68,7 +68,10 @@ class BadArgs extends Error {}
  */
 export function parseFlags<const S extends FlagSpecs>(argv: readonly string[], specs: S, opts: { positionals?: number } = {}): ParsedArgs<S> {
   const options = Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, { type: s.type === 'boolean' ? ('boolean' as const) : ('string' as const), ...(s.short ? { short: s.short } : {}) }]),
+    Object.entries(specs).map(([name, s]) => [
+      name,
+      { type: s.type === 'boolean' ? ('boolean' as const) : ('string' as const), ...(s.short ? { short: s.short } : {}) },
+    ]),
   );
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const flags: Record<string, unknown> = {};

@@ -96,7 +96,8 @@ export function toPublicJson(r: AttributionResult): AttributionResult {
 
 /** A readable, aligned table of one result. */
 export function formatTable(r: AttributionResult): string {
-  const head = `model ${r.model}${r.order !== undefined ? ` (order ${r.order})` : ''}: ` +
+  const head =
+    `model ${r.model}${r.order !== undefined ? ` (order ${r.order})` : ''}: ` +
     `${fmt(r.total_conversions, 2)} conversions, value ${fmt(r.total_value, 2)}, ` +
     `base conversion rate ${(r.base_conversion_rate * 100).toFixed(2)} %`;
   const markov = r.channels.some((c) => c.removal_effect !== undefined);
@@ -110,7 +111,10 @@ export function formatTable(r: AttributionResult): string {
   ]);
   const widths = cols.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k].length)));
   const line = (cells: string[]) =>
-    cells.map((s, k) => (k === 0 ? s.padEnd(widths[k]) : s.padStart(widths[k]))).join('  ').trimEnd();
+    cells
+      .map((s, k) => (k === 0 ? s.padEnd(widths[k]) : s.padStart(widths[k])))
+      .join('  ')
+      .trimEnd();
   return [head, line(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -122,11 +126,7 @@ function fmt(x: number, digits: number): string {
  * `omnilane attribution`: reads paths (CSV, or the injected loader), runs the chosen model(s) and prints JSON or
  * a table. Returns the exit code: 0 ok, 2 bad arguments or input (message on stderr with an ATTR_ERR_ code).
  */
-export async function runAttributionCommand(
-  argv: string[],
-  io: CommandIo,
-  deps: AttributionCommandDeps = {},
-): Promise<number> {
+export async function runAttributionCommand(argv: string[], io: CommandIo, deps: AttributionCommandDeps = {}): Promise<number> {
   const parsed = parseAttributionArgs(argv);
   if (!parsed.ok) return fail(io, 'ATTR_ERR_BAD_ARGS', `${parsed.message}\n${USAGE}`);
   const args = parsed.args;
@@ -149,8 +149,7 @@ export async function runAttributionCommand(
     return fail(
       io,
       'ATTR_ERR_NO_SOURCE',
-      'reading journeys from the warehouse is not wired yet; pass --input paths.csv. ' +
-        ATTRIBUTION_ERRORS.ATTR_ERR_NO_SOURCE,
+      'reading journeys from the warehouse is not wired yet; pass --input paths.csv. ' + ATTRIBUTION_ERRORS.ATTR_ERR_NO_SOURCE,
     );
   }
   const opts: RunModelOptions = {
@@ -158,11 +157,8 @@ export async function runAttributionCommand(
     halfLife: args.halfLife,
     shapleyProbability: { seed: args.seed },
   };
-  const shapleyModel: ModelName =
-    args.shapley === 'count' ? 'shapley' : args.shapley === 'ordered' ? 'shapley_ordered' : 'shapley_probability';
-  const names: ModelName[] = (args.model === 'all' ? ALL : [args.model]).map((m) =>
-    m === 'shapley' ? shapleyModel : (m as ModelName),
-  );
+  const shapleyModel: ModelName = args.shapley === 'count' ? 'shapley' : args.shapley === 'ordered' ? 'shapley_ordered' : 'shapley_probability';
+  const names: ModelName[] = (args.model === 'all' ? ALL : [args.model]).map((m) => (m === 'shapley' ? shapleyModel : (m as ModelName)));
   const results = names.map((m) => runModel(m, paths, opts));
   if (args.json) {
     const out = results.map(toPublicJson);

@@ -35,7 +35,10 @@ const USAGE = `usage: omnilane audit verify [--json]
  */
 function existingKey(cfg: AuditCommandDeps['cfg']): Buffer {
   if (!cfg.security.auditHmacKey && !existsSync(join(cfg.dataDir, 'audit-hmac.key'))) {
-    throw new OmnilaneError('CFG_ERR_INVALID', `AUDIT_HMAC_KEY: not set and ${join(cfg.dataDir, 'audit-hmac.key')} does not exist (the key the server signed checkpoints with)`);
+    throw new OmnilaneError(
+      'CFG_ERR_INVALID',
+      `AUDIT_HMAC_KEY: not set and ${join(cfg.dataDir, 'audit-hmac.key')} does not exist (the key the server signed checkpoints with)`,
+    );
   }
   return loadOrCreateAuditKey(cfg.dataDir, cfg.security.auditHmacKey);
 }
@@ -60,7 +63,9 @@ export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCo
     const r = await verifyStoredChain(deps.warehouse, existingKey(deps.cfg));
     if (f.json) io.stdout(JSON.stringify(r) + '\n');
     else {
-      io.stdout(`audit log: ${r.entries} entries, head seq ${r.head.seq}, ${r.checkpoints} signed checkpoints (through seq ${r.signedThrough}; ${r.unsignedTail} after)\n`);
+      io.stdout(
+        `audit log: ${r.entries} entries, head seq ${r.head.seq}, ${r.checkpoints} signed checkpoints (through seq ${r.signedThrough}; ${r.unsignedTail} after)\n`,
+      );
       for (const p of r.problems) io.stdout(`  seq ${p.seq}: ${p.kind}: ${p.detail}\n`);
       io.stdout(r.ok ? 'OK: the chain is intact\n' : 'TAMPERED: the chain does not verify\n');
     }
@@ -87,8 +92,19 @@ export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCo
       await once(file, 'finish');
     }
     // An export of the trail is itself an audited action.
-    const audit = new AuditLog({ warehouse: deps.warehouse, clock: deps.clock, key: loadOrCreateAuditKey(deps.cfg.dataDir, deps.cfg.security.auditHmacKey), log: deps.log, state: deps.state });
-    await audit.record({ actor: { id: `cli:${userInfo().username}` }, action: 'audit.export', target: out ? `file:${out}` : 'stdout', after: { entries: n, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null } });
+    const audit = new AuditLog({
+      warehouse: deps.warehouse,
+      clock: deps.clock,
+      key: loadOrCreateAuditKey(deps.cfg.dataDir, deps.cfg.security.auditHmacKey),
+      log: deps.log,
+      state: deps.state,
+    });
+    await audit.record({
+      actor: { id: `cli:${userInfo().username}` },
+      action: 'audit.export',
+      target: out ? `file:${out}` : 'stdout',
+      after: { entries: n, from: Number.isFinite(from) ? from : null, to: Number.isFinite(to) ? to : null },
+    });
     await audit.close();
     io.stderr(`exported ${n} audit entries${out ? ` to ${out}` : ''}\n`);
     return 0;
@@ -98,5 +114,8 @@ export async function runAuditCommand(args: string[], io: AuditIo, deps: AuditCo
 
 /** Reads an export (JSON lines) back, for tests and offline checks. */
 export function readExport(path: string) {
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -61,12 +61,15 @@ describe('omnilane bot ask', () => {
 describe('omnilane bot eval', () => {
   it('prints precision and handoff accuracy, reports bad lines', async () => {
     const input = join(dir, 'eval.jsonl');
-    writeFileSync(input, [
-      '{"question":"I forgot my password","expected":"password-en"}',
-      '{"question":"转人工","expected":"handoff"}',
-      'not json',
-      '{"question":"忘记密码怎么办","expected":"handoff"}',
-    ].join('\n'));
+    writeFileSync(
+      input,
+      [
+        '{"question":"I forgot my password","expected":"password-en"}',
+        '{"question":"转人工","expected":"handoff"}',
+        'not json',
+        '{"question":"忘记密码怎么办","expected":"handoff"}',
+      ].join('\n'),
+    );
     const r = await run('eval', '--input', input, '--json');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/line 3: BOT_ERR_BAD_EVAL/);

@@ -74,7 +74,7 @@ export async function runBotCommand(argv: string[], io: CommandIo, deps: BotComm
     return 0;
   }
   const minConfidence = flags['min-confidence'] ?? deps.minConfidence;
-  const dir = flags.knowledge ? resolve(flags.knowledge) : deps.knowledgeDir ?? SHIPPED_KNOWLEDGE_DIR;
+  const dir = flags.knowledge ? resolve(flags.knowledge) : (deps.knowledgeDir ?? SHIPPED_KNOWLEDGE_DIR);
   const kb = loadKnowledgeBase(dir);
   for (const e of kb.errors) io.stderr(`${e.file}${e.line ? `:${e.line}` : ''}: ${e.code}: ${e.reason}\n`);
   if (kb.articles.length === 0) {
@@ -89,12 +89,14 @@ export async function runBotCommand(argv: string[], io: CommandIo, deps: BotComm
     const r = bot.ask(positional[0]);
     const d = r.decision;
     if (flags.json) {
-      io.stdout(JSON.stringify({
-        article_id: d.kind === 'answer' ? d.article.id : null,
-        confidence: d.confidence,
-        answer: r.answer,
-        handoff: d.kind === 'handoff' ? { reason: d.reason, intent: d.intent, summary: d.summary } : null,
-      }) + '\n');
+      io.stdout(
+        JSON.stringify({
+          article_id: d.kind === 'answer' ? d.article.id : null,
+          confidence: d.confidence,
+          answer: r.answer,
+          handoff: d.kind === 'handoff' ? { reason: d.reason, intent: d.intent, summary: d.summary } : null,
+        }) + '\n',
+      );
     } else if (d.kind === 'answer') {
       io.stdout(`[${d.article.id}, confidence ${d.confidence.toFixed(2)}]\n${r.answer}\n`);
     } else {

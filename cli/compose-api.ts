@@ -39,38 +39,66 @@ import { MemoryStateStore } from '../stream/state/memory-state-store.js';
  * while this process runs), in the state store (Redis) when REDIS_URL is set so every process shares them; sessions
  * in the state store. The first start generates what is missing (credentials.txt, 0600).
  */
-export async function composeAccess(o: { cfg: Config; state?: StateStore; warehouse?: Warehouse; clock: Clock; roster: readonly RosterAgent[] }): Promise<{ access: AccessService; credentials: BootstrapResult }> {
+export async function composeAccess(o: {
+  cfg: Config;
+  state?: StateStore;
+  warehouse?: Warehouse;
+  clock: Clock;
+  roster: readonly RosterAgent[];
+}): Promise<{ access: AccessService; credentials: BootstrapResult }> {
   const { cfg, state, clock } = o;
   // With Redis, a durable copy in the warehouse (where this process has one) survives Redis losing its keys.
   const backup = o.warehouse ? new WarehouseAccessBackup(o.warehouse, clock) : undefined;
-  const store = cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now(), 1000, undefined, backup) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
+  const store =
+    cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now(), 1000, undefined, backup) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
   const envKeys = [
     ...(cfg.ingestKey ? [{ id: 'ingest-default', role: 'ingest' as const, secret: cfg.ingestKey }] : []),
     ...(cfg.adminKey ? [{ id: 'admin-default', role: 'admin' as const, secret: cfg.adminKey }] : []),
   ];
   const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock, envKeys });
   if (store instanceof StateAccessStore) await store.ensureBackup();
-  const credentials = await bootstrapAccess(access, { legacyKeysPath: join(cfg.dataDir, 'keys.json'), credentialsPath: join(cfg.dataDir, 'credentials.txt'), ingestKey: cfg.ingestKey, adminKey: cfg.adminKey, roster: o.roster });
+  const credentials = await bootstrapAccess(access, {
+    legacyKeysPath: join(cfg.dataDir, 'keys.json'),
+    credentialsPath: join(cfg.dataDir, 'credentials.txt'),
+    ingestKey: cfg.ingestKey,
+    adminKey: cfg.adminKey,
+    roster: o.roster,
+  });
   return { access, credentials };
 }
 
 /** The audit log, kept in the warehouse and signed with the audit key (docs/security.md "Audit"). */
 export function composeAudit(cfg: Config, warehouse: Warehouse, clock: Clock, log: Logger, state?: StateStore): AuditLog {
   const s = cfg.security;
-  return new AuditLog({ warehouse, clock, key: loadOrCreateAuditKey(cfg.dataDir, s.auditHmacKey), log: log.child({ stage: 'audit' }), state, checkpointEvery: s.auditCheckpointEvery, checkpointIntervalMs: s.auditCheckpointIntervalMs });
+  return new AuditLog({
+    warehouse,
+    clock,
+    key: loadOrCreateAuditKey(cfg.dataDir, s.auditHmacKey),
+    log: log.child({ stage: 'audit' }),
+    state,
+    checkpointEvery: s.auditCheckpointEvery,
+    checkpointIntervalMs: s.auditCheckpointIntervalMs,
+  });
 }
 
 /** Security headers, CORS and rate limits; the counters are shared through the StateStore (Redis in distributed mode), a process without one counts on its own. */
 export function composeSecurity(cfg: Config, tls: boolean, clock: Clock, state?: StateStore): SecurityOptions {
   const s = cfg.security;
-  return { tls, corsOrigins: s.corsOrigins, rateLimits: { perMinute: s.rateLimitPerMin, ingestPerMinute: s.rateLimitIngestPerMin, state: state ?? new MemoryStateStore({ clock }), clock } };
+  return {
+    tls,
+    corsOrigins: s.corsOrigins,
+    rateLimits: { perMinute: s.rateLimitPerMin, ingestPerMinute: s.rateLimitIngestPerMin, state: state ?? new MemoryStateStore({ clock }), clock },
+  };
 }
 
 /**
  * Experiments: definitions and reports over the warehouse; with a state store, the assigner that claims each
  * customer's exposure once and publishes it as an `experiment.exposed` event through ingest.
  */
-export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: IngestService; state?: StateStore }): { service: ExperimentService; assigner?: ExperimentAssigner } {
+export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: IngestService; state?: StateStore }): {
+  service: ExperimentService;
+  assigner?: ExperimentAssigner;
+} {
   const service = new ExperimentService(o.warehouse, o.clock);
   if (!o.state) return { service };
   const assigner = new ExperimentAssigner({
@@ -102,9 +130,20 @@ export function composeAlerts(cfg: Config, kpis: KpiService, clock: Clock, log: 
 }
 
 /** The board and its live push; `source` emits 'batch' when new data may be there (the stream worker, or a poll). */
-export function composeBoard(o: { warehouse: Warehouse; clock: Clock; log: Logger; kpis: KpiService; alerts?: AlertEvaluator; source: EventEmitter; maxPerKey?: number }): { board: BoardService; live: LiveHub } {
+export function composeBoard(o: {
+  warehouse: Warehouse;
+  clock: Clock;
+  log: Logger;
+  kpis: KpiService;
+  alerts?: AlertEvaluator;
+  source: EventEmitter;
+  maxPerKey?: number;
+}): { board: BoardService; live: LiveHub } {
   const board = new BoardService(o.warehouse, o.clock, { kpis: o.kpis, alerts: o.alerts });
-  const live = new LiveHub(board, o.source, o.log.child({ stage: 'live' }), { clock: o.clock, ...(o.maxPerKey === undefined ? {} : { maxPerKey: o.maxPerKey }) });
+  const live = new LiveHub(board, o.source, o.log.child({ stage: 'live' }), {
+    clock: o.clock,
+    ...(o.maxPerKey === undefined ? {} : { maxPerKey: o.maxPerKey }),
+  });
   return { board, live };
 }
 
@@ -124,7 +163,15 @@ export interface ComposedMessaging extends Messaging {
  * the directory of conversations replies go to (web chat first, then the routing desk). With a FAQ bot, its
  * replies leave through the same senders and conversations.
  */
-export function composeMessaging(o: { ingest: IngestService; clock: Clock; log: Logger; senders: SenderRegistry; webchat?: WebchatParts; routing?: RoutingDesk; bot?: BotResponder }): ComposedMessaging {
+export function composeMessaging(o: {
+  ingest: IngestService;
+  clock: Clock;
+  log: Logger;
+  senders: SenderRegistry;
+  webchat?: WebchatParts;
+  routing?: RoutingDesk;
+  bot?: BotResponder;
+}): ComposedMessaging {
   const { senders } = o;
   let conversations: ConversationDirectory = { lookup: async () => null };
   let webchat: WebchatService | undefined;

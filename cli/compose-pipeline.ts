@@ -72,7 +72,14 @@ export function composeExportSources(cfg: Config, engines: Pick<Engines, 'state'
  * engines), so an import goes through exactly the steps live traffic does.
  * Not started: call `start()`.
  */
-export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability & { sink?: ObservedWarehouse }): EventWorker {
+export function createStreamWorker(
+  cfg: Config,
+  engines: Pick<Engines, 'bus' | 'state' | 'warehouse'>,
+  clock: Clock,
+  log: Logger,
+  workbench: Workbench,
+  obs?: Observability & { sink?: ObservedWarehouse },
+): EventWorker {
   const warehouse = obs?.sink ?? engines.warehouse;
   const streamLog = log.child({ stage: 'stream' });
   // An engine outage fails every batch of every partition until it ends: one line per engine per interval.
@@ -83,18 +90,53 @@ export function createStreamWorker(cfg: Config, engines: Pick<Engines, 'bus' | '
         else streamLog.error({ err, topic: b.topic, partition: b.partition, offset: b.messages[0].offset }, 'stream batch failed; will retry');
       }
     : undefined;
-  const worker = new EventWorker({ onBatchError, bus: engines.bus, state: engines.state, warehouse, clock, log: log.child({ stage: 'stream' }), dedupTtlMs: cfg.dedupTtlMs, stateTtlMs: cfg.stateTtlMs, sessions: workbench.sessions, kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }) });
+  const worker = new EventWorker({
+    onBatchError,
+    bus: engines.bus,
+    state: engines.state,
+    warehouse,
+    clock,
+    log: log.child({ stage: 'stream' }),
+    dedupTtlMs: cfg.dedupTtlMs,
+    stateTtlMs: cfg.stateTtlMs,
+    sessions: workbench.sessions,
+    kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }),
+  });
   worker.setMaxListeners(100);
   if (obs) observeWorker(worker, obs.metrics);
   return worker;
 }
 
 /** The ingest service as POST /v1/events uses it (dedup, identity, customer dimensions); `omnilane import` shares it. */
-export function createIngestService(cfg: Config, engines: Pick<Engines, 'bus' | 'state'>, clock: Clock, log: Logger, workbench: Workbench, obs?: Observability): IngestService {
-  const ingest = new IngestService({ bus: engines.bus, state: engines.state, clock, log: log.child({ stage: 'ingest' }), dedupTtlMs: cfg.dedupTtlMs, identity: workbench.identity, dimensionsTtlMs: cfg.stateTtlMs, conversationExpiryMs: cfg.sessionExpiryMs, rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin }, metrics: obs?.metrics, outages: obs?.outages });
+export function createIngestService(
+  cfg: Config,
+  engines: Pick<Engines, 'bus' | 'state'>,
+  clock: Clock,
+  log: Logger,
+  workbench: Workbench,
+  obs?: Observability,
+): IngestService {
+  const ingest = new IngestService({
+    bus: engines.bus,
+    state: engines.state,
+    clock,
+    log: log.child({ stage: 'ingest' }),
+    dedupTtlMs: cfg.dedupTtlMs,
+    identity: workbench.identity,
+    dimensionsTtlMs: cfg.stateTtlMs,
+    conversationExpiryMs: cfg.sessionExpiryMs,
+    rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin },
+    metrics: obs?.metrics,
+    outages: obs?.outages,
+  });
   obs?.metrics.onCollect(() => {
     const { dropped } = ingest.rejectedStats();
-    obs.metrics.counter('omnilane_rejected_payloads_dropped_total', 'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).').set(undefined, dropped.source + dropped.total);
+    obs.metrics
+      .counter(
+        'omnilane_rejected_payloads_dropped_total',
+        'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).',
+      )
+      .set(undefined, dropped.source + dropped.total);
   });
   return ingest;
 }

@@ -38,7 +38,9 @@ export function pidAlive(pid: number): boolean {
 function readOwner(path: string): LockOwner | null {
   try {
     const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    return typeof v.pid === 'number' ? { pid: v.pid, started_at: String(v.started_at ?? ''), command: String(v.command ?? ''), host: String(v.host ?? '') } : null;
+    return typeof v.pid === 'number'
+      ? { pid: v.pid, started_at: String(v.started_at ?? ''), command: String(v.command ?? ''), host: String(v.host ?? '') }
+      : null;
   } catch {
     return null;
   }
@@ -112,7 +114,9 @@ export function acquireDataDirLock(dataDir: string, argv: readonly string[] = pr
       unlinkQuiet(aside);
     }
     const owner = readOwner(path);
-    throw owner ? inUse(dataDir, owner) : new OmnilaneError('CFG_ERR_DATA_DIR_IN_USE', `DATA_DIR ${dataDir}: could not take ${LOCK_FILE}; another Omnilane keeps starting there`);
+    throw owner
+      ? inUse(dataDir, owner)
+      : new OmnilaneError('CFG_ERR_DATA_DIR_IN_USE', `DATA_DIR ${dataDir}: could not take ${LOCK_FILE}; another Omnilane keeps starting there`);
   } finally {
     unlinkQuiet(tmp);
   }

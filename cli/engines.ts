@@ -42,7 +42,13 @@ const where = (url: string) => {
  * engines its role needs. OMNILANE_NAMESPACE prefixes Kafka topics and groups
  * and Redis keys.
  */
-export async function openEngines(cfg: Config, clock: Clock, log: Logger, use: EngineUse = { bus: true, state: true, warehouse: true }, obs?: Pick<Observability, 'outages'>): Promise<Engines> {
+export async function openEngines(
+  cfg: Config,
+  clock: Clock,
+  log: Logger,
+  use: EngineUse = { bus: true, state: true, warehouse: true },
+  obs?: Pick<Observability, 'outages'>,
+): Promise<Engines> {
   // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
   // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
   const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
@@ -81,7 +87,15 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
     : cfg.redisUrl
-      ? new RedisStateStore({ url: cfg.redisUrl, keyPrefix: ns ? `${ns}:` : undefined, log: log.child({ stage: 'redis' }), lazyConnect: true, commandTimeoutMs: cfg.redisCommandTimeoutMs, outages: obs?.outages, ...engineTls(cfg).redis })
+      ? new RedisStateStore({
+          url: cfg.redisUrl,
+          keyPrefix: ns ? `${ns}:` : undefined,
+          log: log.child({ stage: 'redis' }),
+          lazyConnect: true,
+          commandTimeoutMs: cfg.redisCommandTimeoutMs,
+          outages: obs?.outages,
+          ...engineTls(cfg).redis,
+        })
       : new MemoryStateStore({ clock, journalPath: join(cfg.dataDir, 'state', 'state.journal'), fsync: cfg.fsync });
   const warehouse = use.warehouse ? await openWarehouse(cfg, log, obs) : unused<Warehouse>('the warehouse');
   const name = (used: boolean, n: string) => (used ? n : 'not used');
@@ -107,9 +121,14 @@ export interface EngineUse {
 /** An engine a process's roles never touch: closing it is a no-op, anything else fails loudly. */
 function unused<T extends object>(what: string): T {
   return new Proxy({} as T, {
-    get: (_t, prop) => (prop === 'close' ? async () => undefined : prop === 'then' ? undefined : async () => {
-      throw new Error(`${what} is not used by this process (its roles do not need it)`);
-    }),
+    get: (_t, prop) =>
+      prop === 'close'
+        ? async () => undefined
+        : prop === 'then'
+          ? undefined
+          : async () => {
+              throw new Error(`${what} is not used by this process (its roles do not need it)`);
+            },
   });
 }
 
@@ -118,7 +137,13 @@ export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observa
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
   return cfg.clickhouseUrl
-    ? new ClickHouseWarehouse({ url: cfg.clickhouseUrl, log: log.child({ stage: 'clickhouse' }), coalesce: { maxRows: 50_000, maxDelayMs: 10 }, outages: obs?.outages, ...engineTls(cfg).clickhouse })
+    ? new ClickHouseWarehouse({
+        url: cfg.clickhouseUrl,
+        log: log.child({ stage: 'clickhouse' }),
+        coalesce: { maxRows: 50_000, maxDelayMs: 10 },
+        outages: obs?.outages,
+        ...engineTls(cfg).clickhouse,
+      })
     : DuckDbWarehouse.open(join(cfg.dataDir, 'warehouse', 'omnilane.duckdb'));
 }
 
@@ -129,7 +154,11 @@ export function engineProbes(engines: Engines): EngineProbe[] {
     const used = label !== 'not used';
     return { name, engine: label, used, ping: used ? pingOf(engine) : undefined };
   };
-  return [probe('bus', engines.bus, engines.names.bus), probe('state', engines.state, engines.names.state), probe('warehouse', engines.warehouse, engines.names.warehouse)];
+  return [
+    probe('bus', engines.bus, engines.names.bus),
+    probe('state', engines.state, engines.names.state),
+    probe('warehouse', engines.warehouse, engines.names.warehouse),
+  ];
 }
 
 /** The embedded bus's disk bounds from the configuration (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES, BUS_SEGMENT_BYTES). */

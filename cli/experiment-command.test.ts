@@ -19,7 +19,11 @@ describe('omnilane experiment', () => {
   const run = async (...args: string[]) => {
     let out = '';
     let err = '';
-    const code = await runExperimentCommand(args, { stdout: (s) => void (out += s), stderr: (s) => void (err += s) }, { open: async () => ({ service: new ExperimentService(wh, { now: () => now }), close: async () => undefined }) });
+    const code = await runExperimentCommand(
+      args,
+      { stdout: (s) => void (out += s), stderr: (s) => void (err += s) },
+      { open: async () => ({ service: new ExperimentService(wh, { now: () => now }), close: async () => undefined }) },
+    );
     return { code, out, err };
   };
   beforeAll(async () => {
@@ -33,11 +37,25 @@ describe('omnilane experiment', () => {
 
   it('defines from a file, then reports a clear win as ship with a table and as JSON', async () => {
     const file = join(dir, 'bot.json');
-    writeFileSync(file, JSON.stringify({ id: 'bot-first', name: '机器人先答', target: 'bot', primary_metric: 'inquiry_to_opportunity', salt: 'fixed-salt-1', variants: [{ id: 'off', weight: 1, config: { enabled: false } }, { id: 'on', weight: 1, config: { enabled: true } }], started_at: new Date(T0).toISOString() }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'bot-first',
+        name: '机器人先答',
+        target: 'bot',
+        primary_metric: 'inquiry_to_opportunity',
+        salt: 'fixed-salt-1',
+        variants: [
+          { id: 'off', weight: 1, config: { enabled: false } },
+          { id: 'on', weight: 1, config: { enabled: true } },
+        ],
+        started_at: new Date(T0).toISOString(),
+      }),
+    );
     expect(await run('define', file)).toMatchObject({ code: 0, out: expect.stringContaining('created experiment bot-first') });
     // 3,000 customers over 12 days; the bot arm converts to an opportunity at 30 %, the control at 20 %.
     const rng = seededRng(3);
-    const def = (await new ExperimentService(wh, { now: () => now }).get('bot-first'));
+    const def = await new ExperimentService(wh, { now: () => now }).get('bot-first');
     const rows: EventRow[] = [];
     for (let i = 0; i < 3000; i++) {
       const key = `ext:k${i}`;
@@ -45,7 +63,8 @@ describe('omnilane experiment', () => {
       const at = T0 + Math.floor((i / 3000) * 12 * DAY);
       const base = { producer: 'test', channel: 'web', received_at: at, customer_key: key, conversation_id: null, agent_id: null, customer: '{}' };
       rows.push({ ...base, id: `x${i}`, type: 'experiment.exposed', occurred_at: at, properties: JSON.stringify({ experiment_id: 'bot-first', variant }) });
-      if (rng() < (variant === 'on' ? 0.3 : 0.2)) rows.push({ ...base, id: `o${i}`, type: 'opportunity.created', occurred_at: at + 3600_000, properties: '{}' });
+      if (rng() < (variant === 'on' ? 0.3 : 0.2))
+        rows.push({ ...base, id: `o${i}`, type: 'opportunity.created', occurred_at: at + 3600_000, properties: '{}' });
     }
     await wh.append('events', rows);
     now = T0 + 12 * DAY;

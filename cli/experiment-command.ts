@@ -42,20 +42,26 @@ export function formatExperimentReport(r: ExperimentReport): string {
     ]),
   );
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k].length)));
-  const line = (cells: string[]) => cells.map((s, k) => (k < 2 ? s.padEnd(widths[k]) : s.padStart(widths[k]))).join('  ').trimEnd();
-  return [
-    `experiment ${e.id} (${e.name}), ${e.target}, ${e.status}, ${r.days_running.toFixed(1)} days, α = ${e.alpha}`,
-    `units: ${r.units.map((u) => `${u.variant} ${u.n} (expected ${(u.expected_share * 100).toFixed(0)} %)`).join(', ')}`,
-    `sample ratio: χ² = ${r.srm.chiSquare.toFixed(2)}, p = ${r.srm.pValue.toPrecision(3)}${r.srm.mismatch ? '  MISMATCH' : ' ok'}`,
-    '',
-    line(head),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.map(line),
-    '',
-    `call: ${r.decision.call.toUpperCase().replace('_', ' ')}${r.decision.variant ? ` (${r.decision.variant})` : ''}`,
-    ...r.decision.reasons.map((s) => `  - ${s}`),
-    '(* primary metric; intervals hold at every look; p Holm-adjusted over metrics × variants)',
-  ].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((s, k) => (k < 2 ? s.padEnd(widths[k]) : s.padStart(widths[k])))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      `experiment ${e.id} (${e.name}), ${e.target}, ${e.status}, ${r.days_running.toFixed(1)} days, α = ${e.alpha}`,
+      `units: ${r.units.map((u) => `${u.variant} ${u.n} (expected ${(u.expected_share * 100).toFixed(0)} %)`).join(', ')}`,
+      `sample ratio: χ² = ${r.srm.chiSquare.toFixed(2)}, p = ${r.srm.pValue.toPrecision(3)}${r.srm.mismatch ? '  MISMATCH' : ' ok'}`,
+      '',
+      line(head),
+      widths.map((w) => '-'.repeat(w)).join('  '),
+      ...rows.map(line),
+      '',
+      `call: ${r.decision.call.toUpperCase().replace('_', ' ')}${r.decision.variant ? ` (${r.decision.variant})` : ''}`,
+      ...r.decision.reasons.map((s) => `  - ${s}`),
+      '(* primary metric; intervals hold at every look; p Holm-adjusted over metrics × variants)',
+    ].join('\n') + '\n'
+  );
 }
 
 /** JSON of a report (non-finite numbers, which JSON lacks, become null). */
@@ -67,7 +73,11 @@ export function experimentJson(value: unknown): string {
  * `omnilane experiment …`. `open` gives the service over the configured warehouse and a close function.
  * Returns the exit status.
  */
-export async function runExperimentCommand(args: string[], io: ExperimentIo, deps: { open: () => Promise<{ service: ExperimentService; close: () => Promise<void> }> }): Promise<number> {
+export async function runExperimentCommand(
+  args: string[],
+  io: ExperimentIo,
+  deps: { open: () => Promise<{ service: ExperimentService; close: () => Promise<void> }> },
+): Promise<number> {
   const fail = (code: ErrorCode, message: string) => {
     io.stderr(`omnilane experiment: ${code}: ${message}\n`);
     return code === 'EXP_ERR_BAD_ARGS' ? 2 : 1;
@@ -82,7 +92,8 @@ export async function runExperimentCommand(args: string[], io: ExperimentIo, dep
   if (!parsed.ok) return fail('EXP_ERR_BAD_ARGS', `${parsed.message}\n\n${USAGE}`);
   const json = parsed.flags.json ?? false;
   const positional = parsed.positionals;
-  if (sub !== 'list' && positional.length !== 1) return fail('EXP_ERR_BAD_ARGS', `${sub} needs exactly one ${sub === 'report' ? 'experiment id' : 'definition file'}`);
+  if (sub !== 'list' && positional.length !== 1)
+    return fail('EXP_ERR_BAD_ARGS', `${sub} needs exactly one ${sub === 'report' ? 'experiment id' : 'definition file'}`);
   let body: unknown;
   if (sub === 'define') {
     try {
@@ -95,10 +106,16 @@ export async function runExperimentCommand(args: string[], io: ExperimentIo, dep
   try {
     if (sub === 'list') {
       const list = await service.list();
-      io.stdout(json ? experimentJson(list.map(({ salt: _s, ...e }) => e)) : list.map((e) => `${e.id}\t${e.status}\t${e.target}\t${e.variants.map((v) => v.id).join('/')}\t${e.name}`).join('\n') + (list.length ? '\n' : ''));
+      io.stdout(
+        json
+          ? experimentJson(list.map(({ salt: _s, ...e }) => e))
+          : list.map((e) => `${e.id}\t${e.status}\t${e.target}\t${e.variants.map((v) => v.id).join('/')}\t${e.name}`).join('\n') + (list.length ? '\n' : ''),
+      );
     } else if (sub === 'define') {
       const { definition, created } = await service.define(body);
-      io.stdout(`${created ? 'created' : 'updated'} experiment ${definition.id} (${definition.status}, variants ${definition.variants.map((v) => v.id).join(', ')})\n`);
+      io.stdout(
+        `${created ? 'created' : 'updated'} experiment ${definition.id} (${definition.status}, variants ${definition.variants.map((v) => v.id).join(', ')})\n`,
+      );
     } else {
       const report = await service.report(positional[0]);
       const { salt: _s, ...experiment } = report.experiment;

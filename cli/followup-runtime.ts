@@ -84,7 +84,10 @@ export async function startFollowup(o: {
       },
     });
     await service.start();
-    log.info({ rules: fileConfig.rules.length, sequences: fileConfig.sequences.length, channels: [...deliveryFrom(o.senders).channels()] }, 'follow-up sequences on');
+    log.info(
+      { rules: fileConfig.rules.length, sequences: fileConfig.sequences.length, channels: [...deliveryFrom(o.senders).channels()] },
+      'follow-up sequences on',
+    );
   }
   return { store, fileConfig, secret, service, stop: async () => service?.stop() };
 }

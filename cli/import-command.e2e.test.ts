@@ -26,7 +26,15 @@ function history(n: number, prefix: string): { lines: string[]; distinct: number
   for (let i = 0; i < n; i++) {
     const type = TYPES[i % TYPES.length];
     const properties = type === 'csat.submitted' ? { score: 4 } : type === 'deal.won' || type === 'opportunity.created' ? { value: 100 } : { text: '您好' };
-    const e = { id: `${prefix}-${i}`, type, channel: ['web', 'wechat', 'sms'][i % 3], occurred_at: new Date(START + i * MIN).toISOString(), customer: { external_id: `cust-${i % 40}` }, conversation_id: `conv-${i % 40}`, properties };
+    const e = {
+      id: `${prefix}-${i}`,
+      type,
+      channel: ['web', 'wechat', 'sms'][i % 3],
+      occurred_at: new Date(START + i * MIN).toISOString(),
+      customer: { external_id: `cust-${i % 40}` },
+      conversation_id: `conv-${i % 40}`,
+      properties,
+    };
     lines.push(JSON.stringify(e));
     if (i % 10 === 9) lines.push(JSON.stringify({ ...e, id: `${prefix}-${i - 5}` }));
     if (i % 997 === 500) {
@@ -59,7 +67,10 @@ async function warehouseCounts(dataDir: string): Promise<{ events: number; kpi: 
 
 /** The CLI as a child process without blocking this one. */
 async function run(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -69,7 +80,12 @@ async function run(args: string[], env: Record<string, string>): Promise<{ statu
   return { status, stdout, stderr };
 }
 
-const reportOf = (path: string) => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; code: string; reason: string });
+const reportOf = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { line: number; code: string; reason: string });
 
 describe('omnilane import (embedded DATA_DIR, no server)', () => {
   it('imports JSON lines: each id once, rejected lines reported with codes, KPIs equal the recount, a rerun is a no-op', async () => {
@@ -108,11 +124,27 @@ describe('omnilane import (embedded DATA_DIR, no server)', () => {
     ];
     writeFileSync(file, rows.join('\r\n') + '\r\n');
     const mapping = join(dir, 'mapping.json');
-    writeFileSync(mapping, JSON.stringify({ columns: { Ticket: 'id', When: 'occurred_at', Kind: 'type', Mobile: 'customer.phone', Agent: 'agent_id', Notes: '-' }, constants: { channel: 'voice' } }));
+    writeFileSync(
+      mapping,
+      JSON.stringify({
+        columns: { Ticket: 'id', When: 'occurred_at', Kind: 'type', Mobile: 'customer.phone', Agent: 'agent_id', Notes: '-' },
+        constants: { channel: 'voice' },
+      }),
+    );
     const r = cli(join(dir, 'data'), file, '--mapping', mapping, '--column', 'Score=properties.score:number');
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ complete: true, accepted: 2, duplicates: 1, rejected: 3, rejected_by_code: { IMPORT_ERR_BAD_CSV: 2, ING_ERR_UNKNOWN_TYPE: 1 } });
-    expect(reportOf(`${file}.rejected.jsonl`).map(({ line, code }) => [line, code])).toEqual([[6, 'IMPORT_ERR_BAD_CSV'], [7, 'ING_ERR_UNKNOWN_TYPE'], [8, 'IMPORT_ERR_BAD_CSV']]);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      complete: true,
+      accepted: 2,
+      duplicates: 1,
+      rejected: 3,
+      rejected_by_code: { IMPORT_ERR_BAD_CSV: 2, ING_ERR_UNKNOWN_TYPE: 1 },
+    });
+    expect(reportOf(`${file}.rejected.jsonl`).map(({ line, code }) => [line, code])).toEqual([
+      [6, 'IMPORT_ERR_BAD_CSV'],
+      [7, 'ING_ERR_UNKNOWN_TYPE'],
+      [8, 'IMPORT_ERR_BAD_CSV'],
+    ]);
     const wh = await DuckDbWarehouse.open(join(dir, 'data', 'warehouse', 'omnilane.duckdb'));
     try {
       const [c] = await wh.query<{ events: number | bigint }>('events_count', { producer: 'ingest-default' });
@@ -149,7 +181,7 @@ describe('omnilane import (embedded DATA_DIR, no server)', () => {
     }
     child.kill('SIGKILL');
     await waitForExit(child);
-    const killedAt = (JSON.parse(readFileSync(checkpoint, 'utf8')) as { nextLine: number; done: boolean });
+    const killedAt = JSON.parse(readFileSync(checkpoint, 'utf8')) as { nextLine: number; done: boolean };
     expect(killedAt.done).toBe(false);
     expect(killedAt.nextLine).toBeGreaterThan(1);
     expect(killedAt.nextLine).toBeLessThan(h.lines.length);
@@ -178,7 +210,11 @@ describe('omnilane import --url (a running embedded server)', () => {
       const file = join(dir, 'history.jsonl');
       writeFileSync(file, h.lines.join('\n') + '\n');
       // Async: the server runs in this process, so a blocking spawnSync would starve it.
-      const r = await run(['import', file, '--url', om.url, '--json'], { DATA_DIR: join(dir, 'client-data'), LOG_LEVEL: 'warn', OMNILANE_INGEST_KEY: om.ingestKey });
+      const r = await run(['import', file, '--url', om.url, '--json'], {
+        DATA_DIR: join(dir, 'client-data'),
+        LOG_LEVEL: 'warn',
+        OMNILANE_INGEST_KEY: om.ingestKey,
+      });
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ complete: true, queryable: false, accepted: h.distinct, duplicates: 250, rejected: h.rejected.length });
       await om.drained();

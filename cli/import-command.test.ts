@@ -26,7 +26,17 @@ describe('batches', () => {
 describe('arguments', () => {
   it('parses flags, repeated mappings and the file; refuses unknown ones', () => {
     const r = parseImportArgs(['h.csv', '--column', 'When=occurred_at', '--column=Notes=-', '--set', 'channel=sms', '--url', 'http://x:1', '--restart']);
-    expect(r).toMatchObject({ ok: true, args: { file: 'h.csv', columns: { When: 'occurred_at', Notes: '-' }, constants: { channel: 'sms' }, url: 'http://x:1', restart: true, producer: 'ingest-default' } });
+    expect(r).toMatchObject({
+      ok: true,
+      args: {
+        file: 'h.csv',
+        columns: { When: 'occurred_at', Notes: '-' },
+        constants: { channel: 'sms' },
+        url: 'http://x:1',
+        restart: true,
+        producer: 'ingest-default',
+      },
+    });
     expect(parseImportArgs(['a', 'b'])).toMatchObject({ ok: false, message: 'unknown argument b' });
     expect(parseImportArgs(['a', '--column', 'nope'])).toMatchObject({ ok: false });
     expect(parseImportArgs(['a', '--url', 'ftp://x'])).toMatchObject({ ok: false });
@@ -79,10 +89,20 @@ describe('HTTP sink', () => {
   });
 
   it('stops with IMPORT_ERR_REMOTE on a refusal that a retry cannot fix, and when retries run out', async () => {
-    const refuse = new HttpSink({ url: 'http://h', key: 'k', fetch: async () => new Response('{"code":"ING_ERR_UNAUTHORIZED","message":"unknown key"}', { status: 401 }) });
+    const refuse = new HttpSink({
+      url: 'http://h',
+      key: 'k',
+      fetch: async () => new Response('{"code":"ING_ERR_UNAUTHORIZED","message":"unknown key"}', { status: 401 }),
+    });
     await expect(refuse.send(batch())).rejects.toMatchObject({ code: 'IMPORT_ERR_REMOTE', message: expect.stringContaining('ING_ERR_UNAUTHORIZED') });
     let calls = 0;
-    const down = new HttpSink({ url: 'http://h', key: 'k', attempts: 3, sleep: async () => undefined, fetch: async () => (calls++, new Response('', { status: 503 })) });
+    const down = new HttpSink({
+      url: 'http://h',
+      key: 'k',
+      attempts: 3,
+      sleep: async () => undefined,
+      fetch: async () => (calls++, new Response('', { status: 503 })),
+    });
     await expect(down.send(batch())).rejects.toMatchObject({ code: 'IMPORT_ERR_REMOTE', message: expect.stringContaining('after 3 attempts') });
     expect(calls).toBe(3);
   });
@@ -91,7 +111,9 @@ describe('HTTP sink', () => {
 describe('progress', () => {
   const p = (bytes: number, lines: number) => ({ bytes, totalBytes: 1000, counts: { lines, accepted: lines, duplicates: 0, rejected: 0, byCode: {} } });
   it('formats a bar on a terminal and a plain line elsewhere', () => {
-    expect(formatProgress(p(500, 5000), 1000, { bar: true })).toBe('[############............]  50% 5,000 lines (5,000 accepted, 0 duplicates) 5,000 lines/s ETA 1s');
+    expect(formatProgress(p(500, 5000), 1000, { bar: true })).toBe(
+      '[############............]  50% 5,000 lines (5,000 accepted, 0 duplicates) 5,000 lines/s ETA 1s',
+    );
     expect(formatProgress(p(1000, 10), 0, { bar: false })).toBe('100% 10 lines (10 accepted, 0 duplicates) 0 lines/s');
   });
   it('writes one plain line per 10 % when stderr is not a terminal', () => {

@@ -174,7 +174,8 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
       } catch (err) {
         return fail(io, (err as NodeJS.ErrnoException).code ? 'IMPORT_ERR_IO' : 'IMPORT_ERR_BAD_MAPPING', `${a.mappingFile}: ${(err as Error).message}`);
       }
-      if (typeof fromFile !== 'object' || fromFile === null) return fail(io, 'IMPORT_ERR_BAD_MAPPING', `${a.mappingFile}: must be {"columns":{…},"constants":{…}}`);
+      if (typeof fromFile !== 'object' || fromFile === null)
+        return fail(io, 'IMPORT_ERR_BAD_MAPPING', `${a.mappingFile}: must be {"columns":{…},"constants":{…}}`);
     }
     mapping = { columns: { ...fromFile.columns, ...a.columns }, constants: { ...fromFile.constants, ...a.constants } };
     // Header and mapping problems stop the import before any engine opens.
@@ -189,7 +190,11 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   }
 
   const cfg = deps.config;
-  const target = a.url ? a.url.replace(/\/+$/, '') : cfg.kafkaBrokers ? `kafka:${cfg.kafkaBrokers.join(',')}/${cfg.namespace ?? ''}#${a.producer}` : `embedded:${resolve(cfg.dataDir)}#${a.producer}`;
+  const target = a.url
+    ? a.url.replace(/\/+$/, '')
+    : cfg.kafkaBrokers
+      ? `kafka:${cfg.kafkaBrokers.join(',')}/${cfg.namespace ?? ''}#${a.producer}`
+      : `embedded:${resolve(cfg.dataDir)}#${a.producer}`;
   const identity: ImportIdentity = { ...fingerprint(file), format, mapping: mapping ? JSON.stringify(mapping) : '', target };
   const checkpointPath = a.checkpoint ?? defaultCheckpoint(file, cfg.dataDir);
   const reportPath = a.report ?? `${file}.rejected.jsonl`;
@@ -201,7 +206,8 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
       return fail(io, 'IMPORT_ERR_CHECKPOINT', `${checkpointPath}: ${(err as Error).message}; pass --restart to import from the first line`);
     }
     const why = resume && checkpointMismatch(resume, identity);
-    if (why) return fail(io, 'IMPORT_ERR_CHECKPOINT', `${checkpointPath}: ${why}; pass --restart to import from the first line (ids already imported count once)`);
+    if (why)
+      return fail(io, 'IMPORT_ERR_CHECKPOINT', `${checkpointPath}: ${why}; pass --restart to import from the first line (ids already imported count once)`);
   }
 
   const { ProgressReporter } = await import('./import-progress.js');
@@ -218,7 +224,18 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   try {
     const sink = a.url ? deps.openHttp(a.url, key!, (t) => progress.note(t)) : (local = await deps.openLocal(a.producer));
     if (resume && !resume.done && !a.quiet && !a.json) io.stderr(`import: resuming ${file} at line ${resume.nextLine} (checkpoint ${checkpointPath})\n`);
-    result = await runImport({ path: file, format, mapping, identity, sink, resume, checkpointPath, report, signal: deps.signal, onProgress: (p) => progress.update(p) });
+    result = await runImport({
+      path: file,
+      format,
+      mapping,
+      identity,
+      sink,
+      resume,
+      checkpointPath,
+      report,
+      signal: deps.signal,
+      onProgress: (p) => progress.update(p),
+    });
     if (local && result.complete) {
       await local.settle((lag) => progress.note(`waiting for the stream worker: ${lag.toLocaleString('en-US')} events to process`));
       queryable = local.queryable;
@@ -235,14 +252,21 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   progress.end();
 
   const c = result.counts;
-  const where = a.url ? a.url : cfg.kafkaBrokers ? `Kafka ${cfg.kafkaBrokers.join(',')}` : `${cfg.clickhouseUrl ? 'ClickHouse' : 'DuckDB'} (DATA_DIR ${cfg.dataDir})`;
+  const where = a.url
+    ? a.url
+    : cfg.kafkaBrokers
+      ? `Kafka ${cfg.kafkaBrokers.join(',')}`
+      : `${cfg.clickhouseUrl ? 'ClickHouse' : 'DuckDB'} (DATA_DIR ${cfg.dataDir})`;
   if (a.json) {
     io.stdout(
       `${JSON.stringify({ file, format, target: where, complete: result.complete, queryable, resumed: Boolean(resume), lines: c.lines, accepted: c.accepted, duplicates: c.duplicates, rejected: c.rejected, rejected_by_code: c.byCode, report: reportPath, checkpoint: checkpointPath, next_line: result.nextLine })}\n`,
     );
   } else {
     const n = (x: number) => x.toLocaleString('en-US').padStart(12);
-    const codes = Object.entries(c.byCode).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    const codes = Object.entries(c.byCode)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const lines = [
       `omnilane import: ${file} (${format}) → ${where}${resume ? ' (totals include the runs before this resume)' : ''}`,
       `  lines      ${n(c.lines)}`,

@@ -36,7 +36,11 @@ export class LocalSink implements ImportSink {
       engines = await openEngines(cfg, clock, log, { bus: true, state: true, warehouse: !distributed });
     } catch (err) {
       if (!(err instanceof OmnilaneError) && /lock/i.test((err as Error).message)) {
-        throw new OmnilaneError('IMPORT_ERR_IO', `the warehouse under ${cfg.dataDir} is in use (is omnilane start running on it? import into it with --url and an ingest key)`, { cause: err });
+        throw new OmnilaneError(
+          'IMPORT_ERR_IO',
+          `the warehouse under ${cfg.dataDir} is in use (is omnilane start running on it? import into it with --url and an ingest key)`,
+          { cause: err },
+        );
       }
       throw err;
     }

@@ -25,11 +25,21 @@ describe('omnilane intent classify', () => {
   it('writes one {"text","intent","confidence"} line per input line, through the real CLI', () => {
     const input = join(dir, 'in.jsonl');
     writeFileSync(input, ['{"text":"我的快递到哪了"}', '{"text":"I want to talk to a real person"}', '', '{"text":"退款什么时候到账？"}'].join('\n'));
-    const res = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), 'intent', 'classify', '--input', input], { encoding: 'utf8', env: { ...process.env, OMNILANE_FROM_SOURCE: '1', DATA_DIR: join(dir, 'data') } });
+    const res = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), 'intent', 'classify', '--input', input], {
+      encoding: 'utf8',
+      env: { ...process.env, OMNILANE_FROM_SOURCE: '1', DATA_DIR: join(dir, 'data') },
+    });
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
-    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.text, l.intent])).toEqual([['我的快递到哪了', 'logistics'], ['I want to talk to a real person', 'human_agent'], ['退款什么时候到账？', 'after_sale']]);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.text, l.intent])).toEqual([
+      ['我的快递到哪了', 'logistics'],
+      ['I want to talk to a real person', 'human_agent'],
+      ['退款什么时候到账？', 'after_sale'],
+    ]);
     for (const l of lines) {
       expect(Object.keys(l)).toEqual(['text', 'intent', 'confidence']);
       expect(l.confidence).toBeGreaterThan(0);
@@ -84,11 +94,16 @@ describe('omnilane intent train', () => {
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(intentPaths.model(), 'utf8'));
   }, 60_000);
 
-  it('learns from agents\' corrections under DATA_DIR/labels and uses the new model for classify', async () => {
+  it("learns from agents' corrections under DATA_DIR/labels and uses the new model for classify", async () => {
     const novel = 'zorblax frimble quuxed';
     mkdirSync(join(dir, 'data', 'labels'), { recursive: true });
-    const corr = [1, 2, 3, 4, 5, 6].map((i) => JSON.stringify({ text: `${novel} ${'#'.repeat(i)}`, intent: 'logistics', agent_id: 'ag_zhao', at: `2026-03-0${i}T10:00:00Z` }));
-    writeFileSync(join(dir, 'data', 'labels', 'intent-corrections.jsonl'), corr.join('\n') + '\n{"text":"bad","intent":"pre_sale","agent_id":"a","at":"2026-03-01T00:00:00Z"}\n');
+    const corr = [1, 2, 3, 4, 5, 6].map((i) =>
+      JSON.stringify({ text: `${novel} ${'#'.repeat(i)}`, intent: 'logistics', agent_id: 'ag_zhao', at: `2026-03-0${i}T10:00:00Z` }),
+    );
+    writeFileSync(
+      join(dir, 'data', 'labels', 'intent-corrections.jsonl'),
+      corr.join('\n') + '\n{"text":"bad","intent":"pre_sale","agent_id":"a","at":"2026-03-01T00:00:00Z"}\n',
+    );
     const out = join(dir, 'model-corrected.json');
     const r = await run('train', '--out', out);
     expect(r.out).toMatch(/6 corrected by agents/);

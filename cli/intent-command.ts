@@ -46,7 +46,11 @@ const pct = (x: number) => x.toFixed(3);
 
 /** The eval report as text: headline figures, per-intent precision/recall/F1, confusion matrix. */
 export function formatEvalReport(r: EvalReport): string {
-  const lines = [`messages ${r.n}   accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)}   ECE ${pct(r.ece)}`, '', 'intent                precision  recall     F1  support'];
+  const lines = [
+    `messages ${r.n}   accuracy ${pct(r.accuracy)}   macro-F1 ${pct(r.macroF1)}   ECE ${pct(r.ece)}`,
+    '',
+    'intent                precision  recall     F1  support',
+  ];
   for (const l of INTENTS) {
     const p = r.perLabel[l];
     lines.push(`${l.padEnd(20)}${pct(p.precision).padStart(11)}${pct(p.recall).padStart(8)}${pct(p.f1).padStart(7)}${String(p.support).padStart(9)}`);
@@ -66,22 +70,24 @@ function classify(f: Flags<'classify'>, io: CommandIo): number {
   const clf = classifierFor(f);
   let bad = 0;
   const out: string[] = [];
-  readFileSync(input, 'utf8').split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let text: unknown;
-    try {
-      text = (JSON.parse(raw) as { text?: unknown } | null)?.text;
-    } catch {
-      text = undefined;
-    }
-    if (typeof text !== 'string') {
-      bad += 1;
-      io.stderr(`line ${i + 1}: expected a JSON object with a string "text"\n`);
-      return;
-    }
-    const r = clf.classifySync(text);
-    out.push(JSON.stringify({ text, intent: r.intent, confidence: Math.round(r.confidence * 1e4) / 1e4 }));
-  });
+  readFileSync(input, 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      if (!raw.trim()) return;
+      let text: unknown;
+      try {
+        text = (JSON.parse(raw) as { text?: unknown } | null)?.text;
+      } catch {
+        text = undefined;
+      }
+      if (typeof text !== 'string') {
+        bad += 1;
+        io.stderr(`line ${i + 1}: expected a JSON object with a string "text"\n`);
+        return;
+      }
+      const r = clf.classifySync(text);
+      out.push(JSON.stringify({ text, intent: r.intent, confidence: Math.round(r.confidence * 1e4) / 1e4 }));
+    });
   if (out.length) io.stdout(out.join('\n') + '\n');
   return bad ? 1 : 0;
 }
@@ -97,10 +103,13 @@ function evalCommand(f: Flags<'eval'>, io: CommandIo): number {
     return 1;
   }
   const clf = classifierFor(f);
-  const report = evaluate(rows.map((e) => {
-    const r = clf.classifySync(e.text);
-    return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
-  }), INTENTS);
+  const report = evaluate(
+    rows.map((e) => {
+      const r = clf.classifySync(e.text);
+      return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
+    }),
+    INTENTS,
+  );
   io.stdout(f.json ? JSON.stringify(report) + '\n' : formatEvalReport(report));
   return errors.length ? 1 : 0;
 }
@@ -134,7 +143,10 @@ function train(f: Flags<'train'>, io: CommandIo, deps: IntentCommandDeps): numbe
   );
   if (heldOut.length) {
     const clf = new BuiltinIntentClassifier({ model: result.doc });
-    const r = evaluate(heldOut.map((e) => ({ truth: e.intent, predicted: clf.classifySync(e.text).intent, confidence: clf.classifySync(e.text).confidence })), INTENTS);
+    const r = evaluate(
+      heldOut.map((e) => ({ truth: e.intent, predicted: clf.classifySync(e.text).intent, confidence: clf.classifySync(e.text).confidence })),
+      INTENTS,
+    );
     io.stdout(`held-out (${r.n} messages, never trained on): accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macroF1)}  ECE ${pct(r.ece)}\n`);
   }
   return team.errors.length || corr.errors.length ? 1 : 0;

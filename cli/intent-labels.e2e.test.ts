@@ -23,11 +23,26 @@ describe('labels → omnilane intent train / agreement', () => {
     const novel = 'zorblax frimble quuxed';
     for (let i = 1; i <= 6; i++) {
       await store.addIntentCorrection({
-        text: `${novel} ${'#'.repeat(i)}`, intent: 'logistics', agent_id: 'ag_zhao', at: `2026-03-0${i}T10:00:00.000Z`,
-        model_intent: i <= 2 ? 'logistics' : 'other', model_confidence: 0.4, conversation_id: `c${i}`, message_id: `test/m${i}`,
+        text: `${novel} ${'#'.repeat(i)}`,
+        intent: 'logistics',
+        agent_id: 'ag_zhao',
+        at: `2026-03-0${i}T10:00:00.000Z`,
+        model_intent: i <= 2 ? 'logistics' : 'other',
+        model_confidence: 0.4,
+        conversation_id: `c${i}`,
+        message_id: `test/m${i}`,
       });
     }
-    await store.addBotFeedback({ conversation_id: 'c1', message_id: 'bot/b1', verdict: 'wrong', note: null, answer: 'a', question: 'q', agent_id: 'ag_zhao', at: '2026-03-01T10:00:00.000Z' });
+    await store.addBotFeedback({
+      conversation_id: 'c1',
+      message_id: 'bot/b1',
+      verdict: 'wrong',
+      note: null,
+      answer: 'a',
+      question: 'q',
+      agent_id: 'ag_zhao',
+      at: '2026-03-01T10:00:00.000Z',
+    });
 
     const out = join(dir, 'model.json');
     const r = await run('train', '--out', out);

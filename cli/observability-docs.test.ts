@@ -12,7 +12,10 @@ function sources(dir: string): string[] {
     return /\.ts$/.test(f) && !/\.test\.ts$/.test(f) ? [p] : [];
   });
 }
-const code = ['shared', 'stream', 'ingest', 'api', 'cli', 'warehouse'].flatMap(sources).map((p) => readFileSync(join(root, p), 'utf8')).join('\n');
+const code = ['shared', 'stream', 'ingest', 'api', 'cli', 'warehouse']
+  .flatMap(sources)
+  .map((p) => readFileSync(join(root, p), 'utf8'))
+  .join('\n');
 const names = (text: string) => [...new Set([...text.matchAll(/omnilane_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')))];
 
 describe('operator documentation matches the metrics the code exports', () => {
@@ -32,17 +35,39 @@ describe('operator documentation matches the metrics the code exports', () => {
 
 describe('outage and observability configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toMatchObject({ busPublishTimeoutMs: 5000, redisCommandTimeoutMs: 2000, kafkaSessionTimeoutMs: 6000, kafkaHeartbeatIntervalMs: 1000, kafkaRebalanceTimeoutMs: 10_000, streamMetricsPort: 9464, probeTimeoutMs: 700, sinkStallWarnMs: 15_000, outageLogIntervalMs: 10_000 });
+    expect(loadConfig({})).toMatchObject({
+      busPublishTimeoutMs: 5000,
+      redisCommandTimeoutMs: 2000,
+      kafkaSessionTimeoutMs: 6000,
+      kafkaHeartbeatIntervalMs: 1000,
+      kafkaRebalanceTimeoutMs: 10_000,
+      streamMetricsPort: 9464,
+      probeTimeoutMs: 700,
+      sinkStallWarnMs: 15_000,
+      outageLogIntervalMs: 10_000,
+    });
   });
   it('keeps the heartbeat under a third of the session and names bad values', () => {
     expect(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '2000' }).kafkaHeartbeatIntervalMs).toBe(666);
-    expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '1500' })).toThrow(/KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third/);
+    expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '1500' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third/,
+    );
     expect(() => loadConfig({ BUS_PUBLISH_TIMEOUT_MS: '10' })).toThrow(/BUS_PUBLISH_TIMEOUT_MS: must be between/);
     expect(() => loadConfig({ STREAM_METRICS_PORT: 'x' })).toThrow(/STREAM_METRICS_PORT: must be an integer/);
   });
   it('every variable is in the README configuration table', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    for (const v of ['BUS_PUBLISH_TIMEOUT_MS', 'REDIS_COMMAND_TIMEOUT_MS', 'KAFKA_SESSION_TIMEOUT_MS', 'KAFKA_HEARTBEAT_INTERVAL_MS', 'KAFKA_REBALANCE_TIMEOUT_MS', 'STREAM_METRICS_PORT', 'PROBE_TIMEOUT_MS', 'SINK_STALL_WARN_SECONDS', 'OUTAGE_LOG_INTERVAL_SECONDS']) {
+    for (const v of [
+      'BUS_PUBLISH_TIMEOUT_MS',
+      'REDIS_COMMAND_TIMEOUT_MS',
+      'KAFKA_SESSION_TIMEOUT_MS',
+      'KAFKA_HEARTBEAT_INTERVAL_MS',
+      'KAFKA_REBALANCE_TIMEOUT_MS',
+      'STREAM_METRICS_PORT',
+      'PROBE_TIMEOUT_MS',
+      'SINK_STALL_WARN_SECONDS',
+      'OUTAGE_LOG_INTERVAL_SECONDS',
+    ]) {
       expect(readme).toContain(`| \`${v}\` |`);
     }
   });

@@ -17,7 +17,10 @@ export interface Observability {
 
 export function createObservability(cfg: Pick<Config, 'outageLogIntervalMs'>, log: Logger): Observability {
   const metrics = new MetricsRegistry();
-  const errors = metrics.counter('omnilane_engine_errors_total', 'Errors reported by each engine (bus, state, warehouse), rate-limited in the log but all counted here.');
+  const errors = metrics.counter(
+    'omnilane_engine_errors_total',
+    'Errors reported by each engine (bus, state, warehouse), rate-limited in the log but all counted here.',
+  );
   const outages = new OutageLog({ log: log.child({ stage: 'outage' }), intervalMs: cfg.outageLogIntervalMs, onError: (engine) => errors.inc({ engine }) });
   metrics.onCollect(() => {
     const mem = process.memoryUsage();
@@ -30,21 +33,46 @@ export function createObservability(cfg: Pick<Config, 'outageLogIntervalMs'>, lo
 
 /** Records the stream worker's batches, counts and dedup hits into the registry. */
 export function observeWorker(worker: EventWorker, metrics: MetricsRegistry): void {
-  const latency = metrics.histogram('omnilane_stream_batch_duration_seconds', 'Time the stream worker took per bus batch (decode, dedup, state, warehouse writes), by topic and outcome.');
+  const latency = metrics.histogram(
+    'omnilane_stream_batch_duration_seconds',
+    'Time the stream worker took per bus batch (decode, dedup, state, warehouse writes), by topic and outcome.',
+  );
   const size = metrics.histogram('omnilane_stream_batch_messages', 'Messages per bus batch handled by the stream worker.', [1, 10, 100, 500, 1000, 2500, 5000]);
-  const failures = metrics.counter('omnilane_stream_batch_failures_total', 'Bus batches the stream worker failed (retried after a backoff), by topic and partition.');
+  const failures = metrics.counter(
+    'omnilane_stream_batch_failures_total',
+    'Bus batches the stream worker failed (retried after a backoff), by topic and partition.',
+  );
   worker.on('batch-timing', (t: BatchTiming) => {
     latency.observe({ topic: t.topic, outcome: t.ok ? 'ok' : 'failed' }, t.seconds);
     size.observe({ topic: t.topic }, t.messages);
     if (!t.ok) failures.inc({ topic: t.topic, partition: t.partition });
   });
   metrics.onCollect(() => {
-    metrics.counter('omnilane_stream_events_processed_total', "Events counted by this process's stream worker since start (duplicates excluded).").set(undefined, worker.processed);
-    metrics.counter('omnilane_stream_dedup_hits_total', "Bus messages this process's stream worker skipped because their id was already counted (redelivery, a client's retry after a timeout).").set(undefined, worker.duplicates);
-    metrics.counter('omnilane_late_events_total', "Events that arrived after the KPI watermark passed their minute (recorded in late_events; counted all the same), this process's worker since start.").set(undefined, worker.lateEvents);
+    metrics
+      .counter('omnilane_stream_events_processed_total', "Events counted by this process's stream worker since start (duplicates excluded).")
+      .set(undefined, worker.processed);
+    metrics
+      .counter(
+        'omnilane_stream_dedup_hits_total',
+        "Bus messages this process's stream worker skipped because their id was already counted (redelivery, a client's retry after a timeout).",
+      )
+      .set(undefined, worker.duplicates);
+    metrics
+      .counter(
+        'omnilane_late_events_total',
+        "Events that arrived after the KPI watermark passed their minute (recorded in late_events; counted all the same), this process's worker since start.",
+      )
+      .set(undefined, worker.lateEvents);
     const r = worker.recoveryStats;
-    metrics.counter('omnilane_state_losses_total', 'Times the stream worker found the StateStore emptied (no epoch marker while the warehouse holds events).').set(undefined, r.losses);
-    metrics.counter('omnilane_state_dedup_from_warehouse_total', 'Ids unknown to the StateStore that the warehouse showed already counted (dedup across a state loss).').set(undefined, r.dedupFromWarehouse);
+    metrics
+      .counter('omnilane_state_losses_total', 'Times the stream worker found the StateStore emptied (no epoch marker while the warehouse holds events).')
+      .set(undefined, r.losses);
+    metrics
+      .counter(
+        'omnilane_state_dedup_from_warehouse_total',
+        'Ids unknown to the StateStore that the warehouse showed already counted (dedup across a state loss).',
+      )
+      .set(undefined, r.dedupFromWarehouse);
     const rebuilt = metrics.counter('omnilane_state_rebuilt_total', 'KPI states the StateStore had lost, rebuilt by folding stored events, by kind.');
     rebuilt.set({ kind: 'conversation' }, r.conversationsRebuilt);
     rebuilt.set({ kind: 'customer' }, r.customersRebuilt);
@@ -84,7 +112,9 @@ export function processHealth(o: ProcessHealthOptions): HealthProbe & { monitor:
     ready: o.started,
     async details() {
       const [engines, l] = await Promise.all([monitor.check(), lag?.read()]);
-      const down = Object.entries(engines).filter(([, s]) => s.state === 'down').map(([n]) => n);
+      const down = Object.entries(engines)
+        .filter(([, s]) => s.state === 'down')
+        .map(([n]) => n);
       return {
         status: down.length ? 'degraded' : 'ok',
         ...(down.length ? { down } : {}),
@@ -110,14 +140,21 @@ export function processHealth(o: ProcessHealthOptions): HealthProbe & { monitor:
  * no data; bind it to a private address with HOST). When the port is taken
  * (several workers on one machine) it falls back to a free port and says so.
  */
-export async function serveStreamMetrics(health: HealthProbe, cfg: Pick<Config, 'host' | 'streamMetricsPort'>, log: Logger): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveStreamMetrics(
+  health: HealthProbe,
+  cfg: Pick<Config, 'host' | 'streamMetricsPort'>,
+  log: Logger,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const fail = (err: unknown) => json(500, { code: 'API_ERR_INTERNAL', message: String((err as Error)?.message ?? err) });
     if (req.method !== 'GET') return json(404, { code: 'API_ERR_NOT_FOUND', message: `no route ${req.method} ${path}` });
     if (path === '/metrics') {
-      (health.metrics ? health.metrics() : Promise.resolve('')).then((text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text), fail);
+      (health.metrics ? health.metrics() : Promise.resolve('')).then(
+        (text) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
+        fail,
+      );
     } else if (path === '/healthz') {
       if (!health.ready()) return json(503, { code: 'API_ERR_NOT_READY', message: 'starting' });
       health.details().then((d) => json(200, { status: d.status === 'degraded' ? 'degraded' : 'ok', ...d }), fail);
@@ -141,7 +178,10 @@ export async function serveStreamMetrics(health: HealthProbe, cfg: Pick<Config, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || cfg.streamMetricsPort === 0) throw err;
     await listen(0);
-    log.warn({ wanted: cfg.streamMetricsPort, port: (server.address() as AddressInfo).port }, `STREAM_METRICS_PORT ${cfg.streamMetricsPort} is taken (another worker on this machine?); serving metrics on a free port instead`);
+    log.warn(
+      { wanted: cfg.streamMetricsPort, port: (server.address() as AddressInfo).port },
+      `STREAM_METRICS_PORT ${cfg.streamMetricsPort} is taken (another worker on this machine?); serving metrics on a free port instead`,
+    );
   }
   const { port } = server.address() as AddressInfo;
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;

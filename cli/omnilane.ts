@@ -99,7 +99,8 @@ async function startRole(name: keyof Roles): Promise<void> {
   if (name === 'ingest') lines.push(`  Event API:  POST ${running.url}/v1/events`);
   if (running.metricsUrl) lines.push(`  Metrics:    ${running.metricsUrl}/metrics  (Prometheus; /healthz, /readyz; STREAM_METRICS_PORT)`);
   else if (running.url) lines.push(`  Metrics:    ${running.url}/metrics  (analyst key; /healthz, /readyz public)`);
-  if (name === 'api') lines.push(`  Live board: ${running.url}/  (live push re-reads the warehouse about once a second)`, `  API docs:   ${running.url}/openapi.json`);
+  if (name === 'api')
+    lines.push(`  Live board: ${running.url}/  (live push re-reads the warehouse about once a second)`, `  API docs:   ${running.url}/openapi.json`);
   if (running.url) lines.push(...signInLines(running, config.dataDir).filter(Boolean));
   process.stdout.write(lines.join('\n') + '\n');
   stopOnSignals(running);
@@ -260,13 +261,18 @@ async function importCommand(args: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await runImportCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, {
-      config,
-      openLocal: (producer) => LocalSink.open(config, systemClock, log, producer),
-      openHttp: (url, key, onRetry) => new HttpSink({ url, key, onRetry: (r) => onRetry(`retry ${r.attempt} in ${Math.round(r.waitMs / 100) / 10}s: ${r.reason}`) }),
-      isTTY: Boolean(process.stderr.isTTY),
-      signal: abort.signal,
-    });
+    return await runImportCommand(
+      args,
+      { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
+      {
+        config,
+        openLocal: (producer) => LocalSink.open(config, systemClock, log, producer),
+        openHttp: (url, key, onRetry) =>
+          new HttpSink({ url, key, onRetry: (r) => onRetry(`retry ${r.attempt} in ${Math.round(r.waitMs / 100) / 10}s: ${r.reason}`) }),
+        isTTY: Boolean(process.stderr.isTTY),
+        signal: abort.signal,
+      },
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -293,13 +299,21 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'attribution': {
         const { runAttributionCommand } = await import('./attribution-command.js');
-        process.exitCode = await runAttributionCommand(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, { loadPaths: loadWarehousePaths });
+        process.exitCode = await runAttributionCommand(
+          args,
+          { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
+          { loadPaths: loadWarehousePaths },
+        );
         return;
       }
       case 'replay': {
         const { runReplayCommand } = await import('./replay-command.js');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
-        process.exitCode = await runReplayCommand(args, io, { loadHistory: loadWarehouseRoutingHistory, now: () => Date.now(), routingConfig: loadConfig().routingConfig });
+        process.exitCode = await runReplayCommand(args, io, {
+          loadHistory: loadWarehouseRoutingHistory,
+          now: () => Date.now(),
+          routingConfig: loadConfig().routingConfig,
+        });
         return;
       }
       case 'experiment': {

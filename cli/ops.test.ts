@@ -23,7 +23,14 @@ describe('EngineMonitor', () => {
   });
   it('exports omnilane_engine_up', async () => {
     const metrics = new MetricsRegistry();
-    new EngineMonitor({ timeoutMs: 100, metrics, probes: [{ name: 'bus', engine: 'Kafka x:1', used: true, ping: never }, { name: 'state', engine: 'not used', used: false }] });
+    new EngineMonitor({
+      timeoutMs: 100,
+      metrics,
+      probes: [
+        { name: 'bus', engine: 'Kafka x:1', used: true, ping: never },
+        { name: 'state', engine: 'not used', used: false },
+      ],
+    });
     const text = await metrics.render();
     expect(text).toContain('omnilane_engine_up{engine="bus",kind="Kafka"} 0');
     expect(text).not.toContain('engine="state"');

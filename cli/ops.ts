@@ -44,10 +44,22 @@ export class EngineMonitor {
   private last?: { at: number; status: Record<EngineName, EngineStatus> };
   private inflight?: Promise<Record<EngineName, EngineStatus>>;
 
-  constructor(private readonly o: { probes: EngineProbe[]; timeoutMs: number; cacheMs?: number; metrics?: MetricsRegistry; onUp?: (e: EngineName) => void; onDown?: (e: EngineName, error: string) => void }) {
+  constructor(
+    private readonly o: {
+      probes: EngineProbe[];
+      timeoutMs: number;
+      cacheMs?: number;
+      metrics?: MetricsRegistry;
+      onUp?: (e: EngineName) => void;
+      onDown?: (e: EngineName, error: string) => void;
+    },
+  ) {
     o.metrics?.onCollect(async () => {
       const status = await this.check();
-      const g = o.metrics!.gauge('omnilane_engine_up', 'Whether each engine this process uses answered its last probe (1 up, 0 down), by engine (bus, state, warehouse).');
+      const g = o.metrics!.gauge(
+        'omnilane_engine_up',
+        'Whether each engine this process uses answered its last probe (1 up, 0 down), by engine (bus, state, warehouse).',
+      );
       for (const [name, s] of Object.entries(status)) if (s.state !== 'unused') g.set({ engine: name, kind: s.engine.split(' ')[0] }, s.state === 'up' ? 1 : 0);
     });
   }
@@ -73,7 +85,9 @@ export class EngineMonitor {
           this.o.onUp?.(p.name);
           return [p.name, { engine: p.engine, state: 'up', probeMs: Date.now() - t0 }];
         } catch (err) {
-          const error = String((err as Error)?.message ?? err).split('\n')[0].slice(0, 300);
+          const error = String((err as Error)?.message ?? err)
+            .split('\n')[0]
+            .slice(0, 300);
           this.o.onDown?.(p.name, error);
           return [p.name, { engine: p.engine, state: 'down', error, probeMs: Date.now() - t0 }];
         }
@@ -108,31 +122,47 @@ export class LagTracker {
     const m = o.metrics;
     m?.onCollect(async () => {
       const r = await this.read();
-      const per = m.gauge('omnilane_consumer_lag_records', 'Consumer lag of the stream group per topic and partition: records published and not yet committed by a stream worker.');
+      const per = m.gauge(
+        'omnilane_consumer_lag_records',
+        'Consumer lag of the stream group per topic and partition: records published and not yet committed by a stream worker.',
+      );
       per.reset();
       for (const p of r.partitions) per.set({ topic: p.topic, partition: p.partition }, p.lag);
-      m.gauge('omnilane_stream_lag_records', 'Records on the bus not yet processed by the stream workers (consumer lag, all partitions).').set(undefined, r.total);
-      m.gauge('omnilane_consumer_lag_age_seconds', 'Age of the consumer lag values (0 when fresh; grows while the bus does not answer, values are the last known).').set(undefined, r.ageSeconds);
+      m.gauge('omnilane_stream_lag_records', 'Records on the bus not yet processed by the stream workers (consumer lag, all partitions).').set(
+        undefined,
+        r.total,
+      );
+      m.gauge(
+        'omnilane_consumer_lag_age_seconds',
+        'Age of the consumer lag values (0 when fresh; grows while the bus does not answer, values are the last known).',
+      ).set(undefined, r.ageSeconds);
     });
   }
 
   async read(): Promise<LagReading> {
     if (!this.inflight) {
-      this.inflight = this.o.source().then(
-        (partitions) => {
+      this.inflight = this.o
+        .source()
+        .then((partitions) => {
           this.last = { at: Date.now(), partitions };
           return partitions;
-        },
-      ).finally(() => {
-        this.inflight = undefined;
-      });
+        })
+        .finally(() => {
+          this.inflight = undefined;
+        });
     }
     try {
       const partitions = await withTimeout(this.inflight, this.o.timeoutMs, 'consumer lag');
       return { partitions, total: sum(partitions), stale: false, ageSeconds: 0 };
     } catch (err) {
       const partitions = this.last?.partitions ?? [];
-      return { partitions, total: sum(partitions), stale: true, ageSeconds: this.last ? (Date.now() - this.last.at) / 1000 : 0, error: String((err as Error)?.message ?? err).slice(0, 300) };
+      return {
+        partitions,
+        total: sum(partitions),
+        stale: true,
+        ageSeconds: this.last ? (Date.now() - this.last.at) / 1000 : 0,
+        error: String((err as Error)?.message ?? err).slice(0, 300),
+      };
     }
   }
 }

@@ -23,13 +23,33 @@ let ana: string;
 let bo: string;
 
 const ev = (id: string, phone: string, text: string): EventEnvelope => ({
-  id, producer: 'p', type: 'message.received', channel: 'sms', occurred_at: NOW - 60_000, received_at: NOW, customer_key: 'x', customer: { phone }, conversation_id: `conv-${id}`, agent_id: null, properties: { text },
+  id,
+  producer: 'p',
+  type: 'message.received',
+  channel: 'sms',
+  occurred_at: NOW - 60_000,
+  received_at: NOW,
+  customer_key: 'x',
+  customer: { phone },
+  conversation_id: `conv-${id}`,
+  agent_id: null,
+  properties: { text },
 });
 const io = () => {
   const out = { stdout: '', stderr: '' };
   return { out, io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) } };
 };
-const exports = () => wh.query<Record<string, unknown>>('audit_search', { actor: '', actor_json: '', action: 'privacy.export', customer: '', from_ms: 0, to_ms: NOW + 1, limit: 50, offset: 0 });
+const exports = () =>
+  wh.query<Record<string, unknown>>('audit_search', {
+    actor: '',
+    actor_json: '',
+    action: 'privacy.export',
+    customer: '',
+    from_ms: 0,
+    to_ms: NOW + 1,
+    limit: 50,
+    offset: 0,
+  });
 
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
@@ -38,7 +58,10 @@ beforeAll(async () => {
   const identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
   const resolved = await identity.resolve([ev('e1', '13900000001', 'ana writes'), ev('e2', '13900000002', 'bo writes')]);
   [ana, bo] = resolved.map((e) => e.customer_key);
-  await wh.append('events', resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })));
+  await wh.append(
+    'events',
+    resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })),
+  );
   const followups = new FollowupStore(state);
   await followups.setConsent(ana, 'sms', 'opted_out', NOW - 1000, 'p/e1');
   const audit = new AuditLog({ warehouse: wh, clock, key: Buffer.alloc(32, 5), log: silentLogger(), state });

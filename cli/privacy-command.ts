@@ -49,6 +49,8 @@ export async function runPrivacyCommand(args: string[], io: PrivacyIo, deps: Pri
     after: { requested_id: id, customer_ids: doc.customer_ids, rows, to: out ? `file:${out}` : 'stdout' },
   });
   const total = doc.sections.reduce((n, s) => n + s.rows, 0);
-  io.stderr(`exported customer ${doc.customer_id} (${doc.customer_ids.length} ids): ${total} rows in ${doc.sections.length} sections${out ? ` to ${out}` : ''}\n`);
+  io.stderr(
+    `exported customer ${doc.customer_id} (${doc.customer_ids.length} ids): ${total} rows in ${doc.sections.length} sections${out ? ` to ${out}` : ''}\n`,
+  );
   return 0;
 }

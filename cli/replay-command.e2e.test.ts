@@ -19,7 +19,10 @@ beforeAll(async () => {
   const wh = await DuckDbWarehouse.open(join(dataDir, 'warehouse', 'omnilane.duckdb'));
   try {
     await wh.migrate();
-    await wh.append('events', rows.map((r) => ({ ...r })));
+    await wh.append(
+      'events',
+      rows.map((r) => ({ ...r })),
+    );
   } finally {
     await wh.close();
   }
@@ -43,9 +46,26 @@ describe('omnilane replay (DuckDB under DATA_DIR)', () => {
     expect(a.status).toBe(0);
     const b = cli('--policy', 'predictive', '--from', from, '--to', to, '--json', '--roster', writeRoster());
     expect(b.stdout).toBe(a.stdout);
-    const report = JSON.parse(a.stdout) as { conversations: number; roster: string; runs: Array<{ policy: string; label: string; served: number; unserved: number; sla_misses: number; wait_p90_ms: number; handled: Record<string, number>; expected_conversions: number }> };
+    const report = JSON.parse(a.stdout) as {
+      conversations: number;
+      roster: string;
+      runs: Array<{
+        policy: string;
+        label: string;
+        served: number;
+        unserved: number;
+        sla_misses: number;
+        wait_p90_ms: number;
+        handled: Record<string, number>;
+        expected_conversions: number;
+      }>;
+    };
     // The warehouse holds exactly the conversations the generator started in the window.
-    const expected = new Set(rows.filter((r) => r.type === 'conversation.started' && r.occurred_at >= START + 6 * DAY && r.occurred_at < START + 8 * DAY).map((r) => r.conversation_id));
+    const expected = new Set(
+      rows
+        .filter((r) => r.type === 'conversation.started' && r.occurred_at >= START + 6 * DAY && r.occurred_at < START + 8 * DAY)
+        .map((r) => r.conversation_id),
+    );
     expect(report.conversations).toBe(expected.size);
     expect(report.roster).toBe('file');
     const [base, trial] = report.runs;

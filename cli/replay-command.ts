@@ -82,7 +82,9 @@ function readRoster(path: string, channels: string[]): ReplayRoster | { code: Re
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return e.code ? { code: 'REPLAY_ERR_IO', message: `${path}: ${e.message}` } : { code: 'REPLAY_ERR_BAD_ROSTER', message: `${path}: not valid JSON (${e.message})` };
+    return e.code
+      ? { code: 'REPLAY_ERR_IO', message: `${path}: ${e.message}` }
+      : { code: 'REPLAY_ERR_BAD_ROSTER', message: `${path}: not valid JSON (${e.message})` };
   }
   const r = parseReplayRoster(doc, channels);
   return typeof r === 'string' ? { code: 'REPLAY_ERR_BAD_ROSTER', message: `${path}: ${r}` } : r;

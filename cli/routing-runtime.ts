@@ -27,7 +27,14 @@ function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): Bo
   for (const e of kb.errors) blog.warn({ code: e.code, file: e.file, line: e.line }, e.reason);
   blog.info({ articles: kb.articles.length, channels: cfg.botChannels, minConfidence: cfg.botMinConfidence }, 'FAQ bot on');
   const allowed = botSwitch({ channels: cfg.botChannels, queues: desk.roster.queues });
-  return new BotResponder({ bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }), allowed, desk, state: desk.o.state, clock, log: blog });
+  return new BotResponder({
+    bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }),
+    allowed,
+    desk,
+    state: desk.o.state,
+    clock,
+    log: blog,
+  });
 }
 
 export interface RoutingRuntime {
@@ -50,7 +57,14 @@ export interface RoutingRuntime {
  * process with the stream role. A bad ROUTING_CONFIG throws CFG_ERR_INVALID.
  * With `demo`, agents without a presence count as online so demo traffic gets routed.
  */
-export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; state: StateStore; warehouse: Warehouse }; clock: Clock; log: Logger; demo: boolean; service: boolean }): Promise<RoutingRuntime> {
+export async function startRouting(o: {
+  cfg: Config;
+  engines: { bus: EventBus; state: StateStore; warehouse: Warehouse };
+  clock: Clock;
+  log: Logger;
+  demo: boolean;
+  service: boolean;
+}): Promise<RoutingRuntime> {
   const roster = loadRoster(o.cfg.routingConfig);
   if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
   const registry = defaultRegistry(roster.rules);
@@ -66,7 +80,12 @@ export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; s
     ttlMs: o.cfg.stateTtlMs,
     defaultPresence: o.demo ? 'online' : 'offline',
     // Running routing_policy experiments rank their customers by the variant's policy (docs/experiments.md).
-    experiments: new ExperimentAssigner({ experiments: () => experiments.list(), state: o.engines.state, clock: o.clock, publish: busPublisher(o.engines.bus, o.clock) }),
+    experiments: new ExperimentAssigner({
+      experiments: () => experiments.list(),
+      state: o.engines.state,
+      clock: o.clock,
+      publish: busPublisher(o.engines.bus, o.clock),
+    }),
   });
   let service: RoutingService | undefined;
   let trainer: PredictiveTrainer | undefined;
@@ -79,11 +98,23 @@ export async function startRouting(o: { cfg: Config; engines: { bus: EventBus; s
       warehouse: o.engines.warehouse,
       classifier: new BuiltinIntentClassifier(),
       suggestions: new SuggestStore(o.engines.state),
-      priority: { channels: { ...o.cfg.channelPriority }, defaultChannel: 10, urgentKeywords: [...o.cfg.urgentKeywords], urgentBoost: o.cfg.urgentPriorityBoost },
+      priority: {
+        channels: { ...o.cfg.channelPriority },
+        defaultChannel: 10,
+        urgentKeywords: [...o.cfg.urgentKeywords],
+        urgentBoost: o.cfg.urgentPriorityBoost,
+      },
     });
     await service.start();
     // The process that routes also keeps the predictive policy trained from the warehouse history.
-    trainer = new PredictiveTrainer({ warehouse: o.engines.warehouse, registry, clock: o.clock, log: o.log.child({ stage: 'routing-model' }), intervalMs: o.cfg.routingModelIntervalMs, lookbackDays: o.cfg.routingModelLookbackDays });
+    trainer = new PredictiveTrainer({
+      warehouse: o.engines.warehouse,
+      registry,
+      clock: o.clock,
+      log: o.log.child({ stage: 'routing-model' }),
+      intervalMs: o.cfg.routingModelIntervalMs,
+      lookbackDays: o.cfg.routingModelLookbackDays,
+    });
     trainer.start();
   }
   return {

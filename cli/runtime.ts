@@ -31,7 +31,18 @@ import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
 import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
-import { composeAccess, composeAlerts, composeAudit, composeExperiments, composeSecurity, composeBoard, composeClassifier, composeKpis, composeMessaging, type ComposedMessaging } from './compose-api.js';
+import {
+  composeAccess,
+  composeAlerts,
+  composeAudit,
+  composeExperiments,
+  composeSecurity,
+  composeBoard,
+  composeClassifier,
+  composeKpis,
+  composeMessaging,
+  type ComposedMessaging,
+} from './compose-api.js';
 
 /** What a process does: `omnilane start` runs all three, the others one each. */
 export interface Roles {
@@ -59,7 +70,11 @@ export function checkRolesConfig(cfg: Config, roles: Roles): void {
     [roles.stream || roles.api, 'CLICKHOUSE_URL', cfg.clickhouseUrl],
   ];
   for (const [needed, name, value] of need) {
-    if (needed && !value) throw new OmnilaneError('CFG_ERR_INVALID', `${name}: must be set when ingest, stream and api run as separate processes (the embedded engines belong to one process; use omnilane start)`);
+    if (needed && !value)
+      throw new OmnilaneError(
+        'CFG_ERR_INVALID',
+        `${name}: must be set when ingest, stream and api run as separate processes (the embedded engines belong to one process; use omnilane start)`,
+      );
   }
 }
 
@@ -76,7 +91,8 @@ class PollingSource extends EventEmitter {
   }
 }
 
-const notServed = (what: string, where: string) => new OmnilaneError('API_ERR_NOT_FOUND', `this process does not serve ${what}; use the omnilane ${where} process`);
+const notServed = (what: string, where: string) =>
+  new OmnilaneError('API_ERR_NOT_FOUND', `this process does not serve ${what}; use the omnilane ${where} process`);
 
 /** Stands in for the warehouse in an HTTP process without the api role. */
 const noBoardWarehouse: Warehouse = {
@@ -166,7 +182,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   const obs = opts.obs ?? createObservability(cfg, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
   const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
-  const engines = opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
+  const engines =
+    opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
   const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? engines.warehouse : undefined);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
@@ -229,7 +246,12 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
     if (roles.stream) {
-      sink = new ObservedWarehouse(engines.warehouse, { metrics: obs.metrics, log: log.child({ stage: 'sink' }), stallWarnMs: cfg.sinkStallWarnMs, outages: obs.outages });
+      sink = new ObservedWarehouse(engines.warehouse, {
+        metrics: obs.metrics,
+        log: log.child({ stage: 'sink' }),
+        stallWarnMs: cfg.sinkStallWarnMs,
+        outages: obs.outages,
+      });
       worker = createStreamWorker(cfg, engines, clock, log, workbench, { ...obs, sink });
       await worker.start();
     }
@@ -254,15 +276,33 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       followup = await startFollowup({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, senders, baseUrl: () => url });
     }
     if (roles.stream || roles.api) {
-      attribution = new AttributionJob({ warehouse: engines.warehouse, clock, log: log.child({ stage: 'attribution' }), intervalMs: cfg.attributionIntervalMs, lookbackDays: cfg.attributionLookbackDays });
+      attribution = new AttributionJob({
+        warehouse: engines.warehouse,
+        clock,
+        log: log.child({ stage: 'attribution' }),
+        intervalMs: cfg.attributionIntervalMs,
+        lookbackDays: cfg.attributionLookbackDays,
+      });
       // Only a stream process runs the schedule; an api process serves reads and POST /v1/attribution/run.
       if (roles.stream) attribution.start();
     }
     if (http) {
-      ({ access, credentials } = await composeAccess({ cfg, state: hasState ? engines.state : undefined, warehouse: roles.stream || roles.api ? engines.warehouse : undefined, clock, roster: routing?.desk.roster.agents ?? [] }));
+      ({ access, credentials } = await composeAccess({
+        cfg,
+        state: hasState ? engines.state : undefined,
+        warehouse: roles.stream || roles.api ? engines.warehouse : undefined,
+        clock,
+        roster: routing?.desk.roster.agents ?? [],
+      }));
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
-      const ingestOrStub = ingest ?? ({ ingest: async () => { throw notServed('event ingestion', 'ingest'); } } as unknown as IngestService);
+      const ingestOrStub =
+        ingest ??
+        ({
+          ingest: async () => {
+            throw notServed('event ingestion', 'ingest');
+          },
+        } as unknown as IngestService);
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
       const kpis = composeKpis(cfg, warehouse);
       // Alert rules are evaluated where KPIs are served: in processes with the api role.
@@ -279,7 +319,13 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         log,
         senders,
         webchat: ingest
-          ? { state: engines.state, siteKeys: cfg.webchatSiteKeys, replayMs: cfg.webchatReplayMs, conversationTtlMs: cfg.stateTtlMs, ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}) }
+          ? {
+              state: engines.state,
+              siteKeys: cfg.webchatSiteKeys,
+              replayMs: cfg.webchatReplayMs,
+              conversationTtlMs: cfg.stateTtlMs,
+              ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}),
+            }
           : undefined,
         routing: routing?.desk,
         bot: routing?.bot,
@@ -297,7 +343,16 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         workbench: roles.api ? workbench : undefined,
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
         messaging,
-        ...(followup ? { followups: { store: followup.store, fileConfig: followup.fileConfig, secret: followup.secret, warehouse: roles.api ? engines.warehouse : undefined } } : {}),
+        ...(followup
+          ? {
+              followups: {
+                store: followup.store,
+                fileConfig: followup.fileConfig,
+                secret: followup.secret,
+                warehouse: roles.api ? engines.warehouse : undefined,
+              },
+            }
+          : {}),
         routing: routing?.desk,
         classifier: composeClassifier(),
         experiments: composeExperiments({ warehouse, clock, ingest: ingestOrStub, state: hasState ? engines.state : undefined }),
@@ -326,7 +381,26 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     throw err;
   }
   ready = true;
-  return { roles, engines, log, url, app, access, credentials, worker, ingest, demo, attribution, routing, followup, demoProviders, metricsUrl: metricsServer?.url, obs, audit, stop };
+  return {
+    roles,
+    engines,
+    log,
+    url,
+    app,
+    access,
+    credentials,
+    worker,
+    ingest,
+    demo,
+    attribution,
+    routing,
+    followup,
+    demoProviders,
+    metricsUrl: metricsServer?.url,
+    obs,
+    audit,
+    stop,
+  };
 }
 
 /**

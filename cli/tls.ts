@@ -19,7 +19,10 @@ export interface ServerTls {
  * `cert.pem` and `key.pem`, both 0600 in a 0700 folder. For local use and tests only: browsers warn, and
  * clients must be told to trust `cert.pem` (e.g. NODE_EXTRA_CA_CERTS or curl --cacert).
  */
-export async function generateSelfSigned(dir: string, hosts: readonly string[] = ['localhost', '127.0.0.1', '::1']): Promise<{ certFile: string; keyFile: string; fingerprint: string }> {
+export async function generateSelfSigned(
+  dir: string,
+  hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'],
+): Promise<{ certFile: string; keyFile: string; fingerprint: string }> {
   const now = Date.now();
   const pems = await generate([{ name: 'commonName', value: hosts[0] ?? 'localhost' }], {
     keyType: 'ec',
@@ -51,7 +54,11 @@ export async function serverTls(cfg: Pick<Config, 'dataDir' | 'security'>): Prom
   if (!s.tlsSelfSigned) return undefined;
   const dir = join(cfg.dataDir, 'tls');
   if (!existsSync(join(dir, 'cert.pem')) || !existsSync(join(dir, 'key.pem'))) await generateSelfSigned(dir);
-  return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8'), source: `${join(dir, 'cert.pem')} (self-signed)` };
+  return {
+    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    source: `${join(dir, 'cert.pem')} (self-signed)`,
+  };
 }
 
 const read = (f: string | undefined) => (f ? readFileSync(f) : undefined);

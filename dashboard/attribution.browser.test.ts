@@ -87,7 +87,9 @@ describe('attribution view in Chromium', () => {
     // the known answer: Markov credits ad 2 and web chat 1
     expect(Number(await cell(page, 'markov', 'ad', 'conversions'))).toBeCloseTo(2, 9);
     expect(Number(await cell(page, 'markov', 'web_chat', 'conversions'))).toBeCloseTo(1, 9);
-    expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=ad] td[data-field=removal_effect]').textContent()).toBe('100%');
+    expect(await page.locator('[data-testid=attribution-table] tr[data-model=markov][data-channel=ad] td[data-field=removal_effect]').textContent()).toBe(
+      '100%',
+    );
     expect(await cell(page, 'markov', 'ad', 'conversions_ci')).toMatch(/^[\d.]+,[\d.]+$/);
 
     for (const chart of ['chart-attribution-models', 'chart-markov-graph', 'chart-funnel']) {
@@ -103,7 +105,8 @@ describe('attribution view in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=attr-metric] [data-metric=value]').getAttribute('aria-pressed')).toBe('true');
 
     // funnel by channel, then by source
-    const funnelCell = (key: string, field: string) => page.locator(`[data-testid=funnel-table] tr[data-key="${key}"] td[data-field=${field}]`).getAttribute('data-value');
+    const funnelCell = (key: string, field: string) =>
+      page.locator(`[data-testid=funnel-table] tr[data-key="${key}"] td[data-field=${field}]`).getAttribute('data-value');
     await expect.poll(() => funnelCell('web', 'inquiries'), { timeout: 10_000 }).toBe('3');
     expect(await funnelCell('web', 'deals')).toBe('2');
     expect(await funnelCell('wechat', 'opportunities')).toBe('0');
@@ -145,12 +148,20 @@ describe('attribution view in Chromium', () => {
     const touches = ['social', 'email', 'web', 'ad'];
     const chats = ['wechat', 'app', 'sms', 'whatsapp', 'email', 'voice'];
     const events = chats.flatMap((chat, c) => {
-      const t0 = now - (2 * 86_400_000) + c * 3_600_000;
+      const t0 = now - 2 * 86_400_000 + c * 3_600_000;
       const cust = { external_id: `many-c${c}` };
       return [
         { id: `many-${c}-1`, type: 'touchpoint', channel: touches[c % touches.length], occurred_at: t0, customer: cust, properties: {} },
         { id: `many-${c}-2`, type: 'touchpoint', channel: touches[(c + 1) % touches.length], occurred_at: t0 + 60_000, customer: cust, properties: {} },
-        { id: `many-${c}-3`, type: 'conversation.started', channel: chat, occurred_at: t0 + 120_000, customer: cust, conversation_id: `many-conv-${c}`, properties: {} },
+        {
+          id: `many-${c}-3`,
+          type: 'conversation.started',
+          channel: chat,
+          occurred_at: t0 + 120_000,
+          customer: cust,
+          conversation_id: `many-conv-${c}`,
+          properties: {},
+        },
         { id: `many-${c}-4`, type: 'deal.won', channel: chat, occurred_at: t0 + 600_000, customer: cust, properties: { value: 100 } },
       ];
     });
@@ -169,14 +180,19 @@ describe('attribution view in Chromium', () => {
       const drawn = async () => JSON.parse((await models.getAttribute('data-drawn-text')) ?? '[]') as string[];
       const t = translator(locale);
       await expect
-        .poll(async () => {
-          const shown = await drawn();
-          return channels.filter((c) => !shown.includes(touchLabel(c, t)));
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            const shown = await drawn();
+            return channels.filter((c) => !shown.includes(touchLabel(c, t)));
+          },
+          { timeout: 15_000 },
+        )
         .toEqual([]);
       const graph = page.locator('[data-testid=chart-markov-graph]');
       // every state of the chain is named on the graph (none hidden for overlap)
-      await expect.poll(async () => JSON.parse((await graph.getAttribute('data-drawn-text')) ?? '[]'), { timeout: 10_000 }).toEqual(expect.arrayContaining(states.map((st) => stateLabel(st, t))));
+      await expect
+        .poll(async () => JSON.parse((await graph.getAttribute('data-drawn-text')) ?? '[]'), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining(states.map((st) => stateLabel(st, t))));
       await page.screenshot({ path: join(ARTIFACTS, `attribution-many-${locale}.png`), fullPage: true });
       await page.context().close();
     }

@@ -21,7 +21,14 @@ async function postEvents(n: number, channel: string): Promise<void> {
   const now = Date.now();
   const events = Array.from({ length: n }, (_, i) => {
     const k = seq++;
-    return { id: `b${k}`, type: i === 0 ? 'conversation.started' : 'message.received', channel, occurred_at: now - 1000, customer: { external_id: `c${k % 7}` }, conversation_id: `conv-${channel}` };
+    return {
+      id: `b${k}`,
+      type: i === 0 ? 'conversation.started' : 'message.received',
+      channel,
+      occurred_at: now - 1000,
+      customer: { external_id: `c${k % 7}` },
+      conversation_id: `conv-${channel}`,
+    };
   });
   const res = await om.post('/v1/events', { events });
   expect(res.status).toBe(202);

@@ -25,7 +25,15 @@ const rules = {
   frequency_cap: { max: 10, per_hours: 1 },
   links: { product_guide: { default: 'https://example.com/guide' } },
   rules: [{ id: 'price-lead', when: { intents: ['price_inquiry', 'purchase'], idle_minutes: 0 }, sequence: 'nurture' }],
-  sequences: [{ id: 'nurture', steps: [{ wait_minutes: 0, channels: ['sms'], template: 'guide' }, { wait_minutes: 600, channels: ['sms'], template: 'guide' }] }],
+  sequences: [
+    {
+      id: 'nurture',
+      steps: [
+        { wait_minutes: 0, channels: ['sms'], template: 'guide' },
+        { wait_minutes: 600, channels: ['sms'], template: 'guide' },
+      ],
+    },
+  ],
   templates: { guide: { zh: { text: '{name}您好：{product_guide_url} {opt_out}' }, en: { text: 'Hi {name}: {product_guide_url} {opt_out}' } } },
 };
 
@@ -33,15 +41,44 @@ beforeAll(async () => {
   provider = await startFakeProvider();
   const dir = mkdtempSync(join(tmpdir(), 'followup-browser-'));
   writeFileSync(join(dir, 'rules.json'), JSON.stringify(rules));
-  om = await startTestOmnilane({ IDENTITY_DEFAULT_COUNTRY_CODE: '86', FOLLOWUP_ENABLED: 'true', FOLLOWUP_RULES_FILE: join(dir, 'rules.json'), TWILIO_ACCOUNT_SID: 'ACfu', TWILIO_AUTH_TOKEN: 'followup-browser-token-0123456789', SMS_FROM: '+14155550100', SMS_PROVIDER_URL: provider.url });
+  om = await startTestOmnilane({
+    IDENTITY_DEFAULT_COUNTRY_CODE: '86',
+    FOLLOWUP_ENABLED: 'true',
+    FOLLOWUP_RULES_FILE: join(dir, 'rules.json'),
+    TWILIO_ACCOUNT_SID: 'ACfu',
+    TWILIO_AUTH_TOKEN: 'followup-browser-token-0123456789',
+    SMS_FROM: '+14155550100',
+    SMS_PROVIDER_URL: provider.url,
+  });
   for (const k of await om.rosterKeys()) secrets.set(k.id, k.secret);
   const customer = { phone: PHONE, channel_ids: { wechat: 'oWx-followup-1' } };
   // Ownership: Wang (team east, pre-sale) once took a conversation of this customer and closed it, so the customer is
   // his and his manager Lin's; he then goes offline, so the price question below waits in the queue and follow-up runs.
-  expect((await om.post('/v1/events', { events: [{ id: 'fu-start-0', type: 'conversation.started', channel: 'wechat', occurred_at: Date.now(), customer, conversation_id: 'conv-fu-0', properties: {} }] })).status).toBe(202);
+  expect(
+    (
+      await om.post('/v1/events', {
+        events: [
+          {
+            id: 'fu-start-0',
+            type: 'conversation.started',
+            channel: 'wechat',
+            occurred_at: Date.now(),
+            customer,
+            conversation_id: 'conv-fu-0',
+            properties: {},
+          },
+        ],
+      })
+    ).status,
+  ).toBe(202);
   await om.drained();
   const wang = secrets.get('ag_wang')!;
-  const asWang = (method: string, path: string, body?: unknown) => fetch(om.url + path, { method, headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const asWang = (method: string, path: string, body?: unknown) =>
+    fetch(om.url + path, {
+      method,
+      headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'online' })).status).toBe(200);
   const until = Date.now() + 15_000;
   while ((await asWang('POST', '/v1/console/conversations/conv-fu-0/accept')).status !== 200) {
@@ -73,7 +110,12 @@ describe('follow-up pane in the console (Chromium)', () => {
     const found = async () => ((await (await om.get('/v1/customers?phone=13955550001', lin)).json()) as { customers?: Array<{ id: string }> }).customers ?? [];
     await expect.poll(async () => (await found()).length, { timeout: 15_000 }).toBe(1);
     const customer = (await found())[0].id;
-    const api = async () => (await (await om.get(`/v1/customers/${encodeURIComponent(customer)}/followups`, lin)).json()) as { state: string; history: unknown[]; stop: { reason: string } | null };
+    const api = async () =>
+      (await (await om.get(`/v1/customers/${encodeURIComponent(customer)}/followups`, lin)).json()) as {
+        state: string;
+        history: unknown[];
+        stop: { reason: string } | null;
+      };
     await expect.poll(async () => (await api()).history.length, { timeout: 15_000 }).toBe(1);
     expect(provider.requests.filter((r) => r.url.includes('/Messages.json'))).toHaveLength(1);
 
@@ -100,7 +142,17 @@ describe('follow-up pane in the console (Chromium)', () => {
     expect(await cancel.isVisible()).toBe(false);
     expect(await api()).toMatchObject({ state: 'stopped', stop: { reason: 'cancelled' } });
     // The cancel is an event too (via the outbox): followup.stopped reaches the warehouse.
-    await expect.poll(async () => ((await (await om.get(`/v1/customers/${encodeURIComponent(customer)}/timeline?limit=100`)).json()) as { events: Array<{ type: string; properties: { reason?: string } }> }).events.filter((e) => e.type === 'followup.stopped' && e.properties.reason === 'cancelled').length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await om.get(`/v1/customers/${encodeURIComponent(customer)}/timeline?limit=100`)).json()) as {
+              events: Array<{ type: string; properties: { reason?: string } }>;
+            }
+          ).events.filter((e) => e.type === 'followup.stopped' && e.properties.reason === 'cancelled').length,
+        { timeout: 15_000 },
+      )
+      .toBe(1);
     await ctx.close();
   });
 

@@ -19,7 +19,11 @@ let browser: Browser;
 const visitors: TestVisitor[] = [];
 
 const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(om.url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
   return (await res.json()) as Record<string, any>;
 };
@@ -37,7 +41,12 @@ afterAll(async () => {
 describe('bot handoff in the console (Chromium)', () => {
   it('customer asks for a person → told a person is coming → lands in the after-sale queue with intent and summary shown', async () => {
     const keys = await om.rosterKeys();
-    const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
+    const roster = await Promise.all(
+      keys.map(async (k) => ({
+        key: k.secret,
+        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
+      })),
+    );
     // Nobody online: the conversation waits in its queue, where the bot may speak.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
 

@@ -20,11 +20,22 @@ let browser: Browser;
 const visitors: TestVisitor[] = [];
 
 const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(om.url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
   return (await res.json()) as Record<string, any>;
 };
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : []);
+const lines = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}`, BOT_ENABLED: 'true', BOT_CHANNELS: 'web' });
@@ -39,7 +50,12 @@ afterAll(async () => {
 describe('labelling in the console (Chromium)', () => {
   it('marks a bot answer wrong and corrects the intent; both are stored with the server-side text', async () => {
     const keys = await om.rosterKeys();
-    const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
+    const roster = await Promise.all(
+      keys.map(async (k) => ({
+        key: k.secret,
+        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
+      })),
+    );
     // Nobody online: the conversation stays queued, so the bot answers it.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
     const visitor = await TestVisitor.connect(om.url, ORIGIN);
@@ -86,7 +102,13 @@ describe('labelling in the console (Chromium)', () => {
 
     await select.selectOption('logistics');
     await expect.poll(() => lines(join(om.dataDir, 'labels', 'intent-corrections.jsonl')).length, { timeout: 5_000 }).toBe(1);
-    expect(lines(join(om.dataDir, 'labels', 'intent-corrections.jsonl'))[0]).toMatchObject({ text: ASK, intent: 'logistics', agent_id: seller.agent.id, model_intent: 'after_sale', conversation_id: conv });
+    expect(lines(join(om.dataDir, 'labels', 'intent-corrections.jsonl'))[0]).toMatchObject({
+      text: ASK,
+      intent: 'logistics',
+      agent_id: seller.agent.id,
+      model_intent: 'after_sale',
+      conversation_id: conv,
+    });
     await expect.poll(() => page.locator('[data-testid=intent-select]').inputValue(), { timeout: 5_000 }).toBe('logistics');
     expect((await call(seller.key, 'GET', `/v1/console/conversations/${conv}`)).conversation.intent).toBe('logistics');
   });

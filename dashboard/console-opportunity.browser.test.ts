@@ -21,7 +21,11 @@ let keys: Array<{ id: string; secret: string }> = [];
 let visitor: TestVisitor | undefined;
 
 const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(om.url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = (await res.json().catch(() => null)) as Record<string, unknown>;
   expect(res.status, `${method} ${path} → ${res.status} ${JSON.stringify(json)}`).toBeLessThan(300);
   return json;
@@ -40,7 +44,12 @@ afterAll(async () => {
 
 describe('qualify as opportunity in the console', () => {
   it('转为商机: the CRM opportunity shows in the customer pane, opportunity.created once on the timeline', async () => {
-    const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
+    const roster = await Promise.all(
+      keys.map(async (k) => ({
+        key: k.secret,
+        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
+      })),
+    );
     const a = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes(GROUP))!;
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: r === a ? 'online' : 'offline' });
 
@@ -83,7 +92,13 @@ describe('qualify as opportunity in the console', () => {
     await expect.poll(() => notice.getAttribute('data-key'), { timeout: 10_000 }).toBe('console.opportunity.done');
     const customer = String((await call(a.key, 'GET', `/v1/console/conversations/${conv}`)).customer_id);
     await om.drained();
-    const opps = async () => ((await call(om.adminKey, 'GET', `/v1/customers/${encodeURIComponent(customer)}/timeline?limit=200`)).events as Array<{ type: string; properties: Record<string, unknown> }>).filter((e) => e.type === 'opportunity.created');
+    const opps = async () =>
+      (
+        (await call(om.adminKey, 'GET', `/v1/customers/${encodeURIComponent(customer)}/timeline?limit=200`)).events as Array<{
+          type: string;
+          properties: Record<string, unknown>;
+        }>
+      ).filter((e) => e.type === 'opportunity.created');
     await expect.poll(async () => (await opps()).length, { timeout: 15_000 }).toBe(1);
     expect((await opps())[0].properties).toMatchObject({ opportunity_id: `opp:${conv}`, value: 3999, product: '旗舰手机' });
     await ctx.close();

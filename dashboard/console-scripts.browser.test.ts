@@ -29,7 +29,9 @@ afterAll(async () => {
 describe('script library editor (Chromium)', () => {
   it('a manager creates, edits and deletes a script; an agent does not see the editor', async () => {
     const keys = await om.rosterKeys();
-    const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).body.agent as { id: string; role: string } })));
+    const roster = await Promise.all(
+      keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).body.agent as { id: string; role: string } })),
+    );
     const manager = roster.find((r) => r.agent.role === 'manager')!;
     const agent = roster.find((r) => r.agent.role === 'agent')!;
     const before = (await call(manager.key, 'GET', '/v1/suggestions/scripts')).body.scripts.length as number;
@@ -53,7 +55,14 @@ describe('script library editor (Chromium)', () => {
     const row = page.locator('[data-testid=scripts-table] tr[data-script="vip-gift-zh"]');
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
     let lib = (await call(manager.key, 'GET', '/v1/suggestions/scripts')).body.scripts as Array<Record<string, unknown>>;
-    expect(lib.find((s) => s.id === 'vip-gift-zh')).toEqual({ id: 'vip-gift-zh', lang: 'zh', tags: ['VIP'], stages: ['closing'], intents: ['purchase'], text: '{{name}}，今天下单{{product}}再送一年延保。' });
+    expect(lib.find((s) => s.id === 'vip-gift-zh')).toEqual({
+      id: 'vip-gift-zh',
+      lang: 'zh',
+      tags: ['VIP'],
+      stages: ['closing'],
+      intents: ['purchase'],
+      text: '{{name}}，今天下单{{product}}再送一年延保。',
+    });
     expect(await row.locator('td').nth(2).textContent()).toBe('VIP');
 
     // A bad variable is refused before it is sent.
@@ -66,7 +75,9 @@ describe('script library editor (Chromium)', () => {
     // Edit.
     await page.locator('[data-testid=script-text]').fill('{{name}}，今天下单再送两年延保，{{offer_end}}截止。');
     await page.locator('[data-testid=script-save]').click();
-    await expect.poll(() => row.locator('[data-testid=script-row-text]').textContent(), { timeout: 10_000 }).toBe('{{name}}，今天下单再送两年延保，{{offer_end}}截止。');
+    await expect
+      .poll(() => row.locator('[data-testid=script-row-text]').textContent(), { timeout: 10_000 })
+      .toBe('{{name}}，今天下单再送两年延保，{{offer_end}}截止。');
     await page.screenshot({ path: join(ARTIFACTS, 'console-scripts-zh.png'), fullPage: true });
 
     // Delete (asks once more on the same button).

@@ -19,7 +19,11 @@ let browser: Browser;
 const visitors: TestVisitor[] = [];
 
 const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(om.url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status, `${method} ${path}`).toBeLessThan(300);
   return (await res.json()) as Record<string, any>;
 };
@@ -37,7 +41,12 @@ afterAll(async () => {
 describe('reply suggestions in the console (Chromium)', () => {
   it('shows three suggestions with the time-limited offer; a click fills the reply box and sends nothing; they follow the customer', async () => {
     const keys = await om.rosterKeys();
-    const roster = await Promise.all(keys.map(async (k) => ({ key: k.secret, agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] } })));
+    const roster = await Promise.all(
+      keys.map(async (k) => ({
+        key: k.secret,
+        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
+      })),
+    );
     const seller = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes('pre_sale'))!;
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: r === seller ? 'online' : 'offline' });
 
@@ -66,7 +75,10 @@ describe('reply suggestions in the console (Chromium)', () => {
     const suggestions = page.locator('[data-testid=suggestion]');
     await expect.poll(() => suggestions.count(), { timeout: 10_000 }).toBe(3);
     const texts = await suggestions.allTextContents();
-    expect(texts.some((t) => t.includes('限时优惠')), texts.join(' | ')).toBe(true);
+    expect(
+      texts.some((t) => t.includes('限时优惠')),
+      texts.join(' | '),
+    ).toBe(true);
     for (const t of texts) expect(t).not.toMatch(/\{\{|\}\}/);
     expect(await page.locator('.suggest-hint').textContent()).toBe('点击放入回复框，可修改后由您发送。');
     await page.screenshot({ path: join(ARTIFACTS, 'console-suggestions-zh.png'), fullPage: true });

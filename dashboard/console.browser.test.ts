@@ -18,7 +18,14 @@ const GROUP = 'pre_sale';
 const ASK = '你好，我想买这款手机，请问多少钱？有现货吗？';
 const REPLY = '您好！这款手机现在有货，价格 3999 元，今天下单明天送达。';
 
-interface Agent { id: string; name: string; role: string; team: string; groups: string[]; presence: string }
+interface Agent {
+  id: string;
+  name: string;
+  role: string;
+  team: string;
+  groups: string[];
+  presence: string;
+}
 let om: TestOmnilane;
 let browser: Browser;
 let agentKeys: Array<{ id: string; secret: string }> = [];
@@ -71,7 +78,9 @@ async function expectNotice(page: Page, key: string): Promise<void> {
 
 const item = (page: Page, list: 'offered' | 'active' | 'queue', conv: string) => page.locator(`[data-testid=${list}-list] [data-conversation="${conv}"]`);
 
-async function timeline(customer: string): Promise<Array<{ type: string; properties: Record<string, unknown>; conversation_id: string | null; agent_id: string | null }>> {
+async function timeline(
+  customer: string,
+): Promise<Array<{ type: string; properties: Record<string, unknown>; conversation_id: string | null; agent_id: string | null }>> {
   return ((await ok(om.adminKey, 'GET', `/v1/customers/${encodeURIComponent(customer)}/timeline?limit=200`)).events ?? []) as never;
 }
 
@@ -139,21 +148,25 @@ describe('agent console in Chromium', () => {
     await pa.locator('[data-testid=chat-input]').fill(REPLY);
     await pa.locator('[data-testid=chat-send]').click();
     expect(await visitor.next((f) => f.type === 'message' && f.from === 'agent', 10_000)).toMatchObject({ text: REPLY, agent_id: a.agent.id });
-    await expect.poll(() => pa.locator('[data-testid=chat-messages] .msg-out:not([data-pending]) .msg-text').allTextContents(), { timeout: 10_000 }).toContain(REPLY);
+    await expect
+      .poll(() => pa.locator('[data-testid=chat-messages] .msg-out:not([data-pending]) .msg-text').allTextContents(), { timeout: 10_000 })
+      .toContain(REPLY);
     const detail = await ok(a.key, 'GET', `/v1/console/conversations/${conv}`);
     const customer = String(detail.customer_id);
     await om.drained();
-    await expect.poll(async () => (await timeline(customer)).find((e) => e.type === 'message.sent' && e.conversation_id === conv)?.properties.text, { timeout: 15_000 }).toBe(REPLY);
+    await expect
+      .poll(async () => (await timeline(customer)).find((e) => e.type === 'message.sent' && e.conversation_id === conv)?.properties.text, { timeout: 15_000 })
+      .toBe(REPLY);
     // beside the chat: the profile and the cross-channel timeline with the customer's own words (agents may read them)
     await ok(a.key, 'GET', `/v1/customers/${encodeURIComponent(customer)}`);
     await ok(a.key, 'GET', `/v1/customers/${encodeURIComponent(customer)}/timeline`);
-    await expect.poll(() => pa.locator('[data-testid=customer-timeline] li[data-type="message.received"]').allTextContents(), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining([expect.stringContaining(ASK)]),
-    );
+    await expect
+      .poll(() => pa.locator('[data-testid=customer-timeline] li[data-type="message.received"]').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining(ASK)]));
     expect(await pa.locator('[data-testid=customer-profile]').textContent()).toContain(customer);
-    await expect.poll(() => pa.locator('[data-testid=customer-timeline] li[data-type="message.sent"]').allTextContents(), { timeout: 15_000 }).toEqual(
-      expect.arrayContaining([expect.stringContaining(REPLY)]),
-    );
+    await expect
+      .poll(() => pa.locator('[data-testid=customer-timeline] li[data-type="message.sent"]').allTextContents(), { timeout: 15_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining(REPLY)]));
     await pa.screenshot({ path: join(ARTIFACTS, 'console-zh.png'), fullPage: true });
 
     // The UI follows the language switch.
@@ -188,7 +201,9 @@ describe('agent console in Chromium', () => {
     await expect.poll(() => item(pb, 'active', conv).count(), { timeout: 15_000 }).toBe(1);
     expect(await pb.locator('[data-testid=signin-form]').isVisible()).toBe(false);
     await item(pb, 'active', conv).click();
-    await expect.poll(() => pb.locator('[data-testid=chat-messages] .msg-text').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining([ASK, REPLY]));
+    await expect
+      .poll(() => pb.locator('[data-testid=chat-messages] .msg-text').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([ASK, REPLY]));
     await pb.locator('[data-testid=close-outcome]').selectOption('deal');
     await pb.locator('[data-testid=close-value]').fill('3999');
     await pb.locator('[data-testid=close-submit]').click();
@@ -198,7 +213,9 @@ describe('agent console in Chromium', () => {
     await pb.screenshot({ path: join(ARTIFACTS, 'console-en.png'), fullPage: true });
     await om.drained();
     // this visitor's only conversation: its deal.won, closed outcome and both assignments (A, then B by transfer)
-    await expect.poll(async () => (await timeline(customer)).filter((e) => e.type === 'deal.won').map((e) => Number(e.properties.value)), { timeout: 15_000 }).toEqual([3999]);
+    await expect
+      .poll(async () => (await timeline(customer)).filter((e) => e.type === 'deal.won').map((e) => Number(e.properties.value)), { timeout: 15_000 })
+      .toEqual([3999]);
     const events = await timeline(customer);
     expect(events.find((e) => e.type === 'conversation.closed')?.properties.outcome).toBe('deal');
     const assignedTo = events.filter((e) => e.type === 'conversation.assigned').map((e) => e.agent_id);

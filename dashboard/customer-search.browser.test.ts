@@ -45,14 +45,27 @@ beforeAll(async () => {
         conversation_id: 'conv-search-1',
         properties: { text: ASK },
       },
-      { id: 'search-msg-1', type: 'message.received', channel: 'wechat', occurred_at: Date.now(), customer: { channel_ids: { wechat: 'oWx-search-1' } }, conversation_id: 'conv-search-1', properties: { text: ASK } },
+      {
+        id: 'search-msg-1',
+        type: 'message.received',
+        channel: 'wechat',
+        occurred_at: Date.now(),
+        customer: { channel_ids: { wechat: 'oWx-search-1' } },
+        conversation_id: 'conv-search-1',
+        properties: { text: ASK },
+      },
     ],
   });
   expect(res.status).toBe(202);
   await om.drained();
   // Ownership: Wang (team east, pre-sale) takes the conversation, so it is his and his manager Lin's customer.
   const wang = secrets.get('ag_wang')!;
-  const asWang = (method: string, path: string, body?: unknown) => fetch(om.url + path, { method, headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const asWang = (method: string, path: string, body?: unknown) =>
+    fetch(om.url + path, {
+      method,
+      headers: { authorization: `Bearer ${wang}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   expect((await asWang('PUT', '/v1/console/me/presence', { presence: 'online' })).status).toBe(200);
   const until = Date.now() + 15_000;
   while ((await asWang('POST', '/v1/console/conversations/conv-search-1/accept')).status !== 200) {
@@ -88,9 +101,9 @@ describe('customer search in the console (Chromium)', () => {
     expect(await page.locator('[data-testid=customer-search-results] img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('[data-testid=customer-profile] .identifiers').textContent()).toContain('phone:+8613912345678');
-    await expect.poll(() => page.locator('[data-testid=customer-timeline] li[data-type="message.received"]').allTextContents(), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining([expect.stringContaining(ASK)]),
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=customer-timeline] li[data-type="message.received"]').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([expect.stringContaining(ASK)]));
     // the result stays listed to reopen; the chat still asks to pick a conversation
     expect(await page.locator(`[data-testid=customer-search-results] [data-customer="${customer}"]`).count()).toBe(1);
     expect(await page.locator('[data-testid=chat-pick]').isVisible()).toBe(true);
@@ -110,7 +123,9 @@ describe('customer search in the console (Chromium)', () => {
     expect(await other.locator('[data-testid=customer-search-status]').textContent()).toContain(PHONE_AT_INGEST);
     await other.locator('[data-testid=customer-search-kind]').selectOption('wechat');
     await search(other, 'oWx-search-1');
-    await expect.poll(() => other.locator('[data-testid=customer-search-status]').textContent(), { timeout: 10_000 }).toBe('No customer you may see matches “oWx-search-1”.');
+    await expect
+      .poll(() => other.locator('[data-testid=customer-search-status]').textContent(), { timeout: 10_000 })
+      .toBe('No customer you may see matches “oWx-search-1”.');
     expect(await other.locator('[data-testid=customer-pane]').isVisible()).toBe(false);
     await other.context().close();
   });

@@ -34,9 +34,14 @@ beforeAll(async () => {
     const at = start + Math.floor((i / 1200) * 11.5 * DAY);
     const customer = { external_id: `exp-${i}` };
     events.push({ id: `x${i}`, type: 'experiment.exposed', channel: 'web', occurred_at: at, customer, properties: { experiment_id: 'warm-script', variant } });
-    if (rng() < (variant === 'warm' ? 0.35 : 0.2)) events.push({ id: `xo${i}`, type: 'opportunity.created', channel: 'web', occurred_at: at + 3600_000, customer });
+    if (rng() < (variant === 'warm' ? 0.35 : 0.2))
+      events.push({ id: `xo${i}`, type: 'opportunity.created', channel: 'web', occurred_at: at + 3600_000, customer });
   }
-  const channels: Array<[string, number, number]> = [['wechat', 500, 0.2], ['web', 300, 0.4], ['sms', 250, 0.4]];
+  const channels: Array<[string, number, number]> = [
+    ['wechat', 500, 0.2],
+    ['web', 300, 0.4],
+    ['sms', 250, 0.4],
+  ];
   let n = 0;
   for (const [channel, count, rate] of channels)
     for (let i = 0; i < count; i++, n++) {
@@ -50,14 +55,21 @@ beforeAll(async () => {
     }
   await send(events);
   await om.drained();
-  const def = await om.post('/v1/experiments', {
-    id: 'warm-script',
-    name: '报价话术：热情版',
-    target: 'reply_script',
-    primary_metric: 'inquiry_to_opportunity',
-    variants: [{ id: 'control', weight: 1, config: { script: 'price-v1' } }, { id: 'warm', weight: 1, config: { script: 'price-warm' } }],
-    started_at: new Date(start).toISOString(),
-  }, om.adminKey);
+  const def = await om.post(
+    '/v1/experiments',
+    {
+      id: 'warm-script',
+      name: '报价话术：热情版',
+      target: 'reply_script',
+      primary_metric: 'inquiry_to_opportunity',
+      variants: [
+        { id: 'control', weight: 1, config: { script: 'price-v1' } },
+        { id: 'warm', weight: 1, config: { script: 'price-warm' } },
+      ],
+      started_at: new Date(start).toISOString(),
+    },
+    om.adminKey,
+  );
   expect(def.status).toBe(201);
   browser = await launchChromium();
 }, 120_000);
@@ -91,9 +103,11 @@ describe('experiment page and insight panel in Chromium', () => {
     expect(Number(await row.locator('td[data-field=lift]').getAttribute('data-value'))).toBeCloseTo(primary.lift, 12);
     // A chart per metric, the primary one with the lift line and its interval band drawn over the daily looks.
     await expect.poll(() => page.locator('[data-testid=exp-chart-inquiry_to_opportunity] canvas').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => JSON.parse((await page.locator('[data-testid=exp-chart-inquiry_to_opportunity]').getAttribute('data-series')) ?? '[]'), { timeout: 10_000 }).toEqual(
-      expect.arrayContaining([expect.objectContaining({ id: 'lift-warm', points: 13 }), expect.objectContaining({ id: 'band-warm' })]),
-    );
+    await expect
+      .poll(async () => JSON.parse((await page.locator('[data-testid=exp-chart-inquiry_to_opportunity]').getAttribute('data-series')) ?? '[]'), {
+        timeout: 10_000,
+      })
+      .toEqual(expect.arrayContaining([expect.objectContaining({ id: 'lift-warm', points: 13 }), expect.objectContaining({ id: 'band-warm' })]));
     expect(await page.locator('[data-testid^=exp-chart-]').count()).toBe(6);
     // The list links to it.
     await page.locator('[data-testid=exp-back]').click();

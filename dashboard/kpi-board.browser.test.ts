@@ -117,7 +117,9 @@ describe('KPI board in Chromium', () => {
   it('names the KPI time zone on every time axis, the heatmap included, whatever zone the browser is in', async () => {
     expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('America/New_York');
     for (const id of ['chart-events', 'chart-conversations', 'chart-kpi-series']) {
-      await expect.poll(() => page.locator(`[data-testid=board] [data-testid=${id}]`).getAttribute('data-x-axis-name'), { timeout: 10_000 }).toBe('Time (Asia/Shanghai)');
+      await expect
+        .poll(() => page.locator(`[data-testid=board] [data-testid=${id}]`).getAttribute('data-x-axis-name'), { timeout: 10_000 })
+        .toBe('Time (Asia/Shanghai)');
     }
     // agent load comes from the routing gauges, sampled every 10 s
     const heat = page.locator('[data-testid=chart-heatmap]');

@@ -25,7 +25,9 @@ let siteUrl: string;
 async function watched(ctx: BrowserContext): Promise<void> {
   await ctx.addInitScript(() => {
     (window as unknown as { __csp: string[] }).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
 }
 const violations = (p: Page) => p.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
@@ -50,9 +52,10 @@ beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${siteUrl}` });
   // The customer's site embeds the widget; another page on it tries to frame the dashboard.
   site = createServer((req, res) => {
-    const body = req.url === '/frame'
-      ? `<!doctype html><html><body><iframe id="f" src="${om.url}/"></iframe></body></html>`
-      : `<!doctype html><html><head><meta charset="utf-8"></head><body><h1>Shop</h1><script src="${om.url}/widget.js" data-site-key="${SITE_KEY}" async></script></body></html>`;
+    const body =
+      req.url === '/frame'
+        ? `<!doctype html><html><body><iframe id="f" src="${om.url}/"></iframe></body></html>`
+        : `<!doctype html><html><head><meta charset="utf-8"></head><body><h1>Shop</h1><script src="${om.url}/widget.js" data-site-key="${SITE_KEY}" async></script></body></html>`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
   });
   await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', () => resolve()));
@@ -84,7 +87,12 @@ describe('the dashboard under its Content-Security-Policy', () => {
     await p.waitForTimeout(1500);
     const framed = p.frames().find((f) => f !== p.mainFrame());
     // Chromium replaces a refused frame with an error page: the app's root never appears in it.
-    const appRoot = framed ? await framed.locator('#app').count().catch(() => 0) : 0;
+    const appRoot = framed
+      ? await framed
+          .locator('#app')
+          .count()
+          .catch(() => 0)
+      : 0;
     expect(appRoot).toBe(0);
     await ctx.close();
   });
@@ -96,7 +104,11 @@ describe('markup probes render as text', () => {
     const agents = new Map((om.routing?.desk.roster.agents ?? []).map((a) => [a.id, a]));
     const keys = await om.rosterKeys();
     for (const k of keys) {
-      await fetch(`${om.url}/v1/console/me/presence`, { method: 'PUT', headers: { authorization: `Bearer ${k.secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ presence: 'offline' }) });
+      await fetch(`${om.url}/v1/console/me/presence`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${k.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ presence: 'offline' }),
+      });
     }
     const agentKey = keys.find((k) => agents.get(k.id)?.role === 'agent' && agents.get(k.id)?.groups.includes('pre_sale'))!.secret;
     const con = await page('', 'zh-CN');
@@ -110,10 +122,16 @@ describe('markup probes render as text', () => {
     const shop = await shopCtx.newPage();
     await shop.goto(siteUrl);
     await shop.locator('[data-testid=wc-launcher]').click();
-    await expect.poll(() => shop.evaluate(() => (window as unknown as { OmnilaneChat?: { client: { status: string } } }).OmnilaneChat?.client.status), { timeout: 15_000 }).toBe('online');
+    await expect
+      .poll(() => shop.evaluate(() => (window as unknown as { OmnilaneChat?: { client: { status: string } } }).OmnilaneChat?.client.status), {
+        timeout: 15_000,
+      })
+      .toBe('online');
     await shop.locator('[data-testid=wc-input]').fill(PROBE_IN);
     await shop.locator('[data-testid=wc-send]').click();
-    const conv = await shop.evaluate(() => (window as unknown as { OmnilaneChat: { client: { state: { conversationId: string } } } }).OmnilaneChat.client.state.conversationId);
+    const conv = await shop.evaluate(
+      () => (window as unknown as { OmnilaneChat: { client: { state: { conversationId: string } } } }).OmnilaneChat.client.state.conversationId,
+    );
 
     const offered = con.locator(`[data-testid=offered-list] [data-conversation="${conv}"]`);
     const queued = con.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
@@ -121,12 +139,15 @@ describe('markup probes render as text', () => {
     // Routing may move it from the queue to the offers between a look and a click: take it from wherever it is.
     const active = con.locator(`[data-testid=active-list] [data-conversation="${conv}"]`);
     await expect
-      .poll(async () => {
-        if (await active.count()) return 1;
-        const button = (await offered.count()) ? offered.locator('[data-testid=accept]') : queued.locator('[data-testid=queue-take]');
-        await button.click({ timeout: 2000 }).catch(() => undefined);
-        return active.count();
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          if (await active.count()) return 1;
+          const button = (await offered.count()) ? offered.locator('[data-testid=accept]') : queued.locator('[data-testid=queue-take]');
+          await button.click({ timeout: 2000 }).catch(() => undefined);
+          return active.count();
+        },
+        { timeout: 20_000 },
+      )
       .toBe(1);
     await active.click();
     await expect.poll(() => con.locator('[data-testid=chat-messages] .msg-in .msg-text').allTextContents(), { timeout: 15_000 }).toContain(PROBE_IN);

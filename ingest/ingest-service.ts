@@ -54,7 +54,12 @@ export interface IngestServiceOptions {
 }
 
 /** Refused-payload caps unless configured (REJECTED_KEEP_* in docs/operations.md). */
-export const DEFAULT_REJECTED_QUOTA: RejectedQuotaOptions = { perSource: 20, unsignedBytes: 2048, signedBytes: MAX_KEPT_PAYLOAD, bytesPerWindow: 4 * 1024 * 1024 };
+export const DEFAULT_REJECTED_QUOTA: RejectedQuotaOptions = {
+  perSource: 20,
+  unsignedBytes: 2048,
+  signedBytes: MAX_KEPT_PAYLOAD,
+  bytesPerWindow: 4 * 1024 * 1024,
+};
 
 export interface IngestOptions {
   /**
@@ -89,21 +94,30 @@ export class IngestService {
   }
 
   private count(result: 'accepted' | 'duplicate' | 'rejected', n: number): void {
-    if (n > 0) this.o.metrics?.counter('omnilane_ingest_events_total', 'Events answered by POST /v1/events and channel webhooks, by result (duplicate: dedup hit at ingest).').inc({ result }, n);
+    if (n > 0)
+      this.o.metrics
+        ?.counter('omnilane_ingest_events_total', 'Events answered by POST /v1/events and channel webhooks, by result (duplicate: dedup hit at ingest).')
+        .inc({ result }, n);
   }
 
   /** Logs (rate-limited) and converts an engine failure into the client's 503 code for that engine. */
   private unavailable(engine: 'bus' | 'state', err: unknown, fields: Record<string, unknown>): OmnilaneError {
-    this.o.metrics?.counter('omnilane_ingest_unavailable_total', 'Ingest requests answered 503 because an engine failed, by engine (bus, state).').inc({ engine });
+    this.o.metrics
+      ?.counter('omnilane_ingest_unavailable_total', 'Ingest requests answered 503 because an engine failed, by engine (bus, state).')
+      .inc({ engine });
     // The adapters already report their own engine errors to the outage log; only foreign errors are logged here.
     if (!isOmnilaneError(err) || !/UNAVAILABLE|CLOSED/.test(err.code)) {
       if (this.o.outages) this.o.outages.error(engine, err, 'ingest failed', fields);
       else this.o.log.error({ err, ...fields }, 'ingest failed');
     }
-    const detail = String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 300);
+    const detail = String((err as Error | null)?.message ?? err)
+      .split('\n')[0]
+      .slice(0, 300);
     return engine === 'bus'
       ? new OmnilaneError('ING_ERR_BUS_UNAVAILABLE', `the event bus did not acknowledge the events (${detail}); retry with the same ids`, { cause: err })
-      : new OmnilaneError('ING_ERR_STATE_UNAVAILABLE', `the state store did not answer (${detail}); nothing was published; retry with the same ids`, { cause: err });
+      : new OmnilaneError('ING_ERR_STATE_UNAVAILABLE', `the state store did not answer (${detail}); nothing was published; retry with the same ids`, {
+          cause: err,
+        });
   }
 
   async ingest(producer: string, body: unknown, opts: IngestOptions = {}): Promise<IngestReply> {
@@ -163,7 +177,12 @@ export class IngestService {
     try {
       const publishes: Array<Promise<void>> = [];
       if (toPublish.length > 0) {
-        publishes.push(this.o.bus.publish(TOPICS.events, toPublish.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) }))));
+        publishes.push(
+          this.o.bus.publish(
+            TOPICS.events,
+            toPublish.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+          ),
+        );
       }
       if (rejected.length > 0) publishes.push(this.keepRejected(producer, events, rejected, now));
       await Promise.all(publishes);
@@ -192,7 +211,9 @@ export class IngestService {
   private closedMarkers(events: EventEnvelope[]): Array<{ key: string; value: string; ttlMs: number }> {
     const ttlMs = this.o.conversationExpiryMs;
     if (!ttlMs) return [];
-    return events.filter((e) => e.type === 'conversation.closed' && e.conversation_id).map((e) => ({ key: closedConversationKey(e.conversation_id!), value: '1', ttlMs: ttlMs + 60_000 }));
+    return events
+      .filter((e) => e.type === 'conversation.closed' && e.conversation_id)
+      .map((e) => ({ key: closedConversationKey(e.conversation_id!), value: '1', ttlMs: ttlMs + 60_000 }));
   }
 
   /**
@@ -207,7 +228,16 @@ export class IngestService {
     const now = this.o.clock.now();
     const decision = this.quota.decide(`${source}|${from}`, r.payload, r.code !== 'ING_ERR_BAD_SIGNATURE', now);
     if (!decision.keep) return;
-    const value = JSON.stringify({ ref: `channel:${source}/${r.ref}`, source, code: r.code, reason: r.reason, payload: decision.payload, truncated: decision.truncated || undefined, bytes: r.payload.length, at: now });
+    const value = JSON.stringify({
+      ref: `channel:${source}/${r.ref}`,
+      source,
+      code: r.code,
+      reason: r.reason,
+      payload: decision.payload,
+      truncated: decision.truncated || undefined,
+      bytes: r.payload.length,
+      at: now,
+    });
     try {
       await this.o.bus.publish(TOPICS.rejected, [{ key: `channel:${source}`, value }]);
     } catch (err) {

@@ -25,6 +25,8 @@ status=0
 # A lint error fails the run, but the tests still run so one CI pass shows both.
 echo "[test] ESLint, type-aware (npm run lint)"
 npm run -s lint || status=$?
+echo "[test] formatting (npm run format:check)"
+npm run -s format:check || status=$?
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-report.json "$@" || status=$?
 reports=(.cache/vitest-report.json)
 if [ "${OMNILANE_SKIP_FAULTS:-0}" != "1" ]; then

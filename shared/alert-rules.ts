@@ -19,7 +19,15 @@ export interface AlertRule {
 
 /** The default: first response p90 above 60 s over 5 minutes. */
 export const DEFAULT_ALERT_RULES = JSON.stringify([
-  { id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, window_minutes: 5, message: { en: 'First response p90 is above 60 s', zh: '首次响应 p90 超过 60 秒' } },
+  {
+    id: 'frt_p90',
+    kpi: 'first_response',
+    stat: 'p90',
+    op: '>',
+    threshold: 60_000,
+    window_minutes: 5,
+    message: { en: 'First response p90 is above 60 s', zh: '首次响应 p90 超过 60 秒' },
+  },
 ]);
 
 const fail = (why: string): never => {
@@ -48,17 +56,27 @@ export function checkRule(raw: unknown, index: number): AlertRule {
   if (typeof r.op !== 'string' || !(ALERT_OPS as readonly string[]).includes(r.op)) fail(`${where}: op must be one of ${ALERT_OPS.join(' ')}`);
   if (typeof r.threshold !== 'number' || !Number.isFinite(r.threshold)) fail(`${where}: threshold must be a finite number`);
   const windowMinutes = r.window_minutes === undefined ? 5 : r.window_minutes;
-  if (typeof windowMinutes !== 'number' || !Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 1440) fail(`${where}: window_minutes must be an integer from 1 to 1440`);
+  if (typeof windowMinutes !== 'number' || !Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 1440)
+    fail(`${where}: window_minutes must be an integer from 1 to 1440`);
   const filters: KpiFilters = {};
   if (r.filters !== undefined) {
     if (typeof r.filters !== 'object' || r.filters === null || Array.isArray(r.filters)) fail(`${where}: filters must be an object`);
     for (const [k, v] of Object.entries(r.filters as Record<string, unknown>)) {
-      if (!(FILTER_NAMES as readonly string[]).includes(k) || !kpiDef(kpi).filters.includes(k as (typeof FILTER_NAMES)[number])) fail(`${where}: ${kpi} cannot be filtered by ${k}`);
+      if (!(FILTER_NAMES as readonly string[]).includes(k) || !kpiDef(kpi).filters.includes(k as (typeof FILTER_NAMES)[number]))
+        fail(`${where}: ${kpi} cannot be filtered by ${k}`);
       if (typeof v !== 'string' || v === '') fail(`${where}: filter ${k} must be a non-empty string`);
       filters[k as (typeof FILTER_NAMES)[number]] = v as string;
     }
   }
-  const rule = { id: r.id as string, kpi, stat: stat as string, op: r.op as AlertOp, threshold: r.threshold as number, window_minutes: windowMinutes as number, filters };
+  const rule = {
+    id: r.id as string,
+    kpi,
+    stat: stat as string,
+    op: r.op as AlertOp,
+    threshold: r.threshold as number,
+    window_minutes: windowMinutes as number,
+    filters,
+  };
   let message = defaultMessage(rule);
   if (r.message !== undefined) {
     const m = r.message as Record<string, unknown> | null;

@@ -38,8 +38,23 @@ describe('loadConfig', () => {
     expect(c.kafkaBrokers).toEqual(['127.0.0.1:19092', '127.0.0.2:19092']);
   });
   it('reads the security settings: TLS files, engine TLS and SASL, CORS origins, rate limits', () => {
-    const c = loadConfig({ TLS_CERT_FILE: 'package.json', TLS_KEY_FILE: 'package.json', KAFKA_SSL_CA_FILE: 'package.json', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256', KAFKA_SASL_USERNAME: 'omni', KAFKA_SASL_PASSWORD: 'pw', REDIS_TLS_CA_FILE: 'package.json', CORS_ORIGINS: 'https://CRM.example, http://localhost:5173', RATE_LIMIT_PER_MIN: '60' });
-    expect(c.security).toMatchObject({ tlsSelfSigned: false, corsOrigins: ['https://crm.example', 'http://localhost:5173'], rateLimitPerMin: 60, rateLimitIngestPerMin: 600_000 });
+    const c = loadConfig({
+      TLS_CERT_FILE: 'package.json',
+      TLS_KEY_FILE: 'package.json',
+      KAFKA_SSL_CA_FILE: 'package.json',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-256',
+      KAFKA_SASL_USERNAME: 'omni',
+      KAFKA_SASL_PASSWORD: 'pw',
+      REDIS_TLS_CA_FILE: 'package.json',
+      CORS_ORIGINS: 'https://CRM.example, http://localhost:5173',
+      RATE_LIMIT_PER_MIN: '60',
+    });
+    expect(c.security).toMatchObject({
+      tlsSelfSigned: false,
+      corsOrigins: ['https://crm.example', 'http://localhost:5173'],
+      rateLimitPerMin: 60,
+      rateLimitIngestPerMin: 600_000,
+    });
     expect(c.security.tlsCertFile).toMatch(/package\.json$/);
     // A CA implies SSL; the mechanism is normalised.
     expect(c.security.kafka).toMatchObject({ ssl: true, sasl: { mechanism: 'scram-sha-256', username: 'omni', password: 'pw' } });

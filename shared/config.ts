@@ -168,7 +168,13 @@ export interface SecurityConfig {
   auditCheckpointEvery: number;
   auditCheckpointIntervalMs: number;
   /** Kafka over TLS (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE/KEY_FILE) and SASL (KAFKA_SASL_MECHANISM plain|scram-sha-256|scram-sha-512, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
-  kafka: { ssl: boolean; caFile?: string; certFile?: string; keyFile?: string; sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } };
+  kafka: {
+    ssl: boolean;
+    caFile?: string;
+    certFile?: string;
+    keyFile?: string;
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  };
   /** rediss:// in REDIS_URL turns TLS on; REDIS_TLS_CA_FILE trusts a private CA; REDIS_TLS_CERT_FILE/KEY_FILE for mutual TLS. */
   redis: { caFile?: string; certFile?: string; keyFile?: string };
   /** https:// in CLICKHOUSE_URL turns TLS on; CLICKHOUSE_CA_FILE trusts a private CA; CLICKHOUSE_CERT_FILE/KEY_FILE for mutual TLS. */
@@ -250,7 +256,8 @@ function webchatSiteKeys(env: Env, name: string): Array<{ key: string; origins: 
   if (!raw) return [];
   return raw.split(',').map((entry) => {
     const [key, list, extra] = entry.trim().split('@');
-    if (!/^[A-Za-z0-9_-]{8,128}$/.test(key ?? '') || !list || extra !== undefined) fail(name, `entry ${JSON.stringify(entry)} must be key@origin|origin… with an 8 to 128 character key of A-Z a-z 0-9 _ -`);
+    if (!/^[A-Za-z0-9_-]{8,128}$/.test(key ?? '') || !list || extra !== undefined)
+      fail(name, `entry ${JSON.stringify(entry)} must be key@origin|origin… with an 8 to 128 character key of A-Z a-z 0-9 _ -`);
     const origins = list.split('|').map((o) => o.trim());
     for (const o of origins) {
       let ok = o === '*';
@@ -267,7 +274,10 @@ function webchatSiteKeys(env: Env, name: string): Array<{ key: string; origins: 
 
 function channelPriority(env: Env, name: string, def: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of (env[name] || def).split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of (env[name] || def)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([a-z][a-z0-9_]{0,31}):(\d{1,4})$/.exec(part);
     if (!m) fail(name, `"${part}" is not channel:weight (a channel name and a weight 0-9999)`);
     out[m[1]] = Number(m[2]);
@@ -276,7 +286,14 @@ function channelPriority(env: Env, name: string, def: string): Record<string, nu
 }
 
 function keywords(env: Env, name: string, def: string): readonly string[] {
-  const list = [...new Set((env[name] ?? def).split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))];
+  const list = [
+    ...new Set(
+      (env[name] ?? def)
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (list.some((k) => k.length > 64)) fail(name, 'keywords must be at most 64 characters each');
   return Object.freeze(list);
 }
@@ -319,17 +336,19 @@ function file(env: Env, name: string): string | undefined {
 function origins(env: Env, name: string): readonly string[] {
   const raw = env[name]?.trim();
   if (!raw) return Object.freeze([]);
-  return Object.freeze(raw.split(',').map((o) => {
-    const t = o.trim();
-    let ok: boolean;
-    try {
-      ok = /^https?:$/.test(new URL(t).protocol) && new URL(t).origin === t.toLowerCase();
-    } catch {
-      ok = false;
-    }
-    if (!ok) fail(name, `${JSON.stringify(t)} must be an origin scheme://host[:port] without a path (no wildcard)`);
-    return t.toLowerCase();
-  }));
+  return Object.freeze(
+    raw.split(',').map((o) => {
+      const t = o.trim();
+      let ok: boolean;
+      try {
+        ok = /^https?:$/.test(new URL(t).protocol) && new URL(t).origin === t.toLowerCase();
+      } catch {
+        ok = false;
+      }
+      if (!ok) fail(name, `${JSON.stringify(t)} must be an origin scheme://host[:port] without a path (no wildcard)`);
+      return t.toLowerCase();
+    }),
+  );
 }
 
 /** Both or neither of a certificate and its key. */
@@ -362,7 +381,12 @@ function securityConfig(env: Env): SecurityConfig {
     auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
     auditCheckpointIntervalMs: int(env, 'AUDIT_CHECKPOINT_INTERVAL_S', 300, 0, 86_400) * 1000,
     // A CA or a client certificate implies SSL (nobody sets a CA to talk plaintext).
-    kafka: { ssl: bool(env, 'KAFKA_SSL', false) || Boolean(kafkaCa || kafkaPair.certFile), caFile: kafkaCa, ...kafkaPair, ...(mech ? { sasl: { mechanism: mech as 'plain', username: user!, password: password! } } : {}) },
+    kafka: {
+      ssl: bool(env, 'KAFKA_SSL', false) || Boolean(kafkaCa || kafkaPair.certFile),
+      caFile: kafkaCa,
+      ...kafkaPair,
+      ...(mech ? { sasl: { mechanism: mech as 'plain', username: user!, password: password! } } : {}),
+    },
     redis: { caFile: file(env, 'REDIS_TLS_CA_FILE'), ...pair(env, 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE') },
     clickhouse: { caFile: file(env, 'CLICKHOUSE_CA_FILE'), ...pair(env, 'CLICKHOUSE_CERT_FILE', 'CLICKHOUSE_KEY_FILE') },
   };
@@ -373,7 +397,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const host = env.HOST ?? '127.0.0.1';
   if (!/^[\w.:-]+$/.test(host)) fail('HOST', `is not a host name or address: ${JSON.stringify(host)}`);
   const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) fail('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    fail('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
   const brokers = env.KAFKA_BROKERS?.trim();
   if (brokers && !brokers.split(',').every((b) => /^[\w.-]+:\d{1,5}$/.test(b.trim()))) fail('KAFKA_BROKERS', 'must be host:port[,host:port…]');
   const cfg: Config = {

@@ -9,7 +9,15 @@ describe('validateEvent', () => {
     const r = validateEvent({ ...base, conversation_id: 'conv1', properties: { text: '你好' } }, 'p1', NOW);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.event).toMatchObject({ id: 'e1', producer: 'p1', occurred_at: Date.UTC(2026, 10, 24, 11, 59), received_at: NOW, customer_key: 'ext:c1', conversation_id: 'conv1', agent_id: null });
+    expect(r.event).toMatchObject({
+      id: 'e1',
+      producer: 'p1',
+      occurred_at: Date.UTC(2026, 10, 24, 11, 59),
+      received_at: NOW,
+      customer_key: 'ext:c1',
+      conversation_id: 'conv1',
+      agent_id: null,
+    });
     expect(r.event.properties.text).toBe('你好');
   });
 

@@ -74,9 +74,7 @@ export interface EventEnvelope {
   properties: Record<string, unknown>;
 }
 
-export type ValidationResult =
-  | { ok: true; event: EventEnvelope }
-  | { ok: false; code: ErrorCode; message: string };
+export type ValidationResult = { ok: true; event: EventEnvelope } | { ok: false; code: ErrorCode; message: string };
 
 const checkEvent = TypeCompiler.Compile(EventInput);
 const typeSet = new Set<string>(EVENT_TYPES);
@@ -144,11 +142,17 @@ const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 function checkTypeProperties(type: EventType, p: Record<string, unknown>): string | null {
   switch (type) {
     case 'followup.sent':
-      return isName(p.sequence_id) && isStepIndex(p.step) ? null : 'followup.sent needs properties.sequence_id (1-128 of A-Z a-z 0-9 _ . : -) and an integer properties.step from 0 to 999';
+      return isName(p.sequence_id) && isStepIndex(p.step)
+        ? null
+        : 'followup.sent needs properties.sequence_id (1-128 of A-Z a-z 0-9 _ . : -) and an integer properties.step from 0 to 999';
     case 'followup.stopped':
-      return isName(p.sequence_id) && (FOLLOWUP_STOP_REASONS as readonly unknown[]).includes(p.reason) ? null : `followup.stopped needs properties.sequence_id and properties.reason, one of ${FOLLOWUP_STOP_REASONS.join(', ')}`;
+      return isName(p.sequence_id) && (FOLLOWUP_STOP_REASONS as readonly unknown[]).includes(p.reason)
+        ? null
+        : `followup.stopped needs properties.sequence_id and properties.reason, one of ${FOLLOWUP_STOP_REASONS.join(', ')}`;
     case 'consent.changed':
-      return typeof p.consent_channel === 'string' && new RegExp(CHANNEL_PATTERN).test(p.consent_channel) && (CONSENT_STATES as readonly unknown[]).includes(p.state)
+      return typeof p.consent_channel === 'string' &&
+        new RegExp(CHANNEL_PATTERN).test(p.consent_channel) &&
+        (CONSENT_STATES as readonly unknown[]).includes(p.state)
         ? null
         : `consent.changed needs properties.consent_channel (a channel name) and properties.state, one of ${CONSENT_STATES.join(', ')}`;
     case 'csat.submitted':
@@ -192,7 +196,11 @@ export function validateEvent(input: unknown, producer: string, now: number): Va
   }
   const at = parseTimestamp(e.occurred_at);
   if (at === null || at < EARLIEST || at > now + MAX_FUTURE_MS) {
-    return { ok: false, code: 'ING_ERR_BAD_TIMESTAMP', message: `occurred_at ${JSON.stringify(e.occurred_at)} is not a valid time between 2000-01-01 and tomorrow` };
+    return {
+      ok: false,
+      code: 'ING_ERR_BAD_TIMESTAMP',
+      message: `occurred_at ${JSON.stringify(e.occurred_at)} is not a valid time between 2000-01-01 and tomorrow`,
+    };
   }
   const key = customerKey(e.customer);
   if (!key) {

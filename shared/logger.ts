@@ -5,7 +5,23 @@ export type { Logger };
 /** Personal fields of customers (docs/security.md "Hardening"): never written to a log line, at any depth up to three. */
 export const PERSONAL_FIELDS = ['phone', 'phones', 'email', 'emails', 'name', 'text', 'address', 'body'] as const;
 
-const SECRET_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'key', 'keys', '*.key', 'ingestKey', 'apiKey', 'password', '*.password', 'secret', '*.secret', 'token', '*.token'];
+const SECRET_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'key',
+  'keys',
+  '*.key',
+  'ingestKey',
+  'apiKey',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+];
 
 /** Redaction paths: secrets, and each personal field on its own or nested one to three objects deep. */
 export const REDACT_PATHS: readonly string[] = [...SECRET_PATHS, ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`])];

@@ -139,7 +139,15 @@ export class MetricsRegistry {
   }
   /** The exposition text. A failing collector leaves its gauges at their last values. */
   async render(): Promise<string> {
-    await Promise.all(this.collectors.map(async (c) => { try { await c(); } catch { /* last values stay */ } }));
+    await Promise.all(
+      this.collectors.map(async (c) => {
+        try {
+          await c();
+        } catch {
+          /* last values stay */
+        }
+      }),
+    );
     const lines: string[] = [];
     for (const m of this.metrics.values()) {
       const r = m.render();

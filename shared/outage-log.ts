@@ -40,7 +40,9 @@ export class OutageLog {
   error(engine: EngineName, err: unknown, msg: string, fields: Record<string, unknown> = {}): void {
     this.o.onError?.(engine);
     this.down.add(engine);
-    const message = `${msg}: ${String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 300)}`;
+    const message = `${msg}: ${String((err as Error | null)?.message ?? err)
+      .split('\n')[0]
+      .slice(0, 300)}`;
     const w = this.windows.get(engine);
     if (w) {
       w.suppressed++;
@@ -69,7 +71,10 @@ export class OutageLog {
     this.windows.delete(engine);
     if (w.suppressed > 0) {
       const seconds = Math.round((this.now() - w.startedAt) / 100) / 10;
-      this.o.log.error({ engine, count: w.suppressed, seconds, last: w.lastMessage }, `${w.suppressed} more ${engine} errors in ${seconds} s (last: ${w.lastMessage})`);
+      this.o.log.error(
+        { engine, count: w.suppressed, seconds, last: w.lastMessage },
+        `${w.suppressed} more ${engine} errors in ${seconds} s (last: ${w.lastMessage})`,
+      );
     }
   }
 

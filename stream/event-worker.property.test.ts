@@ -116,13 +116,15 @@ function losableState(): { store: StateStore; lose(): void; failNextWrite(): voi
   let inner = new MemoryStateStore({ clock: systemClock });
   let failWrite = false;
   const store = new Proxy({} as StateStore, {
-    get: (_t, k: keyof StateStore) => (...args: unknown[]) => {
-      if (k === 'setMany' && failWrite) {
-        failWrite = false;
-        return Promise.reject(new Error('state write failed'));
-      }
-      return (inner[k] as (...a: unknown[]) => unknown).apply(inner, args);
-    },
+    get:
+      (_t, k: keyof StateStore) =>
+      (...args: unknown[]) => {
+        if (k === 'setMany' && failWrite) {
+          failWrite = false;
+          return Promise.reject(new Error('state write failed'));
+        }
+        return (inner[k] as (...a: unknown[]) => unknown).apply(inner, args);
+      },
   });
   return {
     store,
@@ -159,7 +161,9 @@ async function run(events: EventEnvelope[], cuts: number[], faults: Fault[]) {
       // Each fault strikes once, at its step; afterwards the run completes.
       const fault = faults[step] ?? 'none';
       step++;
-      const messages = logs[p].slice(committed, committed + size).map((e, i) => ({ topic: TOPICS.events, partition: p, offset: committed + i, key: e.customer_key, value: JSON.stringify(e), timestamp: NOW }));
+      const messages = logs[p]
+        .slice(committed, committed + size)
+        .map((e, i) => ({ topic: TOPICS.events, partition: p, offset: committed + i, key: e.customer_key, value: JSON.stringify(e), timestamp: NOW }));
       if (fault === 'append-fails') sink.failNext = 'before';
       if (fault === 'append-lands-then-fails') sink.failNext = 'after';
       if (fault === 'state-write-fails') state.failNextWrite();
@@ -255,7 +259,10 @@ describe('stream worker: minute counters = batch recomputation over all events, 
         fc.array(eventArb, { minLength: 1, maxLength: 60 }),
         fc.array(fc.nat(), { maxLength: 12 }),
         fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }),
-        fc.array(faultArb.filter((f) => f !== 'state-lost'), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          faultArb.filter((f) => f !== 'state-lost'),
+          { minLength: 1, maxLength: 12 },
+        ),
         async (raw, dupes, cuts, faults) => {
           const events = raw.map(toEnvelope);
           const arrivals = [...events, ...dupes.map((d) => events[d % events.length])];

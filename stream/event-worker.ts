@@ -119,7 +119,10 @@ export class EventWorker extends EventEmitter {
         topics: [TOPICS.events],
         maxBatchSize: this.o.maxBatchSize ?? 5000,
         eachBatch: (b) => this.timed(b, () => this.handleEvents(b)),
-        onError: (err, b) => (this.o.onBatchError ? this.o.onBatchError(err, b) : this.o.log.error({ err, partition: b.partition, offset: b.messages[0].offset }, 'event batch failed; will retry')),
+        onError: (err, b) =>
+          this.o.onBatchError
+            ? this.o.onBatchError(err, b)
+            : this.o.log.error({ err, partition: b.partition, offset: b.messages[0].offset }, 'event batch failed; will retry'),
       }),
       await this.o.bus.subscribe({
         groupId: STREAM_GROUP,
@@ -138,7 +141,13 @@ export class EventWorker extends EventEmitter {
       await handle();
       ok = true;
     } finally {
-      const timing: BatchTiming = { topic: b.topic, partition: b.partition, messages: b.messages.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9, ok };
+      const timing: BatchTiming = {
+        topic: b.topic,
+        partition: b.partition,
+        messages: b.messages.length,
+        seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+        ok,
+      };
       this.emit('batch-timing', timing);
     }
   }
@@ -163,7 +172,14 @@ export class EventWorker extends EventEmitter {
       try {
         decoded.push({ offset: m.offset, event: JSON.parse(m.value) as EventEnvelope });
       } catch (err) {
-        dead.push({ source: 'stream', ref: `${m.topic}/${m.partition}/${m.offset}`, code: 'STR_ERR_UNPARSABLE', reason: (err as Error).message, payload: m.value.slice(0, 65536), failed_at: now });
+        dead.push({
+          source: 'stream',
+          ref: `${m.topic}/${m.partition}/${m.offset}`,
+          code: 'STR_ERR_UNPARSABLE',
+          reason: (err as Error).message,
+          payload: m.value.slice(0, 65536),
+          failed_at: now,
+        });
       }
     }
     // The epoch marker rides along with the seen ids: its absence means the store lost what it held.
@@ -179,15 +195,23 @@ export class EventWorker extends EventEmitter {
     const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
     const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
     const rebuild = recovering ? { loader: this.recovery.rebuilder(), refold: replaysOnlyWarehouseKnew(decoded, stored, replayed) } : undefined;
-    const kpis = this.o.kpis ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now) : undefined;
+    const kpis = this.o.kpis
+      ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now)
+      : undefined;
 
     if (dead.length > 0) {
-      await this.o.bus.publish(TOPICS.deadLetters, dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })));
+      await this.o.bus.publish(
+        TOPICS.deadLetters,
+        dead.map((d) => ({ key: d.ref, value: JSON.stringify(d) })),
+      );
     }
     const written = this.writtenFrom.get(batch.partition);
     if (written === undefined || batchOffset <= written) await this.o.warehouse.discardContributions(batch.partition, batchOffset);
     this.writtenFrom.set(batch.partition, batchOffset);
-    await this.o.warehouse.append('events', countedAt.map((d) => toEventRow(batch.partition, d)));
+    await this.o.warehouse.append(
+      'events',
+      countedAt.map((d) => toEventRow(batch.partition, d)),
+    );
     await settleAll([
       this.o.warehouse.append('channel_minute_contrib', minuteRows),
       this.o.warehouse.append('dead_letters', dead),

@@ -13,7 +13,8 @@ describe('ObservedWarehouse', () => {
     let release!: () => void;
     const inner: Warehouse = {
       migrate: async () => [],
-      append: (table) => (table === 'events' ? new Promise<void>((r) => (release = r)) : Promise.reject(Object.assign(new Error('down'), { code: 'WH_ERR_UNAVAILABLE' }))),
+      append: (table) =>
+        table === 'events' ? new Promise<void>((r) => (release = r)) : Promise.reject(Object.assign(new Error('down'), { code: 'WH_ERR_UNAVAILABLE' })),
       discardContributions: async () => undefined,
       query: async () => [],
       close: async () => undefined,

@@ -39,8 +39,12 @@ export class ObservedWarehouse implements Warehouse {
     const { metrics } = o;
     metrics.onCollect(() => {
       const oldest = Math.min(Date.now(), ...[...this.outstanding].map((w) => w.since));
-      metrics.gauge('omnilane_sink_writes_outstanding', 'Warehouse writes of the stream worker sent and not yet answered.').set(undefined, this.outstanding.size);
-      metrics.gauge('omnilane_sink_oldest_write_seconds', 'Age of the oldest outstanding warehouse write (0 when none): a stalled sink grows it.').set(undefined, (Date.now() - oldest) / 1000);
+      metrics
+        .gauge('omnilane_sink_writes_outstanding', 'Warehouse writes of the stream worker sent and not yet answered.')
+        .set(undefined, this.outstanding.size);
+      metrics
+        .gauge('omnilane_sink_oldest_write_seconds', 'Age of the oldest outstanding warehouse write (0 when none): a stalled sink grows it.')
+        .set(undefined, (Date.now() - oldest) / 1000);
     });
     this.timer = setInterval(() => this.checkStalls(), o.checkEveryMs ?? Math.min(5000, Math.max(50, o.stallWarnMs / 4)));
     this.timer.unref();
@@ -52,7 +56,10 @@ export class ObservedWarehouse implements Warehouse {
       const age = now - w.since;
       if (age < this.o.stallWarnMs || (w.warnedAt !== undefined && now - w.warnedAt < this.o.stallWarnMs)) continue;
       w.warnedAt = now;
-      this.o.log.warn({ engine: 'warehouse', table: w.table, rows: w.rows, seconds: Math.round(age / 100) / 10, outstanding: this.outstanding.size }, `warehouse write to ${w.table} outstanding for ${Math.round(age / 1000)} s: the sink is stalled`);
+      this.o.log.warn(
+        { engine: 'warehouse', table: w.table, rows: w.rows, seconds: Math.round(age / 100) / 10, outstanding: this.outstanding.size },
+        `warehouse write to ${w.table} outstanding for ${Math.round(age / 1000)} s: the sink is stalled`,
+      );
     }
   }
 
@@ -61,11 +68,15 @@ export class ObservedWarehouse implements Warehouse {
     this.outstanding.add(w);
     try {
       const r = await fn();
-      this.o.metrics.histogram('omnilane_sink_write_duration_seconds', 'Warehouse write latency of the stream worker (append per table, discard), seconds.').observe({ table, op }, secondsSince(w.startNs));
+      this.o.metrics
+        .histogram('omnilane_sink_write_duration_seconds', 'Warehouse write latency of the stream worker (append per table, discard), seconds.')
+        .observe({ table, op }, secondsSince(w.startNs));
       return r;
     } catch (err) {
       const code = String((err as { code?: string | number } | null)?.code ?? 'unknown');
-      this.o.metrics.counter('omnilane_sink_errors_total', 'Failed warehouse writes of the stream worker, by table and error code (the batch is retried).').inc({ table, code });
+      this.o.metrics
+        .counter('omnilane_sink_errors_total', 'Failed warehouse writes of the stream worker, by table and error code (the batch is retried).')
+        .inc({ table, code });
       // The adapter reports its own unavailability; other failures (a refused insert) are reported here.
       if (code !== 'WH_ERR_UNAVAILABLE') this.o.outages?.error('warehouse', err, `warehouse ${op} failed`, { table });
       throw err;
@@ -86,7 +97,12 @@ export class ObservedWarehouse implements Warehouse {
 
   /** The worker (re)builds a partition's contributions from a committed offset: after a start, a rebalance or a failed batch. */
   discardContributions(partition: number, fromOffset: number): Promise<void> {
-    this.o.metrics.counter('omnilane_stream_state_rebuilds_total', "Partitions the stream worker rebuilt from their committed offset (after a start, a rebalance or a failed batch: earlier contributions discarded and recomputed), by partition.").inc({ partition });
+    this.o.metrics
+      .counter(
+        'omnilane_stream_state_rebuilds_total',
+        'Partitions the stream worker rebuilt from their committed offset (after a start, a rebalance or a failed batch: earlier contributions discarded and recomputed), by partition.',
+      )
+      .inc({ partition });
     return this.track('contributions', 0, 'discard', () => this.inner.discardContributions(partition, fromOffset));
   }
 

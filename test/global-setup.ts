@@ -27,7 +27,11 @@ declare module 'vitest' {
 }
 
 const sh = (args: string[], inherit = false) =>
-  spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), ...args], { encoding: 'utf8', stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe', timeout: 600_000 });
+  spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), ...args], {
+    encoding: 'utf8',
+    stdio: inherit ? ['ignore', 'inherit', 'inherit'] : 'pipe',
+    timeout: 600_000,
+  });
 
 function tcp(host: string, port: number, send?: string, expect?: RegExp): Promise<string | null> {
   return new Promise((resolve) => {
@@ -99,7 +103,8 @@ export default async function setup(project: TestProject): Promise<void> {
     errors = await reach(env);
     if (up.status !== 0 || Object.keys(errors).length > 0) {
       for (const [engine, why] of Object.entries(errors)) {
-        errors[engine as EngineName] = `${engine} is not reachable (${why}) and \`bash scripts/stack.sh up\` ${up.status === 0 ? 'did not bring it up' : `failed with exit code ${up.status}`}`;
+        errors[engine as EngineName] =
+          `${engine} is not reachable (${why}) and \`bash scripts/stack.sh up\` ${up.status === 0 ? 'did not bring it up' : `failed with exit code ${up.status}`}`;
       }
       process.stderr.write(`[omnilane tests] engine suites will FAIL: ${Object.values(errors).join('; ')}\n`);
     }

@@ -11,8 +11,18 @@ const DIALECTS = ['clickhouse', 'duckdb'] as const;
 const FROM = Date.UTC(2025, 2, 3, 0, 0);
 const TO = FROM + 86_400_000;
 const params = (groupBy: string) => ({
-  from_ms: FROM, to_ms: TO, bucket_s: 3600, group_by: groupBy, channel: null, source: null, team: null, agent: null, tag: null,
-  tz_offset_ms: 8 * 3600_000, tz_change_at_ms: [], tz_change_offset_ms: [],
+  from_ms: FROM,
+  to_ms: TO,
+  bucket_s: 3600,
+  group_by: groupBy,
+  channel: null,
+  source: null,
+  team: null,
+  agent: null,
+  tag: null,
+  tz_offset_ms: 8 * 3600_000,
+  tz_change_at_ms: [],
+  tz_change_offset_ms: [],
 });
 
 describe('KPI SQL generated from the catalogue', () => {
@@ -42,7 +52,10 @@ describe('every catalogue KPI query runs on DuckDB and ClickHouse 18.16', () => 
   let chDb = '';
   beforeAll(async () => {
     chDb = uniqueName('kpisql');
-    warehouses.push(['duckdb', await DuckDbWarehouse.open(':memory:')], ['clickhouse', new ClickHouseWarehouse({ url: requireEngine('clickhouse').clickhouseUrl, database: chDb })]);
+    warehouses.push(
+      ['duckdb', await DuckDbWarehouse.open(':memory:')],
+      ['clickhouse', new ClickHouseWarehouse({ url: requireEngine('clickhouse').clickhouseUrl, database: chDb })],
+    );
     for (const [, wh] of warehouses) await wh.migrate();
   }, 60_000);
   afterAll(async () => {

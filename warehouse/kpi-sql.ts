@@ -39,7 +39,9 @@ function group(dialect: Dialect): string {
 
 function filters(dialect: Dialect): string[] {
   return DIMS.map((d) =>
-    dialect === 'clickhouse' ? `AND ({${d}:Nullable(String)} IS NULL OR ${d} = ifNull({${d}:Nullable(String)}, ''))` : `AND ({${d}:Nullable(String)} IS NULL OR ${d} = {${d}:Nullable(String)})`,
+    dialect === 'clickhouse'
+      ? `AND ({${d}:Nullable(String)} IS NULL OR ${d} = ifNull({${d}:Nullable(String)}, ''))`
+      : `AND ({${d}:Nullable(String)} IS NULL OR ${d} = {${d}:Nullable(String)})`,
   );
 }
 
@@ -49,7 +51,9 @@ function agg(dialect: Dialect, a: KpiAgg): string {
   if ('total' in a) return ch ? `toFloat64(sum(${a.total}))` : `CAST(sum(${a.total}) AS DOUBLE)`;
   const num = a.of.map((c) => `sum(${c})`).join(' - ');
   const scaled = (x: string) => (a.scale ? `${a.scale} * ${x}` : x);
-  return ch ? `if(sum(${a.per}) = 0, NULL, ${scaled(`toFloat64(${num})`)} / sum(${a.per}))` : `CASE WHEN sum(${a.per}) = 0 THEN NULL ELSE ${scaled(`CAST(${num} AS DOUBLE)`)} / sum(${a.per}) END`;
+  return ch
+    ? `if(sum(${a.per}) = 0, NULL, ${scaled(`toFloat64(${num})`)} / sum(${a.per}))`
+    : `CASE WHEN sum(${a.per}) = 0 THEN NULL ELSE ${scaled(`CAST(${num} AS DOUBLE)`)} / sum(${a.per}) END`;
 }
 
 const TAIL = ['GROUP BY bucket_local_ms, grp', 'ORDER BY bucket_local_ms, grp'];
@@ -91,7 +95,12 @@ const DISTRIBUTION_FIELDS: Record<Dialect, string[]> = {
     'arrayElement(arraySort(groupArray(x)), toUInt64(ceil(count(x) * 0.5))) AS p50_ms',
     'arrayElement(arraySort(groupArray(x)), toUInt64(ceil(count(x) * 0.9))) AS p90_ms',
   ],
-  duckdb: ['CAST(sum(x) AS DOUBLE) / count(x) AS value', 'CAST(count(x) AS BIGINT) AS count', 'quantile_disc(x, 0.5) AS p50_ms', 'quantile_disc(x, 0.9) AS p90_ms'],
+  duckdb: [
+    'CAST(sum(x) AS DOUBLE) / count(x) AS value',
+    'CAST(count(x) AS BIGINT) AS count',
+    'quantile_disc(x, 0.5) AS p50_ms',
+    'quantile_disc(x, 0.9) AS p90_ms',
+  ],
 };
 
 function factsSql(dialect: Dialect, q: Extract<KpiSql, { source: 'facts' }>): string {

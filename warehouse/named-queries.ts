@@ -6,7 +6,6 @@ import { GENERATED_KPI_QUERIES, kpiSql, type Dialect } from './kpi-sql.js';
 
 export type { Dialect };
 
-
 /**
  * Loads named queries: `sql/queries/<name>.sql` is ClickHouse SQL; a DuckDB
  * variant lives at `sql/queries/duckdb/<name>.sql` when the dialects differ.

@@ -77,7 +77,9 @@ describe('table definitions (shared/tables.ts) match the migrated schemas', () =
     try {
       await wh.migrate();
       for (const table of tables) {
-        const cols = await wh.sql<{ name: string; type: string }>(`SELECT name, type FROM system.columns WHERE database = '${database}' AND table = '${table}'`);
+        const cols = await wh.sql<{ name: string; type: string }>(
+          `SELECT name, type FROM system.columns WHERE database = '${database}' AND table = '${table}'`,
+        );
         const spec = TABLES[table].columns as Record<string, ColumnType>;
         const expected = new Map(Object.entries(spec).flatMap(([name, t]) => clickHouseColumns(name, t)));
         expect(cols.map((c) => c.name).sort(), table).toEqual([...expected.keys()].sort());

@@ -23,7 +23,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: Pick<AlertEvaluato
     '/v1/alerts',
     {
       config: { permission: 'metrics:read' },
-      schema: { summary: 'Alert rules and the ones firing now (evaluated every ALERT_INTERVAL_MS)', tags: ['metrics'], security: [{ bearer: [] }], response: { 200: AlertsReply, 401: ErrorReply } },
+      schema: {
+        summary: 'Alert rules and the ones firing now (evaluated every ALERT_INTERVAL_MS)',
+        tags: ['metrics'],
+        security: [{ bearer: [] }],
+        response: { 200: AlertsReply, 401: ErrorReply },
+      },
     },
     async () => ({ rules: [...alerts.rules], firing: alerts.firing() }),
   );

@@ -29,17 +29,46 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('alert rules', () => {
   it('default to first response p90 > 60 s over 5 minutes and reject bad rules naming ALERT_RULES', () => {
-    expect(parseAlertRules(undefined)).toEqual([expect.objectContaining({ id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, window_minutes: 5 })]);
+    expect(parseAlertRules(undefined)).toEqual([
+      expect.objectContaining({ id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, window_minutes: 5 }),
+    ]);
     expect(parseAlertRules('[]')).toEqual([]);
     const file = parseAlertRules('/rules.json', () => '[{"id":"q","kpi":"queue_length","op":">=","threshold":10,"filters":{"team":"east"}}]');
-    expect(file[0]).toMatchObject({ stat: 'value', window_minutes: 5, filters: { team: 'east' }, message: { en: expect.stringContaining('queue_length'), zh: expect.stringContaining('分钟') } });
-    for (const bad of ['{', '{}', '[{"id":"x","kpi":"revenue","op":">","threshold":1}]', '[{"id":"x","kpi":"csat","op":"!=","threshold":1}]', '[{"id":"x","kpi":"csat","stat":"p90","op":">","threshold":1}]', '[{"id":"x","kpi":"late_events","op":">","threshold":1,"filters":{"team":"a"}}]', '[{"id":"x","kpi":"csat","op":">","threshold":1},{"id":"x","kpi":"nps","op":">","threshold":1}]', 'missing.json']) {
-      expect(() => parseAlertRules(bad, () => { throw new Error('ENOENT'); }), bad).toThrow(/ALERT_RULES/);
+    expect(file[0]).toMatchObject({
+      stat: 'value',
+      window_minutes: 5,
+      filters: { team: 'east' },
+      message: { en: expect.stringContaining('queue_length'), zh: expect.stringContaining('分钟') },
+    });
+    for (const bad of [
+      '{',
+      '{}',
+      '[{"id":"x","kpi":"revenue","op":">","threshold":1}]',
+      '[{"id":"x","kpi":"csat","op":"!=","threshold":1}]',
+      '[{"id":"x","kpi":"csat","stat":"p90","op":">","threshold":1}]',
+      '[{"id":"x","kpi":"late_events","op":">","threshold":1,"filters":{"team":"a"}}]',
+      '[{"id":"x","kpi":"csat","op":">","threshold":1},{"id":"x","kpi":"nps","op":">","threshold":1}]',
+      'missing.json',
+    ]) {
+      expect(
+        () =>
+          parseAlertRules(bad, () => {
+            throw new Error('ENOENT');
+          }),
+        bad,
+      ).toThrow(/ALERT_RULES/);
     }
   });
 
   it('compare with each operator; no data never fires', () => {
-    expect([breaches(61, '>', 60), breaches(60, '>', 60), breaches(60, '>=', 60), breaches(1, '<', 2), breaches(2, '<=', 2), breaches(null, '<', 2)]).toEqual([true, false, true, true, true, false]);
+    expect([breaches(61, '>', 60), breaches(60, '>', 60), breaches(60, '>=', 60), breaches(1, '<', 2), breaches(2, '<=', 2), breaches(null, '<', 2)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -67,7 +96,9 @@ describe('AlertEvaluator', () => {
     clock.advance(15_000);
     await ev.tick();
     await ev.flushed();
-    expect(ev.firing()).toEqual([expect.objectContaining({ rule_id: 'frt_p90', value: 90_000, since: new Date(clock.now()).toISOString(), message_zh: '首次响应 p90 超过 60 秒' })]);
+    expect(ev.firing()).toEqual([
+      expect.objectContaining({ rule_id: 'frt_p90', value: 90_000, since: new Date(clock.now()).toISOString(), message_zh: '首次响应 p90 超过 60 秒' }),
+    ]);
     expect(received.map((r) => r.status)).toEqual([500, 503, 200]);
     expect(sleeps).toEqual([10, 20]);
     expect(received[2].body).toEqual({ rule_id: 'frt_p90', state: 'firing', value: 90_000, threshold: 60_000, at: new Date(clock.now()).toISOString() });
@@ -96,6 +127,14 @@ describe('AlertEvaluator', () => {
     plan.push(500, 500, 500);
     expect(await new AlertWebhook({ url, attempts: 3, backoffMs: 1 }).send({ rule_id: 'r', state: 'firing', value: 1, threshold: 0, at: 'x' })).toBe(false);
     expect(received).toHaveLength(4);
-    expect(await new AlertWebhook({ url: 'http://127.0.0.1:1/none', attempts: 2, backoffMs: 1 }).send({ rule_id: 'r', state: 'resolved', value: 1, threshold: 0, at: 'x' })).toBe(false);
+    expect(
+      await new AlertWebhook({ url: 'http://127.0.0.1:1/none', attempts: 2, backoffMs: 1 }).send({
+        rule_id: 'r',
+        state: 'resolved',
+        value: 1,
+        threshold: 0,
+        at: 'x',
+      }),
+    ).toBe(false);
   });
 });

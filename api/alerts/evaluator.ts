@@ -99,7 +99,17 @@ export class AlertEvaluator {
       if (breaches(value, rule.op, rule.threshold)) {
         if (was) was.value = value;
         else {
-          this.active.set(rule.id, { rule_id: rule.id, kpi: rule.kpi, stat: rule.stat, op: rule.op, threshold: rule.threshold, value, since: new Date(now).toISOString(), message_en: rule.message.en, message_zh: rule.message.zh });
+          this.active.set(rule.id, {
+            rule_id: rule.id,
+            kpi: rule.kpi,
+            stat: rule.stat,
+            op: rule.op,
+            threshold: rule.threshold,
+            value,
+            since: new Date(now).toISOString(),
+            message_en: rule.message.en,
+            message_zh: rule.message.zh,
+          });
           this.notify({ rule_id: rule.id, state: 'firing', value, threshold: rule.threshold, at: new Date(now).toISOString() });
         }
       } else if (was) {

@@ -82,7 +82,15 @@ export class ChainVerifier {
   private expectedSeq = 1;
   private prevHash = GENESIS_HASH;
   private readonly seen = new Map<string, number>();
-  private readonly report: ChainReport = { ok: true, entries: 0, head: { seq: 0, hash: GENESIS_HASH }, checkpoints: 0, signedThrough: 0, unsignedTail: 0, problems: [] };
+  private readonly report: ChainReport = {
+    ok: true,
+    entries: 0,
+    head: { seq: 0, hash: GENESIS_HASH },
+    checkpoints: 0,
+    signedThrough: 0,
+    unsignedTail: 0,
+    problems: [],
+  };
 
   constructor(private readonly key: Buffer) {}
 
@@ -101,14 +109,19 @@ export class ChainVerifier {
     if (!sameHex(e.prev_hash, this.prevHash)) {
       // The link names an entry seen earlier (or later) than the one before: moved; else one was cut out.
       const named = this.seen.get(e.prev_hash);
-      if (e.seq === this.expectedSeq) this.problem(e.seq, named !== undefined ? 'reordered' : 'removed', named !== undefined ? `links to entry ${named}, not to entry ${e.seq - 1}` : 'links to an entry that is not in the log');
+      if (e.seq === this.expectedSeq)
+        this.problem(
+          e.seq,
+          named !== undefined ? 'reordered' : 'removed',
+          named !== undefined ? `links to entry ${named}, not to entry ${e.seq - 1}` : 'links to an entry that is not in the log',
+        );
     }
     if (e.signature !== null && e.signature !== '') {
       if (sameHex(signHash(this.key, e.hash), e.signature) && sameHex(recomputed, e.hash)) {
         r.checkpoints += 1;
         r.signedThrough = e.seq;
       } else {
-        this.problem(e.seq, 'bad_signature', 'the checkpoint signature is not the audit key\'s');
+        this.problem(e.seq, 'bad_signature', "the checkpoint signature is not the audit key's");
       }
     }
     this.seen.set(e.hash, e.seq);

@@ -20,7 +20,16 @@ describe('AuditLog on ClickHouse', () => {
     await wh.migrate();
     let t = 1_760_000_000_000;
     const log = new AuditLog({ warehouse: wh, clock: { now: () => (t += 1000) }, key, log: silentLogger(), checkpointEvery: 3 });
-    for (let i = 1; i <= 5; i++) await log.record({ actor: { id: 'admin-default', role: 'admin' }, action: 'customer.read', target: `customer:c${i}`, customer: `c${i}`, ip: '10.1.1.1', status: 200, after: { note: '客户 ' + i } });
+    for (let i = 1; i <= 5; i++)
+      await log.record({
+        actor: { id: 'admin-default', role: 'admin' },
+        action: 'customer.read',
+        target: `customer:c${i}`,
+        customer: `c${i}`,
+        ip: '10.1.1.1',
+        status: 200,
+        after: { note: '客户 ' + i },
+      });
     await log.close();
     expect(await verifyStoredChain(wh, key)).toMatchObject({ ok: true, entries: 7, checkpoints: 2 });
 

@@ -22,7 +22,19 @@ function chain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const base = { seq, at: 1000 + seq, actor: '{"id":"k"}', action: 'customer.read', target: `customer:c${seq}`, customer_id: `c${seq}`, ip: '127.0.0.1', status: 200, before: 'null', after: 'null', prev_hash: prev };
+    const base = {
+      seq,
+      at: 1000 + seq,
+      actor: '{"id":"k"}',
+      action: 'customer.read',
+      target: `customer:c${seq}`,
+      customer_id: `c${seq}`,
+      ip: '127.0.0.1',
+      status: 200,
+      before: 'null',
+      after: 'null',
+      prev_hash: prev,
+    };
     const hash = entryHash(base);
     out.push({ ...base, hash, signature: seq % 3 === 0 ? signHash(key, hash) : null });
     prev = hash;
@@ -79,7 +91,18 @@ describe('AuditLog on DuckDB', () => {
     await wh.migrate();
     const log = new AuditLog({ warehouse: wh, clock, key, log: silentLogger(), checkpointEvery: 4 });
     // Recorded concurrently: the queue still chains them one after another.
-    await Promise.all(Array.from({ length: 6 }, (_, i) => log.record({ actor: { id: 'admin-default', role: 'admin' }, action: 'customer.read', target: `customer:c${i}`, customer: `c${i}`, ip: '10.0.0.1', status: 200 })));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        log.record({
+          actor: { id: 'admin-default', role: 'admin' },
+          action: 'customer.read',
+          target: `customer:c${i}`,
+          customer: `c${i}`,
+          ip: '10.0.0.1',
+          status: 200,
+        }),
+      ),
+    );
     await log.close();
     await wh.close();
 
@@ -87,10 +110,26 @@ describe('AuditLog on DuckDB', () => {
     wh = await DuckDbWarehouse.open(file);
     await wh.migrate();
     const again = new AuditLog({ warehouse: wh, clock, key, log: silentLogger(), state: new MemoryStateStore({ clock }) });
-    await again.record({ actor: { id: 'ops' }, action: 'routing.policy.change', target: 'queue:presales', before: { policy: 'round_robin' }, after: { policy: 'least_loaded' } });
+    await again.record({
+      actor: { id: 'ops' },
+      action: 'routing.policy.change',
+      target: 'queue:presales',
+      before: { policy: 'round_robin' },
+      after: { policy: 'least_loaded' },
+    });
     const entries = [];
     for await (const e of readChain(wh)) entries.push(e);
-    expect(entries.map((e) => e.action)).toEqual(['customer.read', 'customer.read', 'customer.read', 'customer.read', CHECKPOINT_ACTION, 'customer.read', 'customer.read', CHECKPOINT_ACTION, 'routing.policy.change']);
+    expect(entries.map((e) => e.action)).toEqual([
+      'customer.read',
+      'customer.read',
+      'customer.read',
+      'customer.read',
+      CHECKPOINT_ACTION,
+      'customer.read',
+      'customer.read',
+      CHECKPOINT_ACTION,
+      'routing.policy.change',
+    ]);
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(entries[8]).toMatchObject({ before: '{"policy":"round_robin"}', after: '{"policy":"least_loaded"}', actor: '{"id":"ops"}' });
     expect(await verifyStoredChain(wh, key)).toMatchObject({ ok: true, entries: 9, checkpoints: 2, signedThrough: 8, unsignedTail: 1 });

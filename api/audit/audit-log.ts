@@ -59,7 +59,9 @@ export interface AuditLogOptions {
 /** JSON with object keys sorted, so the same value is always the same text (and the same hash). */
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(v === undefined ? null : v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
   );
 }
 
@@ -170,7 +172,17 @@ export class AuditLog implements AuditPort {
   }
 
   private checkpointFields() {
-    return { at: this.opts.clock.now(), actor: canonicalJson({ id: 'system' }), action: CHECKPOINT_ACTION, target: '', customer_id: null, ip: '', status: 0, before: 'null', after: canonicalJson({ entries: this.sinceCheckpoint }) };
+    return {
+      at: this.opts.clock.now(),
+      actor: canonicalJson({ id: 'system' }),
+      action: CHECKPOINT_ACTION,
+      target: '',
+      customer_id: null,
+      ip: '',
+      status: 0,
+      before: 'null',
+      after: canonicalJson({ entries: this.sinceCheckpoint }),
+    };
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {

@@ -48,7 +48,12 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
   'GET /v1/customers/:id/export': { action: 'privacy.export', target: customerTarget, customer },
   // The search terms are personal data themselves: only which kinds were searched by is kept.
   'GET /v1/customers': { action: 'customer.search', after: (req) => ({ by: Object.keys((req.query as object | undefined) ?? {}).sort() }) },
-  'POST /v1/customers/:id/split': { action: 'identity.split', target: customerTarget, customer, after: (req) => ({ identifiers: (req.body as { identifiers?: unknown[] } | undefined)?.identifiers?.length ?? 0 }) },
+  'POST /v1/customers/:id/split': {
+    action: 'identity.split',
+    target: customerTarget,
+    customer,
+    after: (req) => ({ identifiers: (req.body as { identifiers?: unknown[] } | undefined)?.identifiers?.length ?? 0 }),
+  },
   'PUT /v1/routing/queues/:group/policy': { action: 'routing.policy.change', target: (p) => `queue:${p.group ?? ''}`, after: (req) => req.body },
   'PUT /v1/suggestions/scripts': { action: 'suggestions.scripts.change', target: () => 'suggestions:scripts' },
   'PUT /v1/suggestions/scripts/:script_id': { action: 'suggestions.script.change', target: (p) => `script:${p.script_id ?? ''}` },
@@ -58,7 +63,11 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
   'POST /v1/auth/sign-out': { action: 'auth.sign_out' },
   // People and keys: what changed (role, teams, disabled), never a password or a key secret.
   'POST /v1/admin/users': { action: 'access.user.create', after: (req) => pick(req.body, ['username', 'role', 'agent_id', 'teams']) },
-  'PATCH /v1/admin/users/:id': { action: 'access.user.change', target: (p) => `user:${p.id ?? ''}`, after: (req) => pick(req.body, ['role', 'agent_id', 'teams', 'disabled']) },
+  'PATCH /v1/admin/users/:id': {
+    action: 'access.user.change',
+    target: (p) => `user:${p.id ?? ''}`,
+    after: (req) => pick(req.body, ['role', 'agent_id', 'teams', 'disabled']),
+  },
   'DELETE /v1/admin/users/:id/sessions': { action: 'access.user.end_sessions', target: (p) => `user:${p.id ?? ''}` },
   'POST /v1/admin/keys': { action: 'access.key.create', after: (req) => pick(req.body, ['name', 'role', 'user']) },
   'POST /v1/admin/keys/:id/rotate': { action: 'access.key.rotate', target: (p) => `key:${p.id ?? ''}` },

@@ -12,7 +12,9 @@ const ERRORS = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply };
 const AuditQuery = Type.Object(
   {
     actor: Type.Optional(Type.String({ maxLength: 128, description: 'actor id: a user id or an API key id (e.g. admin-default, agent:ag_wang)' })),
-    action: Type.Optional(Type.String({ maxLength: 64, pattern: '^[a-z_.]*$', description: 'action or its prefix: customer., auth.failed, routing.policy.change …' })),
+    action: Type.Optional(
+      Type.String({ maxLength: 64, pattern: '^[a-z_.]*$', description: 'action or its prefix: customer., auth.failed, routing.policy.change …' }),
+    ),
     customer: Type.Optional(Type.String({ maxLength: 128, description: 'customer id whose data was read or changed' })),
     from: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms, inclusive' })),
     to: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms, exclusive' })),
@@ -58,33 +60,64 @@ const json = (s: string): unknown => {
 
 /** An entry as the API shows it: JSON fields parsed, the time in ISO-8601. */
 export function entryView(e: AuditEntry) {
-  return { seq: e.seq, at: iso(e.at), actor: json(e.actor) as Record<string, unknown>, action: e.action, target: e.target, customer_id: e.customer_id, ip: e.ip, status: e.status, before: json(e.before), after: json(e.after), prev_hash: e.prev_hash, hash: e.hash, checkpoint: e.action === CHECKPOINT_ACTION && e.signature !== null };
+  return {
+    seq: e.seq,
+    at: iso(e.at),
+    actor: json(e.actor) as Record<string, unknown>,
+    action: e.action,
+    target: e.target,
+    customer_id: e.customer_id,
+    ip: e.ip,
+    status: e.status,
+    before: json(e.before),
+    after: json(e.after),
+    prev_hash: e.prev_hash,
+    hash: e.hash,
+    checkpoint: e.action === CHECKPOINT_ACTION && e.signature !== null,
+  };
 }
 
 /** GET /v1/audit (admins: the entries, filtered) and GET /v1/audit/verify (the whole chain checked). */
 export const auditRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; key: Buffer }> = async (app, { warehouse, key }) => {
-  app.get('/v1/audit', {
-    config: { permission: 'audit:read' },
-    schema: { ...base, summary: 'Audit log entries, newest first, by actor, action, customer and time', querystring: AuditQuery, response: { 200: Type.Object({ entries: Type.Array(Entry), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...ERRORS } },
-  }, async (req) => {
-    const q = req.query;
-    const limit = q.limit ?? 100;
-    const offset = q.offset ?? 0;
-    const rows = await warehouse.query<Record<string, unknown>>('audit_search', {
-      actor: q.actor ?? '',
-      actor_json: JSON.stringify(q.actor ?? ''),
-      action: q.action ?? '',
-      customer: q.customer ?? '',
-      from_ms: timeParam('from', q.from, 0),
-      to_ms: timeParam('to', q.to, 253_402_300_799_999),
-      limit: limit + 1,
-      offset,
-    });
-    return { entries: rows.slice(0, limit).map((r) => entryView(entryFromRow(r))), next_offset: rows.length > limit ? offset + limit : null };
-  });
+  app.get(
+    '/v1/audit',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        ...base,
+        summary: 'Audit log entries, newest first, by actor, action, customer and time',
+        querystring: AuditQuery,
+        response: { 200: Type.Object({ entries: Type.Array(Entry), next_offset: Type.Union([Type.Integer(), Type.Null()]) }), ...ERRORS },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ?? 100;
+      const offset = q.offset ?? 0;
+      const rows = await warehouse.query<Record<string, unknown>>('audit_search', {
+        actor: q.actor ?? '',
+        actor_json: JSON.stringify(q.actor ?? ''),
+        action: q.action ?? '',
+        customer: q.customer ?? '',
+        from_ms: timeParam('from', q.from, 0),
+        to_ms: timeParam('to', q.to, 253_402_300_799_999),
+        limit: limit + 1,
+        offset,
+      });
+      return { entries: rows.slice(0, limit).map((r) => entryView(entryFromRow(r))), next_offset: rows.length > limit ? offset + limit : null };
+    },
+  );
 
-  app.get('/v1/audit/verify', {
-    config: { permission: 'audit:read' },
-    schema: { ...base, summary: 'Checks the whole audit chain: edited, removed or reordered entries and checkpoint signatures', response: { 200: ChainStatus, ...ERRORS } },
-  }, async () => verifyStoredChain(warehouse, key));
+  app.get(
+    '/v1/audit/verify',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        ...base,
+        summary: 'Checks the whole audit chain: edited, removed or reordered entries and checkpoint signatures',
+        response: { 200: ChainStatus, ...ERRORS },
+      },
+    },
+    async () => verifyStoredChain(warehouse, key),
+  );
 };

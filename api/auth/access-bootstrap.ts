@@ -34,7 +34,9 @@ export interface BootstrapResult {
 
 function note(path: string, lines: string[]): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const head = existsSync(path) ? '' : '# Omnilane: generated credentials (mode 0600). Sign in and change passwords (omnilane users passwd NAME), then delete this file.\n';
+  const head = existsSync(path)
+    ? ''
+    : '# Omnilane: generated credentials (mode 0600). Sign in and change passwords (omnilane users passwd NAME), then delete this file.\n';
   appendFileSync(path, head + lines.join('\n') + '\n', { mode: 0o600 });
   chmodSync(path, 0o600);
 }

@@ -69,7 +69,15 @@ export class AccessService {
   }
 
   private principalOfUser(u: UserRecord, kind: Principal['kind'], keyId?: string): Principal {
-    return { kind, role: u.role, userId: u.id, username: u.username, ...(keyId ? { keyId } : {}), ...(u.agentId ? { agentId: u.agentId } : {}), ...(u.teams ? { teams: u.teams } : {}) };
+    return {
+      kind,
+      role: u.role,
+      userId: u.id,
+      username: u.username,
+      ...(keyId ? { keyId } : {}),
+      ...(u.agentId ? { agentId: u.agentId } : {}),
+      ...(u.teams ? { teams: u.teams } : {}),
+    };
   }
 
   /** The principal of a bearer secret, or null (unknown, revoked, or bound to a disabled user). */
@@ -101,7 +109,14 @@ export class AccessService {
     return u ? userView(u) : null;
   }
 
-  async addUser(input: { username: string; name?: string; role: UserRole; password: string; agentId?: string | null; teams?: string[] | null }): Promise<UserView> {
+  async addUser(input: {
+    username: string;
+    name?: string;
+    role: UserRole;
+    password: string;
+    agentId?: string | null;
+    teams?: string[] | null;
+  }): Promise<UserView> {
     const username = input.username.trim().toLowerCase();
     if (!USERNAME.test(username)) throw new OmnilaneError('API_ERR_VALIDATION', 'username: 2 to 64 of a-z 0-9 _ . @ -, starting with a letter or digit');
     if (!(USER_ROLES as readonly string[]).includes(input.role)) throw new OmnilaneError('API_ERR_VALIDATION', `role must be one of ${USER_ROLES.join(', ')}`);
@@ -111,7 +126,18 @@ export class AccessService {
     const now = this.o.clock.now();
     return this.o.store.update((s) => {
       if (s.users.some((u) => u.username === username)) throw new OmnilaneError('API_ERR_CONFLICT', `user ${username} exists`);
-      const user: UserRecord = { id: newId('usr'), username, name: input.name?.trim() || username, role: input.role, agentId: input.agentId ?? null, teams: input.teams ?? null, passwordHash, disabled: false, createdAt: now, sessionEpoch: 0 };
+      const user: UserRecord = {
+        id: newId('usr'),
+        username,
+        name: input.name?.trim() || username,
+        role: input.role,
+        agentId: input.agentId ?? null,
+        teams: input.teams ?? null,
+        passwordHash,
+        disabled: false,
+        createdAt: now,
+        sessionEpoch: 0,
+      };
       return { state: { ...s, users: [...s.users, user] }, result: userView(user) };
     });
   }
@@ -136,8 +162,12 @@ export class AccessService {
   }
 
   /** Changes role, roster link, teams, name or the disabled flag; a role change or disable ends the sessions. */
-  async updateUser(idOrName: string, patch: { name?: string; role?: UserRole; agentId?: string | null; teams?: string[] | null; disabled?: boolean }): Promise<UserView> {
-    if (patch.role !== undefined && !(USER_ROLES as readonly string[]).includes(patch.role)) throw new OmnilaneError('API_ERR_VALIDATION', `role must be one of ${USER_ROLES.join(', ')}`);
+  async updateUser(
+    idOrName: string,
+    patch: { name?: string; role?: UserRole; agentId?: string | null; teams?: string[] | null; disabled?: boolean },
+  ): Promise<UserView> {
+    if (patch.role !== undefined && !(USER_ROLES as readonly string[]).includes(patch.role))
+      throw new OmnilaneError('API_ERR_VALIDATION', `role must be one of ${USER_ROLES.join(', ')}`);
     return this.changeUser(idOrName, (u) => {
       const next = { ...u, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
       const narrowed = (patch.role !== undefined && patch.role !== u.role) || (patch.disabled === true && !u.disabled);
@@ -150,7 +180,9 @@ export class AccessService {
     const want = idOrName?.toLowerCase();
     return this.o.store.update((s) => {
       let n = 0;
-      const users = s.users.map((u) => (idOrName === undefined || u.id === idOrName || u.username === want ? (n++, { ...u, sessionEpoch: u.sessionEpoch + 1 }) : u));
+      const users = s.users.map((u) =>
+        idOrName === undefined || u.id === idOrName || u.username === want ? (n++, { ...u, sessionEpoch: u.sessionEpoch + 1 }) : u,
+      );
       if (idOrName !== undefined && n === 0) throw new OmnilaneError('API_ERR_NOT_FOUND', `no user ${idOrName}`);
       return { state: { ...s, users }, result: n };
     });
@@ -254,7 +286,17 @@ export class AccessService {
     await this.o.store.update((s) => {
       const prev = s.keys.find((k) => k.id === input.id);
       if (prev && prev.hash === hash && prev.role === input.role && prev.revokedAt === null) return { state: s, result: undefined };
-      const key: KeyRecord = { id: input.id, name: input.name, role: input.role, userId: null, agentId: input.agentId ?? null, hash, createdAt: prev?.createdAt ?? now, rotatedAt: prev ? now : null, revokedAt: null };
+      const key: KeyRecord = {
+        id: input.id,
+        name: input.name,
+        role: input.role,
+        userId: null,
+        agentId: input.agentId ?? null,
+        hash,
+        createdAt: prev?.createdAt ?? now,
+        rotatedAt: prev ? now : null,
+        revokedAt: null,
+      };
       return { state: { ...s, keys: [...s.keys.filter((k) => k.id !== input.id), key] }, result: undefined };
     });
   }

@@ -46,19 +46,70 @@ describe('role × route matrix from /openapi.json', () => {
   const caller = (role: Role | 'nobody'): string | null =>
     ({ nobody: null, ingest: keys.ingest, analyst: keys.analyst, agent: keys.key('ag_zhang'), manager: keys.key('mgr_lin'), admin: keys.admin })[role];
   const call = async (method: string, url: string, key: string | null, body?: unknown) => {
-    const r = await app.inject({ method: method as 'GET', url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, payload: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = String(r.headers['content-type'] ?? '').includes('json');
-    return { status: r.statusCode, body: (json ? r.json() : { text: r.body }) };
+    return { status: r.statusCode, body: json ? r.json() : { text: r.body } };
   };
   const event = (id: string, customer: CustomerInput, over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-    id, producer: 'test', type: 'message.received', channel: 'wechat', occurred_at: clock.now(), received_at: clock.now(), customer_key: 'x', customer, conversation_id: null, agent_id: null, properties: {}, ...over,
+    id,
+    producer: 'test',
+    type: 'message.received',
+    channel: 'wechat',
+    occurred_at: clock.now(),
+    received_at: clock.now(),
+    customer_key: 'x',
+    customer,
+    conversation_id: null,
+    agent_id: null,
+    properties: {},
+    ...over,
   });
   const fact = (conversation_id: string, customer_key: string, team: string, agent: string) => ({
-    conversation_id, customer_key, channel: 'wechat', source: 'baidu', team, agent, tag: 'normal', started_at: NOW - 600_000, last_event_at: NOW - 500_000, first_response_at: NOW - 590_000, first_response_ms: 10_000,
-    assigned_at: NOW - 595_000, wait_ms: 5000, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 1000, outcome: '', messages_in: 1, messages_out: 1, complaint: 0, csat: null, nps: null, version: 1,
+    conversation_id,
+    customer_key,
+    channel: 'wechat',
+    source: 'baidu',
+    team,
+    agent,
+    tag: 'normal',
+    started_at: NOW - 600_000,
+    last_event_at: NOW - 500_000,
+    first_response_at: NOW - 590_000,
+    first_response_ms: 10_000,
+    assigned_at: NOW - 595_000,
+    wait_ms: 5000,
+    sla_due_at: null,
+    sla_met: null,
+    closed_at: null,
+    duration_ms: 1000,
+    outcome: '',
+    messages_in: 1,
+    messages_out: 1,
+    complaint: 0,
+    csat: null,
+    nps: null,
+    version: 1,
   });
   const session = (id: string, customer_id: string, last_agent: string) => ({
-    id, customer_id, conversation_ids: JSON.stringify([id]), channels: '["wechat"]', last_channel: 'wechat', started_at: NOW - 600_000, last_event_at: NOW - 60_000, last_agent, intent: null, tags: '[]', urgent: 0, priority: 80, status: 'open', version: 1,
+    id,
+    customer_id,
+    conversation_ids: JSON.stringify([id]),
+    channels: '["wechat"]',
+    last_channel: 'wechat',
+    started_at: NOW - 600_000,
+    last_event_at: NOW - 60_000,
+    last_agent,
+    intent: null,
+    tags: '[]',
+    urgent: 0,
+    priority: 80,
+    status: 'open',
+    version: 1,
   });
 
   beforeAll(async () => {
@@ -74,20 +125,48 @@ describe('role × route matrix from /openapi.json', () => {
       event('e3', { email: 'carol@example.com' }, { channel: 'email' }),
     ]);
     expect(resolved.map((e) => e.customer_key)).toEqual(['cus_1', 'cus_2', 'cus_3']);
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
+    const desk = new RoutingDesk({
+      state,
+      bus,
+      clock,
+      log: silentLogger(),
+      roster,
+      registry: defaultRegistry(roster.rules),
+      rng: seededRng(7),
+      ttlMs: 86_400_000,
+    });
     const routing = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
-    const start = (conv: string, customer: string, text: string) => routing.intake(event(`start-${conv}`, {}, { type: 'conversation.started', customer_key: customer, conversation_id: conv, properties: { text } }));
+    const start = (conv: string, customer: string, text: string) =>
+      routing.intake(event(`start-${conv}`, {}, { type: 'conversation.started', customer_key: customer, conversation_id: conv, properties: { text } }));
     await start('c-ana', 'cus_1', 'I want to buy the premium plan, how much is it?');
     await start('c-bob', 'cus_2', 'the app crashes with an error when I log in');
     for (const a of ['ag_zhang', 'ag_liu']) await desk.setPresence(a, 'online');
     await desk.accept('ag_zhang', 'c-ana');
     await desk.accept('ag_liu', 'c-bob');
     await warehouse.append('events', [
-      { ...event('asg:c-carol:1', {}, { producer: 'routing', type: 'conversation.assigned', customer_key: 'cus_3', conversation_id: 'c-carol', agent_id: 'ag_zhang', occurred_at: NOW - 30 * 86_400_000 }), customer: '{}', properties: '{}' },
+      {
+        ...event(
+          'asg:c-carol:1',
+          {},
+          {
+            producer: 'routing',
+            type: 'conversation.assigned',
+            customer_key: 'cus_3',
+            conversation_id: 'c-carol',
+            agent_id: 'ag_zhang',
+            occurred_at: NOW - 30 * 86_400_000,
+          },
+        ),
+        customer: '{}',
+        properties: '{}',
+      },
     ]);
     await warehouse.append('conversation_facts', [fact('c-ana', 'cus_1', 'team_east', 'ag_zhang'), fact('c-bob', 'cus_2', 'team_north', 'ag_liu')]);
     await warehouse.append('conversations', [session('c-ana', 'cus_1', 'ag_zhang'), session('c-bob', 'cus_2', 'ag_liu')]);
-    app = await buildTestApp({ warehouse, clock, access: keys.access }, { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk, labels: new FileLabelStore(dir) });
+    app = await buildTestApp(
+      { warehouse, clock, access: keys.access },
+      { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk, labels: new FileLabelStore(dir) },
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -98,7 +177,9 @@ describe('role × route matrix from /openapi.json', () => {
   });
 
   it('every route in /openapi.json declares a permission, and its roles are the catalogue’s', async () => {
-    const doc = (await call('GET', '/openapi.json', null)).body as { paths: Record<string, Record<string, { 'x-permission'?: Permission; 'x-roles'?: Role[] }>> };
+    const doc = (await call('GET', '/openapi.json', null)).body as {
+      paths: Record<string, Record<string, { 'x-permission'?: Permission; 'x-roles'?: Role[] }>>;
+    };
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
     expect(ops.length).toBeGreaterThan(40);
     // The data-subject export is for admins only (managers are not data controllers).
@@ -110,7 +191,12 @@ describe('role × route matrix from /openapi.json', () => {
   });
 
   it('answers 401 to nobody, 403 to roles without the permission, and lets every allowed role past the check', async () => {
-    const doc = (await call('GET', '/openapi.json', null)).body as { paths: Record<string, Record<string, { 'x-permission': Permission; 'x-roles': Role[]; responses: Record<string, { content?: Record<string, unknown> }> }>> };
+    const doc = (await call('GET', '/openapi.json', null)).body as {
+      paths: Record<
+        string,
+        Record<string, { 'x-permission': Permission; 'x-roles': Role[]; responses: Record<string, { content?: Record<string, unknown> }> }>
+      >;
+    };
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
@@ -136,10 +222,19 @@ describe('role × route matrix from /openapi.json', () => {
 
   it('allowed roles get 2xx on the reads they own', async () => {
     for (const role of ['analyst', 'manager', 'admin'] as const) {
-      for (const url of ['/v1/board?minutes=30', '/v1/metrics', '/v1/funnel', '/v1/alerts', '/v1/conversations?status=all']) expect((await call('GET', url, caller(role))).status, `${role} ${url}`).toBe(200);
+      for (const url of ['/v1/board?minutes=30', '/v1/metrics', '/v1/funnel', '/v1/alerts', '/v1/conversations?status=all'])
+        expect((await call('GET', url, caller(role))).status, `${role} ${url}`).toBe(200);
     }
     for (const role of ['agent', 'manager', 'admin'] as const) {
-      for (const url of ['/v1/console/me', '/v1/console/queue', '/v1/console/conversations', '/v1/customers/cus_1', '/v1/customers/cus_1/timeline', '/v1/customers/cus_1/merges']) expect((await call('GET', url, caller(role))).status, `${role} ${url}`).toBe(200);
+      for (const url of [
+        '/v1/console/me',
+        '/v1/console/queue',
+        '/v1/console/conversations',
+        '/v1/customers/cus_1',
+        '/v1/customers/cus_1/timeline',
+        '/v1/customers/cus_1/merges',
+      ])
+        expect((await call('GET', url, caller(role))).status, `${role} ${url}`).toBe(200);
     }
   });
 
@@ -148,7 +243,8 @@ describe('role × route matrix from /openapi.json', () => {
     const lin = keys.key('mgr_lin');
     const liu = keys.key('ag_liu');
     for (const k of [zhang, lin]) {
-      for (const url of ['/v1/customers/cus_2', '/v1/customers/cus_2/timeline', '/v1/customers/cus_2/merges', '/v1/console/conversations/c-bob']) expect((await call('GET', url, k)).status, url).toBe(404);
+      for (const url of ['/v1/customers/cus_2', '/v1/customers/cus_2/timeline', '/v1/customers/cus_2/merges', '/v1/console/conversations/c-bob'])
+        expect((await call('GET', url, k)).status, url).toBe(404);
       expect((await call('POST', '/v1/console/conversations/c-bob/close', k, { outcome: 'lost' })).status).toBe(404);
       expect((await call('POST', '/v1/console/conversations/c-bob/transfer', k, { to_agent: 'ag_zhang' })).status).toBe(404);
     }

@@ -32,7 +32,13 @@ const field = (p: Record<string, unknown> | undefined, name: string): number | n
  * Sums the kpi_minute counters over [from, to) and reads the window's response-time percentiles, queue length
  * and agent load, each as one bucket covering the whole window (the same named queries as GET /v1/metrics).
  */
-export async function kpiSummary(kpis: KpiService, from: number, to: number, windowMinutes: number, botPoints: BotPoints = () => kpis.window('bot_resolved_share', from, to)): Promise<KpiSummary> {
+export async function kpiSummary(
+  kpis: KpiService,
+  from: number,
+  to: number,
+  windowMinutes: number,
+  botPoints: BotPoints = () => kpis.window('bot_resolved_share', from, to),
+): Promise<KpiSummary> {
   const [c, [response], [queue], [load], [bot]] = await Promise.all([
     kpis.counters(from, to),
     kpis.window('response_time', from, to),

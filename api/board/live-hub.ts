@@ -65,7 +65,10 @@ export class LiveHub {
   admit(key: string): () => void {
     const n = this.perKey.get(key) ?? 0;
     if (n >= this.maxPerKey) {
-      throw new OmnilaneError('API_ERR_TOO_MANY_LIVE', `this key already holds ${n} live streams (LIVE_MAX_CONNECTIONS_PER_KEY=${this.maxPerKey}); close one first`);
+      throw new OmnilaneError(
+        'API_ERR_TOO_MANY_LIVE',
+        `this key already holds ${n} live streams (LIVE_MAX_CONNECTIONS_PER_KEY=${this.maxPerKey}); close one first`,
+      );
     }
     this.perKey.set(key, n + 1);
     let released = false;

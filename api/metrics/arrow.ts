@@ -15,12 +15,28 @@ export const wantsArrow = (accept: string | undefined): boolean => (accept ?? ''
 export function seriesToArrow(s: KpiSeries): Uint8Array {
   const rows = s.series;
   const columns: Record<string, Vector> = {
-    bucket: vectorFromArray(rows.map((r) => Date.parse(r.bucket)), new TimestampMillisecond()),
-    group: vectorFromArray(rows.map((r) => r.group), new Utf8()),
-    channel: vectorFromArray(rows.map((r) => r.channel), new Utf8()),
-    value: vectorFromArray(rows.map((r) => r.value), new Float64()),
+    bucket: vectorFromArray(
+      rows.map((r) => Date.parse(r.bucket)),
+      new TimestampMillisecond(),
+    ),
+    group: vectorFromArray(
+      rows.map((r) => r.group),
+      new Utf8(),
+    ),
+    channel: vectorFromArray(
+      rows.map((r) => r.channel),
+      new Utf8(),
+    ),
+    value: vectorFromArray(
+      rows.map((r) => r.value),
+      new Float64(),
+    ),
   };
-  for (const e of kpiDef(s.kpi).extras) columns[e] = vectorFromArray(rows.map((r) => (r[e] === null ? null : Number(r[e]))), new Float64());
+  for (const e of kpiDef(s.kpi).extras)
+    columns[e] = vectorFromArray(
+      rows.map((r) => (r[e] === null ? null : Number(r[e]))),
+      new Float64(),
+    );
   const table = new Table(columns);
   for (const k of ['kpi', 'unit', 'granularity', 'time_zone', 'group_by', 'from', 'to'] as const) table.schema.metadata.set(k, s[k]);
   return tableToIPC(table, 'stream');

@@ -15,7 +15,15 @@ import { KpiService } from './kpi-service.js';
 const T0 = Date.UTC(2026, 10, 20, 8, 0);
 const HOUR = 3_600_000;
 
-interface Ev { producer: string; id: string; type: string; channel: string; occurred_at: number; conversation_id: string; props: Record<string, unknown> }
+interface Ev {
+  producer: string;
+  id: string;
+  type: string;
+  channel: string;
+  occurred_at: number;
+  conversation_id: string;
+  props: Record<string, unknown>;
+}
 
 function world(seed: number): Ev[] {
   const rnd = seededRng(seed);
@@ -25,12 +33,15 @@ function world(seed: number): Ev[] {
     const channel = rnd() < 0.6 ? 'web' : 'whatsapp';
     const start = T0 - HOUR + Math.floor(rnd() * 5 * HOUR); // an hour before the window to four hours in
     let t = start;
-    const ev = (producer: string, type: string, props: Record<string, unknown>) => out.push({ producer, id: `${conv}-${out.length}`, type, channel, occurred_at: (t += 1000 + Math.floor(rnd() * 60_000)), conversation_id: conv, props });
+    const ev = (producer: string, type: string, props: Record<string, unknown>) =>
+      out.push({ producer, id: `${conv}-${out.length}`, type, channel, occurred_at: (t += 1000 + Math.floor(rnd() * 60_000)), conversation_id: conv, props });
     out.push({ producer: 'test', id: `${conv}-start`, type: 'conversation.started', channel, occurred_at: start, conversation_id: conv, props: {} });
     ev('test', 'message.received', { text: 'q' });
     const r = rnd();
-    if (r < 0.35) ev('bot', 'message.sent', { bot: true, article_id: 'a' }); // answered
-    else if (r < 0.55) ev('bot', 'message.sent', { bot: true, handoff: true, intent: 'complaint' }); // handed over
+    if (r < 0.35)
+      ev('bot', 'message.sent', { bot: true, article_id: 'a' }); // answered
+    else if (r < 0.55)
+      ev('bot', 'message.sent', { bot: true, handoff: true, intent: 'complaint' }); // handed over
     else if (r < 0.65) ev('bot', 'message.sent', { bot: true, clarify: 'unclear' });
     if (r >= 0.35 && rnd() < 0.8) ev('agent', 'message.sent', { text: 'a person' });
     if (r < 0.35 && rnd() < 0.15) ev('agent', 'message.sent', { text: 'a person anyway', bot: false });
@@ -67,13 +78,40 @@ function recount(events: Ev[], from: number, to: number) {
     groups.set(key, g);
   }
   const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, g]) => {
-    const [bucket, channel] = key.split('|');
-    return { bucket: new Date(Number(bucket)).toISOString(), channel, resolved_share: g.resolved / g.n, handoff_rate: g.bot ? g.handed / g.bot : null, csat_bot: avg(g.cb), csat_human: avg(g.ch), conversations: g.n, bot_conversations: g.bot, handed_off: g.handed, csat_bot_count: g.cb.length, csat_human_count: g.ch.length };
-  });
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, g]) => {
+      const [bucket, channel] = key.split('|');
+      return {
+        bucket: new Date(Number(bucket)).toISOString(),
+        channel,
+        resolved_share: g.resolved / g.n,
+        handoff_rate: g.bot ? g.handed / g.bot : null,
+        csat_bot: avg(g.cb),
+        csat_human: avg(g.ch),
+        conversations: g.n,
+        bot_conversations: g.bot,
+        handed_off: g.handed,
+        csat_bot_count: g.cb.length,
+        csat_human_count: g.ch.length,
+      };
+    });
 }
 
-const rowsOf = (events: Ev[]) => events.map((e) => ({ producer: e.producer, id: e.id, type: e.type, channel: e.channel, occurred_at: e.occurred_at, received_at: e.occurred_at + 5, customer_key: `k-${e.conversation_id}`, conversation_id: e.conversation_id, agent_id: e.producer === 'agent' ? 'a1' : null, customer: '{}', properties: JSON.stringify(e.props) }));
+const rowsOf = (events: Ev[]) =>
+  events.map((e) => ({
+    producer: e.producer,
+    id: e.id,
+    type: e.type,
+    channel: e.channel,
+    occurred_at: e.occurred_at,
+    received_at: e.occurred_at + 5,
+    customer_key: `k-${e.conversation_id}`,
+    conversation_id: e.conversation_id,
+    agent_id: e.producer === 'agent' ? 'a1' : null,
+    customer: '{}',
+    properties: JSON.stringify(e.props),
+  }));
 
 describe('bot KPIs (kpi_bot) on DuckDB and ClickHouse against an independent recount', () => {
   const events = world(15);
@@ -84,8 +122,14 @@ describe('bot KPIs (kpi_bot) on DuckDB and ClickHouse against an independent rec
     const duck = await DuckDbWarehouse.open(':memory:');
     chDb = uniqueName('kpibot');
     const ch = new ClickHouseWarehouse({ url: requireEngine('clickhouse').clickhouseUrl, database: chDb });
-    closers.push(() => duck.close(), () => ch.close());
-    for (const [name, wh] of [['duckdb', duck], ['clickhouse', ch]] as const) {
+    closers.push(
+      () => duck.close(),
+      () => ch.close(),
+    );
+    for (const [name, wh] of [
+      ['duckdb', duck],
+      ['clickhouse', ch],
+    ] as const) {
       await (wh as Warehouse).migrate();
       await wh.append('events', rowsOf(events));
       if (name === 'clickhouse') await wh.append('events', rowsOf(events.slice(0, 120))); // written twice: FINAL keeps one
@@ -111,13 +155,28 @@ describe('bot KPIs (kpi_bot) on DuckDB and ClickHouse against an independent rec
       const cb = await k.series('csat_bot', { from, to, granularity: 'hour', group_by: 'channel', filters: {} });
       const chum = await k.series('csat_human', { from, to, granularity: 'hour', group_by: 'channel', filters: {} });
       const got = share.series.map((p, i) => ({
-        bucket: p.bucket, channel: p.group, resolved_share: p.value, handoff_rate: handoff.series[i].value, csat_bot: cb.series[i].value, csat_human: chum.series[i].value,
-        conversations: p.conversations, bot_conversations: p.bot_conversations, handed_off: p.handed_off, csat_bot_count: cb.series[i].csat_bot_count, csat_human_count: chum.series[i].csat_human_count,
+        bucket: p.bucket,
+        channel: p.group,
+        resolved_share: p.value,
+        handoff_rate: handoff.series[i].value,
+        csat_bot: cb.series[i].value,
+        csat_human: chum.series[i].value,
+        conversations: p.conversations,
+        bot_conversations: p.bot_conversations,
+        handed_off: p.handed_off,
+        csat_bot_count: cb.series[i].csat_bot_count,
+        csat_human_count: chum.series[i].csat_human_count,
       }));
       expect(got.length, name).toBe(want.length);
       for (const [i, w] of want.entries()) {
         const g = got[i];
-        expect({ ...g, resolved_share: null, handoff_rate: null, csat_bot: null, csat_human: null }, name).toEqual({ ...w, resolved_share: null, handoff_rate: null, csat_bot: null, csat_human: null });
+        expect({ ...g, resolved_share: null, handoff_rate: null, csat_bot: null, csat_human: null }, name).toEqual({
+          ...w,
+          resolved_share: null,
+          handoff_rate: null,
+          csat_bot: null,
+          csat_human: null,
+        });
         for (const f of ['resolved_share', 'handoff_rate', 'csat_bot', 'csat_human'] as const) {
           if (w[f] === null) expect(g[f], `${name} ${f}`).toBeNull();
           else expect(g[f], `${name} ${f} ${w.bucket} ${w.channel}`).toBeCloseTo(w[f], 9);

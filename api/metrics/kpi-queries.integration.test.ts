@@ -12,48 +12,171 @@ const SH_MIDNIGHT = Date.UTC(2025, 2, 2, 16, 0);
 const T = Date.UTC(2025, 2, 3, 3, 30); // 09:00 Kolkata, 11:30 Shanghai
 const dims = (channel: string, team = 'east', agent = 'a1', tag = 'VIP', source = 'baidu') => ({ channel, source, team, agent, tag });
 const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as Record<(typeof COUNTER_NAMES)[number], number>;
-const minuteRow = (p: number, minute: number, d: ReturnType<typeof dims>, version: number, c: Partial<typeof zero>): KpiMinuteRow => ({ bus_partition: p, batch_offset: 0, minute, ...d, version, ...zero, ...c });
+const minuteRow = (p: number, minute: number, d: ReturnType<typeof dims>, version: number, c: Partial<typeof zero>): KpiMinuteRow => ({
+  bus_partition: p,
+  batch_offset: 0,
+  minute,
+  ...d,
+  version,
+  ...zero,
+  ...c,
+});
 const conv = (id: string, started: number, d: ReturnType<typeof dims>, version: number, over: Partial<ConversationFactsRow> = {}): ConversationFactsRow => ({
-  conversation_id: id, customer_key: `k-${id}`, ...d, started_at: started, last_event_at: started + 60_000, first_response_at: null, first_response_ms: null,
-  assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 60_000, outcome: '', messages_in: 1, messages_out: 0,
-  complaint: 0, csat: null, nps: null, version, ...over,
+  conversation_id: id,
+  customer_key: `k-${id}`,
+  ...d,
+  started_at: started,
+  last_event_at: started + 60_000,
+  first_response_at: null,
+  first_response_ms: null,
+  assigned_at: null,
+  wait_ms: null,
+  sla_due_at: null,
+  sla_met: null,
+  closed_at: null,
+  duration_ms: 60_000,
+  outcome: '',
+  messages_in: 1,
+  messages_out: 0,
+  complaint: 0,
+  csat: null,
+  nps: null,
+  version,
+  ...over,
 });
 
 /** Known rows: two versions of one batch's key (the newer must win), three bus partitions, a time-zone edge. */
 async function fill(wh: Warehouse): Promise<void> {
   await wh.migrate();
   const rows = <R>(xs: R[]): R[] => xs;
-  await wh.append('kpi_minute_contrib', rows([
-    minuteRow(0, T, dims('web'), 1, { inquiries: 9, opportunities: 9 }),
-    minuteRow(1, T, dims('web'), 1, { inquiries: 2, opportunities: 1, deals: 1, deal_value: 1000.5, csat_count: 2, csat_sum: 9, csat_satisfied: 2, nps_count: 4, nps_promoters: 3, nps_detractors: 1, complaints: 1, sla_total: 2, sla_met: 1 }),
-    minuteRow(2, T + 60_000, dims('sms', 'north', 'a2', 'normal', ''), 1, { inquiries: 1, csat_count: 1, csat_sum: 2, nps_count: 1, nps_detractors: 1, sla_total: 1 }),
-    // Before Shanghai's midnight: the previous local day.
-    minuteRow(0, SH_MIDNIGHT - 60_000, dims('web'), 1, { inquiries: 5 }),
-  ]));
+  await wh.append(
+    'kpi_minute_contrib',
+    rows([
+      minuteRow(0, T, dims('web'), 1, { inquiries: 9, opportunities: 9 }),
+      minuteRow(1, T, dims('web'), 1, {
+        inquiries: 2,
+        opportunities: 1,
+        deals: 1,
+        deal_value: 1000.5,
+        csat_count: 2,
+        csat_sum: 9,
+        csat_satisfied: 2,
+        nps_count: 4,
+        nps_promoters: 3,
+        nps_detractors: 1,
+        complaints: 1,
+        sla_total: 2,
+        sla_met: 1,
+      }),
+      minuteRow(2, T + 60_000, dims('sms', 'north', 'a2', 'normal', ''), 1, {
+        inquiries: 1,
+        csat_count: 1,
+        csat_sum: 2,
+        nps_count: 1,
+        nps_detractors: 1,
+        sla_total: 1,
+      }),
+      // Before Shanghai's midnight: the previous local day.
+      minuteRow(0, SH_MIDNIGHT - 60_000, dims('web'), 1, { inquiries: 5 }),
+    ]),
+  );
   // A retried write of partition 0's batch (newer version, same key) replaces the older one (not added to it).
   await wh.append('kpi_minute_contrib', rows([minuteRow(0, T, dims('web'), 2, { inquiries: 3, opportunities: 2, deals: 1, deal_value: 499.5 })]));
   const frs = [1000, 2000, 3000, 4000, 50_000];
-  await wh.append('conversation_facts', rows([
-    ...frs.map((fr, i) => conv(`c${i}`, T + i * 1000, dims('web'), 2, { first_response_ms: fr, first_response_at: T + i * 1000 + fr, closed_at: T + 600_000, duration_ms: 600_000 + i, assigned_at: T + 5000, wait_ms: 5000 * (i + 1), outcome: i === 0 ? 'deal' : 'opportunity' })),
-    conv('c9', T + 30 * 60_000, dims('sms', 'north', 'a2', 'normal', ''), 1, { first_response_ms: 7000 }),
-  ]));
+  await wh.append(
+    'conversation_facts',
+    rows([
+      ...frs.map((fr, i) =>
+        conv(`c${i}`, T + i * 1000, dims('web'), 2, {
+          first_response_ms: fr,
+          first_response_at: T + i * 1000 + fr,
+          closed_at: T + 600_000,
+          duration_ms: 600_000 + i,
+          assigned_at: T + 5000,
+          wait_ms: 5000 * (i + 1),
+          outcome: i === 0 ? 'deal' : 'opportunity',
+        }),
+      ),
+      conv('c9', T + 30 * 60_000, dims('sms', 'north', 'a2', 'normal', ''), 1, { first_response_ms: 7000 }),
+    ]),
+  );
   // An older version of c0 with another first response loses to version 2.
   await wh.append('conversation_facts', rows([conv('c0', T, dims('web'), 1, { first_response_ms: 999_999 })]));
-  await wh.append('response_times', rows([
-    { conversation_id: 'c1', reply_id: 'r1', replied_at: T + 10_000, inbound_at: T, response_ms: 10_000, ...dims('web'), version: 1 },
-    { conversation_id: 'c1', reply_id: 'r2', replied_at: T + 20_000, inbound_at: T + 15_000, response_ms: 5000, ...dims('web'), version: 1 },
-    { conversation_id: 'c1', reply_id: 'r2', replied_at: T + 20_000, inbound_at: T + 20_000, response_ms: -1, ...dims('web'), version: 2 },
-  ]));
-  await wh.append('deal_facts', rows([{ deal_id: 'd1', customer_key: 'k-c0', conversation_id: 'c0', won_at: T + 90_000, value: 1000.5, first_touch_at: T - 86_400_000, cycle_ms: 86_400_000 + 90_000, ...dims('web'), version: 1 }]));
-  await wh.append('late_events', rows([
-    { producer: 'p', id: 'l1', bus_partition: 0, type: 'message.received', channel: 'web', occurred_at: T, received_at: T + 900_000, window_start: T, watermark: T + 800_000, late_by_ms: 1, recorded_at: T + 900_000 },
-    { producer: 'p', id: 'l2', bus_partition: 3, type: 'deal.won', channel: 'sms', occurred_at: T, received_at: T + 900_000, window_start: T, watermark: T + 800_000, late_by_ms: 1, recorded_at: T + 900_000 },
-  ]));
-  const gauge = (at: number, kind: 'queue' | 'agent', name: string, size: number, capacity = 0, team = '') => ({ sampled_at: at, kind, name, team, size, capacity, oldest_wait_ms: 0 });
-  await wh.append('routing_gauges', rows([
-    gauge(T, 'queue', 'pre_sale', 4), gauge(T, 'queue', 'support', 2), gauge(T + 10_000, 'queue', 'pre_sale', 1),
-    gauge(T, 'agent', 'a1', 3, 5, 'east'), gauge(T, 'agent', 'a2', 1, 5, 'north'), gauge(T + 10_000, 'agent', 'a1', 5, 5, 'east'),
-  ]));
+  await wh.append(
+    'response_times',
+    rows([
+      { conversation_id: 'c1', reply_id: 'r1', replied_at: T + 10_000, inbound_at: T, response_ms: 10_000, ...dims('web'), version: 1 },
+      { conversation_id: 'c1', reply_id: 'r2', replied_at: T + 20_000, inbound_at: T + 15_000, response_ms: 5000, ...dims('web'), version: 1 },
+      { conversation_id: 'c1', reply_id: 'r2', replied_at: T + 20_000, inbound_at: T + 20_000, response_ms: -1, ...dims('web'), version: 2 },
+    ]),
+  );
+  await wh.append(
+    'deal_facts',
+    rows([
+      {
+        deal_id: 'd1',
+        customer_key: 'k-c0',
+        conversation_id: 'c0',
+        won_at: T + 90_000,
+        value: 1000.5,
+        first_touch_at: T - 86_400_000,
+        cycle_ms: 86_400_000 + 90_000,
+        ...dims('web'),
+        version: 1,
+      },
+    ]),
+  );
+  await wh.append(
+    'late_events',
+    rows([
+      {
+        producer: 'p',
+        id: 'l1',
+        bus_partition: 0,
+        type: 'message.received',
+        channel: 'web',
+        occurred_at: T,
+        received_at: T + 900_000,
+        window_start: T,
+        watermark: T + 800_000,
+        late_by_ms: 1,
+        recorded_at: T + 900_000,
+      },
+      {
+        producer: 'p',
+        id: 'l2',
+        bus_partition: 3,
+        type: 'deal.won',
+        channel: 'sms',
+        occurred_at: T,
+        received_at: T + 900_000,
+        window_start: T,
+        watermark: T + 800_000,
+        late_by_ms: 1,
+        recorded_at: T + 900_000,
+      },
+    ]),
+  );
+  const gauge = (at: number, kind: 'queue' | 'agent', name: string, size: number, capacity = 0, team = '') => ({
+    sampled_at: at,
+    kind,
+    name,
+    team,
+    size,
+    capacity,
+    oldest_wait_ms: 0,
+  });
+  await wh.append(
+    'routing_gauges',
+    rows([
+      gauge(T, 'queue', 'pre_sale', 4),
+      gauge(T, 'queue', 'support', 2),
+      gauge(T + 10_000, 'queue', 'pre_sale', 1),
+      gauge(T, 'agent', 'a1', 3, 5, 'east'),
+      gauge(T, 'agent', 'a2', 1, 5, 'north'),
+      gauge(T + 10_000, 'agent', 'a1', 5, 5, 'east'),
+    ]),
+  );
 }
 
 const HOUR = { from: T - 3 * 3600_000, to: T + 3 * 3600_000, granularity: 'hour' as const };
@@ -67,8 +190,14 @@ describe('KPI named queries on DuckDB and ClickHouse (known rows, exact numbers)
     const duck = await DuckDbWarehouse.open(':memory:');
     chDb = uniqueName('kpi');
     const ch = new ClickHouseWarehouse({ url: requireEngine('clickhouse').clickhouseUrl, database: chDb });
-    closers.push(() => duck.close(), () => ch.close());
-    for (const [name, wh] of [['duckdb', duck], ['clickhouse', ch]] as const) {
+    closers.push(
+      () => duck.close(),
+      () => ch.close(),
+    );
+    for (const [name, wh] of [
+      ['duckdb', duck],
+      ['clickhouse', ch],
+    ] as const) {
       await fill(wh);
       services.push([name, new KpiService(wh, 'Asia/Kolkata'), new KpiService(wh, 'Asia/Shanghai')]);
     }
@@ -98,7 +227,9 @@ describe('KPI named queries on DuckDB and ClickHouse (known rows, exact numbers)
   });
 
   it('aligns days to Asia/Shanghai midnight', async () => {
-    const s = await both((_k, sh) => sh.series('inquiries', { from: SH_MIDNIGHT - 86_400_000, to: SH_MIDNIGHT + 86_400_000, granularity: 'day', group_by: 'none', filters: {} }));
+    const s = await both((_k, sh) =>
+      sh.series('inquiries', { from: SH_MIDNIGHT - 86_400_000, to: SH_MIDNIGHT + 86_400_000, granularity: 'day', group_by: 'none', filters: {} }),
+    );
     expect(s.series.map((p: KpiPoint) => [p.bucket, p.value])).toEqual([
       ['2025-03-01T16:00:00.000Z', 5],
       ['2025-03-02T16:00:00.000Z', 6],
@@ -139,11 +270,17 @@ describe('KPI named queries on DuckDB and ClickHouse (known rows, exact numbers)
     const q = await both((k) => k.window('queue_length', T, T + 60_000));
     expect(q[0]).toMatchObject({ value: (6 + 1) / 2, max: 6 });
     const byGroup = await both((k) => k.window('queue_length', T, T + 60_000, {}, 'group'));
-    expect(byGroup.map((p: KpiPoint) => [p.group, p.value])).toEqual([['pre_sale', 2.5], ['support', 2]]);
+    expect(byGroup.map((p: KpiPoint) => [p.group, p.value])).toEqual([
+      ['pre_sale', 2.5],
+      ['support', 2],
+    ]);
     const load = await both((k) => k.window('agent_load', T, T + 60_000));
     expect(load[0]).toMatchObject({ value: 9 / 15, open_avg: 4.5, capacity: 7.5 });
     const late = await both((k) => k.window('late_events', T, T + 60_000, {}, 'channel'));
-    expect(late.map((p: KpiPoint) => [p.group, p.value])).toEqual([['sms', 1], ['web', 1]]);
+    expect(late.map((p: KpiPoint) => [p.group, p.value])).toEqual([
+      ['sms', 1],
+      ['web', 1],
+    ]);
   });
 
   it('drills into the conversations behind a bucket', async () => {

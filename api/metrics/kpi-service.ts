@@ -57,9 +57,11 @@ export const unknownKpi = (name: string) => new OmnilaneError('API_ERR_NOT_FOUND
 /** Checks group_by and filters against what the KPI's table knows (400 API_ERR_VALIDATION). */
 export function checkDimensions(kpi: KpiName, groupBy: GroupBy, filters: KpiFilters): void {
   const def = kpiDef(kpi);
-  if (!def.groupBys.includes(groupBy)) throw new OmnilaneError('API_ERR_VALIDATION', `group_by ${groupBy} is not available for ${kpi}; use one of ${def.groupBys.join(', ')}`);
+  if (!def.groupBys.includes(groupBy))
+    throw new OmnilaneError('API_ERR_VALIDATION', `group_by ${groupBy} is not available for ${kpi}; use one of ${def.groupBys.join(', ')}`);
   for (const f of FILTER_NAMES) {
-    if (filters[f] !== undefined && !def.filters.includes(f)) throw new OmnilaneError('API_ERR_VALIDATION', `filter ${f} is not available for ${kpi}; use ${def.filters.join(', ')}`);
+    if (filters[f] !== undefined && !def.filters.includes(f))
+      throw new OmnilaneError('API_ERR_VALIDATION', `filter ${f} is not available for ${kpi}; use ${def.filters.join(', ')}`);
   }
 }
 
@@ -81,23 +83,51 @@ export class KpiService {
     checkDimensions(kpi, req.group_by, req.filters);
     const def = kpiDef(kpi);
     const bucketMs = GRANULARITY_MS[req.granularity];
-    const params: QueryParams = { from_ms: req.from, to_ms: req.to, bucket_s: bucketMs / 1000, group_by: req.group_by, ...filterParams(req.filters), ...tzParams(this.timeZone, req.from, req.to) };
+    const params: QueryParams = {
+      from_ms: req.from,
+      to_ms: req.to,
+      bucket_s: bucketMs / 1000,
+      group_by: req.group_by,
+      ...filterParams(req.filters),
+      ...tzParams(this.timeZone, req.from, req.to),
+    };
     const rows = await this.warehouse.query<Row>(def.query, params);
     const series = rows.map((r) => this.point(kpi, r, req, labelToInstant(this.timeZone, Number(r.bucket_local_ms))));
-    return { kpi, unit: def.unit, granularity: req.granularity, time_zone: this.timeZone, group_by: req.group_by, from: new Date(req.from).toISOString(), to: new Date(req.to).toISOString(), series };
+    return {
+      kpi,
+      unit: def.unit,
+      granularity: req.granularity,
+      time_zone: this.timeZone,
+      group_by: req.group_by,
+      from: new Date(req.from).toISOString(),
+      to: new Date(req.to).toISOString(),
+      series,
+    };
   }
 
   /** The KPI over the whole window [from, to) as one point per group (board tiles, alert rules). */
   async window(kpi: KpiName, from: number, to: number, filters: KpiFilters = {}, groupBy: GroupBy = 'none'): Promise<KpiPoint[]> {
     checkDimensions(kpi, groupBy, filters);
     const def = kpiDef(kpi);
-    const rows = await this.warehouse.query<Row>(def.query, { from_ms: from, to_ms: to, group_by: groupBy, ...filterParams(filters), ...wholeWindow(from, to) });
+    const rows = await this.warehouse.query<Row>(def.query, {
+      from_ms: from,
+      to_ms: to,
+      group_by: groupBy,
+      ...filterParams(filters),
+      ...wholeWindow(from, to),
+    });
     return rows.map((r) => this.point(kpi, r, { group_by: groupBy, filters }, from));
   }
 
   /** Every kpi_minute counter summed over [from, to) (null without rows; a counter is null when its sum is not finite): the board's KPI tiles. */
   async counters(from: number, to: number): Promise<Record<string, number | null> | null> {
-    const [row] = await this.warehouse.query<Row>('kpi_counters', { from_ms: from, to_ms: to, group_by: 'none', ...filterParams({}), ...wholeWindow(from, to) });
+    const [row] = await this.warehouse.query<Row>('kpi_counters', {
+      from_ms: from,
+      to_ms: to,
+      group_by: 'none',
+      ...filterParams({}),
+      ...wholeWindow(from, to),
+    });
     if (!row) return null;
     const out: Record<string, number | null> = {};
     for (const [k, v] of Object.entries(row)) if (k !== 'bucket_local_ms' && k !== 'grp') out[k] = num(v);
@@ -119,7 +149,14 @@ export class KpiService {
       if (narrowed[dim] !== undefined && narrowed[dim] !== group) return [];
       narrowed[dim] = group;
     }
-    const rows = await this.warehouse.query<Row>('kpi_drill_conversations', { from_ms: from, to_ms: to, time_col: def.drill.time_col, only: def.drill.only, limit: DRILL_LIMIT, ...filterParams(narrowed) });
+    const rows = await this.warehouse.query<Row>('kpi_drill_conversations', {
+      from_ms: from,
+      to_ms: to,
+      time_col: def.drill.time_col,
+      only: def.drill.only,
+      limit: DRILL_LIMIT,
+      ...filterParams(narrowed),
+    });
     return rows.map((r) => ({
       conversation_id: String(r.conversation_id),
       customer_key: String(r.customer_key),
@@ -137,7 +174,12 @@ export class KpiService {
   private point(kpi: KpiName, r: Row, req: Pick<SeriesRequest, 'group_by' | 'filters'>, bucket: number): KpiPoint {
     const def = kpiDef(kpi);
     const group = req.group_by === 'none' ? null : String(r.grp);
-    const p: KpiPoint = { bucket: new Date(bucket).toISOString(), group, channel: req.group_by === 'channel' ? group : (req.filters.channel ?? null), value: num(r[def.valueColumn]) };
+    const p: KpiPoint = {
+      bucket: new Date(bucket).toISOString(),
+      group,
+      channel: req.group_by === 'channel' ? group : (req.filters.channel ?? null),
+      value: num(r[def.valueColumn]),
+    };
     for (const e of def.extras) p[e] = num(r[e]);
     return p;
   }

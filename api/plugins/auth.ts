@@ -49,7 +49,13 @@ function sameSecret(given: unknown, expected: string): boolean {
 
 /** Sets the session cookie (`maxAgeMs`) or clears it (0). */
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, id: string, maxAgeMs: number): void {
-  reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)) });
+  reply.setCookie(SESSION_COOKIE, id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: req.protocol === 'https',
+    maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)),
+  });
 }
 
 /** The principal's roster scope from the live roster: resolved per request, so a roster change needs no restart. */
@@ -76,7 +82,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
       if (url.startsWith('/v1/')) throw new Error(`route ${String(route.method)} ${url} declares no config.permission (api/auth/permissions.ts)`);
       return;
     }
-    if (route.schema && !route.schema.hide) route.schema = { ...route.schema, 'x-permission': permission, 'x-roles': rolesFor(permission) } as typeof route.schema;
+    if (route.schema && !route.schema.hide)
+      route.schema = { ...route.schema, 'x-permission': permission, 'x-roles': rolesFor(permission) } as typeof route.schema;
   });
 
   app.addHook('onRequest', async (req: FastifyRequest) => {

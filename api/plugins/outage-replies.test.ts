@@ -26,7 +26,11 @@ describe('outage replies: each engine its own code, every one with Retry-After',
       { id: 'v', role: 'analyst', secret: 'viewer-secret' },
       { id: 'i', role: 'ingest', secret: 'ingest-secret' },
     ]);
-    const ingest = { ingest: async () => { throw down(next); } } as unknown as IngestService;
+    const ingest = {
+      ingest: async () => {
+        throw down(next);
+      },
+    } as unknown as IngestService;
     app = await buildTestApp({ warehouse: frozenWarehouse, clock: manualClock(Date.UTC(2026, 10, 24)), access: keys }, { ingest });
   });
   afterAll(() => app?.close());
@@ -39,7 +43,12 @@ describe('outage replies: each engine its own code, every one with Retry-After',
   });
   it.each(['ING_ERR_BUS_UNAVAILABLE', 'ING_ERR_STATE_UNAVAILABLE'] as const)('ingest answers %s with 503 and Retry-After', async (code) => {
     next = code;
-    const r = await app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: 'Bearer ingest-secret', 'content-type': 'application/json' }, payload: { events: [{ id: 'a' }] } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { authorization: 'Bearer ingest-secret', 'content-type': 'application/json' },
+      payload: { events: [{ id: 'a' }] },
+    });
     expect(r.statusCode).toBe(503);
     expect(r.json()).toMatchObject({ code });
     expect(r.headers['retry-after']).toBe('5');

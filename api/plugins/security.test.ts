@@ -72,10 +72,20 @@ describe('security headers', () => {
   });
 
   it('answers CORS only for a configured origin, preflight included', async () => {
-    const pre = await app.inject({ method: 'OPTIONS', url: '/v1/audit', headers: { origin: 'https://crm.example', 'access-control-request-method': 'GET' }, remoteAddress: '10.9.0.2' });
+    const pre = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/audit',
+      headers: { origin: 'https://crm.example', 'access-control-request-method': 'GET' },
+      remoteAddress: '10.9.0.2',
+    });
     expect(pre.statusCode).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://crm.example');
-    const evil = await app.inject({ method: 'OPTIONS', url: '/v1/audit', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' }, remoteAddress: '10.9.0.2' });
+    const evil = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/audit',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      remoteAddress: '10.9.0.2',
+    });
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
@@ -98,7 +108,9 @@ describe('rate limits', () => {
 describe('audit of requests', () => {
   it('records a read of a customer profile, a refused key and a forbidden route, and GET /v1/audit filters them', async () => {
     const ip = '10.9.2.1';
-    expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_404', headers: auth('viewer-secret-0123456789'), remoteAddress: ip })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_404', headers: auth('viewer-secret-0123456789'), remoteAddress: ip })).statusCode).toBe(
+      404,
+    );
     expect((await app.inject({ method: 'GET', url: '/v1/customers/cus_404/timeline', headers: auth('wrong-key'), remoteAddress: ip })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/v1/audit', headers: auth('viewer-secret-0123456789'), remoteAddress: ip })).statusCode).toBe(403);
     await audit.idle();
@@ -115,11 +127,26 @@ describe('audit of requests', () => {
     // No secret reaches the log: neither the wrong key nor the right ones.
     expect(JSON.stringify(entries)).not.toMatch(/secret|wrong-key/);
 
-    const byActor = await app.inject({ method: 'GET', url: '/v1/audit?actor=viewer-1&action=customer.', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.2.2' });
+    const byActor = await app.inject({
+      method: 'GET',
+      url: '/v1/audit?actor=viewer-1&action=customer.',
+      headers: auth('admin-secret-0123456789'),
+      remoteAddress: '10.9.2.2',
+    });
     expect(byActor.json().entries.map((e: { action: string }) => e.action)).toEqual(['customer.profile.read']);
-    const byCustomer = await app.inject({ method: 'GET', url: '/v1/audit?customer=cus_404', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.2.2' });
+    const byCustomer = await app.inject({
+      method: 'GET',
+      url: '/v1/audit?customer=cus_404',
+      headers: auth('admin-secret-0123456789'),
+      remoteAddress: '10.9.2.2',
+    });
     expect(byCustomer.json().entries).toHaveLength(1);
-    const none = await app.inject({ method: 'GET', url: `/v1/audit?from=${new Date(NOW + 86_400_000).toISOString()}`, headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.2.2' });
+    const none = await app.inject({
+      method: 'GET',
+      url: `/v1/audit?from=${new Date(NOW + 86_400_000).toISOString()}`,
+      headers: auth('admin-secret-0123456789'),
+      remoteAddress: '10.9.2.2',
+    });
     expect(none.json().entries).toEqual([]);
 
     const verify = await app.inject({ method: 'GET', url: '/v1/audit/verify', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.2.2' });
@@ -128,7 +155,7 @@ describe('audit of requests', () => {
 });
 
 describe('recordFor', () => {
-  it('lets another module record through the app\'s audit log, with the request\'s address', async () => {
+  it("lets another module record through the app's audit log, with the request's address", async () => {
     expect((await app.inject({ method: 'POST', url: '/v1/test/sign-in', remoteAddress: '10.9.3.1' })).statusCode).toBe(200);
     const res = await app.inject({ method: 'GET', url: '/v1/audit?action=auth.sign_in', headers: auth('admin-secret-0123456789'), remoteAddress: '10.9.3.2' });
     expect(res.json().entries).toEqual([expect.objectContaining({ action: 'auth.sign_in', target: 'user:li', ip: '10.9.3.1', actor: { id: 'user:li' } })]);

@@ -107,6 +107,7 @@ export const securityPlugin = fp(async (app: FastifyInstance, opts: SecurityOpti
     // A token bucket has no fixed window to count down: only the limit and Retry-After are honest headers.
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_req, ctx) => new OmnilaneError('API_ERR_RATE_LIMITED', `more than ${ctx.max} requests per minute from this address; retry after ${ctx.after}`),
+    errorResponseBuilder: (_req, ctx) =>
+      new OmnilaneError('API_ERR_RATE_LIMITED', `more than ${ctx.max} requests per minute from this address; retry after ${ctx.after}`),
   });
 });

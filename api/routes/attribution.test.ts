@@ -118,10 +118,26 @@ describe('funnel route', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ by: 'channel', window_hours: 24, steps: ['inquiry', 'opportunity', 'deal'] });
-    expect(body.groups[0]).toMatchObject({ key: 'web', inquiries: 3, opportunities: 3, deals: 2, deal_value: 300, opportunity_rate: 1, avg_inquiry_to_opportunity_ms: 240_000 });
+    expect(body.groups[0]).toMatchObject({
+      key: 'web',
+      inquiries: 3,
+      opportunities: 3,
+      deals: 2,
+      deal_value: 300,
+      opportunity_rate: 1,
+      avg_inquiry_to_opportunity_ms: 240_000,
+    });
     expect(body.groups[0].deal_rate).toBeCloseTo(2 / 3, 12);
     expect(body.groups[1]).toMatchObject({ key: 'wechat', inquiries: 1, opportunities: 0, deals: 0, opportunity_rate: 0, avg_inquiry_to_opportunity_ms: null });
-    expect(body.total).toMatchObject({ inquiries: 4, opportunities: 3, deals: 2, deal_value: 300, overall_rate: 0.5, avg_inquiry_to_opportunity_ms: 240_000, avg_inquiry_to_deal_ms: 80 * 60_000 });
+    expect(body.total).toMatchObject({
+      inquiries: 4,
+      opportunities: 3,
+      deals: 2,
+      deal_value: 300,
+      overall_rate: 0.5,
+      avg_inquiry_to_opportunity_ms: 240_000,
+      avg_inquiry_to_deal_ms: 80 * 60_000,
+    });
   });
 
   it('groups by source and segment and validates its parameters', async () => {

@@ -38,14 +38,28 @@ export function groupAttributionRows(rows: Row[]) {
       journeys: Number(r.journeys),
       total_conversions: 0,
       total_value: 0,
-      channels: [] as Array<{ channel: string; removal_effect: number | null; conversions: number; value: number; conversions_ci: [number, number] | null; value_ci: [number, number] | null }>,
+      channels: [] as Array<{
+        channel: string;
+        removal_effect: number | null;
+        conversions: number;
+        value: number;
+        conversions_ci: [number, number] | null;
+        value_ci: [number, number] | null;
+      }>,
     };
   }
   for (const r of rows) {
     const k = `${r.model}\u0000${r.model_order}`;
     let m = models.get(k);
     if (!m) models.set(k, (m = modelEntry(r)));
-    const c = { channel: String(r.channel), removal_effect: num(r.removal_effect), conversions: Number(r.conversions), value: Number(r.value), conversions_ci: interval(r.conversions_lower, r.conversions_upper), value_ci: interval(r.value_lower, r.value_upper) };
+    const c = {
+      channel: String(r.channel),
+      removal_effect: num(r.removal_effect),
+      conversions: Number(r.conversions),
+      value: Number(r.value),
+      conversions_ci: interval(r.conversions_lower, r.conversions_upper),
+      value_ci: interval(r.value_lower, r.value_upper),
+    };
     m.channels.push(c);
     m.total_conversions += c.conversions;
     m.total_value += c.value;
@@ -64,7 +78,10 @@ export function groupAttributionRows(rows: Row[]) {
  * GET /v1/attribution (latest results per model and channel), POST /v1/attribution/run (admins: run now),
  * GET /v1/attribution/transitions (the Markov transition matrix). 503 API_ERR_NOT_READY without a job.
  */
-export const attributionRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; clock: Clock; attribution?: AttributionJob }> = async (app, { warehouse, attribution }) => {
+export const attributionRoutes: FastifyPluginAsyncTypebox<{ warehouse: Warehouse; clock: Clock; attribution?: AttributionJob }> = async (
+  app,
+  { warehouse, attribution },
+) => {
   app.get(
     '/v1/attribution',
     {

@@ -28,9 +28,21 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
 
   beforeAll(async () => {
     // An install from before: keys in plaintext in keys.json (an analyst under its old name, viewer).
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'admin-default', role: 'admin', secret: legacySecret }, { id: 'bi', role: 'viewer', secret: 'legacy-viewer-secret' }] }));
+    writeFileSync(
+      join(dir, 'keys.json'),
+      JSON.stringify({
+        keys: [
+          { id: 'admin-default', role: 'admin', secret: legacySecret },
+          { id: 'bi', role: 'viewer', secret: 'legacy-viewer-secret' },
+        ],
+      }),
+    );
     access = new AccessService({ store: new FileAccessStore(path), sessions: new MemoryStateStore({ clock: systemClock }), clock: systemClock });
-    const boot = await bootstrapAccess(access, { legacyKeysPath: join(dir, 'keys.json'), credentialsPath: join(dir, 'credentials.txt'), roster: [{ id: 'ag_wang', name: '王芳 Wang Fang', role: 'agent' }] });
+    const boot = await bootstrapAccess(access, {
+      legacyKeysPath: join(dir, 'keys.json'),
+      credentialsPath: join(dir, 'credentials.txt'),
+      roster: [{ id: 'ag_wang', name: '王芳 Wang Fang', role: 'agent' }],
+    });
     expect(boot.migrated).toBe(2);
     expect(boot.generated).toEqual(['key:ingest-default', 'user:admin', 'user:ag_wang']);
     passwords = readPasswords(boot.credentialsPath);
@@ -45,7 +57,8 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
   });
 
   const signIn = async (username: string, password: string) => app.inject({ method: 'POST', url: '/v1/auth/sign-in', payload: { username, password } });
-  const cookieOf = (r: { cookies: Array<{ name: string; value: string }> }) => `omnilane_session=${r.cookies.find((c) => c.name === 'omnilane_session')!.value}`;
+  const cookieOf = (r: { cookies: Array<{ name: string; value: string }> }) =>
+    `omnilane_session=${r.cookies.find((c) => c.name === 'omnilane_session')!.value}`;
 
   it('migrates the plaintext keys.json to hashes in a 0600 file, and writes generated secrets to a 0600 file', async () => {
     expect(existsSync(join(dir, 'keys.json'))).toBe(false);
@@ -65,7 +78,10 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(cookie.secure).toBeFalsy();
     expect(ok.json()).toMatchObject({ user: { username: 'admin', role: 'admin' }, csrf_token: expect.any(String) });
-    for (const [u, p] of [['admin', 'wrong-password-123'], ['nobody', 'wrong-password-123']]) {
+    for (const [u, p] of [
+      ['admin', 'wrong-password-123'],
+      ['nobody', 'wrong-password-123'],
+    ]) {
       const r = await signIn(u, p);
       expect([r.statusCode, r.json().code, r.cookies.length]).toEqual([401, 'API_ERR_SIGN_IN_FAILED', 0]);
     }
@@ -75,7 +91,11 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
     const r = await signIn('admin', passwords.get('admin')!);
     const cookie = cookieOf(r);
     const csrf = r.json().csrf_token as string;
-    expect((await app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })).json()).toMatchObject({ kind: 'user', role: 'admin', csrf_token: csrf });
+    expect((await app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })).json()).toMatchObject({
+      kind: 'user',
+      role: 'admin',
+      csrf_token: csrf,
+    });
     const body = { name: 'bi tool', role: 'analyst' };
     const noToken = await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: { cookie }, payload: body });
     expect([noToken.statusCode, noToken.json().code]).toEqual([403, 'API_ERR_CSRF']);
@@ -87,11 +107,20 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
   });
 
   it('creates, rotates and revokes keys at run time; the CLI’s file change is seen without a restart', async () => {
-    const created = (await app.inject({ method: 'POST', url: '/v1/admin/keys', headers: { authorization: `Bearer ${legacySecret}` }, payload: { name: 'crm sync', role: 'ingest' } })).json<{ key: { id: string }; secret: string }>();
+    const created = (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/admin/keys',
+        headers: { authorization: `Bearer ${legacySecret}` },
+        payload: { name: 'crm sync', role: 'ingest' },
+      })
+    ).json<{ key: { id: string }; secret: string }>();
     expect(readFileSync(path, 'utf8')).not.toContain(created.secret);
     const asKey = (secret: string) => app.inject({ method: 'GET', url: '/v1/auth/session', headers: { authorization: `Bearer ${secret}` } });
     expect((await asKey(created.secret)).json()).toMatchObject({ kind: 'key', role: 'ingest', key_id: created.key.id });
-    const rotated = (await app.inject({ method: 'POST', url: `/v1/admin/keys/${created.key.id}/rotate`, headers: { authorization: `Bearer ${legacySecret}` } })).json<{ secret: string }>();
+    const rotated = (
+      await app.inject({ method: 'POST', url: `/v1/admin/keys/${created.key.id}/rotate`, headers: { authorization: `Bearer ${legacySecret}` } })
+    ).json<{ secret: string }>();
     expect((await asKey(created.secret)).statusCode).toBe(401);
     expect((await asKey(rotated.secret)).statusCode).toBe(200);
     // Another process (omnilane keys revoke) changes the file: this app refuses the key on its next request.
@@ -103,7 +132,10 @@ describe('sign-in, sessions, CSRF and hashed keys', () => {
   it('disabling a user or changing their password ends their sessions', async () => {
     const r = await signIn('ag_wang', passwords.get('ag_wang')!);
     const cookie = cookieOf(r);
-    expect((await app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })).json()).toMatchObject({ role: 'agent', user: { agent_id: 'ag_wang' } });
+    expect((await app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })).json()).toMatchObject({
+      role: 'agent',
+      user: { agent_id: 'ag_wang' },
+    });
     await access.updateUser('ag_wang', { disabled: true });
     expect((await app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })).statusCode).toBe(401);
     expect((await signIn('ag_wang', passwords.get('ag_wang')!)).statusCode).toBe(401);

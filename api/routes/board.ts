@@ -12,7 +12,13 @@ export const boardRoutes: FastifyPluginAsyncTypebox<{ board: BoardService; live:
     '/v1/board',
     {
       config: { permission: 'metrics:read' },
-      schema: { summary: 'Live board snapshot: the last N minutes per channel', tags: ['board'], security: [{ bearer: [] }], querystring: BoardQuery, response: { 200: BoardSnapshot, 401: ErrorReply } },
+      schema: {
+        summary: 'Live board snapshot: the last N minutes per channel',
+        tags: ['board'],
+        security: [{ bearer: [] }],
+        querystring: BoardQuery,
+        response: { 200: BoardSnapshot, 401: ErrorReply },
+      },
     },
     async (req) => board.snapshot(req.query.minutes ?? 60),
   );

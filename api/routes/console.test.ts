@@ -69,7 +69,19 @@ describe('console and routing routes', () => {
 
   it('documents every console and routing route in /openapi.json', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
-    for (const path of ['/v1/console/me', '/v1/console/me/presence', '/v1/console/queue', '/v1/console/conversations', '/v1/console/conversations/{id}', '/v1/console/conversations/{id}/accept', '/v1/console/conversations/{id}/transfer', '/v1/console/conversations/{id}/close', '/v1/console/live', '/v1/routing/queues', '/v1/routing/queues/{group}/policy']) {
+    for (const path of [
+      '/v1/console/me',
+      '/v1/console/me/presence',
+      '/v1/console/queue',
+      '/v1/console/conversations',
+      '/v1/console/conversations/{id}',
+      '/v1/console/conversations/{id}/accept',
+      '/v1/console/conversations/{id}/transfer',
+      '/v1/console/conversations/{id}/close',
+      '/v1/console/live',
+      '/v1/routing/queues',
+      '/v1/routing/queues/{group}/policy',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });
@@ -90,7 +102,8 @@ describe('console and routing routes', () => {
     // Replay: nothing changes.
     expect(await service.intake(started('c-buy', 'I want to buy the premium plan, how much is it?'))).toBeNull();
 
-    const groupsOf = async (k: string) => ((await req('GET', '/v1/console/queue', k)).body.queues as Array<{ group: string; length: number }>).map((q) => q.group);
+    const groupsOf = async (k: string) =>
+      ((await req('GET', '/v1/console/queue', k)).body.queues as Array<{ group: string; length: number }>).map((q) => q.group);
     expect(await groupsOf(key('ag_zhang'))).toEqual(['pre_sale']);
     expect(await groupsOf(key('ag_liu'))).toEqual(['tech_support']);
     expect(await groupsOf(key('mgr_lin'))).toEqual(['after_sale', 'pre_sale', 'senior_sales']);
@@ -101,8 +114,15 @@ describe('console and routing routes', () => {
     // An agent of another group cannot see or take it; the group's agent pulls it.
     expect((await req('GET', '/v1/console/conversations/c-buy', key('ag_liu'))).status).toBe(404);
     expect((await req('POST', '/v1/console/conversations/c-buy/accept', key('ag_liu'))).status).toBe(404);
-    expect(await req('POST', '/v1/console/conversations/c-buy/accept', key('ag_zhang'))).toEqual({ status: 200, body: { status: 'active', agent_id: 'ag_zhang' } });
-    expect((await req('GET', '/v1/console/conversations?status=active', key('ag_zhang'))).body.conversations.map((c: { conversation_id: string }) => c.conversation_id)).toEqual(['c-buy']);
+    expect(await req('POST', '/v1/console/conversations/c-buy/accept', key('ag_zhang'))).toEqual({
+      status: 200,
+      body: { status: 'active', agent_id: 'ag_zhang' },
+    });
+    expect(
+      (await req('GET', '/v1/console/conversations?status=active', key('ag_zhang'))).body.conversations.map(
+        (c: { conversation_id: string }) => c.conversation_id,
+      ),
+    ).toEqual(['c-buy']);
     expect((await req('GET', '/v1/console/conversations?status=active', key('ag_wang'))).body.conversations).toEqual([]);
     expect((await req('GET', '/v1/console/conversations?status=active', key('mgr_lin'))).body.conversations).toHaveLength(1);
     expect((await req('GET', '/v1/console/conversations?status=active', key('mgr_grace'))).body.conversations).toHaveLength(0);
@@ -131,7 +151,9 @@ describe('console and routing routes', () => {
   });
 
   it('transfers to a group and to an agent atomically, and closes with an outcome', async () => {
-    expect((await req('POST', '/v1/console/conversations/s1/transfer', key('ag_chen'), { to_group: 'after_sale' })).body).toMatchObject({ group: 'after_sale' });
+    expect((await req('POST', '/v1/console/conversations/s1/transfer', key('ag_chen'), { to_group: 'after_sale' })).body).toMatchObject({
+      group: 'after_sale',
+    });
     expect((await desk.store.queue('after_sale'))[0][1]).toBe('s1');
     expect((await req('POST', '/v1/console/conversations/s4/accept', key('ag_chen'))).status).toBe(200);
     const t = await req('POST', '/v1/console/conversations/s2/transfer', key('ag_chen'), { to_agent: 'ag_wang' });

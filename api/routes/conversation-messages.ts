@@ -62,8 +62,16 @@ export interface ConversationMessageOptions {
 const Body = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 4000 }),
-    agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "Who writes: always the caller (their roster member, else their user or key id); another value is refused (403)." })),
-    client_msg_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Idempotency key: a retry with the same id is sent and recorded once.' })),
+    agent_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: 'Who writes: always the caller (their roster member, else their user or key id); another value is refused (403).',
+      }),
+    ),
+    client_msg_id: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Idempotency key: a retry with the same id is sent and recorded once.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -95,7 +103,8 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
       const cs = await o.routing.store.conv(id);
       const held = cs?.agent && cs.status === 'active' ? cs.agent : null;
       if (p?.role === 'agent' && held !== p.agentId) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not one you hold`);
-      if (p?.role === 'manager' && !(held && visibleAgents(o.routing, p).has(held))) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not held in your teams`);
+      if (p?.role === 'manager' && !(held && visibleAgents(o.routing, p).has(held)))
+        throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${id} is not held in your teams`);
       const m = cs ? await o.routing.meta.get(id) : null;
       if (cs && m) stamp = { team: o.routing.agent(agentId)?.team ?? '', tag: m.tag, source: m.source, group: cs.group };
     } else if (p?.role !== 'admin') {
@@ -108,7 +117,8 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
     {
       config: { permission: 'conversations:reply' },
       schema: {
-        summary: "Send a reply through the conversation's channel, always under the caller's name (agent: a conversation they hold; manager: one held in their teams)",
+        summary:
+          "Send a reply through the conversation's channel, always under the caller's name (agent: a conversation they hold; manager: one held in their teams)",
         tags: ['conversations'],
         security: [{ bearer: [] }, { session: [] }] as Array<Record<string, string[]>>,
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
@@ -160,7 +170,13 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
   });
   app.post(
     '/v1/conversations/:id/typing',
-    { config: { permission: 'conversations:reply' }, schema: signalSchema('Show the visitor that an agent is typing (ephemeral)', Type.Object({ agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }, { additionalProperties: false })) },
+    {
+      config: { permission: 'conversations:reply' },
+      schema: signalSchema(
+        'Show the visitor that an agent is typing (ephemeral)',
+        Type.Object({ agent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }, { additionalProperties: false }),
+      ),
+    },
     async (req, reply) => {
       const { agentId } = await mayWrite(req.principal, req.params.id, (req.body as { agent_id?: string }).agent_id);
       await (await signalTarget(req.params.id)).agentTyping(req.params.id, agentId);
@@ -169,7 +185,13 @@ export const conversationMessageRoutes: FastifyPluginAsyncTypebox<ConversationMe
   );
   app.post(
     '/v1/conversations/:id/read',
-    { config: { permission: 'conversations:reply' }, schema: signalSchema('Mark the conversation read by the agent side up to seq', Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })) },
+    {
+      config: { permission: 'conversations:reply' },
+      schema: signalSchema(
+        'Mark the conversation read by the agent side up to seq',
+        Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }),
+      ),
+    },
     async (req, reply) => {
       await mayWrite(req.principal, req.params.id, undefined);
       await (await signalTarget(req.params.id)).agentRead(req.params.id, (req.body as { seq: number }).seq);

@@ -53,11 +53,21 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRouteDeps
     '/v1/conversations',
     {
       config: { permission: 'conversations:read' },
-      schema: { summary: 'Conversation sessions by status, highest priority first (agents: their own; managers: their teams\'; analysts: customer ids masked)', tags: ['workbench'], security: [{ bearer: [] }, { session: [] }], querystring: Query, response: { 200: Reply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply } },
+      schema: {
+        summary: "Conversation sessions by status, highest priority first (agents: their own; managers: their teams'; analysts: customer ids masked)",
+        tags: ['workbench'],
+        security: [{ bearer: [] }, { session: [] }],
+        querystring: Query,
+        response: { 200: Reply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },
+      },
     },
     async (req) => {
       const status = req.query.status ?? 'open';
-      const all = await warehouse.query<Row>('conversations_by_status', { status, active_since_ms: clock.now() - sessionExpiryMs, limit: req.query.limit ?? 100 });
+      const all = await warehouse.query<Row>('conversations_by_status', {
+        status,
+        active_since_ms: clock.now() - sessionExpiryMs,
+        limit: req.query.limit ?? 100,
+      });
       // Row scope: admins all; analysts all with the customer id masked; agents and managers the sessions that
       // joined a conversation they (or their teams) were ever assigned (the limit applies before this filter).
       const p = req.principal!;

@@ -36,17 +36,89 @@ let anaMerged: string;
 let bo: string;
 
 const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-  id, producer: 'p', type: 'message.received', channel: 'wechat', occurred_at: NOW - 600_000 + Number(id.replace(/\D/g, '')) * 1000, received_at: NOW, customer_key: 'x', customer, conversation_id: null, agent_id: null, properties: {}, ...over,
+  id,
+  producer: 'p',
+  type: 'message.received',
+  channel: 'wechat',
+  occurred_at: NOW - 600_000 + Number(id.replace(/\D/g, '')) * 1000,
+  received_at: NOW,
+  customer_key: 'x',
+  customer,
+  conversation_id: null,
+  agent_id: null,
+  properties: {},
+  ...over,
 });
 const session = (id: string, customer_id: string): ConversationRow => ({
-  id, customer_id, conversation_ids: JSON.stringify([id]), channels: '["wechat"]', last_channel: 'wechat', started_at: NOW - 500_000, last_event_at: NOW - 400_000, last_agent: 'ag_1', intent: null, tags: '[]', urgent: 0, priority: 80, status: 'open', version: 2,
+  id,
+  customer_id,
+  conversation_ids: JSON.stringify([id]),
+  channels: '["wechat"]',
+  last_channel: 'wechat',
+  started_at: NOW - 500_000,
+  last_event_at: NOW - 400_000,
+  last_agent: 'ag_1',
+  intent: null,
+  tags: '[]',
+  urgent: 0,
+  priority: 80,
+  status: 'open',
+  version: 2,
 });
 const fact = (conversation_id: string, customer_key: string): ConversationFactsRow => ({
-  conversation_id, customer_key, channel: 'wechat', source: 'baidu', team: 'team_east', agent: 'ag_1', tag: 'normal', started_at: NOW - 500_000, last_event_at: NOW - 400_000, first_response_at: NOW - 490_000, first_response_ms: 10_000,
-  assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 0, outcome: '', messages_in: 1, messages_out: 1, complaint: 0, csat: 4.5, nps: null, version: 1,
+  conversation_id,
+  customer_key,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  started_at: NOW - 500_000,
+  last_event_at: NOW - 400_000,
+  first_response_at: NOW - 490_000,
+  first_response_ms: 10_000,
+  assigned_at: null,
+  wait_ms: null,
+  sla_due_at: null,
+  sla_met: null,
+  closed_at: null,
+  duration_ms: 0,
+  outcome: '',
+  messages_in: 1,
+  messages_out: 1,
+  complaint: 0,
+  csat: 4.5,
+  nps: null,
+  version: 1,
 });
-const response = (conversation_id: string): ResponseTimeRow => ({ conversation_id, reply_id: `p/r-${conversation_id}`, replied_at: NOW - 490_000, inbound_at: NOW - 500_000, response_ms: 10_000, channel: 'wechat', source: 'baidu', team: 'team_east', agent: 'ag_1', tag: 'normal', version: 1 });
-const deal = (deal_id: string, customer_key: string, conversation_id: string): DealFactsRow => ({ deal_id, customer_key, conversation_id, won_at: NOW - 300_000, value: 99.5, first_touch_at: NOW - 600_000, cycle_ms: 300_000, channel: 'wechat', source: 'baidu', team: 'team_east', agent: 'ag_1', tag: 'normal', version: 1 });
+const response = (conversation_id: string): ResponseTimeRow => ({
+  conversation_id,
+  reply_id: `p/r-${conversation_id}`,
+  replied_at: NOW - 490_000,
+  inbound_at: NOW - 500_000,
+  response_ms: 10_000,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  version: 1,
+});
+const deal = (deal_id: string, customer_key: string, conversation_id: string): DealFactsRow => ({
+  deal_id,
+  customer_key,
+  conversation_id,
+  won_at: NOW - 300_000,
+  value: 99.5,
+  first_touch_at: NOW - 600_000,
+  cycle_ms: 300_000,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  version: 1,
+});
 
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
@@ -66,9 +138,19 @@ beforeAll(async () => {
   anaMerged = profile!.merged[0];
   expect(new Set([ana, anaMerged])).toEqual(new Set([k1, k2]));
   bo = k4;
-  await wh.append('events', resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })));
-  await wh.append('identity_merges', resolved.flatMap((e) => e.identity_records ?? []));
-  const assigned = (id: string, customer: string, conv: string) => ({ ...ev(id, {}, { producer: 'routing', type: 'conversation.assigned', customer_key: customer, conversation_id: conv, agent_id: 'ag_1' }), customer: '{}', properties: '{"via":"offer"}' });
+  await wh.append(
+    'events',
+    resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })),
+  );
+  await wh.append(
+    'identity_merges',
+    resolved.flatMap((e) => e.identity_records ?? []),
+  );
+  const assigned = (id: string, customer: string, conv: string) => ({
+    ...ev(id, {}, { producer: 'routing', type: 'conversation.assigned', customer_key: customer, conversation_id: conv, agent_id: 'ag_1' }),
+    customer: '{}',
+    properties: '{"via":"offer"}',
+  });
   await wh.append('events', [assigned('asg5', ana, 'conv-ana-1'), assigned('asg6', anaMerged, 'conv-ana-2'), assigned('asg7', bo, 'conv-bo-1')]);
   await wh.append('conversations', [session('conv-ana-1', ana), session('conv-ana-2', anaMerged), session('conv-bo-1', bo)]);
   await wh.append('conversation_facts', [fact('conv-ana-1', ana), fact('conv-ana-2', anaMerged), fact('conv-bo-1', bo)]);
@@ -83,7 +165,11 @@ beforeAll(async () => {
   await audit.record({ actor: { id: 'user:u1' }, action: 'customer.profile.read', target: `customer:${bo}`, customer: bo });
   app = await buildTestApp(
     { warehouse: wh, clock, access: keys },
-    { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, followups: { store, fileConfig: loadFollowupConfig(shippedRulesPath('example')), secret: 's' }, audit },
+    {
+      workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 },
+      followups: { store, fileConfig: loadFollowupConfig(shippedRulesPath('example')), secret: 's' },
+      audit,
+    },
   );
 });
 afterAll(async () => {
@@ -112,8 +198,19 @@ describe('GET /v1/customers/{id}/export', () => {
     const by = Object.fromEntries(doc.sections.map((s) => [s.name, s]));
     const rows = Object.fromEntries(doc.sections.map((s) => [s.name, s.rows]));
     expect(rows).toEqual({
-      profile: 1, identifiers: 2, identity_merges: 1, events: 5, conversations: 2, conversation_facts: 2, response_times: 2, deal_facts: 1,
-      routing_history: 2, followups: 0, followup_steps: 0, consents: 2, audit: 1,
+      profile: 1,
+      identifiers: 2,
+      identity_merges: 1,
+      events: 5,
+      conversations: 2,
+      conversation_facts: 2,
+      response_times: 2,
+      deal_facts: 1,
+      routing_history: 2,
+      followups: 0,
+      followup_steps: 0,
+      consents: 2,
+      audit: 1,
     });
     for (const s of doc.sections) {
       expect(s.rows, s.name).toBe(s.data.length);
@@ -131,8 +228,14 @@ describe('GET /v1/customers/{id}/export', () => {
     expect(new Set(by.conversation_facts.data.map((c) => c.customer_key))).toEqual(family);
     expect(by.response_times.data.map((c) => c.conversation_id)).toEqual(['conv-ana-1', 'conv-ana-2']);
     expect(by.deal_facts.data).toMatchObject([{ deal_id: 'p/deal-ana', customer_key: anaMerged, value: 99.5, won_at_ms: NOW - 300_000 }]);
-    expect(by.routing_history.data.map((e) => [e.type, e.agent_id])).toEqual([['conversation.assigned', 'ag_1'], ['conversation.assigned', 'ag_1']]);
-    expect(by.consents.data.map((c) => [c.customer_id, c.channel, c.state])).toEqual([[ana, 'sms', 'opted_out'], [anaMerged, 'email', 'opted_in']]);
+    expect(by.routing_history.data.map((e) => [e.type, e.agent_id])).toEqual([
+      ['conversation.assigned', 'ag_1'],
+      ['conversation.assigned', 'ag_1'],
+    ]);
+    expect(by.consents.data.map((c) => [c.customer_id, c.channel, c.state])).toEqual([
+      [ana, 'sms', 'opted_out'],
+      [anaMerged, 'email', 'opted_in'],
+    ]);
     expect(by.identity_merges.data).toMatchObject([{ kind: 'merge', customer_id: ana, other_id: anaMerged }]);
     expect(by.audit.data).toMatchObject([{ action: 'customer.profile.read', customer_id: ana }]);
   });
@@ -159,7 +262,17 @@ describe('GET /v1/customers/{id}/export', () => {
   });
 
   it('records privacy.export in the audit log with the customer and the row counts', async () => {
-    const entries = async () => wh.query<Record<string, unknown>>('audit_search', { actor: '', actor_json: '', action: 'privacy.export', customer: ana, from_ms: 0, to_ms: NOW + 1, limit: 50, offset: 0 });
+    const entries = async () =>
+      wh.query<Record<string, unknown>>('audit_search', {
+        actor: '',
+        actor_json: '',
+        action: 'privacy.export',
+        customer: ana,
+        from_ms: 0,
+        to_ms: NOW + 1,
+        limit: 50,
+        offset: 0,
+      });
     for (let i = 0; i < 50 && (await entries()).length < 2; i++) await new Promise((ok) => setTimeout(ok, 20));
     const got = await entries();
     expect(got.length).toBe(2);

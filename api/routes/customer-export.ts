@@ -57,7 +57,11 @@ export const customerExportRoutes: FastifyPluginAsyncTypebox<CustomerExportRoute
       const doc = await exportCustomer(deps, req.params.id);
       if (!doc) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
       const counts = Object.fromEntries(doc.sections.map((s) => [s.name, s.rows]));
-      req.auditDetail = { customer: doc.customer_id, target: `customer:${doc.customer_id}`, after: { requested_id: doc.requested_id, customer_ids: doc.customer_ids, rows: counts } };
+      req.auditDetail = {
+        customer: doc.customer_id,
+        target: `customer:${doc.customer_id}`,
+        after: { requested_id: doc.requested_id, customer_ids: doc.customer_ids, rows: counts },
+      };
       // Ids and counts only: never a row of the export in a log line.
       deps.log.info({ customer: doc.customer_id, rows: counts }, 'customer export');
       void reply.header('content-disposition', `attachment; filename="customer-${doc.customer_id.replace(/[^A-Za-z0-9_-]/g, '_')}-export.json"`);

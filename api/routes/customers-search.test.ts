@@ -77,7 +77,16 @@ describe('customer search', () => {
     ]);
     expect(resolved.map((e) => e.customer_key)).toEqual(['cus_1', 'cus_2', 'cus_1', 'cus_3']);
     // Routing: Ana's conversation waits in pre_sale, Bob's in tech_support.
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
+    const desk = new RoutingDesk({
+      state,
+      bus,
+      clock,
+      log: silentLogger(),
+      roster,
+      registry: defaultRegistry(roster.rules),
+      rng: seededRng(7),
+      ttlMs: 86_400_000,
+    });
     const routing = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
     const start = (conv: string, customer: string, text: string) =>
       routing.intake(event(`start-${conv}`, {}, { type: 'conversation.started', customer_key: customer, conversation_id: conv, properties: { text } }));
@@ -87,7 +96,10 @@ describe('customer search', () => {
     for (const a of ['ag_zhang', 'ag_liu']) await desk.setPresence(a, 'online');
     await desk.accept('ag_zhang', 'c-ana');
     await desk.accept('ag_liu', 'c-bob');
-    app = await buildTestApp({ warehouse, clock, access: keys.access }, { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk });
+    app = await buildTestApp(
+      { warehouse, clock, access: keys.access },
+      { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk },
+    );
     bare = await buildTestApp({ warehouse, clock, access: keys.access }, { workbench: { crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 } });
   });
   afterAll(async () => {
@@ -182,7 +194,9 @@ describe('customer search', () => {
   it('answers 503 without an identity graph, and is described in /openapi.json', async () => {
     const r = await bare.inject({ method: 'GET', url: '/v1/customers?phone=13800000000', headers: { authorization: `Bearer ${keys.admin}` } });
     expect([r.statusCode, r.json().code]).toEqual([503, 'API_ERR_NOT_READY']);
-    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }> }>();
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, { get?: { parameters?: Array<{ name: string; in: string }> } }>;
+    }>();
     const params = doc.paths['/v1/customers']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
     expect(params).toEqual(expect.arrayContaining(['query:phone', 'query:email', 'query:external_id', 'query:channel', 'query:channel_id']));
   });

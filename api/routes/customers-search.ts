@@ -15,11 +15,18 @@ export interface CustomerSearchDeps {
 }
 
 const SearchQuery = Type.Object({
-  phone: Type.Optional(Type.String({ maxLength: 64, description: 'any writing: +86 138 0000 0000, 0086-138…, 13800000000 (a local number takes IDENTITY_DEFAULT_COUNTRY_CODE, as at ingest)' })),
+  phone: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'any writing: +86 138 0000 0000, 0086-138…, 13800000000 (a local number takes IDENTITY_DEFAULT_COUNTRY_CODE, as at ingest)',
+    }),
+  ),
   email: Type.Optional(Type.String({ maxLength: 320, description: 'matched case-insensitively (Foo@Example.COM = foo@example.com)' })),
   external_id: Type.Optional(Type.String({ maxLength: 256, description: 'your CRM or login id (customer.external_id at ingest)' })),
   channel: Type.Optional(Type.String({ pattern: CHANNEL_PATTERN, description: 'the channel of channel_id: wechat, whatsapp, messenger, sms, voice, email …' })),
-  channel_id: Type.Optional(Type.String({ maxLength: 256, description: 'the provider id on that channel (customer.channel_ids.<channel> at ingest): WeChat openid, WhatsApp wa_id …' })),
+  channel_id: Type.Optional(
+    Type.String({ maxLength: 256, description: 'the provider id on that channel (customer.channel_ids.<channel> at ingest): WeChat openid, WhatsApp wa_id …' }),
+  ),
 });
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -33,7 +40,10 @@ const SearchHit = Type.Object({
 });
 const SearchReply = Type.Object({
   identifiers: Type.Array(Type.String(), { description: 'what was searched, normalised as ingest normalises it (e.g. phone:+8613800000000)' }),
-  customers: Type.Array(SearchHit, { description: 'customers holding any searched identifier that this key may see; empty when none (an unknown customer and one the key may not see look alike)' }),
+  customers: Type.Array(SearchHit, {
+    description:
+      'customers holding any searched identifier that this key may see; empty when none (an unknown customer and one the key may not see look alike)',
+  }),
 });
 
 type Query = { phone?: string; email?: string; external_id?: string; channel?: string; channel_id?: string };
@@ -45,9 +55,14 @@ function criteria(q: Query): Array<{ input: CustomerInput; code: ErrorCode; what
   if (q.email !== undefined) out.push({ input: { email: q.email }, code: 'API_ERR_SEARCH_BAD_EMAIL', what: 'email is not an address' });
   if (q.external_id !== undefined) out.push({ input: { external_id: q.external_id }, code: 'API_ERR_SEARCH_BAD_EXTERNAL_ID', what: 'external_id is empty' });
   if (q.channel_id !== undefined || q.channel !== undefined) {
-    if (q.channel_id === undefined || q.channel === undefined) throw new OmnilaneError('API_ERR_SEARCH_BAD_CHANNEL_ID', 'channel_id and channel go together (e.g. channel=wechat&channel_id=<openid>)');
+    if (q.channel_id === undefined || q.channel === undefined)
+      throw new OmnilaneError('API_ERR_SEARCH_BAD_CHANNEL_ID', 'channel_id and channel go together (e.g. channel=wechat&channel_id=<openid>)');
     // ext and anon are not channels (identifiersOf skips them): they are searched as external_id, or not at all.
-    out.push({ input: { channel_ids: { [q.channel]: q.channel_id } }, code: 'API_ERR_SEARCH_BAD_CHANNEL_ID', what: `channel ${q.channel} holds no provider ids, or channel_id is empty` });
+    out.push({
+      input: { channel_ids: { [q.channel]: q.channel_id } },
+      code: 'API_ERR_SEARCH_BAD_CHANNEL_ID',
+      what: `channel ${q.channel} holds no provider ids, or channel_id is empty`,
+    });
   }
   return out;
 }
@@ -73,7 +88,8 @@ export const customerSearchRoutes: FastifyPluginAsyncTypebox<CustomerSearchDeps>
     },
     async (req) => {
       const wanted = criteria(req.query);
-      if (wanted.length === 0) throw new OmnilaneError('API_ERR_SEARCH_NO_CRITERIA', 'name at least one of phone, email, external_id, channel_id (with channel)');
+      if (wanted.length === 0)
+        throw new OmnilaneError('API_ERR_SEARCH_NO_CRITERIA', 'name at least one of phone, email, external_id, channel_id (with channel)');
       if (!identity) throw new OmnilaneError('API_ERR_NOT_READY', 'this process has no identity graph (it needs the state store: REDIS_URL)');
       const searched: Identifier[] = [];
       for (const c of wanted) {

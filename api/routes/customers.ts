@@ -39,7 +39,14 @@ const CustomerReply = Type.Object({
     status: Type.Union([Type.Literal('ok'), Type.Literal('not_found'), Type.Literal('unavailable')]),
     fields: Type.Record(Type.String(), Json),
     orders: Type.Array(
-      Type.Object({ id: Type.String(), placed_at: Type.String(), status: Type.String(), total: Type.Number(), currency: Type.String(), items: Type.Array(Type.String()) }),
+      Type.Object({
+        id: Type.String(),
+        placed_at: Type.String(),
+        status: Type.String(),
+        total: Type.Number(),
+        currency: Type.String(),
+        items: Type.Array(Type.String()),
+      }),
     ),
     opportunities: Type.Array(
       Type.Object({
@@ -95,7 +102,11 @@ const MergesReply = Type.Object({ customer_id: Type.String(), merges: Type.Array
 
 const SplitBody = Type.Object(
   {
-    identifiers: Type.Array(Type.String({ minLength: 3, maxLength: 320 }), { minItems: 1, maxItems: 100, description: 'identifiers to detach, as listed on the profile' }),
+    identifiers: Type.Array(Type.String({ minLength: 3, maxLength: 320 }), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'identifiers to detach, as listed on the profile',
+    }),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -142,7 +153,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id',
-    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Customer profile: identifiers, tags, CRM fields and orders', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: CustomerReply, ...ERRORS } } },
+    {
+      config: { permission: 'customers:read' },
+      preHandler: scoped,
+      schema: {
+        summary: 'Customer profile: identifiers, tags, CRM fields and orders',
+        tags: ['workbench'],
+        security: SECURITY,
+        params: Id,
+        response: { 200: CustomerReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const p = await need().profile(req.params.id);
       if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
@@ -174,7 +195,18 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/timeline',
-    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Every event of the customer across channels (and customers merged into it), newest first', tags: ['workbench'], security: SECURITY, params: Id, querystring: TimelineQuery, response: { 200: TimelineReply, ...ERRORS } } },
+    {
+      config: { permission: 'customers:read' },
+      preHandler: scoped,
+      schema: {
+        summary: 'Every event of the customer across channels (and customers merged into it), newest first',
+        tags: ['workbench'],
+        security: SECURITY,
+        params: Id,
+        querystring: TimelineQuery,
+        response: { 200: TimelineReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const f = await family(req.params.id);
       const limit = req.query.limit ?? 50;
@@ -201,7 +233,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/merges',
-    { config: { permission: 'customers:read' }, preHandler: scoped, schema: { summary: 'Identity audit: merges, refused merges and splits of the customer (scoped like the profile)', tags: ['workbench'], security: SECURITY, params: Id, response: { 200: MergesReply, ...ERRORS } } },
+    {
+      config: { permission: 'customers:read' },
+      preHandler: scoped,
+      schema: {
+        summary: 'Identity audit: merges, refused merges and splits of the customer (scoped like the profile)',
+        tags: ['workbench'],
+        security: SECURITY,
+        params: Id,
+        response: { 200: MergesReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const f = await family(req.params.id);
       const rows = await warehouse.query<Row>('identity_merges_for', { ids: [...new Set([...f.ids, req.params.id])] });
@@ -224,7 +266,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
 
   app.post(
     '/v1/customers/:id/split',
-    { config: { permission: 'customers:split' }, schema: { summary: 'Detach identifiers from a customer (undoes a wrong merge; recorded in the audit)', tags: ['workbench'], security: SECURITY, params: Id, body: SplitBody, response: { 200: SplitReply, 400: ErrorReply, ...ERRORS } } },
+    {
+      config: { permission: 'customers:split' },
+      schema: {
+        summary: 'Detach identifiers from a customer (undoes a wrong merge; recorded in the audit)',
+        tags: ['workbench'],
+        security: SECURITY,
+        params: Id,
+        body: SplitBody,
+        response: { 200: SplitReply, 400: ErrorReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const who = actorId(req.principal);
       const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');

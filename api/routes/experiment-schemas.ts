@@ -27,7 +27,9 @@ export const ExperimentList = Type.Object({ experiments: Type.Array(ExperimentVi
 
 const Comparison = Type.Object({
   variant: Type.String(),
-  difference: Type.Number({ description: 'treatment − control in the metric unit (rates 0–1, deal value, CSAT 1–5, deal cycle hours, first response seconds)' }),
+  difference: Type.Number({
+    description: 'treatment − control in the metric unit (rates 0–1, deal value, CSAT 1–5, deal cycle hours, first response seconds)',
+  }),
   lower: NullNum,
   upper: NullNum,
   lift: NullNum,
@@ -58,7 +60,11 @@ export const ExperimentReportReply = Type.Object(
       }),
     ),
     timeline: Type.Array(Type.Object({ at: Type.String(), metric: Metric, variant: Type.String(), lift: NullNum, lower: NullNum, upper: NullNum })),
-    decision: Type.Object({ call: Type.Union([Type.Literal('ship'), Type.Literal('keep_running'), Type.Literal('stop')]), variant: Type.Union([Type.String(), Type.Null()]), reasons: Type.Array(Type.String()) }),
+    decision: Type.Object({
+      call: Type.Union([Type.Literal('ship'), Type.Literal('keep_running'), Type.Literal('stop')]),
+      variant: Type.Union([Type.String(), Type.Null()]),
+      reasons: Type.Array(Type.String()),
+    }),
   },
   { $id: 'ExperimentReportReply' },
 );
@@ -67,7 +73,11 @@ export type ExperimentReportReply = Static<typeof ExperimentReportReply>;
 export const AssignBody = Type.Object(
   {
     target: Type.Union(Object.keys(EXPERIMENT_TARGETS).map((t) => Type.Literal(t))),
-    customer_key: Type.String({ minLength: 3, maxLength: 300, description: 'the resolved customer id (the bus key, e.g. ext:123); in the body, never in a URL' }),
+    customer_key: Type.String({
+      minLength: 3,
+      maxLength: 300,
+      description: 'the resolved customer id (the bus key, e.g. ext:123); in the body, never in a URL',
+    }),
     channel: Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' }),
     conversation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
@@ -84,7 +94,9 @@ export const AssignReply = Type.Object({
 export const InsightsQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default 30 days before to' })),
   to: Type.Optional(Type.String({ description: 'ISO-8601 or epoch ms; default now' })),
-  step: Type.Optional(Type.Union([Type.Literal('deal'), Type.Literal('opportunity')], { description: 'conversion = deals (default) or opportunities per inquiry' })),
+  step: Type.Optional(
+    Type.Union([Type.Literal('deal'), Type.Literal('opportunity')], { description: 'conversion = deals (default) or opportunities per inquiry' }),
+  ),
 });
 
 export const InsightsReply = Type.Object(

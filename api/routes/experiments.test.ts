@@ -104,7 +104,21 @@ describe('experiments API', () => {
     expect(new Set(exposures.map((e) => e.customer_key)).size).toBe(60);
     // What the stream worker would write, plus deals for a third of the customers.
     const rows = exposures.map((e) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) }));
-    const deals = [...variants.keys()].filter((_, i) => i % 3 === 0).map((key, i) => ({ producer: 'test', id: `deal-${i}`, type: 'deal.won', channel: 'web', occurred_at: T0 + DAY + 3600_000, received_at: T0 + DAY + 3600_000, customer_key: key, conversation_id: null, agent_id: null, customer: '{}', properties: JSON.stringify({ value: 100 }) }));
+    const deals = [...variants.keys()]
+      .filter((_, i) => i % 3 === 0)
+      .map((key, i) => ({
+        producer: 'test',
+        id: `deal-${i}`,
+        type: 'deal.won',
+        channel: 'web',
+        occurred_at: T0 + DAY + 3600_000,
+        received_at: T0 + DAY + 3600_000,
+        customer_key: key,
+        conversation_id: null,
+        agent_id: null,
+        customer: '{}',
+        properties: JSON.stringify({ value: 100 }),
+      }));
     await warehouse.append('events', [...rows, ...deals]);
     clock.set(T0 + 2 * DAY);
     const r = await req('GET', '/v1/experiments/warm-script/report', viewer());
@@ -112,7 +126,8 @@ describe('experiments API', () => {
     expect(r.body.units.reduce((s: number, u: { n: number }) => s + u.n, 0)).toBe(60);
     const dealRate = r.body.metrics.find((m: { metric: string }) => m.metric === 'deal_rate');
     const arms = Object.fromEntries(dealRate.arms.map((a: { variant: string; n: number; mean: number }) => [a.variant, a]));
-    const expected = (v: string) => [...variants].filter(([k, x], i) => x === v && i % 3 === 0 && k).length / [...variants.values()].filter((x) => x === v).length;
+    const expected = (v: string) =>
+      [...variants].filter(([k, x], i) => x === v && i % 3 === 0 && k).length / [...variants.values()].filter((x) => x === v).length;
     expect(arms.control.mean).toBeCloseTo(expected('control'), 12);
     expect(arms.warm.mean).toBeCloseTo(expected('warm'), 12);
     expect(r.body.decision.call).toBe('keep_running');
@@ -124,6 +139,7 @@ describe('experiments API', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ step: 'deal', alpha: 0.05 });
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    for (const p of ['/v1/experiments', '/v1/experiments/{id}', '/v1/experiments/{id}/report', '/v1/experiments/assign', '/v1/insights']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/v1/experiments', '/v1/experiments/{id}', '/v1/experiments/{id}/report', '/v1/experiments/assign', '/v1/insights'])
+      expect(doc.paths[p], p).toBeDefined();
   });
 });

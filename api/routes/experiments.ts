@@ -33,52 +33,86 @@ export function reportView(r: ExperimentReport) {
  * Experiments (docs/experiments.md): managers define them, viewers read reports, services and the console ask
  * for a customer's variant through the exposure hook.
  */
-export const experimentRoutes: FastifyPluginAsyncTypebox<{ experiments: ExperimentService; assigner?: ExperimentAssigner; clock: Clock }> = async (app, { experiments, assigner }) => {
-  app.get('/v1/experiments', {
-    config: { permission: 'metrics:read' },
-    schema: { ...base, summary: 'Experiment definitions', response: { 200: ExperimentList, 401: ErrorReply, 403: ErrorReply } },
-  }, async () => ({ experiments: (await experiments.list()).map(experimentView) }));
-
-  app.post('/v1/experiments', {
-    config: { permission: 'experiments:manage' },
-    schema: {
-      ...base,
-      summary: 'Define or update an experiment (manager, admin); variants, weights and salt are frozen once it has run',
-      body: Type.Record(Type.String(), Type.Unknown(), { description: 'An experiment definition (docs/experiments.md, "Defining an experiment"); validated in full, errors EXP_ERR_INVALID' }),
-      response: { 200: ExperimentView, 201: ExperimentView, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 409: ErrorReply },
+export const experimentRoutes: FastifyPluginAsyncTypebox<{ experiments: ExperimentService; assigner?: ExperimentAssigner; clock: Clock }> = async (
+  app,
+  { experiments, assigner },
+) => {
+  app.get(
+    '/v1/experiments',
+    {
+      config: { permission: 'metrics:read' },
+      schema: { ...base, summary: 'Experiment definitions', response: { 200: ExperimentList, 401: ErrorReply, 403: ErrorReply } },
     },
-  }, async (req, reply) => {
-    const { definition, created } = await experiments.define(req.body);
-    return reply.code(created ? 201 : 200).send(experimentView(definition));
-  });
+    async () => ({ experiments: (await experiments.list()).map(experimentView) }),
+  );
 
-  app.get('/v1/experiments/:id', {
-    config: { permission: 'metrics:read' },
-    schema: { ...base, summary: 'One experiment definition', params: IdParams, response: { 200: ExperimentView, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply } },
-  }, async (req) => experimentView(await experiments.get(req.params.id)));
-
-  app.get('/v1/experiments/:id/report', {
-    config: { permission: 'metrics:read' },
-    schema: {
-      ...base,
-      summary: 'Per-variant outcome metrics with always-valid intervals, probability to beat control, SRM check, daily lift and the ship / keep running / stop call',
-      params: IdParams,
-      response: { 200: ExperimentReportReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply },
-    },
-  }, async (req) => reportView(await experiments.report(req.params.id)));
-
-  if (assigner) {
-    app.post('/v1/experiments/assign', {
-      config: { permission: 'experiments:assign' },
+  app.post(
+    '/v1/experiments',
+    {
+      config: { permission: 'experiments:manage' },
       schema: {
         ...base,
-        summary: "A customer's variant of the running experiment on a target; logs experiment.exposed once per customer per experiment",
-        body: AssignBody,
-        response: { 200: AssignReply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },
+        summary: 'Define or update an experiment (manager, admin); variants, weights and salt are frozen once it has run',
+        body: Type.Record(Type.String(), Type.Unknown(), {
+          description: 'An experiment definition (docs/experiments.md, "Defining an experiment"); validated in full, errors EXP_ERR_INVALID',
+        }),
+        response: { 200: ExperimentView, 201: ExperimentView, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 409: ErrorReply },
       },
-    }, async (req) => {
-      const a = await assigner.variantFor(req.body.target as ExperimentTarget, req.body.customer_key, { channel: req.body.channel, conversation_id: req.body.conversation_id });
-      return a ?? { experiment_id: null, variant: null, config: null, first_exposure: false };
-    });
+    },
+    async (req, reply) => {
+      const { definition, created } = await experiments.define(req.body);
+      return reply.code(created ? 201 : 200).send(experimentView(definition));
+    },
+  );
+
+  app.get(
+    '/v1/experiments/:id',
+    {
+      config: { permission: 'metrics:read' },
+      schema: {
+        ...base,
+        summary: 'One experiment definition',
+        params: IdParams,
+        response: { 200: ExperimentView, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (req) => experimentView(await experiments.get(req.params.id)),
+  );
+
+  app.get(
+    '/v1/experiments/:id/report',
+    {
+      config: { permission: 'metrics:read' },
+      schema: {
+        ...base,
+        summary:
+          'Per-variant outcome metrics with always-valid intervals, probability to beat control, SRM check, daily lift and the ship / keep running / stop call',
+        params: IdParams,
+        response: { 200: ExperimentReportReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (req) => reportView(await experiments.report(req.params.id)),
+  );
+
+  if (assigner) {
+    app.post(
+      '/v1/experiments/assign',
+      {
+        config: { permission: 'experiments:assign' },
+        schema: {
+          ...base,
+          summary: "A customer's variant of the running experiment on a target; logs experiment.exposed once per customer per experiment",
+          body: AssignBody,
+          response: { 200: AssignReply, 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },
+        },
+      },
+      async (req) => {
+        const a = await assigner.variantFor(req.body.target as ExperimentTarget, req.body.customer_key, {
+          channel: req.body.channel,
+          conversation_id: req.body.conversation_id,
+        });
+        return a ?? { experiment_id: null, variant: null, config: null, first_exposure: false };
+      },
+    );
   }
 };

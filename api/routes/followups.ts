@@ -44,20 +44,31 @@ const StepRow = Type.Object({
 });
 const FollowupReply = Type.Object({
   customer_id: Type.String(),
-  state: Type.Union(['none', 'pending', 'active', 'stopped', 'done', 'idle'].map((s) => Type.Literal(s)), {
-    description: 'none: never a lead; pending: waiting for a rule to start; active: a sequence runs; stopped/done: the last one ended; idle: nothing will start until they write again',
-  }),
+  state: Type.Union(
+    ['none', 'pending', 'active', 'stopped', 'done', 'idle'].map((s) => Type.Literal(s)),
+    {
+      description:
+        'none: never a lead; pending: waiting for a rule to start; active: a sequence runs; stopped/done: the last one ended; idle: nothing will start until they write again',
+    },
+  ),
   sequence_id: Type.Union([Type.String(), Type.Null()]),
   rule_id: Type.Union([Type.String(), Type.Null()]),
   next_step: Type.Integer(),
   steps_total: Type.Integer(),
   next_at: Type.Union([Iso, Type.Null()], { description: 'when the timer fires next (a start check or the next step)' }),
   stop: Type.Union([Type.Object({ reason: Type.String(), at: Iso }), Type.Null()]),
-  lead: Type.Union([Type.Object({ channel: Type.String(), intent: Type.String(), stage: Type.String(), lang: Type.String(), last_message_at: Iso }), Type.Null()]),
+  lead: Type.Union([
+    Type.Object({ channel: Type.String(), intent: Type.String(), stage: Type.String(), lang: Type.String(), last_message_at: Iso }),
+    Type.Null(),
+  ]),
   history: Type.Array(StepRow),
   consent: Type.Array(Type.Object({ channel: Type.String(), state: Type.String(), at: Iso, source: Type.String() })),
 });
-const CancelReply = Type.Object({ customer_id: Type.String(), stopped: Type.Boolean({ description: 'false when nothing was running or pending' }), state: Type.String() });
+const CancelReply = Type.Object({
+  customer_id: Type.String(),
+  stopped: Type.Boolean({ description: 'false when nothing was running or pending' }),
+  state: Type.String(),
+});
 const Summary = Type.Object({
   window_minutes: Type.Integer(),
   sent: Type.Integer(),
@@ -94,7 +105,17 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.get(
     '/v1/customers/:id/followups',
-    { config: { permission: 'followups:read' }, preHandler: scoped, schema: { summary: "The customer's follow-up sequence: state, next step, what each step did, and consent per channel", tags: ['followup'], security: SECURITY, params: Id, response: { 200: FollowupReply, ...ERRORS } } },
+    {
+      config: { permission: 'followups:read' },
+      preHandler: scoped,
+      schema: {
+        summary: "The customer's follow-up sequence: state, next step, what each step did, and consent per channel",
+        tags: ['followup'],
+        security: SECURITY,
+        params: Id,
+        response: { 200: FollowupReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const id = req.params.id;
       const [v, consent, { config }] = await Promise.all([d.store.read(id), d.store.consent(id), current()]);
@@ -109,7 +130,15 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
         next_at: v.due === null ? null : iso(v.due),
         stop: v.stop ? { reason: v.stop.reason, at: iso(v.stop.at) } : null,
         lead: v.lead ? { channel: v.lead.channel, intent: v.lead.intent, stage: v.lead.stage, lang: v.lead.lang, last_message_at: iso(v.lead.lastAt) } : null,
-        history: v.history.map((h) => ({ sequence_id: h.sequence_id, run: h.gen, step: h.step, outcome: h.outcome, channel: h.channel, template: h.template, at: iso(h.at) })),
+        history: v.history.map((h) => ({
+          sequence_id: h.sequence_id,
+          run: h.gen,
+          step: h.step,
+          outcome: h.outcome,
+          channel: h.channel,
+          template: h.template,
+          at: iso(h.at),
+        })),
         consent: consent.map((c) => ({ channel: c.channel, state: c.state, at: iso(c.at), source: c.source })),
       };
     },
@@ -117,7 +146,17 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.delete(
     '/v1/customers/:id/followups',
-    { config: { permission: 'followups:cancel' }, preHandler: scoped, schema: { summary: "Cancels the customer's running sequence (or its pending start); idempotent", tags: ['followup'], security: SECURITY, params: Id, response: { 200: CancelReply, ...ERRORS } } },
+    {
+      config: { permission: 'followups:cancel' },
+      preHandler: scoped,
+      schema: {
+        summary: "Cancels the customer's running sequence (or its pending start); idempotent",
+        tags: ['followup'],
+        security: SECURITY,
+        params: Id,
+        response: { 200: CancelReply, ...ERRORS },
+      },
+    },
     async (req) => {
       const id = req.params.id;
       const by = req.principal?.agentId ?? req.principal?.keyId;
@@ -129,7 +168,15 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.get(
     '/v1/followups/rules',
-    { config: { permission: 'followups:rules' }, schema: { summary: 'The follow-up rules, sequences and templates in force, and where they come from', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    {
+      config: { permission: 'followups:rules' },
+      schema: {
+        summary: 'The follow-up rules, sequences and templates in force, and where they come from',
+        tags: ['followup'],
+        security: SECURITY,
+        response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS },
+      },
+    },
     async () => {
       const c = await current();
       return { source: c.source, rules: c.config };
@@ -138,7 +185,16 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.put(
     '/v1/followups/rules',
-    { config: { permission: 'followups:configure' }, schema: { summary: 'Replaces the follow-up rules for every process (validated whole: 400 FOLLOWUP_ERR_BAD_RULES names the bad field)', tags: ['followup'], security: SECURITY, body: Type.Unknown(), response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    {
+      config: { permission: 'followups:configure' },
+      schema: {
+        summary: 'Replaces the follow-up rules for every process (validated whole: 400 FOLLOWUP_ERR_BAD_RULES names the bad field)',
+        tags: ['followup'],
+        security: SECURITY,
+        body: Type.Unknown(),
+        response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS },
+      },
+    },
     async (req) => {
       const cfg = parseFollowupConfig(req.body, 'body');
       await d.store.setRulesOverride(JSON.stringify(cfg));
@@ -148,7 +204,15 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
 
   app.delete(
     '/v1/followups/rules',
-    { config: { permission: 'followups:configure' }, schema: { summary: 'Forgets the rules set over the API: FOLLOWUP_RULES_FILE applies again', tags: ['followup'], security: SECURITY, response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS } } },
+    {
+      config: { permission: 'followups:configure' },
+      schema: {
+        summary: 'Forgets the rules set over the API: FOLLOWUP_RULES_FILE applies again',
+        tags: ['followup'],
+        security: SECURITY,
+        response: { 200: Type.Object({ source: Type.String(), rules: Type.Unknown() }), ...ERRORS },
+      },
+    },
     async () => {
       await d.store.setRulesOverride(null);
       return { source: 'file', rules: d.fileConfig };
@@ -159,33 +223,80 @@ export const followupRoutes: FastifyPluginAsyncTypebox<FollowupRouteDeps> = asyn
   if (warehouse) {
     app.get(
       '/v1/followups/summary',
-      { config: { permission: 'metrics:read' }, schema: { summary: "The board's follow-up panel: messages sent, sequences stopped by a reply or a conversion, opt-outs, over the last N minutes", tags: ['followup'], security: SECURITY, querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 90, default: 1440 })) }), response: { 200: Summary, ...ERRORS } } },
+      {
+        config: { permission: 'metrics:read' },
+        schema: {
+          summary: "The board's follow-up panel: messages sent, sequences stopped by a reply or a conversion, opt-outs, over the last N minutes",
+          tags: ['followup'],
+          security: SECURITY,
+          querystring: Type.Object({ minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 90, default: 1440 })) }),
+          response: { 200: Summary, ...ERRORS },
+        },
+      },
       async (req) => {
         const minutes = req.query.minutes ?? 1440;
         const to = d.clock.now() + 60_000;
         const [row] = await warehouse.query<Record<string, number | string>>('followup_summary', { from_ms: to - minutes * 60_000, to_ms: to });
         const n = (k: string) => Number(row?.[k] ?? 0);
-        return { window_minutes: minutes, sent: n('sent'), replied: n('replied'), converted: n('converted'), opted_out: n('opted_out'), cancelled: n('cancelled'), completed: n('completed'), running: await d.store.liveCount() };
+        return {
+          window_minutes: minutes,
+          sent: n('sent'),
+          replied: n('replied'),
+          converted: n('converted'),
+          opted_out: n('opted_out'),
+          cancelled: n('cancelled'),
+          completed: n('completed'),
+          running: await d.store.liveCount(),
+        };
       },
     );
   }
 
   // Public by design: the link in a follow-up e-mail (List-Unsubscribe), signed; GET shows the page, POST is RFC 8058 one-click.
-  const Token = Type.Object({ token: Type.String({ minLength: 10, maxLength: 1024 }), lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) });
+  const Token = Type.Object({
+    token: Type.String({ minLength: 10, maxLength: 1024 }),
+    lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+  });
   const unsubscribe = async (token: string) => {
     const claim = verifyUnsubscribe(d.secret, token);
     if (!claim) throw new OmnilaneError('FOLLOWUP_ERR_BAD_TOKEN', 'this unsubscribe link is not valid');
     const now = d.clock.now();
     const lead = (await d.store.read(claim.customerId)).lead;
-    await d.store.toOutbox(await optOut(d.store, { customerId: claim.customerId, customer: lead?.customer ?? null, channel: claim.channel, at: now, source: 'email_link', now }));
+    await d.store.toOutbox(
+      await optOut(d.store, { customerId: claim.customerId, customer: lead?.customer ?? null, channel: claim.channel, at: now, source: 'email_link', now }),
+    );
     return lead?.lang ?? 'zh';
   };
-  app.get('/v1/followups/unsubscribe', { config: { permission: 'public' }, schema: { summary: 'The e-mail unsubscribe link (signed token): opts the customer out of e-mail and shows a page', tags: ['followup'], querystring: Token, response: { 200: Type.String({ description: 'an HTML page' }), 400: ErrorReply } } }, async (req, reply) => {
-    const lang = await unsubscribe(req.query.token);
-    return reply.type('text/html; charset=utf-8').send(unsubscribePage(req.query.lang ?? lang));
-  });
-  app.post('/v1/followups/unsubscribe', { config: { permission: 'public' }, schema: { summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)', tags: ['followup'], querystring: Token, response: { 200: Type.Object({ unsubscribed: Type.Boolean() }), 400: ErrorReply } } }, async (req) => {
-    await unsubscribe(req.query.token);
-    return { unsubscribed: true };
-  });
+  app.get(
+    '/v1/followups/unsubscribe',
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'The e-mail unsubscribe link (signed token): opts the customer out of e-mail and shows a page',
+        tags: ['followup'],
+        querystring: Token,
+        response: { 200: Type.String({ description: 'an HTML page' }), 400: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const lang = await unsubscribe(req.query.token);
+      return reply.type('text/html; charset=utf-8').send(unsubscribePage(req.query.lang ?? lang));
+    },
+  );
+  app.post(
+    '/v1/followups/unsubscribe',
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)',
+        tags: ['followup'],
+        querystring: Token,
+        response: { 200: Type.Object({ unsubscribed: Type.Boolean() }), 400: ErrorReply },
+      },
+    },
+    async (req) => {
+      await unsubscribe(req.query.token);
+      return { unsubscribed: true };
+    },
+  );
 };

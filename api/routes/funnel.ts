@@ -42,9 +42,18 @@ export function funnelTotal(groups: FunnelCounts[]): FunnelCounts {
     opportunities: sum((g) => g.opportunities),
     deals: sum((g) => g.deals),
     deal_value: sum((g) => g.deal_value),
-    avg_inquiry_to_opportunity_ms: wavg((g) => g.avg_inquiry_to_opportunity_ms, (g) => g.opportunities),
-    avg_opportunity_to_deal_ms: wavg((g) => g.avg_opportunity_to_deal_ms, (g) => g.deals),
-    avg_inquiry_to_deal_ms: wavg((g) => g.avg_inquiry_to_deal_ms, (g) => g.deals),
+    avg_inquiry_to_opportunity_ms: wavg(
+      (g) => g.avg_inquiry_to_opportunity_ms,
+      (g) => g.opportunities,
+    ),
+    avg_opportunity_to_deal_ms: wavg(
+      (g) => g.avg_opportunity_to_deal_ms,
+      (g) => g.deals,
+    ),
+    avg_inquiry_to_deal_ms: wavg(
+      (g) => g.avg_inquiry_to_deal_ms,
+      (g) => g.deals,
+    ),
   };
 }
 

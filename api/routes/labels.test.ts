@@ -40,7 +40,17 @@ describe('label routes', () => {
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
-    id, producer, type, channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `cus_${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: props,
+    id,
+    producer,
+    type,
+    channel: 'web',
+    occurred_at: clock.now(),
+    received_at: clock.now(),
+    customer_key: `cus_${conv}`,
+    customer: { external_id: conv },
+    conversation_id: conv,
+    agent_id: null,
+    properties: props,
   });
 
   beforeAll(async () => {
@@ -61,7 +71,8 @@ describe('label routes', () => {
 
   it('documents the routes in /openapi.json with the nine intents as an enum', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, any> }>();
-    for (const p of ['/v1/conversations/{id}/intent', '/v1/conversations/{id}/bot-feedback', '/v1/labels/intent/agreement']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/v1/conversations/{id}/intent', '/v1/conversations/{id}/bot-feedback', '/v1/labels/intent/agreement'])
+      expect(doc.paths[p], p).toBeDefined();
     expect(JSON.stringify(doc.paths['/v1/conversations/{id}/intent'].post.requestBody)).toContain('human_agent');
   });
 
@@ -99,9 +110,21 @@ describe('label routes', () => {
     expect((await req('POST', '/v1/conversations/c-lab/intent', key('mgr_lin'), { intent: 'logistics', message_id: 'test/none' })).status).toBe(404);
 
     // The file is what `omnilane intent train` reads, with the prediction beside it.
-    const lines = readFileSync(labelPaths.corrections(dataDir), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(labelPaths.corrections(dataDir), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual({ text: '能寄到公司吗？', intent: 'after_sale', agent_id: 'ag_zhang', at: '2026-11-24T09:30:00.000Z', model_intent: 'logistics', model_confidence: ok.body.model_confidence, conversation_id: 'c-lab', message_id: 'test/m1' });
+    expect(lines[0]).toEqual({
+      text: '能寄到公司吗？',
+      intent: 'after_sale',
+      agent_id: 'ag_zhang',
+      at: '2026-11-24T09:30:00.000Z',
+      model_intent: 'logistics',
+      model_confidence: ok.body.model_confidence,
+      conversation_id: 'c-lab',
+      message_id: 'test/m1',
+    });
     expect(Object.keys(lines[0]).slice(0, 4)).toEqual(['text', 'intent', 'agent_id', 'at']);
     expect(lines[1]).toMatchObject({ agent_id: 'mgr_lin', intent: 'logistics' });
     const parsed = readCorrections(labelPaths.corrections(dataDir));
@@ -121,7 +144,14 @@ describe('label routes', () => {
     const ok = await req('POST', '/v1/conversations/c-lab/bot-feedback', key('ag_zhang'), { message_id: 'bot/b1', verdict: 'wrong', note: ' 问的是物流 ' });
     expect(ok).toEqual({ status: 200, body: { recorded: true } });
     const fb = JSON.parse(readFileSync(labelPaths.botFeedback(dataDir), 'utf8').trim());
-    expect(fb).toMatchObject({ conversation_id: 'c-lab', message_id: 'bot/b1', verdict: 'wrong', note: '问的是物流', question: '能寄到公司吗？', agent_id: 'ag_zhang' });
+    expect(fb).toMatchObject({
+      conversation_id: 'c-lab',
+      message_id: 'bot/b1',
+      verdict: 'wrong',
+      note: '问的是物流',
+      question: '能寄到公司吗？',
+      agent_id: 'ag_zhang',
+    });
 
     expect((await req('GET', '/v1/labels/intent/agreement', key('ag_zhang'))).status).toBe(403);
     const r = await req('GET', '/v1/labels/intent/agreement', key('mgr_lin'));

@@ -19,23 +19,90 @@ const keys = await testAccess([
   { id: 'm', role: 'manager', secret: 'manager-secret' },
 ]);
 const zero = Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters;
-const firing = [{ rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, value: 90_000, since: new Date(T).toISOString(), message_en: 'slow', message_zh: '慢' }];
+const firing = [
+  {
+    rule_id: 'frt_p90',
+    kpi: 'first_response',
+    stat: 'p90',
+    op: '>',
+    threshold: 60_000,
+    value: 90_000,
+    since: new Date(T).toISOString(),
+    message_en: 'slow',
+    message_zh: '慢',
+  },
+];
 let wh: DuckDbWarehouse;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
   await wh.migrate();
-  const row = (p: number, minute: number, channel: string, c: Partial<KpiCounters>): KpiMinuteRow => ({ bus_partition: p, batch_offset: 0, minute, channel, source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1, ...zero, ...c });
+  const row = (p: number, minute: number, channel: string, c: Partial<KpiCounters>): KpiMinuteRow => ({
+    bus_partition: p,
+    batch_offset: 0,
+    minute,
+    channel,
+    source: 'baidu',
+    team: 'east',
+    agent: 'a1',
+    tag: 'VIP',
+    version: 1,
+    ...zero,
+    ...c,
+  });
   const rows: KpiMinuteRow[] = [];
-  for (let m = 0; m < 5; m++) rows.push(row(m % 3, T + m * 60_000, m % 2 ? 'sms' : 'web', { inquiries: m + 1, opportunities: m, csat_count: 1, csat_sum: 4, csat_satisfied: 1 }));
+  for (let m = 0; m < 5; m++)
+    rows.push(row(m % 3, T + m * 60_000, m % 2 ? 'sms' : 'web', { inquiries: m + 1, opportunities: m, csat_count: 1, csat_sum: 4, csat_satisfied: 1 }));
   await wh.append('kpi_minute_contrib', rows);
   await wh.append('conversation_facts', [
-    { conversation_id: 'c1', customer_key: 'k1', channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', started_at: T, last_event_at: T + 1000, first_response_at: T + 90_000, first_response_ms: 90_000, assigned_at: null, wait_ms: null, sla_due_at: null, sla_met: null, closed_at: null, duration_ms: 1000, outcome: '', messages_in: 1, messages_out: 1, complaint: 0, csat: null, nps: null, version: 1 },
+    {
+      conversation_id: 'c1',
+      customer_key: 'k1',
+      channel: 'web',
+      source: 'baidu',
+      team: 'east',
+      agent: 'a1',
+      tag: 'VIP',
+      started_at: T,
+      last_event_at: T + 1000,
+      first_response_at: T + 90_000,
+      first_response_ms: 90_000,
+      assigned_at: null,
+      wait_ms: null,
+      sla_due_at: null,
+      sla_met: null,
+      closed_at: null,
+      duration_ms: 1000,
+      outcome: '',
+      messages_in: 1,
+      messages_out: 1,
+      complaint: 0,
+      csat: null,
+      nps: null,
+      version: 1,
+    },
   ]);
-  await wh.append('response_times', [{ conversation_id: 'c1', reply_id: 'r1', replied_at: T + 90_000, inbound_at: T, response_ms: 90_000, channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', version: 1 }]);
+  await wh.append('response_times', [
+    {
+      conversation_id: 'c1',
+      reply_id: 'r1',
+      replied_at: T + 90_000,
+      inbound_at: T,
+      response_ms: 90_000,
+      channel: 'web',
+      source: 'baidu',
+      team: 'east',
+      agent: 'a1',
+      tag: 'VIP',
+      version: 1,
+    },
+  ]);
   const kpis = new KpiService(wh, 'Asia/Shanghai');
-  app = await buildTestApp({ warehouse: wh, clock, access: keys }, { kpis, board: new BoardService(wh, clock, { kpis, alerts: { firing: () => firing } }), alerts: { rules: [], firing: () => firing } });
+  app = await buildTestApp(
+    { warehouse: wh, clock, access: keys },
+    { kpis, board: new BoardService(wh, clock, { kpis, alerts: { firing: () => firing } }), alerts: { rules: [], firing: () => firing } },
+  );
 });
 afterAll(async () => {
   await app?.close();
@@ -65,14 +132,23 @@ describe('GET /v1/metrics/{kpi}', () => {
       return { ...o, bucket: new Date(Number(o.bucket)).toISOString() };
     });
     expect(decoded).toEqual(ratio.series);
-    expect(ratio.series).toEqual([{ bucket: new Date(T - 30 * 60_000).toISOString(), group: null, channel: null, value: 10 / 15, numerator: 10, denominator: 15 }]);
+    expect(ratio.series).toEqual([
+      { bucket: new Date(T - 30 * 60_000).toISOString(), group: null, channel: null, value: 10 / 15, numerator: 10, denominator: 15 },
+    ]);
   });
 
   it('answers unknown KPIs with 404 listing the known ones, bad parameters with 400', async () => {
     const unknown = await get('/v1/metrics/revenue');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'API_ERR_NOT_FOUND', message: expect.stringContaining('first_response') });
-    for (const url of ['/v1/metrics/inquiries?granularity=week', '/v1/metrics/inquiries?group_by=color', '/v1/metrics/inquiries?from=yesterday', `/v1/metrics/late_events?group_by=team`, `/v1/metrics/queue_length?channel=web`, `/v1/metrics/inquiries?from=${T}&to=${T - 1}`]) {
+    for (const url of [
+      '/v1/metrics/inquiries?granularity=week',
+      '/v1/metrics/inquiries?group_by=color',
+      '/v1/metrics/inquiries?from=yesterday',
+      `/v1/metrics/late_events?group_by=team`,
+      `/v1/metrics/queue_length?channel=web`,
+      `/v1/metrics/inquiries?from=${T}&to=${T - 1}`,
+    ]) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.json().code, url).toBe('API_ERR_VALIDATION');
@@ -87,7 +163,20 @@ describe('GET /v1/metrics/{kpi}', () => {
     expect((await as('manager-secret')).json().conversations).toEqual([]);
     const res = await get(url);
     expect(res.statusCode).toBe(200);
-    expect(res.json().conversations).toEqual([{ conversation_id: 'c1', customer_key: '***', channel: 'web', source: 'baidu', team: 'east', agent: 'a1', tag: 'VIP', started_at: new Date(T).toISOString(), first_response_ms: 90_000, outcome: '' }]);
+    expect(res.json().conversations).toEqual([
+      {
+        conversation_id: 'c1',
+        customer_key: '***',
+        channel: 'web',
+        source: 'baidu',
+        team: 'east',
+        agent: 'a1',
+        tag: 'VIP',
+        started_at: new Date(T).toISOString(),
+        first_response_ms: 90_000,
+        outcome: '',
+      },
+    ]);
     expect((await get(`/v1/metrics/first_response/conversations?bucket=${T}&granularity=minute&group=sms`)).json().conversations).toEqual([]);
     expect((await get('/v1/metrics/late_events/conversations?from=0&to=1')).statusCode).toBe(400);
   });
@@ -107,7 +196,19 @@ describe('GET /v1/board', () => {
     const snap = (await get('/v1/board?minutes=60')).json();
     expect(Object.keys(snap)).toEqual(['generated_at', 'window_minutes', 'time_zone', 'totals', 'channels', 'series', 'kpis', 'alerts']);
     expect(snap.time_zone).toBe('Asia/Shanghai');
-    expect(snap.kpis).toMatchObject({ window_minutes: 60, inquiries: 15, opportunities: 10, inquiry_to_opportunity: 10 / 15, csat_avg: 4, csat_satisfied_share: 1, nps: null, response_p50_ms: 90_000, response_p90_ms: 90_000, queue_length: null, agent_load: null });
+    expect(snap.kpis).toMatchObject({
+      window_minutes: 60,
+      inquiries: 15,
+      opportunities: 10,
+      inquiry_to_opportunity: 10 / 15,
+      csat_avg: 4,
+      csat_satisfied_share: 1,
+      nps: null,
+      response_p50_ms: 90_000,
+      response_p90_ms: 90_000,
+      queue_length: null,
+      agent_load: null,
+    });
     expect(snap.alerts).toEqual(firing);
   });
 });

@@ -15,7 +15,8 @@ const MAX_BUCKETS = 100_000;
 /** Offsets are sampled over the range (metrics/time-zone.ts): ten years bounds that work. */
 const MAX_RANGE_MS = 3660 * 86_400_000;
 
-const filtersOf = (q: Partial<Record<(typeof FILTER_NAMES)[number], string>>): KpiFilters => Object.fromEntries(FILTER_NAMES.filter((f) => q[f] !== undefined).map((f) => [f, q[f]]));
+const filtersOf = (q: Partial<Record<(typeof FILTER_NAMES)[number], string>>): KpiFilters =>
+  Object.fromEntries(FILTER_NAMES.filter((f) => q[f] !== undefined).map((f) => [f, q[f]]));
 
 function kpiOf(name: string) {
   if (!isKpiName(name)) throw unknownKpi(name);
@@ -49,12 +50,28 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
 
   app.get(
     '/v1/metrics',
-    { config: { permission: 'metrics:read' }, schema: { summary: 'The KPIs there are: unit, fields, dimensions', tags: ['metrics'], security, response: { 200: MetricCatalogueReply, 401: ErrorReply } } },
+    {
+      config: { permission: 'metrics:read' },
+      schema: {
+        summary: 'The KPIs there are: unit, fields, dimensions',
+        tags: ['metrics'],
+        security,
+        response: { 200: MetricCatalogueReply, 401: ErrorReply },
+      },
+    },
     async () => ({
       time_zone: kpis.timeZone,
       kpis: KPI_NAMES.map((kpi) => {
         const d = kpiDef(kpi);
-        return { kpi, unit: d.unit, summary: d.summary, fields: ['value', ...d.extras], group_by: [...d.groupBys], filters: [...d.filters], drill: d.drill !== null };
+        return {
+          kpi,
+          unit: d.unit,
+          summary: d.summary,
+          fields: ['value', ...d.extras],
+          group_by: [...d.groupBys],
+          filters: [...d.filters],
+          drill: d.drill !== null,
+        };
       }),
     }),
   );
@@ -91,8 +108,9 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
       if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       if (to - from > MAX_RANGE_MS) throw new OmnilaneError('API_ERR_VALIDATION', 'from and to may be at most 3660 days apart');
       const granularity = req.query.granularity ?? 'minute';
-      if ((to - from) / GRANULARITY_MS[granularity] > MAX_BUCKETS) throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
-      const series = await kpis.series(kpi, { from, to, granularity, group_by: (req.query.group_by ?? 'channel'), filters: filtersOf(req.query) });
+      if ((to - from) / GRANULARITY_MS[granularity] > MAX_BUCKETS)
+        throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
+      const series = await kpis.series(kpi, { from, to, granularity, group_by: req.query.group_by ?? 'channel', filters: filtersOf(req.query) });
       // The Arrow body is bytes, not the JSON schema's shape: typed loosely on purpose (the content-type picks the schema).
       if (wantsArrow(req.headers.accept)) return reply.type(ARROW_STREAM).send(Buffer.from(seriesToArrow(series)) as unknown as string);
       return reply.type('application/json').send(series);
@@ -104,7 +122,8 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
     {
       config: { permission: 'metrics:drill' },
       schema: {
-        summary: 'Drill-down: the conversations behind one bucket (bucket + granularity) or window (from + to) of a KPI, at most 200 (managers: their teams\' conversations; analysts: customer ids masked)',
+        summary:
+          "Drill-down: the conversations behind one bucket (bucket + granularity) or window (from + to) of a KPI, at most 200 (managers: their teams' conversations; analysts: customer ids masked)",
         tags: ['metrics'],
         security,
         params: MetricParams,
@@ -125,14 +144,19 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
         to = timeParam('to', q.to, 0);
         if (from >= to) throw new OmnilaneError('API_ERR_VALIDATION', 'from must be before to');
       }
-      const groupBy = (q.group_by ?? (q.group === undefined ? 'none' : 'channel'));
+      const groupBy = q.group_by ?? (q.group === undefined ? 'none' : 'channel');
       const rows = await kpis.drill(kpi, from, to, groupBy, q.group ?? null, filtersOf(q));
       // Row scope: admins see every row; managers the conversations of their teams (ownership); analysts every
       // row with the customer id masked (they see aggregates, not people).
       const p = req.principal!;
       if (p.role === 'admin') return { conversations: rows };
       if (p.role === 'analyst') return { conversations: rows.map((r) => ({ ...r, customer_key: MASKED })) };
-      const mine = owned ? await owned(p, rows.map((r) => r.conversation_id)) : new Set<string>();
+      const mine = owned
+        ? await owned(
+            p,
+            rows.map((r) => r.conversation_id),
+          )
+        : new Set<string>();
       return { conversations: rows.filter((r) => mine.has(r.conversation_id)) };
     },
   );

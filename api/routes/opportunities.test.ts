@@ -110,19 +110,47 @@ describe('qualify a conversation as an opportunity', () => {
     const first = await qualify('c-buy', key(agent), { value: 9800, product: '企业版年度订阅' });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({
-      opportunity: { id: 'opp:c-buy', customer_id: 'cus_c-buy', conversation_id: 'c-buy', stage: 'qualified', intent: 'purchase', value: 9800, currency: 'CNY', product: '企业版年度订阅', owner_agent: agent },
+      opportunity: {
+        id: 'opp:c-buy',
+        customer_id: 'cus_c-buy',
+        conversation_id: 'c-buy',
+        stage: 'qualified',
+        intent: 'purchase',
+        value: 9800,
+        currency: 'CNY',
+        product: '企业版年度订阅',
+        owner_agent: agent,
+      },
       created: true,
       event: 'accepted',
     });
     // A retry, then a later stage: the CRM opportunity is updated, the event stays one.
     expect((await qualify('c-buy', key(agent), { value: 9800, product: '企业版年度订阅' })).body).toMatchObject({ created: false, event: 'duplicate' });
-    expect((await qualify('c-buy', key(agent), { value: 12000, stage: 'proposal' })).body).toMatchObject({ opportunity: { stage: 'proposal', value: 12000 }, created: false, event: 'duplicate' });
+    expect((await qualify('c-buy', key(agent), { value: 12000, stage: 'proposal' })).body).toMatchObject({
+      opportunity: { stage: 'proposal', value: 12000 },
+      created: false,
+      event: 'duplicate',
+    });
 
     expect(opps()).toHaveLength(1);
     const [e] = opps();
     // Ingest keys it as it keys every event (no identity service here: by the external id), not by the test's made-up key.
-    expect(e).toMatchObject({ id: 'opp:c-buy', producer: 'routing', conversation_id: 'c-buy', agent_id: agent, customer_key: 'ext:c-buy', customer: { external_id: 'c-buy' } });
-    expect(e.properties).toMatchObject({ value: 9800, product: '企业版年度订阅', intent: 'purchase', opportunity_id: 'opp:c-buy', group: 'pre_sale', tag: 'normal' });
+    expect(e).toMatchObject({
+      id: 'opp:c-buy',
+      producer: 'routing',
+      conversation_id: 'c-buy',
+      agent_id: agent,
+      customer_key: 'ext:c-buy',
+      customer: { external_id: 'c-buy' },
+    });
+    expect(e.properties).toMatchObject({
+      value: 9800,
+      product: '企业版年度订阅',
+      intent: 'purchase',
+      opportunity_id: 'opp:c-buy',
+      group: 'pre_sale',
+      tag: 'normal',
+    });
     expect(e.properties.team).toBe(roster.agents.find((a) => a.id === agent)!.team);
 
     const inCrm = await crm.opportunities({ customer_id: 'cus_c-buy', external_id: 'c-buy', identifiers: [] });

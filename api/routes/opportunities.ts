@@ -49,61 +49,87 @@ export interface OpportunityRouteDeps {
  */
 export const opportunityRoutes: FastifyPluginAsyncTypebox<OpportunityRouteDeps> = async (app, { desk, ingest, crm, clock, log }) => {
   const rlog = log.child({ stage: 'opportunities' });
-  app.post('/v1/conversations/:id/opportunity', {
-    config: { permission: 'console:work' },
-    schema: {
-      tags: ['console'],
-      security: [{ bearer: [] }],
-      summary: 'Qualify a sales conversation as an opportunity: opportunity.created once, and the CRM opportunity created or updated',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
-      body: Type.Object(
-        {
-          value: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
-          currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-          product: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          stage: Type.Optional(Stage),
+  app.post(
+    '/v1/conversations/:id/opportunity',
+    {
+      config: { permission: 'console:work' },
+      schema: {
+        tags: ['console'],
+        security: [{ bearer: [] }],
+        summary: 'Qualify a sales conversation as an opportunity: opportunity.created once, and the CRM opportunity created or updated',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }),
+        body: Type.Object(
+          {
+            value: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
+            currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+            product: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            stage: Type.Optional(Stage),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            opportunity: Opportunity,
+            created: Type.Boolean({ description: 'the CRM made it now (false: updated)' }),
+            event: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
+          }),
+          ...errors,
         },
-        { additionalProperties: false },
-      ),
-      response: { 200: Type.Object({ opportunity: Opportunity, created: Type.Boolean({ description: 'the CRM made it now (false: updated)' }), event: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]) }), ...errors },
+      },
     },
-  }, async (req) => {
-    const p: Principal = req.principal ?? { kind: 'key', keyId: 'none', role: 'ingest' };
-    const id = req.params.id;
-    const cs = await seeConversation(desk, p, id);
-    const owner = cs.agent || null;
-    const mayAct = p.role === 'admin' || (owner !== null && (owner === p.agentId || (p.role === 'manager' && visibleAgents(desk, p).has(owner))));
-    if (!mayAct) throw new OmnilaneError('API_ERR_FORBIDDEN', 'only the agent holding the conversation or a manager of their team may qualify it');
-    if (cs.status === 'queued' || cs.status === 'offered') throw new OmnilaneError('ROUTE_ERR_CONFLICT', `conversation ${id} is ${cs.status}; accept it first`);
-    const m = await desk.meta.get(id);
-    const intent = m?.intent ?? 'other';
-    if (!SALES_INTENTS.has(intent)) throw new OmnilaneError('API_ERR_NOT_SALES_CONVERSATION', `conversation ${id} has intent ${intent}; only price_inquiry, feature_comparison or purchase become opportunities`);
+    async (req) => {
+      const p: Principal = req.principal ?? { kind: 'key', keyId: 'none', role: 'ingest' };
+      const id = req.params.id;
+      const cs = await seeConversation(desk, p, id);
+      const owner = cs.agent || null;
+      const mayAct = p.role === 'admin' || (owner !== null && (owner === p.agentId || (p.role === 'manager' && visibleAgents(desk, p).has(owner))));
+      if (!mayAct) throw new OmnilaneError('API_ERR_FORBIDDEN', 'only the agent holding the conversation or a manager of their team may qualify it');
+      if (cs.status === 'queued' || cs.status === 'offered')
+        throw new OmnilaneError('ROUTE_ERR_CONFLICT', `conversation ${id} is ${cs.status}; accept it first`);
+      const m = await desk.meta.get(id);
+      const intent = m?.intent ?? 'other';
+      if (!SALES_INTENTS.has(intent))
+        throw new OmnilaneError(
+          'API_ERR_NOT_SALES_CONVERSATION',
+          `conversation ${id} has intent ${intent}; only price_inquiry, feature_comparison or purchase become opportunities`,
+        );
 
-    const { value, currency, product, stage } = req.body;
-    const opp: CrmOpportunity = {
-      id: opportunityId(id),
-      customer_id: m?.customerKey ?? `conv:${id}`,
-      conversation_id: id,
-      stage: stage ?? 'qualified',
-      intent,
-      ...(value !== undefined ? { value } : {}),
-      ...(value !== undefined || currency ? { currency: currency ?? 'CNY' } : {}),
-      ...(product ? { product } : {}),
-      ...(owner ? { owner_agent: owner } : {}),
-    };
-    const dims = dimensions(m, cs.group, owner ? desk.agent(owner)?.team ?? '' : '');
-    const ev = routingEvent(opp.id, 'opportunity.created', id, owner, m, { ...dims, intent, opportunity_id: opp.id, ...(value !== undefined ? { value } : {}), ...(product ? { product } : {}) }, clock.now());
-    // The log first: it is the truth the funnel and attribution read; the CRM write below is idempotent and retried.
-    const { id: eid, type, channel, occurred_at, customer, conversation_id, agent_id, properties } = ev;
-    const r = await ingest.ingest('routing', { events: [{ id: eid, type, channel, occurred_at, customer, conversation_id, agent_id, properties }] });
-    if (r.rejected.length > 0) throw new OmnilaneError('API_ERR_VALIDATION', `opportunity event refused: ${r.rejected[0].message}`);
-    let created: boolean;
-    try {
-      ({ created } = await crm.upsertOpportunity(opp));
-    } catch (err) {
-      rlog.error({ err, conversation_id: id, opportunity_id: opp.id }, 'CRM opportunity write failed');
-      throw new OmnilaneError('API_ERR_CRM_UNAVAILABLE', `the CRM did not take opportunity ${opp.id}; retry the same request (the event counts once)`, { cause: err });
-    }
-    return { opportunity: opp, created, event: r.accepted > 0 ? ('accepted' as const) : ('duplicate' as const) };
-  });
+      const { value, currency, product, stage } = req.body;
+      const opp: CrmOpportunity = {
+        id: opportunityId(id),
+        customer_id: m?.customerKey ?? `conv:${id}`,
+        conversation_id: id,
+        stage: stage ?? 'qualified',
+        intent,
+        ...(value !== undefined ? { value } : {}),
+        ...(value !== undefined || currency ? { currency: currency ?? 'CNY' } : {}),
+        ...(product ? { product } : {}),
+        ...(owner ? { owner_agent: owner } : {}),
+      };
+      const dims = dimensions(m, cs.group, owner ? (desk.agent(owner)?.team ?? '') : '');
+      const ev = routingEvent(
+        opp.id,
+        'opportunity.created',
+        id,
+        owner,
+        m,
+        { ...dims, intent, opportunity_id: opp.id, ...(value !== undefined ? { value } : {}), ...(product ? { product } : {}) },
+        clock.now(),
+      );
+      // The log first: it is the truth the funnel and attribution read; the CRM write below is idempotent and retried.
+      const { id: eid, type, channel, occurred_at, customer, conversation_id, agent_id, properties } = ev;
+      const r = await ingest.ingest('routing', { events: [{ id: eid, type, channel, occurred_at, customer, conversation_id, agent_id, properties }] });
+      if (r.rejected.length > 0) throw new OmnilaneError('API_ERR_VALIDATION', `opportunity event refused: ${r.rejected[0].message}`);
+      let created: boolean;
+      try {
+        ({ created } = await crm.upsertOpportunity(opp));
+      } catch (err) {
+        rlog.error({ err, conversation_id: id, opportunity_id: opp.id }, 'CRM opportunity write failed');
+        throw new OmnilaneError('API_ERR_CRM_UNAVAILABLE', `the CRM did not take opportunity ${opp.id}; retry the same request (the event counts once)`, {
+          cause: err,
+        });
+      }
+      return { opportunity: opp, created, event: r.accepted > 0 ? ('accepted' as const) : ('duplicate' as const) };
+    },
+  );
 };

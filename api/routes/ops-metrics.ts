@@ -10,10 +10,25 @@ export function toPrometheus(details: Record<string, unknown>): string {
     if (typeof value !== 'number' || !Number.isFinite(value)) return;
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
   };
-  gauge('omnilane_stream_lag_records', 'Records on the bus not yet processed by this process\'s stream worker (consumer lag).', 'gauge', details.lag);
-  gauge('omnilane_stream_events_processed_total', 'Events counted by this process\'s stream worker since start (duplicates excluded).', 'counter', details.processed);
-  gauge('omnilane_late_events_total', 'Events later than the KPI allowed lateness, kept in late_events instead of their minute (this process\'s worker, since start).', 'counter', details.lateEvents);
-  gauge('omnilane_rejected_payloads_dropped_total', 'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).', 'counter', details.rejectedDropped);
+  gauge('omnilane_stream_lag_records', "Records on the bus not yet processed by this process's stream worker (consumer lag).", 'gauge', details.lag);
+  gauge(
+    'omnilane_stream_events_processed_total',
+    "Events counted by this process's stream worker since start (duplicates excluded).",
+    'counter',
+    details.processed,
+  );
+  gauge(
+    'omnilane_late_events_total',
+    "Events later than the KPI allowed lateness, kept in late_events instead of their minute (this process's worker, since start).",
+    'counter',
+    details.lateEvents,
+  );
+  gauge(
+    'omnilane_rejected_payloads_dropped_total',
+    'Refused webhook payloads not stored because their source or the overall per-minute quota was used up (REJECTED_KEEP_*).',
+    'counter',
+    details.rejectedDropped,
+  );
   gauge('omnilane_process_resident_memory_bytes', 'Resident memory of this process.', 'gauge', process.memoryUsage().rss);
   return lines.join('\n') + '\n';
 }

@@ -38,7 +38,17 @@ describe('suggestion routes', () => {
     return { status: r.statusCode, body: r.json<Record<string, any>>() };
   };
   const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
-    id, producer, type, channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `cus_${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: props,
+    id,
+    producer,
+    type,
+    channel: 'web',
+    occurred_at: clock.now(),
+    received_at: clock.now(),
+    customer_key: `cus_${conv}`,
+    customer: { external_id: conv },
+    conversation_id: conv,
+    agent_id: null,
+    properties: props,
   });
 
   beforeAll(async () => {
@@ -46,7 +56,16 @@ describe('suggestion routes', () => {
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
     keys = await rosterAccess(roster.agents);
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
+    const desk = new RoutingDesk({
+      state,
+      bus,
+      clock,
+      log: silentLogger(),
+      roster,
+      registry: defaultRegistry(roster.rules),
+      rng: seededRng(7),
+      ttlMs: 86_400_000,
+    });
     service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules(), suggestions: store });
     app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk });
   });
@@ -59,7 +78,8 @@ describe('suggestion routes', () => {
 
   it('documents the routes in /openapi.json', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
-    for (const p of ['/v1/conversations/{id}/suggestions', '/v1/conversations/{id}/suggestions/{script_id}/used', '/v1/suggestions/scripts']) expect(doc.paths[p], p).toBeDefined();
+    for (const p of ['/v1/conversations/{id}/suggestions', '/v1/conversations/{id}/suggestions/{script_id}/used', '/v1/suggestions/scripts'])
+      expect(doc.paths[p], p).toBeDefined();
   });
 
   it('suggests the time-limited offer to a price-sensitive customer, follows the customer as they write, and learns from the deal', async () => {
@@ -84,7 +104,10 @@ describe('suggestion routes', () => {
     expect(later.body.suggestions[0].script_id).toBe('tech-help-en');
 
     // Used (edited), once; the deal rewards it once, however often the event comes.
-    expect((await req('POST', '/v1/conversations/c-price/suggestions/offer-limited-zh/used', key('ag_zhang'), { edited: true })).body).toEqual({ recorded: true, context: 'price_sensitive|opening|price_inquiry' });
+    expect((await req('POST', '/v1/conversations/c-price/suggestions/offer-limited-zh/used', key('ag_zhang'), { edited: true })).body).toEqual({
+      recorded: true,
+      context: 'price_sensitive|opening|price_inquiry',
+    });
     expect((await req('POST', '/v1/conversations/c-price/suggestions/offer-limited-zh/used', key('ag_zhang'), {})).body.recorded).toBe(false);
     expect((await req('POST', '/v1/conversations/c-price/suggestions/nope/used', key('ag_zhang'), {})).body).toMatchObject({ code: 'API_ERR_NOT_FOUND' });
     expect((await req('POST', '/v1/console/conversations/c-price/close', key('ag_zhang'), { outcome: 'deal', value: 900 })).status).toBe(200);
@@ -106,7 +129,9 @@ describe('suggestion routes', () => {
     const lib = await req('GET', '/v1/suggestions/scripts', key('mgr_lin'));
     expect(lib.status).toBe(200);
     expect(lib.body.scripts.length).toBeGreaterThanOrEqual(20);
-    const bad = await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: [{ id: 'x', lang: 'zh', tags: [], stages: [], intents: [], text: '{{nmae}}' }] });
+    const bad = await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), {
+      scripts: [{ id: 'x', lang: 'zh', tags: [], stages: [], intents: [], text: '{{nmae}}' }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('API_ERR_VALIDATION');
     const dup = await req('PUT', '/v1/suggestions/scripts', key('mgr_lin'), { scripts: [lib.body.scripts[0], lib.body.scripts[0]] });
@@ -122,7 +147,10 @@ describe('suggestion routes', () => {
 
   it('creates, edits and deletes one script for managers and admins; agents get 403; bad ones a coded 400', async () => {
     const one = { id: 'vip-welcome-en', lang: 'en', tags: ['VIP'], stages: ['opening'], intents: [], text: 'Welcome back, {{name}}!' };
-    const req2 = (method: 'PUT' | 'DELETE', id: string, k: string, body?: unknown) => app.inject({ method, url: `/v1/suggestions/scripts/${id}`, headers: { authorization: `Bearer ${k}` }, ...(body ? { payload: body } : {}) }).then((r) => ({ status: r.statusCode, body: r.json<Record<string, any>>() }));
+    const req2 = (method: 'PUT' | 'DELETE', id: string, k: string, body?: unknown) =>
+      app
+        .inject({ method, url: `/v1/suggestions/scripts/${id}`, headers: { authorization: `Bearer ${k}` }, ...(body ? { payload: body } : {}) })
+        .then((r) => ({ status: r.statusCode, body: r.json<Record<string, any>>() }));
     const before = (await req('GET', '/v1/suggestions/scripts', key('mgr_lin'))).body.scripts.length as number;
     expect((await req2('PUT', one.id, key('ag_zhang'), one)).status).toBe(403);
     expect((await req2('DELETE', 'offer-limited-zh', key('ag_zhang'))).status).toBe(403);

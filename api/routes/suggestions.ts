@@ -5,7 +5,20 @@ import { OmnilaneError } from '../../shared/errors.js';
 import type { CrmPort } from '../../stream/crm/crm-port.js';
 import { INTENTS, type Intent, type IntentClassifier } from '../../stream/intent/intent-port.js';
 import type { RoutingDesk } from '../../stream/routing/routing-desk.js';
-import { contextKey, contextOf, checkLibrary, offerEndText, renderScript, STAGES, suggest, SUGGEST_TAGS, SuggestStore, VARIABLES, type RenderVars, type Script } from '../../stream/suggest/index.js';
+import {
+  contextKey,
+  contextOf,
+  checkLibrary,
+  offerEndText,
+  renderScript,
+  STAGES,
+  suggest,
+  SUGGEST_TAGS,
+  SuggestStore,
+  VARIABLES,
+  type RenderVars,
+  type Script,
+} from '../../stream/suggest/index.js';
 import type { Principal } from '../auth/roles.js';
 import { seeConversation } from '../routing/scope.js';
 import { ErrorReply } from '../../shared/error-reply.js';
@@ -56,7 +69,13 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
     const latest = inbound.at(-1) ?? m?.preview ?? '';
     const r = latest ? await o.classifier.classify(latest) : null;
     const intent: Intent = r?.intent ?? ((INTENTS as readonly string[]).includes(m?.intent ?? '') ? (m!.intent as Intent) : 'other');
-    const ctx = contextOf({ routingTag: m?.tag ?? 'normal', customerTexts: inbound.length ? inbound : [latest], agentReplies: (m?.messages ?? []).filter((x) => x.direction === 'out').length, intent, language: r?.language ?? 'unknown' });
+    const ctx = contextOf({
+      routingTag: m?.tag ?? 'normal',
+      customerTexts: inbound.length ? inbound : [latest],
+      agentReplies: (m?.messages ?? []).filter((x) => x.direction === 'out').length,
+      intent,
+      language: r?.language ?? 'unknown',
+    });
     return { m, ctx };
   };
 
@@ -72,91 +91,136 @@ export const suggestionRoutes: FastifyPluginAsyncTypebox<SuggestionRoutesOptions
     return vars;
   };
 
-  app.get('/v1/conversations/:id/suggestions', {
-    config: { permission: 'console:work' },
-    schema: {
-      ...base,
-      summary: 'Top three reply suggestions for the conversation now, rendered for the customer (records them as shown; sends nothing)',
-      params: Id,
-      response: {
-        200: Type.Object({
-          context: ContextReply,
-          suggestions: Type.Array(Type.Object({ script_id: Type.String(), text: Type.String(), lang: Type.String() })),
-        }),
-        ...errors,
+  app.get(
+    '/v1/conversations/:id/suggestions',
+    {
+      config: { permission: 'console:work' },
+      schema: {
+        ...base,
+        summary: 'Top three reply suggestions for the conversation now, rendered for the customer (records them as shown; sends nothing)',
+        params: Id,
+        response: {
+          200: Type.Object({
+            context: ContextReply,
+            suggestions: Type.Array(Type.Object({ script_id: Type.String(), text: Type.String(), lang: Type.String() })),
+          }),
+          ...errors,
+        },
       },
     },
-  }, async (req) => {
-    await seeConversation(desk, who(req.principal), req.params.id);
-    const { m, ctx } = await contextFor(req.params.id);
-    const key = contextKey(ctx);
-    const [library, posteriors] = await Promise.all([store.library(), store.posteriors(key)]);
-    const top = suggest(ctx, library, posteriors, desk.o.rng);
-    await store.shown(req.params.id, key, top.map((t) => t.script.id));
-    const vars = await varsFor(m, ctx.lang);
-    return { context: ctx, suggestions: top.map((t) => ({ script_id: t.script.id, lang: t.script.lang, text: renderScript(t.script.text, t.script.lang, vars) })) };
-  });
-
-  app.post('/v1/conversations/:id/suggestions/:script_id/used', {
-    config: { permission: 'console:work' },
-    schema: {
-      ...base,
-      summary: 'The agent inserted a suggestion into the reply box (edited: changed it before sending); idempotent per conversation and script',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), script_id: Type.String({ minLength: 1, maxLength: 64 }) }),
-      body: Type.Object({ edited: Type.Optional(Type.Boolean({ description: 'the agent changed the text before sending' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ recorded: Type.Boolean(), context: Type.String() }), ...errors },
+    async (req) => {
+      await seeConversation(desk, who(req.principal), req.params.id);
+      const { m, ctx } = await contextFor(req.params.id);
+      const key = contextKey(ctx);
+      const [library, posteriors] = await Promise.all([store.library(), store.posteriors(key)]);
+      const top = suggest(ctx, library, posteriors, desk.o.rng);
+      await store.shown(
+        req.params.id,
+        key,
+        top.map((t) => t.script.id),
+      );
+      const vars = await varsFor(m, ctx.lang);
+      return {
+        context: ctx,
+        suggestions: top.map((t) => ({ script_id: t.script.id, lang: t.script.lang, text: renderScript(t.script.text, t.script.lang, vars) })),
+      };
     },
-  }, async (req) => {
-    await seeConversation(desk, who(req.principal), req.params.id);
-    const library = await store.library();
-    if (!library.some((s) => s.id === req.params.script_id)) throw new OmnilaneError('API_ERR_NOT_FOUND', `no script ${req.params.script_id}`);
-    const key = (await store.shownContext(req.params.id, req.params.script_id)) ?? contextKey((await contextFor(req.params.id)).ctx);
-    const recorded = await store.used(req.params.id, key, req.params.script_id, req.body.edited === true);
-    return { recorded, context: key };
-  });
+  );
 
-  app.get('/v1/suggestions/scripts', {
-    config: { permission: 'routing:manage' },
-    schema: { ...base, summary: 'The reply script library (the shipped demo library until one is saved)', response: { 200: Library, ...errors } },
-  }, async () => ({ scripts: await store.library() }));
+  app.post(
+    '/v1/conversations/:id/suggestions/:script_id/used',
+    {
+      config: { permission: 'console:work' },
+      schema: {
+        ...base,
+        summary: 'The agent inserted a suggestion into the reply box (edited: changed it before sending); idempotent per conversation and script',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), script_id: Type.String({ minLength: 1, maxLength: 64 }) }),
+        body: Type.Object(
+          { edited: Type.Optional(Type.Boolean({ description: 'the agent changed the text before sending' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ recorded: Type.Boolean(), context: Type.String() }), ...errors },
+      },
+    },
+    async (req) => {
+      await seeConversation(desk, who(req.principal), req.params.id);
+      const library = await store.library();
+      if (!library.some((s) => s.id === req.params.script_id)) throw new OmnilaneError('API_ERR_NOT_FOUND', `no script ${req.params.script_id}`);
+      const key = (await store.shownContext(req.params.id, req.params.script_id)) ?? contextKey((await contextFor(req.params.id)).ctx);
+      const recorded = await store.used(req.params.id, key, req.params.script_id, req.body.edited === true);
+      return { recorded, context: key };
+    },
+  );
 
-  app.put('/v1/suggestions/scripts', {
-    config: { permission: 'routing:manage' },
-    schema: { ...base, summary: 'Replace the reply script library (ids unique, known variables only); learned posteriors are kept per script id', body: Library, response: { 200: Type.Object({ scripts: Type.Integer() }), ...errors } },
-  }, async (req) => {
-    const scripts = req.body.scripts as Script[];
-    const r = checkLibrary(scripts);
-    if (!r.ok) throw new OmnilaneError('API_ERR_VALIDATION', r.message);
-    await store.saveLibrary(scripts);
-    return { scripts: scripts.length };
-  });
+  app.get(
+    '/v1/suggestions/scripts',
+    {
+      config: { permission: 'routing:manage' },
+      schema: { ...base, summary: 'The reply script library (the shipped demo library until one is saved)', response: { 200: Library, ...errors } },
+    },
+    async () => ({ scripts: await store.library() }),
+  );
+
+  app.put(
+    '/v1/suggestions/scripts',
+    {
+      config: { permission: 'routing:manage' },
+      schema: {
+        ...base,
+        summary: 'Replace the reply script library (ids unique, known variables only); learned posteriors are kept per script id',
+        body: Library,
+        response: { 200: Type.Object({ scripts: Type.Integer() }), ...errors },
+      },
+    },
+    async (req) => {
+      const scripts = req.body.scripts as Script[];
+      const r = checkLibrary(scripts);
+      if (!r.ok) throw new OmnilaneError('API_ERR_VALIDATION', r.message);
+      await store.saveLibrary(scripts);
+      return { scripts: scripts.length };
+    },
+  );
 
   const ScriptId = Type.Object({ script_id: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{0,63}$' }) });
 
-  app.put('/v1/suggestions/scripts/:script_id', {
-    config: { permission: 'routing:manage' },
-    schema: {
-      ...base,
-      summary: 'Create or replace one script of the library (the console editor); the body id must equal the path id; its posteriors are kept',
-      params: ScriptId,
-      body: ScriptSchema,
-      response: { 200: Type.Object({ script: ScriptSchema, created: Type.Boolean(), scripts: Type.Integer() }), ...errors },
+  app.put(
+    '/v1/suggestions/scripts/:script_id',
+    {
+      config: { permission: 'routing:manage' },
+      schema: {
+        ...base,
+        summary: 'Create or replace one script of the library (the console editor); the body id must equal the path id; its posteriors are kept',
+        params: ScriptId,
+        body: ScriptSchema,
+        response: { 200: Type.Object({ script: ScriptSchema, created: Type.Boolean(), scripts: Type.Integer() }), ...errors },
+      },
     },
-  }, async (req) => {
-    const script = req.body;
-    if (script.id !== req.params.script_id) throw new OmnilaneError('API_ERR_VALIDATION', `the body's id "${script.id}" is not the path's "${req.params.script_id}"`);
-    const r = await store.putScript(script).catch((err: unknown) => {
-      throw err instanceof RangeError ? new OmnilaneError('API_ERR_VALIDATION', err.message) : err;
-    });
-    return { script, ...r };
-  });
+    async (req) => {
+      const script = req.body;
+      if (script.id !== req.params.script_id)
+        throw new OmnilaneError('API_ERR_VALIDATION', `the body's id "${script.id}" is not the path's "${req.params.script_id}"`);
+      const r = await store.putScript(script).catch((err: unknown) => {
+        throw err instanceof RangeError ? new OmnilaneError('API_ERR_VALIDATION', err.message) : err;
+      });
+      return { script, ...r };
+    },
+  );
 
-  app.delete('/v1/suggestions/scripts/:script_id', {
-    config: { permission: 'routing:manage' },
-    schema: { ...base, summary: 'Delete one script of the library (its learned posteriors stay, unused)', params: ScriptId, response: { 200: Type.Object({ deleted: Type.Literal(true), scripts: Type.Integer() }), ...errors } },
-  }, async (req) => {
-    const left = await store.deleteScript(req.params.script_id);
-    if (left === null) throw new OmnilaneError('API_ERR_NOT_FOUND', `no script ${req.params.script_id}`);
-    return { deleted: true as const, scripts: left };
-  });
+  app.delete(
+    '/v1/suggestions/scripts/:script_id',
+    {
+      config: { permission: 'routing:manage' },
+      schema: {
+        ...base,
+        summary: 'Delete one script of the library (its learned posteriors stay, unused)',
+        params: ScriptId,
+        response: { 200: Type.Object({ deleted: Type.Literal(true), scripts: Type.Integer() }), ...errors },
+      },
+    },
+    async (req) => {
+      const left = await store.deleteScript(req.params.script_id);
+      if (left === null) throw new OmnilaneError('API_ERR_NOT_FOUND', `no script ${req.params.script_id}`);
+      return { deleted: true as const, scripts: left };
+    },
+  );
 };

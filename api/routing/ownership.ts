@@ -12,14 +12,22 @@ const LIMIT = 10_000;
 export class Ownership {
   constructor(private readonly warehouse: Warehouse) {}
 
-  async owned(agents: Iterable<string>, of: { customers?: string[]; conversations?: string[] }): Promise<{ customers: Set<string>; conversations: Set<string> }> {
+  async owned(
+    agents: Iterable<string>,
+    of: { customers?: string[]; conversations?: string[] },
+  ): Promise<{ customers: Set<string>; conversations: Set<string> }> {
     const list = [...agents];
     const customers = new Set<string>();
     const conversations = new Set<string>();
     const customerIds = of.customers ?? [];
     const conversationIds = of.conversations ?? [];
     if (list.length === 0 || (customerIds.length === 0 && conversationIds.length === 0)) return { customers, conversations };
-    const rows = await this.warehouse.query<{ conversation_id: unknown; customer_key: unknown }>('owned_conversations', { agents: list, customers: customerIds, conversations: conversationIds, limit: LIMIT });
+    const rows = await this.warehouse.query<{ conversation_id: unknown; customer_key: unknown }>('owned_conversations', {
+      agents: list,
+      customers: customerIds,
+      conversations: conversationIds,
+      limit: LIMIT,
+    });
     for (const r of rows) {
       customers.add(String(r.customer_key));
       conversations.add(String(r.conversation_id));

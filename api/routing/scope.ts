@@ -44,7 +44,7 @@ export async function seeConversation(desk: RoutingDesk, p: Principal, id: strin
 
 /** The roster member an agent or manager acts as in the console (managers and admins without one: null). */
 export function actingAgent(p: Principal): string | null {
-  return p.role === 'agent' ? p.agentId ?? null : null;
+  return p.role === 'agent' ? (p.agentId ?? null) : null;
 }
 
 /**

@@ -19,7 +19,12 @@ interface ServerFrame {
 const randomId = (prefix: string) => {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
-  return prefix + Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 20);
+  return (
+    prefix +
+    Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+      .join('')
+      .slice(0, 20)
+  );
 };
 
 /**
@@ -82,7 +87,15 @@ export class ChatClient {
     const ws = new WebSocket(`${this.o.baseUrl.replace(/^http/, 'ws')}/v1/channels/webchat/socket`);
     this.ws = ws;
     ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'hello', site_key: this.o.siteKey, visitor_id: this.visitorId, conversation_id: this.state.conversationId, last_seq: this.state.lastSeq }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          site_key: this.o.siteKey,
+          visitor_id: this.visitorId,
+          conversation_id: this.state.conversationId,
+          last_seq: this.state.lastSeq,
+        }),
+      );
     };
     ws.onmessage = (e) => this.receive(JSON.parse(String(e.data)) as ServerFrame);
     ws.onclose = (e) => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { applyAck, applyMessage, applyRefused, applyWelcome, backoffMs, emptyState, enqueue, lastAgentSeq, type ChatState } from './chat-state.js';
 import { pickMessages } from './i18n.js';
 
-const msg = (seq: number, from: 'visitor' | 'agent' = 'agent', client_msg_id?: string) => ({ seq, from, text: `t${seq}`, at: seq, ...(client_msg_id ? { client_msg_id } : {}) });
+const msg = (seq: number, from: 'visitor' | 'agent' = 'agent', client_msg_id?: string) => ({
+  seq,
+  from,
+  text: `t${seq}`,
+  at: seq,
+  ...(client_msg_id ? { client_msg_id } : {}),
+});
 
 describe('widget chat state', () => {
   it('shows each seq once whatever order replay, pushes and acks arrive in', () => {
@@ -30,7 +36,10 @@ describe('widget chat state', () => {
     let t = enqueue(s, { client_msg_id: 'm2', text: 'b' }, 3);
     t = applyAck(t, 'm2', 2);
     t = applyMessage(t, msg(2, 'visitor', 'm2'));
-    expect(t.messages.map((m) => [m.seq, m.status])).toEqual([[1, 'sent'], [2, 'sent']]);
+    expect(t.messages.map((m) => [m.seq, m.status])).toEqual([
+      [1, 'sent'],
+      [2, 'sent'],
+    ]);
   });
 
   it('starts clean on a new conversation but keeps unsent messages; drops refused ones', () => {

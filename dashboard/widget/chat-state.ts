@@ -41,7 +41,11 @@ export function applyWelcome(s: ChatState, conversationId: string, readSeq: numb
 
 /** A visitor types a message: shown at once as pending and queued. */
 export function enqueue(s: ChatState, out: Outgoing, at: number): ChatState {
-  return { ...s, queue: [...s.queue, out], messages: [...s.messages, { from: 'visitor', text: out.text, at, client_msg_id: out.client_msg_id, status: 'pending' }] };
+  return {
+    ...s,
+    queue: [...s.queue, out],
+    messages: [...s.messages, { from: 'visitor', text: out.text, at, client_msg_id: out.client_msg_id, status: 'pending' }],
+  };
 }
 
 /** A stored message (replay or live push): never shown twice, merges into its pending copy. */
@@ -59,7 +63,8 @@ export function applyMessage(s: ChatState, m: { seq: number; from: 'visitor' | '
 /** Ack: the message is stored under seq; it leaves the queue. */
 export function applyAck(s: ChatState, clientMsgId: string, seq: number): ChatState {
   const queue = s.queue.filter((q) => q.client_msg_id !== clientMsgId);
-  if (s.messages.some((x) => x.seq === seq)) return { ...s, queue, messages: s.messages.filter((x) => !(x.seq === undefined && x.client_msg_id === clientMsgId)) };
+  if (s.messages.some((x) => x.seq === seq))
+    return { ...s, queue, messages: s.messages.filter((x) => !(x.seq === undefined && x.client_msg_id === clientMsgId)) };
   const messages = s.messages.map((x) => (x.client_msg_id === clientMsgId && x.seq === undefined ? { ...x, seq, status: 'sent' as const } : x));
   return { ...s, queue, messages: sortMessages(messages) };
 }

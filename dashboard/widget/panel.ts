@@ -41,7 +41,11 @@ export class ChatPanel {
   private readonly statusEl: HTMLElement;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly t: Messages, lang: string, private readonly h: PanelHandlers) {
+  constructor(
+    private readonly t: Messages,
+    lang: string,
+    private readonly h: PanelHandlers,
+  ) {
     const host = document.createElement('div');
     host.id = 'omnilane-webchat';
     host.setAttribute('lang', lang);
@@ -51,7 +55,8 @@ export class ChatPanel {
     style.textContent = CSS;
     const launcher = this.el('button', 'launcher', { 'data-testid': 'wc-launcher', 'aria-label': t.open, type: 'button' });
     // An inline icon: emoji fonts are missing on many systems.
-    launcher.innerHTML = '<svg width="26" height="26" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
+    launcher.innerHTML =
+      '<svg width="26" height="26" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
     this.panel = this.el('section', 'panel', { 'data-testid': 'wc-panel', role: 'dialog', 'aria-label': t.title });
     const header = this.el('header', '', {});
     const title = this.el('div', '', {});
@@ -65,7 +70,12 @@ export class ChatPanel {
     this.list = this.el('div', 'messages', { 'data-testid': 'wc-messages', 'aria-live': 'polite' });
     this.typingEl = this.el('div', 'typing', { 'data-testid': 'wc-typing' });
     const form = this.el('form', '', {});
-    const input = this.el('input', '', { 'data-testid': 'wc-input', placeholder: t.placeholder, maxlength: '4000', 'aria-label': t.placeholder }) as HTMLInputElement;
+    const input = this.el('input', '', {
+      'data-testid': 'wc-input',
+      placeholder: t.placeholder,
+      maxlength: '4000',
+      'aria-label': t.placeholder,
+    }) as HTMLInputElement;
     const sendBtn = this.el('button', '', { 'data-testid': 'wc-send', type: 'submit' });
     sendBtn.textContent = t.send;
     form.append(input, sendBtn);

@@ -123,7 +123,15 @@ function channelErrorReply(err: FastifyError, maxBytes: number): ErrorReplyOf {
  * per-source quota (`from` is the sender's address; beyond the quota the refusal
  * is counted, not stored), and returns the error to throw.
  */
-export async function refuse(deps: ChannelDeps, provider: string, code: ErrorCode, reason: string, payload: string | Buffer, ref?: string, from?: string): Promise<OmnilaneError> {
+export async function refuse(
+  deps: ChannelDeps,
+  provider: string,
+  code: ErrorCode,
+  reason: string,
+  payload: string | Buffer,
+  ref?: string,
+  from?: string,
+): Promise<OmnilaneError> {
   const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   const at = deps.clock.now();
   await deps.ingest.keepRejectedPayload(provider, { ref: ref ?? `#${at}`, code, reason, payload: text }, from);

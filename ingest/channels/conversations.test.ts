@@ -40,7 +40,12 @@ const whatsapp: Channel = {
     const value = doc.entry[0].changes[0].value;
     value.messages = [{ ...value.messages[0], id: `wamid.conv-test-${n}`, timestamp: String(Math.floor(t.clock.now() / 1000)) }];
     const raw = JSON.stringify(doc);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/channels/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, raw) }, payload: raw });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/channels/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, raw) },
+      payload: raw,
+    });
     expect(res.statusCode).toBe(200);
   },
 };
@@ -66,7 +71,12 @@ describe.each([sms, whatsapp, wechat])('$name messages get a conversation at ing
     t = await channelTestApp();
     await ch.post(1);
     const [start, first] = t.events();
-    expect(start).toMatchObject({ type: 'conversation.started', channel: ch.name, conversation_id: expect.stringMatching(new RegExp(`^${ch.name}:`)), id: `${first.id}:start` });
+    expect(start).toMatchObject({
+      type: 'conversation.started',
+      channel: ch.name,
+      conversation_id: expect.stringMatching(new RegExp(`^${ch.name}:`)),
+      id: `${first.id}:start`,
+    });
     expect(first).toMatchObject({ type: 'message.received', channel: ch.name, conversation_id: start.conversation_id, customer_key: start.customer_key });
     t.clock.advance(HOUR);
     await ch.post(2);
@@ -121,7 +131,12 @@ describe('conversations per channel and customer', () => {
   it('one delivery with several messages opens one conversation they all join', async () => {
     t = await channelTestApp();
     const raw = fixture('whatsapp-messages.json');
-    const res = await t.app.inject({ method: 'POST', url: '/v1/channels/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, raw) }, payload: raw });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/channels/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(TEST_SECRETS.whatsappAppSecret, raw) },
+      payload: raw,
+    });
     expect(res.json()).toEqual({ accepted: 3, duplicates: 0 });
     const ev = t.events();
     expect(ev.map((e) => e.type)).toEqual(['conversation.started', 'message.received', 'message.received', 'message.received']);
@@ -132,7 +147,12 @@ describe('conversations per channel and customer', () => {
     t = await channelTestApp();
     await sms.post(1);
     const conv = t.events()[0].conversation_id!;
-    const res = await t.app.inject({ method: 'POST', url: '/v1/channels/app/events', headers: { authorization: 'Bearer ingest-key-for-channel-tests-0001' }, payload: { anonymous_id: 'a1', events: [{ id: 'close-1', type: 'conversation.closed', occurred_at: t.clock.now(), conversation_id: conv }] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/channels/app/events',
+      headers: { authorization: 'Bearer ingest-key-for-channel-tests-0001' },
+      payload: { anonymous_id: 'a1', events: [{ id: 'close-1', type: 'conversation.closed', occurred_at: t.clock.now(), conversation_id: conv }] },
+    });
     expect(res.statusCode).toBeLessThan(300);
     expect(await t.state.get(closedConversationKey(conv))).toBe('1');
   });

@@ -108,7 +108,13 @@ export function demoJourney(rng: Rng, start: number, runId: string, kind?: 'conv
   t += 5_000;
   ev('conversation.closed', channel, { conversation_id: conv, agent_id: agent });
   if (intent === 'complaint' && rng() < 0.6) ev('complaint.filed', channel, { conversation_id: conv }, { reason: 'slow_response' });
-  if (rng() < 0.5) ev('csat.submitted', channel, { conversation_id: conv, agent_id: agent }, { score: 1 + Math.min(4, Math.floor(rng() * 5 + (intent === 'complaint' ? 0 : 1))) });
+  if (rng() < 0.5)
+    ev(
+      'csat.submitted',
+      channel,
+      { conversation_id: conv, agent_id: agent },
+      { score: 1 + Math.min(4, Math.floor(rng() * 5 + (intent === 'complaint' ? 0 : 1))) },
+    );
   if (rng() < 0.25) ev('nps.submitted', channel, { conversation_id: conv }, { score: Math.min(10, Math.floor(rng() * 11 + (tag === 'VIP' ? 2 : 0))) });
   return out;
 }

@@ -31,7 +31,17 @@ export async function simulate(minutes: number, seed: number) {
   const bus = new InProcessBus({ clock });
   await bus.ensureTopic('omnilane.events', 1);
   const roster = loadRoster(undefined);
-  const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(seed), ttlMs: 0, defaultPresence: 'online' });
+  const desk = new RoutingDesk({
+    state,
+    bus,
+    clock,
+    log: silentLogger(),
+    roster,
+    registry: defaultRegistry(roster.rules),
+    rng: seededRng(seed),
+    ttlMs: 0,
+    defaultPresence: 'online',
+  });
   const service = new RoutingService({ desk, warehouse: noWarehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
   const agents = new DemoAgents({ desk, clock, log: silentLogger() });
   const schedule = new DemoSchedule(seededRng(seed), 'sim', 20, clock.now(), agents.pacing());
@@ -42,7 +52,14 @@ export async function simulate(minutes: number, seed: number) {
     const now = clock.now();
     for (const { event: e } of schedule.take(now)) {
       if (!e.conversation_id || !ROUTED.has(e.type)) continue;
-      const env = { ...e, producer: 'demo', occurred_at: Number(e.occurred_at), received_at: now, customer_key: e.customer.external_id, agent_id: e.agent_id ?? null } as EventEnvelope;
+      const env = {
+        ...e,
+        producer: 'demo',
+        occurred_at: Number(e.occurred_at),
+        received_at: now,
+        customer_key: e.customer.external_id,
+        agent_id: e.agent_id ?? null,
+      } as EventEnvelope;
       const group = await service.intake(env);
       if (group) await desk.dispatch(group);
     }

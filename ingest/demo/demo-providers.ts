@@ -26,7 +26,17 @@ export interface DemoProviders {
 }
 
 const channelOf = (url: string) =>
-  url.includes('/Messages.json') ? 'sms' : url.includes('/messages') ? 'whatsapp' : url.includes('/mail/send') ? 'email' : url.includes('/cgi-bin/message') ? 'wechat' : url.includes('/cgi-bin/token') ? 'wechat_token' : 'other';
+  url.includes('/Messages.json')
+    ? 'sms'
+    : url.includes('/messages')
+      ? 'whatsapp'
+      : url.includes('/mail/send')
+        ? 'email'
+        : url.includes('/cgi-bin/message')
+          ? 'wechat'
+          : url.includes('/cgi-bin/token')
+            ? 'wechat_token'
+            : 'other';
 
 export async function startDemoProviders(senders: SenderRegistry, log: Logger): Promise<DemoProviders> {
   const received: Record<string, number> = {};
@@ -43,7 +53,11 @@ export async function startDemoProviders(senders: SenderRegistry, log: Logger): 
       received[ch] = (received[ch] ?? 0) + 1;
       n++;
       const reply =
-        ch === 'wechat_token' ? { access_token: `DEMO_TOKEN_${n}`, expires_in: 7200 } : ch === 'wechat' ? { errcode: 0, errmsg: 'ok' } : { sid: `SMdemo${n}`, messages: [{ id: `wamid.demo${n}` }] };
+        ch === 'wechat_token'
+          ? { access_token: `DEMO_TOKEN_${n}`, expires_in: 7200 }
+          : ch === 'wechat'
+            ? { errcode: 0, errmsg: 'ok' }
+            : { sid: `SMdemo${n}`, messages: [{ id: `wamid.demo${n}` }] };
       res.writeHead(ch === 'email' ? 202 : ch === 'sms' ? 201 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply));
     });
@@ -75,8 +89,15 @@ export function demoAnswers(o: { ingest: Pick<IngestService, 'ingest'>; clock: C
     if (!to || r >= 0.35) return;
     const text = r < 0.08 ? '退订' : r < 0.15 ? 'STOP' : pick(o.rng, ['好的，我看看', '有优惠吗？', '请发一下报价单']);
     const id = `demo-answer-${process.pid}-${++n}`;
-    setTimeout(() => {
-      o.ingest.ingest('demo', { events: [{ id, type: 'message.received', channel: 'sms', occurred_at: o.clock.now(), customer: { phone: to }, properties: { text } }] }).catch((err: unknown) => o.log.warn({ err }, 'demo answer not ingested'));
-    }, 2000 + Math.floor(o.rng() * 8000)).unref();
+    setTimeout(
+      () => {
+        o.ingest
+          .ingest('demo', {
+            events: [{ id, type: 'message.received', channel: 'sms', occurred_at: o.clock.now(), customer: { phone: to }, properties: { text } }],
+          })
+          .catch((err: unknown) => o.log.warn({ err }, 'demo answer not ingested'));
+      },
+      2000 + Math.floor(o.rng() * 8000),
+    ).unref();
   };
 }

@@ -125,9 +125,7 @@ export class DemoTraffic {
     this.schedule.goLive(now);
     this.o.log.info({ events: this.sent }, 'demo traffic: history generated, now live');
     this.timer = setInterval(() => {
-      this.inflight = this.inflight
-        .then(() => this.flushDue(this.o.clock.now()))
-        .catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
+      this.inflight = this.inflight.then(() => this.flushDue(this.o.clock.now())).catch((err) => this.o.log.warn({ err }, 'demo traffic batch failed'));
     }, 250);
   }
 

@@ -60,7 +60,13 @@ export function checkpointMismatch(c: ImportCheckpoint, id: ImportIdentity): str
   if (c.version !== 1) return `checkpoint version ${String(c.version)} is not 1`;
   const diff = (Object.keys(id) as Array<keyof ImportIdentity>).filter((k) => c.identity[k] !== id[k]);
   if (diff.length === 0) return null;
-  const what: Record<keyof ImportIdentity, string> = { size: 'the file size', head: 'the file contents', format: 'the format', mapping: 'the CSV mapping', target: 'the target' };
+  const what: Record<keyof ImportIdentity, string> = {
+    size: 'the file size',
+    head: 'the file contents',
+    format: 'the format',
+    mapping: 'the CSV mapping',
+    target: 'the target',
+  };
   return `the checkpoint was written for another import (${diff.map((k) => what[k]).join(', ')} differ)`;
 }
 

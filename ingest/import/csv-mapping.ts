@@ -121,7 +121,8 @@ export function compileCsvMapping(header: string[], spec: CsvMappingSpec = {}): 
   const supplied = new Set([...columns.flatMap((c) => (c ? [c.path.join('.')] : [])), ...constants.map((c) => c.target.path.join('.'))]);
   const missing = REQUIRED.filter((f) => !supplied.has(f));
   if (missing.length > 0) problems.push(`nothing supplies ${missing.join(', ')} (a column or --set)`);
-  if (![...supplied].some((f) => f.startsWith('customer.'))) problems.push('nothing supplies a customer identifier (customer.external_id, .anonymous_id, .email, .phone or .channel_ids.<channel>)');
+  if (![...supplied].some((f) => f.startsWith('customer.')))
+    problems.push('nothing supplies a customer identifier (customer.external_id, .anonymous_id, .email, .phone or .channel_ids.<channel>)');
   if (problems.length > 0) return { ok: false, message: problems.join('; ') };
 
   const width = names.length;

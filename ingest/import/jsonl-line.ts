@@ -15,7 +15,11 @@ export function parseJsonlLine(text: string): LineResult | null {
     return { ok: false, code: 'IMPORT_ERR_NOT_JSON', reason: `not valid JSON: ${(err as Error).message}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, code: 'IMPORT_ERR_NOT_JSON', reason: `a line must hold one event object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}` };
+    return {
+      ok: false,
+      code: 'IMPORT_ERR_NOT_JSON',
+      reason: `a line must hold one event object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+    };
   }
   return { ok: true, event: value as Record<string, unknown> };
 }

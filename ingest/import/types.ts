@@ -4,9 +4,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 export type ImportLineCode = Extract<ErrorCode, 'IMPORT_ERR_NOT_JSON' | 'IMPORT_ERR_BAD_CSV' | 'IMPORT_ERR_TOO_LARGE'>;
 
 /** What one line (JSONL) or row (CSV) of an import file becomes: an event to send, a rejection, or nothing. */
-export type LineResult =
-  | { ok: true; event: Record<string, unknown> }
-  | { ok: false; code: ImportLineCode; reason: string };
+export type LineResult = { ok: true; event: Record<string, unknown> } | { ok: false; code: ImportLineCode; reason: string };
 
 /**
  * One record of the file: the line it starts on, and where the next record starts (byte offset `end`, line

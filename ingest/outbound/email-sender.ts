@@ -35,7 +35,8 @@ export class EmailSender implements ChannelSender {
       const headers: Record<string, string> = { 'Message-ID': messageId };
       if (msg.to.in_reply_to) Object.assign(headers, { 'In-Reply-To': msg.to.in_reply_to, References: msg.to.references ?? msg.to.in_reply_to });
       // Follow-up e-mails carry their signed one-click unsubscribe link (RFC 2369 / RFC 8058).
-      if (msg.to.list_unsubscribe) Object.assign(headers, { 'List-Unsubscribe': `<${msg.to.list_unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      if (msg.to.list_unsubscribe)
+        Object.assign(headers, { 'List-Unsubscribe': `<${msg.to.list_unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
       await postWithRetry(
         `${this.o.baseUrl.replace(/\/+$/, '')}/v3/mail/send`,
         {

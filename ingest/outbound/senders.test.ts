@@ -54,7 +54,12 @@ describe('outbound senders against a fake provider', () => {
     expect(r.provider_id).toBe('wamid.fake1');
     expect(fake.requests[0].url).toBe('/v21.0/106540352242922/messages');
     expect(fake.requests[0].headers.authorization).toBe('Bearer EAAG');
-    expect(JSON.parse(fake.requests[0].body)).toMatchObject({ messaging_product: 'whatsapp', to: '8613800138000', type: 'text', text: { body: '您好，报价已发送' } });
+    expect(JSON.parse(fake.requests[0].body)).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: '8613800138000',
+      type: 'text',
+      text: { body: '您好，报价已发送' },
+    });
   });
 
   it('email: threads the reply with In-Reply-To/References and a Message-ID from the outbound id', async () => {
@@ -63,7 +68,10 @@ describe('outbound senders against a fake provider', () => {
     expect(r.provider_id).toBe('<out-4@omnilane.example.com>');
     const body = JSON.parse(fake.requests[0].body);
     expect(fake.requests[0].url).toBe('/v3/mail/send');
-    expect(body).toMatchObject({ subject: 'Re: 询价', headers: { 'In-Reply-To': '<CAFirst.0001@mail.example.cn>', 'Message-ID': '<out-4@omnilane.example.com>' } });
+    expect(body).toMatchObject({
+      subject: 'Re: 询价',
+      headers: { 'In-Reply-To': '<CAFirst.0001@mail.example.cn>', 'Message-ID': '<out-4@omnilane.example.com>' },
+    });
   });
 });
 
@@ -82,7 +90,10 @@ describe('WeChat Official Account customer-service sender against a fake provide
     await s.send(msg('wx-2', { wechat_openid: openid }));
     expect(paths()).toEqual(['token', 'message/custom/send', 'message/custom/send']);
     const tokenUrl = new URL(fake.requests[0].url, 'http://x');
-    expect([fake.requests[0].method, Object.fromEntries(tokenUrl.searchParams)]).toEqual(['GET', { grant_type: 'client_credential', appid: 'wx0123456789abcdef', secret: 'app-secret-1' }]);
+    expect([fake.requests[0].method, Object.fromEntries(tokenUrl.searchParams)]).toEqual([
+      'GET',
+      { grant_type: 'client_credential', appid: 'wx0123456789abcdef', secret: 'app-secret-1' },
+    ]);
     const send = fake.requests[1];
     expect(new URL(send.url, 'http://x').searchParams.get('access_token')).toBe('FAKE_TOKEN_1');
     // The raw bytes carry the characters themselves, not \u escapes.
@@ -127,7 +138,10 @@ describe('WeChat Official Account customer-service sender against a fake provide
     expect(paths()).toEqual(['token', 'message/custom/send']);
     expect(sleeps).toEqual([]);
     wx.errcodeNext(1, 40003, 'invalid openid');
-    await expect(s.send(msg('wx-bad', { wechat_openid: 'nobody' }))).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('errcode 40003') });
+    await expect(s.send(msg('wx-bad', { wechat_openid: 'nobody' }))).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('errcode 40003'),
+    });
   });
 
   it('retries errcode -1 (system busy) and HTTP 5xx with backoff, then gives up', async () => {

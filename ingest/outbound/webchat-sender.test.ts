@@ -12,7 +12,15 @@ const fakeIngest = { ingest: async () => ({ accepted: 1, duplicates: 0, rejected
 
 function setup() {
   let n = 0;
-  const svc = new WebchatService({ ingest: fakeIngest, state: new MemoryStateStore({ clock }), clock, log: silentLogger(), siteKeys: [{ key: 'pk_unit_1234', origins: ['*'] }], replayMs: 3600_000, newId: () => `wc_${++n}` });
+  const svc = new WebchatService({
+    ingest: fakeIngest,
+    state: new MemoryStateStore({ clock }),
+    clock,
+    log: silentLogger(),
+    siteKeys: [{ key: 'pk_unit_1234', origins: ['*'] }],
+    replayMs: 3600_000,
+    newId: () => `wc_${++n}`,
+  });
   return { svc, sender: new WebchatSender(svc) };
 }
 
@@ -52,7 +60,10 @@ describe('WebchatSender', () => {
     await sender.send({ id: 'o2', conversation_id: m.id, channel: 'web', to: {}, text: 'second', agent_id: null });
     await svc.hub.publish(m.id, { type: 'message', seq: 2, from: 'agent', text: 'second', at: clock.now() });
     await settle();
-    expect(ws.sent.filter((f) => f.type === 'message').map((f) => [f.seq, f.text])).toEqual([[1, 'lost push'], [2, 'second']]);
+    expect(ws.sent.filter((f) => f.type === 'message').map((f) => [f.seq, f.text])).toEqual([
+      [1, 'lost push'],
+      [2, 'second'],
+    ]);
     conn.closedBySocket();
     expect(svc.hub.listeners(m.id)).toBe(0);
   });

@@ -124,7 +124,10 @@ export class WechatSender implements ChannelSender {
 
   /** One HTTP call (POST with a JSON body, else GET); 429/5xx and network errors are retryable. */
   private async call(url: string, body?: string): Promise<WechatReply> {
-    const res = await this.retry.fetch(url, body === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    const res = await this.retry.fetch(
+      url,
+      body === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body },
+    );
     const text = await res.text();
     if (!res.ok) throw new ProviderError(`wechat answered ${res.status}: ${text.slice(0, 300)}`, res.status, res.status === 429 || res.status >= 500);
     try {

@@ -31,7 +31,14 @@ export class WhatsappSender implements ChannelSender {
         `${this.o.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(this.o.phoneNumberId)}/messages`,
         {
           headers: { authorization: `Bearer ${this.o.accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: false, body: msg.text }, biz_opaque_callback_data: msg.id }),
+          body: JSON.stringify({
+            messaging_product: 'whatsapp',
+            recipient_type: 'individual',
+            to,
+            type: 'text',
+            text: { preview_url: false, body: msg.text },
+            biz_opaque_callback_data: msg.id,
+          }),
         },
         this.retry,
       );

@@ -84,7 +84,10 @@ describe('blind index', () => {
     // Independent: the first 16 bytes of the HMAC, base32 (RFC 4648 alphabet, lower case, no padding).
     const mac = createHmac('sha256', bk).update('phone\u0000+8613800000000').digest().subarray(0, 16);
     const bits = [...mac].map((x) => x.toString(2).padStart(8, '0')).join('') + '00';
-    const expected = bits.match(/.{5}/g)!.map((g) => 'abcdefghijklmnopqrstuvwxyz234567'[parseInt(g, 2)]).join('');
+    const expected = bits
+      .match(/.{5}/g)!
+      .map((g) => 'abcdefghijklmnopqrstuvwxyz234567'[parseInt(g, 2)])
+      .join('');
     expect(b).toBe(`phone:~${expected}`);
   });
   it('maps different identifiers apart and needs the key', () => {

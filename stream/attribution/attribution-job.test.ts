@@ -117,8 +117,13 @@ describe('AttributionJob', () => {
     await wh.append('events', toEventRows(knownAnswerEvents(END), END));
     await job({ bootstrapResamples: 0 }).runOnce();
     const before = await wh.sql<Row>('SELECT count(*) AS n FROM attribution_results');
-    const rows = await wh.sql<Row>('SELECT run_id, epoch_ms(run_at) AS run_at, model, model_order, epoch_ms(window_from) AS window_from, epoch_ms(window_to) AS window_to, channel, removal_effect, conversions, value, conversions_lower, conversions_upper, value_lower, value_upper, journeys FROM attribution_results');
-    await wh.append('attribution_results', rows.map((r) => ({ ...r, run_at: Number(r.run_at), window_from: Number(r.window_from), window_to: Number(r.window_to) }) as AttributionResultRow));
+    const rows = await wh.sql<Row>(
+      'SELECT run_id, epoch_ms(run_at) AS run_at, model, model_order, epoch_ms(window_from) AS window_from, epoch_ms(window_to) AS window_to, channel, removal_effect, conversions, value, conversions_lower, conversions_upper, value_lower, value_upper, journeys FROM attribution_results',
+    );
+    await wh.append(
+      'attribution_results',
+      rows.map((r) => ({ ...r, run_at: Number(r.run_at), window_from: Number(r.window_from), window_to: Number(r.window_to) }) as AttributionResultRow),
+    );
     expect(await wh.sql<Row>('SELECT count(*) AS n FROM attribution_results')).toEqual(before);
   });
 });
@@ -127,11 +132,37 @@ describe('funnel query', () => {
   it('counts inquiry → opportunity → deal per channel, source and segment with a per-step window', async () => {
     await wh.append('events', toEventRows(knownAnswerEvents(END), END));
     const q = (by: string, window_h = 24) => wh.query<Row>('funnel', { from_ms: END - 7 * 86_400_000, to_ms: END, window_ms: window_h * 3_600_000, by });
-    const num = (rows: Row[]) => rows.map((r) => ({ ...r, ...Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'key').map(([k, v]) => [k, v === null ? null : Number(v)])) }));
+    const num = (rows: Row[]) =>
+      rows.map((r) => ({
+        ...r,
+        ...Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k !== 'key')
+            .map(([k, v]) => [k, v === null ? null : Number(v)]),
+        ),
+      }));
     const byChannel = num(await q('channel'));
     expect(byChannel).toEqual([
-      { key: 'web', inquiries: 3, opportunities: 3, deals: 2, deal_value: 300, avg_inquiry_to_opportunity_ms: 240_000, avg_opportunity_to_deal_ms: 79 * 60_000, avg_inquiry_to_deal_ms: 80 * 60_000 },
-      { key: 'wechat', inquiries: 1, opportunities: 0, deals: 0, deal_value: 0, avg_inquiry_to_opportunity_ms: null, avg_opportunity_to_deal_ms: null, avg_inquiry_to_deal_ms: null },
+      {
+        key: 'web',
+        inquiries: 3,
+        opportunities: 3,
+        deals: 2,
+        deal_value: 300,
+        avg_inquiry_to_opportunity_ms: 240_000,
+        avg_opportunity_to_deal_ms: 79 * 60_000,
+        avg_inquiry_to_deal_ms: 80 * 60_000,
+      },
+      {
+        key: 'wechat',
+        inquiries: 1,
+        opportunities: 0,
+        deals: 0,
+        deal_value: 0,
+        avg_inquiry_to_opportunity_ms: null,
+        avg_opportunity_to_deal_ms: null,
+        avg_inquiry_to_deal_ms: null,
+      },
     ]);
     const bySource = num(await q('source'));
     expect(bySource.map((r) => [r.key, r.inquiries, r.opportunities, r.deals])).toEqual([

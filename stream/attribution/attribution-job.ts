@@ -165,10 +165,13 @@ export class AttributionJob {
   }
 
   private async watermark(fromMs: number): Promise<Watermark> {
-    const [row] = await this.deps.warehouse.query<{ conversions: number | string; max_received_ms: number | string | null }>('attribution_conversion_watermark', {
-      from_ms: fromMs,
-      types: [...this.config.conversionTypes],
-    });
+    const [row] = await this.deps.warehouse.query<{ conversions: number | string; max_received_ms: number | string | null }>(
+      'attribution_conversion_watermark',
+      {
+        from_ms: fromMs,
+        types: [...this.config.conversionTypes],
+      },
+    );
     return { conversions: Number(row?.conversions ?? 0), max_received_ms: Number(row?.max_received_ms ?? 0) };
   }
 
@@ -250,14 +253,20 @@ export class AttributionJob {
         duration_ms: clock.now() - started,
       };
       this.last = summary;
-      log.info({ run_id: runId, journeys: summary.journeys, conversions: summary.conversions, channels: channels.length, ms: summary.duration_ms }, 'attribution run done');
+      log.info(
+        { run_id: runId, journeys: summary.journeys, conversions: summary.conversions, channels: channels.length, ms: summary.duration_ms },
+        'attribution run done',
+      );
       return summary;
     } finally {
       this.running = false;
     }
   }
 
-  private compute(model: ModelName, enc: EncodedPaths): { estimate: AttributionResult; intervals: Array<{ channel: string; conversions: [number, number]; value: [number, number] }> } {
+  private compute(
+    model: ModelName,
+    enc: EncodedPaths,
+  ): { estimate: AttributionResult; intervals: Array<{ channel: string; conversions: [number, number]; value: [number, number] }> } {
     const opts = { markov: { order: 1, includeTransitions: false }, halfLife: this.deps.halfLife ?? 1 };
     const fn = (p: EncodedPaths) => runModel(model, p, opts);
     const resamples = this.deps.bootstrapResamples ?? 100;

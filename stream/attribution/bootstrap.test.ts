@@ -33,15 +33,13 @@ describe('bootstrapAttribution', () => {
     const width = (scale: number) => {
       const scaled = paths.map((p) => ({ ...p, conversions: p.conversions * scale, value: p.value * scale, nulls: p.nulls * scale }));
       const iv = bootstrapAttribution(scaled, model, { resamples: 100, seed: 5 }).intervals[0];
-      return (iv.removal_effect![1] - iv.removal_effect![0]);
+      return iv.removal_effect![1] - iv.removal_effect![0];
     };
     expect(width(16)).toBeLessThan(width(1) / 2);
   });
 
   it('needs integer counts', () => {
-    expect(() => bootstrapAttribution([{ path: ['a'], conversions: 0.5, value: 1, nulls: 0 }], (p) => runModel('first', p))).toThrow(
-      /ATTR_ERR_BAD_INPUT/,
-    );
+    expect(() => bootstrapAttribution([{ path: ['a'], conversions: 0.5, value: 1, nulls: 0 }], (p) => runModel('first', p))).toThrow(/ATTR_ERR_BAD_INPUT/);
   });
 
   it('quantile interpolates (type 7)', () => {

@@ -33,11 +33,7 @@ export interface BootstrapResult {
  * the interval per channel is the [(1−level)/2, (1+level)/2] quantile (linear interpolation) of its credits.
  * Counts must be integers. `model` receives encoded paths that share channel ids with the input.
  */
-export function bootstrapAttribution(
-  input: PathInput,
-  model: (paths: EncodedPaths) => AttributionResult,
-  opts: BootstrapOptions = {},
-): BootstrapResult {
+export function bootstrapAttribution(input: PathInput, model: (paths: EncodedPaths) => AttributionResult, opts: BootstrapOptions = {}): BootstrapResult {
   const enc = toEncoded(input);
   const resamples = opts.resamples ?? 200;
   const level = opts.level ?? 0.95;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  firstTouchAttribution,
-  lastTouchAttribution,
-  linearAttribution,
-  positionBasedAttribution,
-  timeDecayAttribution,
-} from './heuristics.js';
+import { firstTouchAttribution, lastTouchAttribution, linearAttribution, positionBasedAttribution, timeDecayAttribution } from './heuristics.js';
 import { timeDecayTimedAttribution } from './time-decay-timed.js';
 import { aggregatePaths } from './encode.js';
 import type { AttributionResult, PathRecord } from './types.js';
@@ -50,10 +44,7 @@ describe('heuristic models', () => {
   });
 
   it('time decay with timestamps', () => {
-    const r = timeDecayTimedAttribution(
-      [{ path: ['a', 'b'], times: [0, 7], conversionTime: 7, conversions: 3, value: 30, nulls: 0 }],
-      7,
-    );
+    const r = timeDecayTimedAttribution([{ path: ['a', 'b'], times: [0, 7], conversionTime: 7, conversions: 3, value: 30, nulls: 0 }], 7);
     expect(credit(r)).toEqual({ a: 1, b: 2 });
     expect(r.channels.map((c) => c.value)).toEqual([10, 20]);
   });

@@ -13,18 +13,8 @@ export { timeDecayTimedAttribution, type TimedJourney } from './time-decay-timed
 export { buildMarkovChain, stateLabel, transitionList, type MarkovChain, type Transition } from './markov-chain.js';
 export { solveConversion, type SolveOptions, type SolveResult, type SolverChoice } from './markov-solve.js';
 export { markovAttribution, removalEffects, type MarkovOptions, type MarkovResult } from './markov.js';
-export {
-  orderedShapleyAttribution,
-  shapleyAttribution,
-  type OrderedShapleyResult,
-  type PositionCredit,
-} from './shapley.js';
-export {
-  shapleyProbabilityAttribution,
-  type MonteCarloReport,
-  type ShapleyProbabilityOptions,
-  type ShapleyProbabilityResult,
-} from './shapley-probability.js';
+export { orderedShapleyAttribution, shapleyAttribution, type OrderedShapleyResult, type PositionCredit } from './shapley.js';
+export { shapleyProbabilityAttribution, type MonteCarloReport, type ShapleyProbabilityOptions, type ShapleyProbabilityResult } from './shapley-probability.js';
 export { bootstrapAttribution, quantile, type BootstrapOptions, type BootstrapResult, type ChannelInterval } from './bootstrap.js';
 export { CsvReader, type CsvSyntaxError } from './csv-reader.js';
 export { createPathCsvParser, parsePathCsv, type PathCsvParser, type PathCsvResult } from './path-csv.js';

@@ -25,7 +25,14 @@ describe('buildJourneys', () => {
       ev('c1', 'deal.won', 'wechat', 6000, { value: 500 }),
     ]);
     expect(journeys).toEqual([
-      { customer_key: 'c1', path: ['ad', 'web', 'wechat_chat', 'phone_follow_up'], times: [1000, 2000, 3000, 5000], converted: true, value: 500, ended_at: 6000 },
+      {
+        customer_key: 'c1',
+        path: ['ad', 'web', 'wechat_chat', 'phone_follow_up'],
+        times: [1000, 2000, 3000, 5000],
+        converted: true,
+        value: 500,
+        ended_at: 6000,
+      },
     ]);
     expect(stats).toMatchObject({ customers: 1, converted: 1, nulls: 0, open: 0, unattributed_conversions: 0 });
   });
@@ -132,7 +139,8 @@ describe('journeys property', () => {
     )
     .map((rs) =>
       rs.map((r, i): JourneyEvent => {
-        const type = r.kind === 'touch' || r.kind === 'step' ? 'touchpoint' : r.kind === 'chat' ? 'conversation.started' : r.kind === 'won' ? 'deal.won' : 'message.sent';
+        const type =
+          r.kind === 'touch' || r.kind === 'step' ? 'touchpoint' : r.kind === 'chat' ? 'conversation.started' : r.kind === 'won' ? 'deal.won' : 'message.sent';
         const properties = r.kind === 'won' ? { value: r.value } : r.kind === 'step' ? { step: 'phone_follow_up' } : {};
         return { id: `id${i}`, customer_key: r.customer, type, channel: r.channel, occurred_at: r.at, properties };
       }),

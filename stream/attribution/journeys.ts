@@ -186,11 +186,17 @@ export function buildJourneys(events: Iterable<JourneyEvent>, config: JourneyCon
 
 /** Aggregates journeys into the engine's path records (identical paths merged; one journey counts 1). */
 export function journeysToPaths(journeys: readonly Journey[]): PathRecord[] {
-  return aggregatePaths(journeys.map((j) => ({ path: j.path, conversions: j.converted ? 1 : 0, value: j.converted ? j.value : 0, nulls: j.converted ? 0 : 1 })));
+  return aggregatePaths(
+    journeys.map((j) => ({ path: j.path, conversions: j.converted ? 1 : 0, value: j.converted ? j.value : 0, nulls: j.converted ? 0 : 1 })),
+  );
 }
 
 /** `buildJourneys` then `journeysToPaths`. */
-export function buildPaths(events: Iterable<JourneyEvent>, config: JourneyConfig = DEFAULT_JOURNEY_CONFIG, asOf = Infinity): { paths: PathRecord[]; stats: JourneyStats } {
+export function buildPaths(
+  events: Iterable<JourneyEvent>,
+  config: JourneyConfig = DEFAULT_JOURNEY_CONFIG,
+  asOf = Infinity,
+): { paths: PathRecord[]; stats: JourneyStats } {
   const { journeys, stats } = buildJourneys(events, config, asOf);
   return { paths: journeysToPaths(journeys), stats };
 }

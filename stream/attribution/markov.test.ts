@@ -13,8 +13,7 @@ const rec = (p: string, conversions: number, nulls = 0, value = conversions): Pa
   nulls,
 });
 
-const credit = (r: { channels: { channel: string; conversions: number }[] }) =>
-  Object.fromEntries(r.channels.map((c) => [c.channel, c.conversions]));
+const credit = (r: { channels: { channel: string; conversions: number }[] }) => Object.fromEntries(r.channels.map((c) => [c.channel, c.conversions]));
 
 /**
  * Independent reference: string-keyed states, a dense (I − Q) matrix built from scratch, Gaussian elimination,
@@ -69,9 +68,7 @@ function referenceMarkov(paths: PathRecord[], order: number) {
   };
   const P = solve(() => false);
   const channels = [...new Set(paths.flatMap((p) => p.path))];
-  const re = new Map(
-    channels.map((c) => [c, P > 0 ? 1 - solve((s) => s !== 'S' && (JSON.parse(s) as string[]).includes(c)) / P : 0]),
-  );
+  const re = new Map(channels.map((c) => [c, P > 0 ? 1 - solve((s) => s !== 'S' && (JSON.parse(s) as string[]).includes(c)) / P : 0]));
   return { P, re };
 }
 

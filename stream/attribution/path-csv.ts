@@ -2,9 +2,7 @@ import { CsvReader } from './csv-reader.js';
 import { PathAccumulator } from './encode.js';
 import type { EncodedPaths } from './types.js';
 
-export type PathCsvResult =
-  | { ok: true; paths: EncodedPaths; rows: number }
-  | { ok: false; code: 'ATTR_ERR_BAD_CSV'; line: number; message: string };
+export type PathCsvResult = { ok: true; paths: EncodedPaths; rows: number } | { ok: false; code: 'ATTR_ERR_BAD_CSV'; line: number; message: string };
 
 export interface PathCsvParser {
   push(chunk: string): void;

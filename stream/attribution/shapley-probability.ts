@@ -83,10 +83,7 @@ function channelSets(enc: EncodedPaths): SetTable {
  * get negative credit). Exact by enumerating all 2^n coalitions (O(n·2^n)) up to `exactLimit` channels,
  * Monte Carlo permutation sampling above it.
  */
-export function shapleyProbabilityAttribution(
-  input: PathInput,
-  opts: ShapleyProbabilityOptions = {},
-): ShapleyProbabilityResult {
+export function shapleyProbabilityAttribution(input: PathInput, opts: ShapleyProbabilityOptions = {}): ShapleyProbabilityResult {
   const enc = toEncoded(input);
   const limit = Math.min(opts.exactLimit ?? 20, 24);
   const table = channelSets(enc);

@@ -27,8 +27,7 @@ function bruteShapley(players: string[], v: (s: Set<string>) => number): Map<str
 }
 
 const subsetOf = (path: string[], S: Set<string>) => path.every((c) => S.has(c));
-const countGame = (paths: PathRecord[]) => (S: Set<string>) =>
-  sum(paths.filter((p) => subsetOf(p.path, S)).map((p) => p.conversions));
+const countGame = (paths: PathRecord[]) => (S: Set<string>) => sum(paths.filter((p) => subsetOf(p.path, S)).map((p) => p.conversions));
 const rateGame = (paths: PathRecord[]) => (S: Set<string>) => {
   const inS = paths.filter((p) => subsetOf(p.path, S));
   const total = sum(inS.map((p) => p.conversions + p.nulls));
@@ -61,16 +60,20 @@ describe('Shapley, conversion-count form (Zhao et al. simplified formula)', () =
 
   it('property: efficiency, symmetry and null player', () => {
     fc.assert(
-      fc.property(arbPaths({ channels: ['a', 'b', 'c', 'd'] }), fc.array(fc.array(fc.constantFrom('a', 'b', 'z'), { minLength: 1, maxLength: 4 }), { maxLength: 4 }), (paths, zPaths) => {
-        const sym = [...paths, ...swap(paths, 'a', 'b')];
-        // z only appears in journeys that never convert: a null player of the count game
-        const withNull = [...sym, ...zPaths.map((p) => ({ path: [...p, 'z'], conversions: 0, value: 0, nulls: 3 }))];
-        const r = shapleyAttribution(withNull);
-        const c = credit(r);
-        expect(close(sum(Object.values(c)), r.total_conversions)).toBe(true);
-        expect(close(c.a ?? 0, c.b ?? 0, 1e-12)).toBe(true);
-        if (c.z !== undefined) expect(c.z).toBe(0);
-      }),
+      fc.property(
+        arbPaths({ channels: ['a', 'b', 'c', 'd'] }),
+        fc.array(fc.array(fc.constantFrom('a', 'b', 'z'), { minLength: 1, maxLength: 4 }), { maxLength: 4 }),
+        (paths, zPaths) => {
+          const sym = [...paths, ...swap(paths, 'a', 'b')];
+          // z only appears in journeys that never convert: a null player of the count game
+          const withNull = [...sym, ...zPaths.map((p) => ({ path: [...p, 'z'], conversions: 0, value: 0, nulls: 3 }))];
+          const r = shapleyAttribution(withNull);
+          const c = credit(r);
+          expect(close(sum(Object.values(c)), r.total_conversions)).toBe(true);
+          expect(close(c.a ?? 0, c.b ?? 0, 1e-12)).toBe(true);
+          if (c.z !== undefined) expect(c.z).toBe(0);
+        },
+      ),
       { numRuns: 150, seed: 5 },
     );
   });

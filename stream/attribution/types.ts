@@ -30,16 +30,7 @@ export interface EncodedPaths {
 /** What every model accepts: plain records (aggregated on the way in) or already-encoded paths. */
 export type PathInput = readonly PathRecord[] | EncodedPaths;
 
-export type ModelName =
-  | 'first'
-  | 'last'
-  | 'linear'
-  | 'time_decay'
-  | 'position'
-  | 'markov'
-  | 'shapley'
-  | 'shapley_ordered'
-  | 'shapley_probability';
+export type ModelName = 'first' | 'last' | 'linear' | 'time_decay' | 'position' | 'markov' | 'shapley' | 'shapley_ordered' | 'shapley_probability';
 
 export interface ChannelCredit {
   channel: string;

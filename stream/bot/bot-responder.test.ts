@@ -30,13 +30,49 @@ async function world(channels = ['web', 'whatsapp'], rosterDoc?: (r: ReturnType<
   const roster = loadRoster(undefined);
   rosterDoc?.(roster);
   const state = new MemoryStateStore({ clock });
-  const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(1), ttlMs: 0, defaultPresence: 'offline' });
+  const desk = new RoutingDesk({
+    state,
+    bus,
+    clock,
+    log: silentLogger(),
+    roster,
+    registry: defaultRegistry(roster.rules),
+    rng: seededRng(1),
+    ttlMs: 0,
+    defaultPresence: 'offline',
+  });
   const sent: BotOutbound[] = [];
-  const responder = new BotResponder({ bot, allowed: botSwitch({ channels, queues: roster.queues }), desk, state, clock, log: silentLogger(), reply: async (m) => void sent.push(m) });
-  const service = new RoutingService({ desk, warehouse: { append: async () => undefined } as unknown as Warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules(), bot: responder });
+  const responder = new BotResponder({
+    bot,
+    allowed: botSwitch({ channels, queues: roster.queues }),
+    desk,
+    state,
+    clock,
+    log: silentLogger(),
+    reply: async (m) => void sent.push(m),
+  });
+  const service = new RoutingService({
+    desk,
+    warehouse: { append: async () => undefined } as unknown as Warehouse,
+    classifier: new BuiltinIntentClassifier(),
+    priority: defaultPriorityRules(),
+    bot: responder,
+  });
   let n = 0;
   const say = async (conv: string, text: string, channel = 'web') => {
-    const e: EventEnvelope = { id: `m${++n}`, producer: 'test', type: 'message.received', channel, occurred_at: clock.now(), received_at: clock.now(), customer_key: `k-${conv}`, customer: { external_id: conv }, conversation_id: conv, agent_id: null, properties: { text } };
+    const e: EventEnvelope = {
+      id: `m${++n}`,
+      producer: 'test',
+      type: 'message.received',
+      channel,
+      occurred_at: clock.now(),
+      received_at: clock.now(),
+      customer_key: `k-${conv}`,
+      customer: { external_id: conv },
+      conversation_id: conv,
+      agent_id: null,
+      properties: { text },
+    };
     await service.intake(e);
     await responder.idle();
     return e;
@@ -48,7 +84,15 @@ describe('BotResponder on the live path', () => {
   it('answers a covered question on a queued conversation, as a bot message, and leaves it queued', async () => {
     const w = await world();
     await w.say('c1', '发票抬头写错了能重开吗');
-    expect(w.sent).toEqual([{ conversationId: 'c1', channel: 'web', text: expect.stringContaining('作废重开'), messageId: 'bot-m1', properties: { bot: true, article_id: 'invoice-zh', confidence: expect.any(Number) } }]);
+    expect(w.sent).toEqual([
+      {
+        conversationId: 'c1',
+        channel: 'web',
+        text: expect.stringContaining('作废重开'),
+        messageId: 'bot-m1',
+        properties: { bot: true, article_id: 'invoice-zh', confidence: expect.any(Number) },
+      },
+    ]);
     expect((await w.desk.store.conv('c1'))?.status).toBe('queued');
     expect((await w.desk.meta.get('c1'))?.handoff).toBeUndefined();
   });
@@ -109,7 +153,7 @@ describe('BotResponder on the live path', () => {
     expect((await w.desk.meta.get('c8'))?.handoff).toMatchObject({ intent: 'human_agent' });
     expect(await w.state.get('bot:clarify:c8')).not.toBeNull();
     await w.say('c8', '２'); // full-width digit: 2 = after-sale
-    expect((await w.desk.store.conv('c8'))).toMatchObject({ status: 'queued', group: 'after_sale' });
+    expect(await w.desk.store.conv('c8')).toMatchObject({ status: 'queued', group: 'after_sale' });
     expect((await w.desk.store.queue('pre_sale')).map((q) => q[1])).not.toContain('c8');
     const meta = await w.desk.meta.get('c8');
     expect(meta).toMatchObject({ intent: 'after_sale', handoff: { intent: 'after_sale', summary: 'after_sale (100%), clarified: 转人工 / ２' } });

@@ -24,7 +24,16 @@ import type { ConversationMeta } from '../routing/conversation-meta.js';
 import { textOf } from '../routing/conversation-meta.js';
 import type { RoutingDesk } from '../routing/routing-desk.js';
 import type { BotSwitch } from './bot-switch.js';
-import { ClarifyStore, clarifyQuestion, GENERIC_INTENTS, isUnclear, MAX_CLARIFY_QUESTIONS, parseMenuChoice, ROUTED_MESSAGE, type PendingClarification } from './clarify.js';
+import {
+  ClarifyStore,
+  clarifyQuestion,
+  GENERIC_INTENTS,
+  isUnclear,
+  MAX_CLARIFY_QUESTIONS,
+  parseMenuChoice,
+  ROUTED_MESSAGE,
+  type PendingClarification,
+} from './clarify.js';
 import { handoffSummary, type HandoffReason } from './decide.js';
 import { HANDOFF_MESSAGE, type BotReply, type FaqBot } from './faq-bot.js';
 
@@ -78,7 +87,9 @@ export class BotResponder {
 
   /** Starts handling `e` beside the caller (a routing batch); errors are logged, never thrown. */
   submit(e: EventEnvelope): void {
-    const p = this.handle(e).catch((err) => this.o.log.error({ err, conversation: e.conversation_id }, 'bot step failed; the conversation stays queued for a person'));
+    const p = this.handle(e).catch((err) =>
+      this.o.log.error({ err, conversation: e.conversation_id }, 'bot step failed; the conversation stays queued for a person'),
+    );
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
@@ -100,7 +111,8 @@ export class BotResponder {
     if (!this.o.allowed({ conversationId: id, channel: e.channel, group: state.group })) return 'skipped';
     const meta = await this.o.desk.meta.get(id);
     if (!meta) return 'skipped';
-    const send = (t: string, properties: Record<string, unknown>) => reply({ conversationId: id, channel: e.channel, text: t, messageId: `bot-${e.id}`.slice(0, 120), properties: { bot: true, ...properties } });
+    const send = (t: string, properties: Record<string, unknown>) =>
+      reply({ conversationId: id, channel: e.channel, text: t, messageId: `bot-${e.id}`.slice(0, 120), properties: { bot: true, ...properties } });
     const open = await this.clarify.get(id);
     if (open) {
       if (open.event_id === e.id) return 'skipped'; // a redelivery of the message the question was asked on
@@ -136,7 +148,13 @@ export class BotResponder {
   }
 
   /** The customer's reply to an open clarifying question: a menu number, or words read again with the question. */
-  private async answered(e: EventEnvelope, text: string, meta: ConversationMeta, open: PendingClarification, send: (t: string, p: Record<string, unknown>) => Promise<void>): Promise<BotOutcome> {
+  private async answered(
+    e: EventEnvelope,
+    text: string,
+    meta: ConversationMeta,
+    open: PendingClarification,
+    send: (t: string, p: Record<string, unknown>) => Promise<void>,
+  ): Promise<BotOutcome> {
     const id = meta.id;
     const choice = parseMenuChoice(text);
     if (open.kind === 'route') {
@@ -147,7 +165,11 @@ export class BotResponder {
       await this.o.desk.regroupForIntent(id, intent);
       // The agent's summary names the topic the customer chose, with their words.
       const m = await this.o.desk.meta.get(id);
-      if (m?.handoff) await this.o.desk.meta.put({ ...m, handoff: { ...m.handoff, summary: handoffSummary(`${open.question} / ${text}`, { intent, confidence: r ? r.intent.confidence : 1 }, 'clarified') } });
+      if (m?.handoff)
+        await this.o.desk.meta.put({
+          ...m,
+          handoff: { ...m.handoff, summary: handoffSummary(`${open.question} / ${text}`, { intent, confidence: r ? r.intent.confidence : 1 }, 'clarified') },
+        });
       await send(ROUTED_MESSAGE[open.lang], { handoff: true, handoff_reason: 'clarified', intent });
       return 'routed';
     }
@@ -166,7 +188,7 @@ export class BotResponder {
     }
     await this.clarify.clear(id);
     const final: Intent = intent ?? r?.intent.intent ?? 'other';
-    const summary = handoffSummary(words, { intent: final, confidence: choice ? 1 : r?.intent.confidence ?? 0 }, 'clarified');
+    const summary = handoffSummary(words, { intent: final, confidence: choice ? 1 : (r?.intent.confidence ?? 0) }, 'clarified');
     await this.handOver(e, meta, { reason: 'clarified', intent: final, summary });
     if (!GENERIC_INTENTS.includes(final)) await this.o.desk.regroupForIntent(id, final);
     await send(HANDOFF_MESSAGE[open.lang], { handoff: true, handoff_reason: 'clarified', intent: final });
@@ -185,4 +207,3 @@ export class BotResponder {
     this.o.log.debug({ conversation: meta.id, reason: h.reason, intent: h.intent }, 'bot handed over');
   }
 }
-

@@ -18,9 +18,20 @@ describe('clarifying questions', () => {
 
   it('reads a menu choice in the forms customers type, and nothing else', () => {
     const cases: Array<[string, string | null]> = [
-      ['1', 'price_inquiry'], ['２', 'after_sale'], ['3.', 'tech_support'], ['选4', 'logistics'], ['第五个', 'complaint'],
-      ['option 2', 'after_sale'], [' #3 ', 'tech_support'], ['二', 'after_sale'],
-      ['6', null], ['0', null], ['12', null], ['2 个月前买的', null], ['退款', null], ['', null],
+      ['1', 'price_inquiry'],
+      ['２', 'after_sale'],
+      ['3.', 'tech_support'],
+      ['选4', 'logistics'],
+      ['第五个', 'complaint'],
+      ['option 2', 'after_sale'],
+      [' #3 ', 'tech_support'],
+      ['二', 'after_sale'],
+      ['6', null],
+      ['0', null],
+      ['12', null],
+      ['2 个月前买的', null],
+      ['退款', null],
+      ['', null],
     ];
     for (const [text, intent] of cases) expect([text, parseMenuChoice(text)]).toEqual([text, intent]);
   });

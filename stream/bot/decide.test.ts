@@ -6,7 +6,10 @@ import type { Retrieval } from './retrieval.js';
 
 const art = (id: string, intents: Article['intents'] = []): Article => ({ id, title: id, lang: 'zh', intents, tags: [], body: 'x', file: `${id}.md` });
 const intent = (i: IntentResult['intent'], confidence = 0.9): IntentResult => ({ intent: i, confidence, language: 'zh', signals: [] });
-const ret = (...hits: Array<[Article, number, number]>): Retrieval => ({ lang: 'zh', hits: hits.map(([article, score, coverage]) => ({ article, score, coverage })) });
+const ret = (...hits: Array<[Article, number, number]>): Retrieval => ({
+  lang: 'zh',
+  hits: hits.map(([article, score, coverage]) => ({ article, score, coverage })),
+});
 
 const refund = art('refund-zh', ['after_sale']);
 const invoice = art('invoice-zh', ['after_sale']);

@@ -21,8 +21,7 @@ import type { Retrieval } from './retrieval.js';
 export type HandoffReason = 'intent' | 'no_match' | 'low_confidence' | 'clarified';
 
 export type BotDecision =
-  | { kind: 'answer'; article: Article; confidence: number }
-  | { kind: 'handoff'; reason: HandoffReason; intent: Intent; confidence: number; summary: string };
+  { kind: 'answer'; article: Article; confidence: number } | { kind: 'handoff'; reason: HandoffReason; intent: Intent; confidence: number; summary: string };
 
 /** Intents that always go to a person, whatever the knowledge base holds. */
 export const ALWAYS_HANDOFF: readonly Intent[] = ['complaint', 'human_agent'];
@@ -62,7 +61,13 @@ export function handoffSummary(question: string, intent: Pick<IntentResult, 'int
  */
 export function decide(question: string, intent: IntentResult, retrieval: Retrieval, minConfidence = DEFAULT_MIN_CONFIDENCE): BotDecision {
   const confidence = answerConfidence(retrieval, intent);
-  const handoff = (reason: HandoffReason): BotDecision => ({ kind: 'handoff', reason, intent: intent.intent, confidence, summary: handoffSummary(question, intent, reason) });
+  const handoff = (reason: HandoffReason): BotDecision => ({
+    kind: 'handoff',
+    reason,
+    intent: intent.intent,
+    confidence,
+    summary: handoffSummary(question, intent, reason),
+  });
   if (ALWAYS_HANDOFF.includes(intent.intent)) return handoff('intent');
   const top = retrieval.hits[0];
   if (!top) return handoff('no_match');

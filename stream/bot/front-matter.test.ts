@@ -3,8 +3,14 @@ import { parseFrontMatter } from './front-matter.js';
 
 describe('parseFrontMatter', () => {
   it('reads scalars, inline lists, dash lists, quotes and the body', () => {
-    const r = parseFrontMatter('\uFEFF---\r\nid: refund-zh\r\ntitle: "退款: 怎么申请"\nlang: zh\nintents: [after_sale, complaint]\n# a comment\ntags:\n  - 退款\n  - "refund"\n---\n\n# 退款\n正文\n');
-    expect(r).toEqual({ ok: true, data: { id: 'refund-zh', title: '退款: 怎么申请', lang: 'zh', intents: ['after_sale', 'complaint'], tags: ['退款', 'refund'] }, body: '# 退款\n正文' });
+    const r = parseFrontMatter(
+      '\uFEFF---\r\nid: refund-zh\r\ntitle: "退款: 怎么申请"\nlang: zh\nintents: [after_sale, complaint]\n# a comment\ntags:\n  - 退款\n  - "refund"\n---\n\n# 退款\n正文\n',
+    );
+    expect(r).toEqual({
+      ok: true,
+      data: { id: 'refund-zh', title: '退款: 怎么申请', lang: 'zh', intents: ['after_sale', 'complaint'], tags: ['退款', 'refund'] },
+      body: '# 退款\n正文',
+    });
   });
   it('an empty key followed by no items is an empty list', () => {
     const r = parseFrontMatter('---\ntags:\nid: a\n---\nx');

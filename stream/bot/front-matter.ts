@@ -25,7 +25,15 @@ export function parseFrontMatter(text: string): FrontMatterResult {
   for (let i = 1; i < lines.length; i++) {
     const raw = lines[i];
     const line = raw.trim();
-    if (line === '---') return { ok: true, data, body: lines.slice(i + 1).join('\n').trim() };
+    if (line === '---')
+      return {
+        ok: true,
+        data,
+        body: lines
+          .slice(i + 1)
+          .join('\n')
+          .trim(),
+      };
     if (line === '' || line.startsWith('#')) continue;
     const bad = (reason: string): FrontMatterResult => ({ ok: false, code: 'BOT_ERR_BAD_FRONT_MATTER', line: i + 1, reason });
     if (line.startsWith('- ') || line === '-') {
@@ -45,7 +53,11 @@ export function parseFrontMatter(text: string): FrontMatterResult {
       listKey = key;
     } else if (value.startsWith('[')) {
       if (!value.endsWith(']')) return bad(`the list for "${key}" has no closing ]`);
-      data[key] = value.slice(1, -1).split(',').map(unquote).filter((s) => s !== '');
+      data[key] = value
+        .slice(1, -1)
+        .split(',')
+        .map(unquote)
+        .filter((s) => s !== '');
     } else {
       data[key] = unquote(value);
     }

@@ -22,7 +22,9 @@ describe('knowledge base', () => {
     expect(articleFromText('a.md', '---\nid: a\ntitle: t\nlang: zh\nintents: [refund]\n---\nbody')).toMatchObject({ error: { code: 'BOT_ERR_BAD_FIELD' } });
     expect(articleFromText('a.md', '---\nid: a\ntitle: t\nlang: zh\n---\n')).toMatchObject({ error: { code: 'BOT_ERR_MISSING_FIELD' } });
     expect(articleFromText('a.md', 'no front matter')).toMatchObject({ error: { code: 'BOT_ERR_NO_FRONT_MATTER', line: 1 } });
-    expect(articleFromText('a.md', '---\nid: a\ntitle: t\nlang: en\nintents: after_sale\ntags: x\n---\nbody')).toMatchObject({ article: { intents: ['after_sale'], tags: ['x'] } });
+    expect(articleFromText('a.md', '---\nid: a\ntitle: t\nlang: en\nintents: after_sale\ntags: x\n---\nbody')).toMatchObject({
+      article: { intents: ['after_sale'], tags: ['x'] },
+    });
   });
   it('keeps good articles beside bad ones; a duplicate id keeps the first file', () => {
     const kb = join(dir, 'kb');
@@ -33,7 +35,10 @@ describe('knowledge base', () => {
     writeFileSync(join(kb, 'notes.txt'), 'ignored');
     const { articles, errors } = loadKnowledgeBase(kb);
     expect(articles.map((a) => [a.id, a.file])).toEqual([['x', 'a.md']]);
-    expect(errors.map((e) => [e.file, e.code])).toEqual([['b.md', 'BOT_ERR_DUPLICATE_ID'], ['c.md', 'BOT_ERR_BAD_FRONT_MATTER']]);
+    expect(errors.map((e) => [e.file, e.code])).toEqual([
+      ['b.md', 'BOT_ERR_DUPLICATE_ID'],
+      ['c.md', 'BOT_ERR_BAD_FRONT_MATTER'],
+    ]);
   });
   it('reports a missing or empty folder', () => {
     expect(loadKnowledgeBase(join(dir, 'nope')).errors[0].code).toBe('BOT_ERR_IO');

@@ -63,7 +63,9 @@ export function articleFromText(file: string, text: string): { article: Article 
 export function loadKnowledgeBase(dir: string = SHIPPED_KNOWLEDGE_DIR): { articles: Article[]; errors: ArticleError[] } {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
   } catch (err) {
     return { articles: [], errors: [{ file: dir, code: 'BOT_ERR_IO', reason: `cannot read the knowledge folder: ${(err as Error).message}` }] };
   }

@@ -51,7 +51,10 @@ export class KnowledgeIndex {
     const docs = articles.map((a) => ({ id: a.id, title: a.title, tags: a.tags.join(' '), body: a.body, lang: a.lang }));
     this.search.addAll(docs);
     for (const d of docs) {
-      this.byId.set(d.id, articles.find((a) => a.id === d.id)!);
+      this.byId.set(
+        d.id,
+        articles.find((a) => a.id === d.id)!,
+      );
       const terms = new Set(botTokens(`${d.title} ${d.tags} ${d.body}`));
       this.termsOf.set(d.id, terms);
       for (const t of terms) this.df.set(t, (this.df.get(t) ?? 0) + 1);

@@ -9,8 +9,27 @@ import { normalise, stem } from '../intent/text.js';
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /** Single-character Chinese words and English words that carry no topic. */
-const ZH_STOP = new Set([...'的了吗呢啊吧呀哦嘛么我你您他她它们是在有和与或就都也还又很要想能会可以这那个怎么什么哪为'].concat(['请问', '你们', '我们', '可以', '怎么', '什么', '一下', '如何', '是否', '这个', '那个', '为什么']));
-const EN_STOP = new Set('a an the i me my we our you your he she it its they them is am are was were be been being do does did have has had to of in on at for and or but so this that these those with as by from just please hi hello thanks thank can could would should will how what when where which who why there here any some if about get got'.split(' '));
+const ZH_STOP = new Set(
+  [...'的了吗呢啊吧呀哦嘛么我你您他她它们是在有和与或就都也还又很要想能会可以这那个怎么什么哪为'].concat([
+    '请问',
+    '你们',
+    '我们',
+    '可以',
+    '怎么',
+    '什么',
+    '一下',
+    '如何',
+    '是否',
+    '这个',
+    '那个',
+    '为什么',
+  ]),
+);
+const EN_STOP = new Set(
+  'a an the i me my we our you your he she it its they them is am are was were be been being do does did have has had to of in on at for and or but so this that these those with as by from just please hi hello thanks thank can could would should will how what when where which who why there here any some if about get got'.split(
+    ' ',
+  ),
+);
 
 /** Tokens of `text` for BM25: Chinese words and bigrams, English stems. Repeated tokens are kept (term frequency). */
 export function botTokens(text: string): string[] {

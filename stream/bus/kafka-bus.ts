@@ -1,4 +1,16 @@
-import { AssignerProtocol, Kafka, Partitioners, logLevel, type Admin, type Consumer, type EachBatchPayload, type LogEntry, type PartitionAssigner, type Producer, type SASLOptions } from 'kafkajs';
+import {
+  AssignerProtocol,
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type LogEntry,
+  type PartitionAssigner,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { OutageLog } from '../../shared/outage-log.js';
@@ -97,7 +109,10 @@ export const subscriptionRoundRobin: PartitionAssigner = ({ cluster }) => ({
     for (const topic of topics) {
       const peers = subs.filter((s) => s.topics.has(topic));
       if (peers.length === 0) continue;
-      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
+      const partitions = cluster
+        .findTopicPartitionMetadata(topic)
+        .map((p) => p.partitionId)
+        .sort((a, b) => a - b);
       partitions.forEach((p, i) => {
         const mine = assignment.get(peers[i % peers.length].id)!;
         (mine[topic] ??= []).push(p);
@@ -219,7 +234,11 @@ export class KafkaBus implements EventBus {
       () => this.opts.outages?.recovered('bus'),
       (err: unknown) => {
         this.opts.outages?.error('bus', err, 'kafka publish failed', { topic });
-        throw err instanceof OmnilaneError ? err : new OmnilaneError('BUS_ERR_UNAVAILABLE', `Kafka (${this.brokers}) refused the publish on ${topic}: ${(err as Error)?.message ?? err}`, { cause: err });
+        throw err instanceof OmnilaneError
+          ? err
+          : new OmnilaneError('BUS_ERR_UNAVAILABLE', `Kafka (${this.brokers}) refused the publish on ${topic}: ${(err as Error)?.message ?? err}`, {
+              cause: err,
+            });
       },
     );
   }
@@ -361,7 +380,10 @@ export class KafkaBus implements EventBus {
    * it: for processes that watch a group they are not part of.
    */
   groupLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
-    return this.physLag(this.phys(groupId), topics.map((t) => this.phys(t)));
+    return this.physLag(
+      this.phys(groupId),
+      topics.map((t) => this.phys(t)),
+    );
   }
 
   private physLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {

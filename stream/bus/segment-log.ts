@@ -42,7 +42,14 @@ export function parseLine(topic: string, partition: number, line: string): BusMe
   const t1 = line.indexOf('\t');
   const t2 = line.indexOf('\t', t1 + 1);
   const t3 = line.indexOf('\t', t2 + 1);
-  return { topic, partition, offset: Number(line.slice(0, t1)), timestamp: Number(line.slice(t1 + 1, t2)), key: JSON.parse(line.slice(t2 + 1, t3)) as string, value: line.slice(t3 + 1) };
+  return {
+    topic,
+    partition,
+    offset: Number(line.slice(0, t1)),
+    timestamp: Number(line.slice(t1 + 1, t2)),
+    key: JSON.parse(line.slice(t2 + 1, t3)) as string,
+    value: line.slice(t3 + 1),
+  };
 }
 
 export const formatLine = (m: BusMessage) => `${m.offset}\t${m.timestamp}\t${JSON.stringify(m.key)}\t${m.value}`;
@@ -70,7 +77,9 @@ export class SegmentLog {
     const legacy = join(dir, `${topic}-${partition}.log`);
     if (existsSync(legacy)) this.segments.push({ base: 0, path: legacy, bytes: 0, lastTs: -Infinity });
     if (existsSync(this.folder)) {
-      for (const f of readdirSync(this.folder).filter((n) => /^\d{20}\.log$/.test(n)).sort()) {
+      for (const f of readdirSync(this.folder)
+        .filter((n) => /^\d{20}\.log$/.test(n))
+        .sort()) {
         this.segments.push({ base: Number(f.slice(0, 20)), path: join(this.folder, f), bytes: 0, lastTs: -Infinity });
       }
     }

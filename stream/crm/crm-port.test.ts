@@ -26,7 +26,18 @@ function fakeCrm(fake: FakeProvider): Map<string, CrmOpportunity> {
   return store;
 }
 
-const opp = (over: Partial<CrmOpportunity> = {}): CrmOpportunity => ({ id: 'opp:c-1', customer_id: 'cus_1', conversation_id: 'c-1', stage: 'qualified', intent: 'purchase', value: 9800, currency: 'CNY', product: '企业版年度订阅', owner_agent: 'ag_zhang', ...over });
+const opp = (over: Partial<CrmOpportunity> = {}): CrmOpportunity => ({
+  id: 'opp:c-1',
+  customer_id: 'cus_1',
+  conversation_id: 'c-1',
+  stage: 'qualified',
+  intent: 'purchase',
+  value: 9800,
+  currency: 'CNY',
+  product: '企业版年度订阅',
+  owner_agent: 'ag_zhang',
+  ...over,
+});
 const key = (customer_id: string) => ({ customer_id, external_id: null, identifiers: [] });
 
 let fake: FakeProvider;

@@ -45,7 +45,11 @@ export class HttpCrm implements CrmPort {
   }
 
   private call(u: URL | string, init: RequestInit = {}): Promise<Response> {
-    return (this.o.fetch ?? fetch)(u, { ...init, headers: { accept: 'application/json', ...(init.headers ?? {}) }, signal: AbortSignal.timeout(this.o.timeoutMs ?? 3000) });
+    return (this.o.fetch ?? fetch)(u, {
+      ...init,
+      headers: { accept: 'application/json', ...(init.headers ?? {}) },
+      signal: AbortSignal.timeout(this.o.timeoutMs ?? 3000),
+    });
   }
 
   async lookup(key: CrmLookupKey): Promise<CrmRecord | null> {
@@ -69,7 +73,11 @@ export class HttpCrm implements CrmPort {
     for (let n = 1; n <= attempts; n++) {
       let delay = Math.min(cap, (this.o.backoffMs ?? 250) * 2 ** (n - 1));
       try {
-        const res = await this.call(`${this.base}/opportunities/${encodeURIComponent(opp.id)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(opp) });
+        const res = await this.call(`${this.base}/opportunities/${encodeURIComponent(opp.id)}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(opp),
+        });
         if (res.ok) {
           await res.body?.cancel().catch(() => undefined);
           return { id: opp.id, created: res.status === 201 };

@@ -120,7 +120,7 @@ export function parseExperiment(input: unknown, defaults: { salt: string; now: n
       target: e.target as ExperimentTarget,
       variants: e.variants,
       primary_metric: e.primary_metric,
-      metrics: metrics.includes(e.primary_metric) ? (metrics) : [e.primary_metric, ...(metrics)],
+      metrics: metrics.includes(e.primary_metric) ? metrics : [e.primary_metric, ...metrics],
       salt: e.salt ?? defaults.salt,
       status: e.status ?? 'running',
       started_at: started,

@@ -22,7 +22,10 @@ export class ExperimentService {
    * (EXP_ERR_IMMUTABLE); name, status and the decision windows may change.
    */
   async define(input: unknown): Promise<{ definition: ExperimentDefinition; created: boolean }> {
-    const existing = typeof input === 'object' && input !== null && typeof (input as { id?: unknown }).id === 'string' ? await this.store.get((input as { id: string }).id) : null;
+    const existing =
+      typeof input === 'object' && input !== null && typeof (input as { id?: unknown }).id === 'string'
+        ? await this.store.get((input as { id: string }).id)
+        : null;
     const parsed = parseExperiment(input, { salt: existing?.salt ?? randomBytes(16).toString('hex'), now: existing?.started_at ?? this.clock.now() });
     if (!parsed.ok) throw new OmnilaneError(parsed.code, parsed.message);
     const def = parsed.definition;

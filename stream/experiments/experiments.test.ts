@@ -16,7 +16,18 @@ const clockAt = (t: number) => ({ now: () => t });
 
 function definition(over: Record<string, unknown> = {}): ExperimentDefinition {
   const r = parseExperiment(
-    { id: 'script-test', name: '报价话术 A/B', target: 'reply_script', primary_metric: 'deal_rate', variants: [{ id: 'control', weight: 1, config: { script: 'old' } }, { id: 'warm', weight: 1, config: { script: 'warm' } }], started_at: new Date(T0).toISOString(), ...over },
+    {
+      id: 'script-test',
+      name: '报价话术 A/B',
+      target: 'reply_script',
+      primary_metric: 'deal_rate',
+      variants: [
+        { id: 'control', weight: 1, config: { script: 'old' } },
+        { id: 'warm', weight: 1, config: { script: 'warm' } },
+      ],
+      started_at: new Date(T0).toISOString(),
+      ...over,
+    },
     { salt: 'salt-0001', now: T0 },
   );
   if (!r.ok) throw new Error(r.message);
@@ -30,13 +41,36 @@ describe('experiment definitions', () => {
     expect(d.metrics[0]).toBe('inquiry_to_opportunity');
     for (const bad of [
       { variants: [{ id: 'only', weight: 1, config: { script: 'x' } }] },
-      { variants: [{ id: 'a', weight: 1, config: { script: 'x' } }, { id: 'a', weight: 1, config: { script: 'y' } }] },
-      { variants: [{ id: 'a', weight: 1, config: {} }, { id: 'b', weight: 1, config: { script: 'y' } }] },
+      {
+        variants: [
+          { id: 'a', weight: 1, config: { script: 'x' } },
+          { id: 'a', weight: 1, config: { script: 'y' } },
+        ],
+      },
+      {
+        variants: [
+          { id: 'a', weight: 1, config: {} },
+          { id: 'b', weight: 1, config: { script: 'y' } },
+        ],
+      },
       { target: 'bot' },
       { id: 'Has Spaces' },
       { min_days: 10, max_days: 5 },
     ]) {
-      const r = parseExperiment({ id: 'x', name: 'x', target: 'reply_script', primary_metric: 'deal_rate', variants: [{ id: 'a', weight: 1, config: { script: 'x' } }, { id: 'b', weight: 1, config: { script: 'y' } }], ...bad }, { salt: 'salt-0001', now: T0 });
+      const r = parseExperiment(
+        {
+          id: 'x',
+          name: 'x',
+          target: 'reply_script',
+          primary_metric: 'deal_rate',
+          variants: [
+            { id: 'a', weight: 1, config: { script: 'x' } },
+            { id: 'b', weight: 1, config: { script: 'y' } },
+          ],
+          ...bad,
+        },
+        { salt: 'salt-0001', now: T0 },
+      );
       expect(r.ok ? 'accepted' : r.code).toBe('EXP_ERR_INVALID');
     }
   });
@@ -44,7 +78,12 @@ describe('experiment definitions', () => {
 
 describe('assignment by hash', () => {
   it('is stable, follows the weights (no SRM over 20,000 customers) and is independent across salts', () => {
-    const d = definition({ variants: [{ id: 'control', weight: 3, config: { script: 'a' } }, { id: 'b', weight: 1, config: { script: 'b' } }] });
+    const d = definition({
+      variants: [
+        { id: 'control', weight: 3, config: { script: 'a' } },
+        { id: 'b', weight: 1, config: { script: 'b' } },
+      ],
+    });
     const other = { ...d, salt: 'another-salt' };
     const counts = [0, 0];
     let bothB = 0;
@@ -57,12 +96,14 @@ describe('assignment by hash', () => {
     }
     expect(sampleRatioCheck(counts, [3, 1]).mismatch).toBe(false);
     // Independent salts: P(b in both) ≈ ¼ · ¼ = 1/16 (±4 standard errors).
-    expect(Math.abs(bothB / 20_000 - 1 / 16)).toBeLessThan(4 * Math.sqrt((1 / 16) * (15 / 16) / 20_000));
-    fc.assert(fc.property(fc.string(), fc.string(), (salt, id) => {
-      const p = assignmentPoint(salt, id);
-      expect(p).toBeGreaterThanOrEqual(0);
-      expect(p).toBeLessThan(1);
-    }));
+    expect(Math.abs(bothB / 20_000 - 1 / 16)).toBeLessThan(4 * Math.sqrt(((1 / 16) * (15 / 16)) / 20_000));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (salt, id) => {
+        const p = assignmentPoint(salt, id);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThan(1);
+      }),
+    );
   });
 
   it('turns a customer key back into a customer with the same key', () => {
@@ -90,13 +131,34 @@ describe('the exposure hook', () => {
     const state = new MemoryStateStore({ clock });
     const published: EventInput[] = [];
     const d = definition();
-    const hook = new ExperimentAssigner({ experiments: async () => [d, { ...d, id: 'bot-test', target: 'bot', variants: [{ id: 'off', weight: 1, config: { enabled: false } }, { id: 'on', weight: 1, config: { enabled: true } }] }], state, clock, publish: async (_p, evs) => void published.push(...evs) });
+    const hook = new ExperimentAssigner({
+      experiments: async () => [
+        d,
+        {
+          ...d,
+          id: 'bot-test',
+          target: 'bot',
+          variants: [
+            { id: 'off', weight: 1, config: { enabled: false } },
+            { id: 'on', weight: 1, config: { enabled: true } },
+          ],
+        },
+      ],
+      state,
+      clock,
+      publish: async (_p, evs) => void published.push(...evs),
+    });
     const a = await hook.variantFor('reply_script', 'ext:c1', { channel: 'wechat' });
     const b = await hook.variantFor('reply_script', 'ext:c1', { channel: 'sms' });
     expect(a).toMatchObject({ experiment_id: 'script-test', first_exposure: true });
     expect(b).toMatchObject({ experiment_id: 'script-test', variant: a!.variant, first_exposure: false });
     expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({ id: 'exp:script-test:ext:c1', type: 'experiment.exposed', channel: 'wechat', properties: { experiment_id: 'script-test', variant: a!.variant } });
+    expect(published[0]).toMatchObject({
+      id: 'exp:script-test:ext:c1',
+      type: 'experiment.exposed',
+      channel: 'wechat',
+      properties: { experiment_id: 'script-test', variant: a!.variant },
+    });
     expect(await hook.variantFor('routing_policy', 'ext:c1', { channel: 'web' })).toBeNull();
     expect((await hook.variantFor('bot', 'ext:c1', { channel: 'web' }))!.experiment_id).toBe('bot-test');
     expect(published).toHaveLength(2);
@@ -107,7 +169,15 @@ describe('the exposure hook', () => {
     const state = new MemoryStateStore({ clock });
     let fail = true;
     const published: EventInput[] = [];
-    const hook = new ExperimentAssigner({ experiments: async () => [definition()], state, clock, publish: async (_p, evs) => { if (fail) throw new Error('bus down'); published.push(...evs); } });
+    const hook = new ExperimentAssigner({
+      experiments: async () => [definition()],
+      state,
+      clock,
+      publish: async (_p, evs) => {
+        if (fail) throw new Error('bus down');
+        published.push(...evs);
+      },
+    });
     await expect(hook.variantFor('reply_script', 'ext:c2', { channel: 'web' })).rejects.toThrow('bus down');
     fail = false;
     expect((await hook.variantFor('reply_script', 'ext:c2', { channel: 'web' }))!.first_exposure).toBe(true);
@@ -124,7 +194,18 @@ function units(days: number, perDay: number, rates: Record<string, number>, seed
       for (let i = 0; i < perDay; i++) {
         const exposed = T0 + d * DAY + Math.floor(rng() * DAY * 0.5);
         const deal = rng() < p;
-        out.push({ customer_key: `ext:${variant}-${d}-${i}`, variant, exposed_at: exposed, opportunity_at: deal || rng() < 0.2 ? exposed + 3600_000 : null, deal_at: deal ? exposed + 7200_000 : null, deal_value: deal ? 1000 : 0, csat_at: null, csat_score: null, asked_at: exposed + 1000, replied_at: exposed + 1000 + (frSeconds[variant] ?? 60) * 1000 * (0.5 + rng()) });
+        out.push({
+          customer_key: `ext:${variant}-${d}-${i}`,
+          variant,
+          exposed_at: exposed,
+          opportunity_at: deal || rng() < 0.2 ? exposed + 3600_000 : null,
+          deal_at: deal ? exposed + 7200_000 : null,
+          deal_value: deal ? 1000 : 0,
+          csat_at: null,
+          csat_score: null,
+          asked_at: exposed + 1000,
+          replied_at: exposed + 1000 + (frSeconds[variant] ?? 60) * 1000 * (0.5 + rng()),
+        });
       }
   return out;
 }

@@ -48,7 +48,14 @@ export function customerFromKey(key: string): CustomerInput | null {
 }
 
 /** The `experiment.exposed` event of one customer in one experiment; its id makes a repeat count once. */
-export function exposureEvent(def: ExperimentDefinition, variant: string, customerKey: string, channel: string, at: number, conversationId?: string | null): EventInput | null {
+export function exposureEvent(
+  def: ExperimentDefinition,
+  variant: string,
+  customerKey: string,
+  channel: string,
+  at: number,
+  conversationId?: string | null,
+): EventInput | null {
   const customer = customerFromKey(customerKey);
   if (!customer) return null;
   return {

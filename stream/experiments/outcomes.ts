@@ -46,7 +46,12 @@ export function unitValue(u: ExperimentUnit, metric: ExperimentMetric, asOf: num
 }
 
 /** Per-variant summaries of one metric at `asOf`, plus the success count (rates) for the Beta-Binomial verdict. */
-export function summarise(units: readonly ExperimentUnit[], metric: ExperimentMetric, asOf: number, variants: readonly string[]): Map<string, ArmSummary & { successes: number }> {
+export function summarise(
+  units: readonly ExperimentUnit[],
+  metric: ExperimentMetric,
+  asOf: number,
+  variants: readonly string[],
+): Map<string, ArmSummary & { successes: number }> {
   const sums = new Map(variants.map((v) => [v, { n: 0, s: 0, ss: 0 }]));
   for (const u of units) {
     const acc = sums.get(u.variant);

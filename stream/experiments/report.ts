@@ -85,10 +85,28 @@ function compareAt(def: ExperimentDefinition, units: readonly ExperimentUnit[], 
       const finite = (x: number) => (Number.isFinite(x) ? x : null);
       const scale = c.mean !== 0 && c.n > 0 ? Math.abs(c.mean) : null;
       const rel = (x: number) => (scale === null || !Number.isFinite(x) ? null : x / scale);
-      return { variant, difference: cs.estimate, lower: finite(cs.lower), upper: finite(cs.upper), lift: rel(cs.estimate), lift_lower: rel(cs.lower), lift_upper: rel(cs.upper), p_value: cs.pValue, probability_to_beat: bayes.probabilityToBeat, expected_loss: bayes.expectedLoss };
+      return {
+        variant,
+        difference: cs.estimate,
+        lower: finite(cs.lower),
+        upper: finite(cs.upper),
+        lift: rel(cs.estimate),
+        lift_lower: rel(cs.lower),
+        lift_upper: rel(cs.upper),
+        p_value: cs.pValue,
+        probability_to_beat: bayes.probabilityToBeat,
+        expected_loss: bayes.expectedLoss,
+      };
     });
     return {
-      metric: { metric, kind: spec.kind, higher_is_better: spec.higherIsBetter, primary: metric === def.primary_metric, arms: ids.map((v) => ({ variant: v, n: arms.get(v)!.n, mean: arms.get(v)!.mean })), comparisons: [] },
+      metric: {
+        metric,
+        kind: spec.kind,
+        higher_is_better: spec.higherIsBetter,
+        primary: metric === def.primary_metric,
+        arms: ids.map((v) => ({ variant: v, n: arms.get(v)!.n, mean: arms.get(v)!.mean })),
+        comparisons: [],
+      },
       comparisons,
     };
   });
@@ -113,7 +131,12 @@ function compareAt(def: ExperimentDefinition, units: readonly ExperimentUnit[], 
  * 5. otherwise keep running.
  */
 export function decide(def: ExperimentDefinition, srm: SrmCheck, metrics: readonly MetricResult[], daysRunning: number): ExperimentReport['decision'] {
-  if (srm.mismatch) return { call: 'stop', variant: null, reasons: [`sample ratio mismatch (χ² p = ${srm.pValue.toExponential(2)} < 0.001): check assignment and exposure logging`] };
+  if (srm.mismatch)
+    return {
+      call: 'stop',
+      variant: null,
+      reasons: [`sample ratio mismatch (χ² p = ${srm.pValue.toExponential(2)} < 0.001): check assignment and exposure logging`],
+    };
   const treatments = def.variants.slice(1).map((v) => v.id);
   const reasons: string[] = [];
   const harmed = new Set<string>();
@@ -123,16 +146,29 @@ export function decide(def: ExperimentDefinition, srm: SrmCheck, metrics: readon
         harmed.add(c.variant);
         reasons.push(`${c.variant} is significantly worse on ${m.metric} (adjusted p = ${c.adjusted_p.toPrecision(2)})`);
       }
-  if (harmed.size === treatments.length) return { call: 'stop', variant: def.variants[0].id, reasons: [...reasons, 'every treatment harms a metric: keep control'] };
+  if (harmed.size === treatments.length)
+    return { call: 'stop', variant: def.variants[0].id, reasons: [...reasons, 'every treatment harms a metric: keep control'] };
   const primary = metrics.find((m) => m.primary)!;
   const winners = primary.comparisons.filter((c) => c.verdict === 'better' && c.probability_to_beat >= SHIP_PROBABILITY && !harmed.has(c.variant));
   if (winners.length > 0) {
     const best = winners.sort((a, b) => (primary.higher_is_better ? b.difference - a.difference : a.difference - b.difference))[0];
     if (daysRunning >= def.min_days)
-      return { call: 'ship', variant: best.variant, reasons: [...reasons, `${best.variant} is significantly better on ${primary.metric} (adjusted p = ${best.adjusted_p.toPrecision(2)}, P(beat) = ${best.probability_to_beat.toFixed(3)})`] };
+      return {
+        call: 'ship',
+        variant: best.variant,
+        reasons: [
+          ...reasons,
+          `${best.variant} is significantly better on ${primary.metric} (adjusted p = ${best.adjusted_p.toPrecision(2)}, P(beat) = ${best.probability_to_beat.toFixed(3)})`,
+        ],
+      };
     reasons.push(`${best.variant} leads on ${primary.metric}, but the minimum of ${def.min_days} days is not reached (${daysRunning.toFixed(1)})`);
   }
-  if (daysRunning >= def.max_days) return { call: 'stop', variant: def.variants[0].id, reasons: [...reasons, `no significant win on ${primary.metric} after ${def.max_days} days: keep control`] };
+  if (daysRunning >= def.max_days)
+    return {
+      call: 'stop',
+      variant: def.variants[0].id,
+      reasons: [...reasons, `no significant win on ${primary.metric} after ${def.max_days} days: keep control`],
+    };
   return { call: 'keep_running', variant: null, reasons: reasons.length ? reasons : [`no significant difference on ${primary.metric} yet`] };
 }
 
@@ -140,7 +176,10 @@ export function decide(def: ExperimentDefinition, srm: SrmCheck, metrics: readon
 export function experimentReport(def: ExperimentDefinition, units: readonly ExperimentUnit[], asOf: number): ExperimentReport {
   const ids = def.variants.map((v) => v.id);
   const counts = ids.map((v) => units.filter((u) => u.variant === v && u.exposed_at < asOf).length);
-  const srm = sampleRatioCheck(counts, def.variants.map((v) => v.weight));
+  const srm = sampleRatioCheck(
+    counts,
+    def.variants.map((v) => v.weight),
+  );
   const wsum = def.variants.reduce((s, v) => s + v.weight, 0);
   const now = compareAt(def, units, asOf);
   const daysRunning = Math.max(0, (asOf - def.started_at) / DAY);
@@ -151,7 +190,8 @@ export function experimentReport(def: ExperimentDefinition, units: readonly Expe
   looks.push(asOf);
   for (const at of looks.slice(-MAX_TIMELINE_POINTS)) {
     const look = at === asOf ? now : compareAt(def, units, at);
-    for (const m of look.metrics) for (const c of m.comparisons) timeline.push({ at, metric: m.metric, variant: c.variant, lift: c.lift, lower: c.lift_lower, upper: c.lift_upper });
+    for (const m of look.metrics)
+      for (const c of m.comparisons) timeline.push({ at, metric: m.metric, variant: c.variant, lift: c.lift, lower: c.lift_lower, upper: c.lift_upper });
   }
   return {
     experiment: def,

@@ -6,7 +6,13 @@ import { deskWorld, SMALL_ROSTER } from '../routing/test/desk-world.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 
 /** A policy that ranks the last eligible candidate first: easy to tell from least_loaded (which picks a1). */
-const pinLast: RoutingPolicy = (ctx) => ({ ranked: ctx.candidates.filter((c) => c.agent.presence === 'online' && c.open < c.capacity).map((c) => c.agent.id).reverse(), state: ctx.state });
+const pinLast: RoutingPolicy = (ctx) => ({
+  ranked: ctx.candidates
+    .filter((c) => c.agent.presence === 'online' && c.open < c.capacity)
+    .map((c) => c.agent.id)
+    .reverse(),
+  state: ctx.state,
+});
 
 describe('the routing_policy experiment hook in the routing desk', () => {
   it("ranks a customer in the experiment by the variant's policy, others by the queue's, and survives a failing hook", async () => {

@@ -56,7 +56,16 @@ export type StepDecision =
  */
 export function decideStep(
   cfg: FollowupConfig,
-  o: { seqId: string; step: number; lead: Lead; optedOut: ReadonlySet<string>; sentAt: readonly number[]; tz: string; now: number; senders: ReadonlySet<string> },
+  o: {
+    seqId: string;
+    step: number;
+    lead: Lead;
+    optedOut: ReadonlySet<string>;
+    sentAt: readonly number[];
+    tz: string;
+    now: number;
+    senders: ReadonlySet<string>;
+  },
 ): StepDecision {
   const seq = cfg.sequences.find((s) => s.id === o.seqId);
   const step = seq?.steps[o.step];

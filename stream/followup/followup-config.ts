@@ -16,16 +16,25 @@ import { isTimeZone } from '../../shared/time-zone.js';
 const Id = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, local time of the customer' });
 const Strings = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50 });
-const Text = Type.Object({ subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+const Text = Type.Object(
+  { subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), text: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
 
 export const FollowupConfigSchema = Type.Object(
   {
     /** Local hours in which nothing is sent; a send due then waits for `end`. Null: none. */
     quiet_hours: Type.Union([Type.Object({ start: TimeOfDay, end: TimeOfDay }, { additionalProperties: false }), Type.Null()]),
     /** At most `max` follow-up messages per customer within any `per_hours` (all sequences, all channels). */
-    frequency_cap: Type.Object({ max: Type.Integer({ minimum: 1, maximum: 100 }), per_hours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }) }, { additionalProperties: false }),
+    frequency_cap: Type.Object(
+      { max: Type.Integer({ minimum: 1, maximum: 100 }), per_hours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 90 }) },
+      { additionalProperties: false },
+    ),
     /** Links templates may name: {product_guide_url}, {customer_case_url}; per intent, with `default`. */
-    links: Type.Record(Type.String({ pattern: '^[a-z_]{1,32}$' }), Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ pattern: '^https?://', maxLength: 500 }))),
+    links: Type.Record(
+      Type.String({ pattern: '^[a-z_]{1,32}$' }),
+      Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ pattern: '^https?://', maxLength: 500 })),
+    ),
     rules: Type.Array(
       Type.Object(
         {
@@ -58,7 +67,10 @@ export const FollowupConfigSchema = Type.Object(
                 /** Minutes after the previous step (the first: after the start). */
                 wait_minutes: Type.Number({ minimum: 0, maximum: 60 * 24 * 90 }),
                 /** Channels in order of preference; `same` is the lead's channel. The first with an address and consent is used. */
-                channels: Type.Array(Type.Union([Type.Literal('same'), Type.Literal('email'), Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('wechat')]), { minItems: 1, maxItems: 5 }),
+                channels: Type.Array(
+                  Type.Union([Type.Literal('same'), Type.Literal('email'), Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('wechat')]),
+                  { minItems: 1, maxItems: 5 },
+                ),
                 template: Id,
               },
               { additionalProperties: false },
@@ -95,7 +107,8 @@ export function parseFollowupConfig(doc: unknown, where = 'follow-up rules'): Fo
   for (const s of c.sequences) {
     if (seqs.has(s.id)) throw bad(where, `sequence ${s.id} is defined twice`);
     seqs.add(s.id);
-    for (const [i, step] of s.steps.entries()) if (!c.templates[step.template]) throw bad(where, `sequence ${s.id} step ${i} names unknown template ${step.template}`);
+    for (const [i, step] of s.steps.entries())
+      if (!c.templates[step.template]) throw bad(where, `sequence ${s.id} step ${i} names unknown template ${step.template}`);
   }
   const rules = new Set<string>();
   for (const r of c.rules) {

@@ -12,11 +12,32 @@ import { signUnsubscribe, verifyUnsubscribe } from './unsubscribe-token.js';
 
 const H = 3600_000;
 const ev = (type: EventEnvelope['type'], at: number, properties: Record<string, unknown> = {}, extra: Partial<EventEnvelope> = {}): EventEnvelope => ({
-  id: `e${at}`, producer: 'p', type, channel: 'sms', occurred_at: at, received_at: at, customer_key: 'cus_1', customer: { phone: '+86 138 0000 0001' }, conversation_id: 'c', agent_id: null, properties, ...extra,
+  id: `e${at}`,
+  producer: 'p',
+  type,
+  channel: 'sms',
+  occurred_at: at,
+  received_at: at,
+  customer_key: 'cus_1',
+  customer: { phone: '+86 138 0000 0001' },
+  conversation_id: 'c',
+  agent_id: null,
+  properties,
+  ...extra,
 });
 
 describe('opt-out words', () => {
-  it.each([['STOP', 'opt_out'], [' stop. ', 'opt_out'], ['退订', 'opt_out'], ['TD', 'opt_out'], ['Unsubscribe', 'opt_out'], ['取消订阅！', 'opt_out'], ['START', 'opt_in'], ['UNSTOP', 'opt_in'], ['unsubscribe\n\n> On Monday you wrote:\n> hello', 'opt_out']] as const)('%j is %s', (text, want) => {
+  it.each([
+    ['STOP', 'opt_out'],
+    [' stop. ', 'opt_out'],
+    ['退订', 'opt_out'],
+    ['TD', 'opt_out'],
+    ['Unsubscribe', 'opt_out'],
+    ['取消订阅！', 'opt_out'],
+    ['START', 'opt_in'],
+    ['UNSTOP', 'opt_in'],
+    ['unsubscribe\n\n> On Monday you wrote:\n> hello', 'opt_out'],
+  ] as const)('%j is %s', (text, want) => {
     expect(consentWord(text)).toBe(want);
   });
   it.each(["don't stop sending offers", '如何退订？我还想再看看', 'stop by tomorrow', '', 'TDD'])('%j is not a consent word', (text) => {
@@ -64,11 +85,24 @@ describe('rules, leads and templates', () => {
   });
 
   it('uses the first reachable consented channel, defers in quiet hours, and skips a step nobody can receive', () => {
-    const lead = foldLead(null, ev('message.received', 0, { text: 'how much is it?' }, { channel: 'wechat', customer: { channel_ids: { wechat: 'oU1' }, phone: '+8613800000001' } }), 'price_inquiry')!;
+    const lead = foldLead(
+      null,
+      ev('message.received', 0, { text: 'how much is it?' }, { channel: 'wechat', customer: { channel_ids: { wechat: 'oU1' }, phone: '+8613800000001' } }),
+      'price_inquiry',
+    )!;
     const base = { seqId: 'sales-nurture', step: 0, lead, sentAt: [], tz: timeZoneOf(lead, 'UTC'), senders: new Set(['sms', 'wechat', 'email']) };
     const noon = Date.parse('2026-12-02T04:00:00Z'); // 12:00 in Shanghai (+86)
-    expect(decideStep(cfg, { ...base, optedOut: new Set(), now: noon })).toEqual({ kind: 'send', channel: 'wechat', to: { wechat_openid: 'oU1' }, template: 'guide' });
-    expect(decideStep(cfg, { ...base, optedOut: new Set(['wechat']), now: noon })).toMatchObject({ kind: 'send', channel: 'sms', to: { phone: '+8613800000001' } });
+    expect(decideStep(cfg, { ...base, optedOut: new Set(), now: noon })).toEqual({
+      kind: 'send',
+      channel: 'wechat',
+      to: { wechat_openid: 'oU1' },
+      template: 'guide',
+    });
+    expect(decideStep(cfg, { ...base, optedOut: new Set(['wechat']), now: noon })).toMatchObject({
+      kind: 'send',
+      channel: 'sms',
+      to: { phone: '+8613800000001' },
+    });
     expect(decideStep(cfg, { ...base, optedOut: new Set(['wechat']), now: noon + 10 * H })).toEqual({ kind: 'defer', due: Date.parse('2026-12-03T01:00:00Z') });
     expect(decideStep(cfg, { ...base, optedOut: new Set(['wechat', 'sms']), now: noon })).toEqual({ kind: 'skip', template: 'guide' });
     expect(decideStep(cfg, { ...base, step: 9, optedOut: new Set(), now: noon })).toEqual({ kind: 'done' });
@@ -79,13 +113,20 @@ describe('rules, leads and templates', () => {
     const zh = renderTemplate(cfg, 'guide', 'zh', { name: '王先生', intent: 'price_inquiry', unsubscribeUrl: null, channel: 'sms' });
     expect(zh.text).toBe('王先生您好，感谢您对我们的关注！这是为您整理的产品指南：https://example.com/guide/pricing 如有疑问直接回复即可。回复TD退订');
     const en = renderTemplate(cfg, 'case', 'en', { name: '', intent: 'purchase', unsubscribeUrl: 'https://x.test/u?token=t', channel: 'email' });
-    expect(en).toEqual({ subject: 'How a customer like you did it', text: 'Hi there, here is a customer story close to your situation: https://example.com/cases/rollout-in-30-days We are happy to arrange a demo. Unsubscribe: https://x.test/u?token=t' });
+    expect(en).toEqual({
+      subject: 'How a customer like you did it',
+      text: 'Hi there, here is a customer story close to your situation: https://example.com/cases/rollout-in-30-days We are happy to arrange a demo. Unsubscribe: https://x.test/u?token=t',
+    });
   });
 
   it('lets an experiment pick the sequence by variant, falling back to the rule', () => {
     const choose = sequenceByVariant((id) => (id === 'a' ? 'short' : id === 'b' ? 'unmapped' : null), { short: 'sales-nurture-short' });
     const rule = cfg.rules[0];
-    expect([choose({ customerId: 'a', rule, now: 0 }), choose({ customerId: 'b', rule, now: 0 }), choose({ customerId: 'c', rule, now: 0 })]).toEqual(['sales-nurture-short', 'sales-nurture', 'sales-nurture']);
+    expect([choose({ customerId: 'a', rule, now: 0 }), choose({ customerId: 'b', rule, now: 0 }), choose({ customerId: 'c', rule, now: 0 })]).toEqual([
+      'sales-nurture-short',
+      'sales-nurture',
+      'sales-nurture',
+    ]);
   });
 });
 
@@ -102,9 +143,18 @@ describe('unsubscribe tokens and follow-up events', () => {
   it('validates the new event types', () => {
     const base = { id: 'x', channel: 'sms', occurred_at: 1_764_000_000_000, customer: { external_id: 'c' } };
     expect(validateEvent({ ...base, type: 'followup.sent', properties: { sequence_id: 's', step: 0 } }, 'p', 1_764_000_000_000).ok).toBe(true);
-    expect(validateEvent({ ...base, type: 'followup.sent', properties: { sequence_id: 's' } }, 'p', 1_764_000_000_000)).toMatchObject({ ok: false, code: 'ING_ERR_INVALID_EVENT' });
-    expect(validateEvent({ ...base, type: 'followup.stopped', properties: { sequence_id: 's', reason: 'bored' } }, 'p', 1_764_000_000_000)).toMatchObject({ ok: false });
-    expect(validateEvent({ ...base, type: 'consent.changed', properties: { consent_channel: 'sms', state: 'opted_out' } }, 'p', 1_764_000_000_000).ok).toBe(true);
-    expect(validateEvent({ ...base, type: 'consent.changed', properties: { consent_channel: 'SMS!', state: 'opted_out' } }, 'p', 1_764_000_000_000)).toMatchObject({ ok: false });
+    expect(validateEvent({ ...base, type: 'followup.sent', properties: { sequence_id: 's' } }, 'p', 1_764_000_000_000)).toMatchObject({
+      ok: false,
+      code: 'ING_ERR_INVALID_EVENT',
+    });
+    expect(validateEvent({ ...base, type: 'followup.stopped', properties: { sequence_id: 's', reason: 'bored' } }, 'p', 1_764_000_000_000)).toMatchObject({
+      ok: false,
+    });
+    expect(validateEvent({ ...base, type: 'consent.changed', properties: { consent_channel: 'sms', state: 'opted_out' } }, 'p', 1_764_000_000_000).ok).toBe(
+      true,
+    );
+    expect(
+      validateEvent({ ...base, type: 'consent.changed', properties: { consent_channel: 'SMS!', state: 'opted_out' } }, 'p', 1_764_000_000_000),
+    ).toMatchObject({ ok: false });
   });
 });

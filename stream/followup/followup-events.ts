@@ -9,7 +9,15 @@ export const FOLLOWUP_PRODUCER = 'followup';
  * `consent:<customer>:<channel>:<at>:<state>`), so publishing one again after a
  * failure is counted once by the stream's dedup.
  */
-export function followupEvent(id: string, type: 'followup.sent' | 'followup.stopped' | 'consent.changed', customerId: string, customer: CustomerInput | null, channel: string, properties: Record<string, unknown>, now: number): EventEnvelope {
+export function followupEvent(
+  id: string,
+  type: 'followup.sent' | 'followup.stopped' | 'consent.changed',
+  customerId: string,
+  customer: CustomerInput | null,
+  channel: string,
+  properties: Record<string, unknown>,
+  now: number,
+): EventEnvelope {
   return {
     id,
     producer: FOLLOWUP_PRODUCER,
@@ -25,10 +33,37 @@ export function followupEvent(id: string, type: 'followup.sent' | 'followup.stop
   };
 }
 
-export function stoppedEvent(customerId: string, customer: CustomerInput | null, channel: string, o: { gen: number; seq: string; step: number; reason: string; by?: string }, now: number): EventEnvelope {
-  return followupEvent(`stop:${customerId}:${o.gen}`, 'followup.stopped', customerId, customer, channel, { sequence_id: o.seq || 'none', reason: o.reason, step: o.step, ...(o.by ? { by: o.by } : {}) }, now);
+export function stoppedEvent(
+  customerId: string,
+  customer: CustomerInput | null,
+  channel: string,
+  o: { gen: number; seq: string; step: number; reason: string; by?: string },
+  now: number,
+): EventEnvelope {
+  return followupEvent(
+    `stop:${customerId}:${o.gen}`,
+    'followup.stopped',
+    customerId,
+    customer,
+    channel,
+    { sequence_id: o.seq || 'none', reason: o.reason, step: o.step, ...(o.by ? { by: o.by } : {}) },
+    now,
+  );
 }
 
-export function consentEvent(customerId: string, customer: CustomerInput | null, o: { channel: string; state: 'opted_out' | 'opted_in'; at: number; source: string }, now: number): EventEnvelope {
-  return followupEvent(`consent:${customerId}:${o.channel}:${o.at}:${o.state}`, 'consent.changed', customerId, customer, o.channel, { consent_channel: o.channel, state: o.state, source: o.source }, now);
+export function consentEvent(
+  customerId: string,
+  customer: CustomerInput | null,
+  o: { channel: string; state: 'opted_out' | 'opted_in'; at: number; source: string },
+  now: number,
+): EventEnvelope {
+  return followupEvent(
+    `consent:${customerId}:${o.channel}:${o.at}:${o.state}`,
+    'consent.changed',
+    customerId,
+    customer,
+    o.channel,
+    { consent_channel: o.channel, state: o.state, source: o.source },
+    now,
+  );
 }

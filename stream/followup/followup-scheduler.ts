@@ -108,14 +108,24 @@ export class FollowupScheduler {
     const seq = sequenceId ?? '';
     const stop = async (reason: string) => {
       const r = await this.o.store.advance({ customerId, token, state: reason === 'completed' ? 'done' : 'stopped', step, due: 0, why: { reason, at: now } });
-      if (r.status === 'advanced') await this.o.publish([stoppedEvent(customerId, lead?.customer ?? null, lead?.channel ?? 'web', { gen, seq, step, reason }, now)]);
+      if (r.status === 'advanced')
+        await this.o.publish([stoppedEvent(customerId, lead?.customer ?? null, lead?.channel ?? 'web', { gen, seq, step, reason }, now)]);
       return r.status === 'advanced';
     };
     if (!lead) return stop('no_address');
     if (await this.o.suppression.isSuppressed(customerId)) return stop('erased');
     const tz = timeZoneOf(lead, this.o.defaultTimeZone);
     const sentAt = view.history.filter((h) => h.outcome === 'sent').map((h) => h.at);
-    const d = decideStep(cfg, { seqId: seq, step, lead, optedOut: await this.o.store.optedOut(customerId), sentAt, tz, now, senders: this.o.delivery.channels() });
+    const d = decideStep(cfg, {
+      seqId: seq,
+      step,
+      lead,
+      optedOut: await this.o.store.optedOut(customerId),
+      sentAt,
+      tz,
+      now,
+      senders: this.o.delivery.channels(),
+    });
     if (d.kind === 'done') return stop('completed');
     if (d.kind === 'defer') return (await this.o.store.advance({ customerId, token, state: 'active', step, due: d.due })).status === 'advanced';
     const key = `${customerId}:${gen}:${step}`;
@@ -126,7 +136,8 @@ export class FollowupScheduler {
         const unsubscribeUrl = d.channel === 'email' ? await this.o.unsubscribeUrl(customerId, 'email') : null;
         const msg = renderTemplate(cfg, d.template, lead.lang, { name: lead.name, intent: lead.intent, unsubscribeUrl, channel: d.channel });
         try {
-          providerId = (await this.o.delivery.send({ id: key, customerId, channel: d.channel, to: d.to, text: msg.text, subject: msg.subject, unsubscribeUrl })).provider_id;
+          providerId = (await this.o.delivery.send({ id: key, customerId, channel: d.channel, to: d.to, text: msg.text, subject: msg.subject, unsubscribeUrl }))
+            .provider_id;
         } catch (err) {
           // The sender retried what was transient; a refusal (e.g. WeChat's 48-hour window) ends this step, not the sequence.
           this.o.log.warn({ err, customer: customerId, channel: d.channel, step }, 'follow-up message not delivered; going on with the next step');
@@ -139,13 +150,24 @@ export class FollowupScheduler {
     }
     if (record.outcome === 'sent') {
       // Published before the timer moves on: a crash in between publishes the same event id again (counted once).
-      await this.o.publish([followupEvent(`sent:${key}`, 'followup.sent', customerId, lead.customer, record.channel ?? lead.channel, { sequence_id: seq, step, template: d.template, rule_id: view.ruleId ?? '', provider_id: record.provider_id }, now)]);
+      await this.o.publish([
+        followupEvent(
+          `sent:${key}`,
+          'followup.sent',
+          customerId,
+          lead.customer,
+          record.channel ?? lead.channel,
+          { sequence_id: seq, step, template: d.template, rule_id: view.ruleId ?? '', provider_id: record.provider_id },
+          now,
+        ),
+      ]);
     }
     const next = stepDue(cfg, seq, step + 1, now);
     const history = { field: `h:${gen}:${step}`, value: JSON.stringify(record) };
     if (next === null) {
       const r = await this.o.store.advance({ customerId, token, state: 'done', step: step + 1, due: 0, history, why: { reason: 'completed', at: now } });
-      if (r.status === 'advanced') await this.o.publish([stoppedEvent(customerId, lead.customer, lead.channel, { gen, seq, step: step + 1, reason: 'completed' }, now)]);
+      if (r.status === 'advanced')
+        await this.o.publish([stoppedEvent(customerId, lead.customer, lead.channel, { gen, seq, step: step + 1, reason: 'completed' }, now)]);
       return r.status === 'advanced';
     }
     return (await this.o.store.advance({ customerId, token, state: 'active', step: step + 1, due: next, history })).status === 'advanced';

@@ -29,7 +29,9 @@ describe('follow-up timers on the embedded store', () => {
     await s.arm('c', T0 + 5, leadOf(1)); // the lead wrote again: the claim on the pending start is void
     expect((await s.advance({ customerId: 'c', token: 'a', state: 'active', step: 0, due: T0, start: { seq: 's', rule: 'r', gen: 1 } })).status).toBe('stale');
     expect(await s.claim('c', T0 + 5, T0 + 20, 'b')).toEqual({ status: 'claimed', state: 'pending' });
-    expect(await s.advance({ customerId: 'c', token: 'b', state: 'active', step: 0, due: T0 + 6, start: { seq: 's', rule: 'r', gen: 1 } })).toEqual({ status: 'advanced' });
+    expect(await s.advance({ customerId: 'c', token: 'b', state: 'active', step: 0, due: T0 + 6, start: { seq: 's', rule: 'r', gen: 1 } })).toEqual({
+      status: 'advanced',
+    });
     expect(await s.arm('c', T0 + 7, leadOf(1))).toEqual({ armed: false, previous: 'active' });
     expect(await s.stop('c', 'replied', T0 + 8, 'active')).toEqual({ stopped: true, previous: 'active', gen: 1, seq: 's', step: 0 });
     expect(await s.stop('c', 'replied', T0 + 9, 'active')).toEqual({ stopped: false, previous: 'stopped' });

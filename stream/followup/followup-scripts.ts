@@ -185,7 +185,20 @@ return {0, ARGV[3]}`,
 
 /** advanceScript's args in order. */
 export function advanceArgs(a: AdvanceArgs): string[] {
-  return [a.customerId, a.token, a.state, String(a.step), String(a.due), a.start?.seq ?? '', a.start?.rule ?? '', a.start ? String(a.start.gen) : '', a.history?.field ?? '', a.history?.value ?? '', a.why?.reason ?? '', a.why ? String(a.why.at) : ''];
+  return [
+    a.customerId,
+    a.token,
+    a.state,
+    String(a.step),
+    String(a.due),
+    a.start?.seq ?? '',
+    a.start?.rule ?? '',
+    a.start ? String(a.start.gen) : '',
+    a.history?.field ?? '',
+    a.history?.value ?? '',
+    a.why?.reason ?? '',
+    a.why ? String(a.why.at) : '',
+  ];
 }
 
 export type StopResult = { stopped: true; previous: 'pending' | 'active'; gen: number; seq: string; step: number } | { stopped: false; previous: string };
@@ -211,13 +224,21 @@ return {1, st, '0', '', '0'}`,
     if (st === 'active' || (args[3] === 'any' && st === 'pending')) {
       tx.hset(keys[0], { st: 'stopped', why: args[1], at: args[2] });
       tx.hdel(keys[1], args[0]);
-      return { stopped: true, previous: st, gen: Number(tx.hget(keys[0], 'gen') ?? 0), seq: tx.hget(keys[0], 'seq') ?? '', step: Number(tx.hget(keys[0], 'step') ?? 0) };
+      return {
+        stopped: true,
+        previous: st,
+        gen: Number(tx.hget(keys[0], 'gen') ?? 0),
+        seq: tx.hget(keys[0], 'seq') ?? '',
+        step: Number(tx.hget(keys[0], 'step') ?? 0),
+      };
     }
     return { stopped: false, previous: st };
   },
   decode: (raw) => {
     const r = raw as [number, string, string, string, string];
-    return Number(r[0]) === 0 ? { stopped: true, previous: r[1] as 'pending' | 'active', gen: Number(r[2]), seq: String(r[3]), step: Number(r[4]) } : { stopped: false, previous: String(r[1]) };
+    return Number(r[0]) === 0
+      ? { stopped: true, previous: r[1] as 'pending' | 'active', gen: Number(r[2]), seq: String(r[3]), step: Number(r[4]) }
+      : { stopped: false, previous: String(r[1]) };
   },
 };
 

@@ -80,7 +80,12 @@ export class FollowupService {
   }
 
   private publish(events: EventEnvelope[]): Promise<void> {
-    return events.length ? this.o.bus.publish(TOPICS.events, events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) }))) : Promise.resolve();
+    return events.length
+      ? this.o.bus.publish(
+          TOPICS.events,
+          events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+        )
+      : Promise.resolve();
   }
 
   private async handle(batch: BusBatch): Promise<void> {
@@ -106,7 +111,11 @@ export class FollowupService {
     const out: EventEnvelope[] = [];
     if (e.type === 'consent.changed' && typeof p.consent_channel === 'string') {
       const src = typeof p.source === 'string' ? p.source : e.producer;
-      out.push(...(p.state === 'opted_out' ? await optOut(store, { ...who, channel: p.consent_channel, source: src }) : await optIn(store, { ...who, channel: p.consent_channel, source: src })));
+      out.push(
+        ...(p.state === 'opted_out'
+          ? await optOut(store, { ...who, channel: p.consent_channel, source: src })
+          : await optIn(store, { ...who, channel: p.consent_channel, source: src })),
+      );
     } else if (e.type === 'touchpoint' && p.step === 'wechat_unsubscribe') {
       out.push(...(await optOut(store, { ...who, channel: 'wechat', source: 'wechat_unsubscribe' })));
     }
@@ -119,7 +128,10 @@ export class FollowupService {
     if (!LEAD_TYPES.has(e.type) || word === 'opt_out') return;
     const view = await store.read(id);
     const text = typeof p.text === 'string' ? p.text : '';
-    const intent = e.type === 'message.received' ? (statedIntent(e) ?? (text && (!view.lead || view.lead.intent === 'other') ? (await this.o.classifier.classify(text)).intent : null)) : null;
+    const intent =
+      e.type === 'message.received'
+        ? (statedIntent(e) ?? (text && (!view.lead || view.lead.intent === 'other') ? (await this.o.classifier.classify(text)).intent : null))
+        : null;
     const lead = foldLead(view.lead, e, intent);
     if (!lead) return;
     const due = lead.lastAt >= now - this.o.lookbackMs ? firstCheck(this.cfg, lead, view.ran) : null;

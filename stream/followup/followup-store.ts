@@ -1,7 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
-import { advanceArgs, advanceScript, armScript, claimScript, consentKey, consentScript, DUE_KEY, eraseScript, hdelScript, stopScript, timerKey, type AdvanceArgs, type AdvanceResult, type ArmResult, type ClaimResult, type StopResult } from './followup-scripts.js';
+import {
+  advanceArgs,
+  advanceScript,
+  armScript,
+  claimScript,
+  consentKey,
+  consentScript,
+  DUE_KEY,
+  eraseScript,
+  hdelScript,
+  stopScript,
+  timerKey,
+  type AdvanceArgs,
+  type AdvanceResult,
+  type ArmResult,
+  type ClaimResult,
+  type StopResult,
+} from './followup-scripts.js';
 import type { Lead } from './lead.js';
 
 /** What one step did, as kept on the timer (and shown by GET /v1/customers/{id}/followups). */

@@ -45,7 +45,18 @@ export function foldLead(prev: Lead | null, e: EventEnvelope, intent: string | n
   const p = e.properties;
   const isMessage = e.type === 'message.received' || e.type === 'message.sent';
   if (!prev && e.type !== 'message.received') return null;
-  const base: Lead = prev ?? { customer: {}, channel: e.channel, intent: 'other', tag: 'normal', stage: 'inquiry', lastAt: 0, lang: 'zh', tz: null, name: '', converted: false };
+  const base: Lead = prev ?? {
+    customer: {},
+    channel: e.channel,
+    intent: 'other',
+    tag: 'normal',
+    stage: 'inquiry',
+    lastAt: 0,
+    lang: 'zh',
+    tz: null,
+    name: '',
+    converted: false,
+  };
   const next: Lead = { ...base, customer: e.producer === 'followup' ? base.customer : mergeCustomer(base.customer, e.customer) };
   if (typeof p.tag === 'string' && p.tag) next.tag = p.tag;
   if (str(p.name)) next.name = str(p.name).slice(0, 64);

@@ -7,7 +7,24 @@
  * opt-out words Twilio honours on SMS, START/UNSTOP/YES opt back in;
  * 退订 / TD / 取消订阅 are the Chinese carriers' and WeChat's usual ones.
  */
-const OPT_OUT = new Set(['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'optout', 'opt-out', 'opt out', '退订', 'td', 't', '取消订阅', '退订短信', '取消', '不要再发了']);
+const OPT_OUT = new Set([
+  'stop',
+  'stopall',
+  'unsubscribe',
+  'cancel',
+  'end',
+  'quit',
+  'optout',
+  'opt-out',
+  'opt out',
+  '退订',
+  'td',
+  't',
+  '取消订阅',
+  '退订短信',
+  '取消',
+  '不要再发了',
+]);
 const OPT_IN = new Set(['start', 'unstop', 'subscribe', '订阅', '恢复订阅']);
 
 /** The first line that is not empty and not a quoted reply (e-mail). */

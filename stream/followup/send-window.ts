@@ -21,7 +21,7 @@ export function afterQuietHours(t: number, tz: string, q: FollowupConfig['quiet_
   const p = localParts(t, tz);
   const m = p.hour * 60 + p.minute;
   const end = minutesOf(q!.end);
-  const ahead = ((end - m + 1440) % 1440) || 1440;
+  const ahead = (end - m + 1440) % 1440 || 1440;
   let x = Math.floor(t / MIN) * MIN + Math.max(0, ahead - 90) * MIN;
   for (let i = 0; i < 24 * 60 && inQuietHours(x, tz, q); i++) x += MIN;
   return Math.max(x, t);

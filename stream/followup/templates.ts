@@ -27,7 +27,12 @@ export function linkFor(cfg: Pick<FollowupConfig, 'links'>, kind: string, intent
  * visible in the message preview rather than silently dropped; a missing
  * name becomes the polite generic form of the language.
  */
-export function renderTemplate(cfg: Pick<FollowupConfig, 'templates' | 'links'>, templateId: string, lang: Lang, v: TemplateVars): { subject: string | null; text: string } {
+export function renderTemplate(
+  cfg: Pick<FollowupConfig, 'templates' | 'links'>,
+  templateId: string,
+  lang: Lang,
+  v: TemplateVars,
+): { subject: string | null; text: string } {
   const t = cfg.templates[templateId]?.[lang];
   if (!t) throw new Error(`template ${templateId} has no ${lang} text`);
   const values: Record<string, string> = {
@@ -38,7 +43,11 @@ export function renderTemplate(cfg: Pick<FollowupConfig, 'templates' | 'links'>,
     unsubscribe_url: v.unsubscribeUrl ?? '',
     opt_out: optOutLine(v.channel, lang, v.unsubscribeUrl),
   };
-  const fill = (s: string) => s.replace(/\{([a-z_]+)\}/g, (m, k: string) => values[k] ?? m).replace(/[ \t]+$/gm, '').trim();
+  const fill = (s: string) =>
+    s
+      .replace(/\{([a-z_]+)\}/g, (m, k: string) => values[k] ?? m)
+      .replace(/[ \t]+$/gm, '')
+      .trim();
   return { subject: t.subject ? fill(t.subject) : null, text: fill(t.text) };
 }
 

@@ -43,7 +43,11 @@ export function normalisePhoneE164(raw: string, defaultCountryCode?: string): st
 }
 
 /** Identifiers carry no newline, tab or NUL (the state scripts join lists with them) and stay short. */
-const clean = (s: string) => s.replace(/[\r\n\t\0]/g, ' ').trim().slice(0, 300);
+const clean = (s: string) =>
+  s
+    .replace(/[\r\n\t\0]/g, ' ')
+    .trim()
+    .slice(0, 300);
 
 /** True for the kinds people share (phone, email): evidence only while few customers use them. */
 export function isWeak(id: Identifier): boolean {

@@ -55,7 +55,13 @@ describe('identifiers', () => {
 
   it('yields each identifier once in canonical order; a WhatsApp wa_id is also a phone', () => {
     const ids = identifiersOf(
-      { anonymous_id: 'dev-1', external_id: 'crm-42', email: ' Li@Example.COM ', phone: '138 0000 0000', channel_ids: { wechat: 'oX1', whatsapp: '8613800000000' } },
+      {
+        anonymous_id: 'dev-1',
+        external_id: 'crm-42',
+        email: ' Li@Example.COM ',
+        phone: '138 0000 0000',
+        channel_ids: { wechat: 'oX1', whatsapp: '8613800000000' },
+      },
       { defaultCountryCode: '86' },
     );
     expect(ids).toEqual(['ext:crm-42', 'email:li@example.com', 'phone:+8613800000000', 'wechat:oX1', 'whatsapp:8613800000000', 'anon:dev-1']);
@@ -118,7 +124,17 @@ describe('identity graph (pure core)', () => {
     expect(tx.get('idn:r:p/1')).toBeNull();
   });
 
-  const idArb = fc.constantFrom('anon:a', 'anon:b', 'anon:c', 'phone:+1555000001', 'phone:+1555000002', 'email:a@x.io', 'email:b@x.io', 'wechat:o1', 'whatsapp:w1');
+  const idArb = fc.constantFrom(
+    'anon:a',
+    'anon:b',
+    'anon:c',
+    'phone:+1555000001',
+    'phone:+1555000002',
+    'email:a@x.io',
+    'email:b@x.io',
+    'wechat:o1',
+    'whatsapp:w1',
+  );
   const eventsArb = fc.array(fc.uniqueArray(idArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 });
   const all = ['anon:a', 'anon:b', 'anon:c', 'phone:+1555000001', 'phone:+1555000002', 'email:a@x.io', 'email:b@x.io', 'wechat:o1', 'whatsapp:w1'];
 

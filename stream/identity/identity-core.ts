@@ -93,7 +93,7 @@ export function encodeResolution(r: Resolution): string[] {
 export function decodeResolutions(r: string[]): Resolution[] {
   const all: Resolution[] = [];
   const ids = (s: string) => (s === '' ? [] : s.split('\n'));
-  for (let i = 0; i < r.length; ) {
+  for (let i = 0; i < r.length;) {
     const out: Resolution = { customerId: r[i], created: r[i + 1] === '1', merges: [], refused: [] };
     const nm = Number(r[i + 2]);
     i += 3;

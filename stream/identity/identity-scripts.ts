@@ -226,7 +226,13 @@ export interface ResolveRequest {
  * given to new ones.
  */
 export function resolveArgs(now: number, maxShared: number, memoTtlMs: number, events: ResolveRequest[], seqFloor = 0): string[] {
-  return [String(now), String(maxShared), String(Math.max(1, Math.ceil(memoTtlMs))), String(Math.max(0, Math.trunc(seqFloor))), ...events.flatMap((e) => [e.ref, String(e.ids.length), ...e.ids])];
+  return [
+    String(now),
+    String(maxShared),
+    String(Math.max(1, Math.ceil(memoTtlMs))),
+    String(Math.max(0, Math.trunc(seqFloor))),
+    ...events.flatMap((e) => [e.ref, String(e.ids.length), ...e.ids]),
+  ];
 }
 
 /**
@@ -242,7 +248,7 @@ export const resolveIdentityScript: AtomicScript<Resolution[]> = {
     const out: Resolution[] = [];
     const floor = Number(args[3]);
     if (floor > 0 && tx.get(keys[0]) === null) tx.set(keys[0], String(floor));
-    for (let i = 4; i < args.length; ) {
+    for (let i = 4; i < args.length;) {
       const n = Number(args[i + 1]);
       out.push(resolveEventLocal(tx, prefixOf(keys), args[i], args.slice(i + 2, i + 2 + n), args[0], Number(args[1]), Number(args[2])));
       i += n + 2;

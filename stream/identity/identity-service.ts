@@ -86,7 +86,11 @@ export class IdentityService implements IdentityResolver {
     if (requests.length === 0) return events;
     const now = this.o.clock.now();
     await this.loadFloor();
-    const rs = await this.o.state.atomic(resolveIdentityScript, [IDENTITY_SEQ_KEY], resolveArgs(now, this.o.maxSharedCustomers, this.o.memoTtlMs ?? DEFAULT_MEMO_TTL_MS, requests, this.seqFloor));
+    const rs = await this.o.state.atomic(
+      resolveIdentityScript,
+      [IDENTITY_SEQ_KEY],
+      resolveArgs(now, this.o.maxSharedCustomers, this.o.memoTtlMs ?? DEFAULT_MEMO_TTL_MS, requests, this.seqFloor),
+    );
     for (const r of rs) {
       this.seqFloor = Math.max(this.seqFloor, seqOf(r.customerId));
       for (const m of r.merges) this.seqFloor = Math.max(this.seqFloor, seqOf(m.merged));

@@ -71,7 +71,10 @@ export function agentDealCycleInsight(deals: readonly DealCycle[], alpha = 0.05)
         probability_faster: r.test?.probabilitySmaller ?? null,
         finding,
         conversations: finding
-          ? [...r.own].sort((a, b) => a.cycle_ms - b.cycle_ms).flatMap((d) => (d.conversation_id ? [d.conversation_id] : [])).slice(0, LINKED_CONVERSATIONS)
+          ? [...r.own]
+              .sort((a, b) => a.cycle_ms - b.cycle_ms)
+              .flatMap((d) => (d.conversation_id ? [d.conversation_id] : []))
+              .slice(0, LINKED_CONVERSATIONS)
           : [],
       };
     })

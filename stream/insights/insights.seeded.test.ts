@@ -33,7 +33,8 @@ function deals(rng: Rng, planted: boolean): DealCycle[] {
   const out: DealCycle[] = [];
   for (let a = 0; a < 6; a++) {
     const median = planted && a === 0 ? 4.5 : 9;
-    for (let i = 0; i < 30; i++) out.push({ deal_id: `d${a}-${i}`, agent: `agent${a}`, cycle_ms: Math.round(logNormal(rng, median, 0.7) * 86_400_000), conversation_id: `conv${a}-${i}` });
+    for (let i = 0; i < 30; i++)
+      out.push({ deal_id: `d${a}-${i}`, agent: `agent${a}`, cycle_ms: Math.round(logNormal(rng, median, 0.7) * 86_400_000), conversation_id: `conv${a}-${i}` });
   }
   return out;
 }

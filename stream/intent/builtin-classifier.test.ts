@@ -31,10 +31,13 @@ describe('the labelled data', () => {
 
 describe('the shipped model on the held-out set', () => {
   it('reaches macro-F1 ≥ 0.85 (bench target 0.90) with a calibration error under 0.1', () => {
-    const report = evaluate(heldOut.rows.map((e) => {
-      const r = clf.classifySync(e.text);
-      return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
-    }), INTENTS);
+    const report = evaluate(
+      heldOut.rows.map((e) => {
+        const r = clf.classifySync(e.text);
+        return { truth: e.intent, predicted: r.intent, confidence: r.confidence };
+      }),
+      INTENTS,
+    );
     console.log(`held-out: accuracy ${report.accuracy.toFixed(3)} macro-F1 ${report.macroF1.toFixed(3)} ECE ${report.ece.toFixed(3)}`);
     expect(report.macroF1).toBeGreaterThanOrEqual(0.85);
     expect(report.ece).toBeLessThan(0.1);
@@ -76,18 +79,27 @@ describe('BuiltinIntentClassifier behaviour', () => {
   it('never throws, returns a valid result and is deterministic for arbitrary unicode', async () => {
     const other = new BuiltinIntentClassifier();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(
+      fc.asyncProperty(
+        fc.oneof(
           fc.string({ unit: 'binary', maxLength: 3000 }),
-          fc.string({ unit: fc.oneof(fc.constantFrom('投诉', '价格', 'refund', '不是', 'not ', '！', '\uD800', '😀'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 500 }),
-        ), async (s) => {
-        const a = await clf.classify(s);
-        expect(INTENTS).toContain(a.intent);
-        expect(a.confidence).toBeGreaterThanOrEqual(0);
-        expect(a.confidence).toBeLessThanOrEqual(1);
-        expect(['zh', 'en', 'mixed', 'unknown']).toContain(a.language);
-        expect(await clf.classify(s)).toEqual(a);
-        expect(await other.classify(s)).toEqual(a);
-      }),
+          fc.string({
+            unit: fc.oneof(
+              fc.constantFrom('投诉', '价格', 'refund', '不是', 'not ', '！', '\uD800', '😀'),
+              fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+            ),
+            maxLength: 500,
+          }),
+        ),
+        async (s) => {
+          const a = await clf.classify(s);
+          expect(INTENTS).toContain(a.intent);
+          expect(a.confidence).toBeGreaterThanOrEqual(0);
+          expect(a.confidence).toBeLessThanOrEqual(1);
+          expect(['zh', 'en', 'mixed', 'unknown']).toContain(a.language);
+          expect(await clf.classify(s)).toEqual(a);
+          expect(await other.classify(s)).toEqual(a);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -88,7 +88,11 @@ export interface MergedTrainingSet {
  * for one message the latest correction (by `at`, then file order) wins and replaces the team's label.
  * Corrections of held-out messages are skipped so the held-out figures stay honest.
  */
-export function mergeCorrections(team: readonly LabelledExample[], corrections: readonly IntentCorrection[], heldOut: readonly LabelledExample[] = []): MergedTrainingSet {
+export function mergeCorrections(
+  team: readonly LabelledExample[],
+  corrections: readonly IntentCorrection[],
+  heldOut: readonly LabelledExample[] = [],
+): MergedTrainingSet {
   const held = new Set(heldOut.map((e) => normalise(e.text)));
   const latest = new Map<string, IntentCorrection>();
   let heldOutSkipped = 0;

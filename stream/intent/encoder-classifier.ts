@@ -42,7 +42,11 @@ function softmaxInPlace(z: Float64Array): Float64Array {
  * Multinomial logistic regression on fixed vectors: full-batch Adam from zero weights, L2 `l2`, `steps` steps.
  * Deterministic (no randomness). Pure.
  */
-export function trainDenseHead(vectors: readonly ArrayLike<number>[], labels: readonly Intent[], o: { l2?: number; steps?: number; lr?: number } = {}): DenseHead {
+export function trainDenseHead(
+  vectors: readonly ArrayLike<number>[],
+  labels: readonly Intent[],
+  o: { l2?: number; steps?: number; lr?: number } = {},
+): DenseHead {
   const dim = vectors[0]?.length ?? 0;
   const K = INTENTS.length;
   const l2 = o.l2 ?? 1e-4;

@@ -18,5 +18,5 @@ export const DEFAULT_SKILL_GROUPS: Readonly<Record<Intent, string>> = Object.fre
 /** The skill group for an intent: `rules` override the defaults intent by intent; empty names are ignored. */
 export function skillGroupFor(intent: Intent, rules?: SkillGroupRules): string {
   const override = rules?.[intent];
-  return typeof override === 'string' && override.trim() !== '' ? override : DEFAULT_SKILL_GROUPS[intent] ?? DEFAULT_SKILL_GROUPS.other;
+  return typeof override === 'string' && override.trim() !== '' ? override : (DEFAULT_SKILL_GROUPS[intent] ?? DEFAULT_SKILL_GROUPS.other);
 }

@@ -33,7 +33,8 @@ export function modelFromDoc(doc: unknown): IntentModel {
   const d = doc as Partial<IntentModelDoc> | null;
   if (!d || d.format !== 'omnilane-intent-softmax/1') throw new Error('not an omnilane intent model (format omnilane-intent-softmax/1)');
   const labels = d.labels ?? [];
-  if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => !(INTENTS as readonly string[]).includes(l))) throw new Error(`intent model labels must be among ${INTENTS.join(', ')}`);
+  if (!Array.isArray(labels) || labels.length < 2 || labels.some((l) => !(INTENTS as readonly string[]).includes(l)))
+    throw new Error(`intent model labels must be among ${INTENTS.join(', ')}`);
   const k = labels.length;
   if (!Array.isArray(d.bias) || d.bias.length !== k) throw new Error('intent model bias must have one value per label');
   if (typeof d.temperature !== 'number' || !(d.temperature > 0)) throw new Error('intent model temperature must be a positive number');

@@ -36,7 +36,11 @@ describe('stem', () => {
 });
 
 describe('negation', () => {
-  const negated = (s: string) => tokenise(normalise(s)).filter((u) => u.neg).map((u) => u.text).join('');
+  const negated = (s: string) =>
+    tokenise(normalise(s))
+      .filter((u) => u.neg)
+      .map((u) => u.text)
+      .join('');
   it('marks the scope after 不是/没有 and not/no', () => {
     expect(negated('我不是要投诉')).toBe('要投诉');
     expect(negated('还没有发货')).toBe('发货');

@@ -24,7 +24,8 @@ describe('trainIntentModel', () => {
     const { doc } = trainIntentModel(slice, opts);
     const loaded = modelFromDoc(JSON.parse(JSON.stringify(doc)));
     const direct = modelFromDoc(doc);
-    for (const e of slice.slice(0, 20)) expect(Array.from(probabilitiesOf(loaded, featuresOf(e.text)).probs)).toEqual(Array.from(probabilitiesOf(direct, featuresOf(e.text)).probs));
+    for (const e of slice.slice(0, 20))
+      expect(Array.from(probabilitiesOf(loaded, featuresOf(e.text)).probs)).toEqual(Array.from(probabilitiesOf(direct, featuresOf(e.text)).probs));
     expect(() => modelFromDoc({ ...doc, format: 'x' })).toThrow(/not an omnilane intent model/);
     expect(() => modelFromDoc({ ...doc, bias: [1] })).toThrow(/bias/);
     expect(() => modelFromDoc({ ...doc, temperature: 0 })).toThrow(/temperature/);
@@ -68,11 +69,12 @@ describe('calibration', () => {
     const T = fitTemperature(logits, ys);
     expect(T).toBeGreaterThan(1);
     expect(T).toBeLessThanOrEqual(Math.exp(3));
-    const preds = (t: number) => logits.map((z, i) => {
-      const p = softmax(z, t);
-      const best = p.indexOf(Math.max(...p));
-      return { truth: INTENTS[ys[i]], predicted: INTENTS[best], confidence: p[best] };
-    });
+    const preds = (t: number) =>
+      logits.map((z, i) => {
+        const p = softmax(z, t);
+        const best = p.indexOf(Math.max(...p));
+        return { truth: INTENTS[ys[i]], predicted: INTENTS[best], confidence: p[best] };
+      });
     expect(expectedCalibrationError(preds(T))).toBeLessThan(0.02);
     expect(expectedCalibrationError(preds(1))).toBeGreaterThan(0.2);
     expect(fitTemperature([], [])).toBe(1);
@@ -88,11 +90,14 @@ describe('calibration', () => {
 
 describe('metrics', () => {
   it('computes accuracy, macro-F1 and the confusion matrix', () => {
-    const r = evaluate([
-      { truth: 'purchase', predicted: 'purchase', confidence: 0.9 },
-      { truth: 'purchase', predicted: 'price_inquiry', confidence: 0.6 },
-      { truth: 'price_inquiry', predicted: 'price_inquiry', confidence: 0.8 },
-    ], ['price_inquiry', 'purchase']);
+    const r = evaluate(
+      [
+        { truth: 'purchase', predicted: 'purchase', confidence: 0.9 },
+        { truth: 'purchase', predicted: 'price_inquiry', confidence: 0.6 },
+        { truth: 'price_inquiry', predicted: 'price_inquiry', confidence: 0.8 },
+      ],
+      ['price_inquiry', 'purchase'],
+    );
     expect(r.accuracy).toBeCloseTo(2 / 3);
     expect(r.confusion.purchase).toEqual({ price_inquiry: 1, purchase: 1 });
     // price_inquiry: P 1/2, R 1 → F1 2/3; purchase: P 1, R 1/2 → F1 2/3.
@@ -105,13 +110,18 @@ describe('labelled data and corrections', () => {
     const r = parseLabelled('{"text":"hi","intent":"other"}\nnot json\n{"text":"x","intent":"pre_sale"}\n\n');
     expect(r.rows).toEqual([{ text: 'hi', intent: 'other' }]);
     expect(r.errors.map((e) => e.line)).toEqual([2, 3]);
-    const c = parseCorrections('{"text":"where is it","intent":"logistics","agent_id":"ag_1","at":"2026-03-01T00:00:00Z"}\n{"text":"x","intent":"logistics","agent_id":"ag_1","at":"yesterday"}');
+    const c = parseCorrections(
+      '{"text":"where is it","intent":"logistics","agent_id":"ag_1","at":"2026-03-01T00:00:00Z"}\n{"text":"x","intent":"logistics","agent_id":"ag_1","at":"yesterday"}',
+    );
     expect(c.rows).toHaveLength(1);
     expect(c.errors[0]).toMatchObject({ line: 2, reason: expect.stringContaining('"at"') });
   });
 
   it('lets the latest correction of a message win, adds new messages and skips held-out ones', () => {
-    const team: LabelledExample[] = [{ text: '退款', intent: 'after_sale', lang: 'zh' }, { text: 'hello', intent: 'other', lang: 'en' }];
+    const team: LabelledExample[] = [
+      { text: '退款', intent: 'after_sale', lang: 'zh' },
+      { text: 'hello', intent: 'other', lang: 'en' },
+    ];
     const corrections = [
       { text: 'Hello', intent: 'human_agent' as const, agent_id: 'a', at: '2026-03-02T00:00:00Z' },
       { text: 'hello', intent: 'other' as const, agent_id: 'b', at: '2026-03-01T00:00:00Z' },
@@ -119,7 +129,11 @@ describe('labelled data and corrections', () => {
       { text: 'secret held-out line', intent: 'purchase' as const, agent_id: 'a', at: '2026-03-01T00:00:00Z' },
     ];
     const m = mergeCorrections(team, corrections, [{ text: 'Secret held-out line', intent: 'other' }]);
-    expect(m.examples).toEqual([{ text: '退款', intent: 'after_sale', lang: 'zh' }, { text: 'hello', intent: 'human_agent', lang: 'en' }, { text: '发顺丰吗', intent: 'logistics' }]);
+    expect(m.examples).toEqual([
+      { text: '退款', intent: 'after_sale', lang: 'zh' },
+      { text: 'hello', intent: 'human_agent', lang: 'en' },
+      { text: '发顺丰吗', intent: 'logistics' },
+    ]);
     expect(m).toMatchObject({ corrections: 2, relabelled: 1, heldOutSkipped: 1 });
   });
 });

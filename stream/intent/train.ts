@@ -39,7 +39,11 @@ export function fitSoftmax(data: readonly { features: string[]; intent: Intent }
   const index = new Map(vocab.map((f, i) => [f, i]));
   const enc: Encoded[] = data.map((d) => {
     const x = d.features.length ? 1 / Math.sqrt(d.features.length) : 0;
-    return { idx: Int32Array.from(d.features.map((f) => index.get(f)!)), val: Float64Array.from(d.features.map((f) => x * featureScale(f))), y: labels.indexOf(d.intent) };
+    return {
+      idx: Int32Array.from(d.features.map((f) => index.get(f)!)),
+      val: Float64Array.from(d.features.map((f) => x * featureScale(f))),
+      y: labels.indexOf(d.intent),
+    };
   });
   const n = enc.length;
   const v = vocab.length;
@@ -50,8 +54,13 @@ export function fitSoftmax(data: readonly { features: string[]; intent: Intent }
   const b = new Float64Array(k);
   const gW = new Float64Array(v * k);
   const gb = new Float64Array(k);
-  const mW = new Float64Array(v * k), sW = new Float64Array(v * k), mb = new Float64Array(k), sb = new Float64Array(k);
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const mW = new Float64Array(v * k),
+    sW = new Float64Array(v * k),
+    mb = new Float64Array(k),
+    sb = new Float64Array(k);
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
   const z = new Float64Array(k);
   for (let t = 1; t <= steps; t++) {
     gW.fill(0);
@@ -59,19 +68,22 @@ export function fitSoftmax(data: readonly { features: string[]; intent: Intent }
     for (const e of enc) {
       z.set(b);
       for (let q = 0; q < e.idx.length; q++) {
-        const j = e.idx[q], xv = e.val[q];
+        const j = e.idx[q],
+          xv = e.val[q];
         for (let c = 0; c < k; c++) z[c] += W[j * k + c] * xv;
       }
       const p = softmax(z);
       p[e.y] -= 1;
       for (let c = 0; c < k; c++) gb[c] += p[c] / n;
       for (let q = 0; q < e.idx.length; q++) {
-        const j = e.idx[q], xv = e.val[q] / n;
+        const j = e.idx[q],
+          xv = e.val[q] / n;
         for (let c = 0; c < k; c++) gW[j * k + c] += p[c] * xv;
       }
     }
     for (let i = 0; i < W.length; i++) gW[i] += l2 * W[i];
-    const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+    const c1 = 1 - b1 ** t,
+      c2 = 1 - b2 ** t;
     for (let i = 0; i < W.length; i++) {
       mW[i] = b1 * mW[i] + (1 - b1) * gW[i];
       sW[i] = b2 * sW[i] + (1 - b2) * gW[i] * gW[i];
@@ -98,15 +110,26 @@ function nll(logits: readonly Float64Array[], ys: readonly number[], T: number):
 /** The temperature minimising NLL (golden-section search on log T in [e^-3, e^3]); 1 without data. */
 export function fitTemperature(logits: readonly Float64Array[], ys: readonly number[]): number {
   if (logits.length === 0) return 1;
-  let lo = -3, hi = 3;
+  let lo = -3,
+    hi = 3;
   const g = (Math.sqrt(5) - 1) / 2;
-  let a = hi - g * (hi - lo), bb = lo + g * (hi - lo);
-  let fa = nll(logits, ys, Math.exp(a)), fb = nll(logits, ys, Math.exp(bb));
+  let a = hi - g * (hi - lo),
+    bb = lo + g * (hi - lo);
+  let fa = nll(logits, ys, Math.exp(a)),
+    fb = nll(logits, ys, Math.exp(bb));
   for (let i = 0; i < 60; i++) {
     if (fa < fb) {
-      hi = bb; bb = a; fb = fa; a = hi - g * (hi - lo); fa = nll(logits, ys, Math.exp(a));
+      hi = bb;
+      bb = a;
+      fb = fa;
+      a = hi - g * (hi - lo);
+      fa = nll(logits, ys, Math.exp(a));
     } else {
-      lo = a; a = bb; fa = fb; bb = lo + g * (hi - lo); fb = nll(logits, ys, Math.exp(bb));
+      lo = a;
+      a = bb;
+      fa = fb;
+      bb = lo + g * (hi - lo);
+      fb = nll(logits, ys, Math.exp(bb));
     }
   }
   return Math.exp((lo + hi) / 2);
@@ -142,10 +165,17 @@ export function trainIntentModel(examples: readonly LabelledExample[], o: TrainO
   const seed = o.seed ?? 15;
   const folds = Math.max(2, o.folds ?? 5);
   const data = examples.map((e) => ({ features: featuresOf(e.text), intent: e.intent }));
-  const fold = assignFolds(data.map((d) => d.intent), folds, seed);
+  const fold = assignFolds(
+    data.map((d) => d.intent),
+    folds,
+    seed,
+  );
   const oof = new Array<Float64Array>(data.length);
   for (let f = 0; f < folds; f++) {
-    const model = fitSoftmax(data.filter((_, i) => fold[i] !== f), o);
+    const model = fitSoftmax(
+      data.filter((_, i) => fold[i] !== f),
+      o,
+    );
     data.forEach((d, i) => {
       if (fold[i] === f) oof[i] = logitsOf(model, d.features).logits;
     });

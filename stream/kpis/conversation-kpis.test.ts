@@ -33,7 +33,10 @@ describe('conversation KPIs', () => {
     expect(r1.responses.map((r) => r.response_ms)).toEqual([30_000]);
     const s2 = foldConversationKpi({ ...s1, written: r1.written }, conv({ type: 'message.sent', occurred_at: T + 10_000, agent_id: 'a2' }));
     const r2 = conversationRows('c1', s2, 2);
-    expect(r2.responses.map((r) => [r.agent, r.response_ms]).sort()).toEqual([['a1', -1], ['a2', 10_000]]);
+    expect(r2.responses.map((r) => [r.agent, r.response_ms]).sort()).toEqual([
+      ['a1', -1],
+      ['a2', 10_000],
+    ]);
     // Nothing changed since: nothing is written again.
     expect(conversationRows('c1', { ...s2, written: r2.written }, 3).responses).toEqual([]);
   });
@@ -42,7 +45,12 @@ describe('conversation KPIs', () => {
     const events = [
       conv({ type: 'message.received', occurred_at: T + 2000, channel: 'sms', properties: { source: 'baidu', tag: ['vip'] } }),
       conv({ type: 'conversation.started', occurred_at: T, channel: 'wechat', properties: { source: '抖音' } }),
-      conv({ type: 'conversation.assigned', occurred_at: T + 4000, agent_id: 'a1', properties: { team: 'east', wait_ms: 4000, sla_due_at: T + 60_000, sla_met: true } }),
+      conv({
+        type: 'conversation.assigned',
+        occurred_at: T + 4000,
+        agent_id: 'a1',
+        properties: { team: 'east', wait_ms: 4000, sla_due_at: T + 60_000, sla_met: true },
+      }),
       conv({ type: 'conversation.assigned', occurred_at: T + 50_000, agent_id: 'a2', properties: { team: 'north', reason: 'transfer' } }),
       conv({ type: 'message.sent', occurred_at: T + 9000, agent_id: 'a1' }),
       conv({ type: 'csat.submitted', occurred_at: T + 70_000, properties: { score: 2 } }),
@@ -51,8 +59,22 @@ describe('conversation KPIs', () => {
     ];
     const facts = conversationRows('c1', fold(events), 7).facts!;
     expect(facts).toMatchObject({
-      channel: 'wechat', source: '抖音', tag: 'VIP', agent: 'a2', team: 'north', started_at: T, first_response_ms: 9000,
-      wait_ms: 4000, sla_met: 1, closed_at: T + 100_000, outcome: 'deal', duration_ms: 100_000, csat: 4, messages_in: 1, messages_out: 1, version: 7,
+      channel: 'wechat',
+      source: '抖音',
+      tag: 'VIP',
+      agent: 'a2',
+      team: 'north',
+      started_at: T,
+      first_response_ms: 9000,
+      wait_ms: 4000,
+      sla_met: 1,
+      closed_at: T + 100_000,
+      outcome: 'deal',
+      duration_ms: 100_000,
+      csat: 4,
+      messages_in: 1,
+      messages_out: 1,
+      version: 7,
     });
     expect(conversationRows('c1', fold([...events].reverse()), 7).facts).toEqual(facts);
   });
@@ -68,7 +90,13 @@ describe('dimensions and counters', () => {
     expect(tagOf({ tag: 'High_Value' })).toBe('high_value');
     expect(tagOf({ tag: 'smb' })).toBe('normal');
     expect(tagOf({})).toBeNull();
-    expect(eventDims(kpiEvent({ type: 'touchpoint', occurred_at: T, agent_id: 'a1', properties: { source: ' baidu ' } }))).toEqual({ channel: 'web', source: 'baidu', team: '', agent: 'a1', tag: '' });
+    expect(eventDims(kpiEvent({ type: 'touchpoint', occurred_at: T, agent_id: 'a1', properties: { source: ' baidu ' } }))).toEqual({
+      channel: 'web',
+      source: 'baidu',
+      team: '',
+      agent: 'a1',
+      tag: '',
+    });
   });
 
   it('counts waits and SLA only on the assignment that ended the wait', () => {

@@ -49,7 +49,24 @@ const earlier = <T>(a: Stamped<T> | null, t: number, uid: string): boolean => a 
 const later = <T>(a: Stamped<T> | null, t: number, uid: string): boolean => a === null || t > a[0] || (t === a[0] && uid > a[1]);
 
 export function emptyConversationKpis(customerKey: string): ConversationKpiState {
-  return { customer_key: customerKey, start: null, last_event_at: 0, inbound: [], outbound: [], source: null, tag: null, assignment: null, wait: null, closed: null, messages_in: 0, messages_out: 0, complaint: 0, csat: null, nps: null, written: {} };
+  return {
+    customer_key: customerKey,
+    start: null,
+    last_event_at: 0,
+    inbound: [],
+    outbound: [],
+    source: null,
+    tag: null,
+    assignment: null,
+    wait: null,
+    closed: null,
+    messages_in: 0,
+    messages_out: 0,
+    complaint: 0,
+    csat: null,
+    nps: null,
+    written: {},
+  };
 }
 
 function insertSorted<T>(list: T[], item: T, time: (x: T) => number): void {

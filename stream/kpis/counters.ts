@@ -2,9 +2,27 @@ import type { EventEnvelope } from '../../shared/envelope.js';
 import type { KpiCounters } from '../../shared/tables.js';
 
 export const COUNTER_NAMES = [
-  'events', 'inquiries', 'messages_in', 'messages_out', 'assigned', 'closed', 'opportunities', 'deals', 'deal_value', 'lost',
-  'csat_count', 'csat_sum', 'csat_satisfied', 'nps_count', 'nps_promoters', 'nps_detractors', 'complaints',
-  'sla_total', 'sla_met', 'wait_count', 'wait_ms_sum',
+  'events',
+  'inquiries',
+  'messages_in',
+  'messages_out',
+  'assigned',
+  'closed',
+  'opportunities',
+  'deals',
+  'deal_value',
+  'lost',
+  'csat_count',
+  'csat_sum',
+  'csat_satisfied',
+  'nps_count',
+  'nps_promoters',
+  'nps_detractors',
+  'complaints',
+  'sla_total',
+  'sla_met',
+  'wait_count',
+  'wait_ms_sum',
 ] as const satisfies ReadonlyArray<keyof KpiCounters>;
 
 // Spelled out rather than built from COUNTER_NAMES: these run once per event and object literals of one shape

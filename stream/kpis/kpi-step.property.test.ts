@@ -78,7 +78,7 @@ async function stream(arrivals: EventEnvelope[], cuts: number[], partitions: num
   for (const [p, list] of byPartition) {
     let offset = 0;
     let c = 0;
-    for (let i = 0; i < list.length; ) {
+    for (let i = 0; i < list.length;) {
       const batch = list.slice(i, i + cuts[c++ % cuts.length]);
       i += batch.length;
       const batchOffset = offset;
@@ -166,8 +166,11 @@ describe('KPI stream = batch recomputation', () => {
           if (out.facts) facts.push(out.facts);
           responses.push(...out.responses);
         }
-        const strip = <T extends { version: number }>(rows: T[]) => rows.map(({ version: _v, ...r }) => r).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-        expect(strip(sink.rows<ConversationFactsRow>('conversation_facts').map((f) => ({ ...f, customer_key: '' })))).toEqual(strip(facts.map((f) => ({ ...f, customer_key: '' }))));
+        const strip = <T extends { version: number }>(rows: T[]) =>
+          rows.map(({ version: _v, ...r }) => r).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+        expect(strip(sink.rows<ConversationFactsRow>('conversation_facts').map((f) => ({ ...f, customer_key: '' })))).toEqual(
+          strip(facts.map((f) => ({ ...f, customer_key: '' }))),
+        );
         expect(strip(sink.rows<ResponseTimeRow>('response_times').filter((r) => r.response_ms >= 0))).toEqual(strip(responses));
       }),
       { numRuns: 150 },

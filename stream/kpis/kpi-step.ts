@@ -89,7 +89,8 @@ export class KpiStep {
         changedCustomers.add(e.customer_key);
       }
       await rebuildMissing(input.rebuild.loader, convIds, convs, customers, custs);
-      for (const { offset, event: e } of refold) if ((custs.get(e.customer_key)?.deals.length ?? 0) > 0) dealCustomers.set(e.customer_key, Math.max(offset, dealCustomers.get(e.customer_key) ?? -1));
+      for (const { offset, event: e } of refold)
+        if ((custs.get(e.customer_key)?.deals.length ?? 0) > 0) dealCustomers.set(e.customer_key, Math.max(offset, dealCustomers.get(e.customer_key) ?? -1));
     }
     for (const { offset, event: e } of events) {
       if (e.conversation_id) {
@@ -110,7 +111,13 @@ export class KpiStep {
     // Minute counters use only what each event states: a fallback to what its conversation revealed so far would
     // depend on arrival order, and the minutes must equal a batch recount over the events table.
     const minutes = minuteContributions(partition, input.batchOffset, input.counted, now);
-    const lateness = lateRecords(partition, storedMax !== null && Number.isFinite(storedMax) ? storedMax : null, events.map((d) => d.event), this.o, now);
+    const lateness = lateRecords(
+      partition,
+      storedMax !== null && Number.isFinite(storedMax) ? storedMax : null,
+      events.map((d) => d.event),
+      this.o,
+      now,
+    );
 
     const facts: ConversationFactsRow[] = [];
     const responses: ResponseTimeRow[] = [];
@@ -125,7 +132,9 @@ export class KpiStep {
 
     const ttlMs = this.o.ttlMs;
     const entries: SetEntry[] = [
-      ...(lateness.maxEventTime !== null && lateness.maxEventTime !== storedMax ? [{ key: kpiWatermarkKey(partition), value: String(lateness.maxEventTime) }] : []),
+      ...(lateness.maxEventTime !== null && lateness.maxEventTime !== storedMax
+        ? [{ key: kpiWatermarkKey(partition), value: String(lateness.maxEventTime) }]
+        : []),
       ...[...convVersion.keys()].map((id) => ({ key: kpiConversationKey(id), value: JSON.stringify(convs.get(id)), ttlMs })),
       ...[...changedCustomers].map((k) => ({ key: kpiCustomerKey(k), value: JSON.stringify(custs.get(k)), ttlMs })),
     ];

@@ -9,9 +9,25 @@ describe('agreementReport', () => {
       line({ text: '能寄到公司吗', intent: 'logistics', model_intent: 'logistics', model_confidence: 0.9, conversation_id: 'c1', message_id: 'm1' }),
       line({ text: '多少钱', intent: 'price_inquiry', model_intent: 'feature_comparison', model_confidence: 0.5, conversation_id: 'c2', message_id: 'm2' }),
       // c2/m2 corrected again later: this one counts, the first does not
-      line({ text: '多少钱', intent: 'purchase', model_intent: 'feature_comparison', model_confidence: 0.5, conversation_id: 'c2', message_id: 'm2', at: '2026-11-24T10:00:00Z' }),
+      line({
+        text: '多少钱',
+        intent: 'purchase',
+        model_intent: 'feature_comparison',
+        model_confidence: 0.5,
+        conversation_id: 'c2',
+        message_id: 'm2',
+        at: '2026-11-24T10:00:00Z',
+      }),
       // an older line for c1/m1 appended after the newer one: the newer one still wins
-      line({ text: '能寄到公司吗', intent: 'other', model_intent: 'logistics', model_confidence: 0.9, conversation_id: 'c1', message_id: 'm1', at: '2026-11-23T09:00:00Z' }),
+      line({
+        text: '能寄到公司吗',
+        intent: 'other',
+        model_intent: 'logistics',
+        model_confidence: 0.9,
+        conversation_id: 'c1',
+        message_id: 'm1',
+        at: '2026-11-23T09:00:00Z',
+      }),
       line({ text: '我要投诉', intent: 'complaint', model_intent: 'complaint', model_confidence: 0.95, conversation_id: 'c3', message_id: 'm3' }),
       // a hand-written line without a prediction (train reads it; agreement cannot), and garbage
       line({ text: 'hello', intent: 'other' }),
@@ -32,13 +48,20 @@ describe('agreementReport', () => {
     expect(r.perIntent.complaint).toEqual({ model: 1, agent: 1, agreed: 1 });
     expect(r.skipped).toBe(2);
     expect(r.bot).toEqual({ wrong: 2, right: 1 });
-    const total = Object.values(r.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0);
+    const total = Object.values(r.confusion)
+      .flatMap((row) => Object.values(row))
+      .reduce((a, b) => a + b, 0);
     expect(total).toBe(r.n);
   });
 
   it('keys lines without ids by text, and reports no rate for no data', () => {
     expect(agreementReport('').rate).toBeNull();
-    const r = agreementReport([line({ text: 'x', intent: 'other', model_intent: 'other' }), line({ text: 'x', intent: 'purchase', model_intent: 'other', at: '2026-11-25T00:00:00Z' })].join('\n'));
+    const r = agreementReport(
+      [
+        line({ text: 'x', intent: 'other', model_intent: 'other' }),
+        line({ text: 'x', intent: 'purchase', model_intent: 'other', at: '2026-11-25T00:00:00Z' }),
+      ].join('\n'),
+    );
     expect(r).toMatchObject({ n: 1, agreed: 0, rate: 0 });
     expect(formatAgreementReport(r)).toMatch(/corrections 1 {3}agreed with the model 0 {3}agreement 0\.000/);
   });

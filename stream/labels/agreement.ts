@@ -37,7 +37,16 @@ export function agreementReport(correctionsJsonl: string, botFeedbackJsonl = '')
     } catch {
       continue; // counted by parseCorrections
     }
-    if (typeof v?.text !== 'string' || !v.text.trim() || !isIntent(v.intent) || typeof v.agent_id !== 'string' || !v.agent_id || typeof v.at !== 'string' || Number.isNaN(Date.parse(v.at))) continue;
+    if (
+      typeof v?.text !== 'string' ||
+      !v.text.trim() ||
+      !isIntent(v.intent) ||
+      typeof v.agent_id !== 'string' ||
+      !v.agent_id ||
+      typeof v.at !== 'string' ||
+      Number.isNaN(Date.parse(v.at))
+    )
+      continue;
     if (!isIntent(v.model_intent)) {
       skipped += 1;
       continue;

@@ -5,12 +5,30 @@ import { channelContributions, minuteKey, minuteOf } from './first-metrics.js';
 
 const T0 = Date.UTC(2026, 10, 24, 10, 0);
 function ev(i: number, type: EventType, at: number, extra: Partial<EventEnvelope> = {}): EventEnvelope {
-  return { id: `e${i}`, producer: 'p', type, channel: 'web', occurred_at: at, received_at: at, customer_key: 'ext:c', customer: {}, conversation_id: 'conv', agent_id: null, properties: {}, ...extra };
+  return {
+    id: `e${i}`,
+    producer: 'p',
+    type,
+    channel: 'web',
+    occurred_at: at,
+    received_at: at,
+    customer_key: 'ext:c',
+    customer: {},
+    conversation_id: 'conv',
+    agent_id: null,
+    properties: {},
+    ...extra,
+  };
 }
 
 describe('channelContributions', () => {
   it("counts a batch's events and conversations per channel per event-time minute, keyed by the batch", () => {
-    const rows = channelContributions(2, 700, [ev(7, 'conversation.started', T0 + 1000), ev(8, 'message.received', T0 + 2000), ev(9, 'message.sent', T0 + 70_000, { channel: 'sms' })], 5);
+    const rows = channelContributions(
+      2,
+      700,
+      [ev(7, 'conversation.started', T0 + 1000), ev(8, 'message.received', T0 + 2000), ev(9, 'message.sent', T0 + 70_000, { channel: 'sms' })],
+      5,
+    );
     expect(rows).toEqual([
       { bus_partition: 2, batch_offset: 700, minute: T0, channel: 'web', events: 2, conversations: 1, version: 5 },
       { bus_partition: 2, batch_offset: 700, minute: T0 + 60_000, channel: 'sms', events: 1, conversations: 0, version: 5 },

@@ -42,7 +42,20 @@ export interface CustomerExportSources {
 type Row = Record<string, unknown>;
 
 // 64-bit integers come back from ClickHouse as strings: these columns are numbers in both engines' exports.
-const INTEGER_COLUMNS = new Set(['urgent', 'priority', 'version', 'sla_met', 'messages_in', 'messages_out', 'complaint', 'nps', 'seq', 'status', 'step', 'run']);
+const INTEGER_COLUMNS = new Set([
+  'urgent',
+  'priority',
+  'version',
+  'sla_met',
+  'messages_in',
+  'messages_out',
+  'complaint',
+  'nps',
+  'seq',
+  'status',
+  'step',
+  'run',
+]);
 const cell = (column: string, v: unknown): CsvValue => {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return v;
@@ -56,7 +69,19 @@ function section(name: string, source: string, columns: string[], rows: Row[], u
   return { name, source, rows: data.length, columns, data, csv: toCsv(columns, data), ...(unavailable ? { unavailable } : {}) };
 }
 
-const EVENT_COLUMNS = ['producer', 'id', 'type', 'channel', 'occurred_at_ms', 'received_at_ms', 'customer_key', 'conversation_id', 'agent_id', 'customer', 'properties'];
+const EVENT_COLUMNS = [
+  'producer',
+  'id',
+  'type',
+  'channel',
+  'occurred_at_ms',
+  'received_at_ms',
+  'customer_key',
+  'conversation_id',
+  'agent_id',
+  'customer',
+  'properties',
+];
 /** Routing decisions that reached the log: assignments (with transfers). Offers live only in the routing state and expire. */
 const ROUTING_TYPES = new Set(['conversation.assigned']);
 const AUDIT_PAGE = 1000;
@@ -99,7 +124,17 @@ export async function exportCustomer(src: CustomerExportSources, requestedId: st
   const audit = await auditEntries(src, ids);
 
   const identityNote = src.identity ? undefined : 'this process has no identity graph (no state store): only the asked-for id was looked up';
-  const profileRows: Row[] = profile ? [{ customer_id: profile.id, requested_id: requestedId, external_id: profile.external_id, created_at_ms: profile.created_at, merged: JSON.stringify(profile.merged) }] : [];
+  const profileRows: Row[] = profile
+    ? [
+        {
+          customer_id: profile.id,
+          requested_id: requestedId,
+          external_id: profile.external_id,
+          created_at_ms: profile.created_at,
+          merged: JSON.stringify(profile.merged),
+        },
+      ]
+    : [];
   const identifierRows: Row[] = profile ? profile.identifiers.map((identifier) => ({ customer_id: profile.id, identifier })) : [];
   const followups = await followupSections(src, ids);
 
@@ -110,17 +145,118 @@ export async function exportCustomer(src: CustomerExportSources, requestedId: st
     customer_ids: ids,
     generated_at: new Date(src.clock.now()).toISOString(),
     sections: [
-      section('profile', 'identity graph (state store: idn:c, idn:a of the customer)', ['customer_id', 'requested_id', 'external_id', 'created_at_ms', 'merged'], profileRows, identityNote),
-      section('identifiers', 'identity graph (state store: idn:m of the customer): e-mails, phones, channel ids, external and anonymous ids', ['customer_id', 'identifier'], identifierRows, identityNote),
-      section('identity_merges', 'warehouse table identity_merges (named query identity_merges_for): merges, refused merges and splits', ['merge_id', 'kind', 'customer_id', 'other_id', 'identifiers', 'evidence', 'reason', 'event_ref', 'merged_at_ms'], merges),
+      section(
+        'profile',
+        'identity graph (state store: idn:c, idn:a of the customer)',
+        ['customer_id', 'requested_id', 'external_id', 'created_at_ms', 'merged'],
+        profileRows,
+        identityNote,
+      ),
+      section(
+        'identifiers',
+        'identity graph (state store: idn:m of the customer): e-mails, phones, channel ids, external and anonymous ids',
+        ['customer_id', 'identifier'],
+        identifierRows,
+        identityNote,
+      ),
+      section(
+        'identity_merges',
+        'warehouse table identity_merges (named query identity_merges_for): merges, refused merges and splits',
+        ['merge_id', 'kind', 'customer_id', 'other_id', 'identifiers', 'evidence', 'reason', 'event_ref', 'merged_at_ms'],
+        merges,
+      ),
       section('events', 'warehouse table events (named query events_of_customers): every event of the customer ids, messages included', EVENT_COLUMNS, events),
-      section('conversations', 'warehouse table conversations (named query customer_sessions): conversation sessions', ['id', 'customer_id', 'conversation_ids', 'channels', 'last_channel', 'started_at_ms', 'last_event_at_ms', 'last_agent', 'intent', 'tags', 'urgent', 'priority', 'status', 'version'], sessions),
-      section('conversation_facts', 'warehouse table conversation_facts (named query customer_conversation_facts): KPI facts per conversation', ['conversation_id', 'customer_key', 'channel', 'source', 'team', 'agent', 'tag', 'started_at_ms', 'last_event_at_ms', 'first_response_at_ms', 'first_response_ms', 'assigned_at_ms', 'wait_ms', 'sla_due_at_ms', 'sla_met', 'closed_at_ms', 'duration_ms', 'outcome', 'messages_in', 'messages_out', 'complaint', 'csat', 'nps', 'version'], facts),
-      section('response_times', 'warehouse table response_times (named query response_times_of_conversations) of the conversations above', ['conversation_id', 'reply_id', 'replied_at_ms', 'inbound_at_ms', 'response_ms', 'channel', 'source', 'team', 'agent', 'tag', 'version'], responses),
-      section('deal_facts', 'warehouse table deal_facts (named query customer_deal_facts): won deals', ['deal_id', 'customer_key', 'conversation_id', 'won_at_ms', 'value', 'first_touch_at_ms', 'cycle_ms', 'channel', 'source', 'team', 'agent', 'tag', 'version'], deals),
-      section('routing_history', 'warehouse table events, type conversation.assigned (assignments and transfers; the same rows are also in events)', EVENT_COLUMNS, events.filter((e) => ROUTING_TYPES.has(String(e.type)))),
+      section(
+        'conversations',
+        'warehouse table conversations (named query customer_sessions): conversation sessions',
+        [
+          'id',
+          'customer_id',
+          'conversation_ids',
+          'channels',
+          'last_channel',
+          'started_at_ms',
+          'last_event_at_ms',
+          'last_agent',
+          'intent',
+          'tags',
+          'urgent',
+          'priority',
+          'status',
+          'version',
+        ],
+        sessions,
+      ),
+      section(
+        'conversation_facts',
+        'warehouse table conversation_facts (named query customer_conversation_facts): KPI facts per conversation',
+        [
+          'conversation_id',
+          'customer_key',
+          'channel',
+          'source',
+          'team',
+          'agent',
+          'tag',
+          'started_at_ms',
+          'last_event_at_ms',
+          'first_response_at_ms',
+          'first_response_ms',
+          'assigned_at_ms',
+          'wait_ms',
+          'sla_due_at_ms',
+          'sla_met',
+          'closed_at_ms',
+          'duration_ms',
+          'outcome',
+          'messages_in',
+          'messages_out',
+          'complaint',
+          'csat',
+          'nps',
+          'version',
+        ],
+        facts,
+      ),
+      section(
+        'response_times',
+        'warehouse table response_times (named query response_times_of_conversations) of the conversations above',
+        ['conversation_id', 'reply_id', 'replied_at_ms', 'inbound_at_ms', 'response_ms', 'channel', 'source', 'team', 'agent', 'tag', 'version'],
+        responses,
+      ),
+      section(
+        'deal_facts',
+        'warehouse table deal_facts (named query customer_deal_facts): won deals',
+        [
+          'deal_id',
+          'customer_key',
+          'conversation_id',
+          'won_at_ms',
+          'value',
+          'first_touch_at_ms',
+          'cycle_ms',
+          'channel',
+          'source',
+          'team',
+          'agent',
+          'tag',
+          'version',
+        ],
+        deals,
+      ),
+      section(
+        'routing_history',
+        'warehouse table events, type conversation.assigned (assignments and transfers; the same rows are also in events)',
+        EVENT_COLUMNS,
+        events.filter((e) => ROUTING_TYPES.has(String(e.type))),
+      ),
       ...followups,
-      section('audit', 'warehouse table audit_log (named query audit_search by customer): who read or changed their data', ['seq', 'at_ms', 'actor', 'action', 'target', 'customer_id', 'ip', 'status', 'before', 'after', 'prev_hash', 'hash', 'signature'], audit),
+      section(
+        'audit',
+        'warehouse table audit_log (named query audit_search by customer): who read or changed their data',
+        ['seq', 'at_ms', 'actor', 'action', 'target', 'customer_id', 'ip', 'status', 'before', 'after', 'prev_hash', 'hash', 'signature'],
+        audit,
+      ),
     ],
   };
 }
@@ -130,7 +266,16 @@ async function auditEntries(src: CustomerExportSources, ids: string[]): Promise<
   const out: Row[] = [];
   for (const customer of ids) {
     for (let offset = 0; ; offset += AUDIT_PAGE) {
-      const page = await src.warehouse.query<Row>('audit_search', { actor: '', actor_json: '', action: '', customer, from_ms: 0, to_ms: src.clock.now() + 1, limit: AUDIT_PAGE, offset });
+      const page = await src.warehouse.query<Row>('audit_search', {
+        actor: '',
+        actor_json: '',
+        action: '',
+        customer,
+        from_ms: 0,
+        to_ms: src.clock.now() + 1,
+        limit: AUDIT_PAGE,
+        offset,
+      });
       out.push(...page);
       if (page.length < AUDIT_PAGE) break;
     }
@@ -149,7 +294,11 @@ async function followupSections(src: CustomerExportSources, ids: string[]): Prom
   const consentSource = 'state store: consent per channel (fu:consent:<customer>: opt-outs and opt-ins)';
   if (!store) {
     const why = 'this process has no state store: follow-up and consent were not read';
-    return [section('followups', timerSource, timerCols, [], why), section('followup_steps', stepSource, stepCols, [], why), section('consents', consentSource, consentCols, [], why)];
+    return [
+      section('followups', timerSource, timerCols, [], why),
+      section('followup_steps', stepSource, stepCols, [], why),
+      section('consents', consentSource, consentCols, [], why),
+    ];
   }
   const timers: Row[] = [];
   const steps: Row[] = [];
@@ -157,10 +306,36 @@ async function followupSections(src: CustomerExportSources, ids: string[]): Prom
   for (const customer_id of ids) {
     const [v, c] = await Promise.all([store.read(customer_id), store.consent(customer_id)]);
     if (v.state !== 'none' || v.history.length > 0 || v.lead) {
-      timers.push({ customer_id, state: v.state, sequence_id: v.sequenceId, rule_id: v.ruleId, step: v.step, due_ms: v.due, stop_reason: v.stop?.reason ?? null, stop_at_ms: v.stop?.at ?? null, lead: v.lead ? JSON.stringify(v.lead) : null });
+      timers.push({
+        customer_id,
+        state: v.state,
+        sequence_id: v.sequenceId,
+        rule_id: v.ruleId,
+        step: v.step,
+        due_ms: v.due,
+        stop_reason: v.stop?.reason ?? null,
+        stop_at_ms: v.stop?.at ?? null,
+        lead: v.lead ? JSON.stringify(v.lead) : null,
+      });
     }
-    for (const h of v.history) steps.push({ customer_id, sequence_id: h.sequence_id, run: h.gen, step: h.step, outcome: h.outcome, channel: h.channel, template: h.template, at_ms: h.at, key: h.key, provider_id: h.provider_id ?? null });
+    for (const h of v.history)
+      steps.push({
+        customer_id,
+        sequence_id: h.sequence_id,
+        run: h.gen,
+        step: h.step,
+        outcome: h.outcome,
+        channel: h.channel,
+        template: h.template,
+        at_ms: h.at,
+        key: h.key,
+        provider_id: h.provider_id ?? null,
+      });
     for (const x of c) consents.push({ customer_id, channel: x.channel, state: x.state, at_ms: x.at, source: x.source });
   }
-  return [section('followups', timerSource, timerCols, timers), section('followup_steps', stepSource, stepCols, steps), section('consents', consentSource, consentCols, consents)];
+  return [
+    section('followups', timerSource, timerCols, timers),
+    section('followup_steps', stepSource, stepCols, steps),
+    section('consents', consentSource, consentCols, consents),
+  ];
 }

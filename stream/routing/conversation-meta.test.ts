@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
-import { boundMessages, clip, KEEP_MESSAGES, MESSAGE_CHARS, MESSAGE_TEXT_BYTES, MetaStore, metaKey, previewOf, type ConsoleMessage, type ConversationMeta } from './conversation-meta.js';
+import {
+  boundMessages,
+  clip,
+  KEEP_MESSAGES,
+  MESSAGE_CHARS,
+  MESSAGE_TEXT_BYTES,
+  MetaStore,
+  metaKey,
+  previewOf,
+  type ConsoleMessage,
+  type ConversationMeta,
+} from './conversation-meta.js';
 
-const msg = (i: number, text: string, direction: 'in' | 'out' = 'in'): ConsoleMessage => ({ id: `p/e${i}`, at: 1_000 + i, direction, channel: 'sms', text, agent_id: null });
+const msg = (i: number, text: string, direction: 'in' | 'out' = 'in'): ConsoleMessage => ({
+  id: `p/e${i}`,
+  at: 1_000 + i,
+  direction,
+  channel: 'sms',
+  text,
+  agent_id: null,
+});
 const meta = (id: string): ConversationMeta => ({
   id,
   customer: {},

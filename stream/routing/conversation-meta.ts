@@ -94,7 +94,11 @@ const SOURCE_CHARS = 200;
 
 /** A meta with every text it carries bounded: preview, stated source, messages. Pure. */
 export function boundMeta(m: ConversationMeta): ConversationMeta {
-  const fits = m.preview.length <= PREVIEW_CHARS && m.source.length <= SOURCE_CHARS && m.messages.length <= KEEP_MESSAGES && m.messages.every((x) => x.text.length <= MESSAGE_CHARS);
+  const fits =
+    m.preview.length <= PREVIEW_CHARS &&
+    m.source.length <= SOURCE_CHARS &&
+    m.messages.length <= KEEP_MESSAGES &&
+    m.messages.every((x) => x.text.length <= MESSAGE_CHARS);
   if (fits && m.messages.reduce((n, x) => n + x.text.length, 0) * 3 <= MESSAGE_TEXT_BYTES) return m;
   return { ...m, preview: clip(m.preview, PREVIEW_CHARS), source: clip(m.source, SOURCE_CHARS), messages: boundMessages(m.messages) };
 }

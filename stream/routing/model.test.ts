@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { candidateFor, compareQueued, eligible, emptyQueue, enqueue, onShift, removeFromQueue, type Agent, type Conversation } from './model.js';
 
-const conv = (id: string, o: Partial<Conversation> = {}): Conversation => ({ id, tag: 'normal', channel: 'web', intent: 'other', priority: 0, enqueuedAt: 0, ...o });
+const conv = (id: string, o: Partial<Conversation> = {}): Conversation => ({
+  id,
+  tag: 'normal',
+  channel: 'web',
+  intent: 'other',
+  priority: 0,
+  enqueuedAt: 0,
+  ...o,
+});
 
 describe('queue order', () => {
   it('puts VIP before high_value before normal, then priority, then SLA due, then waiting time', () => {
@@ -21,7 +29,13 @@ describe('queue order', () => {
   });
 
   it('enqueue keeps the order of a full sort, replaces by id, and remove takes one out', () => {
-    const arb = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), tag: fc.constantFrom('VIP' as const, 'high_value' as const, 'normal' as const), priority: fc.integer({ min: 0, max: 3 }), slaDueAt: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }), enqueuedAt: fc.integer({ min: 0, max: 5 }) });
+    const arb = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      tag: fc.constantFrom('VIP' as const, 'high_value' as const, 'normal' as const),
+      priority: fc.integer({ min: 0, max: 3 }),
+      slaDueAt: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+      enqueuedAt: fc.integer({ min: 0, max: 5 }),
+    });
     fc.assert(
       fc.property(fc.array(arb, { maxLength: 20 }), (raw) => {
         const cs = raw.map((r) => conv(r.id, r));

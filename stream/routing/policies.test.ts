@@ -6,11 +6,23 @@ import { defaultRegistry, matchRule, parseRules, type RoutingRule } from './rule
 
 const conv = (o: Partial<Conversation> = {}): Conversation => ({ id: 'c1', tag: 'normal', channel: 'web', intent: 'other', priority: 0, enqueuedAt: 0, ...o });
 const agent = (id: string, o: Partial<Agent> = {}): Agent => ({ id, skills: {}, groups: ['sales'], capacity: { web: 4 }, presence: 'online', ...o });
-const ctx = (candidates: Candidate[], o: Partial<PolicyContext> = {}): PolicyContext => ({ conversation: conv(), candidates, rng: seededRng(7), state: {}, queue: 'q', ...o });
+const ctx = (candidates: Candidate[], o: Partial<PolicyContext> = {}): PolicyContext => ({
+  conversation: conv(),
+  candidates,
+  rng: seededRng(7),
+  state: {},
+  queue: 'q',
+  ...o,
+});
 
 describe('routing policies', () => {
   it('least-loaded prefers lower load, then faster responders; unknown response counts as middling', () => {
-    const cands = [candidateFor(agent('busy'), 'web', 3, 5_000), candidateFor(agent('slow'), 'web', 1, 120_000), candidateFor(agent('fast'), 'web', 1, 5_000), candidateFor(agent('new'), 'web', 1, null)];
+    const cands = [
+      candidateFor(agent('busy'), 'web', 3, 5_000),
+      candidateFor(agent('slow'), 'web', 1, 120_000),
+      candidateFor(agent('fast'), 'web', 1, 5_000),
+      candidateFor(agent('new'), 'web', 1, null),
+    ];
     expect(leastLoaded()(ctx(cands)).ranked).toEqual(['fast', 'new', 'slow', 'busy']);
     // Load dominates by default, but weights can make response time decide.
     expect(leastLoaded({ load: 0, response: 1, refMs: 30_000 })(ctx(cands)).ranked.slice(0, 2).sort()).toEqual(['busy', 'fast']);
@@ -49,7 +61,14 @@ describe('routing policies', () => {
     expect(firsts).toEqual(['a', 'b', 'c', 'a']);
     expect(roundRobin(ctx(cands, { state })).ranked).toEqual(['b', 'c', 'a']);
     // The cursor survives the named agent leaving, and other queues keep their own.
-    expect(roundRobin(ctx(cands.filter((c) => c.agent.id !== 'b'), { state: { 'rr:q': 'b' } })).ranked).toEqual(['c', 'a']);
+    expect(
+      roundRobin(
+        ctx(
+          cands.filter((c) => c.agent.id !== 'b'),
+          { state: { 'rr:q': 'b' } },
+        ),
+      ).ranked,
+    ).toEqual(['c', 'a']);
     expect(roundRobin(ctx(cands, { state, queue: 'other' })).ranked[0]).toBe('a');
     expect(roundRobin(ctx([])).ranked).toEqual([]);
   });
@@ -64,7 +83,11 @@ describe('routing policies', () => {
 });
 
 describe('rules and the registry', () => {
-  const seedRule = { name: 'vip-presale', when: { tags: ['VIP', 'high_value'], intents: ['price_inquiry', 'feature_comparison', 'purchase'] }, then: { group: 'senior_sales' } };
+  const seedRule = {
+    name: 'vip-presale',
+    when: { tags: ['VIP', 'high_value'], intents: ['price_inquiry', 'feature_comparison', 'purchase'] },
+    then: { group: 'senior_sales' },
+  };
   const cands = [
     candidateFor(agent('junior', { skills: { sales: 1 } }), 'web', 0),
     candidateFor(agent('senior', { groups: ['sales', 'senior_sales'], skills: { sales: 3 } }), 'web', 3),
@@ -98,12 +121,15 @@ describe('rules and the registry', () => {
     const rules = parseRules([old]) as RoutingRule[];
     expect(rules[0].when.intents).toEqual(['pre_sale', 'price_inquiry', 'feature_comparison', 'purchase']);
     expect(old.when.intents).toEqual(['pre_sale']); // the input is not changed
-    for (const intent of ['price_inquiry', 'feature_comparison', 'purchase', 'pre_sale']) expect(matchRule(rules, conv({ tag: 'VIP', intent }))?.name).toBe('vip-presale');
+    for (const intent of ['price_inquiry', 'feature_comparison', 'purchase', 'pre_sale'])
+      expect(matchRule(rules, conv({ tag: 'VIP', intent }))?.name).toBe('vip-presale');
     expect(matchRule(rules, conv({ tag: 'VIP', intent: 'after_sale' }))).toBeUndefined();
   });
 
   it('a rule can require a skill and name the policy that ranks', () => {
-    const rules = parseRules([{ name: 'hot', when: { minPriority: 50 }, then: { skill: { name: 'sales', minLevel: 2 }, policy: 'round_robin' } }]) as RoutingRule[];
+    const rules = parseRules([
+      { name: 'hot', when: { minPriority: 50 }, then: { skill: { name: 'sales', minLevel: 2 }, policy: 'round_robin' } },
+    ]) as RoutingRule[];
     const d = defaultRegistry(rules).get('rules')!(ctx(cands, { conversation: conv({ priority: 60 }) }));
     expect(d).toEqual({ ranked: ['senior'], state: { 'rr:q': 'senior' } });
   });

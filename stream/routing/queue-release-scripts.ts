@@ -128,7 +128,12 @@ return {1, 'queued', 0}`,
   },
 };
 
-export type CloseResult = { status: 'closed'; agentId: string | null; was: string } | { status: 'already' } | { status: 'conflict'; current: string; agentId: string } | { status: 'unknown' } | { status: 'stale' };
+export type CloseResult =
+  | { status: 'closed'; agentId: string | null; was: string }
+  | { status: 'already' }
+  | { status: 'conflict'; current: string; agentId: string }
+  | { status: 'unknown' }
+  | { status: 'stale' };
 
 /**
  * Closes a conversation wherever it is: out of its queue, or off its agent

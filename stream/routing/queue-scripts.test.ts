@@ -39,31 +39,37 @@ describe('persisted queues on the embedded store', () => {
   it('re-triages on words only a waiting conversation that awaits them, at most once, never after an assignment or a transfer', async () => {
     await fc.assert(
       // Two conversations only, so enqueue → offer → transfer → words sequences come up often.
-      fc.asyncProperty(fc.array(opArb.map((op) => ({ ...op, c: op.c % 2 })), { minLength: 20, maxLength: 60 }), async (ops) => {
-        const mem = new MemoryStateStore({ clock: manualClock(1_764_000_000_000) });
-        const q = new QueueStore(mem, 0);
-        const retriaged = new Set<string>();
-        const settled = new Set<string>(); // was active, or an agent transferred it
-        for (const [i, op] of ops.entries()) {
-          const id = `c${op.c}`;
-          const before = await q.conv(id);
-          const r = (await runOp(q, op, i)) as { status?: string } | undefined;
-          const after = await q.conv(id);
-          if (after?.status === 'active' || (op.k === 'transfer' && (r?.status === 'active' || r?.status === 'queued'))) settled.add(id);
-          if (op.k !== 'words' || !before) continue;
-          if (r?.status === 'retriaged') {
-            expect(retriaged.has(id) || settled.has(id)).toBe(false);
-            expect(before.awaitingWords && ['queued', 'offered'].includes(before.status)).toBe(true);
-            expect(after).toMatchObject({ group: ['g1', 'g2'][op.g], awaitingWords: false, triagedBy: `msg/${op.m}` });
-            // An offer in the same group stays; one in another group is withdrawn.
-            expect(after?.status).toBe(before.status === 'offered' && before.group === after?.group ? 'offered' : 'queued');
-            retriaged.add(id);
-          } else {
-            expect(after).toEqual(before);
+      fc.asyncProperty(
+        fc.array(
+          opArb.map((op) => ({ ...op, c: op.c % 2 })),
+          { minLength: 20, maxLength: 60 },
+        ),
+        async (ops) => {
+          const mem = new MemoryStateStore({ clock: manualClock(1_764_000_000_000) });
+          const q = new QueueStore(mem, 0);
+          const retriaged = new Set<string>();
+          const settled = new Set<string>(); // was active, or an agent transferred it
+          for (const [i, op] of ops.entries()) {
+            const id = `c${op.c}`;
+            const before = await q.conv(id);
+            const r = (await runOp(q, op, i)) as { status?: string } | undefined;
+            const after = await q.conv(id);
+            if (after?.status === 'active' || (op.k === 'transfer' && (r?.status === 'active' || r?.status === 'queued'))) settled.add(id);
+            if (op.k !== 'words' || !before) continue;
+            if (r?.status === 'retriaged') {
+              expect(retriaged.has(id) || settled.has(id)).toBe(false);
+              expect(before.awaitingWords && ['queued', 'offered'].includes(before.status)).toBe(true);
+              expect(after).toMatchObject({ group: ['g1', 'g2'][op.g], awaitingWords: false, triagedBy: `msg/${op.m}` });
+              // An offer in the same group stays; one in another group is withdrawn.
+              expect(after?.status).toBe(before.status === 'offered' && before.group === after?.group ? 'offered' : 'queued');
+              retriaged.add(id);
+            } else {
+              expect(after).toEqual(before);
+            }
           }
-        }
-        expect(await violation(mem, new Set(ops.filter((o) => o.k === 'enqueue' || o.k === 'words').map((o) => `c${o.c}`)))).toBeNull();
-      }),
+          expect(await violation(mem, new Set(ops.filter((o) => o.k === 'enqueue' || o.k === 'words').map((o) => `c${o.c}`)))).toBeNull();
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -113,9 +113,7 @@ return {3, ARGV[9], withdrawn}`,
 };
 
 export type OfferResult =
-  | { status: 'offered' | 'active'; agentId: string; load: number; n: number }
-  | { status: 'not_queued'; current: string }
-  | { status: 'no_capacity' };
+  { status: 'offered' | 'active'; agentId: string; load: number; n: number } | { status: 'not_queued'; current: string } | { status: 'no_capacity' };
 
 /**
  * Takes a queued conversation out of its queue and gives it to the first

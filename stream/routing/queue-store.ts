@@ -108,7 +108,19 @@ export class QueueStore {
       const r = await this.state.atomic(
         enqueueScript,
         [convStateKey(id), queueKey(group), assignmentKey(id), OPEN_KEY, queueKey(c?.group || group), agentLoadKey(c?.agent || '_', c?.loadCh || '_')],
-        [id, group, sortKey, String(now), String(this.ttlMs), mark.awaitingWords ? '1' : '', words, c?.status ?? '', c?.group ?? '', c?.agent ?? '', c?.loadCh ?? ''],
+        [
+          id,
+          group,
+          sortKey,
+          String(now),
+          String(this.ttlMs),
+          mark.awaitingWords ? '1' : '',
+          words,
+          c?.status ?? '',
+          c?.group ?? '',
+          c?.agent ?? '',
+          c?.loadCh ?? '',
+        ],
       );
       if (r.status !== 'stale') return r;
     }
@@ -150,7 +162,13 @@ export class QueueStore {
   }
 
   /** Transfer from the current holder `fromAgent` to an agent (with room) or to a group's queue head. */
-  async transfer(id: string, fromAgent: string, to: { group: string; agent?: SlotCandidate }, now: number, headSort: (c: ConvState) => string): Promise<TransferResult> {
+  async transfer(
+    id: string,
+    fromAgent: string,
+    to: { group: string; agent?: SlotCandidate },
+    now: number,
+    headSort: (c: ConvState) => string,
+  ): Promise<TransferResult> {
     for (let i = 0; i < MAX_STALE_RETRIES; i++) {
       const c = await this.conv(id);
       if (!c) return { status: 'conflict', current: 'none' };
@@ -158,7 +176,17 @@ export class QueueStore {
       const r = await this.state.atomic(
         transferScript,
         [convStateKey(id), assignmentKey(id), OPEN_KEY, agentLoadKey(c.agent || fromAgent, c.loadCh), queueKey(to.group), toLoad],
-        [id, fromAgent, c.loadCh, String(now), to.group, to.agent?.agentId ?? '', String(to.agent?.capacity ?? 0), to.agent?.loadCh ?? '', headSort({ ...c, group: to.group })],
+        [
+          id,
+          fromAgent,
+          c.loadCh,
+          String(now),
+          to.group,
+          to.agent?.agentId ?? '',
+          String(to.agent?.capacity ?? 0),
+          to.agent?.loadCh ?? '',
+          headSort({ ...c, group: to.group }),
+        ],
       );
       if (r.status !== 'stale') return r;
     }

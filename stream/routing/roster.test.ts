@@ -18,13 +18,26 @@ describe('roster file', () => {
     expect(r.agents.find((a) => a.id === 'ag_wang')?.name).toBe('王芳 Wang Fang');
     expect(r.rules[0]).toMatchObject({ name: 'vip-presale', then: { group: 'senior_sales' } });
     expect(r.intentGroups).toEqual({
-      price_inquiry: 'pre_sale', feature_comparison: 'pre_sale', purchase: 'pre_sale', human_agent: 'pre_sale', other: 'pre_sale',
-      after_sale: 'after_sale', logistics: 'after_sale', tech_support: 'tech_support', complaint: 'complaints',
+      price_inquiry: 'pre_sale',
+      feature_comparison: 'pre_sale',
+      purchase: 'pre_sale',
+      human_agent: 'pre_sale',
+      other: 'pre_sale',
+      after_sale: 'after_sale',
+      logistics: 'after_sale',
+      tech_support: 'tech_support',
+      complaint: 'complaints',
     });
   });
 
   it('maps the intents, and still reads a roster written for the five old labels', () => {
-    const base = { agents: [{ id: 'a', name: 'A', role: 'agent', team: 't', groups: ['g', 'h'], capacity: { '*': 1 } }], queues: [{ group: 'g', policy: 'least_loaded' }, { group: 'h', policy: 'least_loaded' }] };
+    const base = {
+      agents: [{ id: 'a', name: 'A', role: 'agent', team: 't', groups: ['g', 'h'], capacity: { '*': 1 } }],
+      queues: [
+        { group: 'g', policy: 'least_loaded' },
+        { group: 'h', policy: 'least_loaded' },
+      ],
+    };
     const old = parseRoster({ ...base, intentGroups: { pre_sale: 'g', after_sale: 'h', purchase: 'h' } });
     expect(typeof old === 'object' && old.intentGroups).toEqual({ price_inquiry: 'g', feature_comparison: 'g', purchase: 'h', after_sale: 'h' });
     expect(parseRoster({ ...base, intentGroups: { shipping: 'g' } })).toMatch(/intentGroups\.shipping is not an intent \(price_inquiry/);
@@ -32,12 +45,17 @@ describe('roster file', () => {
   });
 
   it('names the bad field', () => {
-    const base = { agents: [{ id: 'a', name: 'A', role: 'agent', team: 't', groups: ['g'], capacity: { '*': 1 } }], queues: [{ group: 'g', policy: 'least_loaded' }] };
+    const base = {
+      agents: [{ id: 'a', name: 'A', role: 'agent', team: 't', groups: ['g'], capacity: { '*': 1 } }],
+      queues: [{ group: 'g', policy: 'least_loaded' }],
+    };
     expect(typeof parseRoster(base)).toBe('object');
     expect(parseRoster({ ...base, queues: [{ group: 'g', policy: 'coin' }] })).toMatch(/^queues\[0\]\.policy/);
     expect(parseRoster({ ...base, agents: [{ ...base.agents[0], capacity: { web: -1 } }] })).toMatch(/^agents\[0\]\.capacity\.web/);
     expect(parseRoster({ ...base, agents: [{ ...base.agents[0], role: 'boss' }] })).toMatch(/^agents\[0\]\.role/);
-    expect(parseRoster({ ...base, agents: [{ ...base.agents[0], workingHours: { timeZone: 'Mars/Base', days: [1], start: '09:00', end: '18:00' } }] })).toMatch(/timeZone/);
+    expect(parseRoster({ ...base, agents: [{ ...base.agents[0], workingHours: { timeZone: 'Mars/Base', days: [1], start: '09:00', end: '18:00' } }] })).toMatch(
+      /timeZone/,
+    );
     expect(parseRoster({ ...base, rules: [{ name: 'r', when: { tags: ['VIP'] }, then: { group: 'nowhere' } }] })).toMatch(/nowhere/);
     expect(parseRoster({ ...base, acceptTimeoutMs: 0 })).toMatch(/^acceptTimeoutMs/);
     const dir = mkdtempSync(join(tmpdir(), 'roster-'));
@@ -85,7 +103,11 @@ describe('embedded store hdel', () => {
     return (async () => {
       await s1.hset('h', { a: '1', b: '2' });
       await s1.hset('e', { x: '1' });
-      const removed = await s1.atomic({ name: 'hd', lua: '', decode: (r) => r as boolean[], local: (tx) => [tx.hdel('h', 'a'), tx.hdel('h', 'zz'), tx.hdel('e', 'x')] }, [], []);
+      const removed = await s1.atomic(
+        { name: 'hd', lua: '', decode: (r) => r as boolean[], local: (tx) => [tx.hdel('h', 'a'), tx.hdel('h', 'zz'), tx.hdel('e', 'x')] },
+        [],
+        [],
+      );
       expect(removed).toEqual([true, false, true]);
       await s1.close();
       const s2 = new MemoryStateStore({ clock, journalPath: path });

@@ -66,7 +66,8 @@ function parseAgent(a: unknown, at: string): RosterAgent | string {
   if (a.manages !== undefined && !isStrList(a.manages)) return `${at}.manages must be a list of team names`;
   if (a.skills !== undefined && !(isObj(a.skills) && Object.values(a.skills).every((n) => Number.isFinite(n)))) return `${at}.skills must map names to numbers`;
   if (!isObj(a.capacity) || Object.keys(a.capacity).length === 0) return `${at}.capacity must be { channel: n } or { "*": n }`;
-  for (const [ch, n] of Object.entries(a.capacity)) if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 1000) return `${at}.capacity.${ch} must be an integer 0-1000`;
+  for (const [ch, n] of Object.entries(a.capacity))
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 1000) return `${at}.capacity.${ch} must be an integer 0-1000`;
   let workingHours: WorkingHours | undefined;
   if (a.workingHours !== undefined) {
     const wh = parseHours(a.workingHours, `${at}.workingHours`);
@@ -79,7 +80,7 @@ function parseAgent(a: unknown, at: string): RosterAgent | string {
     role: a.role,
     team: a.team,
     groups: a.groups,
-    manages: (a.manages) ?? (a.role === 'manager' ? [a.team] : []),
+    manages: a.manages ?? (a.role === 'manager' ? [a.team] : []),
     skills: (a.skills as Record<string, number> | undefined) ?? {},
     capacity: a.capacity as Record<string, number>,
     ...(workingHours ? { workingHours } : {}),
@@ -87,7 +88,11 @@ function parseAgent(a: unknown, at: string): RosterAgent | string {
 }
 
 const positive = (v: unknown, def: number, at: string): number | string =>
-  v === undefined ? def : Number.isInteger(v) && (v as number) > 0 && (v as number) <= 7 * 86_400_000 ? (v as number) : `${at} must be a whole number of ms > 0`;
+  v === undefined
+    ? def
+    : Number.isInteger(v) && (v as number) > 0 && (v as number) <= 7 * 86_400_000
+      ? (v as number)
+      : `${at} must be a whole number of ms > 0`;
 
 /** Validates a roster document; returns a message naming the bad field instead of throwing. */
 export function parseRoster(doc: unknown): Roster | string {
@@ -105,7 +110,8 @@ export function parseRoster(doc: unknown): Roster | string {
   const acceptTimeoutMs = positive(doc.acceptTimeoutMs, 60_000, 'acceptTimeoutMs');
   if (typeof acceptTimeoutMs === 'string') return acceptTimeoutMs;
   const escalationBoost = doc.escalationBoost === undefined ? 100 : doc.escalationBoost;
-  if (!Number.isInteger(escalationBoost) || (escalationBoost as number) < 0 || (escalationBoost as number) > 10_000) return 'escalationBoost must be an integer 0-10000';
+  if (!Number.isInteger(escalationBoost) || (escalationBoost as number) < 0 || (escalationBoost as number) > 10_000)
+    return 'escalationBoost must be an integer 0-10000';
   if (!Array.isArray(doc.queues) || doc.queues.length === 0) return 'queues must be a non-empty array';
   const queues: QueueConfig[] = [];
   for (const [i, q] of doc.queues.entries()) {

@@ -42,7 +42,13 @@ export interface RoutingDeskOptions {
    * The experiment hook (stream/experiments): a customer in a running `routing_policy` experiment is ranked by
    * their variant's `config.policy` instead of the queue's (docs/experiments.md). Absent: the queue's policy.
    */
-  experiments?: { variantFor(target: 'routing_policy', customerKey: string, ctx: { channel: string; conversation_id?: string | null }): Promise<{ config: Record<string, unknown> } | null> };
+  experiments?: {
+    variantFor(
+      target: 'routing_policy',
+      customerKey: string,
+      ctx: { channel: string; conversation_id?: string | null },
+    ): Promise<{ config: Record<string, unknown> } | null>;
+  };
 }
 
 const RR_KEY = 'rt:rr';
@@ -107,7 +113,8 @@ export class RoutingDesk extends EventEmitter {
   }
 
   async setPolicy(group: string, policy: string): Promise<void> {
-    if (!(POLICY_NAMES as readonly string[]).includes(policy)) throw new OmnilaneError('ROUTE_ERR_UNKNOWN_POLICY', `unknown policy "${policy}"; use one of ${POLICY_NAMES.join(', ')}`);
+    if (!(POLICY_NAMES as readonly string[]).includes(policy))
+      throw new OmnilaneError('ROUTE_ERR_UNKNOWN_POLICY', `unknown policy "${policy}"; use one of ${POLICY_NAMES.join(', ')}`);
     if (!this.groups().includes(group)) throw new OmnilaneError('API_ERR_NOT_FOUND', `no queue for group ${group}`);
     await this.o.state.set(policyKey(group), policy);
   }
@@ -140,7 +147,14 @@ export class RoutingDesk extends EventEmitter {
     const [cs, m] = await Promise.all([this.store.conv(id), this.meta.get(id)]);
     if (m) await this.meta.put({ ...m, intent, ...(m.handoff ? { handoff: { ...m.handoff, intent } } : {}) });
     if (!cs || cs.status !== 'queued') return null;
-    const group = groupFor(this.o.roster, { id, tag: m?.tag ?? 'normal', channel: m?.channel ?? '', intent, priority: m?.priority ?? 0, enqueuedAt: cs.enqueuedAt });
+    const group = groupFor(this.o.roster, {
+      id,
+      tag: m?.tag ?? 'normal',
+      channel: m?.channel ?? '',
+      intent,
+      priority: m?.priority ?? 0,
+      enqueuedAt: cs.enqueuedAt,
+    });
     const r = await this.store.regroup(id, cs.group, group);
     if (r.status === 'not_queued') return null;
     if (r.status === 'moved') {
@@ -275,7 +289,7 @@ export class RoutingDesk extends EventEmitter {
     if (to.agent) {
       const target = this.agent(to.agent);
       if (!target) throw new OmnilaneError('API_ERR_NOT_FOUND', `no agent ${to.agent}`);
-      const group = to.group ?? (target.groups.includes(cs.group) ? cs.group : target.groups[0] ?? cs.group);
+      const group = to.group ?? (target.groups.includes(cs.group) ? cs.group : (target.groups[0] ?? cs.group));
       const r = await this.store.transfer(id, from, { group, agent: this.slotFor(target, m?.channel ?? 'web') }, now, headSort);
       if (r.status === 'no_capacity') throw conflict(`${to.agent} has no free capacity`);
       if (r.status !== 'active') throw conflict(`transfer failed: ${r.status}`);
@@ -289,7 +303,7 @@ export class RoutingDesk extends EventEmitter {
     this.emitConsole({ type: 'queue', group });
     await this.dispatch(group);
     const after = await this.store.conv(id);
-    return { status: after?.status ?? 'queued', agent_id: after?.status === 'queued' ? null : after?.agent ?? null, group };
+    return { status: after?.status ?? 'queued', agent_id: after?.status === 'queued' ? null : (after?.agent ?? null), group };
   }
 
   /** Closes with an outcome (agent: only their own; `by` null: manager/admin or an external close). */
@@ -326,7 +340,7 @@ export class RoutingDesk extends EventEmitter {
 
   private async publishClose(id: string, agentId: string | null, group: string, outcome: Outcome, value: number): Promise<void> {
     const m = await this.meta.get(id);
-    const dims = dimensions(m, group, agentId ? this.agent(agentId)?.team ?? '' : '');
+    const dims = dimensions(m, group, agentId ? (this.agent(agentId)?.team ?? '') : '');
     await this.publish(closeEvents(id, agentId, m, dims, outcome, value, this.o.clock.now()));
   }
 
@@ -343,7 +357,16 @@ export class RoutingDesk extends EventEmitter {
     // The first assignment is the one whose event id won the marker (also on a retry of that same step).
     const first = (await this.o.state.setIfAbsent(firstKey(id), eid, this.o.ttlMs)) || (await this.o.state.get(firstKey(id))) === eid;
     const policy = reason === 'transfer' ? 'transfer' : reason === 'accept' ? 'pull' : await this.policyOf(group);
-    const props = assignedProps({ dims: dimensions(m, group, this.agent(agentId)?.team ?? ''), policy, reason, slaDueAt: m?.slaDueAt ?? null, transferFrom, first, enqueuedAt: cs?.enqueuedAt ?? now, now });
+    const props = assignedProps({
+      dims: dimensions(m, group, this.agent(agentId)?.team ?? ''),
+      policy,
+      reason,
+      slaDueAt: m?.slaDueAt ?? null,
+      transferFrom,
+      first,
+      enqueuedAt: cs?.enqueuedAt ?? now,
+      now,
+    });
     await this.publish([routingEvent(eid, 'conversation.assigned', id, agentId, m, props, now)]);
     const minute = Math.floor(now / 60_000);
     await this.o.state.incrBy(rateKey(group, minute), 1);
@@ -353,6 +376,9 @@ export class RoutingDesk extends EventEmitter {
   }
 
   async publish(events: EventEnvelope[]): Promise<void> {
-    await this.o.bus.publish(TOPICS.events, events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })));
+    await this.o.bus.publish(
+      TOPICS.events,
+      events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+    );
   }
 }

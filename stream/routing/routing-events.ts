@@ -11,7 +11,15 @@ export type AssignReason = 'route' | 'reroute' | 'transfer' | 'accept';
  * `close:<id>`, …), so publishing a step again after a failure is counted once
  * by the stream's dedup.
  */
-export function routingEvent(eid: string, type: EventEnvelope['type'], id: string, agentId: string | null, m: ConversationMeta | null, properties: Record<string, unknown>, now: number): EventEnvelope {
+export function routingEvent(
+  eid: string,
+  type: EventEnvelope['type'],
+  id: string,
+  agentId: string | null,
+  m: ConversationMeta | null,
+  properties: Record<string, unknown>,
+  now: number,
+): EventEnvelope {
   return {
     id: eid,
     producer: 'routing',
@@ -31,7 +39,15 @@ export function routingEvent(eid: string, type: EventEnvelope['type'], id: strin
 export const dimensions = (m: ConversationMeta | null, group: string, team: string) => ({ group, team, tag: m?.tag ?? 'normal', source: m?.source ?? '' });
 
 /** conversation.closed with its outcome, plus opportunity.created, deal.won (value) or deal.lost. */
-export function closeEvents(id: string, agentId: string | null, m: ConversationMeta | null, dims: ReturnType<typeof dimensions>, outcome: Outcome, value: number, now: number): EventEnvelope[] {
+export function closeEvents(
+  id: string,
+  agentId: string | null,
+  m: ConversationMeta | null,
+  dims: ReturnType<typeof dimensions>,
+  outcome: Outcome,
+  value: number,
+  now: number,
+): EventEnvelope[] {
   const evs = [routingEvent(`close:${id}`, 'conversation.closed', id, agentId, m, { ...dims, outcome }, now)];
   if (outcome === 'opportunity') evs.push(routingEvent(`opp:${id}`, 'opportunity.created', id, agentId, m, dims, now));
   if (outcome === 'deal') evs.push(routingEvent(`deal:${id}`, 'deal.won', id, agentId, m, { ...dims, value: Math.max(0, value) }, now));
@@ -44,7 +60,16 @@ export function closeEvents(id: string, agentId: string | null, m: ConversationM
  * assignment, the only one that ends the customer's wait (wait_ms, sla_met),
  * so KPIs count a wait once whatever transfers follow.
  */
-export function assignedProps(o: { dims: ReturnType<typeof dimensions>; policy: string; reason: AssignReason; slaDueAt: number | null; transferFrom?: string; first: boolean; enqueuedAt: number; now: number }): Record<string, unknown> {
+export function assignedProps(o: {
+  dims: ReturnType<typeof dimensions>;
+  policy: string;
+  reason: AssignReason;
+  slaDueAt: number | null;
+  transferFrom?: string;
+  first: boolean;
+  enqueuedAt: number;
+  now: number;
+}): Record<string, unknown> {
   return {
     ...o.dims,
     policy: o.policy,

@@ -94,8 +94,10 @@ export class RoutingService {
     const id = e.conversation_id;
     // Outcomes (the console's own close events included, and CSAT answers) teach the reply-suggestion bandit; idempotent per
     // (conversation, script, outcome), so a redelivered batch rewards nothing twice.
-    if (id && this.o.suggestions && (e.type === 'opportunity.created' || e.type === 'deal.won')) await this.o.suggestions.outcome(id, e.type === 'deal.won' ? 'deal' : 'opportunity');
-    if (id && this.o.suggestions && e.type === 'csat.submitted' && typeof e.properties.score === 'number') await this.o.suggestions.outcome(id, 'csat', e.properties.score);
+    if (id && this.o.suggestions && (e.type === 'opportunity.created' || e.type === 'deal.won'))
+      await this.o.suggestions.outcome(id, e.type === 'deal.won' ? 'deal' : 'opportunity');
+    if (id && this.o.suggestions && e.type === 'csat.submitted' && typeof e.properties.score === 'number')
+      await this.o.suggestions.outcome(id, 'csat', e.properties.score);
     if (!id || e.producer === 'routing') return null;
     if (e.type === 'conversation.started' || e.type === 'message.received') {
       const state = await desk.store.conv(id);
@@ -119,7 +121,15 @@ export class RoutingService {
 
   private async message(e: EventEnvelope, id: string, direction: 'in' | 'out'): Promise<void> {
     const text = textOf(e);
-    const msg = { id: `${e.producer}/${e.id}`, at: e.occurred_at, direction, channel: e.channel, text, agent_id: e.agent_id, ...(e.properties.bot === true ? { bot: true } : {}) };
+    const msg = {
+      id: `${e.producer}/${e.id}`,
+      at: e.occurred_at,
+      direction,
+      channel: e.channel,
+      text,
+      agent_id: e.agent_id,
+      ...(e.properties.bot === true ? { bot: true } : {}),
+    };
     if (await this.o.desk.meta.addMessage(id, msg)) this.o.desk.emit('console', { type: 'message', conversation_id: id, ...msg });
   }
 

@@ -96,7 +96,10 @@ export async function escalateBreaches(desk: RoutingDesk, group: string, now: nu
     const key = sortKey({ tag: m.tag, priority, slaDueAt: m.slaDueAt, enqueuedAt: it.enqueued_at, id: it.conversation_id });
     if (await desk.store.escalate(it.conversation_id, group, key, priority)) {
       await desk.meta.put({ ...m, priority });
-      desk.o.log.info({ conversation: it.conversation_id, group, sla_due_at: it.sla_due_at, predicted_start_at: it.predicted_start_at }, 'SLA breach predicted; priority raised');
+      desk.o.log.info(
+        { conversation: it.conversation_id, group, sla_due_at: it.sla_due_at, predicted_start_at: it.predicted_start_at },
+        'SLA breach predicted; priority raised',
+      );
       out.push(it.conversation_id);
     }
   }

@@ -31,10 +31,12 @@ export function parseRules(input: unknown): RoutingRule[] | string {
     if (!isObj(when) || !isObj(then)) return `${at} (${r.name}): needs "when" and "then" objects`;
     for (const k of Object.keys(when)) if (!['tags', 'intents', 'channels', 'minPriority'].includes(k)) return `${at} (${r.name}): unknown condition "${k}"`;
     for (const k of Object.keys(then)) if (!['group', 'skill', 'policy'].includes(k)) return `${at} (${r.name}): unknown action "${k}"`;
-    for (const k of ['tags', 'intents', 'channels'] as const) if (when[k] !== undefined && !isStrings(when[k])) return `${at} (${r.name}): "${k}" must be a non-empty list of strings`;
+    for (const k of ['tags', 'intents', 'channels'] as const)
+      if (when[k] !== undefined && !isStrings(when[k])) return `${at} (${r.name}): "${k}" must be a non-empty list of strings`;
     if (when.tags !== undefined && !(when.tags as string[]).every((t) => TAGS.includes(t))) return `${at} (${r.name}): tags are VIP, high_value or normal`;
     if (when.minPriority !== undefined && !Number.isFinite(when.minPriority)) return `${at} (${r.name}): "minPriority" must be a number`;
-    for (const k of ['group', 'policy'] as const) if (then[k] !== undefined && (typeof then[k] !== 'string' || !then[k])) return `${at} (${r.name}): "${k}" must be a non-empty string`;
+    for (const k of ['group', 'policy'] as const)
+      if (then[k] !== undefined && (typeof then[k] !== 'string' || !then[k])) return `${at} (${r.name}): "${k}" must be a non-empty string`;
     const skill = then.skill;
     if (skill !== undefined && (!isObj(skill) || typeof skill.name !== 'string' || !skill.name || !Number.isInteger(skill.minLevel)))
       return `${at} (${r.name}): "skill" must be { name, minLevel (integer) }`;
@@ -49,11 +51,12 @@ export function parseRules(input: unknown): RoutingRule[] | string {
 
 /** The first rule that matches the conversation, or undefined. */
 export function matchRule(rules: readonly RoutingRule[], c: Conversation): RoutingRule | undefined {
-  return rules.find(({ when: w }) =>
-    (!w.tags || w.tags.includes(c.tag)) &&
-    (!w.intents || w.intents.includes(c.intent)) &&
-    (!w.channels || w.channels.includes(c.channel)) &&
-    (w.minPriority === undefined || c.priority >= w.minPriority),
+  return rules.find(
+    ({ when: w }) =>
+      (!w.tags || w.tags.includes(c.tag)) &&
+      (!w.intents || w.intents.includes(c.intent)) &&
+      (!w.channels || w.channels.includes(c.channel)) &&
+      (w.minPriority === undefined || c.priority >= w.minPriority),
   );
 }
 
@@ -90,9 +93,11 @@ export function defaultRegistry(rules: readonly RoutingRule[] = [], predictive?:
   reg.set('least_loaded', leastLoaded());
   reg.set('round_robin', roundRobin);
   reg.set('sticky', sticky(leastLoaded()));
-  reg.set('rules', rulesPolicy(rules, (n) => (n === 'rules' ? undefined : reg.get(n)), skillMatch));
+  reg.set(
+    'rules',
+    rulesPolicy(rules, (n) => (n === 'rules' ? undefined : reg.get(n)), skillMatch),
+  );
   // `predictive` exists only with a trained model and agent records (stream/routing/predictive).
   if (predictive) reg.set('predictive', predictivePolicy(predictive));
   return reg;
 }
-

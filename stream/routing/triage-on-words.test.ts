@@ -29,7 +29,15 @@ const words = (ch: Channel, text: string, n: number): Record<string, unknown> =>
     case 'web':
       return { seq: n, client_msg_id: `m${n}`, text, site_key: 'pk_shop_12345678' };
     case 'email':
-      return { provider: 'inbound_parse', direction: 'inbound', message_id: `<m${n}@mail.example.cn>`, subject: '', text, has_html: false, to: 'sales@inbound.example.com' };
+      return {
+        provider: 'inbound_parse',
+        direction: 'inbound',
+        message_id: `<m${n}@mail.example.cn>`,
+        subject: '',
+        text,
+        has_html: false,
+        to: 'sales@inbound.example.com',
+      };
     case 'app':
       return { text, app: { os: 'iOS 18', app_version: '3.1.0' } };
     case 'whatsapp':
@@ -42,7 +50,13 @@ async function world(defaultPresence: 'online' | 'offline' = 'offline') {
   const w = await deskWorld([state], { roster: ROSTER, defaultPresence });
   const { desk, service } = w.workers[0];
   let seq = 0;
-  const ev = (id: string, ch: Channel, type: 'conversation.started' | 'message.received', properties: Record<string, unknown>, tag?: string): EventEnvelope => ({
+  const ev = (
+    id: string,
+    ch: Channel,
+    type: 'conversation.started' | 'message.received',
+    properties: Record<string, unknown>,
+    tag?: string,
+  ): EventEnvelope => ({
     id: `${id}:${type}:${++seq}`,
     producer: ch === 'web' ? 'webchat' : 'k-ingest',
     type,
@@ -159,7 +173,19 @@ describe('triage on the customer words', () => {
     await w.said('c4', '我要退款', 'whatsapp');
     expect((await w.desk.store.conv('c4'))?.group).toBe('after_sale');
     // A producer that states the intent (an IVR menu, a bot) has triaged already.
-    await w.service.intake({ id: 'ivr-1', producer: 'ivr', type: 'conversation.started', channel: 'voice', occurred_at: w.clock.now(), received_at: w.clock.now(), customer_key: 'k-ivr', customer: {}, conversation_id: 'c5', agent_id: null, properties: { intent: 'tech_support' } });
+    await w.service.intake({
+      id: 'ivr-1',
+      producer: 'ivr',
+      type: 'conversation.started',
+      channel: 'voice',
+      occurred_at: w.clock.now(),
+      received_at: w.clock.now(),
+      customer_key: 'k-ivr',
+      customer: {},
+      conversation_id: 'c5',
+      agent_id: null,
+      properties: { intent: 'tech_support' },
+    });
     await w.said('c5', '我要退款');
     expect((await w.desk.store.conv('c5'))?.group).toBe('tech_support');
     await w.close();

@@ -47,6 +47,7 @@ export const wordsId = (e: EventEnvelope) => `${e.producer}/${e.id}`;
  */
 export function groupFor(roster: Roster, conv: Conversation): string {
   const groups = roster.queues.map((q) => q.group);
-  const group = matchRule(roster.rules, conv)?.then.group ?? roster.intentGroups[conv.intent as Intent] ?? (groups.includes(conv.intent) ? conv.intent : groups[0]);
+  const group =
+    matchRule(roster.rules, conv)?.then.group ?? roster.intentGroups[conv.intent as Intent] ?? (groups.includes(conv.intent) ? conv.intent : groups[0]);
   return groups.includes(group) ? group : groups[0];
 }

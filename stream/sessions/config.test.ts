@@ -4,7 +4,13 @@ import { loadConfig } from '../../shared/config.js';
 describe('identity, session and priority configuration', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ identityEnabled: true, identityMaxShared: 3, sessionSwitchWindowMs: 30 * 60_000, sessionExpiryMs: 1440 * 60_000, urgentPriorityBoost: 50 });
+    expect(c).toMatchObject({
+      identityEnabled: true,
+      identityMaxShared: 3,
+      sessionSwitchWindowMs: 30 * 60_000,
+      sessionExpiryMs: 1440 * 60_000,
+      urgentPriorityBoost: 50,
+    });
     expect(c.identityDefaultCountryCode).toBeUndefined();
     expect(c.channelPriority).toEqual({ voice: 100, whatsapp: 80, wechat: 80, sms: 60, web: 50, app: 50, email: 20 });
     expect(c.urgentKeywords).toEqual(['投诉', '紧急', '退款', 'urgent', 'complaint', 'refund']);
@@ -12,8 +18,24 @@ describe('identity, session and priority configuration', () => {
   });
 
   it('reads the variables', () => {
-    const c = loadConfig({ IDENTITY_DEFAULT_COUNTRY_CODE: '+86', IDENTITY_MAX_SHARED: '10', SESSION_SWITCH_WINDOW_MIN: '5', CHANNEL_PRIORITY: 'voice:9, email:1', URGENT_KEYWORDS: 'ASAP, 加急', IDENTITY_ENABLED: 'false', CRM_URL: 'https://crm.example/api' });
-    expect(c).toMatchObject({ identityDefaultCountryCode: '86', identityMaxShared: 10, sessionSwitchWindowMs: 300_000, channelPriority: { voice: 9, email: 1 }, urgentKeywords: ['asap', '加急'], identityEnabled: false, crmUrl: 'https://crm.example/api' });
+    const c = loadConfig({
+      IDENTITY_DEFAULT_COUNTRY_CODE: '+86',
+      IDENTITY_MAX_SHARED: '10',
+      SESSION_SWITCH_WINDOW_MIN: '5',
+      CHANNEL_PRIORITY: 'voice:9, email:1',
+      URGENT_KEYWORDS: 'ASAP, 加急',
+      IDENTITY_ENABLED: 'false',
+      CRM_URL: 'https://crm.example/api',
+    });
+    expect(c).toMatchObject({
+      identityDefaultCountryCode: '86',
+      identityMaxShared: 10,
+      sessionSwitchWindowMs: 300_000,
+      channelPriority: { voice: 9, email: 1 },
+      urgentKeywords: ['asap', '加急'],
+      identityEnabled: false,
+      crmUrl: 'https://crm.example/api',
+    });
   });
 
   it.each([

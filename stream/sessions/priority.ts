@@ -24,7 +24,10 @@ const TAG_BOOST: Record<string, number> = { vip: 30, high_value: 15 };
 /** Parses `channel:weight,…`; returns an error message instead of throwing (config names the variable). */
 export function parseChannelPriority(spec: string): Record<string, number> | string {
   const out: Record<string, number> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z][a-z0-9_]{0,31}):(\d{1,4})$/.exec(part);
     if (!m) return `"${part}" is not channel:weight (weight 0-9999)`;
     out[m[1]] = Number(m[2]);
@@ -34,7 +37,14 @@ export function parseChannelPriority(spec: string): Record<string, number> | str
 
 /** Parses a comma-separated keyword list, lower-cased. */
 export function parseKeywords(spec: string): string[] {
-  return [...new Set(spec.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      spec
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function defaultPriorityRules(): PriorityRules {

@@ -14,7 +14,20 @@ function ev(type: string, channel: string, at: number, extra: Partial<EventEnvel
   n++;
   return {
     offset: n,
-    event: { id: `e${n}`, producer: 'p', type: type as EventEnvelope['type'], channel, occurred_at: at, received_at: at, customer_key: 'cus_1', customer: {}, conversation_id: null, agent_id: null, properties: {}, ...extra },
+    event: {
+      id: `e${n}`,
+      producer: 'p',
+      type: type as EventEnvelope['type'],
+      channel,
+      occurred_at: at,
+      received_at: at,
+      customer_key: 'cus_1',
+      customer: {},
+      conversation_id: null,
+      agent_id: null,
+      properties: {},
+      ...extra,
+    },
   };
 }
 
@@ -66,7 +79,16 @@ describe('session fold', () => {
       ],
     });
     const s = out.sessions.get('cus_1')!;
-    expect(s).toMatchObject({ id: 'web-1', conversation_ids: ['web-1', 'sms-7'], channels: ['web', 'sms'], last_agent: 'agent-li', intent: 'pricing', tags: ['vip'], urgent: true, status: 'open' });
+    expect(s).toMatchObject({
+      id: 'web-1',
+      conversation_ids: ['web-1', 'sms-7'],
+      channels: ['web', 'sms'],
+      last_agent: 'agent-li',
+      intent: 'pricing',
+      tags: ['vip'],
+      urgent: true,
+      status: 'open',
+    });
     expect(s.priority).toBe(60 + 50 + 30);
     expect(out.rows).toHaveLength(1);
     expect(out.rows[0]).toMatchObject({ id: 'web-1', customer_id: 'cus_1', channels: '["web","sms"]', status: 'open', urgent: 1 });
@@ -82,32 +104,101 @@ describe('session fold', () => {
       ['w1', 'closed'],
       ['m1', 'open'],
     ]);
-    const b = foldSessions({ rules, sessions: a.sessions, events: [ev('message.received', 'email', T0 + 31 * MIN + 25 * 60 * MIN, { conversation_id: 'm1' })] });
+    const b = foldSessions({
+      rules,
+      sessions: a.sessions,
+      events: [ev('message.received', 'email', T0 + 31 * MIN + 25 * 60 * MIN, { conversation_id: 'm1' })],
+    });
     expect(b.rows.map((r) => [r.id, r.status])).toEqual([
       ['m1', 'closed'],
       [`m1~${T0 + 31 * MIN + 25 * 60 * MIN}`, 'open'],
     ]);
-    const c = foldSessions({ rules, sessions: b.sessions, events: [ev('conversation.closed', 'email', T0 + 27 * 60 * MIN), ev('message.received', 'email', T0 + 27 * 60 * MIN + MIN)] });
+    const c = foldSessions({
+      rules,
+      sessions: b.sessions,
+      events: [ev('conversation.closed', 'email', T0 + 27 * 60 * MIN), ev('message.received', 'email', T0 + 27 * 60 * MIN + MIN)],
+    });
     expect(c.rows.map((r) => r.status)).toEqual(['closed', 'open']);
     expect(c.sessions.get('cus_1')!.id).toBe(`cus_1@${T0 + 27 * 60 * MIN + MIN}`);
   });
 
   it('ignores touchpoints and deals and never mutates its input', () => {
-    const prev: SessionState = { id: 'x', customer_id: 'cus_1', conversation_ids: ['x'], channels: ['web'], last_channel: 'web', started_at: T0, last_event_at: T0, last_agent: null, intent: null, tags: [], urgent: false, priority: 50, status: 'open' };
+    const prev: SessionState = {
+      id: 'x',
+      customer_id: 'cus_1',
+      conversation_ids: ['x'],
+      channels: ['web'],
+      last_channel: 'web',
+      started_at: T0,
+      last_event_at: T0,
+      last_agent: null,
+      intent: null,
+      tags: [],
+      urgent: false,
+      priority: 50,
+      status: 'open',
+    };
     const copy = structuredClone(prev);
-    const out = foldSessions({ rules, sessions: new Map([['cus_1', prev]]), events: [ev('touchpoint', 'ad', T0 + MIN), ev('message.received', 'sms', T0 + 2 * MIN)] });
+    const out = foldSessions({
+      rules,
+      sessions: new Map([['cus_1', prev]]),
+      events: [ev('touchpoint', 'ad', T0 + MIN), ev('message.received', 'sms', T0 + 2 * MIN)],
+    });
     expect(prev).toEqual(copy);
     expect(out.sessions.get('cus_1')!.channels).toEqual(['web', 'sms']);
   });
 
   it('joins the open sessions of merged customers: the survivor absorbs the other, or takes it over', () => {
-    const base = { conversation_ids: [] as string[], last_agent: null, intent: null, tags: [] as string[], urgent: false, priority: 0, status: 'open' as const };
-    const web: SessionState = { ...base, id: 'web-c1', customer_id: 'cus_1', conversation_ids: ['web-c1'], channels: ['web'], last_channel: 'web', started_at: T0, last_event_at: T0, priority: 50 };
-    const sms: SessionState = { ...base, id: 'sms-c1', customer_id: 'cus_2', conversation_ids: ['sms-c1'], channels: ['sms'], last_channel: 'sms', started_at: T0 + MIN, last_event_at: T0 + MIN, urgent: true, priority: 110 };
+    const base = {
+      conversation_ids: [] as string[],
+      last_agent: null,
+      intent: null,
+      tags: [] as string[],
+      urgent: false,
+      priority: 0,
+      status: 'open' as const,
+    };
+    const web: SessionState = {
+      ...base,
+      id: 'web-c1',
+      customer_id: 'cus_1',
+      conversation_ids: ['web-c1'],
+      channels: ['web'],
+      last_channel: 'web',
+      started_at: T0,
+      last_event_at: T0,
+      priority: 50,
+    };
+    const sms: SessionState = {
+      ...base,
+      id: 'sms-c1',
+      customer_id: 'cus_2',
+      conversation_ids: ['sms-c1'],
+      channels: ['sms'],
+      last_channel: 'sms',
+      started_at: T0 + MIN,
+      last_event_at: T0 + MIN,
+      urgent: true,
+      priority: 110,
+    };
     const login = ev('touchpoint', 'web', T0 + 2 * MIN, { customer_key: 'cus_1' });
     (login.event as EventEnvelope & { identity_records: unknown[] }).identity_records = [{ kind: 'merge', customer_id: 'cus_1', other_id: 'cus_2' }];
-    const out = foldSessions({ rules, sessions: new Map([['cus_1', web], ['cus_2', sms]]), events: [login] });
-    expect(out.sessions.get('cus_1')).toMatchObject({ id: 'web-c1', conversation_ids: ['web-c1', 'sms-c1'], channels: ['web', 'sms'], urgent: true, priority: 110, status: 'open' });
+    const out = foldSessions({
+      rules,
+      sessions: new Map([
+        ['cus_1', web],
+        ['cus_2', sms],
+      ]),
+      events: [login],
+    });
+    expect(out.sessions.get('cus_1')).toMatchObject({
+      id: 'web-c1',
+      conversation_ids: ['web-c1', 'sms-c1'],
+      channels: ['web', 'sms'],
+      urgent: true,
+      priority: 110,
+      status: 'open',
+    });
     expect(out.sessions.get('cus_2')).toMatchObject({ id: 'sms-c1', status: 'closed' });
     expect(out.rows.map((r) => [r.id, r.customer_id, r.status])).toEqual([
       ['web-c1', 'cus_1', 'open'],

@@ -55,7 +55,14 @@ export interface SessionFoldOutput {
 }
 
 /** Event types that belong to a conversation; others (touchpoints, deals, surveys) leave sessions alone. */
-export const SESSION_TYPES = new Set(['conversation.started', 'message.received', 'message.sent', 'conversation.assigned', 'conversation.closed', 'complaint.filed']);
+export const SESSION_TYPES = new Set([
+  'conversation.started',
+  'message.received',
+  'message.sent',
+  'conversation.assigned',
+  'conversation.closed',
+  'complaint.filed',
+]);
 const INBOUND = new Set(['conversation.started', 'message.received', 'complaint.filed']);
 const MAX_HISTORY = 20;
 const MAX_IDS = 50;
@@ -66,7 +73,10 @@ const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim()
 /** Tags from `properties.tag` (a string or a list), lower-cased. */
 export function tagsOf(p: Record<string, unknown>): string[] {
   const raw = Array.isArray(p.tag) ? p.tag : [p.tag];
-  return raw.map(str).filter((t): t is string => t !== null).map((t) => t.toLowerCase());
+  return raw
+    .map(str)
+    .filter((t): t is string => t !== null)
+    .map((t) => t.toLowerCase());
 }
 
 /** Customers an event's identity resolution merged into its customer (the records ingest attached). */
@@ -115,7 +125,8 @@ export function foldSessions(input: SessionFoldInput): SessionFoldOutput {
   const current = (k: string) => (sessions.has(k) ? sessions.get(k) : input.sessions.get(k));
   const { rules } = input;
   const live = (x: SessionState, at: number): boolean => x.status === 'open' && at - x.last_event_at <= rules.expiryMs;
-  const reprioritise = (x: SessionState) => (x.priority = conversationPriority({ channels: [...new Set(x.channels)], urgent: x.urgent, tags: x.tags }, rules.priority));
+  const reprioritise = (x: SessionState) =>
+    (x.priority = conversationPriority({ channels: [...new Set(x.channels)], urgent: x.urgent, tags: x.tags }, rules.priority));
 
   /**
    * A merge joins the merged-away customer's open session to the survivor's:
@@ -167,9 +178,24 @@ export function foldSessions(input: SessionFoldInput): SessionFoldOutput {
       }
       let id = e.conversation_id ?? `${k}@${e.occurred_at}`;
       if (prev && prev.id === id) id = `${id}~${e.occurred_at}`;
-      s = { id, customer_id: k, conversation_ids: [], channels: [], last_channel: e.channel, started_at: e.occurred_at, last_event_at: e.occurred_at, last_agent: null, intent: null, tags: [], urgent: false, priority: 0, status: 'open' };
+      s = {
+        id,
+        customer_id: k,
+        conversation_ids: [],
+        channels: [],
+        last_channel: e.channel,
+        started_at: e.occurred_at,
+        last_event_at: e.occurred_at,
+        last_agent: null,
+        intent: null,
+        tags: [],
+        urgent: false,
+        priority: 0,
+        status: 'open',
+      };
     }
-    if (e.conversation_id !== null && !s.conversation_ids.includes(e.conversation_id) && s.conversation_ids.length < MAX_IDS) s.conversation_ids.push(e.conversation_id);
+    if (e.conversation_id !== null && !s.conversation_ids.includes(e.conversation_id) && s.conversation_ids.length < MAX_IDS)
+      s.conversation_ids.push(e.conversation_id);
     if (s.channels.at(-1) !== e.channel) {
       s.channels.push(e.channel);
       if (s.channels.length > MAX_HISTORY) s.channels.splice(0, s.channels.length - MAX_HISTORY);

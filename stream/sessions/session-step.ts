@@ -41,10 +41,7 @@ export class SessionStep {
     const merges: IdentityMergeRow[] = events.flatMap((d) => (d.event as ResolvedEnvelope).identity_records ?? []);
     return {
       write: async (wh) => {
-        await Promise.all([
-          wh.append('conversations', out.rows),
-          wh.append('identity_merges', merges),
-        ]);
+        await Promise.all([wh.append('conversations', out.rows), wh.append('identity_merges', merges)]);
       },
       entries: [...out.sessions].map(([k, s]) => ({ key: sessionKey(k), value: JSON.stringify(s), ttlMs: this.o.ttlMs })),
     };

@@ -11,7 +11,10 @@ import { RedisStateStore } from './redis-state-store.js';
 describe.each(['embedded', 'redis'] as const)('data-key vault on the %s StateStore', (kind) => {
   const stores: StateStore[] = [];
   const open = (): StateStore => {
-    const s = kind === 'embedded' ? new MemoryStateStore({ clock: manualClock(0) }) : new RedisStateStore({ url: requireEngine('redis').redisUrl, keyPrefix: `${prefix}:` });
+    const s =
+      kind === 'embedded'
+        ? new MemoryStateStore({ clock: manualClock(0) })
+        : new RedisStateStore({ url: requireEngine('redis').redisUrl, keyPrefix: `${prefix}:` });
     stores.push(s);
     return s;
   };

@@ -64,7 +64,7 @@ export class JournalRewrite {
       await nextTurn();
       if (this.aborted) return { status: 'aborted' };
       fd = openSync(this.o.tmpPath, 'w');
-      for (let more = true; more; ) {
+      for (let more = true; more;) {
         const parts: string[] = [];
         let chars = 0;
         while (chars < this.o.sliceChars) {

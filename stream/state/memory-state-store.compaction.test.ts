@@ -33,7 +33,20 @@ async function until(cond: () => boolean, ms = 60_000): Promise<void> {
   }
 }
 
-const meta = (id: string): ConversationMeta => ({ id, customer: {}, customerKey: 'cus_1', channel: 'sms', tag: 'normal', source: '', intent: 'other', priority: 0, slaDueAt: null, startedAt: 0, preview: '', messages: [] });
+const meta = (id: string): ConversationMeta => ({
+  id,
+  customer: {},
+  customerKey: 'cus_1',
+  channel: 'sms',
+  tag: 'normal',
+  source: '',
+  intent: 'other',
+  priority: 0,
+  slaDueAt: null,
+  startedAt: 0,
+  preview: '',
+  messages: [],
+});
 
 describe('MemoryStateStore journal: background rewrite', () => {
   it('three 330k-character messages over 72 MiB of live state do not block the event loop (max delay < 200 ms)', async () => {
@@ -64,7 +77,9 @@ describe('MemoryStateStore journal: background rewrite', () => {
       h.disable();
       clearInterval(probe);
       const maxMs = Math.max(h.max / 1e6, maxGap);
-      console.log(`max event-loop delay ${(h.max / 1e6).toFixed(1)} ms (histogram), ${maxGap.toFixed(1)} ms (probe); 14 writes ${writesMs.toFixed(0)} ms; journal ${JSON.stringify(store.journalStats?.())}`);
+      console.log(
+        `max event-loop delay ${(h.max / 1e6).toFixed(1)} ms (histogram), ${maxGap.toFixed(1)} ms (probe); 14 writes ${writesMs.toFixed(0)} ms; journal ${JSON.stringify(store.journalStats?.())}`,
+      );
       expect(maxMs).toBeLessThan(200);
       expect(writesMs).toBeLessThan(2_000);
       expect(store.size).toBe(keys + 11);

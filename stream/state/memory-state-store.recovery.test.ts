@@ -135,7 +135,17 @@ describe('MemoryStateStore: recovery after background rewrites', () => {
         numRuns: 150,
         seed: 186,
         // An expired hash written again must not come back with its old fields after a replay (expiry is not journaled).
-        examples: [[[{ op: 'hset', k: 'h1', f: { b: '1' } }, { op: 'expire', k: 'h1', ttl: 50 }, { op: 'advance', ms: 60 }, { op: 'hset', k: 'h1', f: { a: '1' } }, { op: 'reopen' }]]],
+        examples: [
+          [
+            [
+              { op: 'hset', k: 'h1', f: { b: '1' } },
+              { op: 'expire', k: 'h1', ttl: 50 },
+              { op: 'advance', ms: 60 },
+              { op: 'hset', k: 'h1', f: { a: '1' } },
+              { op: 'reopen' },
+            ],
+          ],
+        ],
       },
     );
     // The property means little unless crashes really hit rewrites in flight and rewrites really finished.

@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('SIGTERM during a background rewrite shuts the process down promptly and leaves a complete journal', async () => {
   const path = join(dir, 'state.journal');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sigterm-during-rewrite.fixture.ts'), path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sigterm-during-rewrite.fixture.ts'), path], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -80,7 +80,13 @@ export class MemoryStateStore implements StateStore {
 
   /** Journal figures (zeros without a journal). */
   journalStats(): JournalStats {
-    return { bytes: this.journal?.size ?? 0, baseBytes: this.baseBytes, compacting: this.rewrite !== undefined, compactions: this.compactions, replayed: { ...this.replayed } };
+    return {
+      bytes: this.journal?.size ?? 0,
+      baseBytes: this.baseBytes,
+      compacting: this.rewrite !== undefined,
+      compactions: this.compactions,
+      replayed: { ...this.replayed },
+    };
   }
 
   /** Number of live keys (tests, metrics). */

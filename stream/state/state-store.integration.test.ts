@@ -69,7 +69,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   // Open-conversation decisions: few customers and message ids, so joins, expiries, retries and closes all happen.
   fc.record({
     op: fc.constant('openConv' as const),
-    reqs: fc.array(fc.record({ channel: fc.constantFrom('sms', 'wechat'), customer: fc.constantFrom('cus_1', 'cus_2', 'phone:+86|1'), msg: fc.constantFrom('m1', 'm2', 'm3', 'wamid.ç|x'), at: fc.integer({ min: 1_764_000_000_000, max: 1_764_000_000_000 + 5_000 }) }), { minLength: 1, maxLength: 4 }),
+    reqs: fc.array(
+      fc.record({
+        channel: fc.constantFrom('sms', 'wechat'),
+        customer: fc.constantFrom('cus_1', 'cus_2', 'phone:+86|1'),
+        msg: fc.constantFrom('m1', 'm2', 'm3', 'wamid.ç|x'),
+        at: fc.integer({ min: 1_764_000_000_000, max: 1_764_000_000_000 + 5_000 }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
   }),
   fc.record({ op: fc.constant('closeConv' as const), conv: fc.constantFrom('sms:m1', 'sms:m2', 'wechat:m3', 'sms:wamid.ç|x') }),
 );
@@ -105,7 +113,10 @@ async function apply(st: StateStore, ns: string, o: Op): Promise<unknown> {
     case 'take':
       return st.atomic(takeCapacityScript, [K(o.k), K(`grant-${o.k}`)], [String(o.cap), String(o.want)]);
     case 'openConv': {
-      const { keys, args } = openConversationCall(o.reqs.map((r) => ({ channel: r.channel, customerKey: r.customer, eventId: r.msg, at: r.at })), 2_000);
+      const { keys, args } = openConversationCall(
+        o.reqs.map((r) => ({ channel: r.channel, customerKey: r.customer, eventId: r.msg, at: r.at })),
+        2_000,
+      );
       const out = await st.atomic(openConversationScript, keys.map(K), args);
       for (const d of out) convSeen[d.started ? 'started' : 'joined']++;
       return out;

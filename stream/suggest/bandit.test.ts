@@ -28,26 +28,44 @@ describe('Marsaglia–Tsang gamma and Beta sampling', () => {
   });
 });
 
-const ctx = (tag: SuggestContext['tag'], intent: SuggestContext['intent'] = 'price_inquiry'): SuggestContext => ({ tag, stage: 'discussing', intent, lang: 'zh' });
+const ctx = (tag: SuggestContext['tag'], intent: SuggestContext['intent'] = 'price_inquiry'): SuggestContext => ({
+  tag,
+  stage: 'discussing',
+  intent,
+  lang: 'zh',
+});
 
 describe('suggest (the seed example)', () => {
   it('gives a price-sensitive customer asking about price the time-limited offer, whatever the seed', () => {
-    fc.assert(fc.property(fc.integer(), fc.constantFrom('opening', 'discussing', 'closing'), fc.constantFrom('zh', 'en'), (seed, stage, lang) => {
-      const top = suggest({ tag: 'price_sensitive', stage: stage, intent: 'price_inquiry', lang: lang }, DEMO_LIBRARY, {}, seededRng(seed));
-      expect(top).toHaveLength(3);
-      expect(top.map((t) => t.script.id)).toContain(`offer-limited-${lang}`);
-      expect(top.every((t) => t.script.lang === lang)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer(), fc.constantFrom('opening', 'discussing', 'closing'), fc.constantFrom('zh', 'en'), (seed, stage, lang) => {
+        const top = suggest({ tag: 'price_sensitive', stage: stage, intent: 'price_inquiry', lang: lang }, DEMO_LIBRARY, {}, seededRng(seed));
+        expect(top).toHaveLength(3);
+        expect(top.map((t) => t.script.id)).toContain(`offer-limited-${lang}`);
+        expect(top.every((t) => t.script.lang === lang)).toBe(true);
+      }),
+    );
     // A normal customer asking the same gets no time-limited offer.
     const normal = suggest(ctx('normal'), DEMO_LIBRARY, {}, seededRng(1));
     expect(normal.map((t) => t.script.id)).not.toContain('offer-limited-zh');
     expect(normal[0].script.id).toBe('quote-clear-zh');
   });
 
-  it('derives price sensitivity from the customer\'s words', () => {
-    const c = contextOf({ routingTag: 'normal', customerTexts: ['你好', '这个太贵了，有没有优惠？'], agentReplies: 1, intent: 'price_inquiry', language: 'zh' });
+  it("derives price sensitivity from the customer's words", () => {
+    const c = contextOf({
+      routingTag: 'normal',
+      customerTexts: ['你好', '这个太贵了，有没有优惠？'],
+      agentReplies: 1,
+      intent: 'price_inquiry',
+      language: 'zh',
+    });
     expect(c).toEqual({ tag: 'price_sensitive', stage: 'discussing', intent: 'price_inquiry', lang: 'zh' });
-    expect(contextOf({ routingTag: 'VIP', customerTexts: ['I want to buy 3 seats'], agentReplies: 2, intent: 'purchase', language: 'en' })).toEqual({ tag: 'VIP', stage: 'closing', intent: 'purchase', lang: 'en' });
+    expect(contextOf({ routingTag: 'VIP', customerTexts: ['I want to buy 3 seats'], agentReplies: 2, intent: 'purchase', language: 'en' })).toEqual({
+      tag: 'VIP',
+      stage: 'closing',
+      intent: 'purchase',
+      lang: 'en',
+    });
     expect(contextOf({ routingTag: 'x', customerTexts: [], agentReplies: 0, intent: 'other', language: 'unknown' }).stage).toBe('opening');
   });
 });
@@ -58,7 +76,14 @@ describe('suggest (the seed example)', () => {
  * the API uses (in-memory StateStore).
  */
 async function simulate(seed: number, rounds: number): Promise<string[]> {
-  const lib: Script[] = ['good', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, lang: 'zh', tags: ['price_sensitive'], stages: [], intents: ['price_inquiry'], text: `${id} {{name}}` }));
+  const lib: Script[] = ['good', 'b', 'c', 'd', 'e', 'f'].map((id) => ({
+    id,
+    lang: 'zh',
+    tags: ['price_sensitive'],
+    stages: [],
+    intents: ['price_inquiry'],
+    text: `${id} {{name}}`,
+  }));
   const store = new SuggestStore(new MemoryStateStore({ clock: manualClock(0) }));
   const rng: Rng = seededRng(seed);
   const world: Rng = seededRng(seed ^ 0x5eed);
@@ -69,7 +94,11 @@ async function simulate(seed: number, rounds: number): Promise<string[]> {
     const conv = `c${i}`;
     const top = suggest(c, lib, await store.posteriors(key), rng);
     firsts.push(top[0].script.id);
-    await store.shown(conv, key, top.map((t) => t.script.id));
+    await store.shown(
+      conv,
+      key,
+      top.map((t) => t.script.id),
+    );
     const r = world();
     const used = top[r < 0.6 ? 0 : r < 0.85 ? 1 : 2].script.id;
     await store.used(conv, key, used, world() < 0.3);

@@ -19,7 +19,7 @@ export const REWARD = Object.freeze({ shown: 0, used: 0.1, edited: 0.05, opportu
  * Smaller than a deal: satisfaction is the secondary aim of a sales script, and a survey answers few conversations.
  */
 export function csatReward(score: number): number {
-  return REWARD.csat * Math.max(0, Math.min(2, Math.round(score) - 3)) / 2;
+  return (REWARD.csat * Math.max(0, Math.min(2, Math.round(score) - 3))) / 2;
 }
 
 /** Beta(α, β) parameters of a posterior under a uniform Beta(1, 1) prior; reward is capped at the trials. */
@@ -86,7 +86,11 @@ export function suggest(context: SuggestContext, library: readonly Script[], pos
     return { script: s, score: betaSample(alpha, beta, rng) };
   };
   const byScore = (a: Suggestion, b: Suggestion) => b.score - a.score || (a.script.id < b.script.id ? -1 : 1);
-  const fitting = library.filter((s) => fits(s, context)).map(draw).sort(byScore).slice(0, k);
+  const fitting = library
+    .filter((s) => fits(s, context))
+    .map(draw)
+    .sort(byScore)
+    .slice(0, k);
   if (fitting.length >= k) return fitting;
   const taken = new Set(fitting.map((f) => f.script.id));
   const fill = library

@@ -3,7 +3,8 @@ import { normalise } from '../intent/text.js';
 import type { ScriptLang, Stage, SuggestContext, SuggestTag } from './script.js';
 
 /** Words that mark a customer as price-sensitive (after normalisation: simplified, lower case). */
-const PRICE_SENSITIVE = /太贵|贵了|好贵|有点贵|便宜|优惠|折扣|打折|打个折|降价|砍价|划算|性价比|少点|优惠券|优惠卷|活动价|expensive|cheaper|cheap|discount|coupon|too much|promo|any deal|best price|lower price|budget/;
+const PRICE_SENSITIVE =
+  /太贵|贵了|好贵|有点贵|便宜|优惠|折扣|打折|打个折|降价|砍价|划算|性价比|少点|优惠券|优惠卷|活动价|expensive|cheaper|cheap|discount|coupon|too much|promo|any deal|best price|lower price|budget/;
 
 /** True when any of the customer's words show price sensitivity. Pure. */
 export function isPriceSensitive(customerTexts: readonly string[]): boolean {
@@ -30,7 +31,11 @@ export interface ContextInput {
  * first). Pure.
  */
 export function contextOf(i: ContextInput): SuggestContext {
-  const tag: SuggestTag = isPriceSensitive(i.customerTexts) ? 'price_sensitive' : i.routingTag === 'VIP' || i.routingTag === 'high_value' ? i.routingTag : 'normal';
+  const tag: SuggestTag = isPriceSensitive(i.customerTexts)
+    ? 'price_sensitive'
+    : i.routingTag === 'VIP' || i.routingTag === 'high_value'
+      ? i.routingTag
+      : 'normal';
   const stage: Stage = i.agentReplies === 0 ? 'opening' : i.intent === 'purchase' ? 'closing' : 'discussing';
   const lang: ScriptLang = i.language === 'en' ? 'en' : 'zh';
   return { tag, stage, intent: i.intent, lang };

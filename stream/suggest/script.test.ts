@@ -5,7 +5,9 @@ import { checkLibrary, checkScript, fits, renderScript, type Script } from './sc
 
 describe('renderScript', () => {
   it('fills the three variables and falls back per language when one is missing', () => {
-    expect(renderScript('{{name}}，{{product}}在{{offer_end}}前优惠', 'zh', { name: '王女士', product: '企业版', offer_end: '6月30日' })).toBe('王女士，企业版在6月30日前优惠');
+    expect(renderScript('{{name}}，{{product}}在{{offer_end}}前优惠', 'zh', { name: '王女士', product: '企业版', offer_end: '6月30日' })).toBe(
+      '王女士，企业版在6月30日前优惠',
+    );
     expect(renderScript('Hi {{ name }}, {{product}}', 'en', { name: '  ' })).toBe('Hi there, the product');
     expect(renderScript('{{name}}您好', 'zh', {})).toBe('亲您好');
   });
@@ -26,10 +28,14 @@ describe('renderScript', () => {
     expect(renderScript('a {{unknown}} b {{ c', 'en', {})).toBe('a  b  c');
     expect(renderScript('{{name}}', 'en', { name: '<b>{{product}}</b> & co' })).toBe('<b>product</b> & co');
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('{', '}', '{{', '}}', 'name', 'product', 'offer_end', ' ', 'x', '<', '&') }), fc.dictionary(fc.constantFrom('name', 'product', 'offer_end'), fc.string({ unit: fc.constantFrom('{', '}', 'a', ' ') })), (text, vars) => {
-        const out = renderScript(text, 'zh', vars);
-        expect(out).not.toMatch(/\{\{|\}\}/);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', '{{', '}}', 'name', 'product', 'offer_end', ' ', 'x', '<', '&') }),
+        fc.dictionary(fc.constantFrom('name', 'product', 'offer_end'), fc.string({ unit: fc.constantFrom('{', '}', 'a', ' ') })),
+        (text, vars) => {
+          const out = renderScript(text, 'zh', vars);
+          expect(out).not.toMatch(/\{\{|\}\}/);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -51,6 +57,11 @@ describe('the script library', () => {
     const s: Script = { id: 'a', lang: 'zh', tags: [], stages: [], intents: [], text: '{{nmae}}' };
     expect(checkScript(s)).toMatchObject({ ok: false });
     expect(checkScript({ ...s, text: 'ok', tags: ['gold' as never] })).toMatchObject({ ok: false });
-    expect(checkLibrary([{ ...s, text: 'x' }, { ...s, text: 'y' }])).toMatchObject({ ok: false, message: expect.stringContaining('duplicate') });
+    expect(
+      checkLibrary([
+        { ...s, text: 'x' },
+        { ...s, text: 'y' },
+      ]),
+    ).toMatchObject({ ok: false, message: expect.stringContaining('duplicate') });
   });
 });

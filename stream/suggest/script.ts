@@ -98,7 +98,8 @@ export function checkScript(s: Script): ScriptCheck {
   const i = bad(s.intents, INTENTS);
   if (i !== undefined) return { ok: false, message: `script ${s.id}: unknown intent "${i}"` };
   for (const m of s.text.matchAll(PLACEHOLDER)) {
-    if (!(VARIABLES as readonly string[]).includes(m[1])) return { ok: false, message: `script ${s.id}: unknown variable {{${m[1]}}}; use ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}` };
+    if (!(VARIABLES as readonly string[]).includes(m[1]))
+      return { ok: false, message: `script ${s.id}: unknown variable {{${m[1]}}}; use ${VARIABLES.map((v) => `{{${v}}}`).join(', ')}` };
   }
   if (!s.text.trim()) return { ok: false, message: `script ${s.id}: empty text` };
   return { ok: true, script: s };
@@ -118,5 +119,10 @@ export function checkLibrary(scripts: readonly Script[]): { ok: true } | { ok: f
 
 /** True when the script fits the context: same language and every dimension it names matches. */
 export function fits(s: Script, c: SuggestContext): boolean {
-  return s.lang === c.lang && (s.tags.length === 0 || s.tags.includes(c.tag)) && (s.stages.length === 0 || s.stages.includes(c.stage)) && (s.intents.length === 0 || s.intents.includes(c.intent));
+  return (
+    s.lang === c.lang &&
+    (s.tags.length === 0 || s.tags.includes(c.tag)) &&
+    (s.stages.length === 0 || s.stages.includes(c.stage)) &&
+    (s.intents.length === 0 || s.intents.includes(c.intent))
+  );
 }

@@ -22,7 +22,10 @@ export type Outcome = 'opportunity' | 'deal' | 'csat';
  * two loses that one count (at most once) and never counts it twice.
  */
 export class SuggestStore {
-  constructor(private readonly state: StateStore, private readonly markerTtlMs = 30 * 24 * 3_600_000) {}
+  constructor(
+    private readonly state: StateStore,
+    private readonly markerTtlMs = 30 * 24 * 3_600_000,
+  ) {}
 
   /** The managed library, or the shipped demo library when none was saved. */
   async library(): Promise<Script[]> {

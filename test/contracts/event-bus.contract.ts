@@ -74,7 +74,10 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       await b.ensureTopic(topic, 4); // idempotent
       const keys = Array.from({ length: 23 }, (_, i) => `customer-${i}`);
       for (let round = 0; round < 3; round++) {
-        await b.publish(topic, Array.from({ length: 230 }, (_, i) => ({ key: keys[i % keys.length], value: `${round}:${i}` })));
+        await b.publish(
+          topic,
+          Array.from({ length: 230 }, (_, i) => ({ key: keys[i % keys.length], value: `${round}:${i}` })),
+        );
       }
       const c = collector();
       await subscribe(b, { groupId: name('g'), topics: [topic], eachBatch: (x) => c.handler(x) });
@@ -116,7 +119,10 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
         'both members own partitions',
         async () => {
           const mark = `probe${round++}`;
-          await b.publish(topic, pk.map((k) => ({ key: k, value: `${mark}:${k}` })));
+          await b.publish(
+            topic,
+            pk.map((k) => ({ key: k, value: `${mark}:${k}` })),
+          );
           await sleep(200);
           const owners = (col: Collector) => new Set(col.messages.filter((m) => m.value.startsWith(mark)).map((m) => m.partition));
           const oa = owners(a);
@@ -166,8 +172,14 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       const c2 = collector();
       await subscribe(b, { groupId, topics: [t1], eachBatch: (x) => c1.handler(x) });
       await subscribe(b, { groupId, topics: [t2], eachBatch: (x) => c2.handler(x) });
-      await b.publish(t1, Array.from({ length: 100 }, (_, i) => ({ key: `c${i}`, value: `e${i}` })));
-      await b.publish(t2, Array.from({ length: 10 }, (_, i) => ({ key: `p${i}`, value: `r${i}` })));
+      await b.publish(
+        t1,
+        Array.from({ length: 100 }, (_, i) => ({ key: `c${i}`, value: `e${i}` })),
+      );
+      await b.publish(
+        t2,
+        Array.from({ length: 10 }, (_, i) => ({ key: `p${i}`, value: `r${i}` })),
+      );
       await eventually('both topics consumed', () => c1.messages.length >= 100 && c2.messages.length >= 10, harness.rebalanceMs * 2);
       expect(new Set(c1.messages.map((m) => m.partition))).toEqual(new Set([0, 1, 2, 3]));
       expect(c1.messages.every((m) => m.topic === t1)).toBe(true);
@@ -178,7 +190,10 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       const b = await bootstrap();
       const topic = name('commit');
       await b.ensureTopic(topic, 1);
-      await b.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: String(i) })));
+      await b.publish(
+        topic,
+        Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: String(i) })),
+      );
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       let attempts = 0;
@@ -227,9 +242,7 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       const second = ['a', 'a', 'b', 'c', 'x'].map((k) => ({ key: k, value: `2${k}` }));
       await b.publish(topic, second);
       const lag = await sub.lag();
-      expect(lag).toEqual(
-        [0, 1].map((p) => ({ topic, partition: p, committed: per(p, first), end: per(p, first) + per(p, second), lag: per(p, second) })),
-      );
+      expect(lag).toEqual([0, 1].map((p) => ({ topic, partition: p, committed: per(p, first), end: per(p, first) + per(p, second), lag: per(p, second) })));
     });
 
     it('stop() lets the batch in flight finish and commit; the next member starts after it', async () => {
@@ -237,7 +250,10 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       const topic = name('stop');
       const groupId = name('g');
       await b.ensureTopic(topic, 1);
-      await b.publish(topic, Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: `a${i}` })));
+      await b.publish(
+        topic,
+        Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: `a${i}` })),
+      );
       let inFlight = false;
       let finished = false;
       const sub = await subscribe(b, {
@@ -278,7 +294,12 @@ export function eventBusContract(adapter: string, harness: BusHarness): void {
       await subscribe(bus, { groupId, topics: [topic], eachBatch: (x) => c2.handler(x) });
       await eventually('second half consumed', () => c2.messages.length >= 20, harness.rebalanceMs * 2);
       await sleep(300);
-      expect(c2.messages.map((m) => m.value).sort()).toEqual(recs.slice(20).map((r) => r.value).sort());
+      expect(c2.messages.map((m) => m.value).sort()).toEqual(
+        recs
+          .slice(20)
+          .map((r) => r.value)
+          .sort(),
+      );
       const all = collector();
       await subscribe(bus, { groupId: name('fresh'), topics: [topic], eachBatch: (x) => all.handler(x) });
       await eventually('a new group reads all', () => all.messages.length >= 40, harness.rebalanceMs * 2);

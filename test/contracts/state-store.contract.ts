@@ -167,7 +167,16 @@ export function stateStoreContract(adapter: string, harness: StateHarness): void
       const st = await s();
       const [a, b] = [key('dims-a'), key('dims-b')];
       // a: nothing, then 百度/normal, then another source (ignored) and VIP (wins); b: a tag only.
-      expect(await st.atomic(customerDimsScript, [a, a, a, b], ['60000', '', '', '百度', 'normal', 'douyin', 'VIP', '', 'high_value'])).toEqual(['', '', '百度', 'normal', '百度', 'VIP', '', 'high_value']);
+      expect(await st.atomic(customerDimsScript, [a, a, a, b], ['60000', '', '', '百度', 'normal', 'douyin', 'VIP', '', 'high_value'])).toEqual([
+        '',
+        '',
+        '百度',
+        'normal',
+        '百度',
+        'VIP',
+        '',
+        'high_value',
+      ]);
       expect(await st.atomic(customerDimsScript, [a], ['60000', '', ''])).toEqual(['百度', 'VIP']);
       expect(await st.pttl(a)).toBeGreaterThan(0);
       expect(await st.hgetall(b)).toEqual({ tag: 'high_value' });

@@ -148,7 +148,15 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       const wh = await open();
       await wh.migrate();
       const t = Date.UTC(2025, 0, 1, 12, 0, 0);
-      const row = (version: number, events: number) => ({ bus_partition: 2, batch_offset: 40, minute: t, channel: 'sms', events, conversations: version, version });
+      const row = (version: number, events: number) => ({
+        bus_partition: 2,
+        batch_offset: 40,
+        minute: t,
+        channel: 'sms',
+        events,
+        conversations: version,
+        version,
+      });
       await wh.append('channel_minute_contrib', [row(3, 30)]);
       await wh.append('channel_minute_contrib', [row(1, 10)]);
       await wh.append('channel_minute_contrib', [row(2, 20), row(1, 11)]);
@@ -157,7 +165,17 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       await wh.append('channel_minute_contrib', [row(4, 40)]);
       expect(numeric(await wh.query('metric_channel_counts', minute))).toEqual([{ bucket_ms: t, channel: 'sms', events: 40, conversations: 4 }]);
       // A newer version that moves a conversation's start out of the window takes it out of the window.
-      const conv = (version: number, started: number, frm: number | null) => factsRow({ conversation_id: 'c1', customer_key: 'k', channel: 'web', started_at: started, first_response_at: frm === null ? null : started + frm, first_response_ms: frm, agent: '', version });
+      const conv = (version: number, started: number, frm: number | null) =>
+        factsRow({
+          conversation_id: 'c1',
+          customer_key: 'k',
+          channel: 'web',
+          started_at: started,
+          first_response_at: frm === null ? null : started + frm,
+          first_response_ms: frm,
+          agent: '',
+          version,
+        });
       await wh.append('conversation_facts', [conv(2, t + 5_000, 1200)]);
       await wh.append('conversation_facts', [conv(1, t + 5_000, null)]);
       const inWindow = numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }));
@@ -166,15 +184,33 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
         { channel: 'web', count: 1, avg_ms: 1200, p50_ms: 1200, p90_ms: 1200 },
       ]);
       await wh.append('conversation_facts', [conv(3, t - 30_000, 36_200)]);
-      expect(numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }))).toEqual([{ channel: null, count: 0, avg_ms: null, p50_ms: null, p90_ms: null }]);
+      expect(numeric(await wh.query('board_first_response', { from_ms: t, to_ms: t + 60_000 }))).toEqual([
+        { channel: null, count: 0, avg_ms: null, p50_ms: null, p90_ms: null },
+      ]);
     });
 
     it("sums the contributions of every batch, and discards one partition's batches from an offset on", async () => {
       const wh = await open();
       await wh.migrate();
       const t = Date.UTC(2025, 0, 2, 8, 0, 0);
-      const row = (partition: number, batch: number, events: number) => ({ bus_partition: partition, batch_offset: batch, minute: t, channel: 'web', events, conversations: 1, version: 1 });
-      const kpi = (partition: number, batch: number, inquiries: number) => ({ ...row(partition, batch, inquiries), source: '', team: '', agent: '', tag: '', ...(Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters), inquiries });
+      const row = (partition: number, batch: number, events: number) => ({
+        bus_partition: partition,
+        batch_offset: batch,
+        minute: t,
+        channel: 'web',
+        events,
+        conversations: 1,
+        version: 1,
+      });
+      const kpi = (partition: number, batch: number, inquiries: number) => ({
+        ...row(partition, batch, inquiries),
+        source: '',
+        team: '',
+        agent: '',
+        tag: '',
+        ...(Object.fromEntries(COUNTER_NAMES.map((n) => [n, 0])) as KpiCounters),
+        inquiries,
+      });
       await wh.append('channel_minute_contrib', [row(0, 0, 5), row(0, 10, 7), row(0, 20, 11), row(1, 20, 13)]);
       await wh.append('kpi_minute_contrib', [kpi(0, 0, 2), kpi(0, 10, 3), kpi(0, 20, 4), kpi(1, 20, 6)]);
       const minute = { from_ms: t, to_ms: t + 60_000, bucket_s: 60, channel: null };
@@ -237,7 +273,21 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
           expect(row.reason).toBe(s);
           expect(Number(row.failed_at_ms)).toBe(failedAt);
           const producer = `${i}:${s}`;
-          await wh.append('events', [{ producer, id: `e${i}`, type: 't', channel: s, occurred_at: failedAt, received_at: failedAt, customer_key: s, conversation_id: s, agent_id: null, customer: '{}', properties: '{}' }]);
+          await wh.append('events', [
+            {
+              producer,
+              id: `e${i}`,
+              type: 't',
+              channel: s,
+              occurred_at: failedAt,
+              received_at: failedAt,
+              customer_key: s,
+              conversation_id: s,
+              agent_id: null,
+              customer: '{}',
+              properties: '{}',
+            },
+          ]);
           expect(numeric(await wh.query('events_count', { producer }))).toEqual([{ events: 1 }]);
         }),
         { numRuns: 60, seed: 424242 },
@@ -245,4 +295,3 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
     });
   });
 }
-

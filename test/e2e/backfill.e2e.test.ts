@@ -43,7 +43,14 @@ function pastDay(): Ev[] {
     const conv = `past-${c}`;
     const customer = { external_id: `past-customer-${c}` };
     const e = (n: number, type: string, at: number, properties: Record<string, unknown> = {}, agent?: string): Ev => ({
-      id: `${conv}-${n}`, type, channel, occurred_at: new Date(at).toISOString(), customer, conversation_id: conv, properties, ...(agent ? { agent_id: agent } : {}),
+      id: `${conv}-${n}`,
+      type,
+      channel,
+      occurred_at: new Date(at).toISOString(),
+      customer,
+      conversation_id: conv,
+      properties,
+      ...(agent ? { agent_id: agent } : {}),
     });
     out.push(e(0, 'conversation.started', t), e(1, 'message.received', t + 2000, { text: c % 2 ? '请问企业版多少钱？' : 'How much is the pro plan?' }));
     out.push(e(2, 'message.sent', t + 2000 + Math.floor(r() * 120_000), { text: '您好' }, '王芳'));
@@ -73,7 +80,15 @@ describe('a past day posted today counts in its own day (issue 11)', () => {
   it('every counter KPI per channel equals an independent recount of the posted events', async () => {
     // Live traffic first: the partitions' watermarks are at "now", eight days past the backfilled day.
     const now = Date.now();
-    const live = CHANNELS.map((channel, i) => ({ id: `live-${i}`, type: 'conversation.started', channel, occurred_at: new Date(now).toISOString(), customer: { external_id: `live-${i}` }, conversation_id: `live-${i}`, properties: {} }));
+    const live = CHANNELS.map((channel, i) => ({
+      id: `live-${i}`,
+      type: 'conversation.started',
+      channel,
+      occurred_at: new Date(now).toISOString(),
+      customer: { external_id: `live-${i}` },
+      conversation_id: `live-${i}`,
+      properties: {},
+    }));
     expect((await om.post('/v1/events', { events: live })).status).toBe(202);
     await om.drained();
 
@@ -84,9 +99,34 @@ describe('a past day posted today counts in its own day (issue 11)', () => {
     await om.drained();
     await new Promise((ok) => setTimeout(ok, 300));
 
-    const want = new Map<string, { inquiries: number; opportunities: number; deals: number; value: number; csatN: number; csatSum: number; npsN: number; promoters: number; detractors: number; complaints: number }>();
+    const want = new Map<
+      string,
+      {
+        inquiries: number;
+        opportunities: number;
+        deals: number;
+        value: number;
+        csatN: number;
+        csatSum: number;
+        npsN: number;
+        promoters: number;
+        detractors: number;
+        complaints: number;
+      }
+    >();
     for (const e of events) {
-      const w = want.get(e.channel) ?? { inquiries: 0, opportunities: 0, deals: 0, value: 0, csatN: 0, csatSum: 0, npsN: 0, promoters: 0, detractors: 0, complaints: 0 };
+      const w = want.get(e.channel) ?? {
+        inquiries: 0,
+        opportunities: 0,
+        deals: 0,
+        value: 0,
+        csatN: 0,
+        csatSum: 0,
+        npsN: 0,
+        promoters: 0,
+        detractors: 0,
+        complaints: 0,
+      };
       want.set(e.channel, w);
       const score = Number(e.properties.score);
       if (e.type === 'conversation.started') w.inquiries++;
@@ -113,7 +153,9 @@ describe('a past day posted today counts in its own day (issue 11)', () => {
       for (const row of body.series) expect(row.bucket).toBe(new Date(DAY_START).toISOString());
       return new Map(body.series.map((row) => [String(row.group), row]));
     };
-    const [inquiries, i2o, deals, csat, nps, complaints] = await Promise.all(['inquiries', 'inquiry_to_opportunity', 'deals', 'csat', 'nps', 'complaint_rate'].map(byChannel));
+    const [inquiries, i2o, deals, csat, nps, complaints] = await Promise.all(
+      ['inquiries', 'inquiry_to_opportunity', 'deals', 'csat', 'nps', 'complaint_rate'].map(byChannel),
+    );
     for (const [channel, w] of want) {
       expect(Number(inquiries.get(channel)?.value), `${channel} inquiries`).toBe(w.inquiries);
       expect(Number(i2o.get(channel)?.numerator), `${channel} opportunities`).toBe(w.opportunities);

@@ -32,7 +32,11 @@ describe('crash of the embedded process', () => {
     const first = await spawnOmnilane(['start'], env, port);
     const acked = new Set<string>();
     const post = (events: ReturnType<typeof batch>) =>
-      fetch(`${first.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.OMNILANE_INGEST_KEY}` }, body: JSON.stringify({ events }) });
+      fetch(`${first.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.OMNILANE_INGEST_KEY}` },
+        body: JSON.stringify({ events }),
+      });
 
     // Post batches concurrently and kill the process while requests and stream batches are in flight.
     let b = 0;

@@ -63,7 +63,9 @@ describe('embedded Omnilane end to end', () => {
     expect(board.totals.first_response).toMatchObject({ count: 1, p50_ms: 31_000 });
     expect(board.channels.find((c) => c.channel === 'sms')?.events).toBe(1);
 
-    const m = (await (await om.get(`/v1/metrics/events?from=${now - 3600_000}&granularity=hour`)).json()) as { series: Array<{ channel: string; value: number }> };
+    const m = (await (await om.get(`/v1/metrics/events?from=${now - 3600_000}&granularity=hour`)).json()) as {
+      series: Array<{ channel: string; value: number }>;
+    };
     const total = m.series.reduce((s, r) => s + r.value, 0);
     expect(total).toBe(4);
     const frt = (await (await om.get('/v1/metrics/first_response?channel=web')).json()) as { unit: string; series: Array<{ p50_ms: number; count: number }> };
@@ -133,7 +135,22 @@ describe('stream dead letters and ops metrics', () => {
     const { TOPICS } = await import('../../shared/topics.js');
     await om.engines.bus.publish(TOPICS.events, [
       { key: 'ext:cust-1', value: '{not json' },
-      { key: 'ext:cust-1', value: JSON.stringify({ id: 'after-bad', producer: 'ingest-default', type: 'touchpoint', channel: 'ad', occurred_at: Date.now(), received_at: Date.now(), customer_key: 'ext:cust-1', customer: { external_id: 'cust-1' }, conversation_id: null, agent_id: null, properties: {} }) },
+      {
+        key: 'ext:cust-1',
+        value: JSON.stringify({
+          id: 'after-bad',
+          producer: 'ingest-default',
+          type: 'touchpoint',
+          channel: 'ad',
+          occurred_at: Date.now(),
+          received_at: Date.now(),
+          customer_key: 'ext:cust-1',
+          customer: { external_id: 'cust-1' },
+          conversation_id: null,
+          agent_id: null,
+          properties: {},
+        }),
+      },
     ]);
     await om.drained();
     const dead = await om.engines.warehouse.query<{ code: string; source: string; payload: string }>('dead_letters_recent', { limit: 10 });
@@ -141,7 +158,11 @@ describe('stream dead letters and ops metrics', () => {
     const stored = await om.engines.warehouse.query<{ events: number | string }>('events_count', {});
     expect(Number(stored[0].events)).toBe(6);
     const seen: string[] = [];
-    const sub = await om.engines.bus.subscribe({ groupId: 'test-dlq-reader', topics: [TOPICS.deadLetters], eachBatch: async (b) => void seen.push(...b.messages.map((m) => m.value)) });
+    const sub = await om.engines.bus.subscribe({
+      groupId: 'test-dlq-reader',
+      topics: [TOPICS.deadLetters],
+      eachBatch: async (b) => void seen.push(...b.messages.map((m) => m.value)),
+    });
     for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await sub.stop();
     expect(JSON.parse(seen[0])).toMatchObject({ code: 'STR_ERR_UNPARSABLE', source: 'stream' });

@@ -33,7 +33,8 @@ function kafkaLibs(): string {
   const version = process.env.OMNILANE_KAFKA_VERSION ?? '4.4.0';
   const libs = join(cache, version, 'libs');
   if (!existsSync(join(libs, '.complete'))) spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'jars'], { stdio: 'inherit', timeout: 600_000 });
-  if (!existsSync(join(libs, '.complete'))) throw new Error(`Kafka jars not found in ${libs}: run npm run -s stack -- up kafka once (or set OMNILANE_KAFKA_CACHE)`);
+  if (!existsSync(join(libs, '.complete')))
+    throw new Error(`Kafka jars not found in ${libs}: run npm run -s stack -- up kafka once (or set OMNILANE_KAFKA_CACHE)`);
   return libs;
 }
 
@@ -45,19 +46,43 @@ async function startKafka(certFile: string, keyFile: string): Promise<void> {
   kafkaPort = await freePort();
   const controller = await freePort();
   const pem = (f: string) => readFileSync(f, 'utf8').trim().replace(/\n/g, '\\n');
-  writeFileSync(join(d, 'server.properties'), [
-    'process.roles=broker,controller', 'node.id=1', `controller.quorum.voters=1@127.0.0.1:${controller}`,
-    `listeners=SSL://127.0.0.1:${kafkaPort},CONTROLLER://127.0.0.1:${controller}`, `advertised.listeners=SSL://127.0.0.1:${kafkaPort}`,
-    'controller.listener.names=CONTROLLER', 'inter.broker.listener.name=SSL', 'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SSL:SSL',
-    `log.dirs=${join(d, 'data')}`, 'num.partitions=2', 'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=2',
-    'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1', 'transaction.state.log.num.partitions=2',
-    'share.coordinator.state.topic.replication.factor=1', 'share.coordinator.state.topic.min.isr=1', 'group.initial.rebalance.delay.ms=0',
-    // Kafka reads PEM keystores directly (no JKS/PKCS12 or keytool needed); the newlines are escaped.
-    'ssl.keystore.type=PEM', `ssl.keystore.certificate.chain=${pem(certFile)}`, `ssl.keystore.key=${pem(keyFile)}`,
-    'ssl.truststore.type=PEM', `ssl.truststore.certificates=${pem(certFile)}`, 'ssl.enabled.protocols=TLSv1.3', 'ssl.protocol=TLSv1.3',
-  ].join('\n') + '\n');
+  writeFileSync(
+    join(d, 'server.properties'),
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${controller}`,
+      `listeners=SSL://127.0.0.1:${kafkaPort},CONTROLLER://127.0.0.1:${controller}`,
+      `advertised.listeners=SSL://127.0.0.1:${kafkaPort}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=SSL',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SSL:SSL',
+      `log.dirs=${join(d, 'data')}`,
+      'num.partitions=2',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=2',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'transaction.state.log.num.partitions=2',
+      'share.coordinator.state.topic.replication.factor=1',
+      'share.coordinator.state.topic.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      // Kafka reads PEM keystores directly (no JKS/PKCS12 or keytool needed); the newlines are escaped.
+      'ssl.keystore.type=PEM',
+      `ssl.keystore.certificate.chain=${pem(certFile)}`,
+      `ssl.keystore.key=${pem(keyFile)}`,
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.certificates=${pem(certFile)}`,
+      'ssl.enabled.protocols=TLSv1.3',
+      'ssl.protocol=TLSv1.3',
+    ].join('\n') + '\n',
+  );
   const java = ['-Xms64m', '-Xmx384m', `-Dlog4j2.configurationFile=${join(projectRoot(), 'scripts', 'stack', 'kafka-log4j2.properties')}`, '-cp', `${libs}/*`];
-  const format = spawnSync('java', [...java, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', 'T21uaWxhbmVUbHNUZXN0MQ', '-c', join(d, 'server.properties')], { encoding: 'utf8', timeout: 60_000 });
+  const format = spawnSync(
+    'java',
+    [...java, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', 'T21uaWxhbmVUbHNUZXN0MQ', '-c', join(d, 'server.properties')],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   if (format.status !== 0) throw new Error(`Kafka storage format failed: ${format.stderr || format.stdout}`);
   kafkaLog = '';
   const p = started('java', [...java, 'kafka.Kafka', join(d, 'server.properties')], d);
@@ -90,28 +115,118 @@ function handshake(port: number, ca: string, maxVersion?: 'TLSv1.2'): Promise<st
 beforeAll(async () => {
   cert = await generateSelfSigned(join(dir, 'tls'));
   redisPort = await freePort();
-  started('redis-server', ['--port', '0', '--bind', '127.0.0.1', '--tls-port', String(redisPort), '--tls-cert-file', cert.certFile, '--tls-key-file', cert.keyFile, '--tls-ca-cert-file', cert.certFile, '--tls-auth-clients', 'no', '--tls-protocols', 'TLSv1.3', '--save', '', '--appendonly', 'no'], dir);
+  started(
+    'redis-server',
+    [
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--tls-port',
+      String(redisPort),
+      '--tls-cert-file',
+      cert.certFile,
+      '--tls-key-file',
+      cert.keyFile,
+      '--tls-ca-cert-file',
+      cert.certFile,
+      '--tls-auth-clients',
+      'no',
+      '--tls-protocols',
+      'TLSv1.3',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    dir,
+  );
 
   const ch = join(dir, 'clickhouse');
   for (const d of ['data/tmp', 'data/user_files', 'data/format_schemas', 'logs']) mkdirSync(join(ch, d), { recursive: true });
   httpsPort = await freePort();
   const [httpPort, tcpPort, interPort] = [await freePort(), await freePort(), await freePort()];
   // 18.16 reads its TLS settings from <openSSL><server>; command-line overrides replace the packaged paths.
-  started('clickhouse-server', ['--config-file=/etc/clickhouse-server/config.xml', '--', `--path=${ch}/data/`, `--tmp_path=${ch}/data/tmp/`, `--user_files_path=${ch}/data/user_files/`, `--format_schema_path=${ch}/data/format_schemas/`, `--logger.log=${ch}/logs/ch.log`, `--logger.errorlog=${ch}/logs/err.log`, '--logger.level=warning', '--listen_host=127.0.0.1', `--http_port=${httpPort}`, `--tcp_port=${tcpPort}`, `--https_port=${httpsPort}`, `--interserver_http_port=${interPort}`, '--interserver_http_host=127.0.0.1', `--openSSL.server.certificateFile=${cert.certFile}`, `--openSSL.server.privateKeyFile=${cert.keyFile}`, '--openSSL.server.dhParamsFile=', '--mark_cache_size=268435456', '--uncompressed_cache_size=268435456'], ch);
+  started(
+    'clickhouse-server',
+    [
+      '--config-file=/etc/clickhouse-server/config.xml',
+      '--',
+      `--path=${ch}/data/`,
+      `--tmp_path=${ch}/data/tmp/`,
+      `--user_files_path=${ch}/data/user_files/`,
+      `--format_schema_path=${ch}/data/format_schemas/`,
+      `--logger.log=${ch}/logs/ch.log`,
+      `--logger.errorlog=${ch}/logs/err.log`,
+      '--logger.level=warning',
+      '--listen_host=127.0.0.1',
+      `--http_port=${httpPort}`,
+      `--tcp_port=${tcpPort}`,
+      `--https_port=${httpsPort}`,
+      `--interserver_http_port=${interPort}`,
+      '--interserver_http_host=127.0.0.1',
+      `--openSSL.server.certificateFile=${cert.certFile}`,
+      `--openSSL.server.privateKeyFile=${cert.keyFile}`,
+      '--openSSL.server.dhParamsFile=',
+      '--mark_cache_size=268435456',
+      '--uncompressed_cache_size=268435456',
+    ],
+    ch,
+  );
 
   await startKafka(cert.certFile, cert.keyFile);
 
   const ca = readFileSync(cert.certFile, 'utf8');
-  await eventually('Redis answers TLS', () => handshake(redisPort, ca).then(() => true, () => false), 30_000, 100);
-  await eventually('ClickHouse answers HTTPS', () => handshake(httpsPort, ca).then(() => true, () => false), 30_000, 100);
+  await eventually(
+    'Redis answers TLS',
+    () =>
+      handshake(redisPort, ca).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    100,
+  );
+  await eventually(
+    'ClickHouse answers HTTPS',
+    () =>
+      handshake(httpsPort, ca).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    100,
+  );
   await eventually('Kafka started', () => /Kafka Server started/.test(kafkaLog), 120_000, 200);
-  await eventually('Kafka answers TLS', () => handshake(kafkaPort, ca).then(() => true, () => false), 30_000, 100);
+  await eventually(
+    'Kafka answers TLS',
+    () =>
+      handshake(kafkaPort, ca).then(
+        () => true,
+        () => false,
+      ),
+    30_000,
+    100,
+  );
   // A fresh KRaft broker answers "does not host this topic-partition" for a moment after its first topic is
   // created (kafkajs waits only for LEADER_NOT_AVAILABLE): warm it up the way scripts/stack.sh's check does.
   // Each new topic needs a few seconds there, so the pipeline's topics are made (and retried) here first.
   const warm = new KafkaBus({ brokers: [`127.0.0.1:${kafkaPort}`], namespace: 'tls', ssl: { ca: readFileSync(cert.certFile) } });
-  for (const [topic, partitions] of [[TOPICS.events, 4], [TOPICS.rejected, 1], [TOPICS.deadLetters, 1]] as const) {
-    await eventually(`Kafka creates ${topic} over SSL`, () => warm.ensureTopic(topic, partitions).then(() => true, () => false), 60_000, 500);
+  for (const [topic, partitions] of [
+    [TOPICS.events, 4],
+    [TOPICS.rejected, 1],
+    [TOPICS.deadLetters, 1],
+  ] as const) {
+    await eventually(
+      `Kafka creates ${topic} over SSL`,
+      () =>
+        warm.ensureTopic(topic, partitions).then(
+          () => true,
+          () => false,
+        ),
+      60_000,
+      500,
+    );
   }
   await warm.close();
 }, 180_000);
@@ -146,7 +261,14 @@ describe('engines over TLS', () => {
     expect(app.engines.names.bus).toMatch(/^Kafka 127\.0\.0\.1:/);
     expect(app.engines.names.state).toMatch(/^Redis localhost:/);
     expect(app.engines.names.warehouse).toMatch(/^ClickHouse localhost:/);
-    const events = Array.from({ length: 5 }, (_, i) => ({ id: `tls-${i}`, type: 'message.received', channel: 'web', occurred_at: new Date().toISOString(), customer: { external_id: `c-${i}` }, properties: { text: 'hello over TLS' } }));
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      id: `tls-${i}`,
+      type: 'message.received',
+      channel: 'web',
+      occurred_at: new Date().toISOString(),
+      customer: { external_id: `c-${i}` },
+      properties: { text: 'hello over TLS' },
+    }));
     const res = await app.post('/v1/events', { events });
     expect(res.status).toBe(202);
     expect((await res.json()).accepted).toBe(5);
@@ -154,6 +276,11 @@ describe('engines over TLS', () => {
     // The events went through Kafka (the worker consumed them: drained), the Redis dedup (a repeat is a duplicate) and reached the ClickHouse table.
     const again = await (await app.post('/v1/events', { events })).json();
     expect(again.duplicates).toBe(5);
-    await eventually('events in ClickHouse', async () => Number((await app!.engines.warehouse.query<{ events: unknown }>('events_count', { producer: null }))[0]?.events ?? 0) >= 5, 20_000, 100);
+    await eventually(
+      'events in ClickHouse',
+      async () => Number((await app!.engines.warehouse.query<{ events: unknown }>('events_count', { producer: null }))[0]?.events ?? 0) >= 5,
+      20_000,
+      100,
+    );
   });
 });

@@ -28,8 +28,22 @@ const rules = {
   frequency_cap: { max: 50, per_hours: 1 },
   links: { product_guide: { default: 'https://example.com/guide' } },
   rules: [{ id: 'any-lead', when: { idle_minutes: 0 }, sequence: 'nurture' }],
-  sequences: [{ id: 'nurture', steps: [{ wait_minutes: 0, channels: ['same', 'email'], template: 'hello' }, { wait_minutes: 0.05, channels: ['same', 'email'], template: 'hello' }, { wait_minutes: 0.05, channels: ['same', 'email'], template: 'hello' }] }],
-  templates: { hello: { zh: { subject: '产品资料', text: '{name}您好：{product_guide_url} {opt_out}' }, en: { subject: 'Your guide', text: 'Hi {name}: {product_guide_url} {opt_out}' } } },
+  sequences: [
+    {
+      id: 'nurture',
+      steps: [
+        { wait_minutes: 0, channels: ['same', 'email'], template: 'hello' },
+        { wait_minutes: 0.05, channels: ['same', 'email'], template: 'hello' },
+        { wait_minutes: 0.05, channels: ['same', 'email'], template: 'hello' },
+      ],
+    },
+  ],
+  templates: {
+    hello: {
+      zh: { subject: '产品资料', text: '{name}您好：{product_guide_url} {opt_out}' },
+      en: { subject: 'Your guide', text: 'Hi {name}: {product_guide_url} {opt_out}' },
+    },
+  },
 };
 
 let om: TestOmnilane;
@@ -61,7 +75,12 @@ afterAll(async () => {
 });
 
 const json = async <T>(r: Response) => (await r.json()) as T;
-type Followups = { state: string; stop: { reason: string } | null; consent: Array<{ channel: string; state: string; source: string }>; history: Array<{ outcome: string; channel: string | null }> };
+type Followups = {
+  state: string;
+  stop: { reason: string } | null;
+  consent: Array<{ channel: string; state: string; source: string }>;
+  history: Array<{ outcome: string; channel: string | null }>;
+};
 const followups = async (id: string) => json<Followups>(await om.get(`/v1/customers/${encodeURIComponent(id)}/followups`));
 
 async function customerId(query: string): Promise<string> {
@@ -84,14 +103,26 @@ async function consentOf(id: string, channel: string): Promise<Followups['consen
 }
 
 function sms(from: string, body: string, sid: string) {
-  const form = fixture('twilio-sms-inbound.form').trim().replace(/From=[^&]*/, `From=${encodeURIComponent(from)}`).replace(/Body=[^&]*/, `Body=${encodeURIComponent(body)}`).replace(/(Sms)?MessageSid=SM[0-9a-f]+|SmsSid=SM[0-9a-f]+/g, (m) => `${m.split('=')[0]}=${sid}`);
+  const form = fixture('twilio-sms-inbound.form')
+    .trim()
+    .replace(/From=[^&]*/, `From=${encodeURIComponent(from)}`)
+    .replace(/Body=[^&]*/, `Body=${encodeURIComponent(body)}`)
+    .replace(/(Sms)?MessageSid=SM[0-9a-f]+|SmsSid=SM[0-9a-f]+/g, (m) => `${m.split('=')[0]}=${sid}`);
   const sig = twilioSignature(TWILIO_AUTH_TOKEN, `${PUBLIC}/v1/channels/sms/twilio`, [...new URLSearchParams(form).entries()]);
-  return fetch(`${om.url}/v1/channels/sms/twilio`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig }, body: form });
+  return fetch(`${om.url}/v1/channels/sms/twilio`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig },
+    body: form,
+  });
 }
 
 function wechat(xml: string) {
   const [timestamp, nonce] = [String(Math.floor(Date.now() / 1000)), 'n0nce'];
-  return fetch(`${om.url}/v1/channels/wechat?signature=${wechatSignature(WECHAT_TOKEN, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: xml });
+  return fetch(`${om.url}/v1/channels/wechat?signature=${wechatSignature(WECHAT_TOKEN, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: xml,
+  });
 }
 
 const smsTo = (phone: string) => provider.requests.filter((r) => r.url.includes('/Messages.json') && new URLSearchParams(r.body).get('To') === phone);
@@ -112,19 +143,31 @@ describe('opt-out on every channel', () => {
     expect(f.state).toBe('stopped');
     expect(['opted_out', 'replied']).toContain(f.stop?.reason);
     await eventually('the consent.changed and followup.sent events in the warehouse', async () => {
-      const rows = await om.engines.warehouse.query<{ type: string; customer_key: string }>('journey_events', { from_ms: Date.now() - 3600_000, to_ms: Date.now() + 60_000, types: ['consent.changed', 'followup.sent'] });
+      const rows = await om.engines.warehouse.query<{ type: string; customer_key: string }>('journey_events', {
+        from_ms: Date.now() - 3600_000,
+        to_ms: Date.now() + 60_000,
+        types: ['consent.changed', 'followup.sent'],
+      });
       const types = rows.filter((r) => r.customer_key === id).map((r) => r.type);
       return types.includes('consent.changed') && types.includes('followup.sent');
     });
   });
 
   it('WhatsApp: a text 退订 in the Cloud API payload opts the customer out of WhatsApp', async () => {
-    const doc = JSON.parse(fixture('whatsapp-messages.json')) as { entry: Array<{ changes: Array<{ value: { contacts: Array<{ wa_id: string }>; messages: Array<Record<string, unknown>> } }> }> };
+    const doc = JSON.parse(fixture('whatsapp-messages.json')) as {
+      entry: Array<{ changes: Array<{ value: { contacts: Array<{ wa_id: string }>; messages: Array<Record<string, unknown>> } }> }>;
+    };
     const value = doc.entry[0].changes[0].value;
     value.contacts[0].wa_id = '8613900000002';
-    value.messages = [{ ...value.messages[0], from: '8613900000002', id: 'wamid.followup-optout-1', timestamp: String(Math.floor(Date.now() / 1000)), text: { body: '退订' } }];
+    value.messages = [
+      { ...value.messages[0], from: '8613900000002', id: 'wamid.followup-optout-1', timestamp: String(Math.floor(Date.now() / 1000)), text: { body: '退订' } },
+    ];
     const body = JSON.stringify(doc);
-    const r = await fetch(`${om.url}/v1/channels/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(WHATSAPP_APP_SECRET, body) }, body });
+    const r = await fetch(`${om.url}/v1/channels/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(WHATSAPP_APP_SECRET, body) },
+      body,
+    });
     expect(r.status).toBe(200);
     const id = await customerId('channel=whatsapp&channel_id=8613900000002');
     expect(await consentOf(id, 'whatsapp')).toMatchObject({ state: 'opted_out', source: 'whatsapp_keyword' });
@@ -132,12 +175,19 @@ describe('opt-out on every channel', () => {
 
   it('WeChat: an XML text 退订 and the unsubscribe event both opt out of WeChat', async () => {
     const now = String(Math.floor(Date.now() / 1000));
-    const text = fixture('wechat-text.xml').replace('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oFollowupOptOutText01').replace(/<CreateTime>\d+/, `<CreateTime>${now}`).replace('你好，请问有优惠吗？', '退订').replace(/<MsgId>\d+/, '<MsgId>88000000000000000001');
+    const text = fixture('wechat-text.xml')
+      .replace('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oFollowupOptOutText01')
+      .replace(/<CreateTime>\d+/, `<CreateTime>${now}`)
+      .replace('你好，请问有优惠吗？', '退订')
+      .replace(/<MsgId>\d+/, '<MsgId>88000000000000000001');
     expect((await wechat(text)).status).toBe(200);
     const a = await customerId('channel=wechat&channel_id=oFollowupOptOutText01');
     expect(await consentOf(a, 'wechat')).toMatchObject({ source: 'wechat_keyword' });
 
-    const unsub = fixture('wechat-subscribe.xml').replace('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oFollowupOptOutEvent01').replace(/<CreateTime>\d+/, `<CreateTime>${now}`).replace('[subscribe]', '[unsubscribe]');
+    const unsub = fixture('wechat-subscribe.xml')
+      .replace('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oFollowupOptOutEvent01')
+      .replace(/<CreateTime>\d+/, `<CreateTime>${now}`)
+      .replace('[subscribe]', '[unsubscribe]');
     expect((await wechat(unsub)).status).toBe(200);
     const b = await customerId('channel=wechat&channel_id=oFollowupOptOutEvent01');
     expect(await consentOf(b, 'wechat')).toMatchObject({ source: 'wechat_unsubscribe' });
@@ -145,7 +195,19 @@ describe('opt-out on every channel', () => {
 
   it('e-mail: the signed link in the sent follow-up (List-Unsubscribe) opts out of e-mail; an altered one is refused', async () => {
     const email = 'li.lei@customer.test';
-    const r = await om.post('/v1/events', { events: [{ id: 'fu-mail-1', type: 'message.received', channel: 'email', occurred_at: Date.now(), customer: { email }, conversation_id: 'fu-mail-conv', properties: { text: 'Could you send me the price list?' } }] });
+    const r = await om.post('/v1/events', {
+      events: [
+        {
+          id: 'fu-mail-1',
+          type: 'message.received',
+          channel: 'email',
+          occurred_at: Date.now(),
+          customer: { email },
+          conversation_id: 'fu-mail-conv',
+          properties: { text: 'Could you send me the price list?' },
+        },
+      ],
+    });
     expect(r.status).toBe(202);
     let link = '';
     await eventually('a follow-up e-mail with an unsubscribe link', () => {
@@ -180,7 +242,11 @@ describe('opt-out on every channel', () => {
     }
     let web: Array<{ customer_key: string }> = [];
     await eventually('a web consent.changed event in the warehouse', async () => {
-      const rows = await om.engines.warehouse.query<{ customer_key: string; properties: string }>('journey_events', { from_ms: Date.now() - 3600_000, to_ms: Date.now() + 60_000, types: ['consent.changed'] });
+      const rows = await om.engines.warehouse.query<{ customer_key: string; properties: string }>('journey_events', {
+        from_ms: Date.now() - 3600_000,
+        to_ms: Date.now() + 60_000,
+        types: ['consent.changed'],
+      });
       web = rows.filter((r) => String(r.properties).includes('"consent_channel":"web"'));
       return web.length > 0;
     });

@@ -39,7 +39,15 @@ describe('follow-up on Kafka, Redis and ClickHouse', () => {
         frequency_cap: { max: 10, per_hours: 1 },
         links: {},
         rules: [{ id: 'lead', when: { idle_minutes: 0 }, sequence: 's' }],
-        sequences: [{ id: 's', steps: [{ wait_minutes: 0, channels: ['sms'], template: 't' }, { wait_minutes: 0.02, channels: ['sms'], template: 't' }] }],
+        sequences: [
+          {
+            id: 's',
+            steps: [
+              { wait_minutes: 0, channels: ['sms'], template: 't' },
+              { wait_minutes: 0.02, channels: ['sms'], template: 't' },
+            ],
+          },
+        ],
         templates: { t: { zh: { text: '您好 {opt_out}' }, en: { text: 'Hello {opt_out}' } } },
       }),
     );
@@ -89,7 +97,17 @@ describe('follow-up on Kafka, Redis and ClickHouse', () => {
     const res = await fetch(`${ingest.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
-      body: JSON.stringify({ events: Array.from({ length: LEADS }, (_, i) => ({ id: `lead-${i}`, type: 'message.received', channel: 'sms', occurred_at: now, customer: { phone: `+861370000${String(i).padStart(4, '0')}` }, conversation_id: `c-${i}`, properties: { text: '价格？' } })) }),
+      body: JSON.stringify({
+        events: Array.from({ length: LEADS }, (_, i) => ({
+          id: `lead-${i}`,
+          type: 'message.received',
+          channel: 'sms',
+          occurred_at: now,
+          customer: { phone: `+861370000${String(i).padStart(4, '0')}` },
+          conversation_id: `c-${i}`,
+          properties: { text: '价格？' },
+        })),
+      }),
     });
     expect(res.status).toBe(202);
     const sms = () => provider.requests.filter((r) => r.url.includes('/Messages.json'));
@@ -99,10 +117,20 @@ describe('follow-up on Kafka, Redis and ClickHouse', () => {
     expect(keys).toHaveLength(LEADS * 2);
     expect(new Set(keys).size).toBe(LEADS * 2);
 
-    const summary = async () => (await (await fetch(`${api.url}/v1/followups/summary?minutes=60`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as { sent: number; completed: number; running: number };
-    await eventually('the api summary counts every send', async () => {
-      const s = await summary();
-      return s.sent === LEADS * 2 && s.completed === LEADS && s.running === 0;
-    }, 60_000, 250);
+    const summary = async () =>
+      (await (await fetch(`${api.url}/v1/followups/summary?minutes=60`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as {
+        sent: number;
+        completed: number;
+        running: number;
+      };
+    await eventually(
+      'the api summary counts every send',
+      async () => {
+        const s = await summary();
+        return s.sent === LEADS * 2 && s.completed === LEADS && s.running === 0;
+      },
+      60_000,
+      250,
+    );
   }, 180_000);
 });

@@ -7,7 +7,14 @@ import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 /** Issue 18 (hostile input): each probe finding, replayed against the real embedded server. */
 let om: TestOmnilane;
 const now = Date.now();
-const ev = (id: string, extra: Record<string, unknown> = {}) => ({ id, type: 'touchpoint', channel: 'web', occurred_at: now - 1000, customer: { external_id: `hostile-${id}` }, ...extra });
+const ev = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'touchpoint',
+  channel: 'web',
+  occurred_at: now - 1000,
+  customer: { external_id: `hostile-${id}` },
+  ...extra,
+});
 
 function dirBytes(dir: string): number {
   let n = 0;
@@ -44,7 +51,9 @@ describe('hostile input on the embedded default', () => {
   });
 
   it('a deal value of 1.7e308 is refused alone with ING_ERR_OUT_OF_RANGE', async () => {
-    const res = await om.post('/v1/events', { events: [ev('big', { type: 'deal.won', properties: { value: 1.7e308 } }), ev('ok', { type: 'deal.won', properties: { value: 1000 } })] });
+    const res = await om.post('/v1/events', {
+      events: [ev('big', { type: 'deal.won', properties: { value: 1.7e308 } }), ev('ok', { type: 'deal.won', properties: { value: 1000 } })],
+    });
     const reply = (await res.json()) as { accepted: number; rejected: Array<{ index: number; code: string }> };
     expect(reply.accepted).toBe(1);
     expect(reply.rejected).toEqual([expect.objectContaining({ index: 0, code: 'ING_ERR_OUT_OF_RANGE' })]);
@@ -52,8 +61,23 @@ describe('hostile input on the embedded default', () => {
 
   it('board and deal KPIs answer 200 on extreme values already stored (sum is Infinity)', async () => {
     // Written straight to the bus, as data accepted before the bound existed would be.
-    const envelope = (id: string) => ({ id, producer: 'old', type: 'deal.won', channel: 'web', occurred_at: now - 2000, received_at: now - 2000, customer_key: 'ext:old', customer: { external_id: 'old' }, conversation_id: null, agent_id: null, properties: { value: 1.7e308 } });
-    await om.engines.bus.publish(TOPICS.events, ['x1', 'x2'].map((id) => ({ key: 'ext:old', value: JSON.stringify(envelope(id)) })));
+    const envelope = (id: string) => ({
+      id,
+      producer: 'old',
+      type: 'deal.won',
+      channel: 'web',
+      occurred_at: now - 2000,
+      received_at: now - 2000,
+      customer_key: 'ext:old',
+      customer: { external_id: 'old' },
+      conversation_id: null,
+      agent_id: null,
+      properties: { value: 1.7e308 },
+    });
+    await om.engines.bus.publish(
+      TOPICS.events,
+      ['x1', 'x2'].map((id) => ({ key: 'ext:old', value: JSON.stringify(envelope(id)) })),
+    );
     await om.drained();
     await new Promise((r) => setTimeout(r, 1500));
     const board = await om.get('/v1/board');
@@ -66,13 +90,16 @@ describe('hostile input on the embedded default', () => {
     expect(funnel.status).toBe(200);
   });
 
-  it.each(['from=99999999999999999', 'to=99999999999999999', 'from=-5', 'from=10000-01-01T00:00:00Z', 'from=0&to=300000000000000'])('out-of-range times answer 400 API_ERR_VALIDATION (%s)', async (qs) => {
-    for (const path of ['/v1/metrics/deals', '/v1/funnel', '/v1/attribution?model=markov']) {
-      const res = await om.get(`${path}${path.includes('?') ? '&' : '?'}${qs}`);
-      expect(res.status, `${path} ${qs}`).toBe(400);
-      expect(((await res.json()) as { code: string }).code).toBe('API_ERR_VALIDATION');
-    }
-  });
+  it.each(['from=99999999999999999', 'to=99999999999999999', 'from=-5', 'from=10000-01-01T00:00:00Z', 'from=0&to=300000000000000'])(
+    'out-of-range times answer 400 API_ERR_VALIDATION (%s)',
+    async (qs) => {
+      for (const path of ['/v1/metrics/deals', '/v1/funnel', '/v1/attribution?model=markov']) {
+        const res = await om.get(`${path}${path.includes('?') ? '&' : '?'}${qs}`);
+        expect(res.status, `${path} ${qs}`).toBe(400);
+        expect(((await res.json()) as { code: string }).code).toBe('API_ERR_VALIDATION');
+      }
+    },
+  );
 
   it('/v1/live is capped per key (429 API_ERR_TOO_MANY_LIVE) and frees the slot on close', async () => {
     const open = () => {
@@ -100,7 +127,11 @@ describe('hostile input on the embedded default', () => {
     const statsBefore = structuredClone(om.ingest.rejectedStats());
     const body = `<xml><Content><![CDATA[${'x'.repeat(200 * 1024)}]]></Content></xml>`;
     for (let i = 0; i < 100; i++) {
-      const res = await fetch(`${om.url}/v1/channels/wechat?signature=bad&timestamp=1&nonce=${i}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+      const res = await fetch(`${om.url}/v1/channels/wechat?signature=bad&timestamp=1&nonce=${i}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body,
+      });
       expect([401, 429]).toContain(res.status);
     }
     const grown = dirBytes(busDir) - before;

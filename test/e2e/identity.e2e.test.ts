@@ -49,10 +49,37 @@ afterAll(async () => {
 
 describe('identity and sessions end to end', () => {
   it('merges a web visitor who logs in with the SMS sender of the same phone: one customer, one timeline', async () => {
-    await send({ type: 'message.received', channel: 'web', occurred_at: at(0), customer: { anonymous_id: 'web-visitor-1' }, conversation_id: 'web-c1', properties: { text: '你好，企业版多少钱？' } });
-    await send({ type: 'message.received', channel: 'sms', occurred_at: at(1), customer: { phone: '138 0000 0000' }, conversation_id: 'sms-c1', properties: { text: '请尽快退款' } });
-    await send({ type: 'touchpoint', channel: 'web', occurred_at: at(2), customer: { external_id: 'crm-42', anonymous_id: 'web-visitor-1', phone: '+86 138-0000-0000' }, properties: { action: 'login', tag: 'VIP' } });
-    await send({ type: 'message.received', channel: 'sms', occurred_at: at(3), customer: { phone: '+8613800000000' }, conversation_id: 'sms-c2', properties: { text: 'still there?' } });
+    await send({
+      type: 'message.received',
+      channel: 'web',
+      occurred_at: at(0),
+      customer: { anonymous_id: 'web-visitor-1' },
+      conversation_id: 'web-c1',
+      properties: { text: '你好，企业版多少钱？' },
+    });
+    await send({
+      type: 'message.received',
+      channel: 'sms',
+      occurred_at: at(1),
+      customer: { phone: '138 0000 0000' },
+      conversation_id: 'sms-c1',
+      properties: { text: '请尽快退款' },
+    });
+    await send({
+      type: 'touchpoint',
+      channel: 'web',
+      occurred_at: at(2),
+      customer: { external_id: 'crm-42', anonymous_id: 'web-visitor-1', phone: '+86 138-0000-0000' },
+      properties: { action: 'login', tag: 'VIP' },
+    });
+    await send({
+      type: 'message.received',
+      channel: 'sms',
+      occurred_at: at(3),
+      customer: { phone: '+8613800000000' },
+      conversation_id: 'sms-c2',
+      properties: { text: 'still there?' },
+    });
     await om.drained();
 
     const p = await json<Profile>('/v1/customers/cus_1');
@@ -74,17 +101,40 @@ describe('identity and sessions end to end', () => {
     expect(m.merges).toHaveLength(1);
     // event_ref is producer/id, and the producer of a batch is the id of the key that posted it (the test's ingest key).
     const producer = (await om.access.authenticateKey(om.ingestKey))?.keyId;
-    expect(m.merges[0]).toMatchObject({ kind: 'merge', customer_id: 'cus_1', other_id: 'cus_2', identifiers: ['phone:+8613800000000'], event_ref: `${producer}/idn-3` });
+    expect(m.merges[0]).toMatchObject({
+      kind: 'merge',
+      customer_id: 'cus_1',
+      other_id: 'cus_2',
+      identifiers: ['phone:+8613800000000'],
+      event_ref: `${producer}/idn-3`,
+    });
     expect(m.merges[0].evidence).toEqual(['ext:crm-42', 'phone:+8613800000000', 'anon:web-visitor-1']);
   });
 
   it('keeps the web conversation open across the switch to SMS, with priority for routing', async () => {
-    const open = await json<{ conversations: Array<{ id: string; customer_id: string; channels: string[]; conversation_ids: string[]; urgent: boolean; priority: number; status: string }> }>('/v1/conversations?status=open');
+    const open = await json<{
+      conversations: Array<{
+        id: string;
+        customer_id: string;
+        channels: string[];
+        conversation_ids: string[];
+        urgent: boolean;
+        priority: number;
+        status: string;
+      }>;
+    }>('/v1/conversations?status=open');
     // The login merged the SMS sender's open conversation into the visitor's; the later SMS continued it.
     expect(open.conversations.map((c) => c.id)).toEqual(['web-c1']);
     // The refund request (退款) made it urgent: sms 60 + urgent 50 + VIP 30 (the login stated the VIP tag; ingest
     // stamps the customer's known tag on the later SMS, which state none).
-    expect(open.conversations[0]).toMatchObject({ customer_id: 'cus_1', channels: ['web', 'sms'], conversation_ids: ['web-c1', 'sms-c1', 'sms-c2'], urgent: true, priority: 140, status: 'open' });
+    expect(open.conversations[0]).toMatchObject({
+      customer_id: 'cus_1',
+      channels: ['web', 'sms'],
+      conversation_ids: ['web-c1', 'sms-c1', 'sms-c2'],
+      urgent: true,
+      priority: 140,
+      status: 'open',
+    });
     const closed = await json<{ conversations: Array<{ id: string; customer_id: string }> }>('/v1/conversations?status=closed');
     expect(closed.conversations).toContainEqual(expect.objectContaining({ id: 'sms-c1', customer_id: 'cus_2' }));
   });
@@ -117,6 +167,7 @@ describe('identity and sessions end to end', () => {
 
   it('documents the workbench routes in /openapi.json', async () => {
     const spec = (await (await om.get('/openapi.json', '')).json()) as { paths: Record<string, unknown> };
-    for (const p of ['/v1/customers/{id}', '/v1/customers/{id}/timeline', '/v1/customers/{id}/merges', '/v1/customers/{id}/split', '/v1/conversations']) expect(Object.keys(spec.paths)).toContain(p);
+    for (const p of ['/v1/customers/{id}', '/v1/customers/{id}/timeline', '/v1/customers/{id}/merges', '/v1/customers/{id}/split', '/v1/conversations'])
+      expect(Object.keys(spec.paths)).toContain(p);
   });
 });

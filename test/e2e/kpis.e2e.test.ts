@@ -13,7 +13,14 @@ const T = Math.floor((Date.now() - 40 * MIN) / MIN) * MIN;
 const iso = (t: number) => new Date(t).toISOString();
 const dims = { source: 'baidu', team: 'team_east', tag: 'VIP' };
 const ev = (id: string, type: string, at: number, extra: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) => ({
-  id, type, channel: 'wechat', occurred_at: iso(at), customer: { external_id: '客户-1' }, conversation_id: 'kc-1', properties: { ...dims, ...properties }, ...extra,
+  id,
+  type,
+  channel: 'wechat',
+  occurred_at: iso(at),
+  customer: { external_id: '客户-1' },
+  conversation_id: 'kc-1',
+  properties: { ...dims, ...properties },
+  ...extra,
 });
 
 beforeAll(async () => {
@@ -25,7 +32,8 @@ afterAll(async () => {
 
 type Row = Record<string, string | number>;
 const query = (name: string, params: Record<string, unknown>) => om.engines.warehouse.query<Row>(name, params as never);
-const numeric = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v])));
+const numeric = (rows: Row[]) =>
+  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' || /^-?\d+(\.\d+)?$/.test(String(v)) ? Number(v) : v])));
 
 describe('event-time KPIs end to end (embedded)', () => {
   it('counts each event once, late ones too, records the late arrival in late_events, and equals a batch recount', async () => {
@@ -63,7 +71,9 @@ describe('event-time KPIs end to end (embedded)', () => {
     expect(stream.find((r) => r.minute_ms === T)).toMatchObject({ channel: 'wechat', source: 'baidu', team: 'team_east', tag: 'VIP', agent: '', inquiries: 1 });
 
     const lateRows = numeric(await query('late_events_recent', { limit: 10 }));
-    expect(lateRows).toEqual([expect.objectContaining({ id: 'k9', type: 'message.received', window_start_ms: T + MIN, late_by_ms: T + 10 * MIN - (T + 3 * MIN) })]);
+    expect(lateRows).toEqual([
+      expect.objectContaining({ id: 'k9', type: 'message.received', window_start_ms: T + MIN, late_by_ms: T + 10 * MIN - (T + 3 * MIN) }),
+    ]);
     expect(om.worker.lateEvents).toBe(1);
     const prom = await (await om.get('/metrics')).text();
     expect(prom).toMatch(/^omnilane_late_events_total 1$/m);
@@ -77,7 +87,15 @@ describe('customer dimensions stamped at ingest', () => {
     const first = { id: 'd1', type: 'touchpoint', channel: 'ad', occurred_at: iso(t), customer, properties: { source: '抖音', tag: 'high_value' } };
     expect((await om.post('/v1/events', { events: [first] })).status).toBe(202);
     // A webhook-style message: no source, no tag.
-    const later = { id: 'd2', type: 'conversation.started', channel: 'whatsapp', occurred_at: iso(t + 1000), customer, conversation_id: 'dc-1', properties: { text: 'hi' } };
+    const later = {
+      id: 'd2',
+      type: 'conversation.started',
+      channel: 'whatsapp',
+      occurred_at: iso(t + 1000),
+      customer,
+      conversation_id: 'dc-1',
+      properties: { text: 'hi' },
+    };
     expect((await om.post('/v1/events', { events: [later] })).status).toBe(202);
     await om.drained();
     await new Promise((r) => setTimeout(r, 200));

@@ -25,7 +25,15 @@ import { freePort, spawnOmnilane, waitForExit } from '../support/child-process.j
 const INGEST_KEY = 'outage-ingest-key-0123456789ab';
 const ADMIN_KEY = 'outage-admin-key-0123456789abcd';
 
-const event = (id: string) => ({ id, type: 'message.received', channel: 'web', occurred_at: Date.now() - 60_000, customer: { external_id: `c-${id}` }, conversation_id: `conv-${id}`, properties: {} });
+const event = (id: string) => ({
+  id,
+  type: 'message.received',
+  channel: 'web',
+  occurred_at: Date.now() - 60_000,
+  customer: { external_id: `c-${id}` },
+  conversation_id: `conv-${id}`,
+  properties: {},
+});
 
 async function post(url: string, ids: string[]) {
   const t0 = Date.now();
@@ -51,7 +59,12 @@ const closedPort = () => freePort();
 /** The same bus with ensureTopic a no-op, so a process can start while the bus is down. */
 function startableWhileDown(bus: EventBus): EventBus {
   return new Proxy(bus, {
-    get: (t, p, r) => (p === 'ensureTopic' ? async () => undefined : typeof Reflect.get(t, p, r) === 'function' ? (Reflect.get(t, p, r) as (...args: unknown[]) => unknown).bind(t) : Reflect.get(t, p, r)),
+    get: (t, p, r) =>
+      p === 'ensureTopic'
+        ? async () => undefined
+        : typeof Reflect.get(t, p, r) === 'function'
+          ? (Reflect.get(t, p, r) as (...args: unknown[]) => unknown).bind(t)
+          : Reflect.get(t, p, r),
   });
 }
 
@@ -76,7 +89,18 @@ function baseVars(ns: string, dataDir: string, extra: Record<string, string> = {
 /** A pino logger whose lines land in an array. */
 function captureLog() {
   const lines: Array<Record<string, any>> = [];
-  const log = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (String(c).split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))), cb()) }));
+  const log = pino(
+    { level: 'info' },
+    new Writable({
+      write: (c, _e, cb) => (
+        String(c)
+          .split('\n')
+          .filter(Boolean)
+          .forEach((l) => lines.push(JSON.parse(l))),
+        cb()
+      ),
+    }),
+  );
   return { log, lines };
 }
 
@@ -106,7 +130,10 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const t0 = Date.now();
     const err = await bus.publish('events', [{ key: 'k', value: 'v' }]).catch((e: unknown) => e as { code: string; message: string });
     const ms = Date.now() - t0;
-    expect(err).toMatchObject({ code: 'BUS_ERR_UNAVAILABLE', message: expect.stringMatching(/Kafka \(127\.0\.0\.1:\d+\) did not acknowledge 1 record\(s\) on events within 1500 ms/) });
+    expect(err).toMatchObject({
+      code: 'BUS_ERR_UNAVAILABLE',
+      message: expect.stringMatching(/Kafka \(127\.0\.0\.1:\d+\) did not acknowledge 1 record\(s\) on events within 1500 ms/),
+    });
     expect(ms).toBeGreaterThanOrEqual(1400);
     expect(ms).toBeLessThan(2500);
     await expect(bus.ping()).rejects.toMatchObject({ code: 'BUS_ERR_UNAVAILABLE' });
@@ -121,7 +148,10 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const counting = new OutageLog({ log: pino({ level: 'silent' }), intervalMs: 1000, onError: () => reported++ });
     const busCounted = new KafkaBus({ brokers: [`127.0.0.1:${await closedPort()}`], publishTimeoutMs: 3000, outages: counting });
     cleanups.push(() => busCounted.close());
-    await Promise.all([bus.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined), busCounted.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined)]);
+    await Promise.all([
+      bus.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined),
+      busCounted.publish('events', [{ key: 'k', value: 'v' }]).catch(() => undefined),
+    ]);
     outages.close();
     const bus_ = lines.filter((l) => l.engine === 'bus');
     expect(reported, 'kafkajs reports many errors during 3 s of outage').toBeGreaterThan(5);
@@ -136,12 +166,31 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const ch = new ClickHouseWarehouse({ url: `http://127.0.0.1:${frozen.port}/frozen`, requestTimeoutMs: 5000 });
     const metrics = new MetricsRegistry();
     const sink = new ObservedWarehouse(ch, { metrics, log, stallWarnMs: 1000, checkEveryMs: 100 });
-    const monitor = new EngineMonitor({ timeoutMs: 800, probes: [{ name: 'warehouse', engine: `ClickHouse 127.0.0.1:${frozen.port}`, used: true, ping: () => ch.ping() }] });
+    const monitor = new EngineMonitor({
+      timeoutMs: 800,
+      probes: [{ name: 'warehouse', engine: `ClickHouse 127.0.0.1:${frozen.port}`, used: true, ping: () => ch.ping() }],
+    });
     const t0 = Date.now();
     const status = await monitor.check();
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(status.warehouse.state).toBe('down');
-    const write = sink.append('events', [{ producer: 'p', id: 'a', type: 'message.received', channel: 'web', occurred_at: 1, received_at: 1, customer_key: 'c', conversation_id: null, agent_id: null, customer: '{}', properties: '{}' }]).catch((e: unknown) => e as { code: string });
+    const write = sink
+      .append('events', [
+        {
+          producer: 'p',
+          id: 'a',
+          type: 'message.received',
+          channel: 'web',
+          occurred_at: 1,
+          received_at: 1,
+          customer_key: 'c',
+          conversation_id: null,
+          agent_id: null,
+          customer: '{}',
+          properties: '{}',
+        },
+      ])
+      .catch((e: unknown) => e as { code: string });
     await eventually('stall warning', () => lines.some((l) => l.level === 40 && /the sink is stalled/.test(l.msg)), 4000, 50);
     expect(await metrics.render()).toMatch(/^omnilane_sink_writes_outstanding 1$/m);
     expect(await write).toMatchObject({ code: 'WH_ERR_UNAVAILABLE' });
@@ -159,7 +208,13 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const engines: Engines = {
       bus: startableWhileDown(kafka),
       state,
-      warehouse: { migrate: async () => [], append: async () => undefined, discardContributions: async () => undefined, query: async () => [], close: async () => undefined },
+      warehouse: {
+        migrate: async () => [],
+        append: async () => undefined,
+        discardContributions: async () => undefined,
+        query: async () => [],
+        close: async () => undefined,
+      },
       names: { bus: `Kafka ${cfg.kafkaBrokers!.join(',')}`, state: 'Redis', warehouse: 'not used' },
     };
     const running = await startRoles({ config: cfg, roles: { ingest: true, stream: false, api: false }, engines, log: silentLogger() });
@@ -176,7 +231,11 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const h = await timedGet(`${running.url}/healthz`);
     expect(h.ms).toBeLessThan(1000);
     expect(h.status).toBe(200);
-    expect(h.json()).toMatchObject({ status: 'degraded', down: ['bus'], engines: { bus: { state: 'down' }, state: { state: 'up' }, warehouse: { state: 'unused' } } });
+    expect(h.json()).toMatchObject({
+      status: 'degraded',
+      down: ['bus'],
+      engines: { bus: { state: 'down' }, state: { state: 'up' }, warehouse: { state: 'unused' } },
+    });
     const ready = await timedGet(`${running.url}/readyz`);
     expect(ready.ms).toBeLessThan(1000);
     expect(ready.status).toBe(503);
@@ -195,19 +254,29 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const env = requireEngine('kafka');
     const port = await freePort();
     const startRedis = () => {
-      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' });
+      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+        stdio: 'ignore',
+      });
       cleanups.push(async () => void p.kill('SIGKILL'));
       return p;
     };
     let redis: ChildProcess = startRedis();
     const ns = uniqueName('outredis');
     const cfg = loadConfig(baseVars(ns, tmp(), { REDIS_URL: `redis://127.0.0.1:${port}` }));
-    await eventually('throwaway redis up', async () => {
-      const s = new RedisStateStore({ url: cfg.redisUrl!, lazyConnect: true });
-      const ok = await s.ping().then(() => true, () => false);
-      await s.close();
-      return ok;
-    }, 10_000, 100);
+    await eventually(
+      'throwaway redis up',
+      async () => {
+        const s = new RedisStateStore({ url: cfg.redisUrl!, lazyConnect: true });
+        const ok = await s.ping().then(
+          () => true,
+          () => false,
+        );
+        await s.close();
+        return ok;
+      },
+      10_000,
+      100,
+    );
     const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
     cleanups.push(async () => {
       await bus.dropNamespace().catch(() => undefined);
@@ -259,7 +328,9 @@ describe('engine outages: fast, honest failure on the real engines', () => {
                 throw new OmnilaneError('BUS_ERR_UNAVAILABLE', 'Kafka did not acknowledge within 5000 ms (test)');
               }
             }
-          : typeof Reflect.get(t, p) === 'function' ? (Reflect.get(t, p) as (...args: unknown[]) => unknown).bind(t) : Reflect.get(t, p),
+          : typeof Reflect.get(t, p) === 'function'
+            ? (Reflect.get(t, p) as (...args: unknown[]) => unknown).bind(t)
+            : Reflect.get(t, p),
     });
     const engines: Engines = { bus, state, warehouse, names: { bus: 'Kafka', state: 'Redis', warehouse: 'ClickHouse' } };
     const running = await startRoles({ config: cfg, roles: { ingest: true, stream: true, api: true }, engines, log: silentLogger() });
@@ -271,7 +342,12 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const retry = await post(running.url!, ['x-1']);
     expect(retry.status).toBe(202);
     expect(retry.body).toMatchObject({ accepted: 1 });
-    await eventually('both copies consumed', async () => (await running.worker!.lag()) === 0 && running.worker!.processed + running.worker!.duplicates >= 2, 60_000, 100);
+    await eventually(
+      'both copies consumed',
+      async () => (await running.worker!.lag()) === 0 && running.worker!.processed + running.worker!.duplicates >= 2,
+      60_000,
+      100,
+    );
     await sleep(300);
     const rows = await warehouse.sql<{ n: string }>(`SELECT count() AS n FROM events FINAL WHERE id = 'x-1'`);
     expect(Number(rows[0].n)).toBe(1);
@@ -302,8 +378,24 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const api = await startRoles({ config: cfg, roles: { ingest: false, stream: false, api: true }, log: silentLogger() });
     cleanups.push(() => api.stop());
 
-    const envelope = (i: number) => JSON.stringify({ producer: 'ingest', id: `m-${i}`, type: 'message.received', channel: 'web', occurred_at: Date.now() - 60_000, received_at: Date.now(), customer_key: `c-${i}`, customer: { external_id: `c-${i}` }, conversation_id: `conv-${i}`, agent_id: null, properties: {} });
-    await kafka.publish(TOPICS.events, Array.from({ length: 20 }, (_, i) => ({ key: `c-${i}`, value: envelope(i) })));
+    const envelope = (i: number) =>
+      JSON.stringify({
+        producer: 'ingest',
+        id: `m-${i}`,
+        type: 'message.received',
+        channel: 'web',
+        occurred_at: Date.now() - 60_000,
+        received_at: Date.now(),
+        customer_key: `c-${i}`,
+        customer: { external_id: `c-${i}` },
+        conversation_id: `conv-${i}`,
+        agent_id: null,
+        properties: {},
+      });
+    await kafka.publish(
+      TOPICS.events,
+      Array.from({ length: 20 }, (_, i) => ({ key: `c-${i}`, value: envelope(i) })),
+    );
     await eventually('worker caught up', async () => (await stream.worker!.lag()) === 0 && stream.worker!.processed === 20, 60_000, 100);
 
     const m = await timedGet(`${stream.metricsUrl}/metrics`);
@@ -316,7 +408,12 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     expect(m.text).toMatch(/^omnilane_stream_events_processed_total 20$/m);
     expect(m.text).toMatch(/^omnilane_engine_up\{engine="warehouse",kind="ClickHouse"\} 1$/m);
     const h = await timedGet(`${stream.metricsUrl}/healthz`);
-    expect(h.json()).toMatchObject({ status: 'ok', lag: 0, processed: 20, engines: { bus: { state: 'up' }, state: { state: 'up' }, warehouse: { state: 'up' } } });
+    expect(h.json()).toMatchObject({
+      status: 'ok',
+      lag: 0,
+      processed: 20,
+      engines: { bus: { state: 'up' }, state: { state: 'up' }, warehouse: { state: 'up' } },
+    });
     expect((await timedGet(`${stream.metricsUrl}/readyz`)).status).toBe(200);
 
     const a = await timedGet(`${api.url}/metrics`, { authorization: `Bearer ${ADMIN_KEY}` });
@@ -341,7 +438,20 @@ describe('engine outages: fast, honest failure on the real engines', () => {
       await s.clearPrefix().catch(() => 0);
       await s.close();
     });
-    const envelope = (id: string) => JSON.stringify({ producer: 'ingest', id, type: 'message.received', channel: 'web', occurred_at: Date.now() - 60_000, received_at: Date.now(), customer_key: `c-${id}`, customer: { external_id: `c-${id}` }, conversation_id: `conv-${id}`, agent_id: null, properties: {} });
+    const envelope = (id: string) =>
+      JSON.stringify({
+        producer: 'ingest',
+        id,
+        type: 'message.received',
+        channel: 'web',
+        occurred_at: Date.now() - 60_000,
+        received_at: Date.now(),
+        customer_key: `c-${id}`,
+        customer: { external_id: `c-${id}` },
+        conversation_id: `conv-${id}`,
+        agent_id: null,
+        properties: {},
+      });
     const count = async () => Number((await warehouse.sql<{ n: string }>('SELECT count() AS n FROM events FINAL'))[0].n);
     // The stream role serves /healthz on its metrics port: spawnOmnilane waits for it there.
     const spawnStream = async () => {
@@ -350,7 +460,11 @@ describe('engine outages: fast, honest failure on the real engines', () => {
       cleanups.push(async () => void child.proc.kill('SIGKILL'));
       return child;
     };
-    const batch = (tag: string) => kafka.publish(TOPICS.events, Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, value: envelope(`${tag}-${i}`) })));
+    const batch = (tag: string) =>
+      kafka.publish(
+        TOPICS.events,
+        Array.from({ length: 8 }, (_, i) => ({ key: `k${i}`, value: envelope(`${tag}-${i}`) })),
+      );
     const first = await spawnStream();
     await batch('before');
     await eventually('first worker stored the first events', async () => (await count().catch(() => 0)) === 8, 60_000, 100);
@@ -362,7 +476,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     first.proc.kill('SIGKILL');
     await waitForExit(first.proc);
     await batch('after');
-    await eventually('the survivor took over the dead worker\'s partitions', async () => (await count()) === 24, 30_000, 50);
+    await eventually("the survivor took over the dead worker's partitions", async () => (await count()) === 24, 30_000, 50);
     const takeoverMs = Date.now() - killedAt;
     // Before: a fixed 10 s session timeout kept a dead member's partitions for 10-11 s.
     expect(takeoverMs, `partitions taken over ${takeoverMs} ms after the kill`).toBeLessThan(cfg.kafkaSessionTimeoutMs + 2500);

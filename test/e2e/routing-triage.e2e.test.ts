@@ -51,7 +51,16 @@ async function email(from: string, subject: string, text: string): Promise<strin
   const timestamp = String(Math.floor(Date.now() / 1000));
   const token = uniq('token').padEnd(50, '0');
   const fd = new FormData();
-  const fields = { headers: `Message-ID: <${uniq('mail')}@mail.example.cn>\nSubject: ${subject}\n`, from, to: 'sales@inbound.example.com', subject, text, timestamp, token, signature: emailSignature(EMAIL_KEY, timestamp, token) };
+  const fields = {
+    headers: `Message-ID: <${uniq('mail')}@mail.example.cn>\nSubject: ${subject}\n`,
+    from,
+    to: 'sales@inbound.example.com',
+    subject,
+    text,
+    timestamp,
+    token,
+    signature: emailSignature(EMAIL_KEY, timestamp, token),
+  };
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   const res = await fetch(`${om.url}/v1/channels/email/inbound`, { method: 'POST', body: fd });
   expect(res.status).toBe(200);
@@ -61,7 +70,16 @@ async function email(from: string, subject: string, text: string): Promise<strin
 /** App SDK: the client's batch to /v1/channels/app/events; the app opens a chat from its help screen, then the user writes. */
 async function app(userId: string, text: string): Promise<string> {
   const conversation = uniq('app-conv');
-  const client = new OmnilaneAppClient({ baseUrl: om.url, key: om.ingestKey, userId, context: { os: 'Android 15', app_version: '3.1.0' }, flushIntervalMs: 60_000, onError: (err) => { throw err; } });
+  const client = new OmnilaneAppClient({
+    baseUrl: om.url,
+    key: om.ingestKey,
+    userId,
+    context: { os: 'Android 15', app_version: '3.1.0' },
+    flushIntervalMs: 60_000,
+    onError: (err) => {
+      throw err;
+    },
+  });
   client.track('conversation.started', { screen: 'help' }, conversation);
   client.track('message.received', { text }, conversation);
   await client.flush();
@@ -73,9 +91,28 @@ async function whatsapp(waId: string, text: string): Promise<string> {
   const wamid = `wamid.${uniq('m')}`;
   const raw = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '14155550100', phone_number_id: '106540352242922' }, contacts: [{ profile: { name: '王小明' }, wa_id: waId }], messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }] } }] }],
+    entry: [
+      {
+        id: '1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '14155550100', phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: '王小明' }, wa_id: waId }],
+              messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
   });
-  const res = await fetch(`${om.url}/v1/channels/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(WHATSAPP_APP_SECRET, raw) }, body: raw });
+  const res = await fetch(`${om.url}/v1/channels/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(WHATSAPP_APP_SECRET, raw) },
+    body: raw,
+  });
   expect(res.status).toBe(200);
   return `whatsapp:${wamid}`;
 }
@@ -85,14 +122,38 @@ describe('triage on the customer words, through the channel adapters', () => {
     // A CRM marks two customers VIP; ingest remembers and stamps the tag on their later events.
     const crm = await om.post('/v1/events', {
       events: [
-        { id: uniq('crm'), type: 'touchpoint', channel: 'web', occurred_at: Date.now() - 60_000, customer: { email: 'ceo@bigcorp.cn' }, properties: { step: 'crm_sync', tag: 'VIP' } },
-        { id: uniq('crm'), type: 'touchpoint', channel: 'web', occurred_at: Date.now() - 60_000, customer: { external_id: 'u-vip-7' }, properties: { step: 'crm_sync', tag: 'VIP' } },
+        {
+          id: uniq('crm'),
+          type: 'touchpoint',
+          channel: 'web',
+          occurred_at: Date.now() - 60_000,
+          customer: { email: 'ceo@bigcorp.cn' },
+          properties: { step: 'crm_sync', tag: 'VIP' },
+        },
+        {
+          id: uniq('crm'),
+          type: 'touchpoint',
+          channel: 'web',
+          occurred_at: Date.now() - 60_000,
+          customer: { external_id: 'u-vip-7' },
+          properties: { step: 'crm_sync', tag: 'VIP' },
+        },
       ],
     });
     expect(crm.status).toBe(202);
     const cases: Array<[name: string, open: () => Promise<string>, group: string, intent: string]> = [
-      ['VIP enterprise quote (zh, e-mail)', () => email('CEO <ceo@bigcorp.cn>', '采购咨询', '你好，我们公司想采购企业版，能给个报价吗？'), 'senior_sales', 'price_inquiry'],
-      ['VIP enterprise quote (en, app)', () => app('u-vip-7', 'Could you send us a quote for the enterprise plan, 200 seats?'), 'senior_sales', 'price_inquiry'],
+      [
+        'VIP enterprise quote (zh, e-mail)',
+        () => email('CEO <ceo@bigcorp.cn>', '采购咨询', '你好，我们公司想采购企业版，能给个报价吗？'),
+        'senior_sales',
+        'price_inquiry',
+      ],
+      [
+        'VIP enterprise quote (en, app)',
+        () => app('u-vip-7', 'Could you send us a quote for the enterprise plan, 200 seats?'),
+        'senior_sales',
+        'price_inquiry',
+      ],
       ['app crash (zh, app)', () => app(uniq('u'), 'APP一打开就闪退，怎么办'), 'tech_support', 'tech_support'],
       ['app crash (en, app)', () => app(uniq('u'), 'The app keeps crashing when I open it on Android'), 'tech_support', 'tech_support'],
       ['refund request (zh, WhatsApp)', () => whatsapp('8613800138001', '我要退款，订单号 20260102'), 'after_sale', 'after_sale'],

@@ -15,7 +15,11 @@ describe('routing end to end', () => {
   const keys = new Map<string, string>();
   const key = (id: string) => keys.get(id)!;
   const call = async (method: string, path: string, k: string, body?: unknown) => {
-    const r = await fetch(om.url + path, { method, headers: { authorization: `Bearer ${k}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(om.url + path, {
+      method,
+      headers: { authorization: `Bearer ${k}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: r.status, json: (await r.json()) as Record<string, any> };
   };
   const until = async <T>(fn: () => Promise<T | undefined>, what: string): Promise<T> => {
@@ -40,7 +44,10 @@ describe('routing end to end', () => {
 
   it('offers, accepts, replies, closes with a deal → deal.won in the warehouse', async () => {
     expect((await call('PUT', '/v1/console/me/presence', key('ag_zhang'), { presence: 'online' })).status).toBe(200);
-    expect((await call('GET', '/v1/console/me', key('ag_zhang'))).json).toMatchObject({ role: 'agent', agent: { id: 'ag_zhang', team: 'team_east', presence: 'online' } });
+    expect((await call('GET', '/v1/console/me', key('ag_zhang'))).json).toMatchObject({
+      role: 'agent',
+      agent: { id: 'ag_zhang', team: 'team_east', presence: 'online' },
+    });
     // No secret in a URL: a key in ?key= is ignored (401); the live feed takes the key in the header (or the cookie).
     expect((await fetch(`${om.url}/v1/console/live?key=${encodeURIComponent(key('ag_zhang'))}`)).status).toBe(401);
     const live = new AbortController();
@@ -84,7 +91,9 @@ describe('routing end to end', () => {
     expect(accepted).toEqual({ status: 200, json: { status: 'active', agent_id: 'ag_zhang' } });
 
     // Nobody writes in another's name: another agent_id is refused; without one the reply is the caller's.
-    expect((await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '冒名', agent_id: 'someone-else', client_msg_id: 'r0' })).status).toBe(403);
+    expect(
+      (await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '冒名', agent_id: 'someone-else', client_msg_id: 'r0' })).status,
+    ).toBe(403);
     const reply = await call('POST', '/v1/conversations/conv-e2e-1/messages', key('ag_zhang'), { text: '您好，高级版每年 999 元。', client_msg_id: 'r1' });
     expect(reply.status).toBe(201);
     expect(provider.requests.some((r) => r.body.includes('999'))).toBe(true);
@@ -115,7 +124,10 @@ describe('routing end to end', () => {
     }, 'deal.won in the warehouse');
     const byType = (t: string) => events.filter((e) => e.type === t);
     expect(byType('deal.won')).toHaveLength(1);
-    expect(byType('deal.won')[0]).toMatchObject({ agent_id: 'ag_zhang', properties: { value: 999, team: 'team_east', group: 'pre_sale', source: 'ad_campaign' } });
+    expect(byType('deal.won')[0]).toMatchObject({
+      agent_id: 'ag_zhang',
+      properties: { value: 999, team: 'team_east', group: 'pre_sale', source: 'ad_campaign' },
+    });
     expect(byType('conversation.assigned')).toHaveLength(1);
     expect(byType('conversation.assigned')[0].properties).toMatchObject({ reason: 'route', group: 'pre_sale', policy: 'least_loaded', sla_met: true });
     expect(byType('message.sent')[0]).toMatchObject({ agent_id: 'ag_zhang', properties: { team: 'team_east', group: 'pre_sale' } });

@@ -29,16 +29,38 @@ let running: RunningOmnilane | undefined;
 let ca: string;
 let port: number;
 
-const PERSONAL = { phone: '+8613912345678', email: 'li.wei.secret@example.cn', name: '李伟秘密', text: '我的地址是 朝阳区秘密路 88 号', address: '朝阳区秘密路 88 号' };
+const PERSONAL = {
+  phone: '+8613912345678',
+  email: 'li.wei.secret@example.cn',
+  name: '李伟秘密',
+  text: '我的地址是 朝阳区秘密路 88 号',
+  address: '朝阳区秘密路 88 号',
+};
 
-function https(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function https(
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, path, method, ca, servername: 'localhost', headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method,
+        ca,
+        servername: 'localhost',
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -55,7 +77,11 @@ function handshake(maxVersion?: 'TLSv1.2'): Promise<string> {
 }
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], { env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], {
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 beforeAll(async () => {
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'trace', TLS_SELF_SIGNED: '1' });
@@ -99,7 +125,14 @@ describe('the log', () => {
     const ingestKey = (await running!.access.createKey({ name: 'probe ingest', role: 'ingest' })).secret;
     const adminKey = (await running!.access.createKey({ name: 'probe admin', role: 'admin' })).secret;
     const customer = { phone: PERSONAL.phone, email: PERSONAL.email, name: PERSONAL.name, external_id: 'sec-1' };
-    const ok = { id: 'sec-ok', type: 'message.received', channel: 'web', occurred_at: new Date().toISOString(), customer, properties: { text: PERSONAL.text, address: PERSONAL.address } };
+    const ok = {
+      id: 'sec-ok',
+      type: 'message.received',
+      channel: 'web',
+      occurred_at: new Date().toISOString(),
+      customer,
+      properties: { text: PERSONAL.text, address: PERSONAL.address },
+    };
     const bad = { ...ok, id: 'sec-bad', occurred_at: 'not a time' };
     expect((await https('POST', '/v1/events', { events: [ok, bad] }, ingestKey)).status).toBe(202);
     expect((await https('POST', '/v1/events', '{"events": [', ingestKey)).status).toBe(400);
@@ -130,14 +163,17 @@ describe('the audit trail', () => {
     const out = join(dataDir, 'audit-export.jsonl');
     const exp = cli('audit', 'export', '--out', out);
     expect(exp.status, exp.stderr).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; action: string; hash: string });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; action: string; hash: string });
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(statSync(out).mode & 0o777).toBe(0o600);
 
     const db = await DuckDBInstance.create(join(dataDir, 'warehouse', 'omnilane.duckdb'));
     const conn = await db.connect();
-    await conn.run("UPDATE audit_log SET actor = '{\"id\":\"someone-else\"}' WHERE action = 'customer.profile.read'");
+    await conn.run('UPDATE audit_log SET actor = \'{"id":"someone-else"}\' WHERE action = \'customer.profile.read\'');
     conn.closeSync();
     db.closeSync();
     const bad = cli('audit', 'verify');

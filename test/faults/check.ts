@@ -36,7 +36,10 @@ function compare(agg: Row[], recount: Row[], keyCols: string[], label: string) {
     const x = a.get(k);
     const y = b.get(k);
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    diff.set(k, { d: Number(x?.events ?? 0) - Number(y?.events ?? 0), text: `${label} ${k}: aggregate ${JSON.stringify(x ?? null)} recount ${JSON.stringify(y ?? null)}` });
+    diff.set(k, {
+      d: Number(x?.events ?? 0) - Number(y?.events ?? 0),
+      text: `${label} ${k}: aggregate ${JSON.stringify(x ?? null)} recount ${JSON.stringify(y ?? null)}`,
+    });
   }
   return { equal: agg.length > 0 && diff.size === 0, diff };
 }
@@ -83,7 +86,12 @@ export async function verifyAggregates(wh: ClickHouseWarehouse, fromMs: number, 
   );
   const ch = compare(channelAgg, channelRecount, ['bucket_ms', 'channel'], 'channel minute');
   const range = { from_ms: fromMs, to_ms: toMs };
-  const kpi = compare(await wh.query<Row>('kpi_minute_totals', range), await wh.query<Row>('kpi_recount_minutes', range), ['minute_ms', 'channel', 'source', 'team', 'agent', 'tag'], 'KPI minute');
+  const kpi = compare(
+    await wh.query<Row>('kpi_minute_totals', range),
+    await wh.query<Row>('kpi_recount_minutes', range),
+    ['minute_ms', 'channel', 'source', 'team', 'agent', 'tag'],
+    'KPI minute',
+  );
   return { channelMinutesEqual: ch.equal, kpiMinutesEqual: kpi.equal, channel: ch.diff, kpi: kpi.diff };
 }
 
@@ -91,7 +99,10 @@ export async function verifyAggregates(wh: ClickHouseWarehouse, fromMs: number, 
  * What changed between two aggregate verdicts: events counted beyond (over) or below (under) the recount that
  * were not so before, and the changed rows. An aggregate that was already off by 125 and still is adds nothing.
  */
-export function newErrors(now: AggregateVerdict, before?: AggregateVerdict): { channelOver: number; channelUnder: number; kpiOver: number; kpiUnder: number; changed: string[] } {
+export function newErrors(
+  now: AggregateVerdict,
+  before?: AggregateVerdict,
+): { channelOver: number; channelUnder: number; kpiOver: number; kpiUnder: number; changed: string[] } {
   const delta = (a: Map<string, { d: number; text: string }>, b?: Map<string, { d: number; text: string }>) => {
     let over = 0;
     let under = 0;

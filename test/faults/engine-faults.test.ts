@@ -120,7 +120,15 @@ it('keeps every acknowledged id exactly once and every aggregate equal to the re
   cleanups.push(() => stream.stop(20_000));
   await Promise.all([ingest.start(), stream.start()]);
 
-  const load = new LoadGenerator({ url: `http://127.0.0.1:${ingestPort}`, ingestKey: INGEST_KEY, rate: RATE, batch: BATCH, timeoutMs: 10_000, maxInFlight: 16, resendEvery: RESEND_EVERY });
+  const load = new LoadGenerator({
+    url: `http://127.0.0.1:${ingestPort}`,
+    ingestKey: INGEST_KEY,
+    rate: RATE,
+    batch: BATCH,
+    timeoutMs: 10_000,
+    maxInFlight: 16,
+    resendEvery: RESEND_EVERY,
+  });
   const run = `f${Date.now().toString(36)}`;
   const lag = async () => {
     try {
@@ -139,12 +147,47 @@ it('keeps every acknowledged id exactly once and every aggregate equal to the re
 
   const faults: Array<{ name: string; inject: () => Promise<void>; restore: () => Promise<void> }> = [
     { name: 'none (baseline)', inject: async () => undefined, restore: async () => undefined },
-    { name: 'stream worker kill -9 + restart', inject: () => stream.kill9(), restore: async () => { await sleep(DOWN_MS); await stream.start(); } },
-    { name: 'Kafka kill -9 + restart', inject: async () => void (await stack.kill9('kafka')), restore: async () => { await sleep(DOWN_MS); process.stderr.write(await stack.up(['kafka'])); } },
-    { name: 'Redis kill -9 + restart (empty)', inject: async () => void (await stack.kill9('redis')), restore: async () => { await sleep(DOWN_MS); await stack.up(['redis']); } },
+    {
+      name: 'stream worker kill -9 + restart',
+      inject: () => stream.kill9(),
+      restore: async () => {
+        await sleep(DOWN_MS);
+        await stream.start();
+      },
+    },
+    {
+      name: 'Kafka kill -9 + restart',
+      inject: async () => void (await stack.kill9('kafka')),
+      restore: async () => {
+        await sleep(DOWN_MS);
+        process.stderr.write(await stack.up(['kafka']));
+      },
+    },
+    {
+      name: 'Redis kill -9 + restart (empty)',
+      inject: async () => void (await stack.kill9('redis')),
+      restore: async () => {
+        await sleep(DOWN_MS);
+        await stack.up(['redis']);
+      },
+    },
     { name: 'Redis FLUSHALL', inject: () => stack.flushRedis(), restore: async () => undefined },
-    { name: 'ClickHouse kill -9 + restart', inject: async () => void (await stack.kill9('clickhouse')), restore: async () => { await sleep(DOWN_MS); await stack.up(['clickhouse']); } },
-    { name: `ClickHouse freeze (SIGSTOP ${FREEZE_MS / 1000} s)`, inject: async () => void stack.signal('clickhouse', 'SIGSTOP'), restore: async () => { await sleep(FREEZE_MS); stack.signal('clickhouse', 'SIGCONT'); } },
+    {
+      name: 'ClickHouse kill -9 + restart',
+      inject: async () => void (await stack.kill9('clickhouse')),
+      restore: async () => {
+        await sleep(DOWN_MS);
+        await stack.up(['clickhouse']);
+      },
+    },
+    {
+      name: `ClickHouse freeze (SIGSTOP ${FREEZE_MS / 1000} s)`,
+      inject: async () => void stack.signal('clickhouse', 'SIGSTOP'),
+      restore: async () => {
+        await sleep(FREEZE_MS);
+        stack.signal('clickhouse', 'SIGCONT');
+      },
+    },
   ];
   const only = process.env.FAULTS_ONLY?.split(',').map((s) => s.trim().toLowerCase());
   const chosen = only ? faults.filter((f, i) => i === 0 || only.some((o) => f.name.toLowerCase().includes(o))) : faults;
@@ -218,7 +261,9 @@ it('keeps every acknowledged id exactly once and every aggregate equal to the re
       stats,
     };
     rows.push(row);
-    process.stderr.write(`[faults] ${fault.name}: ${JSON.stringify({ acked: ids.acked, lost: ids.lost, duplicated: row.duplicated, errs: { ...errs, changed: errs.changed.length }, recoverySeconds, stats, crashes })}\n`);
+    process.stderr.write(
+      `[faults] ${fault.name}: ${JSON.stringify({ acked: ids.acked, lost: ids.lost, duplicated: row.duplicated, errs: { ...errs, changed: errs.changed.length }, recoverySeconds, stats, crashes })}\n`,
+    );
   }
 
   // After every fault: the whole run again (a later fault must not disturb an earlier phase's minutes).
@@ -244,35 +289,73 @@ it('keeps every acknowledged id exactly once and every aggregate equal to the re
 
   const seconds = (Date.now() - t0) / 1000;
   const table = render(rows);
-  process.stdout.write(`\n${table}\nfault suite: ${seconds.toFixed(0)} s (private stack up ${stackSeconds.toFixed(1)} s), load ${RATE} events/s in batches of ${BATCH}\n`);
+  process.stdout.write(
+    `\n${table}\nfault suite: ${seconds.toFixed(0)} s (private stack up ${stackSeconds.toFixed(1)} s), load ${RATE} events/s in batches of ${BATCH}\n`,
+  );
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(join(cacheDir, 'faults-report.json'), JSON.stringify({ at: new Date().toISOString(), seconds, rate: RATE, batch: BATCH, downSeconds: DOWN_MS / 1000, freezeSeconds: FREEZE_MS / 1000, rows }, null, 2));
+  writeFileSync(
+    join(cacheDir, 'faults-report.json'),
+    JSON.stringify(
+      { at: new Date().toISOString(), seconds, rate: RATE, batch: BATCH, downSeconds: DOWN_MS / 1000, freezeSeconds: FREEZE_MS / 1000, rows },
+      null,
+      2,
+    ),
+  );
 
-  passed = rows.every((r) => r.lost + r.unackedGivenUp === 0 && r.duplicated === 0 && r.newAggregateErrors.length === 0 && (r.recoverySeconds !== null || r.fault.startsWith('all')));
+  passed = rows.every(
+    (r) =>
+      r.lost + r.unackedGivenUp === 0 && r.duplicated === 0 && r.newAggregateErrors.length === 0 && (r.recoverySeconds !== null || r.fault.startsWith('all')),
+  );
   for (const r of rows) {
     expect.soft({ fault: r.fault, lost: r.lost, givenUp: r.unackedGivenUp }, 'no acknowledged id lost').toEqual({ fault: r.fault, lost: 0, givenUp: 0 });
     expect.soft({ fault: r.fault, duplicated: r.duplicated }, 'no event counted twice').toEqual({ fault: r.fault, duplicated: 0 });
-    expect.soft({ fault: r.fault, newAggregateErrors: r.newAggregateErrors }, 'the fault left every aggregate equal to the recount').toEqual({ fault: r.fault, newAggregateErrors: [] });
-    if (!r.fault.startsWith('all')) expect.soft(r.recoverySeconds, `${r.fault}: an event posted after the fault is queryable within ${RECOVERY_LIMIT_MS / 1000} s`).not.toBeNull();
+    expect
+      .soft({ fault: r.fault, newAggregateErrors: r.newAggregateErrors }, 'the fault left every aggregate equal to the recount')
+      .toEqual({ fault: r.fault, newAggregateErrors: [] });
+    if (!r.fault.startsWith('all'))
+      expect.soft(r.recoverySeconds, `${r.fault}: an event posted after the fault is queryable within ${RECOVERY_LIMIT_MS / 1000} s`).not.toBeNull();
   }
 }, 900_000);
 
 function diffStats(now: LoadGenerator['stats'], before: LoadGenerator['stats']): LoadGenerator['stats'] {
   const httpErrors: Record<string, number> = {};
   for (const [k, v] of Object.entries(now.httpErrors)) if (v - (before.httpErrors[k] ?? 0) > 0) httpErrors[k] = v - (before.httpErrors[k] ?? 0);
-  return { requests: now.requests - before.requests, retries: now.retries - before.retries, timeouts: now.timeouts - before.timeouts, httpErrors, rejected: now.rejected - before.rejected, resent: now.resent - before.resent, reaccepted: now.reaccepted - before.reaccepted };
+  return {
+    requests: now.requests - before.requests,
+    retries: now.retries - before.retries,
+    timeouts: now.timeouts - before.timeouts,
+    httpErrors,
+    rejected: now.rejected - before.rejected,
+    resent: now.resent - before.resent,
+    reaccepted: now.reaccepted - before.reaccepted,
+  };
 }
 
 function render(rows: Row[]): string {
-  const head = ['fault', 'acked', 'present once', 'lost', 'duplicated', 'aggregates equal (run so far)', 'recovery s (acked / queryable)', 'retries', 'resent / accepted again', 'process exits'];
+  const head = [
+    'fault',
+    'acked',
+    'present once',
+    'lost',
+    'duplicated',
+    'aggregates equal (run so far)',
+    'recovery s (acked / queryable)',
+    'retries',
+    'resent / accepted again',
+    'process exits',
+  ];
   const body = rows.map((r) => [
     r.fault,
     String(r.acked),
     String(r.presentOnce),
     String(r.lost + r.unackedGivenUp),
     String(r.duplicated),
-    r.channelMinutesEqual && r.kpiMinutesEqual ? 'yes' : `NO${r.newAggregateErrors.length === 0 ? ' (earlier fault)' : ` (new: channel +${r.newErrors.channelOver}/-${r.newErrors.channelUnder}, KPI +${r.newErrors.kpiOver}/-${r.newErrors.kpiUnder})`}`,
-    r.fault.startsWith('all') ? '' : `${r.ackSeconds === null ? '–' : r.ackSeconds.toFixed(1)} / ${r.recoverySeconds === null ? `> ${RECOVERY_LIMIT_MS / 1000}` : r.recoverySeconds.toFixed(1)}`,
+    r.channelMinutesEqual && r.kpiMinutesEqual
+      ? 'yes'
+      : `NO${r.newAggregateErrors.length === 0 ? ' (earlier fault)' : ` (new: channel +${r.newErrors.channelOver}/-${r.newErrors.channelUnder}, KPI +${r.newErrors.kpiOver}/-${r.newErrors.kpiUnder})`}`,
+    r.fault.startsWith('all')
+      ? ''
+      : `${r.ackSeconds === null ? '–' : r.ackSeconds.toFixed(1)} / ${r.recoverySeconds === null ? `> ${RECOVERY_LIMIT_MS / 1000}` : r.recoverySeconds.toFixed(1)}`,
     String(r.stats.retries),
     `${r.stats.resent} / ${r.stats.reaccepted}`,
     String(r.crashes.length),

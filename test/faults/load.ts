@@ -6,7 +6,18 @@ const TEAMS = ['north', 'south'];
 
 /** One generated event: a mix of types that moves every KPI counter (inquiries, deals, CSAT, NPS, complaints). */
 export function makeEvent(id: string, seq: number, occurredAt: number): Record<string, unknown> {
-  const kinds = ['conversation.started', 'message.received', 'message.sent', 'message.received', 'opportunity.created', 'deal.won', 'csat.submitted', 'nps.submitted', 'complaint.filed', 'touchpoint'];
+  const kinds = [
+    'conversation.started',
+    'message.received',
+    'message.sent',
+    'message.received',
+    'opportunity.created',
+    'deal.won',
+    'csat.submitted',
+    'nps.submitted',
+    'complaint.filed',
+    'touchpoint',
+  ];
   const type = kinds[seq % kinds.length];
   const properties: Record<string, unknown> = { source: SOURCES[seq % 3], team: TEAMS[seq % 2], text: `load n°${seq}` };
   if (seq % 13 === 0) properties.tag = 'vip';

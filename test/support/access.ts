@@ -6,7 +6,10 @@ import { systemClock, type Clock } from '../../shared/clock.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 
 /** Users, keys and sessions in memory for app tests; `keys` are stored as hashes like real ones. */
-export async function testAccess(keys: Array<{ id: string; role: Role; secret: string; agentId?: string }> = [], clock: Clock = systemClock): Promise<AccessService> {
+export async function testAccess(
+  keys: Array<{ id: string; role: Role; secret: string; agentId?: string }> = [],
+  clock: Clock = systemClock,
+): Promise<AccessService> {
   const state = new MemoryStateStore({ clock });
   const access = new AccessService({ store: new StateAccessStore(state, () => clock.now(), 0), sessions: state, clock });
   for (const k of keys) await access.putKey({ id: k.id, name: k.id, role: k.role, secret: k.secret, agentId: k.agentId ?? null });
@@ -17,7 +20,10 @@ export async function testAccess(keys: Array<{ id: string; role: Role; secret: s
  * A key per roster member (id `agent:<id>`, the member's role, acting as the member) and admin / analyst / ingest
  * keys, for route tests that call as many people. `key(id)` is the member's secret.
  */
-export async function rosterAccess(agents: ReadonlyArray<{ id: string; role: 'agent' | 'manager' }>, clock: Clock = systemClock): Promise<{ access: AccessService; key(agentId: string): string; admin: string; analyst: string; ingest: string }> {
+export async function rosterAccess(
+  agents: ReadonlyArray<{ id: string; role: 'agent' | 'manager' }>,
+  clock: Clock = systemClock,
+): Promise<{ access: AccessService; key(agentId: string): string; admin: string; analyst: string; ingest: string }> {
   const secrets = new Map(agents.map((a) => [a.id, generateSecret()]));
   const admin = generateSecret();
   const analyst = generateSecret();

@@ -13,7 +13,8 @@ export const ARTIFACTS = join(projectRoot(), '.cache', 'test-artifacts');
 export async function launchChromium(opts: { dashboard?: boolean } = {}): Promise<Browser> {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(path)) throw new Error(`Chromium not found at ${path}: run scripts/install-system-deps.sh (Debian package chromium)`);
-  if (opts.dashboard !== false && !existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html'))) throw new Error('dashboard is not built: run npm run build');
+  if (opts.dashboard !== false && !existsSync(join(projectRoot(), 'dashboard', 'dist', 'index.html')))
+    throw new Error('dashboard is not built: run npm run build');
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: path,
@@ -34,7 +35,12 @@ export async function signInThroughForm(page: Page, url: string, username: strin
 }
 
 /** Signs in through the form as the person a test key (TestOmnilane.keyFor / rosterKeys) belongs to. */
-export async function signInAsKeyOwner(page: Page, om: { url: string; userOfKey(secret: string): string; passwords(): Map<string, string> }, secret: string, hash = ''): Promise<void> {
+export async function signInAsKeyOwner(
+  page: Page,
+  om: { url: string; userOfKey(secret: string): string; passwords(): Map<string, string> },
+  secret: string,
+  hash = '',
+): Promise<void> {
   const username = om.userOfKey(secret);
   await signInThroughForm(page, om.url, username, om.passwords().get(username)!, hash);
 }

@@ -47,7 +47,10 @@ export async function startFakeProvider(): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   let failures: { n: number; status: number; retryAfterS?: number } = { n: 0, status: 503 };
   let count = 0;
-  let replyFn = (_req: RecordedRequest, n: number): { status?: number; body: unknown } => ({ status: 201, body: { sid: `SMfake${n}`, messages: [{ id: `wamid.fake${n}` }] } });
+  let replyFn = (_req: RecordedRequest, n: number): { status?: number; body: unknown } => ({
+    status: 201,
+    body: { sid: `SMfake${n}`, messages: [{ id: `wamid.fake${n}` }] },
+  });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -56,7 +59,10 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       requests.push(rec);
       if (failures.n > 0) {
         failures.n--;
-        res.writeHead(failures.status, { 'content-type': 'application/json', ...(failures.retryAfterS !== undefined ? { 'retry-after': String(failures.retryAfterS) } : {}) });
+        res.writeHead(failures.status, {
+          'content-type': 'application/json',
+          ...(failures.retryAfterS !== undefined ? { 'retry-after': String(failures.retryAfterS) } : {}),
+        });
         return res.end('{"message":"fake provider failure"}');
       }
       const r = replyFn(rec, ++count);
@@ -98,7 +104,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
           return { status: 200, body: { access_token: token, expires_in: 7200 } };
         }
         if (u.pathname.endsWith('/cgi-bin/message/custom/send')) {
-          if (!valid.has(u.searchParams.get('access_token') ?? '')) return { status: 200, body: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } };
+          if (!valid.has(u.searchParams.get('access_token') ?? ''))
+            return { status: 200, body: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' } };
           if (forced.n > 0) {
             forced.n--;
             return { status: 200, body: { errcode: forced.errcode, errmsg: forced.errmsg } };

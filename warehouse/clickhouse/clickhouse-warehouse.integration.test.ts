@@ -90,7 +90,18 @@ describe('ClickHouse and DuckDB agree', () => {
     for (let n = 1; n <= 120; n++) {
       for (let i = 0; i < n; i++) {
         const frm = ((i * 7919 + n * 31) % 97) * 10;
-        rows.push(factsRow({ conversation_id: `q${c++}`, customer_key: 'k', channel: `n${String(n).padStart(3, '0')}`, started_at: t + i, first_response_at: t + i + frm, first_response_ms: frm, agent: '', version: 1 }));
+        rows.push(
+          factsRow({
+            conversation_id: `q${c++}`,
+            customer_key: 'k',
+            channel: `n${String(n).padStart(3, '0')}`,
+            started_at: t + i,
+            first_response_at: t + i + frm,
+            first_response_ms: frm,
+            agent: '',
+            version: 1,
+          }),
+        );
       }
     }
     await ch.append('conversation_facts', rows);
@@ -114,7 +125,11 @@ describe('ClickHouseWarehouse specifics', () => {
     await wh.migrate();
     await fc.assert(
       fc.asyncProperty(hostileString(), fc.array(hostileString(), { maxLength: 4 }), async (s, xs) => {
-        const sql = inlineParams('SELECT {s:String} AS s, length({s:String}) AS bytes, {xs:Array(String)} AS xs, {n:Nullable(String)} AS n', { s, xs, n: null });
+        const sql = inlineParams('SELECT {s:String} AS s, length({s:String}) AS bytes, {xs:Array(String)} AS xs, {n:Nullable(String)} AS n', {
+          s,
+          xs,
+          n: null,
+        });
         const [row] = await wh.sql<{ s: string; bytes: string; xs: string[]; n: null }>(sql);
         expect(row.s).toBe(s);
         expect(Number(row.bytes)).toBe(Buffer.byteLength(s));

@@ -47,12 +47,17 @@ export function clickHouseErrorCode(err: unknown): number | undefined {
 export function isConnectionError(err: unknown): boolean {
   if (clickHouseErrorCode(err) !== undefined) return false;
   const e = err as { code?: string | number; message?: string } | null;
-  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_\w+)$/.test(String(e?.code ?? '')) || /timeout|ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(String(e?.message ?? err));
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|UND_ERR_\w+)$/.test(String(e?.code ?? '')) ||
+    /timeout|ECONNREFUSED|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(String(e?.message ?? err))
+  );
 }
 
 function whError(code: 'WH_ERR_QUERY' | 'WH_ERR_MIGRATION', what: string, err: unknown): OmnilaneError {
   const ch = clickHouseErrorCode(err);
-  const text = String((err as Error | null)?.message ?? err).split('\n')[0].slice(0, 500);
+  const text = String((err as Error | null)?.message ?? err)
+    .split('\n')[0]
+    .slice(0, 500);
   if (isConnectionError(err)) return new OmnilaneError('WH_ERR_UNAVAILABLE', `${what} failed: ClickHouse did not answer: ${text}`, { cause: err });
   const e = new OmnilaneError(code, `${what} failed${ch === undefined ? '' : ` (ClickHouse code ${ch})`}: ${text}`, { cause: err });
   return Object.assign(e, { clickhouseCode: ch });
@@ -114,7 +119,8 @@ export class ClickHouseWarehouse implements Warehouse {
   constructor(private readonly opts: ClickHouseWarehouseOptions) {
     const u = new URL(opts.url);
     this.database = opts.database ?? (u.pathname.length > 1 ? decodeURIComponent(u.pathname.slice(1)) : 'default');
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.database)) throw new OmnilaneError('CFG_ERR_INVALID', `CLICKHOUSE_URL: bad database name ${JSON.stringify(this.database)}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.database))
+      throw new OmnilaneError('CFG_ERR_INVALID', `CLICKHOUSE_URL: bad database name ${JSON.stringify(this.database)}`);
     this.client = this.makeClient(this.database);
   }
 
@@ -127,7 +133,14 @@ export class ClickHouseWarehouse implements Warehouse {
       request_timeout: this.opts.requestTimeoutMs ?? 60_000,
       clickhouse_settings: { date_time_input_format: 'best_effort' },
       log: { level: ClickHouseLogLevel.OFF },
-      ...(this.opts.tls ? { tls: this.opts.tls.cert && this.opts.tls.key ? { ca_cert: this.opts.tls.ca, cert: this.opts.tls.cert, key: this.opts.tls.key } : { ca_cert: this.opts.tls.ca } } : {}),
+      ...(this.opts.tls
+        ? {
+            tls:
+              this.opts.tls.cert && this.opts.tls.key
+                ? { ca_cert: this.opts.tls.ca, cert: this.opts.tls.cert, key: this.opts.tls.key }
+                : { ca_cert: this.opts.tls.ca },
+          }
+        : {}),
     });
   }
 

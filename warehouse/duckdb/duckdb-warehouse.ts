@@ -159,7 +159,10 @@ export class DuckDbWarehouse implements Warehouse {
     // Through the write queue, so it lands after every append already queued and before any later one.
     await this.writes.run(async () => {
       for (const t of CONTRIBUTION_TABLES) {
-        await this.writer.run(`DELETE FROM ${TABLES[t].name} WHERE bus_partition = $p AND batch_offset >= $o`, { p: Math.trunc(partition), o: BigInt(Math.trunc(fromOffset)) });
+        await this.writer.run(`DELETE FROM ${TABLES[t].name} WHERE bus_partition = $p AND batch_offset >= $o`, {
+          p: Math.trunc(partition),
+          o: BigInt(Math.trunc(fromOffset)),
+        });
       }
     });
   }

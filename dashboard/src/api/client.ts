@@ -1,10 +1,7 @@
 import { asBoardSnapshot, type BoardSnapshot } from './types.js';
 
 /** Outcome of a board request: the snapshot, a rejected key, or any other failure (network, 5xx, bad body). */
-export type BoardResult =
-  | { kind: 'ok'; board: BoardSnapshot }
-  | { kind: 'unauthorized'; message: string }
-  | { kind: 'error'; message: string };
+export type BoardResult = { kind: 'ok'; board: BoardSnapshot } | { kind: 'unauthorized'; message: string } | { kind: 'error'; message: string };
 
 /** Builds `/v1/<path>?minutes=N` relative to the page origin. */
 export function apiUrl(path: 'board' | 'live', minutes: number): string {

@@ -8,7 +8,14 @@ import { asBoardSnapshot } from './types.js';
 
 const T0 = Date.parse('2026-11-24T00:00:00.000Z');
 const HOUR = 3_600_000;
-const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({ kpi: 'inquiries', from: T0, to: T0 + HOUR, granularity: 'minute', group_by: 'channel', ...over });
+const q = (over: Partial<MetricQuery> = {}): MetricQuery => ({
+  kpi: 'inquiries',
+  from: T0,
+  to: T0 + HOUR,
+  granularity: 'minute',
+  group_by: 'channel',
+  ...over,
+});
 
 function arrowBody(): Uint8Array {
   const table = new Table({
@@ -79,7 +86,14 @@ describe('fetchMetric', () => {
   });
 
   it('reads JSON, taking the group from `channel` when an older reply has no `group`', async () => {
-    const body = { kpi: 'events', unit: 'count', granularity: 'minute', from: 'a', to: 'b', series: [{ bucket: '2026-11-24T00:00:00.000Z', channel: 'web', value: 4 }] };
+    const body = {
+      kpi: 'events',
+      unit: 'count',
+      granularity: 'minute',
+      from: 'a',
+      to: 'b',
+      series: [{ bucket: '2026-11-24T00:00:00.000Z', channel: 'web', value: 4 }],
+    };
     const { f, calls } = fakeFetch(200, JSON.stringify(body), 'application/json');
     const res = await fetchMetric(f, 'k', q({ kpi: 'events' }));
     expect(calls[0].headers.Accept).toBe('application/json');
@@ -92,7 +106,11 @@ describe('fetchMetric', () => {
   it('reports a rejected key and server errors with their code', async () => {
     const denied = await fetchMetric(fakeFetch(401, '{"code":"API_ERR_UNAUTHORIZED","message":"no"}', 'application/json').f, 'k', q());
     expect(denied).toEqual({ kind: 'unauthorized', message: 'API_ERR_UNAUTHORIZED: no' });
-    const missing = await fetchDrill(fakeFetch(404, '{"code":"API_ERR_NOT_FOUND","message":"unknown kpi"}', 'application/json').f, 'k', { kpi: 'deals', from: 0, to: 1 });
+    const missing = await fetchDrill(fakeFetch(404, '{"code":"API_ERR_NOT_FOUND","message":"unknown kpi"}', 'application/json').f, 'k', {
+      kpi: 'deals',
+      from: 0,
+      to: 1,
+    });
     expect(missing).toEqual({ kind: 'error', message: 'API_ERR_NOT_FOUND: unknown kpi' });
   });
 });
@@ -110,8 +128,14 @@ describe('snapshot KPIs and alerts', () => {
   });
 
   it('keeps well-formed alerts and drops the rest', () => {
-    const alerts = asFiringAlerts([{ rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60000, value: '90000', since: 'x', message_en: 'slow', message_zh: '慢' }, { kpi: 'x' }, null]);
-    expect(alerts).toEqual([{ rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60000, value: 90000, since: 'x', message_en: 'slow', message_zh: '慢' }]);
+    const alerts = asFiringAlerts([
+      { rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60000, value: '90000', since: 'x', message_en: 'slow', message_zh: '慢' },
+      { kpi: 'x' },
+      null,
+    ]);
+    expect(alerts).toEqual([
+      { rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60000, value: 90000, since: 'x', message_en: 'slow', message_zh: '慢' },
+    ]);
     expect(asFiringAlerts('nope')).toEqual([]);
   });
 

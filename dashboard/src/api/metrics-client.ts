@@ -72,7 +72,7 @@ const errorOf = (err: unknown): MetricResult<never> => ({ kind: 'error', message
 /** Fills what a reply may leave out with what was asked for, so views can rely on every field. */
 function normalise(q: MetricQuery, body: Partial<MetricSeries> & { series?: unknown }, meta: Record<string, string> = {}): MetricSeries {
   const unit = (body.unit ?? meta.unit ?? KPI_UNITS[q.kpi]) as KpiUnit;
-  const series = (Array.isArray(body.series) ? body.series : []);
+  const series = Array.isArray(body.series) ? body.series : [];
   return {
     kpi: body.kpi ?? meta.kpi ?? q.kpi,
     unit,

@@ -48,9 +48,7 @@ export function asBoardSnapshot(value: unknown): BoardSnapshot | null {
       conversations: v.totals.conversations,
       first_response: v.totals.first_response ?? emptyFrt,
     },
-    channels: Array.isArray(v.channels)
-      ? v.channels.map((c) => ({ ...c, first_response: c.first_response ?? emptyFrt }))
-      : [],
+    channels: Array.isArray(v.channels) ? v.channels.map((c) => ({ ...c, first_response: c.first_response ?? emptyFrt })) : [],
     series: Array.isArray(v.series) ? v.series : [],
     kpis: asKpiSummary(v.kpis, windowMinutes),
     alerts: asFiringAlerts(v.alerts),

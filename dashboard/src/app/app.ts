@@ -1,6 +1,15 @@
 import { fetchBoard } from '../api/client.js';
 import type { BoardSnapshot } from '../api/types.js';
-import { extractKeyFromHash, fetchSession, safeGet, safeSet, signInWithPassword, signOutSession, type KeyValueStorage, type SessionInfo } from '../auth/session.js';
+import {
+  extractKeyFromHash,
+  fetchSession,
+  safeGet,
+  safeSet,
+  signInWithPassword,
+  signOutSession,
+  type KeyValueStorage,
+  type SessionInfo,
+} from '../auth/session.js';
 import { createAttributionView } from '../attribution/index.js';
 import { createAuditView } from '../audit/audit-view.js';
 import { createBoardView } from '../board/index.js';
@@ -157,7 +166,13 @@ export function startApp(env: AppEnv): { stop(): void } {
   const experiments = createExperimentsView({ fetch: env.fetch, getKey: getToken, onUnauthorized: () => signOut(true) });
   const audit = createAuditView({ fetch: env.fetch, getKey: getToken, onUnauthorized: () => signOut(true) });
   const views: View[] = [header, signIn, board, attribution, experiments, agentConsole, audit];
-  env.root.replaceChildren(h('div', { class: 'app' }, views.map((v) => v.el)));
+  env.root.replaceChildren(
+    h(
+      'div',
+      { class: 'app' },
+      views.map((v) => v.el),
+    ),
+  );
 
   const paint = (state: AppState, prev?: AppState) => {
     if (!prev || prev.locale !== state.locale) {

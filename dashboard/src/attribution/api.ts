@@ -17,7 +17,9 @@ export async function request<T>(fetchImpl: typeof fetch, key: string, url: stri
   } catch {
     // a non-JSON body is reported by status below
   }
-  const message = (body as { code?: string; message?: string } | null)?.message ? `${(body as { code?: string }).code ?? res.status}: ${(body as { message: string }).message}` : `HTTP ${res.status}`;
+  const message = (body as { code?: string; message?: string } | null)?.message
+    ? `${(body as { code?: string }).code ?? res.status}: ${(body as { message: string }).message}`
+    : `HTTP ${res.status}`;
   if (res.status === 401) return { kind: 'unauthorized', message };
   if (!res.ok || body === null) return { kind: 'error', message };
   return { kind: 'ok', data: body as T };
@@ -33,7 +35,8 @@ export const attributionUrls = {
 
 export const fetchAttribution = (f: typeof fetch, key: string) => request<AttributionData>(f, key, attributionUrls.results());
 export const fetchTransitions = (f: typeof fetch, key: string) => request<TransitionsData>(f, key, attributionUrls.transitions());
-export const fetchFunnel = (f: typeof fetch, key: string, by: FunnelBy, windowHours: number) => request<FunnelData>(f, key, attributionUrls.funnel(by, windowHours));
+export const fetchFunnel = (f: typeof fetch, key: string, by: FunnelBy, windowHours: number) =>
+  request<FunnelData>(f, key, attributionUrls.funnel(by, windowHours));
 /** POST /v1/attribution/run (admins). */
 export const runAttribution = (f: typeof fetch, key: string) =>
   request<{ run_id: string }>(f, key, attributionUrls.run(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

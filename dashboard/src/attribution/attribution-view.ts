@@ -41,7 +41,10 @@ function chartBox(testid: string, extraClass = '') {
 }
 
 function panel(titleEl: HTMLElement, extra: HTMLElement[], body: HTMLElement, span: string, testid?: string) {
-  return h('section', { class: `panel panel--${span}`, 'data-testid': testid }, [h('header', { class: 'panel-head panel-head--tools' }, [titleEl, ...extra]), body]);
+  return h('section', { class: `panel panel--${span}`, 'data-testid': testid }, [
+    h('header', { class: 'panel-head panel-head--tools' }, [titleEl, ...extra]),
+    body,
+  ]);
 }
 
 /**
@@ -94,7 +97,12 @@ export function createAttributionView(deps: AttributionViewDeps): View {
       panel(modelsTitle, [metricSwitch], models.body, 'full'),
       panel(graphTitle, [], graph.body, 'full'),
       panel(tableTitle, [], h('div', { class: 'table-wrap' }, [table]), 'full'),
-      panel(funnelTitle, [h('label', { class: 'tool-label' }, [byLabel, bySelect]), windowLabel], h('div', {}, [funnelChart.body, h('div', { class: 'table-wrap' }, [funnelTable])]), 'full'),
+      panel(
+        funnelTitle,
+        [h('label', { class: 'tool-label' }, [byLabel, bySelect]), windowLabel],
+        h('div', {}, [funnelChart.body, h('div', { class: 'table-wrap' }, [funnelTable])]),
+        'full',
+      ),
     ]),
   ]);
 
@@ -156,16 +164,25 @@ export function createAttributionView(deps: AttributionViewDeps): View {
 
   function renderTable(t: Translate) {
     const ctx = { locale: state!.locale, t };
-    const head = h('tr', {}, (['attr.col.model', 'attr.col.channel', 'attr.col.removal', 'attr.col.conversions', 'attr.col.ci', 'attr.col.value', 'attr.col.ci'] as const).map((k, i) => h('th', { class: i >= 2 ? 'num' : undefined }, [t(k)])));
+    const head = h(
+      'tr',
+      {},
+      (['attr.col.model', 'attr.col.channel', 'attr.col.removal', 'attr.col.conversions', 'attr.col.ci', 'attr.col.value', 'attr.col.ci'] as const).map(
+        (k, i) => h('th', { class: i >= 2 ? 'num' : undefined }, [t(k)]),
+      ),
+    );
     const rows = attribution ? attributionTableRows(attribution, ctx) : [];
-    const cell = (text: string, field: string, raw: number | null) => h('td', { class: 'num', 'data-field': field, 'data-value': raw === null ? '' : String(raw) }, [text]);
+    const cell = (text: string, field: string, raw: number | null) =>
+      h('td', { class: 'num', 'data-field': field, 'data-value': raw === null ? '' : String(raw) }, [text]);
     const body = rows.map((r) =>
       h('tr', { 'data-model': r.model, 'data-channel': r.channel }, [
         h('td', {}, [r.modelLabel]),
         h('td', {}, [r.channelLabel]),
         cell(r.text.removal, 'removal_effect', r.removal_effect),
         cell(r.text.conversions, 'conversions', r.conversions),
-        h('td', { class: 'num muted', 'data-field': 'conversions_ci', 'data-value': r.conversions_ci ? r.conversions_ci.join(',') : '' }, [r.text.conversionsCi]),
+        h('td', { class: 'num muted', 'data-field': 'conversions_ci', 'data-value': r.conversions_ci ? r.conversions_ci.join(',') : '' }, [
+          r.text.conversionsCi,
+        ]),
         cell(r.text.value, 'value', r.value),
         h('td', { class: 'num muted', 'data-field': 'value_ci', 'data-value': r.value_ci ? r.value_ci.join(',') : '' }, [r.text.valueCi]),
       ]),
@@ -178,13 +195,27 @@ export function createAttributionView(deps: AttributionViewDeps): View {
     const ctx = { locale: state!.locale, t };
     const head = h('tr', {}, [
       h('th', {}, [t('funnel.col.group')]),
-      ...(['funnel.step.inquiry', 'funnel.step.opportunity', 'funnel.step.deal', 'funnel.col.toOpportunity', 'funnel.col.toDeal', 'funnel.col.overall', 'funnel.col.timeToDeal'] as const).map((k) => h('th', { class: 'num' }, [t(k)])),
+      ...(
+        [
+          'funnel.step.inquiry',
+          'funnel.step.opportunity',
+          'funnel.step.deal',
+          'funnel.col.toOpportunity',
+          'funnel.col.toDeal',
+          'funnel.col.overall',
+          'funnel.col.timeToDeal',
+        ] as const
+      ).map((k) => h('th', { class: 'num' }, [t(k)])),
     ]);
     const body = funnelTableRows(funnel, ctx).map((r) =>
       h('tr', { 'data-key': r.key, class: r.total ? 'total' : undefined }, [
         h('td', {}, [r.label]),
-        ...r.counts.map((c, i) => h('td', { class: 'num', 'data-field': ['inquiries', 'opportunities', 'deals'][i], 'data-value': String(c) }, [formatDecimal(c, ctx.locale, 0)])),
-        ...r.rates.map((v, i) => h('td', { class: 'num', 'data-field': ['opportunity_rate', 'deal_rate', 'overall_rate'][i], 'data-value': String(v) }, [r.text.rates[i]])),
+        ...r.counts.map((c, i) =>
+          h('td', { class: 'num', 'data-field': ['inquiries', 'opportunities', 'deals'][i], 'data-value': String(c) }, [formatDecimal(c, ctx.locale, 0)]),
+        ),
+        ...r.rates.map((v, i) =>
+          h('td', { class: 'num', 'data-field': ['opportunity_rate', 'deal_rate', 'overall_rate'][i], 'data-value': String(v) }, [r.text.rates[i]]),
+        ),
         h('td', { class: 'num' }, [r.text.timeToDeal]),
       ]),
     );
@@ -211,7 +242,7 @@ export function createAttributionView(deps: AttributionViewDeps): View {
     );
     setText(refresh, t('attr.refresh'));
     setText(run, running ? t('attr.running') : t('attr.run'));
-    (run).disabled = running;
+    run.disabled = running;
     errorEl.hidden = !error;
     setText(errorEl, error ? t(error.key, { message: error.message }) : '');
 

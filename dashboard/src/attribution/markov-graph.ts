@@ -15,7 +15,18 @@ const corners = () =>
   ].map(([x, y], i) => ({ id: `(corner${i})`, name: '', x, y, symbolSize: 0, label: { show: false }, tooltip: { show: false } }));
 
 const nodeColor = (s: string) =>
-  s === START ? '#334155' : s === '(conversion)' ? '#16a34a' : s === '(null)' ? '#94a3b8' : channelColor(s.split(',').pop()!.replace(/_chat$/, ''));
+  s === START
+    ? '#334155'
+    : s === '(conversion)'
+      ? '#16a34a'
+      : s === '(null)'
+        ? '#94a3b8'
+        : channelColor(
+            s
+              .split(',')
+              .pop()!
+              .replace(/_chat$/, ''),
+          );
 
 /**
  * The Markov chain as a layered graph (markov-layout.ts): (start) left, (conversion) and (null) right, states in

@@ -101,14 +101,21 @@ export function layoutMarkov(data: TransitionsData): MarkovLayout {
   const rowGap = GRAPH_BOX.height / fullest;
   const colGap = last > 0 ? GRAPH_BOX.width / last : GRAPH_BOX.width;
   const nodes: LaidOutNode[] = layers.flatMap((members, l) =>
-    members.map((s) => ({ state: s, layer: l, x: l * colGap, y: rank.get(s)! * GRAPH_BOX.height, mass: s === START ? 1 : mass.get(s) ?? 0 })),
+    members.map((s) => ({ state: s, layer: l, x: l * colGap, y: rank.get(s)! * GRAPH_BOX.height, mass: s === START ? 1 : (mass.get(s) ?? 0) })),
   );
 
   const edges: LaidOutEdge[] = [];
   for (const [from, list] of out) {
     const sorted = [...list].sort((a, b) => b.p - a.p || a.to.localeCompare(b.to));
     sorted.forEach((e, i) =>
-      edges.push({ from, to: e.to, probability: e.p, shown: i < TOP_K_PER_STATE, labelled: i === 0, backward: (layerOf.get(e.to) ?? 0) <= (layerOf.get(from) ?? 0) }),
+      edges.push({
+        from,
+        to: e.to,
+        probability: e.p,
+        shown: i < TOP_K_PER_STATE,
+        labelled: i === 0,
+        backward: (layerOf.get(e.to) ?? 0) <= (layerOf.get(from) ?? 0),
+      }),
     );
   }
   return { nodes, edges, layers: last + 1, rowGap, colGap };

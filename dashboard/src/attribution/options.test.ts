@@ -21,7 +21,15 @@ const ctx = (locale: Locale = 'en') => ({ locale, t: translator(locale) });
 type AnySeries = any;
 const seriesOf = (o: { series?: unknown }) => o.series as AnySeries[];
 
-const run = { run_id: 'r1', run_at: '2026-11-24T12:00:00.000Z', window_from: '2026-10-25T12:00:00.000Z', window_to: '2026-11-24T12:00:00.000Z', journeys: 3, total_conversions: 3, total_value: 600 };
+const run = {
+  run_id: 'r1',
+  run_at: '2026-11-24T12:00:00.000Z',
+  window_from: '2026-10-25T12:00:00.000Z',
+  window_to: '2026-11-24T12:00:00.000Z',
+  journeys: 3,
+  total_conversions: 3,
+  total_value: 600,
+};
 const data: AttributionData = {
   channels: ['ad', 'web_chat'],
   job: { running: false, last_run_at: null },
@@ -166,7 +174,7 @@ function busyChain(): TransitionsData {
   const tr: TransitionsData['transitions'] = channels.slice(0, 4).map((c, i) => ({ from: '(start)', to: c, probability: first[i] }));
   channels.forEach((from, i) => {
     const late = i >= 4;
-    const raw = channels.map((to, j) => (to === from ? 0.01 : (j >= 4) !== late ? 0.2 / (j + 1) : 0.03));
+    const raw = channels.map((to, j) => (to === from ? 0.01 : j >= 4 !== late ? 0.2 / (j + 1) : 0.03));
     const conv = late ? 0.3 : 0.02;
     const nul = late ? 0.4 : 0.1;
     const total = raw.reduce((a, b) => a + b, 0) + conv + nul;
@@ -186,7 +194,8 @@ describe('Markov layout', () => {
     expect(layer['(conversion)']).toBe(layout.layers - 1);
     expect(layer['(null)']).toBe(layout.layers - 1);
     expect(layout.layers).toBeGreaterThanOrEqual(4);
-    for (const first of ['ad', 'social', 'web', 'email']) for (const chat of ['web_chat', 'wechat_chat', 'app_chat', 'sms_chat']) expect(layer[first]).toBeLessThan(layer[chat]);
+    for (const first of ['ad', 'social', 'web', 'email'])
+      for (const chat of ['web_chat', 'wechat_chat', 'app_chat', 'sms_chat']) expect(layer[first]).toBeLessThan(layer[chat]);
   });
 
   it('gives every state a unique position, neighbours at least a node apart, inside the box', () => {
@@ -211,7 +220,7 @@ describe('Markov layout', () => {
     expect(s.label.width + s.symbolSize).toBeLessThan(layout.colGap);
   });
 
-  it('draws only each state\'s strongest transitions, and labels only the strongest one', () => {
+  it("draws only each state's strongest transitions, and labels only the strongest one", () => {
     const s = seriesOf(buildMarkovGraphOption(chain, ctx()))[0];
     const bySource = new Map<number, number[]>();
     for (const l of s.links as Array<{ source: number; value: number }>) bySource.set(l.source, [...(bySource.get(l.source) ?? []), l.value]);
@@ -229,7 +238,13 @@ describe('Markov layout', () => {
 
 describe('model bars', () => {
   it('shows every channel name under the bars: interval 0, never hidden, tilted when many', () => {
-    const many: AttributionData = { ...data, channels: busyChain().transitions.filter((t) => t.from === '(start)' || t.from === 'ad').map((t) => t.to).filter((c) => !c.startsWith('(')) };
+    const many: AttributionData = {
+      ...data,
+      channels: busyChain()
+        .transitions.filter((t) => t.from === '(start)' || t.from === 'ad')
+        .map((t) => t.to)
+        .filter((c) => !c.startsWith('(')),
+    };
     const channels = [...new Set(many.channels)];
     many.channels = channels;
     for (const locale of ['en', 'zh-CN'] as const) {

@@ -39,7 +39,11 @@ export function createAuditView(deps: AuditViewDeps): View {
   const status = h('div', { class: 'audit-chain', 'data-testid': 'audit-chain', role: 'status' });
   const problems = h('ul', { class: 'audit-problems', 'data-testid': 'audit-problems' });
   const errorEl = h('p', { class: 'attr-error', 'data-testid': 'audit-error', role: 'alert', hidden: true });
-  const inputs = { actor: h('input', { type: 'text', maxlength: 128, 'data-testid': 'audit-actor' }), action: h('input', { type: 'text', maxlength: 64, 'data-testid': 'audit-action' }), customer: h('input', { type: 'text', maxlength: 128, 'data-testid': 'audit-customer' }) };
+  const inputs = {
+    actor: h('input', { type: 'text', maxlength: 128, 'data-testid': 'audit-actor' }),
+    action: h('input', { type: 'text', maxlength: 64, 'data-testid': 'audit-action' }),
+    customer: h('input', { type: 'text', maxlength: 128, 'data-testid': 'audit-customer' }),
+  };
   const labels = { actor: h('span'), action: h('span'), customer: h('span') };
   const apply = h('button', { class: 'btn-tool', type: 'submit', 'data-testid': 'audit-apply' });
   const form = h('form', { class: 'audit-filters' }, [
@@ -102,9 +106,29 @@ export function createAuditView(deps: AuditViewDeps): View {
     setText(errorEl, message ? t(message.key, { message: message.text ?? '' }) : '');
     status.hidden = chain === null;
     status.dataset.ok = String(chain?.ok ?? '');
-    setText(status, !chain ? '' : chain.ok ? t('audit.chain.ok', { entries: chain.entries, checkpoints: chain.checkpoints, signed: chain.signedThrough, tail: chain.unsignedTail }) : t('audit.chain.bad', { count: chain.problems.length }));
+    setText(
+      status,
+      !chain
+        ? ''
+        : chain.ok
+          ? t('audit.chain.ok', { entries: chain.entries, checkpoints: chain.checkpoints, signed: chain.signedThrough, tail: chain.unsignedTail })
+          : t('audit.chain.bad', { count: chain.problems.length }),
+    );
     problems.replaceChildren(...(chain?.problems ?? []).map((p) => h('li', {}, [t('audit.problem', { seq: p.seq, kind: p.kind, detail: p.detail })])));
-    const head = h('tr', {}, ['#', t('audit.col.time'), t('audit.col.actor'), t('audit.col.action'), t('audit.col.target'), t('audit.col.customer'), t('audit.col.ip'), t('audit.col.status')].map((c) => h('th', {}, [c])));
+    const head = h(
+      'tr',
+      {},
+      [
+        '#',
+        t('audit.col.time'),
+        t('audit.col.actor'),
+        t('audit.col.action'),
+        t('audit.col.target'),
+        t('audit.col.customer'),
+        t('audit.col.ip'),
+        t('audit.col.status'),
+      ].map((c) => h('th', {}, [c])),
+    );
     const body = entries.length ? entries.map((e) => row(e, t, state!.locale)) : [h('tr', {}, [h('td', { colspan: 8, class: 'muted' }, [t('audit.empty')])])];
     table.replaceChildren(h('thead', {}, [head]), h('tbody', {}, body));
   }

@@ -91,7 +91,13 @@ export async function fetchSession(fetchImpl: typeof fetch): Promise<SessionResu
 /** Signs in with a username and password: the server sets the session cookie and answers the CSRF token. */
 export async function signInWithPassword(fetchImpl: typeof fetch, username: string, password: string): Promise<SessionResult> {
   try {
-    const res = await fetchImpl('/v1/auth/sign-in', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ username, password }), cache: 'no-store', credentials: 'same-origin' });
+    const res = await fetchImpl('/v1/auth/sign-in', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ username, password }),
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
     if (res.status === 401 || res.status === 400) return { kind: 'unauthorized' };
     if (!res.ok) return { kind: 'error', message: `HTTP ${res.status}` };
     const b = (await res.json()) as { user: { username: string; role: string }; csrf_token: string };
@@ -104,7 +110,12 @@ export async function signInWithPassword(fetchImpl: typeof fetch, username: stri
 /** Ends the session on the server (the cookie is cleared); errors are ignored: the page forgets the token anyway. */
 export async function signOutSession(fetchImpl: typeof fetch, csrf: string): Promise<void> {
   try {
-    await fetchImpl('/v1/auth/sign-out', { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': csrf }, cache: 'no-store', credentials: 'same-origin' });
+    await fetchImpl('/v1/auth/sign-out', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'X-CSRF-Token': csrf },
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
   } catch {
     // offline: the cookie expires on its own
   }

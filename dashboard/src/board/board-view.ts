@@ -41,9 +41,17 @@ export function createBoardView(deps: BoardDeps): View {
   const el = h('main', { class: 'board', 'data-testid': 'board' }, [
     alerts.el,
     trafficHead,
-    h('div', { class: 'tiles' }, tiles.map((t) => t.el)),
+    h(
+      'div',
+      { class: 'tiles' },
+      tiles.map((t) => t.el),
+    ),
     kpiHead,
-    h('div', { class: 'tiles tiles--kpi', 'data-testid': 'kpi-tiles' }, kpiTiles.map((t) => t.el)),
+    h(
+      'div',
+      { class: 'tiles tiles--kpi', 'data-testid': 'kpi-tiles' },
+      kpiTiles.map((t) => t.el),
+    ),
     followup.el,
     h('div', { class: 'charts' }, [...charts.map((c) => c.el), series.el, heatmap.el, insights.el]),
     drill.el,

@@ -53,28 +53,28 @@ export function createActionsPane(actions: ConversationActions) {
   kind.addEventListener('change', () => last && render(...last));
 
   function render(s: ConsoleState, ctx: PaneContext) {
-      last = [s, ctx];
-      const { t } = ctx;
-      el.hidden = !s.selected;
-      const active = canAct(s);
-      for (const c of [kind, target, note, transferBtn, outcome, value, closeBtn]) c.disabled = !active;
-      setText(transferTitle, t('console.transfer.title'));
-      setText(kindOptions[0], t('console.transfer.toAgent'));
-      setText(kindOptions[1], t('console.transfer.toGroup'));
-      setAttr(target, 'placeholder', t('console.transfer.target'));
-      setAttr(note, 'placeholder', t('console.transfer.note'));
-      setText(transferBtn, t('console.transfer.submit'));
-      const { groups, agents } = transferTargets(s);
-      const list = kind.value === 'agent' ? agents : groups;
-      if (list.join('\n') !== shownTargets) {
-        shownTargets = list.join('\n');
-        targets.replaceChildren(...list.map((v) => h('option', { value: v }, [kind.value === 'group' ? labelOf(t, 'console.group', v) : v])));
-      }
-      setText(closeTitle, t('console.close.title'));
-      outcomeOptions.forEach((o, i) => setText(o, t(`console.outcome.${OUTCOMES[i]}`)));
-      setAttr(value, 'placeholder', t('console.close.value'));
-      value.hidden = outcome.value !== 'deal';
-      setText(closeBtn, t('console.close.submit'));
+    last = [s, ctx];
+    const { t } = ctx;
+    el.hidden = !s.selected;
+    const active = canAct(s);
+    for (const c of [kind, target, note, transferBtn, outcome, value, closeBtn]) c.disabled = !active;
+    setText(transferTitle, t('console.transfer.title'));
+    setText(kindOptions[0], t('console.transfer.toAgent'));
+    setText(kindOptions[1], t('console.transfer.toGroup'));
+    setAttr(target, 'placeholder', t('console.transfer.target'));
+    setAttr(note, 'placeholder', t('console.transfer.note'));
+    setText(transferBtn, t('console.transfer.submit'));
+    const { groups, agents } = transferTargets(s);
+    const list = kind.value === 'agent' ? agents : groups;
+    if (list.join('\n') !== shownTargets) {
+      shownTargets = list.join('\n');
+      targets.replaceChildren(...list.map((v) => h('option', { value: v }, [kind.value === 'group' ? labelOf(t, 'console.group', v) : v])));
+    }
+    setText(closeTitle, t('console.close.title'));
+    outcomeOptions.forEach((o, i) => setText(o, t(`console.outcome.${OUTCOMES[i]}`)));
+    setAttr(value, 'placeholder', t('console.close.value'));
+    value.hidden = outcome.value !== 'deal';
+    setText(closeBtn, t('console.close.submit'));
   }
   return { el, render };
 }

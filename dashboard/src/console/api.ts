@@ -1,6 +1,18 @@
 import { authHeaders } from '../api/client.js';
 import type { SearchHit } from './search.js';
-import type { ConsoleConversation, ConsoleQueue, ConversationDetail, CrmOpportunity, CustomerProfile, Me, Outcome, Presence, RoutingOverview, SuggestionsReply, TimelineEvent } from './types.js';
+import type {
+  ConsoleConversation,
+  ConsoleQueue,
+  ConversationDetail,
+  CrmOpportunity,
+  CustomerProfile,
+  Me,
+  Outcome,
+  Presence,
+  RoutingOverview,
+  SuggestionsReply,
+  TimelineEvent,
+} from './types.js';
 
 /**
  * Outcome of a console request. Unlike the board's, failures keep the HTTP status and error code: the console
@@ -68,7 +80,8 @@ export function consoleApi(f: Fetch, key: string) {
       send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/suggestions/${seg(scriptId)}/used`, { edited }),
     /** Labels (docs/ai.md): the server takes the message text itself; only the label leaves the console. */
     correctIntent: (id: string, intent: string) => send<{ intent: string; model_intent: string }>('POST', `/v1/conversations/${seg(id)}/intent`, { intent }),
-    botFeedback: (id: string, messageId: string, verdict: 'wrong' | 'right') => send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/bot-feedback`, { message_id: messageId, verdict }),
+    botFeedback: (id: string, messageId: string, verdict: 'wrong' | 'right') =>
+      send<{ recorded: boolean }>('POST', `/v1/conversations/${seg(id)}/bot-feedback`, { message_id: messageId, verdict }),
     /** Qualify a sales conversation: opportunity.created once, and the CRM opportunity created or updated. */
     qualify: (id: string, body: { value?: number; product?: string }) =>
       send<{ opportunity: CrmOpportunity; created: boolean; event: string }>('POST', `/v1/conversations/${seg(id)}/opportunity`, body),

@@ -19,16 +19,23 @@ function line(m: ChatEntry, ctx: PaneContext, wrong?: (m: ChatEntry & { id: stri
   const { t, locale } = ctx;
   const who = m.direction === 'in' ? t('console.chat.customer') : m.bot ? t('console.chat.bot') : t('console.chat.agent', { id: m.agent_id ?? '' });
   const state = m.failed ? t('console.chat.failed') : m.pending ? t('console.chat.sending') : clockOf(m.at, locale);
-  return h('div', { class: `msg msg-${m.direction}${m.bot ? ' msg-bot' : ''}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`, 'data-direction': m.direction, 'data-bot': m.bot ? 'true' : null, 'data-pending': m.pending ? 'true' : null }, [
-    h('div', { class: 'msg-text' }, [m.text]),
-    h('div', { class: 'msg-meta' }, [`${who} · ${state}`, wrong && canMarkWrong(m) ? wrong(m) : null]),
-  ]);
+  return h(
+    'div',
+    {
+      class: `msg msg-${m.direction}${m.bot ? ' msg-bot' : ''}${m.pending ? ' is-pending' : ''}${m.failed ? ' is-failed' : ''}`,
+      'data-direction': m.direction,
+      'data-bot': m.bot ? 'true' : null,
+      'data-pending': m.pending ? 'true' : null,
+    },
+    [h('div', { class: 'msg-text' }, [m.text]), h('div', { class: 'msg-meta' }, [`${who} · ${state}`, wrong && canMarkWrong(m) ? wrong(m) : null])],
+  );
 }
 
 /** The FAQ bot's handoff at the top of the chat: the intent it found, why it handed over, its summary. */
 function handoffCard(hd: BotHandoffInfo, ctx: PaneContext): HTMLElement {
   const { t } = ctx;
-  const row = (label: string, value: string, testid: string) => h('div', { class: 'handoff-row' }, [h('span', { class: 'muted' }, [label]), ' ', h('span', { 'data-testid': testid }, [value])]);
+  const row = (label: string, value: string, testid: string) =>
+    h('div', { class: 'handoff-row' }, [h('span', { class: 'muted' }, [label]), ' ', h('span', { 'data-testid': testid }, [value])]);
   return h('div', { class: 'handoff-card', 'data-testid': 'handoff-card', 'data-intent': hd.intent, role: 'note' }, [
     h('strong', {}, [t('console.handoff.title')]),
     row(t('console.handoff.intent'), labelOf(t, 'console.intent', hd.intent), 'handoff-intent'),
@@ -54,7 +61,14 @@ export function createChatPane(actions: ChatActions) {
   const send = h('button', { type: 'submit', class: 'btn-primary', 'data-testid': 'chat-send' });
   const form = h('form', { class: 'chat-form' }, [input, send]);
   const pick = h('p', { class: 'muted chat-pick', 'data-testid': 'chat-pick' });
-  const body = h('div', { class: 'chat-body' }, [head, handoff, messages, readOnly, h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList, suggestHint]), form]);
+  const body = h('div', { class: 'chat-body' }, [
+    head,
+    handoff,
+    messages,
+    readOnly,
+    h('div', { class: 'chat-suggest' }, [suggestTitle, suggestList, suggestHint]),
+    form,
+  ]);
   const el = h('section', { class: 'panel console-chat', 'data-testid': 'chat-pane' }, [pick, body]);
 
   let sending = false;
@@ -132,7 +146,9 @@ export function createChatPane(actions: ChatActions) {
         c ? h('span', { class: 'chip' }, [labelOf(t, 'channel', c.channel)]) : null,
         c?.group ? h('span', { class: 'muted' }, [labelOf(t, 'console.group', c.group)]) : null,
         c && actions.correctIntent ? intentChip(ctx, sel.id, c.intent, !canAct(s)) : null,
-        status ? h('span', { class: `chip chip-status-${status}`, 'data-testid': 'chat-status', 'data-status': status }, [labelOf(t, 'console.status', status)]) : null,
+        status
+          ? h('span', { class: `chip chip-status-${status}`, 'data-testid': 'chat-status', 'data-status': status }, [labelOf(t, 'console.status', status)])
+          : null,
       ];
       head.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
       handoff.hidden = !sel.handoff;
@@ -140,7 +156,11 @@ export function createChatPane(actions: ChatActions) {
       else handoff.replaceChildren();
       if (shown.messages !== sel.messages || shown.locale !== ctx.locale) {
         const atBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 40;
-        messages.replaceChildren(...(sel.messages.length ? sel.messages.map((m) => line(m, ctx, actions.markWrong ? (x) => wrongAnswerButton(ctx, x.id, marked.has(x.id), markWrong) : undefined)) : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]));
+        messages.replaceChildren(
+          ...(sel.messages.length
+            ? sel.messages.map((m) => line(m, ctx, actions.markWrong ? (x) => wrongAnswerButton(ctx, x.id, marked.has(x.id), markWrong) : undefined))
+            : [h('p', { class: 'muted empty-line' }, [t('console.chat.noMessages')])]),
+        );
         if (atBottom || shown.id !== sel.id) messages.scrollTop = messages.scrollHeight;
       }
       const active = canAct(s);
@@ -157,7 +177,11 @@ export function createChatPane(actions: ChatActions) {
         suggestHint.hidden = items.length === 0;
         suggestList.replaceChildren(
           ...(items.length
-            ? items.map(({ text, script }) => h('button', { type: 'button', class: 'suggestion', 'data-suggestion': text, 'data-script': script || null, 'data-testid': 'suggestion' }, [text]))
+            ? items.map(({ text, script }) =>
+                h('button', { type: 'button', class: 'suggestion', 'data-suggestion': text, 'data-script': script || null, 'data-testid': 'suggestion' }, [
+                  text,
+                ]),
+              )
             : [h('p', { class: 'muted empty-line', 'data-testid': 'suggestions-empty' }, [t('console.suggest.empty')])]),
         );
       }

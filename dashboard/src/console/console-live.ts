@@ -21,7 +21,10 @@ export interface ConsoleLiveOptions {
 }
 
 /** Parses one SSE chunk stream into console events; unknown names and malformed JSON are dropped. */
-export function consoleEventsFrom(state: SseState, chunk: string): { state: SseState; events: Array<{ name: ConsoleEventName; data: unknown }>; retryMs: number | null } {
+export function consoleEventsFrom(
+  state: SseState,
+  chunk: string,
+): { state: SseState; events: Array<{ name: ConsoleEventName; data: unknown }>; retryMs: number | null } {
   const step = feedSse(state, chunk);
   const events: Array<{ name: ConsoleEventName; data: unknown }> = [];
   let retryMs: number | null = null;

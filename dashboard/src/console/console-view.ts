@@ -38,10 +38,22 @@ export function createConsoleView(deps: ConsoleViewDeps): View {
   let running = false;
   let ticker: ReturnType<typeof setInterval> | undefined;
 
-  const controller = createConsoleController({ fetch: deps.fetch, getKey: deps.getKey, onUnauthorized: deps.onUnauthorized, onLiveStatus: deps.onLiveStatus, now, onChange: () => paint() });
+  const controller = createConsoleController({
+    fetch: deps.fetch,
+    getKey: deps.getKey,
+    onUnauthorized: deps.onUnauthorized,
+    onLiveStatus: deps.onLiveStatus,
+    now,
+    onChange: () => paint(),
+  });
   const toolbar = createToolbar({ setPresence: (p) => void controller.setPresence(p) });
   const lists = createListsPane({ select: (id) => controller.select(id), accept: (id) => void controller.accept(id) });
-  const chat = createChatPane({ reply: (text) => controller.reply(text), used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited), correctIntent: (i) => controller.correctIntent(i), markWrong: (m) => controller.markWrong(m) });
+  const chat = createChatPane({
+    reply: (text) => controller.reply(text),
+    used: (scriptId, edited) => void controller.suggestionUsed(scriptId, edited),
+    correctIntent: (i) => controller.correctIntent(i),
+    markWrong: (m) => controller.markWrong(m),
+  });
   const actionsPane = createActionsPane({ transfer: (k, target, note) => controller.transfer(k, target, note), close: (o, v) => controller.close(o, v) });
   const opportunity = createOpportunityPane({ qualify: (v, p) => controller.qualify(v, p) });
   const followupUrl = (id: string) => `/v1/customers/${encodeURIComponent(id)}/followups`;

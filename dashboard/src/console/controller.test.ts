@@ -19,14 +19,38 @@ function fakeServer(routes: Record<string, (body: unknown) => { status: number; 
 }
 
 const agent = { id: 'a_li', name: '李娜', role: 'agent', team: 'team_east', groups: ['pre_sale'], manages: [], presence: 'online', capacity: { '*': 3 } };
-const conv = (status: string) => ({ conversation_id: 'wc_1', customer_id: 'cus_1', agent_id: 'a_li', status, channel: 'web', tag: 'VIP', intent: 'pre_sale', group: 'pre_sale', offered_at: 0, accept_by: 60_000, assigned_at: null, preview: '多少钱？' });
+const conv = (status: string) => ({
+  conversation_id: 'wc_1',
+  customer_id: 'cus_1',
+  agent_id: 'a_li',
+  status,
+  channel: 'web',
+  tag: 'VIP',
+  intent: 'pre_sale',
+  group: 'pre_sale',
+  offered_at: 0,
+  accept_by: 60_000,
+  assigned_at: null,
+  preview: '多少钱？',
+});
 const baseRoutes = {
   'GET /v1/console/me': () => ({ status: 200, body: { agent, role: 'agent' } }),
   'GET /v1/console/queue': () => ({ status: 200, body: { queues: [] } }),
   'GET /v1/console/conversations?status=offered': () => ({ status: 200, body: { conversations: [conv('offered')] } }),
   'GET /v1/console/conversations?status=active': () => ({ status: 200, body: { conversations: [] } }),
-  'GET /v1/console/conversations/wc_1': () => ({ status: 200, body: { conversation: conv('active'), customer_id: 'cus_1', messages: [{ at: 1, direction: 'in', channel: 'web', text: '多少钱？', agent_id: null }], suggestions: [] } }),
-  'GET /v1/customers/cus_1': () => ({ status: 200, body: { id: 'cus_1', external_id: null, identifiers: [], tag: 'VIP', tags: [], crm: { status: 'ok', fields: {}, orders: [] } } }),
+  'GET /v1/console/conversations/wc_1': () => ({
+    status: 200,
+    body: {
+      conversation: conv('active'),
+      customer_id: 'cus_1',
+      messages: [{ at: 1, direction: 'in', channel: 'web', text: '多少钱？', agent_id: null }],
+      suggestions: [],
+    },
+  }),
+  'GET /v1/customers/cus_1': () => ({
+    status: 200,
+    body: { id: 'cus_1', external_id: null, identifiers: [], tag: 'VIP', tags: [], crm: { status: 'ok', fields: {}, orders: [] } },
+  }),
   'GET /v1/customers/cus_1/timeline?limit=50': () => ({ status: 200, body: { events: [] } }),
 };
 
@@ -43,7 +67,10 @@ const settle = () => new Promise((r) => setTimeout(r, 30));
 
 describe('console controller', () => {
   it('loads what the key may see, accepts an offer and opens it with the customer beside it', async () => {
-    const { server, c } = start({ ...baseRoutes, 'POST /v1/console/conversations/wc_1/accept': () => ({ status: 200, body: { status: 'active', agent_id: 'a_li' } }) });
+    const { server, c } = start({
+      ...baseRoutes,
+      'POST /v1/console/conversations/wc_1/accept': () => ({ status: 200, body: { status: 'active', agent_id: 'a_li' } }),
+    });
     await c.start();
     expect(c.state.me?.agent?.id).toBe('a_li');
     expect(c.state.offered.map((x) => x.conversation_id)).toEqual(['wc_1']);
@@ -57,7 +84,10 @@ describe('console controller', () => {
   });
 
   it('reports a taken conversation as a conflict and a missing console as unavailable', async () => {
-    const { c } = start({ ...baseRoutes, 'POST /v1/console/conversations/wc_1/accept': () => ({ status: 409, body: { code: 'ROUTE_ERR_CONFLICT', message: 'taken' } }) });
+    const { c } = start({
+      ...baseRoutes,
+      'POST /v1/console/conversations/wc_1/accept': () => ({ status: 409, body: { code: 'ROUTE_ERR_CONFLICT', message: 'taken' } }),
+    });
     await c.start();
     await c.accept('wc_1');
     expect(c.state.notice).toMatchObject({ key: 'console.error.conflict', tone: 'error', params: { message: 'ROUTE_ERR_CONFLICT: taken' } });
@@ -90,7 +120,10 @@ describe('console controller', () => {
     const { server, c } = start({
       ...baseRoutes,
       'GET /v1/customers?phone=138+0000+0000': () => ({ status: 200, body: { identifiers: ['phone:+8613800000000'], customers: [hit('cus_1')] } }),
-      'GET /v1/customers?email=two%40example.com': () => ({ status: 200, body: { identifiers: ['email:two@example.com'], customers: [hit('cus_1'), hit('cus_2')] } }),
+      'GET /v1/customers?email=two%40example.com': () => ({
+        status: 200,
+        body: { identifiers: ['email:two@example.com'], customers: [hit('cus_1'), hit('cus_2')] },
+      }),
       'GET /v1/customers?external_id=nobody': () => ({ status: 200, body: { identifiers: ['ext:nobody'], customers: [] } }),
       'GET /v1/customers?phone=12': () => ({ status: 400, body: { code: 'API_ERR_SEARCH_BAD_PHONE', message: 'phone is not a phone number' } }),
     });

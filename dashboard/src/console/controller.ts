@@ -1,7 +1,18 @@
 import type { LiveStatus } from '../live/live-client.js';
 import { consoleApi, type ConsoleApi, type ConsoleResult } from './api.js';
 import { followConsole, type ConsoleEventName } from './console-live.js';
-import { closeRequest, initialConsoleState, isManager, newClientMsgId, reduceConsole, replyAgentId, transferRequest, type ConsoleAction, type ConsoleState, type Notice } from './state.js';
+import {
+  closeRequest,
+  initialConsoleState,
+  isManager,
+  newClientMsgId,
+  reduceConsole,
+  replyAgentId,
+  transferRequest,
+  type ConsoleAction,
+  type ConsoleState,
+  type Notice,
+} from './state.js';
 import type { LiveMessage, Outcome, Presence } from './types.js';
 import { idleSearch, searchError, searchRequest, type SearchKind } from './search.js';
 import { qualifyRequest } from './opportunity-pane.js';
@@ -87,7 +98,10 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
   async function loadDetail(id: string) {
     if (!api) return;
     // 404: the conversation left this key's sight (transferred away); the chat keeps what it showed.
-    const detail = settle(await api.detail(id), (e) => e.status !== 404 && notice({ key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
+    const detail = settle(
+      await api.detail(id),
+      (e) => e.status !== 404 && notice({ key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }),
+    );
     if (!detail || state.selected?.id !== id) return;
     dispatch({ type: 'detail', id, detail });
     void loadSuggestions(id);
@@ -145,7 +159,11 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     const me = settle(r, (e) =>
       dispatch({
         type: 'blocked',
-        notice: { key: e.status === 403 ? 'console.blocked.forbidden' : e.status === 404 ? 'console.blocked.unavailable' : 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' },
+        notice: {
+          key: e.status === 403 ? 'console.blocked.forbidden' : e.status === 404 ? 'console.blocked.unavailable' : 'console.error',
+          params: { message: `${e.code}: ${e.message}` },
+          tone: 'error',
+        },
       }),
     );
     if (!me) return;
@@ -231,7 +249,11 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
       if (!api || !id) return;
       if (!req.ok) return notice({ key: req.key, tone: 'error' });
       const r = settle(await api.qualify(id, req.body), (e) =>
-        notice(e.code === 'API_ERR_NOT_SALES_CONVERSATION' ? { key: 'console.opportunity.notSales', tone: 'error' } : { key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }),
+        notice(
+          e.code === 'API_ERR_NOT_SALES_CONVERSATION'
+            ? { key: 'console.opportunity.notSales', tone: 'error' }
+            : { key: 'console.error', params: { message: `${e.code}: ${e.message}` }, tone: 'error' },
+        ),
       );
       if (!r) return;
       notice({ key: 'console.opportunity.done', params: { id: r.opportunity.id }, tone: 'ok' });
@@ -264,7 +286,9 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     async correctIntent(intent: string) {
       const id = state.selected?.id;
       if (!api || !id) return false;
-      const ok = settle(await api.correctIntent(id, intent), (e) => notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
+      const ok = settle(await api.correctIntent(id, intent), (e) =>
+        notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }),
+      );
       await loadDetail(id);
       return ok !== null;
     },
@@ -272,7 +296,9 @@ export function createConsoleController(deps: ConsoleControllerDeps) {
     async markWrong(messageId: string) {
       const id = state.selected?.id;
       if (!api || !id) return false;
-      const ok = settle(await api.botFeedback(id, messageId, 'wrong'), (e) => notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }));
+      const ok = settle(await api.botFeedback(id, messageId, 'wrong'), (e) =>
+        notice({ key: 'console.label.failed', params: { message: `${e.code}: ${e.message}` }, tone: 'error' }),
+      );
       return ok !== null;
     },
     /** Finds a customer by what was typed (search.ts) and opens the profile when exactly one matches. */

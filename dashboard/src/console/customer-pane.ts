@@ -5,7 +5,8 @@ import { opportunityList } from './opportunity-pane.js';
 import type { ConsoleState, CustomerPanel } from './state.js';
 import type { TimelineEvent } from './types.js';
 
-const fieldText = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : `${v as number | boolean}`);
+const fieldText = (v: unknown) =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : `${v as number | boolean}`;
 
 /** What a timeline line says: the message text when there is one, else the outcome/value/intent it carries. */
 function eventDetail(e: TimelineEvent): string {
@@ -45,11 +46,19 @@ export function createCustomerPane(extra: HTMLElement[] = []) {
         h('span', { class: `chip chip-${p.tag}`, 'data-tag': p.tag }, [labelOf(t, 'console.tag', p.tag)]),
         ...(p.tags ?? []).filter((x) => x.tag !== p.tag).map((x) => h('span', { class: 'chip', 'data-tag': x.tag }, [labelOf(t, 'console.tag', x.tag)])),
       ]),
-      h('p', { class: 'muted identifiers', lang: 'und', hidden: !p.identifiers?.length }, [`${t('console.profile.identifiers')}: ${(p.identifiers ?? []).join(', ')}`]),
+      h('p', { class: 'muted identifiers', lang: 'und', hidden: !p.identifiers?.length }, [
+        `${t('console.profile.identifiers')}: ${(p.identifiers ?? []).join(', ')}`,
+      ]),
       h('h3', { class: 'list-title' }, [t('console.profile.crm')]),
       p.crm?.status === 'ok'
-        ? h('dl', { class: 'crm-fields', 'data-testid': 'customer-crm' }, crm.flatMap(([k, v]) => [h('dt', {}, [k]), h('dd', { lang: 'und' }, [fieldText(v)])]))
-        : h('p', { class: 'muted', 'data-testid': 'customer-crm' }, [t(p.crm?.status === 'not_found' ? 'console.profile.crmNotFound' : 'console.profile.crmUnavailable')]),
+        ? h(
+            'dl',
+            { class: 'crm-fields', 'data-testid': 'customer-crm' },
+            crm.flatMap(([k, v]) => [h('dt', {}, [k]), h('dd', { lang: 'und' }, [fieldText(v)])]),
+          )
+        : h('p', { class: 'muted', 'data-testid': 'customer-crm' }, [
+            t(p.crm?.status === 'not_found' ? 'console.profile.crmNotFound' : 'console.profile.crmUnavailable'),
+          ]),
     );
   }
 

@@ -25,7 +25,8 @@ export interface FollowupPaneApi {
 /** The pane's lines (pure): state, sequence progress, next time, stop reason, opted-out channels. */
 export function followupSummary(v: FollowupView, t: Translate, locale: Locale): string[] {
   const lines = [labelOf(t, 'followup.state', v.state)];
-  if (v.sequence_id) lines.push(t('followup.sequence', { id: v.sequence_id, step: String(Math.min(v.next_step + 1, v.steps_total)), total: String(v.steps_total) }));
+  if (v.sequence_id)
+    lines.push(t('followup.sequence', { id: v.sequence_id, step: String(Math.min(v.next_step + 1, v.steps_total)), total: String(v.steps_total) }));
   if (v.next_at && (v.state === 'active' || v.state === 'pending')) lines.push(t('followup.next', { time: clockOf(v.next_at, locale) }));
   if (v.stop && (v.state === 'stopped' || v.state === 'done')) lines.push(t('followup.stop', { reason: labelOf(t, 'followup.reason', v.stop.reason) }));
   const out = v.consent.filter((c) => c.state === 'opted_out').map((c) => labelOf(t, 'channel', c.channel));
@@ -94,7 +95,9 @@ export function createFollowupPane(api: FollowupPaneApi) {
       return;
     }
     el.dataset.state = view.state;
-    summary.replaceChildren(...followupSummary(view, t, locale).map((line, i) => h('span', { class: i === 0 ? `chip chip-followup-${view!.state}` : 'muted' }, [line])));
+    summary.replaceChildren(
+      ...followupSummary(view, t, locale).map((line, i) => h('span', { class: i === 0 ? `chip chip-followup-${view!.state}` : 'muted' }, [line])),
+    );
     steps.replaceChildren(
       ...view.history.map((s) =>
         h('li', { 'data-outcome': s.outcome, 'data-step': String(s.step) }, [

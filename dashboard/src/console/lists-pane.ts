@@ -48,22 +48,36 @@ export function createListsPane(actions: ListsActions) {
     else actions.select(id);
   });
 
-  let shown: { queues?: ConsoleQueue[]; offered?: ConsoleConversation[]; active?: ConsoleConversation[]; locale?: string; selected?: string | null; unread?: object } = {};
+  let shown: {
+    queues?: ConsoleQueue[];
+    offered?: ConsoleConversation[];
+    active?: ConsoleConversation[];
+    locale?: string;
+    selected?: string | null;
+    unread?: object;
+  } = {};
 
   function queueItems(queues: ConsoleQueue[], ctx: PaneContext) {
     const { t, locale } = ctx;
     if (!queues.some((q) => q.items.length > 0)) return [h('p', { class: 'muted empty-line' }, [t('console.queue.empty')])];
     return queues.flatMap((q) => [
-      h('div', { class: 'queue-head', 'data-group': q.group }, [labelOf(t, 'console.group', q.group), h('span', { class: 'muted' }, [t('console.queue.length', { n: q.length })])]),
+      h('div', { class: 'queue-head', 'data-group': q.group }, [
+        labelOf(t, 'console.group', q.group),
+        h('span', { class: 'muted' }, [t('console.queue.length', { n: q.length })]),
+      ]),
       ...q.items.map((i) =>
-        h('div', { class: `conv-item${i.breach_predicted ? ' is-breach' : ''}`, 'data-testid': 'queue-item', 'data-conversation': i.conversation_id, tabindex: 0 }, [
-          ...summary(i, ctx),
-          h('div', { class: 'conv-foot' }, [
-            h('span', { class: 'muted' }, [t('console.queue.wait', { time: formatDuration(i.wait_ms, locale) })]),
-            i.breach_predicted ? h('span', { class: 'chip chip-warn' }, [t('console.queue.breach')]) : null,
-            h('button', { type: 'button', class: 'btn-tool', 'data-action': 'accept', 'data-testid': 'queue-take' }, [t('console.queue.take')]),
-          ]),
-        ]),
+        h(
+          'div',
+          { class: `conv-item${i.breach_predicted ? ' is-breach' : ''}`, 'data-testid': 'queue-item', 'data-conversation': i.conversation_id, tabindex: 0 },
+          [
+            ...summary(i, ctx),
+            h('div', { class: 'conv-foot' }, [
+              h('span', { class: 'muted' }, [t('console.queue.wait', { time: formatDuration(i.wait_ms, locale) })]),
+              i.breach_predicted ? h('span', { class: 'chip chip-warn' }, [t('console.queue.breach')]) : null,
+              h('button', { type: 'button', class: 'btn-tool', 'data-action': 'accept', 'data-testid': 'queue-take' }, [t('console.queue.take')]),
+            ]),
+          ],
+        ),
       ),
     ]);
   }
@@ -71,14 +85,25 @@ export function createListsPane(actions: ListsActions) {
   function convItems(list: ConsoleConversation[], kind: 'offered' | 'active', s: ConsoleState, ctx: PaneContext) {
     return list.map((c) => {
       const unread = s.unread[c.conversation_id] ?? 0;
-      return h('div', { class: `conv-item${s.selected?.id === c.conversation_id ? ' is-selected' : ''}`, 'data-testid': `${kind}-item`, 'data-conversation': c.conversation_id, tabindex: 0 }, [
-        ...summary(c, ctx),
-        h('div', { class: 'conv-foot' }, [
-          unread ? h('span', { class: 'chip chip-unread' }, [ctx.t('console.unread', { n: unread })]) : null,
-          kind === 'offered' ? h('span', { class: 'countdown', 'data-testid': 'countdown', 'data-accept-by': String(c.accept_by ?? '') }) : null,
-          kind === 'offered' ? h('button', { type: 'button', class: 'btn-primary btn-small', 'data-action': 'accept', 'data-testid': 'accept' }, [ctx.t('console.accept')]) : null,
-        ]),
-      ]);
+      return h(
+        'div',
+        {
+          class: `conv-item${s.selected?.id === c.conversation_id ? ' is-selected' : ''}`,
+          'data-testid': `${kind}-item`,
+          'data-conversation': c.conversation_id,
+          tabindex: 0,
+        },
+        [
+          ...summary(c, ctx),
+          h('div', { class: 'conv-foot' }, [
+            unread ? h('span', { class: 'chip chip-unread' }, [ctx.t('console.unread', { n: unread })]) : null,
+            kind === 'offered' ? h('span', { class: 'countdown', 'data-testid': 'countdown', 'data-accept-by': String(c.accept_by ?? '') }) : null,
+            kind === 'offered'
+              ? h('button', { type: 'button', class: 'btn-primary btn-small', 'data-action': 'accept', 'data-testid': 'accept' }, [ctx.t('console.accept')])
+              : null,
+          ]),
+        ],
+      );
     });
   }
 

@@ -5,8 +5,26 @@ import type { ConsoleConversation } from './types.js';
 
 const withConversation = (c: Partial<ConsoleConversation>, agentId = 'ag_zhang'): ConsoleState => {
   const s = initialConsoleState;
-  const conversation = { conversation_id: 'c1', customer_id: 'cus_1', agent_id: agentId, status: 'active', channel: 'web', tag: 'normal', intent: 'purchase', group: 'pre_sale', offered_at: null, accept_by: null, assigned_at: 1, preview: '', ...c };
-  return { ...s, me: { role: 'agent', agent: { id: 'ag_zhang' } } as ConsoleState['me'], selected: { id: 'c1', conversation, messages: [], suggestions: [], loaded: true } };
+  const conversation = {
+    conversation_id: 'c1',
+    customer_id: 'cus_1',
+    agent_id: agentId,
+    status: 'active',
+    channel: 'web',
+    tag: 'normal',
+    intent: 'purchase',
+    group: 'pre_sale',
+    offered_at: null,
+    accept_by: null,
+    assigned_at: 1,
+    preview: '',
+    ...c,
+  };
+  return {
+    ...s,
+    me: { role: 'agent', agent: { id: 'ag_zhang' } } as ConsoleState['me'],
+    selected: { id: 'c1', conversation, messages: [], suggestions: [], loaded: true },
+  };
 };
 
 describe('qualify as opportunity (console)', () => {

@@ -14,7 +14,10 @@ export function canQualify(s: ConsoleState): boolean {
 }
 
 /** The request body from the form's text (empty value: none), or the message key saying what is wrong. */
-export function qualifyRequest(valueText: string, productText: string): { ok: true; body: { value?: number; product?: string } } | { ok: false; key: MessageKey } {
+export function qualifyRequest(
+  valueText: string,
+  productText: string,
+): { ok: true; body: { value?: number; product?: string } } | { ok: false; key: MessageKey } {
   const v = valueText.trim();
   const value = v === '' ? undefined : Number(v);
   if (value !== undefined && (!Number.isFinite(value) || value < 0)) return { ok: false, key: 'console.opportunity.valueInvalid' };

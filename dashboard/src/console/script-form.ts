@@ -5,7 +5,17 @@
  */
 export const SCRIPT_TAGS = ['VIP', 'high_value', 'price_sensitive', 'normal'] as const;
 export const SCRIPT_STAGES = ['opening', 'discussing', 'closing'] as const;
-export const SCRIPT_INTENTS = ['price_inquiry', 'feature_comparison', 'purchase', 'after_sale', 'tech_support', 'complaint', 'logistics', 'human_agent', 'other'] as const;
+export const SCRIPT_INTENTS = [
+  'price_inquiry',
+  'feature_comparison',
+  'purchase',
+  'after_sale',
+  'tech_support',
+  'complaint',
+  'logistics',
+  'human_agent',
+  'other',
+] as const;
 export const SCRIPT_VARIABLES = ['name', 'product', 'offer_end'] as const;
 
 export interface ScriptDoc {
@@ -36,8 +46,12 @@ export function scriptFromForm(v: ScriptFormValues): { ok: true; script: ScriptD
   const text = v.text.trim();
   if (!text || text.length > 2000) return { ok: false, message: 'text: 1 to 2000 characters' };
   for (const m of text.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)) {
-    if (!(SCRIPT_VARIABLES as readonly string[]).includes(m[1])) return { ok: false, message: `unknown variable {{${m[1]}}}; use ${SCRIPT_VARIABLES.map((x) => `{{${x}}}`).join(', ')}` };
+    if (!(SCRIPT_VARIABLES as readonly string[]).includes(m[1]))
+      return { ok: false, message: `unknown variable {{${m[1]}}}; use ${SCRIPT_VARIABLES.map((x) => `{{${x}}}`).join(', ')}` };
   }
   const only = (xs: string[], allowed: readonly string[]) => allowed.filter((a) => xs.includes(a));
-  return { ok: true, script: { id, lang: v.lang, tags: only(v.tags, SCRIPT_TAGS), stages: only(v.stages, SCRIPT_STAGES), intents: only(v.intents, SCRIPT_INTENTS), text } };
+  return {
+    ok: true,
+    script: { id, lang: v.lang, tags: only(v.tags, SCRIPT_TAGS), stages: only(v.stages, SCRIPT_STAGES), intents: only(v.intents, SCRIPT_INTENTS), text },
+  };
 }

@@ -46,7 +46,11 @@ export function createScriptsPane(deps: { fetch: Fetch; getKey(): string | null 
   }
 
   const checks = (name: string, all: readonly string[], chosen: string[], label: (v: string) => string) =>
-    h('fieldset', { class: 'script-checks', 'data-field': name }, all.map((v) => h('label', {}, [h('input', { type: 'checkbox', name, value: v, checked: chosen.includes(v) }), ` ${label(v)}`])));
+    h(
+      'fieldset',
+      { class: 'script-checks', 'data-field': name },
+      all.map((v) => h('label', {}, [h('input', { type: 'checkbox', name, value: v, checked: chosen.includes(v) }), ` ${label(v)}`])),
+    );
 
   function paintForm() {
     form.hidden = editing === null;
@@ -58,10 +62,26 @@ export function createScriptsPane(deps: { fetch: Fetch; getKey(): string | null 
     text.value = s.text;
     form.replaceChildren(
       row(t('scripts.id'), h('input', { name: 'id', value: s.id, readonly: editing !== 'new', 'data-testid': 'script-id' })),
-      row(t('scripts.lang'), h('select', { name: 'lang', 'data-testid': 'script-lang' }, ['zh', 'en'].map((l) => h('option', { value: l, selected: l === s.lang }, [l === 'zh' ? '中文 zh' : 'English en'])))),
-      row(t('scripts.tags'), checks('tags', SCRIPT_TAGS, s.tags, (v) => labelOf(t, 'console.tag', v))),
-      row(t('scripts.stages'), checks('stages', SCRIPT_STAGES, s.stages, (v) => labelOf(t, 'scripts.stage', v))),
-      row(t('scripts.intents'), checks('intents', SCRIPT_INTENTS, s.intents, (v) => labelOf(t, 'console.intent', v))),
+      row(
+        t('scripts.lang'),
+        h(
+          'select',
+          { name: 'lang', 'data-testid': 'script-lang' },
+          ['zh', 'en'].map((l) => h('option', { value: l, selected: l === s.lang }, [l === 'zh' ? '中文 zh' : 'English en'])),
+        ),
+      ),
+      row(
+        t('scripts.tags'),
+        checks('tags', SCRIPT_TAGS, s.tags, (v) => labelOf(t, 'console.tag', v)),
+      ),
+      row(
+        t('scripts.stages'),
+        checks('stages', SCRIPT_STAGES, s.stages, (v) => labelOf(t, 'scripts.stage', v)),
+      ),
+      row(
+        t('scripts.intents'),
+        checks('intents', SCRIPT_INTENTS, s.intents, (v) => labelOf(t, 'console.intent', v)),
+      ),
       row(t('scripts.text'), text),
       h('div', { class: 'script-actions' }, [
         h('button', { type: 'submit', class: 'btn-primary', 'data-testid': 'script-save' }, [t('scripts.save')]),
@@ -77,17 +97,45 @@ export function createScriptsPane(deps: { fetch: Fetch; getKey(): string | null 
     setText(count, scripts ? t('scripts.count', { n: scripts.length }) : '');
     const list = (xs: string[], prefix: string) => (xs.length ? xs.map((x) => labelOf(t, prefix, x)).join(', ') : any);
     table.replaceChildren(
-      h('thead', {}, [h('tr', {}, [t('scripts.id'), t('scripts.lang'), t('scripts.tags'), t('scripts.stages'), t('scripts.intents'), t('scripts.text'), ''].map((c) => h('th', {}, [c])))]),
-      h('tbody', {}, scripts && scripts.length
-        ? scripts.map((s) => h('tr', { 'data-script': s.id }, [
-            h('td', { lang: 'und' }, [s.id]), h('td', {}, [s.lang]), h('td', {}, [list(s.tags, 'console.tag')]), h('td', {}, [list(s.stages, 'scripts.stage')]),
-            h('td', {}, [list(s.intents, 'console.intent')]), h('td', { class: 'script-text', 'data-testid': 'script-row-text' }, [s.text]),
-            h('td', { class: 'script-row-actions' }, [
-              h('button', { type: 'button', 'data-action': 'edit', 'data-id': s.id, 'data-testid': 'script-edit' }, [t('scripts.edit')]),
-              h('button', { type: 'button', class: armedDelete === s.id ? 'btn-danger' : '', 'data-action': 'delete', 'data-id': s.id, 'data-testid': 'script-delete' }, [armedDelete === s.id ? t('scripts.deleteConfirm', { id: s.id }) : t('scripts.delete')]),
-            ]),
-          ]))
-        : [h('tr', {}, [h('td', { colspan: 7, class: 'muted' }, [t('scripts.empty')])])]),
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          [t('scripts.id'), t('scripts.lang'), t('scripts.tags'), t('scripts.stages'), t('scripts.intents'), t('scripts.text'), ''].map((c) =>
+            h('th', {}, [c]),
+          ),
+        ),
+      ]),
+      h(
+        'tbody',
+        {},
+        scripts && scripts.length
+          ? scripts.map((s) =>
+              h('tr', { 'data-script': s.id }, [
+                h('td', { lang: 'und' }, [s.id]),
+                h('td', {}, [s.lang]),
+                h('td', {}, [list(s.tags, 'console.tag')]),
+                h('td', {}, [list(s.stages, 'scripts.stage')]),
+                h('td', {}, [list(s.intents, 'console.intent')]),
+                h('td', { class: 'script-text', 'data-testid': 'script-row-text' }, [s.text]),
+                h('td', { class: 'script-row-actions' }, [
+                  h('button', { type: 'button', 'data-action': 'edit', 'data-id': s.id, 'data-testid': 'script-edit' }, [t('scripts.edit')]),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: armedDelete === s.id ? 'btn-danger' : '',
+                      'data-action': 'delete',
+                      'data-id': s.id,
+                      'data-testid': 'script-delete',
+                    },
+                    [armedDelete === s.id ? t('scripts.deleteConfirm', { id: s.id }) : t('scripts.delete')],
+                  ),
+                ]),
+              ]),
+            )
+          : [h('tr', {}, [h('td', { colspan: 7, class: 'muted' }, [t('scripts.empty')])])],
+      ),
     );
   }
 
@@ -126,8 +174,18 @@ export function createScriptsPane(deps: { fetch: Fetch; getKey(): string | null 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const fd = new FormData(form);
-    const field = (name: string): string => { const v = fd.get(name); return typeof v === 'string' ? v : ''; };
-    const values = { id: field('id'), lang: field('lang'), tags: fd.getAll('tags').map(String), stages: fd.getAll('stages').map(String), intents: fd.getAll('intents').map(String), text: field('text') };
+    const field = (name: string): string => {
+      const v = fd.get(name);
+      return typeof v === 'string' ? v : '';
+    };
+    const values = {
+      id: field('id'),
+      lang: field('lang'),
+      tags: fd.getAll('tags').map(String),
+      stages: fd.getAll('stages').map(String),
+      intents: fd.getAll('intents').map(String),
+      text: field('text'),
+    };
     const r = scriptFromForm(values);
     if (!r.ok) return say('scripts.error', { message: r.message }, 'error');
     void api<{ created: boolean }>('PUT', `/v1/suggestions/scripts/${encodeURIComponent(r.script.id)}`, r.script).then((res) => {

@@ -4,7 +4,6 @@ import type { PaneContext } from './labels.js';
 import { SEARCH_KINDS, type SearchHit, type SearchKind, type SearchState } from './search.js';
 import type { ConsoleState } from './state.js';
 
-
 /**
  * The customer search above the console's panes: a kind (auto, phone, e-mail, external id, customer id or a
  * channel's provider id) and a text; one match opens the profile beside the chat, several are listed to pick from.
@@ -17,7 +16,13 @@ export function createSearchPane(actions: { search(kind: SearchKind, text: strin
   const input = h('input', { type: 'search', id: 'customer-search-input', 'data-testid': 'customer-search-input', autocomplete: 'off', spellcheck: false });
   const submit = h('button', { type: 'submit', class: 'btn-primary btn-small', 'data-testid': 'customer-search-submit' });
   const form = h('form', { class: 'action-form customer-search-form', role: 'search', 'data-testid': 'customer-search' }, [label, kind, input, submit]);
-  const status = h('p', { class: 'muted customer-search-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'customer-search-status', hidden: true });
+  const status = h('p', {
+    class: 'muted customer-search-status',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-testid': 'customer-search-status',
+    hidden: true,
+  });
   const results = h('ul', { class: 'customer-search-results', 'data-testid': 'customer-search-results', hidden: true });
   const el = h('div', { class: 'panel customer-search', hidden: true }, [form, status, results]);
   form.addEventListener('submit', (e) => {
@@ -55,7 +60,13 @@ export function createSearchPane(actions: { search(kind: SearchKind, text: strin
       submit.disabled = s.search.status === 'searching';
       const e = s.search.error;
       const line =
-        s.search.status === 'none' ? t('console.search.none', { text: s.search.text }) : s.search.status === 'error' && e ? t(e.key as MessageKey, e.params ?? { message: '' }) : s.search.status === 'found' && s.search.hits.length > 1 ? t('console.search.several', { n: s.search.hits.length }) : '';
+        s.search.status === 'none'
+          ? t('console.search.none', { text: s.search.text })
+          : s.search.status === 'error' && e
+            ? t(e.key as MessageKey, e.params ?? { message: '' })
+            : s.search.status === 'found' && s.search.hits.length > 1
+              ? t('console.search.several', { n: s.search.hits.length })
+              : '';
       status.hidden = !line;
       status.dataset.status = s.search.status;
       setText(status, line);

@@ -1,11 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { consoleEventsFrom } from './console-live.js';
-import { canAct, closeRequest, formatCountdown, initialConsoleState, isManager, mergeMessage, newClientMsgId, reduceConsole, secondsLeft, transferRequest, transferTargets, type ChatEntry, type ConsoleAction, type ConsoleState } from './state.js';
+import {
+  canAct,
+  closeRequest,
+  formatCountdown,
+  initialConsoleState,
+  isManager,
+  mergeMessage,
+  newClientMsgId,
+  reduceConsole,
+  secondsLeft,
+  transferRequest,
+  transferTargets,
+  type ChatEntry,
+  type ConsoleAction,
+  type ConsoleState,
+} from './state.js';
 import { toMs, type ConsoleConversation, type Me } from './types.js';
 import { initialSseState } from '../live/sse-parser.js';
 import { routeFromHash } from '../app/url.js';
 
-const me: Me = { role: 'agent', agent: { id: 'a_li', name: '李娜', role: 'agent', team: 'team_east', groups: ['pre_sale'], manages: [], presence: 'offline', capacity: { '*': 3 } } };
+const me: Me = {
+  role: 'agent',
+  agent: { id: 'a_li', name: '李娜', role: 'agent', team: 'team_east', groups: ['pre_sale'], manages: [], presence: 'offline', capacity: { '*': 3 } },
+};
 const conv = (id: string, status: string, extra: Partial<ConsoleConversation> = {}): ConsoleConversation => ({
   conversation_id: id,
   customer_id: `cus_${id}`,
@@ -22,7 +40,14 @@ const conv = (id: string, status: string, extra: Partial<ConsoleConversation> = 
   ...extra,
 });
 const run = (...actions: ConsoleAction[]) => actions.reduce<ConsoleState>(reduceConsole, initialConsoleState);
-const entry = (at: number, direction: 'in' | 'out', text: string, pending?: string): ChatEntry => ({ at, direction, channel: 'web', text, agent_id: direction === 'out' ? 'a_li' : null, ...(pending ? { pending } : {}) });
+const entry = (at: number, direction: 'in' | 'out', text: string, pending?: string): ChatEntry => ({
+  at,
+  direction,
+  channel: 'web',
+  text,
+  agent_id: direction === 'out' ? 'a_li' : null,
+  ...(pending ? { pending } : {}),
+});
 
 describe('console reducer', () => {
   it('accepting moves an offer to my active list and keeps the selection in step', () => {
@@ -35,8 +60,26 @@ describe('console reducer', () => {
   });
 
   it('a transfer to someone else takes the conversation off my lists and the queue', () => {
-    const queued = { conversation_id: 'c2', customer_id: 'x', channel: 'web', tag: 'normal', intent: 'other', priority: 1, enqueued_at: 0, sla_due_at: 0, wait_ms: 5, predicted_start_at: null, breach_predicted: false, escalated: false, preview: '' };
-    let s = run({ type: 'me', me }, { type: 'lists', active: [conv('c2', 'active')], queues: [{ group: 'pre_sale', policy: 'skill_match', length: 1, items: [queued] }] }, { type: 'select', id: 'c2' });
+    const queued = {
+      conversation_id: 'c2',
+      customer_id: 'x',
+      channel: 'web',
+      tag: 'normal',
+      intent: 'other',
+      priority: 1,
+      enqueued_at: 0,
+      sla_due_at: 0,
+      wait_ms: 5,
+      predicted_start_at: null,
+      breach_predicted: false,
+      escalated: false,
+      preview: '',
+    };
+    let s = run(
+      { type: 'me', me },
+      { type: 'lists', active: [conv('c2', 'active')], queues: [{ group: 'pre_sale', policy: 'skill_match', length: 1, items: [queued] }] },
+      { type: 'select', id: 'c2' },
+    );
     s = reduceConsole(s, { type: 'status', conversationId: 'c2', status: 'offered', agentId: 'a_wang' });
     expect(s.active).toEqual([]);
     expect(s.queues[0].items).toEqual([]);
@@ -56,7 +99,10 @@ describe('console reducer', () => {
 
   it('live messages go to the open chat, or count as unread elsewhere; Chinese text is kept intact', () => {
     let s = run({ type: 'me', me }, { type: 'lists', active: [conv('c1', 'active'), conv('c9', 'active')] }, { type: 'select', id: 'c1' });
-    s = reduceConsole(s, { type: 'message', message: { conversation_id: 'c1', at: '2026-11-24T03:00:00.000Z', direction: 'in', channel: 'web', text: '请问有现货吗？😀', agent_id: null } });
+    s = reduceConsole(s, {
+      type: 'message',
+      message: { conversation_id: 'c1', at: '2026-11-24T03:00:00.000Z', direction: 'in', channel: 'web', text: '请问有现货吗？😀', agent_id: null },
+    });
     s = reduceConsole(s, { type: 'message', message: { conversation_id: 'c9', at: 5, direction: 'in', channel: 'web', text: '在吗', agent_id: null } });
     s = reduceConsole(s, { type: 'message', message: { conversation_id: 'c9', at: 6, direction: 'in', channel: 'web', text: '?', agent_id: null } });
     expect(s.selected?.messages.map((m) => [m.at, m.text])).toEqual([[Date.parse('2026-11-24T03:00:00.000Z'), '请问有现货吗？😀']]);
@@ -73,14 +119,28 @@ describe('console reducer', () => {
     s = reduceConsole(s, {
       type: 'detail',
       id: 'c1',
-      detail: { conversation: conv('c1', 'active'), customer_id: 'cus_c1', messages: [{ at: 10, direction: 'in', channel: 'web', text: '你好', agent_id: null }], suggestions: ['好的'] },
+      detail: {
+        conversation: conv('c1', 'active'),
+        customer_id: 'cus_c1',
+        messages: [{ at: 10, direction: 'in', channel: 'web', text: '你好', agent_id: null }],
+        suggestions: ['好的'],
+      },
     });
-    expect(s.selected?.messages.map((m) => [m.text, !!m.pending])).toEqual([['你好', false], ['您好，有现货', true]]);
+    expect(s.selected?.messages.map((m) => [m.text, !!m.pending])).toEqual([
+      ['你好', false],
+      ['您好，有现货', true],
+    ]);
     expect(s.selected?.suggestions).toEqual(['好的']);
     expect(s.selected?.loaded).toBe(true);
     // the server echoes the reply: it replaces the pending line
-    s = reduceConsole(s, { type: 'message', message: { conversation_id: 'c1', at: 25, direction: 'out', channel: 'web', text: '您好，有现货', agent_id: 'a_li' } });
-    expect(s.selected?.messages.map((m) => [m.at, m.text, !!m.pending])).toEqual([[10, '你好', false], [25, '您好，有现货', false]]);
+    s = reduceConsole(s, {
+      type: 'message',
+      message: { conversation_id: 'c1', at: 25, direction: 'out', channel: 'web', text: '您好，有现货', agent_id: 'a_li' },
+    });
+    expect(s.selected?.messages.map((m) => [m.at, m.text, !!m.pending])).toEqual([
+      [10, '你好', false],
+      [25, '您好，有现货', false],
+    ]);
   });
 
   it('a failed send marks only that line', () => {
@@ -148,7 +208,16 @@ describe('form rules and helpers', () => {
     const s = run(
       { type: 'me', me },
       { type: 'lists', queues: [{ group: 'tech_support', policy: 'round_robin', length: 0, items: [] }] },
-      { type: 'routing', routing: { queues: [{ group: 'complaints', policy: 'sticky', length: 0, oldest_wait_ms: 0 }], agents: [{ id: 'a_li', team: 't', presence: 'online', open: 0, capacity: 3 }, { id: 'a_zhao', team: 't', presence: 'online', open: 1, capacity: 3 }] } },
+      {
+        type: 'routing',
+        routing: {
+          queues: [{ group: 'complaints', policy: 'sticky', length: 0, oldest_wait_ms: 0 }],
+          agents: [
+            { id: 'a_li', team: 't', presence: 'online', open: 0, capacity: 3 },
+            { id: 'a_zhao', team: 't', presence: 'online', open: 1, capacity: 3 },
+          ],
+        },
+      },
     );
     expect(transferTargets(s)).toEqual({ groups: ['complaints', 'pre_sale', 'tech_support'], agents: ['a_zhao'] });
   });

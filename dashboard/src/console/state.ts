@@ -1,5 +1,19 @@
 import type { LiveStatus } from '../live/live-client.js';
-import type { BotHandoffInfo, ChatMessage, ConsoleConversation, ConsoleQueue, ConversationDetail, CustomerProfile, LiveMessage, Me, Outcome, Presence, RoutingOverview, Suggestion, TimelineEvent } from './types.js';
+import type {
+  BotHandoffInfo,
+  ChatMessage,
+  ConsoleConversation,
+  ConsoleQueue,
+  ConversationDetail,
+  CustomerProfile,
+  LiveMessage,
+  Me,
+  Outcome,
+  Presence,
+  RoutingOverview,
+  Suggestion,
+  TimelineEvent,
+} from './types.js';
 import { toMs } from './types.js';
 import { idleSearch, type SearchState } from './search.js';
 
@@ -97,7 +111,15 @@ export type ConsoleAction =
   | { type: 'live'; status: LiveStatus };
 
 function toEntry(m: ChatMessage): ChatEntry {
-  return { at: toMs(m.at) ?? 0, direction: m.direction === 'out' ? 'out' : 'in', channel: m.channel, text: String(m.text ?? ''), agent_id: m.agent_id ?? null, ...(m.id ? { id: m.id } : {}), ...(m.bot ? { bot: true } : {}) };
+  return {
+    at: toMs(m.at) ?? 0,
+    direction: m.direction === 'out' ? 'out' : 'in',
+    channel: m.channel,
+    text: String(m.text ?? ''),
+    agent_id: m.agent_id ?? null,
+    ...(m.id ? { id: m.id } : {}),
+    ...(m.bot ? { bot: true } : {}),
+  };
 }
 
 /**
@@ -113,7 +135,8 @@ const clippedOf = (clip: string, full: string) => clip.endsWith('…') && clip.l
  * detail reload can both deliver it) is not shown twice. Lines stay in time order.
  */
 export function mergeMessage(messages: readonly ChatEntry[], incoming: ChatEntry): ChatEntry[] {
-  if (messages.some((m) => !m.pending && m.at === incoming.at && m.direction === incoming.direction && sameText(m.text, incoming.text))) return messages.slice();
+  if (messages.some((m) => !m.pending && m.at === incoming.at && m.direction === incoming.direction && sameText(m.text, incoming.text)))
+    return messages.slice();
   const pendingIdx = incoming.direction === 'out' ? messages.findIndex((m) => m.pending && m.text === incoming.text) : -1;
   const next = pendingIdx >= 0 ? messages.filter((_, i) => i !== pendingIdx) : messages.slice();
   const at = next.findIndex((m) => m.at > incoming.at && !m.pending);
@@ -160,7 +183,17 @@ export function reduceConsole(s: ConsoleState, a: ConsoleAction): ConsoleState {
       if (s.selected?.id !== a.id) return s;
       let messages = s.selected.messages.filter((m) => m.pending);
       for (const m of a.detail.messages ?? []) messages = mergeMessage(messages, toEntry(m));
-      return { ...s, selected: { ...s.selected, conversation: a.detail.conversation ?? s.selected.conversation, messages, suggestions: a.detail.suggestions?.length ? a.detail.suggestions : s.selected.suggestions, loaded: true, ...(a.detail.handoff ? { handoff: a.detail.handoff } : {}) } };
+      return {
+        ...s,
+        selected: {
+          ...s.selected,
+          conversation: a.detail.conversation ?? s.selected.conversation,
+          messages,
+          suggestions: a.detail.suggestions?.length ? a.detail.suggestions : s.selected.suggestions,
+          loaded: true,
+          ...(a.detail.handoff ? { handoff: a.detail.handoff } : {}),
+        },
+      };
     }
     case 'suggestions':
       return s.selected?.id === a.id ? { ...s, selected: { ...s.selected, suggestions: a.suggestions } } : s;
@@ -184,7 +217,14 @@ export function reduceConsole(s: ConsoleState, a: ConsoleAction): ConsoleState {
     }
     case 'sending': {
       if (s.selected?.id !== a.conversationId) return s;
-      const line: ChatEntry = { at: a.at, direction: 'out', channel: s.selected.conversation?.channel ?? '', text: a.text, agent_id: a.agentId, pending: a.clientMsgId };
+      const line: ChatEntry = {
+        at: a.at,
+        direction: 'out',
+        channel: s.selected.conversation?.channel ?? '',
+        text: a.text,
+        agent_id: a.agentId,
+        pending: a.clientMsgId,
+      };
       return { ...s, selected: { ...s.selected, messages: [...s.selected.messages, line] } };
     }
     case 'sendFailed': {
@@ -265,7 +305,11 @@ export function closeRequest(outcome: Outcome, valueText: string): { ok: true; o
 }
 
 /** Validates the transfer form: exactly one target, trimmed. */
-export function transferRequest(kind: 'agent' | 'group', target: string, note: string): { ok: true; body: { to_agent?: string; to_group?: string; note?: string } } | { ok: false; key: string } {
+export function transferRequest(
+  kind: 'agent' | 'group',
+  target: string,
+  note: string,
+): { ok: true; body: { to_agent?: string; to_group?: string; note?: string } } | { ok: false; key: string } {
   const t = target.trim();
   if (!t) return { ok: false, key: 'console.transfer.targetRequired' };
   const body = kind === 'agent' ? { to_agent: t } : { to_group: t };
@@ -274,5 +318,7 @@ export function transferRequest(kind: 'agent' | 'group', target: string, note: s
 
 /** A client message id matching the API's pattern `[A-Za-z0-9_.:-]{1,64}`. */
 export function newClientMsgId(now: number, random: () => number): string {
-  return `c${now.toString(36)}${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+  return `c${now.toString(36)}${Math.floor(random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0')}`;
 }

@@ -3,7 +3,18 @@ import { initialConsoleState, reduceConsole, type ConsoleAction, type ConsoleSta
 import { suggestionScript, suggestionText, type ConsoleConversation } from './types.js';
 
 const conv = (id: string): ConsoleConversation => ({
-  conversation_id: id, customer_id: `cus_${id}`, agent_id: 'a_li', status: 'active', channel: 'web', tag: 'normal', intent: 'price_inquiry', group: 'pre_sale', offered_at: 1, accept_by: 2, assigned_at: 1, preview: '多少钱',
+  conversation_id: id,
+  customer_id: `cus_${id}`,
+  agent_id: 'a_li',
+  status: 'active',
+  channel: 'web',
+  tag: 'normal',
+  intent: 'price_inquiry',
+  group: 'pre_sale',
+  offered_at: 1,
+  accept_by: 2,
+  assigned_at: 1,
+  preview: '多少钱',
 });
 const run = (...actions: ConsoleAction[]) => actions.reduce<ConsoleState>(reduceConsole, initialConsoleState);
 const offer = { script_id: 'offer-limited-zh', text: '限时优惠', lang: 'zh' };

@@ -29,12 +29,20 @@ export function createTeamPane(actions: { setPolicy(group: string, policy: strin
       shown = { routing: s.routing, locale };
       const r = s.routing;
       queues.replaceChildren(
-        h('thead', {}, [h('tr', {}, [h('th', {}, [t('console.queue.title')]), h('th', { class: 'num' }, [t('console.team.waiting')]), h('th', {}, [t('console.team.policy')])])]),
+        h('thead', {}, [
+          h('tr', {}, [
+            h('th', {}, [t('console.queue.title')]),
+            h('th', { class: 'num' }, [t('console.team.waiting')]),
+            h('th', {}, [t('console.team.policy')]),
+          ]),
+        ]),
         h(
           'tbody',
           {},
           r.queues.map((q) => {
-            const options = [...new Set([...POLICIES, q.policy])].map((p) => h('option', { value: p, selected: p === q.policy }, [labelOf(t, 'console.policy', p)]));
+            const options = [...new Set([...POLICIES, q.policy])].map((p) =>
+              h('option', { value: p, selected: p === q.policy }, [labelOf(t, 'console.policy', p)]),
+            );
             return h('tr', { 'data-group': q.group }, [
               h('td', {}, [labelOf(t, 'console.group', q.group)]),
               h('td', { class: 'num' }, [`${q.length} · ${formatDuration(q.oldest_wait_ms, locale)}`]),
@@ -44,7 +52,9 @@ export function createTeamPane(actions: { setPolicy(group: string, policy: strin
         ),
       );
       agents.replaceChildren(
-        h('thead', {}, [h('tr', {}, [h('th', {}, [t('console.team.agent')]), h('th', {}, [t('console.team.presence')]), h('th', { class: 'num' }, [t('console.team.load')])])]),
+        h('thead', {}, [
+          h('tr', {}, [h('th', {}, [t('console.team.agent')]), h('th', {}, [t('console.team.presence')]), h('th', { class: 'num' }, [t('console.team.load')])]),
+        ]),
         h(
           'tbody',
           {},

@@ -99,8 +99,22 @@ export function createExperimentsView(deps: ExperimentsViewDeps): View {
   }
   refresh.addEventListener('click', () => void load(shownId ?? null));
 
-  const table = (head: string[], rows: HTMLElement[], testid: string) => h('div', { class: 'table-wrap' }, [h('table', { class: 'data-table', 'data-testid': testid }, [h('tr', {}, head.map((x, i) => h('th', { class: i > 0 ? 'num' : undefined }, [x]))), ...rows])]);
-  const section = (titleText: string, content: HTMLElement, testid?: string) => h('section', { class: 'panel panel--full', 'data-testid': testid }, [h('header', { class: 'panel-head' }, [h('h2', { class: 'panel-title' }, [titleText])]), content]);
+  const table = (head: string[], rows: HTMLElement[], testid: string) =>
+    h('div', { class: 'table-wrap' }, [
+      h('table', { class: 'data-table', 'data-testid': testid }, [
+        h(
+          'tr',
+          {},
+          head.map((x, i) => h('th', { class: i > 0 ? 'num' : undefined }, [x])),
+        ),
+        ...rows,
+      ]),
+    ]);
+  const section = (titleText: string, content: HTMLElement, testid?: string) =>
+    h('section', { class: 'panel panel--full', 'data-testid': testid }, [
+      h('header', { class: 'panel-head' }, [h('h2', { class: 'panel-title' }, [titleText])]),
+      content,
+    ]);
 
   function paintList(t: Translate) {
     setText(title, t('exp.title'));
@@ -125,20 +139,47 @@ export function createExperimentsView(deps: ExperimentsViewDeps): View {
     const ctx = { locale: state!.locale, t };
     const e = r.experiment;
     setText(title, e.name);
-    setText(summary, t('exp.summary', { target: t(`exp.target.${e.target}` as MessageKey), status: t(`exp.status.${e.status}` as MessageKey), days: formatDecimal(r.days_running, ctx.locale, 1), alpha: String(e.alpha) }));
+    setText(
+      summary,
+      t('exp.summary', {
+        target: t(`exp.target.${e.target}` as MessageKey),
+        status: t(`exp.status.${e.status}` as MessageKey),
+        days: formatDecimal(r.days_running, ctx.locale, 1),
+        alpha: String(e.alpha),
+      }),
+    );
     back.hidden = false;
     const badge = callBadge(r.decision);
-    const decision = h('section', { class: `panel panel--full exp-decision exp-decision--${badge.tone}`, 'data-testid': 'exp-decision', 'data-call': r.decision.call, 'data-variant': r.decision.variant ?? '' }, [
-      h('div', { class: 'exp-call', 'data-testid': 'exp-call' }, [t(badge.key, { variant: r.decision.variant ?? '' })]),
-      h('ul', { class: 'exp-reasons' }, r.decision.reasons.map((s) => h('li', {}, [s]))),
-      h('p', { class: 'muted exp-rule', 'data-testid': 'exp-rule' }, [t('exp.rule')]),
-    ]);
+    const decision = h(
+      'section',
+      {
+        class: `panel panel--full exp-decision exp-decision--${badge.tone}`,
+        'data-testid': 'exp-decision',
+        'data-call': r.decision.call,
+        'data-variant': r.decision.variant ?? '',
+      },
+      [
+        h('div', { class: 'exp-call', 'data-testid': 'exp-call' }, [t(badge.key, { variant: r.decision.variant ?? '' })]),
+        h(
+          'ul',
+          { class: 'exp-reasons' },
+          r.decision.reasons.map((s) => h('li', {}, [s])),
+        ),
+        h('p', { class: 'muted exp-rule', 'data-testid': 'exp-rule' }, [t('exp.rule')]),
+      ],
+    );
     const srm = h('p', { class: `exp-srm ${r.srm.mismatch ? 'exp-srm--bad' : ''}`, 'data-testid': 'exp-srm', 'data-mismatch': String(r.srm.mismatch) }, [
       t(r.srm.mismatch ? 'exp.srm.mismatch' : 'exp.srm.ok', { p: r.srm.p_value.toPrecision(3) }),
     ]);
     const units = table(
       [t('exp.col.variant'), t('exp.col.units'), t('exp.col.expected')],
-      r.units.map((u) => h('tr', { 'data-variant': u.variant }, [h('td', {}, [u.variant]), h('td', { class: 'num', 'data-field': 'n' }, [String(u.n)]), h('td', { class: 'num' }, [formatPercent(u.expected_share, ctx.locale)])])),
+      r.units.map((u) =>
+        h('tr', { 'data-variant': u.variant }, [
+          h('td', {}, [u.variant]),
+          h('td', { class: 'num', 'data-field': 'n' }, [String(u.n)]),
+          h('td', { class: 'num' }, [formatPercent(u.expected_share, ctx.locale)]),
+        ]),
+      ),
       'exp-units',
     );
     const metricRows = r.metrics.flatMap((m) =>
@@ -158,14 +199,28 @@ export function createExperimentsView(deps: ExperimentsViewDeps): View {
       ),
     );
     const metrics = table(
-      [t('exp.col.metric'), t('exp.col.variant'), t('exp.col.control'), t('exp.col.treatment'), t('exp.col.lift'), t('exp.col.interval'), t('exp.col.adjustedP'), t('exp.col.beat'), t('exp.col.loss'), t('exp.col.verdict')],
+      [
+        t('exp.col.metric'),
+        t('exp.col.variant'),
+        t('exp.col.control'),
+        t('exp.col.treatment'),
+        t('exp.col.lift'),
+        t('exp.col.interval'),
+        t('exp.col.adjustedP'),
+        t('exp.col.beat'),
+        t('exp.col.loss'),
+        t('exp.col.verdict'),
+      ],
       metricRows,
       'exp-metrics',
     );
     for (const c of charts) c.dispose();
     charts = r.metrics.map((m) => liftChart(m.metric));
     const chartPanels = r.metrics.map((m, i) =>
-      h('section', { class: 'panel panel--half', 'data-testid': `exp-panel-${m.metric}` }, [h('header', { class: 'panel-head' }, [h('h2', { class: 'panel-title' }, [`${t(`exp.metric.${m.metric}` as MessageKey)} · ${t('exp.chart.lift')}`])]), charts[i].el]),
+      h('section', { class: 'panel panel--half', 'data-testid': `exp-panel-${m.metric}` }, [
+        h('header', { class: 'panel-head' }, [h('h2', { class: 'panel-title' }, [`${t(`exp.metric.${m.metric}` as MessageKey)} · ${t('exp.chart.lift')}`])]),
+        charts[i].el,
+      ]),
     );
     body.replaceChildren(decision, section(t('exp.units'), h('div', {}, [srm, units]), 'exp-units-panel'), section(t('exp.metrics'), metrics), ...chartPanels);
     r.metrics.forEach((m, i) => charts[i].show(buildLiftOption(r, m.metric, ctx), t('exp.chart.empty'), t(`exp.metric.${m.metric}` as MessageKey)));

@@ -24,7 +24,10 @@ export function createInsightsPanel(deps: { fetch: typeof fetch; getKey(): strin
   const title = h('h2', { class: 'panel-title' });
   const list = h('ul', { class: 'insight-list', 'data-testid': 'insights-list' });
   const method = h('p', { class: 'muted insight-method', 'data-testid': 'insights-method' });
-  const el = h('section', { class: 'panel panel--full', 'data-testid': 'insights-panel' }, [h('header', { class: 'panel-head' }, [title]), h('div', { class: 'panel-body' }, [list, method])]);
+  const el = h('section', { class: 'panel panel--full', 'data-testid': 'insights-panel' }, [
+    h('header', { class: 'panel-head' }, [title]),
+    h('div', { class: 'panel-body' }, [list, method]),
+  ]);
 
   async function load() {
     const key = deps.getKey();
@@ -50,23 +53,47 @@ export function createInsightsPanel(deps: { fetch: typeof fetch; getKey(): strin
     for (const c of data?.channels.filter((x) => x.finding) ?? [])
       items.push(
         h('li', { class: 'insight insight--channel', 'data-testid': 'insight-channel', 'data-channel': c.channel }, [
-          t('insights.channel', { channel: channelLabel(c.channel, t), share: formatPercent(c.share, locale), rate: formatPercent(c.rate, locale), rest: formatPercent(c.rest_rate, locale), p: (c.adjusted_p ?? 1).toPrecision(2) }),
+          t('insights.channel', {
+            channel: channelLabel(c.channel, t),
+            share: formatPercent(c.share, locale),
+            rate: formatPercent(c.rate, locale),
+            rest: formatPercent(c.rest_rate, locale),
+            p: (c.adjusted_p ?? 1).toPrecision(2),
+          }),
         ]),
       );
     for (const a of data?.agents.filter((x) => x.finding) ?? [])
       items.push(
         h('li', { class: 'insight insight--agent', 'data-testid': 'insight-agent', 'data-agent': a.agent }, [
-          t('insights.agent', { agent: a.agent, median: formatDuration(a.median_cycle_ms, locale), rest: formatDuration(a.rest_median_cycle_ms, locale), deals: String(a.deals), p: (a.adjusted_p ?? 1).toPrecision(2) }),
+          t('insights.agent', {
+            agent: a.agent,
+            median: formatDuration(a.median_cycle_ms, locale),
+            rest: formatDuration(a.rest_median_cycle_ms, locale),
+            deals: String(a.deals),
+            p: (a.adjusted_p ?? 1).toPrecision(2),
+          }),
           h('span', { class: 'insight-links' }, [
             ` ${t('insights.learn')} `,
-            ...a.conversations.flatMap((id, i) => [i > 0 ? ', ' : '', h('a', { href: consoleLink.conversation(id), 'data-testid': 'insight-conversation' }, [id])]),
+            ...a.conversations.flatMap((id, i) => [
+              i > 0 ? ', ' : '',
+              h('a', { href: consoleLink.conversation(id), 'data-testid': 'insight-conversation' }, [id]),
+            ]),
           ]),
         ]),
       );
     if (data && items.length === 0) items.push(h('li', { class: 'muted', 'data-testid': 'insights-none' }, [t('insights.none')]));
     list.replaceChildren(...items);
     const minChannel = Math.min(...(data?.channels.map((c) => c.min_sample).filter((n) => n > 0) ?? []));
-    setText(method, data ? t('insights.method', { n: Number.isFinite(minChannel) ? String(minChannel) : '–', d: String(data.agents[0]?.min_sample ?? 10), alpha: String(data.alpha) }) : '');
+    setText(
+      method,
+      data
+        ? t('insights.method', {
+            n: Number.isFinite(minChannel) ? String(minChannel) : '–',
+            d: String(data.agents[0]?.min_sample ?? 10),
+            alpha: String(data.alpha),
+          })
+        : '',
+    );
   }
 
   return {

@@ -7,7 +7,22 @@ import type { ExperimentReport } from './types.js';
 const ctx = { locale: 'en' as const, t: translator('en') };
 const report = (timeline: ExperimentReport['timeline']): ExperimentReport =>
   ({
-    experiment: { id: 'e', name: 'e', target: 'bot', variants: [{ id: 'off', weight: 1, config: {} }, { id: 'on', weight: 1, config: {} }], primary_metric: 'deal_rate', metrics: ['deal_rate'], status: 'running', started_at: '2026-11-01T00:00:00.000Z', alpha: 0.05, min_days: 7, max_days: 42 },
+    experiment: {
+      id: 'e',
+      name: 'e',
+      target: 'bot',
+      variants: [
+        { id: 'off', weight: 1, config: {} },
+        { id: 'on', weight: 1, config: {} },
+      ],
+      primary_metric: 'deal_rate',
+      metrics: ['deal_rate'],
+      status: 'running',
+      started_at: '2026-11-01T00:00:00.000Z',
+      alpha: 0.05,
+      min_days: 7,
+      max_days: 42,
+    },
     timeline,
   }) as unknown as ExperimentReport;
 
@@ -23,7 +38,10 @@ describe('experiment chart options and routes', () => {
     )!;
     const byId = Object.fromEntries((o.series as Array<{ id: string; data: Array<[number, number | null]> }>).map((s) => [s.id, s.data]));
     const t2 = Date.parse('2026-11-03T00:00:00.000Z');
-    expect(byId['lift-on']).toEqual([[Date.parse('2026-11-02T00:00:00.000Z'), 10], [t2, 20]]);
+    expect(byId['lift-on']).toEqual([
+      [Date.parse('2026-11-02T00:00:00.000Z'), 10],
+      [t2, 20],
+    ]);
     expect(byId['band-base-on'][1]).toEqual([t2, -5]);
     expect(byId['band-on'][1]).toEqual([t2, 50]);
     expect(byId['band-on'][0][1]).toBeNull();

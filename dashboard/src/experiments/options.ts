@@ -6,7 +6,11 @@ import type { Call, ExperimentMetric, ExperimentReport, LiftChartOption } from '
 export const VARIANT_COLORS = ['#1f4e89', '#7c3aed', '#10b981', '#f59e0b', '#ef4444', '#0ea5e9', '#64748b'];
 
 /** What a call looks like: the badge class and the message key. */
-export function callBadge(decision: ExperimentReport['decision']): { tone: 'good' | 'neutral' | 'bad'; key: 'exp.call.ship' | 'exp.call.keep_running' | 'exp.call.stop' | 'exp.call.stopKeep'; call: Call } {
+export function callBadge(decision: ExperimentReport['decision']): {
+  tone: 'good' | 'neutral' | 'bad';
+  key: 'exp.call.ship' | 'exp.call.keep_running' | 'exp.call.stop' | 'exp.call.stopKeep';
+  call: Call;
+} {
   if (decision.call === 'ship') return { tone: 'good', key: 'exp.call.ship', call: 'ship' };
   if (decision.call === 'stop') return { tone: 'bad', key: decision.variant ? 'exp.call.stopKeep' : 'exp.call.stop', call: 'stop' };
   return { tone: 'neutral', key: 'exp.call.keep_running', call: 'keep_running' };
@@ -20,7 +24,9 @@ export function formatLift(x: number | null, ctx: ChartContext): string {
 
 /** A metric's mean in its unit: rates as percentages, the rest as numbers. */
 export function formatMean(metric: ExperimentMetric, x: number, ctx: ChartContext): string {
-  return metric === 'inquiry_to_opportunity' || metric === 'deal_rate' ? formatPercent(x, ctx.locale) : formatDecimal(x, ctx.locale, metric === 'deal_value' ? 0 : 2);
+  return metric === 'inquiry_to_opportunity' || metric === 'deal_rate'
+    ? formatPercent(x, ctx.locale)
+    : formatDecimal(x, ctx.locale, metric === 'deal_value' ? 0 : 2);
 }
 
 /**
@@ -62,24 +68,59 @@ export function buildLiftOption(report: ExperimentReport, metric: ExperimentMetr
       silent: true,
       tooltip: { show: false },
     });
-    series.push({ id: `lift-${v}`, name: v, type: 'line', data: times.map((t) => [t, pct(at(t)?.lift ?? null)]), itemStyle: { color }, lineStyle: { color, width: 2 }, symbolSize: 5 });
+    series.push({
+      id: `lift-${v}`,
+      name: v,
+      type: 'line',
+      data: times.map((t) => [t, pct(at(t)?.lift ?? null)]),
+      itemStyle: { color },
+      lineStyle: { color, width: 2 },
+      symbolSize: 5,
+    });
   });
   // The first looks' intervals are very wide; scale the axis to the lifts and the latest (tightest) band so the
   // trend stays readable, and let the early band run off the plot (line series clip to the grid).
   const last = times[times.length - 1];
-  const scaleValues = points.flatMap((p) => [pct(p.lift), Date.parse(p.at) === last ? pct(p.lower) : null, Date.parse(p.at) === last ? pct(p.upper) : null]).filter((v): v is number => v !== null);
+  const scaleValues = points
+    .flatMap((p) => [pct(p.lift), Date.parse(p.at) === last ? pct(p.lower) : null, Date.parse(p.at) === last ? pct(p.upper) : null])
+    .filter((v): v is number => v !== null);
   const lo = Math.min(0, ...scaleValues);
   const hi = Math.max(0, ...scaleValues);
   const pad = Math.max(1, (hi - lo) * 0.15);
   const day = new Intl.DateTimeFormat(ctx.locale, { month: 'numeric', day: 'numeric', timeZone: 'UTC' });
-  series.push({ id: 'zero', name: report.experiment.variants[0].id, type: 'line', data: [[times[0], 0], [times[times.length - 1], 0]], lineStyle: { color: theme.axisLine, type: 'dashed' }, symbol: 'none', silent: true });
+  series.push({
+    id: 'zero',
+    name: report.experiment.variants[0].id,
+    type: 'line',
+    data: [
+      [times[0], 0],
+      [times[times.length - 1], 0],
+    ],
+    lineStyle: { color: theme.axisLine, type: 'dashed' },
+    symbol: 'none',
+    silent: true,
+  });
   return {
     ...chartBase,
     grid: { left: 8, right: 16, top: 32, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { ...topLegend, data: [...variants, report.experiment.variants[0].id] },
-    tooltip: { ...tooltipBase, trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? '–' : `${formatDecimal(Number(v), ctx.locale, 1)} %`) },
-    xAxis: { type: 'time', axisLine: { lineStyle: { color: theme.axisLine } }, axisLabel: { color: theme.text, hideOverlap: true, formatter: (v: number) => day.format(v) } },
-    yAxis: { type: 'value', min: Math.floor(lo - pad), max: Math.ceil(hi + pad), axisLabel: { color: theme.text, formatter: (v: number) => `${v} %` }, splitLine: { lineStyle: { color: theme.splitLine } } },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      valueFormatter: (v: unknown) => (v === null || v === undefined ? '–' : `${formatDecimal(Number(v), ctx.locale, 1)} %`),
+    },
+    xAxis: {
+      type: 'time',
+      axisLine: { lineStyle: { color: theme.axisLine } },
+      axisLabel: { color: theme.text, hideOverlap: true, formatter: (v: number) => day.format(v) },
+    },
+    yAxis: {
+      type: 'value',
+      min: Math.floor(lo - pad),
+      max: Math.ceil(hi + pad),
+      axisLabel: { color: theme.text, formatter: (v: number) => `${v} %` },
+      splitLine: { lineStyle: { color: theme.splitLine } },
+    },
     series,
   };
 }

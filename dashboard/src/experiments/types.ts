@@ -59,8 +59,34 @@ export interface Insights {
   to: string;
   alpha: number;
   step: 'deal' | 'opportunity';
-  channels: Array<{ channel: string; inquiries: number; share: number; rate: number; rest_rate: number; min_sample: number; high_volume: boolean; tested: boolean; z: number | null; p_value: number | null; adjusted_p: number | null; finding: boolean }>;
-  agents: Array<{ agent: string; deals: number; median_cycle_ms: number; rest_median_cycle_ms: number; min_sample: number; tested: boolean; z: number | null; p_value: number | null; adjusted_p: number | null; probability_faster: number | null; finding: boolean; conversations: string[] }>;
+  channels: Array<{
+    channel: string;
+    inquiries: number;
+    share: number;
+    rate: number;
+    rest_rate: number;
+    min_sample: number;
+    high_volume: boolean;
+    tested: boolean;
+    z: number | null;
+    p_value: number | null;
+    adjusted_p: number | null;
+    finding: boolean;
+  }>;
+  agents: Array<{
+    agent: string;
+    deals: number;
+    median_cycle_ms: number;
+    rest_median_cycle_ms: number;
+    min_sample: number;
+    tested: boolean;
+    z: number | null;
+    p_value: number | null;
+    adjusted_p: number | null;
+    probability_faster: number | null;
+    finding: boolean;
+    conversations: string[];
+  }>;
 }
 
 export type LiftChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;

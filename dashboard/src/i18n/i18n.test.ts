@@ -25,18 +25,8 @@ describe('message catalogue', () => {
 
   it('translates channel names for Chinese users', () => {
     const zh = (k: Parameters<typeof translate>[1]) => translate('zh-CN', k);
-    expect([zh('channel.web'), zh('channel.sms'), zh('channel.email'), zh('channel.wechat')]).toEqual([
-      '网站',
-      '短信',
-      '邮件',
-      '微信',
-    ]);
-    expect([zh('channel.voice'), zh('channel.social'), zh('channel.ad'), zh('channel.app')]).toEqual([
-      '电话',
-      '社交媒体',
-      '广告',
-      'App',
-    ]);
+    expect([zh('channel.web'), zh('channel.sms'), zh('channel.email'), zh('channel.wechat')]).toEqual(['网站', '短信', '邮件', '微信']);
+    expect([zh('channel.voice'), zh('channel.social'), zh('channel.ad'), zh('channel.app')]).toEqual(['电话', '社交媒体', '广告', 'App']);
   });
 
   it('says "live" / "实时" when connected (the browser test looks for it)', () => {

@@ -11,7 +11,8 @@ export const botEn = {
   'console.handoff.reason.clarified': 'after a clarifying question',
   'console.handoff.transcript': 'The transcript with the bot is below.',
   'scripts.title': 'Reply script library',
-  'scripts.intro': 'Templates the console suggests, by customer tag × conversation stage × intent (empty = any). Variables: {{name}}, {{product}}, {{offer_end}}.',
+  'scripts.intro':
+    'Templates the console suggests, by customer tag × conversation stage × intent (empty = any). Variables: {{name}}, {{product}}, {{offer_end}}.',
   'scripts.new': 'New script',
   'scripts.edit': 'Edit',
   'scripts.delete': 'Delete',

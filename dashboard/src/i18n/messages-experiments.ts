@@ -15,7 +15,8 @@ export const experimentsEn = {
   'exp.call.keep_running': 'Keep running',
   'exp.call.stop': 'Stop',
   'exp.call.stopKeep': 'Stop · keep {variant}',
-  'exp.rule': 'Ship: the primary metric is significantly better (always-valid interval, Holm-adjusted), P(beat control) ≥ 95 %, no metric significantly worse, and the minimum days have passed. Stop: a sample-ratio mismatch, every treatment worse on a metric, or no win by the maximum days. Otherwise keep running.',
+  'exp.rule':
+    'Ship: the primary metric is significantly better (always-valid interval, Holm-adjusted), P(beat control) ≥ 95 %, no metric significantly worse, and the minimum days have passed. Stop: a sample-ratio mismatch, every treatment worse on a metric, or no win by the maximum days. Otherwise keep running.',
   'exp.srm.ok': 'Sample ratio OK (p = {p})',
   'exp.srm.mismatch': 'Sample ratio mismatch (p = {p}): check assignment and exposure logging',
   'exp.units': 'Customers per variant',
@@ -56,7 +57,8 @@ export const experimentsEn = {
   'insights.channel': '{channel}: {share} of inquiries but converts {rate} vs {rest} on the other channels (Holm-adjusted p = {p}).',
   'insights.agent': '{agent} closes deals faster: median {median} vs {rest} for the rest of the team ({deals} deals, Holm-adjusted p = {p}).',
   'insights.learn': 'Conversations to learn from:',
-  'insights.method': 'Channels: two-proportion test vs the rest, tested only from {n}+ inquiries; agents: Mann-Whitney vs the rest from {d}+ deals; Holm-corrected at α = {alpha}.',
+  'insights.method':
+    'Channels: two-proportion test vs the rest, tested only from {n}+ inquiries; agents: Mann-Whitney vs the rest from {d}+ deals; Holm-corrected at α = {alpha}.',
   'insights.error': 'Insights unavailable: {message}',
 } as const;
 
@@ -76,7 +78,8 @@ export const experimentsZhCN: Record<keyof typeof experimentsEn, string> = {
   'exp.call.keep_running': '继续运行',
   'exp.call.stop': '停止',
   'exp.call.stopKeep': '停止 · 保留 {variant}',
-  'exp.rule': '上线：主指标显著更好（始终有效区间，Holm 校正），击败对照组概率 ≥ 95%，没有任何指标显著变差，且已达最短天数。停止：样本比例失衡、所有方案都在某指标上显著变差，或到最长天数仍未胜出。其余情况继续运行。',
+  'exp.rule':
+    '上线：主指标显著更好（始终有效区间，Holm 校正），击败对照组概率 ≥ 95%，没有任何指标显著变差，且已达最短天数。停止：样本比例失衡、所有方案都在某指标上显著变差，或到最长天数仍未胜出。其余情况继续运行。',
   'exp.srm.ok': '样本比例正常（p = {p}）',
   'exp.srm.mismatch': '样本比例失衡（p = {p}）：请检查分组与曝光记录',
   'exp.units': '各组客户数',
@@ -117,6 +120,7 @@ export const experimentsZhCN: Record<keyof typeof experimentsEn, string> = {
   'insights.channel': '{channel}：占咨询量 {share}，转化率却只有 {rate}，其他渠道为 {rest}（Holm 校正后 p = {p}）。',
   'insights.agent': '{agent} 成交更快：中位周期 {median}，团队其他人为 {rest}（{deals} 单，Holm 校正后 p = {p}）。',
   'insights.learn': '值得学习的会话：',
-  'insights.method': '渠道：与其余渠道做两比例检验，咨询量达 {n} 以上才检验；销售：与团队其他人做 Mann-Whitney 检验，成交 {d} 单以上才检验；Holm 校正，α = {alpha}。',
+  'insights.method':
+    '渠道：与其余渠道做两比例检验，咨询量达 {n} 以上才检验；销售：与团队其他人做 Mann-Whitney 检验，成交 {d} 单以上才检验；Holm 校正，α = {alpha}。',
   'insights.error': '洞察暂不可用：{message}',
 };

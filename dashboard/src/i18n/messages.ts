@@ -54,7 +54,6 @@ const base = {
   'frt.p50': 'p50',
   'frt.p90': 'p90',
 
-
   'signin.title': 'Sign in to Omnilane',
   'signin.prompt': 'Sign in with your username and password (after the first start: the file the omnilane CLI named).',
   'signin.username': 'Username',
@@ -133,7 +132,6 @@ const base = {
   'funnel.none': '(none)',
   'funnel.total': 'All',
   'funnel.empty': 'No inquiries in this period',
-
 } as const;
 
 const en = { ...base, ...boardKpiEn, ...consoleEn, ...opportunityEn, ...botEn, ...followupEn, ...auditEn, ...experimentsEn } as const;
@@ -183,7 +181,6 @@ const baseZhCN: Record<keyof typeof base, string> = {
 
   'frt.p50': 'P50',
   'frt.p90': 'P90',
-
 
   'signin.title': '登录 Omnilane',
   'signin.prompt': '请用用户名和密码登录（首次启动后：见 omnilane 命令行提示的文件）。',
@@ -263,7 +260,6 @@ const baseZhCN: Record<keyof typeof base, string> = {
   'funnel.none': '（无）',
   'funnel.total': '全部',
   'funnel.empty': '该时间段内没有咨询',
-
 };
 
 const zhCN: Catalogue = { ...baseZhCN, ...boardKpiZhCN, ...consoleZhCN, ...opportunityZhCN, ...botZhCN, ...followupZhCN, ...auditZhCN, ...experimentsZhCN };

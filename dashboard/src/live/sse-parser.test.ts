@@ -58,15 +58,11 @@ describe('feedSse', () => {
   });
 
   it('joins multi-line data with newlines', () => {
-    expect(parseChunks(['data: line1\ndata: line2\ndata\n\n'])).toEqual([
-      { kind: 'event', event: 'message', data: 'line1\nline2\n', id: '' },
-    ]);
+    expect(parseChunks(['data: line1\ndata: line2\ndata\n\n'])).toEqual([{ kind: 'event', event: 'message', data: 'line1\nline2\n', id: '' }]);
   });
 
   it('strips exactly one leading space from values', () => {
-    expect(parseChunks(['data:  two spaces\ndata:none\n\n'])).toEqual([
-      { kind: 'event', event: 'message', data: ' two spaces\nnone', id: '' },
-    ]);
+    expect(parseChunks(['data:  two spaces\ndata:none\n\n'])).toEqual([{ kind: 'event', event: 'message', data: ' two spaces\nnone', id: '' }]);
   });
 
   it('holds an event until the blank line arrives', () => {

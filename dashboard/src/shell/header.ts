@@ -48,11 +48,7 @@ export function createHeader(actions: HeaderActions): View {
   signOut.addEventListener('click', () => actions.signOut());
 
   const el = h('header', { class: 'topbar' }, [
-    h('div', { class: 'brand' }, [
-      h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
-      h('span', { class: 'brand-name' }, ['Omnilane']),
-      subtitle,
-    ]),
+    h('div', { class: 'brand' }, [h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, ['Omnilane']), subtitle]),
     nav,
     h('div', { class: 'topbar-right' }, [updated, status, langSwitch, signOut]),
   ]);
@@ -62,8 +58,26 @@ export function createHeader(actions: HeaderActions): View {
     render(state: AppState) {
       const t = translator(state.locale);
       current = state.locale;
-      setText(subtitle, state.route === 'attribution' ? t('attr.title') : state.route === 'experiments' ? t('exp.title') : state.route === 'console' ? t('console.title') : state.route === 'audit' ? t('audit.title') : t('app.subtitle'));
-      setText(updated, state.board ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale, state.board.time_zone) }) : state.signedIn && state.route !== 'console' ? t('header.waiting') : '');
+      setText(
+        subtitle,
+        state.route === 'attribution'
+          ? t('attr.title')
+          : state.route === 'experiments'
+            ? t('exp.title')
+            : state.route === 'console'
+              ? t('console.title')
+              : state.route === 'audit'
+                ? t('audit.title')
+                : t('app.subtitle'),
+      );
+      setText(
+        updated,
+        state.board
+          ? t('header.updated', { time: formatClock(state.board.generated_at, state.locale, state.board.time_zone) })
+          : state.signedIn && state.route !== 'console'
+            ? t('header.waiting')
+            : '',
+      );
       setAttr(updated, 'title', state.board?.generated_at ?? null);
       setAttr(updated, 'data-generated-at', state.board?.generated_at ?? null);
       status.dataset.state = state.status;
@@ -83,7 +97,13 @@ export function createHeader(actions: HeaderActions): View {
       navAudit.hidden = state.role !== 'admin';
       setAttr(nav, 'aria-label', t('nav.label'));
       nav.hidden = !state.signedIn;
-      for (const [link, route] of [[navBoard, 'board'], [navAttribution, 'attribution'], [navExperiments, 'experiments'], [navConsole, 'console'], [navAudit, 'audit']] as const) {
+      for (const [link, route] of [
+        [navBoard, 'board'],
+        [navAttribution, 'attribution'],
+        [navExperiments, 'experiments'],
+        [navConsole, 'console'],
+        [navAudit, 'audit'],
+      ] as const) {
         link.classList.toggle('is-active', state.route === route);
         setAttr(link, 'aria-current', state.route === route ? 'page' : null);
       }

@@ -55,20 +55,24 @@ export function createSignIn(actions: SignInActions): View & { showError(key: Me
   };
 
   // A listener's returned promise is ignored, so the handler runs detached; actions.submit reports a failure in its result.
-  form.addEventListener('submit', (e) => void (async () => {
-    e.preventDefault();
-    const name = username.value.trim();
-    const password = input.value;
-    if (!name || !password) return;
-    submit.disabled = true;
-    try {
-      const result = await actions.submit(name, password);
-      showError(result?.key ?? null, result?.params);
-      if (!result) input.value = '';
-    } finally {
-      submit.disabled = false;
-    }
-  })());
+  form.addEventListener(
+    'submit',
+    (e) =>
+      void (async () => {
+        e.preventDefault();
+        const name = username.value.trim();
+        const password = input.value;
+        if (!name || !password) return;
+        submit.disabled = true;
+        try {
+          const result = await actions.submit(name, password);
+          showError(result?.key ?? null, result?.params);
+          if (!result) input.value = '';
+        } finally {
+          submit.disabled = false;
+        }
+      })(),
+  );
 
   let wasHidden = true;
   return {

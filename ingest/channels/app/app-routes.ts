@@ -46,7 +46,8 @@ export async function appRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
     },
     async (req, reply) => {
       const b = req.body as Batch | null;
-      if (typeof b !== 'object' || b === null || !Array.isArray(b.events)) throw new OmnilaneError('ING_ERR_BAD_BATCH', 'body must be {"events":[...]} with anonymous_id or user_id');
+      if (typeof b !== 'object' || b === null || !Array.isArray(b.events))
+        throw new OmnilaneError('ING_ERR_BAD_BATCH', 'body must be {"events":[...]} with anonymous_id or user_id');
       const customer = { ...(b.user_id ? { external_id: b.user_id } : {}), ...(b.anonymous_id ? { anonymous_id: b.anonymous_id } : {}), ...(b.customer ?? {}) };
       const events = (b.events as unknown[]).map((e) => {
         if (typeof e !== 'object' || e === null) return e;

@@ -56,7 +56,13 @@ export class OmnilaneAppClient {
 
   /** Queues one event; returns its id. */
   track(type: string, properties?: Record<string, unknown>, conversationId?: string): string {
-    const ev: AppClientEvent = { id: this.o.newId(), type, occurred_at: this.o.now(), ...(properties ? { properties } : {}), ...(conversationId ? { conversation_id: conversationId } : {}) };
+    const ev: AppClientEvent = {
+      id: this.o.newId(),
+      type,
+      occurred_at: this.o.now(),
+      ...(properties ? { properties } : {}),
+      ...(conversationId ? { conversation_id: conversationId } : {}),
+    };
     this.queue.push(ev);
     if (this.queue.length >= this.o.maxBatch) void this.flush();
     else if (!this.timer) {

@@ -13,7 +13,9 @@ const MAX_TEXT = 32 * 1024;
 
 /** Mailgun's webhook signature: hex HMAC-SHA256 of timestamp + token with the signing key. */
 export function emailSignature(key: string, timestamp: string, token: string): string {
-  return createHmac('sha256', key).update(timestamp + token).digest('hex');
+  return createHmac('sha256', key)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 /** Reads every form field; files (attachments) are drained and counted, never kept. */
@@ -52,10 +54,27 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
         tags: ['channels'],
         consumes: ['multipart/form-data'],
         body: Type.Object(
-          { from: Type.String(), to: Type.Optional(Type.String()), subject: Type.Optional(Type.String()), text: Type.Optional(Type.String()), html: Type.Optional(Type.String()), headers: Type.Optional(Type.String()), timestamp: Type.String(), token: Type.String(), signature: Type.String() },
+          {
+            from: Type.String(),
+            to: Type.Optional(Type.String()),
+            subject: Type.Optional(Type.String()),
+            text: Type.Optional(Type.String()),
+            html: Type.Optional(Type.String()),
+            headers: Type.Optional(Type.String()),
+            timestamp: Type.String(),
+            token: Type.String(),
+            signature: Type.String(),
+          },
           { additionalProperties: true },
         ),
-        response: { 200: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), conversation_id: Type.String() }), 400: ErrorReply, 401: ErrorReply, 413: ErrorReply, 429: ErrorReply, 503: ErrorReply },
+        response: {
+          200: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), conversation_id: Type.String() }),
+          400: ErrorReply,
+          401: ErrorReply,
+          413: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
+        },
       },
     },
     async (req, reply) => {
@@ -73,7 +92,15 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
       const kept = () => JSON.stringify({ ...f, text: f.text?.slice(0, 4096), html: undefined, attachments: form.attachments });
       const sig = f.signature ?? '';
       if (!f.timestamp || !f.token || !safeEqual(sig, emailSignature(deps.config.emailSigningKey!, f.timestamp, f.token))) {
-        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'timestamp/token/signature fields are missing or do not match (check EMAIL_WEBHOOK_SIGNING_KEY)', kept(), undefined, req.ip);
+        throw await refuse(
+          deps,
+          PROVIDER,
+          'ING_ERR_BAD_SIGNATURE',
+          'timestamp/token/signature fields are missing or do not match (check EMAIL_WEBHOOK_SIGNING_KEY)',
+          kept(),
+          undefined,
+          req.ip,
+        );
       }
       const h = parseHeaderBlock(f.headers ?? '');
       if (f['message-headers']) {
@@ -85,7 +112,16 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
       }
       const from = address(f.from ?? f.sender ?? h.from);
       const messageId = messageIds(f['Message-Id'] ?? h['message-id'])[0];
-      if (!from || !messageId) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_PAYLOAD', !from ? 'from is missing or not an address' : 'the Message-ID header is missing', kept(), undefined, req.ip);
+      if (!from || !messageId)
+        throw await refuse(
+          deps,
+          PROVIDER,
+          'ING_ERR_BAD_PAYLOAD',
+          !from ? 'from is missing or not an address' : 'the Message-ID header is missing',
+          kept(),
+          undefined,
+          req.ip,
+        );
       const thread = await threadEmail(deps.state, deps.config.emailThreadTtlMs, {
         messageId,
         inReplyTo: messageIds(f['In-Reply-To'] ?? h['in-reply-to']),
@@ -96,7 +132,8 @@ export async function emailRoutes(app: FastifyInstance, deps: ChannelDeps): Prom
       const at = Number.isNaN(dated) || dated > now ? now : dated;
       const base = { channel: 'email', customer: { email: from, channel_ids: { email: from } }, conversation_id: thread.conversationId };
       const events: EventInput[] = [];
-      if (thread.isNew) events.push({ ...base, id: fitId(`${messageId}:start`), type: 'conversation.started', occurred_at: at, properties: { provider: 'inbound_parse' } });
+      if (thread.isNew)
+        events.push({ ...base, id: fitId(`${messageId}:start`), type: 'conversation.started', occurred_at: at, properties: { provider: 'inbound_parse' } });
       events.push({
         ...base,
         id: fitId(messageId),

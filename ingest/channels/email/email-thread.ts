@@ -4,7 +4,10 @@ import type { StateStore } from '../../../shared/ports/state-store.js';
 /** Header block (CRLF or LF, folded lines allowed) to lower-cased name → first value. */
 export function parseHeaderBlock(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const lines = raw.replace(/\r\n/g, '\n').replace(/\n[ \t]+/g, ' ').split('\n');
+  const lines = raw
+    .replace(/\r\n/g, '\n')
+    .replace(/\n[ \t]+/g, ' ')
+    .split('\n');
   for (const line of lines) {
     const i = line.indexOf(':');
     if (i <= 0) continue;

@@ -21,7 +21,16 @@ async function form(fields: Record<string, string>, opts: { key?: string; file?:
 }
 
 const first = () =>
-  form({ headers: fixture('email-headers.txt'), from: '李雷 <LiLei@Example.CN>', to: 'sales@inbound.example.com', subject: '询价', text: '你好，请报价 200 个席位。', html: '<p>你好</p>', charsets: '{"subject":"UTF-8","text":"UTF-8"}', SPF: 'pass' });
+  form({
+    headers: fixture('email-headers.txt'),
+    from: '李雷 <LiLei@Example.CN>',
+    to: 'sales@inbound.example.com',
+    subject: '询价',
+    text: '你好，请报价 200 个席位。',
+    html: '<p>你好</p>',
+    charsets: '{"subject":"UTF-8","text":"UTF-8"}',
+    SPF: 'pass',
+  });
 
 describe('email inbound-parse webhook', () => {
   it('parses folded header blocks and message-id lists', () => {
@@ -35,7 +44,10 @@ describe('email inbound-parse webhook', () => {
     const res = await t.app.inject({ method: 'POST', url: URL_, ...a });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: 2, conversation_id: 'email:CAFirst.0001@mail.example.cn' });
-    const b = await form({ headers: fixture('email-reply-headers.txt'), from: 'lilei@example.cn', subject: 'Re: 询价', text: '好的，谢谢' }, { file: { name: '合同.pdf', bytes: 2048 } });
+    const b = await form(
+      { headers: fixture('email-reply-headers.txt'), from: 'lilei@example.cn', subject: 'Re: 询价', text: '好的，谢谢' },
+      { file: { name: '合同.pdf', bytes: 2048 } },
+    );
     const res2 = await t.app.inject({ method: 'POST', url: URL_, ...b });
     expect(res2.json()).toMatchObject({ accepted: 1, conversation_id: 'email:CAFirst.0001@mail.example.cn' });
     const ev = t.events();

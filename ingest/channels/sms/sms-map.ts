@@ -20,7 +20,9 @@ export function mapInboundSms(f: Record<string, string>, now: number): SmsMapRes
   const customer = phoneCustomer('sms', f.From);
   if (!customer) return { ok: false, reason: `From ${JSON.stringify(f.From)} is not a phone number` };
   const numMedia = Number(f.NumMedia ?? 0) || 0;
-  const media = Array.from({ length: Math.min(numMedia, 10) }, (_, i) => ({ url: f[`MediaUrl${i}`], content_type: f[`MediaContentType${i}`] })).filter((m) => m.url);
+  const media = Array.from({ length: Math.min(numMedia, 10) }, (_, i) => ({ url: f[`MediaUrl${i}`], content_type: f[`MediaContentType${i}`] })).filter(
+    (m) => m.url,
+  );
   return {
     ok: true,
     events: [

@@ -41,7 +41,12 @@ export async function smsRoutes(app: FastifyInstance, deps: ChannelDeps): Promis
     await ingestMapped(deps, PROVIDER, mapped.events, { assignConversations: true });
     return reply.type('text/xml').send(EMPTY_TWIML);
   };
-  const opts = (summary: string) => ({ config: { permission: 'public' as const }, bodyLimit: maxBytes, validatorCompiler: () => () => true, schema: routeSchema(summary) });
+  const opts = (summary: string) => ({
+    config: { permission: 'public' as const },
+    bodyLimit: maxBytes,
+    validatorCompiler: () => () => true,
+    schema: routeSchema(summary),
+  });
   app.post('/v1/channels/sms/twilio', opts('Inbound SMS/MMS (Twilio messaging webhook)'), handle(mapInboundSms));
   app.post('/v1/channels/sms/twilio/status', opts('SMS delivery status callback (Twilio StatusCallback)'), handle(mapSmsStatus));
 }

@@ -9,9 +9,19 @@ const PATH = '/v1/channels/sms/twilio';
 
 describe('SMS (Twilio) webhook', () => {
   it('computes the signature Twilio documents (URL + sorted name/value pairs, HMAC-SHA1, base64)', () => {
-    const sig = twilioSignature('token', 'https://x.test/hook?a=1', [['To', '+1'], ['Body', 'hi'], ['From', '+2']]);
+    const sig = twilioSignature('token', 'https://x.test/hook?a=1', [
+      ['To', '+1'],
+      ['Body', 'hi'],
+      ['From', '+2'],
+    ]);
     expect(sig).toMatch(/^[A-Za-z0-9+/]{27}=$/);
-    expect(sig).toBe(twilioSignature('token', 'https://x.test/hook?a=1', [['Body', 'hi'], ['From', '+2'], ['To', '+1']]));
+    expect(sig).toBe(
+      twilioSignature('token', 'https://x.test/hook?a=1', [
+        ['Body', 'hi'],
+        ['From', '+2'],
+        ['To', '+1'],
+      ]),
+    );
   });
 
   it('maps an inbound SMS with Chinese text to message.received, answers empty TwiML and counts retries once', async () => {
@@ -27,7 +37,14 @@ describe('SMS (Twilio) webhook', () => {
     const [start, ...ev] = t.events();
     expect(start).toMatchObject({ type: 'conversation.started', conversation_id: 'sms:SM1f0e9d8c7b6a59483726150f4e3d2c1b' });
     expect(ev).toHaveLength(1);
-    expect(ev[0]).toMatchObject({ id: 'SM1f0e9d8c7b6a59483726150f4e3d2c1b', conversation_id: 'sms:SM1f0e9d8c7b6a59483726150f4e3d2c1b', producer: 'channel:sms', type: 'message.received', channel: 'sms', customer_key: 'phone:+8613800138000' });
+    expect(ev[0]).toMatchObject({
+      id: 'SM1f0e9d8c7b6a59483726150f4e3d2c1b',
+      conversation_id: 'sms:SM1f0e9d8c7b6a59483726150f4e3d2c1b',
+      producer: 'channel:sms',
+      type: 'message.received',
+      channel: 'sms',
+      customer_key: 'phone:+8613800138000',
+    });
     expect(ev[0].properties.text).toBe('你好，这个多少钱？ Price please');
   });
 

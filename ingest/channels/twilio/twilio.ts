@@ -41,7 +41,15 @@ export async function verifiedTwilioForm(deps: ChannelDeps, provider: string, re
   const url = `${deps.config.publicBaseUrl}${req.url}`;
   const sig = req.headers['x-twilio-signature'];
   if (typeof sig !== 'string' || !safeEqual(sig, twilioSignature(deps.config.twilioAuthToken!, url, pairs))) {
-    throw await refuse(deps, provider, 'ING_ERR_BAD_SIGNATURE', 'X-Twilio-Signature is missing or does not match (check TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL)', raw, fields.MessageSid ?? fields.CallSid, req.ip);
+    throw await refuse(
+      deps,
+      provider,
+      'ING_ERR_BAD_SIGNATURE',
+      'X-Twilio-Signature is missing or does not match (check TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL)',
+      raw,
+      fields.MessageSid ?? fields.CallSid,
+      req.ip,
+    );
   }
   return fields;
 }

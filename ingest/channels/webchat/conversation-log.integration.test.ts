@@ -29,7 +29,10 @@ function suite(name: string, open: () => Promise<StateStore>) {
       expect(m1).toEqual({ seq: 2, created: true, first: true });
       expect(m1again).toEqual({ seq: 2, created: false, first: true });
       expect(m2).toEqual({ seq: 3, created: true, first: false });
-      expect((await l.after(c, 1)).map((m) => [m.seq, m.text])).toEqual([[2, '你好'], [3, 'two']]);
+      expect((await l.after(c, 1)).map((m) => [m.seq, m.text])).toEqual([
+        [2, '你好'],
+        [3, 'two'],
+      ]);
       expect((await l.get(c))?.seq).toBe(3);
       expect(await store.pttl(`wc:{${c}}:log`)).toBeGreaterThan(HOUR - 5000);
     });

@@ -145,7 +145,11 @@ export class ConversationLog {
   /** Appends idempotently; `idemKey` is `v:<client_msg_id>` for visitors, `a:<outbound id>` for agents. */
   append(id: string, idemKey: string, msg: Omit<ChatMessage, 'seq'>): Promise<AppendResult> {
     const ttl = String(this.o.replayMs);
-    return this.o.state.atomic(appendMessageScript, [metaKey(id), logKey(id)], [idemKey, JSON.stringify(msg), ttl, String(this.metaTtl), msg.from === 'visitor' ? '1' : '0']);
+    return this.o.state.atomic(
+      appendMessageScript,
+      [metaKey(id), logKey(id)],
+      [idemKey, JSON.stringify(msg), ttl, String(this.metaTtl), msg.from === 'visitor' ? '1' : '0'],
+    );
   }
 
   /** Retained messages after lastSeq, oldest first. */

@@ -4,9 +4,16 @@ import { checkSite } from './site-keys.js';
 
 describe('parseClientFrame', () => {
   it('accepts each frame type and trims message text', () => {
-    expect(parseClientFrame('{"type":"hello","site_key":"pk_test_1","visitor_id":"visitor-123","last_seq":3}')).toMatchObject({ ok: true, frame: { type: 'hello', last_seq: 3 } });
-    expect(parseClientFrame('{"type":"message","client_msg_id":"m1","text":"  你好  "}')).toEqual({ ok: true, frame: { type: 'message', client_msg_id: 'm1', text: '你好' } });
-    for (const f of ['{"type":"typing"}', '{"type":"read","seq":4}', '{"type":"identify","email":"a@b.cn"}', '{"type":"ping"}']) expect(parseClientFrame(f).ok).toBe(true);
+    expect(parseClientFrame('{"type":"hello","site_key":"pk_test_1","visitor_id":"visitor-123","last_seq":3}')).toMatchObject({
+      ok: true,
+      frame: { type: 'hello', last_seq: 3 },
+    });
+    expect(parseClientFrame('{"type":"message","client_msg_id":"m1","text":"  你好  "}')).toEqual({
+      ok: true,
+      frame: { type: 'message', client_msg_id: 'm1', text: '你好' },
+    });
+    for (const f of ['{"type":"typing"}', '{"type":"read","seq":4}', '{"type":"identify","email":"a@b.cn"}', '{"type":"ping"}'])
+      expect(parseClientFrame(f).ok).toBe(true);
   });
 
   it('refuses bad JSON, unknown types and bad fields with ING_ERR_BAD_PAYLOAD', () => {
@@ -17,7 +24,11 @@ describe('parseClientFrame', () => {
   });
 
   it('names the client_msg_id of a refused message so the client can drop it', () => {
-    expect(parseClientFrame('{"type":"message","client_msg_id":"m2","text":"   "}')).toMatchObject({ ok: false, code: 'ING_ERR_BAD_PAYLOAD', client_msg_id: 'm2' });
+    expect(parseClientFrame('{"type":"message","client_msg_id":"m2","text":"   "}')).toMatchObject({
+      ok: false,
+      code: 'ING_ERR_BAD_PAYLOAD',
+      client_msg_id: 'm2',
+    });
     const long = JSON.stringify({ type: 'message', client_msg_id: 'm3', text: 'x'.repeat(MAX_TEXT_LENGTH + 1) });
     expect(parseClientFrame(long)).toMatchObject({ ok: false, code: 'ING_ERR_BAD_PAYLOAD', client_msg_id: 'm3' });
     expect(parseClientFrame('{"type":"message","client_msg_id":"m4","text":5}')).toMatchObject({ ok: false, client_msg_id: 'm4' });
@@ -40,7 +51,10 @@ describe('TokenBucket', () => {
 });
 
 describe('checkSite', () => {
-  const keys = [{ key: 'pk_shop_1234', origins: ['https://shop.example', 'http://localhost:5173'] }, { key: 'pk_any_1234', origins: ['*'] }];
+  const keys = [
+    { key: 'pk_shop_1234', origins: ['https://shop.example', 'http://localhost:5173'] },
+    { key: 'pk_any_1234', origins: ['*'] },
+  ];
   it('checks key and origin', () => {
     expect(checkSite(keys, 'pk_shop_1234', 'https://shop.example')).toEqual({ ok: true });
     expect(checkSite(keys, 'pk_shop_1234', 'HTTP://LOCALHOST:5173')).toEqual({ ok: true });

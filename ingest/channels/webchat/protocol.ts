@@ -41,12 +41,7 @@ export const WEBCHAT_CLOSE = {
 } as const;
 
 /** Codes in error frames and close reasons. */
-export type WebchatErrorCode =
-  | 'ING_ERR_BAD_PAYLOAD'
-  | 'ING_ERR_UNAUTHORIZED'
-  | 'ING_ERR_RATE_LIMITED'
-  | 'ING_ERR_BODY_TOO_LARGE'
-  | 'ING_ERR_UNAVAILABLE';
+export type WebchatErrorCode = 'ING_ERR_BAD_PAYLOAD' | 'ING_ERR_UNAUTHORIZED' | 'ING_ERR_RATE_LIMITED' | 'ING_ERR_BODY_TOO_LARGE' | 'ING_ERR_UNAVAILABLE';
 
 /** Largest frame accepted at all (bytes); larger frames close the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -107,7 +102,12 @@ export type ServerFrame =
 
 export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; code: WebchatErrorCode; message: string; client_msg_id?: string };
 
-const bad = (message: string, client_msg_id?: string): ParseResult => ({ ok: false, code: 'ING_ERR_BAD_PAYLOAD', message, ...(client_msg_id ? { client_msg_id } : {}) });
+const bad = (message: string, client_msg_id?: string): ParseResult => ({
+  ok: false,
+  code: 'ING_ERR_BAD_PAYLOAD',
+  message,
+  ...(client_msg_id ? { client_msg_id } : {}),
+});
 
 /**
  * Parses and validates one text frame. Pure; never throws. Message text is
@@ -115,7 +115,8 @@ const bad = (message: string, client_msg_id?: string): ParseResult => ({ ok: fal
  * names its client_msg_id so the client can drop it from its queue.
  */
 export function parseClientFrame(raw: string): ParseResult {
-  if (Buffer.byteLength(raw, 'utf8') > MAX_FRAME_BYTES) return { ok: false, code: 'ING_ERR_BODY_TOO_LARGE', message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
+  if (Buffer.byteLength(raw, 'utf8') > MAX_FRAME_BYTES)
+    return { ok: false, code: 'ING_ERR_BODY_TOO_LARGE', message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -149,7 +150,11 @@ export function parseClientFrame(raw: string): ParseResult {
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  constructor(private readonly burst: number, private readonly perSecond: number, now: number) {
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    now: number,
+  ) {
     this.tokens = burst;
     this.last = now;
   }

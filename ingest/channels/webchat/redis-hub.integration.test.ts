@@ -60,7 +60,14 @@ async function liveSubscribers(): Promise<Array<{ id: string; sub: number }>> {
   const list = (await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
   return list
     .split('\n')
-    .map((line) => Object.fromEntries(line.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
+    .map((line) =>
+      Object.fromEntries(
+        line
+          .trim()
+          .split(' ')
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
+    )
     .filter((c) => c.name === `omnilane-${ns}-webchat-sub` && Number(c.sub) > 0)
     .map((c) => ({ id: c.id, sub: Number(c.sub) }));
 }
@@ -72,7 +79,11 @@ describe('web chat over the Redis hub (two processes)', () => {
     const tabOnB = await visitor(b.url);
     await hello(tabOnB, 'visitor-hub11111', conv);
     // Both processes now hold the conversation's channel.
-    await eventually('both processes subscribed', async () => (await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`) as [string, number])[1] === 2, 5000);
+    await eventually(
+      'both processes subscribed',
+      async () => ((await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`)) as [string, number])[1] === 2,
+      5000,
+    );
 
     const res = await b.post(`/v1/conversations/${conv}/messages`, { text: '有货，今天发货', client_msg_id: 'r1' }, await b.actingKey('agent-7'));
     expect(res.status).toBe(201);
@@ -141,8 +152,10 @@ describe('web chat over the Redis hub (two processes)', () => {
 
       await admin.call('CLIENT', 'KILL', 'ID', before.id);
       // Redis dropped the subscription with the connection: this PUBLISH reaches no one on C.
-      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'sent while you were away', client_msg_id: 'm1' }, await b.actingKey('agent-7'))).status).toBe(201);
-      expect((await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`) as [string, number])[1]).toBe(0);
+      expect(
+        (await b.post(`/v1/conversations/${conv}/messages`, { text: 'sent while you were away', client_msg_id: 'm1' }, await b.actingKey('agent-7'))).status,
+      ).toBe(201);
+      expect(((await admin.call('PUBSUB', 'NUMSUB', `${ns}:wc:{${conv}}`)) as [string, number])[1]).toBe(0);
       expect(hub.resubscribes).toBe(0);
       expect(count(onC, agentMessage(1))).toBe(0);
 
@@ -152,7 +165,9 @@ describe('web chat over the Redis hub (two processes)', () => {
       expect(after.id).not.toBe(before.id);
 
       // Live again: the next reply arrives as a push.
-      expect((await b.post(`/v1/conversations/${conv}/messages`, { text: 'and this one live', client_msg_id: 'm2' }, await b.actingKey('agent-7'))).status).toBe(201);
+      expect(
+        (await b.post(`/v1/conversations/${conv}/messages`, { text: 'and this one live', client_msg_id: 'm2' }, await b.actingKey('agent-7'))).status,
+      ).toBe(201);
       expect(await onC.next(agentMessage(2))).toMatchObject({ text: 'and this one live' });
       await sleep(300);
       expect(count(onC, agentMessage(1))).toBe(1);

@@ -65,7 +65,13 @@ export class VisitorConnection {
       if (++this.refusals >= this.limits.maxRefusals) return this.close(WEBCHAT_CLOSE.rateLimited, 'ING_ERR_RATE_LIMITED: too many frames');
       const parsed = raw === null ? null : parseClientFrame(raw);
       if (parsed?.ok && parsed.frame.type === 'message') {
-        this.send({ type: 'error', code: 'ING_ERR_RATE_LIMITED', message: 'slow down; resend later', client_msg_id: parsed.frame.client_msg_id, retry_after_ms: wait });
+        this.send({
+          type: 'error',
+          code: 'ING_ERR_RATE_LIMITED',
+          message: 'slow down; resend later',
+          client_msg_id: parsed.frame.client_msg_id,
+          retry_after_ms: wait,
+        });
       }
       return;
     }
@@ -78,10 +84,12 @@ export class VisitorConnection {
       return this.error(parsed.code, parsed.message, parsed.client_msg_id);
     }
     const frame = parsed.frame;
-    this.inbound = this.inbound.then(() => this.handle(frame)).catch((err: unknown) => {
-      this.log.error({ err, conversation_id: this.meta?.id }, 'web chat frame failed');
-      this.close(WEBCHAT_CLOSE.unavailable, 'ING_ERR_UNAVAILABLE: try again');
-    });
+    this.inbound = this.inbound
+      .then(() => this.handle(frame))
+      .catch((err: unknown) => {
+        this.log.error({ err, conversation_id: this.meta?.id }, 'web chat frame failed');
+        this.close(WEBCHAT_CLOSE.unavailable, 'ING_ERR_UNAVAILABLE: try again');
+      });
   }
 
   /** The socket closed (either side). */

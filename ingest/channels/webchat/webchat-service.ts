@@ -28,9 +28,7 @@ export interface WebchatOptions {
   newId?: () => string;
 }
 
-export type VisitorSendResult =
-  | { ok: true; seq: number }
-  | { ok: false; code: 'ING_ERR_UNAVAILABLE' | 'ING_ERR_BAD_PAYLOAD'; message: string };
+export type VisitorSendResult = { ok: true; seq: number } | { ok: false; code: 'ING_ERR_UNAVAILABLE' | 'ING_ERR_BAD_PAYLOAD'; message: string };
 
 /** Where a conversation's replies go: what the agent route needs to know. */
 export interface ConversationRef {
@@ -56,7 +54,12 @@ export class WebchatService {
   private readonly newId: () => string;
 
   constructor(readonly o: WebchatOptions) {
-    this.conversations = new ConversationLog({ state: o.state, clock: o.clock, replayMs: o.replayMs, conversationTtlMs: o.conversationTtlMs ?? 30 * 86_400_000 });
+    this.conversations = new ConversationLog({
+      state: o.state,
+      clock: o.clock,
+      replayMs: o.replayMs,
+      conversationTtlMs: o.conversationTtlMs ?? 30 * 86_400_000,
+    });
     this.hub = o.hub ?? new InProcessHub();
     this.newId = o.newId ?? (() => `wc_${randomUUID().replace(/-/g, '')}`);
   }
@@ -87,7 +90,12 @@ export class WebchatService {
     const base = { channel: 'web', occurred_at: at, customer: this.customerOf(m), conversation_id: m.id };
     const events: EventInput[] = [];
     if (r.first) events.push({ ...base, id: `wc:${m.id}:started`, type: 'conversation.started', properties: { site_key: m.site_key } });
-    events.push({ ...base, id: visitorEventId(m.id, clientMsgId), type: 'message.received', properties: { seq: r.seq, client_msg_id: clientMsgId, text, site_key: m.site_key } });
+    events.push({
+      ...base,
+      id: visitorEventId(m.id, clientMsgId),
+      type: 'message.received',
+      properties: { seq: r.seq, client_msg_id: clientMsgId, text, site_key: m.site_key },
+    });
     try {
       const reply = await this.o.ingest.ingest(WEBCHAT_PRODUCER, { events });
       if (reply.rejected.length > 0) {

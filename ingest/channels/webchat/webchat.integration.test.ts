@@ -22,7 +22,13 @@ async function visitor(origin = ORIGIN): Promise<TestVisitor> {
 }
 
 async function hello(v: TestVisitor, visitorId: string, conversationId?: string, lastSeq?: number): Promise<Frame> {
-  v.send({ type: 'hello', site_key: KEY, visitor_id: visitorId, ...(conversationId ? { conversation_id: conversationId } : {}), ...(lastSeq !== undefined ? { last_seq: lastSeq } : {}) });
+  v.send({
+    type: 'hello',
+    site_key: KEY,
+    visitor_id: visitorId,
+    ...(conversationId ? { conversation_id: conversationId } : {}),
+    ...(lastSeq !== undefined ? { last_seq: lastSeq } : {}),
+  });
   return v.next((f) => f.type === 'welcome');
 }
 
@@ -63,10 +69,19 @@ describe('web chat socket', () => {
     const c = await visitor();
     await hello(c, 'visitor-aaaa1111', conv, 0);
     await c.next((f) => f.type === 'message' && f.seq === 4);
-    expect(c.messages().map((m) => [m.seq, m.text])).toEqual([[1, '你好，我想了解价格'], [2, 'second'], [3, 'third, maybe lost'], [4, 'fourth']]);
+    expect(c.messages().map((m) => [m.seq, m.text])).toEqual([
+      [1, '你好，我想了解价格'],
+      [2, 'second'],
+      [3, 'third, maybe lost'],
+      [4, 'fourth'],
+    ]);
 
     await om.drained();
-    const rows = await om.engines.warehouse.query<{ id: string; type: string; channel: string; customer_key: string }>('journey_events', { from_ms: 0, to_ms: Date.now() + 3600_000, types: ['conversation.started', 'message.received'] });
+    const rows = await om.engines.warehouse.query<{ id: string; type: string; channel: string; customer_key: string }>('journey_events', {
+      from_ms: 0,
+      to_ms: Date.now() + 3600_000,
+      types: ['conversation.started', 'message.received'],
+    });
     const mine = rows.filter((r) => r.id.startsWith(`wc:${conv}:`));
     expect(mine.map((r) => r.type).sort()).toEqual(['conversation.started', 'message.received', 'message.received', 'message.received', 'message.received']);
     expect(new Set(mine.map((r) => r.id)).size).toBe(5);
@@ -107,7 +122,12 @@ describe('web chat socket', () => {
     expect(await back.next((f) => f.type === 'message')).toMatchObject({ seq: 3, from: 'agent', text: 'anything else?' });
     await om.drained();
     const rows = await om.engines.warehouse.query<{ id: string }>('journey_events', { from_ms: 0, to_ms: Date.now() + 3600_000, types: ['message.sent'] });
-    expect(rows.filter((r) => r.id.startsWith(`msg:${conv}:`)).map((r) => r.id).sort()).toEqual([`msg:${conv}:r1`, `msg:${conv}:r2`]);
+    expect(
+      rows
+        .filter((r) => r.id.startsWith(`msg:${conv}:`))
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([`msg:${conv}:r1`, `msg:${conv}:r2`]);
   });
 
   it('answers agent replies to unknown conversations with 404 and requires an admin key', async () => {
@@ -116,7 +136,7 @@ describe('web chat socket', () => {
     expect(res.status).toBe(403);
   });
 
-  it('gives a fresh conversation to someone presenting another visitor\'s conversation id', async () => {
+  it("gives a fresh conversation to someone presenting another visitor's conversation id", async () => {
     const a = await visitor();
     const conv = (await hello(a, 'visitor-cccc3333')).conversation_id as string;
     const eve = await visitor();

@@ -29,9 +29,19 @@ export async function wechatRoutes(app: FastifyInstance, deps: ChannelDeps): Pro
 
   app.get(
     '/v1/channels/wechat',
-    { config: { permission: 'public' }, schema: { summary: 'WeChat server URL check (echoes echostr)', description, tags: ['channels'], querystring: SignedQuery, response: { 200: Type.String(), ...errors } } },
+    {
+      config: { permission: 'public' },
+      schema: {
+        summary: 'WeChat server URL check (echoes echostr)',
+        description,
+        tags: ['channels'],
+        querystring: SignedQuery,
+        response: { 200: Type.String(), ...errors },
+      },
+    },
     async (req, reply) => {
-      if (!signed(req)) throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', req.url, undefined, req.ip);
+      if (!signed(req))
+        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'signature does not match (check WECHAT_TOKEN)', req.url, undefined, req.ip);
       return reply.type('text/plain').send((req.query as { echostr?: string }).echostr ?? '');
     },
   );

@@ -41,7 +41,12 @@ describe('WeChat Official Account webhook', () => {
     t = await channelTestApp({ wechatWelcome: '欢迎关注！回复"价格"了解套餐' });
     const sub = await t.app.inject({ method: 'POST', url: qs(), headers: xml, payload: fixture('wechat-subscribe.xml') });
     const reply = parseWechatXml(sub.body)!;
-    expect(reply).toMatchObject({ ToUserName: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', FromUserName: 'gh_0123456789ab', MsgType: 'text', Content: '欢迎关注！回复"价格"了解套餐' });
+    expect(reply).toMatchObject({
+      ToUserName: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      FromUserName: 'gh_0123456789ab',
+      MsgType: 'text',
+      Content: '欢迎关注！回复"价格"了解套餐',
+    });
     await t.app.inject({ method: 'POST', url: qs(), headers: xml, payload: fixture('wechat-click.xml') });
     expect(t.events().map((e) => [e.type, e.properties.step ?? e.properties.menu_key])).toEqual([
       ['touchpoint', 'wechat_subscribe'],

@@ -49,10 +49,19 @@ export function mapWechat(m: WechatMessage, now: number): WechatMapResult {
   if (type === 'event') {
     const ev = m.Event ?? '';
     const id = fitId(`${openid}:${m.CreateTime ?? now}:${ev}:${m.EventKey ?? ''}`);
-    if (ev === 'CLICK') return { ok: true, events: [{ ...base, id, type: 'message.received', properties: { ...props, event: ev, menu_key: m.EventKey ?? null, text: `[menu] ${m.EventKey ?? ''}` } }] };
+    if (ev === 'CLICK')
+      return {
+        ok: true,
+        events: [
+          { ...base, id, type: 'message.received', properties: { ...props, event: ev, menu_key: m.EventKey ?? null, text: `[menu] ${m.EventKey ?? ''}` } },
+        ],
+      };
     const step = { subscribe: 'wechat_subscribe', unsubscribe: 'wechat_unsubscribe', VIEW: 'wechat_menu_view', SCAN: 'wechat_scan' }[ev];
     if (!step) return { ok: true, events: [] };
-    return { ok: true, events: [{ ...base, id, type: 'touchpoint', properties: { ...props, event: ev, step, ...(m.EventKey ? { event_key: m.EventKey } : {}) } }] };
+    return {
+      ok: true,
+      events: [{ ...base, id, type: 'touchpoint', properties: { ...props, event: ev, step, ...(m.EventKey ? { event_key: m.EventKey } : {}) } }],
+    };
   }
   if (!m.MsgId) return { ok: false, reason: 'MsgId is missing' };
   const detail: Record<string, unknown> =

@@ -16,16 +16,21 @@ function waCustomer(waId: string): EventInput['customer'] {
 /** What the customer said or chose, as text plus structured detail; media are placeholders (ids only, never fetched). */
 function messageContent(m: Obj): Obj {
   const type = str(m.type) ?? 'unknown';
-  const part = isObj(m[type]) ? (m[type]) : {};
+  const part = isObj(m[type]) ? m[type] : {};
   if (type === 'text') return { text: str(part.body) ?? '' };
   if (type === 'interactive') {
     const kind = str(part.type) ?? 'interactive';
-    const choice = isObj(part[kind]) ? (part[kind]) : {};
+    const choice = isObj(part[kind]) ? part[kind] : {};
     return { text: str(choice.title) ?? '', reply: { kind, id: str(choice.id) ?? null, title: str(choice.title) ?? null } };
   }
   if (type === 'button') return { text: str(part.text) ?? '', reply: { kind: 'button', id: str(part.payload) ?? null, title: str(part.text) ?? null } };
-  if (MEDIA.has(type)) return { text: str(part.caption) ?? `[${type}]`, media: { type, id: str(part.id) ?? null, mime_type: str(part.mime_type) ?? null, filename: str(part.filename) ?? null } };
-  if (type === 'location') return { text: '[location]', location: { latitude: part.latitude ?? null, longitude: part.longitude ?? null, name: str(part.name) ?? null } };
+  if (MEDIA.has(type))
+    return {
+      text: str(part.caption) ?? `[${type}]`,
+      media: { type, id: str(part.id) ?? null, mime_type: str(part.mime_type) ?? null, filename: str(part.filename) ?? null },
+    };
+  if (type === 'location')
+    return { text: '[location]', location: { latitude: part.latitude ?? null, longitude: part.longitude ?? null, name: str(part.name) ?? null } };
   if (type === 'reaction') return { text: str(part.emoji) ?? '', reaction_to: str(part.message_id) ?? null };
   return { text: `[${type}]` };
 }
@@ -66,7 +71,14 @@ function mapWhatsAppValue(value: Obj, now: number, out: EventInput[]): string | 
       channel: 'whatsapp',
       occurred_at: secondsToMs(s.timestamp, now),
       customer: waCustomer(s.recipient_id as string),
-      properties: { provider: 'whatsapp_cloud', status_update: true, delivery_status: s.status, provider_message_id: s.id, business_phone_id: business, ...(errors.length ? { errors } : {}) },
+      properties: {
+        provider: 'whatsapp_cloud',
+        status_update: true,
+        delivery_status: s.status,
+        provider_message_id: s.id,
+        business_phone_id: business,
+        ...(errors.length ? { errors } : {}),
+      },
     });
   }
   return null;
@@ -80,10 +92,29 @@ function mapMessengerEntry(entry: Obj, now: number, out: EventInput[]): string |
     const msg = isObj(ev.message) ? ev.message : null;
     const postback = isObj(ev.postback) ? ev.postback : null;
     if (msg && !msg.is_echo && str(msg.mid)) {
-      out.push({ id: fitId(msg.mid as string), type: 'message.received', channel: 'messenger', occurred_at: at, customer: { channel_ids: { messenger: psid } }, properties: { provider: 'messenger', direction: 'inbound', text: str(msg.text) ?? '[attachment]' } });
+      out.push({
+        id: fitId(msg.mid as string),
+        type: 'message.received',
+        channel: 'messenger',
+        occurred_at: at,
+        customer: { channel_ids: { messenger: psid } },
+        properties: { provider: 'messenger', direction: 'inbound', text: str(msg.text) ?? '[attachment]' },
+      });
     } else if (postback) {
       const id = str(postback.mid) ?? `${psid}:${at}:postback`;
-      out.push({ id: fitId(id), type: 'message.received', channel: 'messenger', occurred_at: at, customer: { channel_ids: { messenger: psid } }, properties: { provider: 'messenger', direction: 'inbound', text: str(postback.title) ?? '', reply: { kind: 'postback', id: str(postback.payload) ?? null } } });
+      out.push({
+        id: fitId(id),
+        type: 'message.received',
+        channel: 'messenger',
+        occurred_at: at,
+        customer: { channel_ids: { messenger: psid } },
+        properties: {
+          provider: 'messenger',
+          direction: 'inbound',
+          text: str(postback.title) ?? '',
+          reply: { kind: 'postback', id: str(postback.payload) ?? null },
+        },
+      });
     }
   }
   return null;

@@ -76,7 +76,15 @@ export async function whatsappRoutes(app: FastifyInstance, deps: ChannelDeps): P
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const sig = req.headers['x-hub-signature-256'];
       if (typeof sig !== 'string' || !safeEqual(sig, metaSignature(deps.config.whatsappAppSecret!, raw))) {
-        throw await refuse(deps, PROVIDER, 'ING_ERR_BAD_SIGNATURE', 'X-Hub-Signature-256 is missing or does not match (check WHATSAPP_APP_SECRET)', raw, undefined, req.ip);
+        throw await refuse(
+          deps,
+          PROVIDER,
+          'ING_ERR_BAD_SIGNATURE',
+          'X-Hub-Signature-256 is missing or does not match (check WHATSAPP_APP_SECRET)',
+          raw,
+          undefined,
+          req.ip,
+        );
       }
       let body: unknown;
       try {

@@ -7,7 +7,10 @@ let t: ChannelTestApp;
 afterEach(async () => t?.close());
 
 const URL_ = '/v1/channels/whatsapp';
-const signed = (raw: string, secret: string = TEST_SECRETS.whatsappAppSecret) => ({ 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(secret, Buffer.from(raw, 'utf8')) });
+const signed = (raw: string, secret: string = TEST_SECRETS.whatsappAppSecret) => ({
+  'content-type': 'application/json',
+  'x-hub-signature-256': metaSignature(secret, Buffer.from(raw, 'utf8')),
+});
 
 describe('WhatsApp Cloud API webhook', () => {
   it('answers the verify handshake only with the right token', async () => {
@@ -89,7 +92,22 @@ describe('WhatsApp Cloud API webhook', () => {
   });
 
   it('maps Messenger page events to channel messenger', () => {
-    const r = mapMetaWebhook({ object: 'page', entry: [{ id: 'p', time: 1, messaging: [{ sender: { id: 'PSID1' }, recipient: { id: 'p' }, timestamp: 1767340700000, message: { mid: 'm_1', text: '在吗' } }] }] }, 0);
-    expect(r).toMatchObject({ ok: true, events: [{ id: 'm_1', channel: 'messenger', customer: { channel_ids: { messenger: 'PSID1' } }, properties: { text: '在吗' } }] });
+    const r = mapMetaWebhook(
+      {
+        object: 'page',
+        entry: [
+          {
+            id: 'p',
+            time: 1,
+            messaging: [{ sender: { id: 'PSID1' }, recipient: { id: 'p' }, timestamp: 1767340700000, message: { mid: 'm_1', text: '在吗' } }],
+          },
+        ],
+      },
+      0,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      events: [{ id: 'm_1', channel: 'messenger', customer: { channel_ids: { messenger: 'PSID1' } }, properties: { text: '在吗' } }],
+    });
   });
 });

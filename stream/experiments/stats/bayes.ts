@@ -25,7 +25,11 @@ export function probBetaGreater(a: number, b: number, c: number, d: number): num
  * p_t' ~ Beta(α_t+1, β_t) (size-biased posteriors), so both terms use the same exact sum.
  * Above 20,000 successes the normal approximation is used (the sum's cost grows with them).
  */
-export function betaBinomialVerdict(control: { successes: number; n: number }, treatment: { successes: number; n: number }, higherIsBetter = true): BayesVerdict {
+export function betaBinomialVerdict(
+  control: { successes: number; n: number },
+  treatment: { successes: number; n: number },
+  higherIsBetter = true,
+): BayesVerdict {
   const ac = control.successes + 1;
   const bc = control.n - control.successes + 1;
   const at = treatment.successes + 1;

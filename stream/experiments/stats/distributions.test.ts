@@ -33,7 +33,10 @@ describe('distribution functions against known values and a second computation',
       [30, 7, 0.85],
       [1, 1, 0.37],
     ]) {
-      expect(betaCdf(x, a, b)).toBeCloseTo(simpson((t) => betaPdf(t, a, b), 0, x), 9);
+      expect(betaCdf(x, a, b)).toBeCloseTo(
+        simpson((t) => betaPdf(t, a, b), 0, x),
+        9,
+      );
     }
     // Beta(½, ½) (density singular at both ends) has the closed form (2/π)·arcsin(√x).
     for (const x of [0.01, 0.3, 0.5, 0.9]) expect(betaCdf(x, 0.5, 0.5)).toBeCloseTo((2 / Math.PI) * Math.asin(Math.sqrt(x)), 10);
@@ -82,7 +85,10 @@ describe('Bayesian probability to beat control and expected loss', () => {
     const pdf = (d: number) => Math.exp(-0.5 * ((d - mu) / sd) ** 2) / (sd * Math.sqrt(2 * Math.PI));
     const v = normalVerdict(mu, sd * sd);
     expect(v.probabilityToBeat).toBeCloseTo(simpson(pdf, 0, mu + 12 * sd), 9);
-    expect(v.expectedLoss).toBeCloseTo(simpson((d) => -d * pdf(d), mu - 12 * sd, 0), 9);
+    expect(v.expectedLoss).toBeCloseTo(
+      simpson((d) => -d * pdf(d), mu - 12 * sd, 0),
+      9,
+    );
     expect(normalVerdict(mu, sd * sd, false).probabilityToBeat).toBeCloseTo(1 - v.probabilityToBeat, 12);
   });
 });

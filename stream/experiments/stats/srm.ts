@@ -20,7 +20,7 @@ export function sampleRatioCheck(observed: readonly number[], weights: readonly 
   let chi = 0;
   for (let i = 0; i < observed.length; i++) {
     const expected = (total * weights[i]) / wsum;
-    chi += ((observed[i] - expected) ** 2) / expected;
+    chi += (observed[i] - expected) ** 2 / expected;
   }
   const df = observed.length - 1;
   const pValue = chiSquareSf(chi, df);

@@ -5,7 +5,11 @@ import { holmAdjust } from './multiple.js';
 import { sampleRatioCheck } from './srm.js';
 import { mannWhitney } from './tests.js';
 
-const arm = fc.record({ n: fc.integer({ min: 2, max: 100_000 }), mean: fc.double({ min: -1e4, max: 1e4, noNaN: true }), variance: fc.double({ min: 1e-6, max: 1e6, noNaN: true }) });
+const arm = fc.record({
+  n: fc.integer({ min: 2, max: 100_000 }),
+  mean: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+  variance: fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+});
 const alpha = fc.constantFrom(0.01, 0.05, 0.1);
 
 describe('stats core properties', () => {
@@ -59,7 +63,10 @@ describe('stats core properties', () => {
   it('the SRM check finds no mismatch when the counts match the weights, and one when they are far off', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 5 }), fc.integer({ min: 100, max: 10_000 }), (weights, scale) => {
-        const exact = sampleRatioCheck(weights.map((w) => w * scale), weights);
+        const exact = sampleRatioCheck(
+          weights.map((w) => w * scale),
+          weights,
+        );
         expect(exact.mismatch).toBe(false);
         expect(exact.pValue).toBeCloseTo(1, 9);
         const skewed = weights.map((w, i) => (i === 0 ? Math.round(w * scale * 1.5) : w * scale));
@@ -70,22 +77,30 @@ describe('stats core properties', () => {
 
   it('the Mann-Whitney U counts pairs: U(x, y) + U(y, x) = n1·n2, symmetric p-value', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 3, maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 3, maxLength: 40 }), (x, y) => {
-        const a = mannWhitney(x, y);
-        const b = mannWhitney(y, x);
-        expect(a.u + b.u).toBeCloseTo(x.length * y.length, 9);
-        let greater = 0;
-        for (const xi of x) for (const yj of y) greater += xi > yj ? 1 : xi === yj ? 0.5 : 0;
-        expect(a.u).toBeCloseTo(greater, 9);
-        expect(a.pValue).toBeCloseTo(b.pValue, 12);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 3, maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 3, maxLength: 40 }),
+        (x, y) => {
+          const a = mannWhitney(x, y);
+          const b = mannWhitney(y, x);
+          expect(a.u + b.u).toBeCloseTo(x.length * y.length, 9);
+          let greater = 0;
+          for (const xi of x) for (const yj of y) greater += xi > yj ? 1 : xi === yj ? 0.5 : 0;
+          expect(a.u).toBeCloseTo(greater, 9);
+          expect(a.pValue).toBeCloseTo(b.pValue, 12);
+        },
+      ),
     );
   });
 
   it('arm summaries from sums equal the direct mean and sample variance', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 2, maxLength: 50 }), (xs) => {
-        const s = armFromSums(xs.length, xs.reduce((a, b) => a + b, 0), xs.reduce((a, b) => a + b * b, 0));
+        const s = armFromSums(
+          xs.length,
+          xs.reduce((a, b) => a + b, 0),
+          xs.reduce((a, b) => a + b * b, 0),
+        );
         const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
         expect(s.mean).toBeCloseTo(mean, 9);
         expect(s.variance).toBeCloseTo(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1), 6);

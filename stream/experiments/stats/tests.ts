@@ -24,7 +24,7 @@ export function twoProportionSampleSize(p1: number, p2: number, alpha = 0.05, po
   const zb = normalQuantile(power);
   const pbar = (p1 + p2) / 2;
   const num = za * Math.sqrt(2 * pbar * (1 - pbar)) + zb * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
-  return Math.ceil((num * num) / ((p1 - p2) ** 2));
+  return Math.ceil((num * num) / (p1 - p2) ** 2);
 }
 
 export interface MannWhitneyTest {
@@ -49,7 +49,7 @@ export function mannWhitney(x: readonly number[], y: readonly number[]): MannWhi
   const n = all.length;
   let rankSumX = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && all[j + 1].v === all[i].v) j++;
     const rank = (i + j + 2) / 2;

@@ -22,7 +22,18 @@ export const raceConfig: FollowupConfig = parseFollowupConfig({
   templates: { t: { zh: { text: '您好 {name}' }, en: { text: 'Hi {name}' } } },
 });
 
-export const leadOf = (n: number, lastAt = T0): Lead => ({ customer: { phone: `+86138000${String(n).padStart(5, '0')}` }, channel: 'sms', intent: 'other', tag: 'normal', stage: 'inquiry', lastAt, lang: 'zh', tz: null, name: `客户${n}`, converted: false });
+export const leadOf = (n: number, lastAt = T0): Lead => ({
+  customer: { phone: `+86138000${String(n).padStart(5, '0')}` },
+  channel: 'sms',
+  intent: 'other',
+  tag: 'normal',
+  stage: 'inquiry',
+  lastAt,
+  lang: 'zh',
+  tz: null,
+  name: `客户${n}`,
+  converted: false,
+});
 
 /**
  * Two (or more) schedulers, each on its own connection to one store, race
@@ -87,7 +98,16 @@ export type TimerOp =
 export const timerOpArb: fc.Arbitrary<TimerOp> = fc.oneof(
   fc.record({ k: fc.constant('arm' as const), c: fc.nat(2), due: fc.option(fc.nat(5), { nil: null }) }),
   fc.record({ k: fc.constant('claim' as const), c: fc.nat(2), t: fc.nat(6), w: fc.nat(1) }),
-  fc.record({ k: fc.constant('advance' as const), c: fc.nat(2), w: fc.nat(1), st: fc.constantFrom('pending' as const, 'active' as const, 'done' as const, 'idle' as const), step: fc.nat(3), due: fc.nat(6), start: fc.boolean(), hist: fc.boolean() }),
+  fc.record({
+    k: fc.constant('advance' as const),
+    c: fc.nat(2),
+    w: fc.nat(1),
+    st: fc.constantFrom('pending' as const, 'active' as const, 'done' as const, 'idle' as const),
+    step: fc.nat(3),
+    due: fc.nat(6),
+    start: fc.boolean(),
+    hist: fc.boolean(),
+  }),
   fc.record({ k: fc.constant('stop' as const), c: fc.nat(2), any: fc.boolean() }),
   fc.record({ k: fc.constant('consent' as const), c: fc.nat(2), ch: fc.nat(1), out: fc.boolean(), at: fc.nat(4) }),
   fc.record({ k: fc.constant('erase' as const), c: fc.nat(2) }),
@@ -106,7 +126,16 @@ export async function runTimerOp(s: FollowupStore, op: TimerOp, i: number, token
       return r;
     }
     case 'advance':
-      return s.advance({ customerId: id, token: tokens.get(op.w * 10 + op.c) ?? 'none', state: op.st, step: op.step, due: T0 + op.due * 1000, ...(op.start ? { start: { seq: 's', rule: 'r', gen: i } } : {}), ...(op.hist ? { history: { field: `h:1:${op.step}`, value: `{"i":${i}}` } } : {}), ...(op.st === 'done' ? { why: { reason: 'completed', at: i } } : {}) });
+      return s.advance({
+        customerId: id,
+        token: tokens.get(op.w * 10 + op.c) ?? 'none',
+        state: op.st,
+        step: op.step,
+        due: T0 + op.due * 1000,
+        ...(op.start ? { start: { seq: 's', rule: 'r', gen: i } } : {}),
+        ...(op.hist ? { history: { field: `h:1:${op.step}`, value: `{"i":${i}}` } } : {}),
+        ...(op.st === 'done' ? { why: { reason: 'completed', at: i } } : {}),
+      });
     case 'stop':
       return s.stop(id, 'replied', T0 + i, op.any ? 'any' : 'active');
     case 'consent':

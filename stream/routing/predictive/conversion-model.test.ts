@@ -24,8 +24,24 @@ describe('metrics', () => {
 
 describe('logistic regression (Newton, L2)', () => {
   it('solves a known SPD system', () => {
-    expect(solveSpd([[4, 2], [2, 3]], [2, 1])!.map((x) => Number(x.toFixed(12)))).toEqual([0.5, 0]);
-    expect(solveSpd([[1, 2], [2, 1]], [1, 1])).toBeNull();
+    expect(
+      solveSpd(
+        [
+          [4, 2],
+          [2, 3],
+        ],
+        [2, 1],
+      )!.map((x) => Number(x.toFixed(12))),
+    ).toEqual([0.5, 0]);
+    expect(
+      solveSpd(
+        [
+          [1, 2],
+          [2, 1],
+        ],
+        [1, 1],
+      ),
+    ).toBeNull();
   });
 
   it('reaches the penalised optimum: the gradient vanishes, and one feature recovers its planted log-odds', () => {
@@ -53,7 +69,12 @@ describe('logistic regression (Newton, L2)', () => {
   });
 
   it('stays finite on perfectly separable data (the L2 term bounds it)', () => {
-    const rows: SparseRow[] = [{ on: [0], y: 1 }, { on: [0], y: 1 }, { on: [1], y: 0 }, { on: [1], y: 0 }];
+    const rows: SparseRow[] = [
+      { on: [0], y: 1 },
+      { on: [0], y: 1 },
+      { on: [1], y: 0 },
+      { on: [1], y: 0 },
+    ];
     const fit = fitLogistic(rows, 2, { l2: 1 });
     expect(fit.converged).toBe(true);
     expect(Number.isFinite(fit.weights[0]) && fit.weights[0] > 0 && fit.weights[1] < 0).toBe(true);
@@ -101,8 +122,14 @@ describe('conversion model on seeded synthetic history', () => {
 });
 
 describe('history folding and agent records', () => {
-  const ev = (customer_key: string, conversation_id: string | null, type: string, at: number, props: Record<string, unknown> = {}, agent_id: string | null = null) =>
-    ({ customer_key, conversation_id, agent_id, type, channel: 'web', occurred_at_ms: at, properties: JSON.stringify(props) });
+  const ev = (
+    customer_key: string,
+    conversation_id: string | null,
+    type: string,
+    at: number,
+    props: Record<string, unknown> = {},
+    agent_id: string | null = null,
+  ) => ({ customer_key, conversation_id, agent_id, type, channel: 'web', occurred_at_ms: at, properties: JSON.stringify(props) });
 
   it('folds starts, assignments, closes and deals into labelled conversations with past behaviour', () => {
     const rows = [
@@ -118,7 +145,20 @@ describe('history folding and agent records', () => {
     const convs = foldConversations(rows, 7, 10 * DAY);
     expect(convs.map((c) => c.id)).toEqual(['v1', 'v2', 'w1']);
     const [v1, v2, w1] = convs;
-    expect(v1).toMatchObject({ tag: 'VIP', source: 'ads', intent: 'pre_sale', agentId: 'a1', assignedAt: 5_000, closedAt: 60_000, policy: 'least_loaded', group: 'pre_sale', converted: 1, priorConversations: 0, priorDeals: 0, labelKnown: true });
+    expect(v1).toMatchObject({
+      tag: 'VIP',
+      source: 'ads',
+      intent: 'pre_sale',
+      agentId: 'a1',
+      assignedAt: 5_000,
+      closedAt: 60_000,
+      policy: 'least_loaded',
+      group: 'pre_sale',
+      converted: 1,
+      priorConversations: 0,
+      priorDeals: 0,
+      labelKnown: true,
+    });
     expect(v2).toMatchObject({ priorConversations: 1, priorDeals: 1, converted: 1, labelKnown: true, tag: 'normal', intent: 'other' });
     // w1's 7-day window runs past the data's end with no deal yet: label unknown, not trained on.
     expect(w1).toMatchObject({ converted: 0, labelKnown: false });
@@ -126,10 +166,17 @@ describe('history folding and agent records', () => {
   });
 
   it('smooths agent conversion rates toward the overall rate', () => {
-    const rec = agentRecords([{ agent_id: 'a', conversations: '100', deals: '30' }, { agent_id: 'b', conversations: 100, deals: 10 }, { agent_id: 'new', conversations: 0, deals: 0 }], 20);
+    const rec = agentRecords(
+      [
+        { agent_id: 'a', conversations: '100', deals: '30' },
+        { agent_id: 'b', conversations: 100, deals: 10 },
+        { agent_id: 'new', conversations: 0, deals: 0 },
+      ],
+      20,
+    );
     // overall 40/200 = 0.2
     expect(rec.get('a')!.smoothedRate).toBeCloseTo((30 + 4) / 120, 12);
-    expect(rec.get('b')!.factor).toBeCloseTo((14 / 120) / 0.2, 12);
+    expect(rec.get('b')!.factor).toBeCloseTo(14 / 120 / 0.2, 12);
     expect(rec.get('new')!.factor).toBeCloseTo(1, 12);
   });
 });

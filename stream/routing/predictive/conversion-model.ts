@@ -97,7 +97,10 @@ export function evaluateModel(model: ConversionModel, test: readonly LabelledCon
   return {
     auc: rocAuc(probs, labels),
     logLoss: logLoss(probs, labels),
-    baseLogLoss: logLoss(test.map(() => model.baseRate), labels),
+    baseLogLoss: logLoss(
+      test.map(() => model.baseRate),
+      labels,
+    ),
     n: test.length,
     positives: labels.reduce<number>((s, y) => s + y, 0),
   };
@@ -105,7 +108,10 @@ export function evaluateModel(model: ConversionModel, test: readonly LabelledCon
 
 /** Deterministic split by a seeded shuffle: `fraction` of the rows are held out. */
 export function holdOut<T>(rows: readonly T[], fraction: number, rng: () => number): { train: T[]; test: T[] } {
-  const order = rows.map((r) => ({ r, k: rng() })).sort((a, b) => a.k - b.k).map((x) => x.r);
+  const order = rows
+    .map((r) => ({ r, k: rng() }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.r);
   const cut = Math.round(order.length * fraction);
   return { test: order.slice(0, cut), train: order.slice(cut) };
 }

@@ -21,7 +21,15 @@ export { loadRoutingHistory, type RoutingHistory } from './load-history.js';
 
 /** Features a live conversation carries; callers that know the source or past behaviour pass a richer lookup. */
 export function featuresOfConversation(c: Conversation & { source?: string; priorConversations?: number; priorDeals?: number }): ConversionFeatures {
-  return { tag: c.tag, channel: c.channel, intent: c.intent, source: c.source ?? '', at: c.enqueuedAt, priorConversations: c.priorConversations ?? 0, priorDeals: c.priorDeals ?? 0 };
+  return {
+    tag: c.tag,
+    channel: c.channel,
+    intent: c.intent,
+    source: c.source ?? '',
+    at: c.enqueuedAt,
+    priorConversations: c.priorConversations ?? 0,
+    priorDeals: c.priorDeals ?? 0,
+  };
 }
 
 export interface PredictiveSetup {

@@ -9,14 +9,15 @@ export function rocAuc(scores: readonly number[], labels: readonly (0 | 1)[]): n
   const idx = scores.map((s, i) => ({ s, y: labels[i] })).sort((a, b) => a.s - b.s);
   let rankSumPos = 0;
   let pos = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j < idx.length && idx[j].s === idx[i].s) j++;
     const midRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (idx[k].y === 1) {
-      rankSumPos += midRank;
-      pos++;
-    }
+    for (let k = i; k < j; k++)
+      if (idx[k].y === 1) {
+        rankSumPos += midRank;
+        pos++;
+      }
     i = j;
   }
   const neg = idx.length - pos;

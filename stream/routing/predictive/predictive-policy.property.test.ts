@@ -8,7 +8,15 @@ import { fairnessCap, predictive, readWindow, type PredictiveOptions } from './p
 const IDS = ['a1', 'a2', 'a3', 'a4', 'a5'];
 const FACTORS: Record<string, number> = { a1: 2, a2: 1.5, a3: 1, a4: 0.8, a5: 0.5 };
 const agent = (id: string): Agent => ({ id, skills: {}, groups: ['g'], capacity: { web: 4 }, presence: 'online' });
-const conv = (id: string, p: number): Conversation & { p: number } => ({ id, tag: 'normal', channel: 'web', intent: 'pre_sale', priority: 0, enqueuedAt: 0, p });
+const conv = (id: string, p: number): Conversation & { p: number } => ({
+  id,
+  tag: 'normal',
+  channel: 'web',
+  intent: 'pre_sale',
+  priority: 0,
+  enqueuedAt: 0,
+  p,
+});
 
 const stepArb = fc.record({
   p: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -87,8 +95,20 @@ describe('defaultRegistry and predictive', () => {
     const { trainConversionModel } = await import('./conversion-model.js');
     const { agentRecords } = await import('./history.js');
     expect(defaultRegistry().has('predictive')).toBe(false);
-    const rows = Array.from({ length: 40 }, (_, i) => ({ tag: i % 2 ? 'VIP' : 'normal', channel: 'web', intent: 'pre_sale', source: '', at: i * 3_600_000, priorConversations: 0, priorDeals: 0, converted: (i % 2) as 0 | 1 }));
-    const records = agentRecords([{ agent_id: 'a1', conversations: 50, deals: 30 }, { agent_id: 'a3', conversations: 50, deals: 5 }]);
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      tag: i % 2 ? 'VIP' : 'normal',
+      channel: 'web',
+      intent: 'pre_sale',
+      source: '',
+      at: i * 3_600_000,
+      priorConversations: 0,
+      priorDeals: 0,
+      converted: (i % 2) as 0 | 1,
+    }));
+    const records = agentRecords([
+      { agent_id: 'a1', conversations: 50, deals: 30 },
+      { agent_id: 'a3', conversations: 50, deals: 5 },
+    ]);
     const reg = defaultRegistry([], { model: trainConversionModel(rows), records, options: { threshold: 0.5 } });
     const cands = [candidateFor(agent('a3'), 'web', 0), candidateFor(agent('a1'), 'web', 2)];
     const vip = { ...conv('v', 0), tag: 'VIP' as const };

@@ -72,7 +72,8 @@ export function predictive(deps: PredictiveDeps): RoutingPolicy {
       return { ranked, state: d.state };
     }
     const byRecord = [...under].sort(
-      (a, b) => deps.factorOf(b.agent.id) - deps.factorOf(a.agent.id) || loadOf(a) - loadOf(b) || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0),
+      (a, b) =>
+        deps.factorOf(b.agent.id) - deps.factorOf(a.agent.id) || loadOf(a) - loadOf(b) || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0),
     );
     const first = byRecord[0].agent.id;
     const next = [...recent, first].slice(-deps.options.window);

@@ -11,9 +11,24 @@ import { sigmoid } from './logistic.js';
  * finds what was planted.
  */
 export const SYNTH_AGENTS: Readonly<Record<string, number>> = { 'agent-star': 1.6, 'agent-good': 1.2, 'agent-avg': 1.0, 'agent-new': 0.6 };
-const CHANNELS = [['web', 5], ['wechat', 4], ['whatsapp', 2], ['email', 1]] as const;
-const TAGS = [['normal', 70], ['high_value', 22], ['VIP', 8]] as const;
-const INTENTS = [['pre_sale', 50], ['tech_support', 20], ['after_sale', 15], ['complaint', 8], ['other', 7]] as const;
+const CHANNELS = [
+  ['web', 5],
+  ['wechat', 4],
+  ['whatsapp', 2],
+  ['email', 1],
+] as const;
+const TAGS = [
+  ['normal', 70],
+  ['high_value', 22],
+  ['VIP', 8],
+] as const;
+const INTENTS = [
+  ['pre_sale', 50],
+  ['tech_support', 20],
+  ['after_sale', 15],
+  ['complaint', 8],
+  ['other', 7],
+] as const;
 const SOURCES = ['search', 'referral', 'social', 'ads'] as const;
 const HOUR_MS = 3_600_000;
 
@@ -64,7 +79,19 @@ export function syntheticRoutingEvents(o: SynthOptions): SynthEventRow[] {
       const props = { tag, source };
       let e = 0;
       const add = (type: string, at: number, extra: Record<string, unknown> = {}, agentId: string | null = null) =>
-        rows.push({ producer: 'synth', id: `${conv}-${++e}`, type, channel, occurred_at: at, received_at: at, customer_key: cust, conversation_id: conv, agent_id: agentId, customer: JSON.stringify({ external_id: cust }), properties: JSON.stringify({ ...props, ...extra }) });
+        rows.push({
+          producer: 'synth',
+          id: `${conv}-${++e}`,
+          type,
+          channel,
+          occurred_at: at,
+          received_at: at,
+          customer_key: cust,
+          conversation_id: conv,
+          agent_id: agentId,
+          customer: JSON.stringify({ external_id: cust }),
+          properties: JSON.stringify({ ...props, ...extra }),
+        });
       const hour = new Date(t + 8 * HOUR_MS).getUTCHours(); // Asia/Shanghai has no DST: UTC+8
       const p = o.signal === false ? 0.25 : sigmoid(plantedLogit({ tag, intent, source, shanghaiHour: hour, priorDeals: deals }));
       const won = rng() < Math.min(1, p * SYNTH_AGENTS[agent]);
@@ -84,7 +111,15 @@ export function syntheticRoutingEvents(o: SynthOptions): SynthEventRow[] {
 /** The rows the routing named queries would return for these events (for tests without a warehouse). */
 export function asQueryResults(rows: readonly SynthEventRow[], fromMs = -Infinity, toMs = Infinity): { events: RoutingEventRow[]; agents: AgentRecordRow[] } {
   const inRange = rows.filter((r) => r.occurred_at >= fromMs && r.occurred_at < toMs);
-  const events = inRange.map((r) => ({ customer_key: r.customer_key, conversation_id: r.conversation_id, agent_id: r.agent_id, type: r.type, channel: r.channel, occurred_at_ms: r.occurred_at, properties: r.properties }));
+  const events = inRange.map((r) => ({
+    customer_key: r.customer_key,
+    conversation_id: r.conversation_id,
+    agent_id: r.agent_id,
+    type: r.type,
+    channel: r.channel,
+    occurred_at_ms: r.occurred_at,
+    properties: r.properties,
+  }));
   const by = new Map<string, { convs: Set<string>; deals: number }>();
   for (const r of inRange) {
     if (!r.agent_id) continue;

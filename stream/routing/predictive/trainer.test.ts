@@ -34,7 +34,13 @@ describe('PredictiveTrainer', () => {
     const policy = registry.get('predictive')!;
     expect(policy).toBeTypeOf('function');
     // A VIP pre-sale conversation (the planted signal's best case) goes to the best converter when all are free.
-    const agents: Agent[] = ['agent-new', 'agent-avg', 'agent-star', 'agent-good'].map((id) => ({ id, skills: {}, groups: ['pre_sale'], capacity: { web: 3 }, presence: 'online' }));
+    const agents: Agent[] = ['agent-new', 'agent-avg', 'agent-star', 'agent-good'].map((id) => ({
+      id,
+      skills: {},
+      groups: ['pre_sale'],
+      capacity: { web: 3 },
+      presence: 'online',
+    }));
     const conv: Conversation = { id: 'c1', tag: 'VIP', channel: 'web', intent: 'pre_sale', priority: 0, enqueuedAt: START + 30 * DAY_MS };
     const decision = policy({ conversation: conv, candidates: agents.map((a) => candidateFor(a, 'web', 0)), rng: () => 0.5, state: {}, queue: 'pre_sale' });
     expect(decision.ranked[0]).toBe('agent-star');

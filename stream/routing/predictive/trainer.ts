@@ -24,7 +24,8 @@ export interface PredictiveTrainerOptions {
   options?: PredictiveSetup['options'];
 }
 
-export type TrainResult = { trained: true; conversations: number; agents: number; baseRate: number } | { trained: false; conversations: number; reason: string };
+export type TrainResult =
+  { trained: true; conversations: number; agents: number; baseRate: number } | { trained: false; conversations: number; reason: string };
 
 /**
  * Keeps the live `predictive` policy trained: loads the recorded conversations

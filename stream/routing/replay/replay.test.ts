@@ -7,7 +7,15 @@ import { parseReplayRoster } from './roster.js';
 const START = Date.parse('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
 const history = asQueryResults(syntheticRoutingEvents({ seed: 21, customers: 1500, startMs: START, spanMs: 40 * DAY, policy: 'least_loaded' }));
-const opts = (o: Partial<ReplayOptions> = {}): ReplayOptions => ({ policy: 'predictive', fromMs: START + 30 * DAY, toMs: START + 40 * DAY, roster: null, seed: 1, dealWindowDays: 7, ...o });
+const opts = (o: Partial<ReplayOptions> = {}): ReplayOptions => ({
+  policy: 'predictive',
+  fromMs: START + 30 * DAY,
+  toMs: START + 40 * DAY,
+  roster: null,
+  seed: 1,
+  dealWindowDays: 7,
+  ...o,
+});
 
 describe('runReplay', () => {
   it('replays the window under the named and the recorded policy, reproducibly', () => {
@@ -52,7 +60,16 @@ describe('runReplay', () => {
   });
 
   it('uses a roster file: its agents and capacity, "*" on every channel; bad fields are named', () => {
-    const roster = parseReplayRoster({ agents: [{ id: 'agent-star', capacity: { '*': 1 } }, { id: 'solo', capacity: { web: 2 } }], slaMs: 1000 }, ['web', 'wechat']);
+    const roster = parseReplayRoster(
+      {
+        agents: [
+          { id: 'agent-star', capacity: { '*': 1 } },
+          { id: 'solo', capacity: { web: 2 } },
+        ],
+        slaMs: 1000,
+      },
+      ['web', 'wechat'],
+    );
     if (typeof roster === 'string') throw new Error(roster);
     expect(roster.agents[0].capacity).toEqual({ web: 1, wechat: 1 });
     const r = runReplay(history, opts({ roster, policy: 'least_loaded' }));

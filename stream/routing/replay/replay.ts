@@ -103,7 +103,14 @@ export function meanDealValue(history: RoutingHistory): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 }
 
-function summarise(policy: string, label: string, sim: SimResult, pOf: Map<string, number>, records: ReadonlyMap<string, AgentRecord>, dealValue: number): PolicyRun {
+function summarise(
+  policy: string,
+  label: string,
+  sim: SimResult,
+  pOf: Map<string, number>,
+  records: ReadonlyMap<string, AgentRecord>,
+  dealValue: number,
+): PolicyRun {
   const waits = sim.assignments.map((a) => a.waitMs);
   const expected = sim.assignments.reduce((s, a) => s + Math.min(1, (pOf.get(a.id) ?? 0) * (records.get(a.agentId)?.factor ?? 1)), 0);
   const p50 = percentile(waits, 0.5);
@@ -140,7 +147,12 @@ function summarise(policy: string, label: string, sim: SimResult, pOf: Map<strin
 export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutcome {
   const all = foldConversations(history.events, o.dealWindowDays, o.toMs);
   const inWindow = all.filter((c) => c.at >= o.fromMs && c.at < o.toMs);
-  if (inWindow.length === 0) return { ok: false, code: 'REPLAY_ERR_NO_DATA', message: `no recorded conversation started between ${new Date(o.fromMs).toISOString()} and ${new Date(o.toMs).toISOString()}` };
+  if (inWindow.length === 0)
+    return {
+      ok: false,
+      code: 'REPLAY_ERR_NO_DATA',
+      message: `no recorded conversation started between ${new Date(o.fromMs).toISOString()} and ${new Date(o.toMs).toISOString()}`,
+    };
   const { model, inSample } = trainModel(all, o.fromMs);
   const records = agentRecords(history.agents);
   const channels = [...new Set(all.map((c) => c.channel))].sort();
@@ -151,7 +163,8 @@ export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutc
   const pOf = new Map(inWindow.map((c) => [c.id, predictConversion(model, c)]));
   const groupSize = (g: string) => roster.agents.filter((a) => a.groups.includes(g)).length || roster.agents.length;
   // The simulator's pool for a group: its members, or everyone when the roster has none.
-  const inPool = (g: string, id: string) => rosterIds.has(id) && (roster.agents.find((a) => a.id === id)!.groups.includes(g) || !roster.agents.some((a) => a.groups.includes(g)));
+  const inPool = (g: string, id: string) =>
+    rosterIds.has(id) && (roster.agents.find((a) => a.id === id)!.groups.includes(g) || !roster.agents.some((a) => a.groups.includes(g)));
   const registry = defaultRegistry(roster.rules);
   const predictivePolicy = (queue: string): RoutingPolicy =>
     predictive({
@@ -172,13 +185,23 @@ export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutc
   const sims: SimConversation[] = inWindow.map((c) => {
     const group = c.group ?? skillGroupFor(c.intent as Intent);
     const slaMs = roster.slaMsByGroup[group] ?? roster.slaMs;
-    const conversation: Conversation = { id: c.id, tag: (TAGS.includes(c.tag) ? c.tag : 'normal') as CustomerTag, channel: c.channel, intent: c.intent, priority: 0, enqueuedAt: c.at, slaDueAt: c.at + slaMs };
+    const conversation: Conversation = {
+      id: c.id,
+      tag: (TAGS.includes(c.tag) ? c.tag : 'normal') as CustomerTag,
+      channel: c.channel,
+      intent: c.intent,
+      priority: 0,
+      enqueuedAt: c.at,
+      slaDueAt: c.at + slaMs,
+    };
     return { conversation, group, handleMs: handle(c) };
   });
 
   // The baseline: each conversation under the policy its assignment recorded, or pinned to the agent who served it.
   const fallback = leastLoaded();
-  const asRecorded = (agentId: string): RoutingPolicy => (ctx) => ({ ranked: ctx.candidates.some((x) => x.agent.id === agentId) ? [agentId] : [], state: ctx.state });
+  const asRecorded =
+    (agentId: string): RoutingPolicy =>
+    (ctx) => ({ ranked: ctx.candidates.some((x) => x.agent.id === agentId) ? [agentId] : [], state: ctx.state });
   const recordedFor = (s: SimConversation): RoutingPolicy => {
     const c = byId.get(s.conversation.id)!;
     const named = c.policy ? registry.get(c.policy) : undefined;
@@ -201,7 +224,13 @@ export function runReplay(history: RoutingHistory, o: ReplayOptions): ReplayOutc
       conversations: inWindow.length,
       agents: roster.agents.length,
       roster: o.roster ? 'file' : 'from_data',
-      model: { trained_on: model.trainedOn, in_sample: inSample, base_rate: round(model.baseRate, 6), converged: model.converged, evaluation: known.length ? evaluateModel(model, known) : null },
+      model: {
+        trained_on: model.trainedOn,
+        in_sample: inSample,
+        base_rate: round(model.baseRate, 6),
+        converged: model.converged,
+        evaluation: known.length ? evaluateModel(model, known) : null,
+      },
       runs: [summarise('recorded', baselineLabel, baseline, pOf, records, dealValue), summarise(o.policy, o.policy, trial, pOf, records, dealValue)],
     },
   };

@@ -33,7 +33,8 @@ export function parseReplayRoster(doc: unknown, channels: readonly string[]): Re
     if (seen.has(a.id)) return `${at}.id "${a.id}" appears twice`;
     seen.add(a.id);
     if (a.groups !== undefined && !(Array.isArray(a.groups) && a.groups.every((g) => typeof g === 'string'))) return `${at}.groups must be a list of strings`;
-    if (a.skills !== undefined && !(isObj(a.skills) && Object.values(a.skills).every((v) => Number.isFinite(v)))) return `${at}.skills must map names to numbers`;
+    if (a.skills !== undefined && !(isObj(a.skills) && Object.values(a.skills).every((v) => Number.isFinite(v))))
+      return `${at}.skills must map names to numbers`;
     if (!isObj(a.capacity) || Object.keys(a.capacity).length === 0) return `${at}.capacity must be an object of channel → number`;
     const capacity: Record<string, number> = {};
     for (const [ch, n] of Object.entries(a.capacity)) {
@@ -41,7 +42,7 @@ export function parseReplayRoster(doc: unknown, channels: readonly string[]): Re
       if (ch === '*') for (const c of channels) capacity[c] ??= n as number;
       else capacity[ch] = n as number;
     }
-    agents.push({ id: a.id, groups: (a.groups) ?? [], skills: (a.skills as Record<string, number> | undefined) ?? {}, capacity, presence: 'online' });
+    agents.push({ id: a.id, groups: a.groups ?? [], skills: (a.skills as Record<string, number> | undefined) ?? {}, capacity, presence: 'online' });
   }
   let slaMs = DEFAULT_SLA_MS;
   if (doc.slaMs !== undefined) {

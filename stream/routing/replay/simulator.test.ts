@@ -31,7 +31,12 @@ describe('stats', () => {
 
 describe('replay simulator', () => {
   it('one agent of capacity 1: each conversation waits for the one before it (exact waits)', () => {
-    const r = simulate({ agents: [agent('a')], conversations: [sim('c1', 0, 100), sim('c2', 10, 100), sim('c3', 20, 100)], policyFor: () => leastLoaded(), rng: seededRng(1) });
+    const r = simulate({
+      agents: [agent('a')],
+      conversations: [sim('c1', 0, 100), sim('c2', 10, 100), sim('c3', 20, 100)],
+      policyFor: () => leastLoaded(),
+      rng: seededRng(1),
+    });
     expect(r.assignments.map((a) => [a.id, a.assignedAt, a.waitMs, a.slaMissed])).toEqual([
       ['c1', 0, 0, false],
       ['c2', 100, 90, true],
@@ -49,7 +54,11 @@ describe('replay simulator', () => {
   it('queue order decides who is served when a slot frees: VIP before an earlier normal', () => {
     const convs = [sim('busy', 0, 100), sim('normal', 10, 5), sim('vip', 20, 5, { tag: 'VIP' })];
     const r = simulate({ agents: [agent('a')], conversations: convs, policyFor: () => leastLoaded(), rng: seededRng(1) });
-    expect(r.assignments.map((a) => [a.id, a.assignedAt])).toEqual([['busy', 0], ['vip', 100], ['normal', 105]]);
+    expect(r.assignments.map((a) => [a.id, a.assignedAt])).toEqual([
+      ['busy', 0],
+      ['vip', 100],
+      ['normal', 105],
+    ]);
   });
 
   it('two agents under round robin share the work; capacity is never exceeded; group members only', () => {
@@ -62,7 +71,12 @@ describe('replay simulator', () => {
   });
 
   it('a conversation on a channel nobody serves stays unserved; a policy ranking nobody makes it wait', () => {
-    const r = simulate({ agents: [agent('a')], conversations: [sim('sms', 0, 10, { channel: 'sms' }), sim('w', 0, 10)], policyFor: () => leastLoaded(), rng: seededRng(1) });
+    const r = simulate({
+      agents: [agent('a')],
+      conversations: [sim('sms', 0, 10, { channel: 'sms' }), sim('w', 0, 10)],
+      policyFor: () => leastLoaded(),
+      rng: seededRng(1),
+    });
     expect(r.unserved).toEqual(['sms']);
     expect(r.assignments.map((a) => a.id)).toEqual(['w']);
     let calls = 0;
@@ -73,7 +87,10 @@ describe('replay simulator', () => {
       policyFor: (s) => (ctx) => (calls++, { ranked: s.conversation.id === 'c2' ? ['a'] : ['a', 'b'], state: ctx.state }),
       rng: seededRng(1),
     });
-    expect(picky.assignments.map((a) => [a.id, a.agentId, a.waitMs])).toEqual([['c1', 'a', 0], ['c2', 'a', 25]]);
+    expect(picky.assignments.map((a) => [a.id, a.agentId, a.waitMs])).toEqual([
+      ['c1', 'a', 0],
+      ['c2', 'a', 25],
+    ]);
     expect(calls).toBeGreaterThan(2);
   });
 

@@ -55,7 +55,7 @@ class Releases {
   push(at: number, agentId: string, channel: string) {
     const it = this.items;
     it.push({ at, seq: this.seq++, agentId, channel });
-    for (let i = it.length - 1; i > 0; ) {
+    for (let i = it.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
       [it[i], it[p]] = [it[p], it[i]];
@@ -68,7 +68,7 @@ class Releases {
     const last = it.pop()!;
     if (it.length > 0) {
       it[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -93,7 +93,9 @@ class Releases {
  * waits for the next event. Agents are always online and on shift.
  */
 export function simulate(o: SimOptions): SimResult {
-  const arrivals = [...o.conversations].sort((a, b) => a.conversation.enqueuedAt - b.conversation.enqueuedAt || (a.conversation.id < b.conversation.id ? -1 : 1));
+  const arrivals = [...o.conversations].sort(
+    (a, b) => a.conversation.enqueuedAt - b.conversation.enqueuedAt || (a.conversation.id < b.conversation.id ? -1 : 1),
+  );
   const agents = o.agents.map((a) => ({ ...a, presence: 'online' as const, workingHours: undefined }));
   const open = new Map<string, Map<string, number>>(agents.map((a) => [a.id, new Map()]));
   const handled: Record<string, number> = Object.fromEntries(agents.map((a) => [a.id, 0]));
@@ -118,7 +120,11 @@ export function simulate(o: SimOptions): SimResult {
     const still: SimConversation[] = [];
     for (const w of waiting) {
       const c = w.conversation;
-      const cands = eligible(c, poolOf(w.group).map((a) => candidateFor(a, c.channel, open.get(a.id)!.get(c.channel) ?? 0)), now);
+      const cands = eligible(
+        c,
+        poolOf(w.group).map((a) => candidateFor(a, c.channel, open.get(a.id)!.get(c.channel) ?? 0)),
+        now,
+      );
       if (cands.length === 0) {
         still.push(w);
         continue;
@@ -135,7 +141,14 @@ export function simulate(o: SimOptions): SimResult {
       perChannel.set(c.channel, (perChannel.get(c.channel) ?? 0) + 1);
       handled[agentId]++;
       releases.push(now + w.handleMs, agentId, c.channel);
-      assignments.push({ id: c.id, agentId, arrivedAt: c.enqueuedAt, assignedAt: now, waitMs: now - c.enqueuedAt, slaMissed: c.slaDueAt !== undefined && now > c.slaDueAt });
+      assignments.push({
+        id: c.id,
+        agentId,
+        arrivedAt: c.enqueuedAt,
+        assignedAt: now,
+        waitMs: now - c.enqueuedAt,
+        slaMissed: c.slaDueAt !== undefined && now > c.slaDueAt,
+      });
     }
     waiting = still;
   };

@@ -27,7 +27,17 @@ export const SMALL_ROSTER = parseRoster({
     { group: 'g1', policy: 'least_loaded', slaMs: 60000 },
     { group: 'g2', policy: 'round_robin', slaMs: 60000 },
   ],
-  intentGroups: { price_inquiry: 'g1', feature_comparison: 'g1', purchase: 'g1', other: 'g2', human_agent: 'g2', tech_support: 'g2', after_sale: 'g2', logistics: 'g2', complaint: 'g2' },
+  intentGroups: {
+    price_inquiry: 'g1',
+    feature_comparison: 'g1',
+    purchase: 'g1',
+    other: 'g2',
+    human_agent: 'g2',
+    tech_support: 'g2',
+    after_sale: 'g2',
+    logistics: 'g2',
+    complaint: 'g2',
+  },
 }) as Roster;
 
 export type DeskOp =
@@ -55,13 +65,27 @@ export const deskOpArb: fc.Arbitrary<DeskOp> = fc.oneof(
 const noWarehouse = { append: async () => undefined } as unknown as Warehouse;
 
 /** Several routing workers (desk + service each) on the given store connections, one shared clock and bus. */
-export async function deskWorld(stores: StateStore[], opts: { roster?: Roster; defaultPresence?: 'online' | 'offline'; registry?: PolicyRegistry; experiments?: RoutingDeskOptions['experiments'] } = {}) {
+export async function deskWorld(
+  stores: StateStore[],
+  opts: { roster?: Roster; defaultPresence?: 'online' | 'offline'; registry?: PolicyRegistry; experiments?: RoutingDeskOptions['experiments'] } = {},
+) {
   const roster = opts.roster ?? SMALL_ROSTER;
   const clock = manualClock(1_764_000_000_000);
   const bus = new InProcessBus({ clock });
   await bus.ensureTopic('omnilane.events', 1);
   const workers = stores.map((state, i) => {
-    const desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: opts.registry ?? defaultRegistry(roster.rules), rng: seededRng(i + 1), ttlMs: 0, defaultPresence: opts.defaultPresence ?? 'online', experiments: opts.experiments });
+    const desk = new RoutingDesk({
+      state,
+      bus,
+      clock,
+      log: silentLogger(),
+      roster,
+      registry: opts.registry ?? defaultRegistry(roster.rules),
+      rng: seededRng(i + 1),
+      ttlMs: 0,
+      defaultPresence: opts.defaultPresence ?? 'online',
+      experiments: opts.experiments,
+    });
     return { desk, service: new RoutingService({ desk, warehouse: noWarehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() }) };
   });
   const ids = new Set<string>();
@@ -70,7 +94,19 @@ export async function deskWorld(stores: StateStore[], opts: { roster?: Roster; d
     const { desk, service } = workers[w % workers.length];
     const id = `c${'c' in op ? op.c : 0}`;
     const text = (buy: boolean) => (buy ? 'I want to buy it, what is the price?' : 'the app crashes when I log in');
-    const ev = (buy: boolean, empty = false): EventEnvelope => ({ id: `s-${id}`, producer: 'test', type: 'conversation.started', channel: 'web', occurred_at: clock.now(), received_at: clock.now(), customer_key: `k-${id}`, customer: { external_id: id }, conversation_id: id, agent_id: null, properties: empty ? {} : { text: text(buy) } });
+    const ev = (buy: boolean, empty = false): EventEnvelope => ({
+      id: `s-${id}`,
+      producer: 'test',
+      type: 'conversation.started',
+      channel: 'web',
+      occurred_at: clock.now(),
+      received_at: clock.now(),
+      customer_key: `k-${id}`,
+      customer: { external_id: id },
+      conversation_id: id,
+      agent_id: null,
+      properties: empty ? {} : { text: text(buy) },
+    });
     const said = (buy: boolean): EventEnvelope => ({ ...ev(buy), id: `m-${id}-${buy}`, type: 'message.received', properties: { text: text(buy) } });
     try {
       switch (op.k) {

@@ -29,10 +29,31 @@ export type Op =
 const conv = fc.integer({ min: 0, max: 5 });
 const agent = fc.integer({ min: 0, max: AGENTS.length - 1 });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ k: fc.constant('enqueue' as const), c: conv, g: fc.integer({ min: 0, max: 1 }), prio: fc.integer({ min: 0, max: 100 }), awaiting: fc.boolean() }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('enqueue' as const),
+      c: conv,
+      g: fc.integer({ min: 0, max: 1 }),
+      prio: fc.integer({ min: 0, max: 100 }),
+      awaiting: fc.boolean(),
+    }),
+    weight: 3,
+  },
   // The customer's words (message m) re-triaging a conversation into group g: the enqueue script's second form.
-  { arbitrary: fc.record({ k: fc.constant('words' as const), c: conv, g: fc.integer({ min: 0, max: 1 }), prio: fc.integer({ min: 0, max: 100 }), m: fc.integer({ min: 0, max: 2 }) }), weight: 2 },
-  { arbitrary: fc.record({ k: fc.constantFrom('offer' as const, 'pull' as const), c: conv, order: fc.shuffledSubarray([0, 1, 2], { minLength: 1 }) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      k: fc.constant('words' as const),
+      c: conv,
+      g: fc.integer({ min: 0, max: 1 }),
+      prio: fc.integer({ min: 0, max: 100 }),
+      m: fc.integer({ min: 0, max: 2 }),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({ k: fc.constantFrom('offer' as const, 'pull' as const), c: conv, order: fc.shuffledSubarray([0, 1, 2], { minLength: 1 }) }),
+    weight: 3,
+  },
   fc.record({ k: fc.constant('accept' as const), c: conv, a: agent }),
   fc.record({ k: fc.constant('timeout' as const), c: conv, force: fc.boolean() }),
   fc.record({ k: fc.constant('transfer' as const), c: conv, a: agent, toGroup: fc.boolean() }),
@@ -82,7 +103,12 @@ export async function runOp(q: QueueStore, op: Op, step: number): Promise<unknow
 }
 
 /** Every guarantee, checked on the stored state; returns the first violation or null. */
-export async function violation(state: StateStore, enqueued: Set<string>, groups: readonly string[] = GROUPS, agents: readonly SlotCandidate[] = AGENTS): Promise<string | null> {
+export async function violation(
+  state: StateStore,
+  enqueued: Set<string>,
+  groups: readonly string[] = GROUPS,
+  agents: readonly SlotCandidate[] = AGENTS,
+): Promise<string | null> {
   const q = new QueueStore(state, 0);
   const queues = await Promise.all(groups.map(async (g) => parseQueue(await state.hgetall(queueKey(g)))));
   const open = parseOpen(await state.hgetall(OPEN_KEY));
@@ -97,7 +123,8 @@ export async function violation(state: StateStore, enqueued: Set<string>, groups
       if (asg !== null || open[id]) return `${id} is queued and assigned`;
     } else if (cs.status === 'offered' || cs.status === 'active') {
       if (inQueues.length !== 0) return `${id} is ${cs.status} and still queued`;
-      if (asg !== cs.agent || !open[id] || open[id][0] !== cs.agent) return `${id} is ${cs.status} to ${cs.agent} but assignment=${asg} open=${JSON.stringify(open[id])}`;
+      if (asg !== cs.agent || !open[id] || open[id][0] !== cs.agent)
+        return `${id} is ${cs.status} to ${cs.agent} but assignment=${asg} open=${JSON.stringify(open[id])}`;
       const k = `${cs.agent}|${cs.loadCh}`;
       held.set(k, (held.get(k) ?? 0) + 1);
     } else if (inQueues.length !== 0 || asg !== null || open[id]) return `${id} is closed but still queued or assigned`;

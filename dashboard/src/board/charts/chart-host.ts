@@ -37,16 +37,22 @@ export interface ChartHostOptions {
 
 /** The texts a chart drew on its canvas (visible labels, axis names, legends), in drawing order. */
 function drawnTexts(chart: EChartsType): string[] {
-  return chart
-    .getZr()
-    .storage.getDisplayList(true)
-    // zrender draws a text element as 'tspan' displayables, one per line
-    .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
-    .map((d) => String((d as unknown as { style: { text?: string | number } }).style.text ?? ''))
-    .filter((s) => s !== '');
+  return (
+    chart
+      .getZr()
+      .storage.getDisplayList(true)
+      // zrender draws a text element as 'tspan' displayables, one per line
+      .filter((d) => (d.type === 'tspan' || d.type === 'text') && !d.invisible)
+      .map((d) => String((d as unknown as { style: { text?: string | number } }).style.text ?? ''))
+      .filter((s) => s !== '')
+  );
 }
 
-export function createChartHost<O extends EChartsCoreOption = BoardChartOption>(el: HTMLElement, onClick?: (click: ChartClick) => void, opts: ChartHostOptions = {}): ChartHost<O> {
+export function createChartHost<O extends EChartsCoreOption = BoardChartOption>(
+  el: HTMLElement,
+  onClick?: (click: ChartClick) => void,
+  opts: ChartHostOptions = {},
+): ChartHost<O> {
   let chart: EChartsType | null = null;
   let frame = 0;
   const observer =

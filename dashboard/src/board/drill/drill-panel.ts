@@ -78,7 +78,13 @@ export function createDrillPanel(deps: DrillDeps) {
     painted = key;
     const rows = load.kind === 'ok' ? drillRows(load.conversations, locale, t, timeZone) : [];
     table.replaceChildren(
-      h('thead', {}, [h('tr', {}, COLUMNS.map((c) => h('th', { scope: 'col' }, [t(c)])))]),
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          COLUMNS.map((c) => h('th', { scope: 'col' }, [t(c)])),
+        ),
+      ]),
       h(
         'tbody',
         {},

@@ -58,7 +58,10 @@ export function createFollowupPanel(deps: DrillDeps): View {
     if (!data) return;
     figures.replaceChildren(
       ...followupFigures(data).map(([label, n, id]) =>
-        h('section', { class: 'tile', 'data-figure': id }, [h('h2', { class: 'tile-title' }, [t(label)]), h('div', { class: 'tile-value' }, [formatDecimal(n, state!.locale)])]),
+        h('section', { class: 'tile', 'data-figure': id }, [
+          h('h2', { class: 'tile-title' }, [t(label)]),
+          h('div', { class: 'tile-value' }, [formatDecimal(n, state!.locale)]),
+        ]),
       ),
     );
   }

@@ -27,8 +27,30 @@ describe('drill-down requests', () => {
   it('format rows: channels and outcomes translated, no data as "—"', () => {
     const rows = drillRows(
       [
-        { conversation_id: 'conv-1', customer_key: 'c1', channel: 'wechat', source: '', team: '', agent: '', tag: '', started_at: '', first_response_ms: 90_000, outcome: 'deal' },
-        { conversation_id: 'conv-2', customer_key: 'c2', channel: 'web', source: '', team: '', agent: 'amy', tag: '', started_at: '', first_response_ms: null, outcome: '' },
+        {
+          conversation_id: 'conv-1',
+          customer_key: 'c1',
+          channel: 'wechat',
+          source: '',
+          team: '',
+          agent: '',
+          tag: '',
+          started_at: '',
+          first_response_ms: 90_000,
+          outcome: 'deal',
+        },
+        {
+          conversation_id: 'conv-2',
+          customer_key: 'c2',
+          channel: 'web',
+          source: '',
+          team: '',
+          agent: 'amy',
+          tag: '',
+          started_at: '',
+          first_response_ms: null,
+          outcome: '',
+        },
       ],
       'zh-CN',
       translator('zh-CN'),
@@ -42,7 +64,17 @@ describe('drill-down requests', () => {
 });
 
 describe('alert lines', () => {
-  const alert = { rule_id: 'frt_p90', kpi: 'first_response', stat: 'p90', op: '>', threshold: 60_000, value: 90_000, since: '2026-11-24T01:00:00.000Z', message_en: 'First response p90 above 60 s', message_zh: '首次响应 p90 超过 60 秒' };
+  const alert = {
+    rule_id: 'frt_p90',
+    kpi: 'first_response',
+    stat: 'p90',
+    op: '>',
+    threshold: 60_000,
+    value: 90_000,
+    since: '2026-11-24T01:00:00.000Z',
+    message_en: 'First response p90 above 60 s',
+    message_zh: '首次响应 p90 超过 60 秒',
+  };
 
   it('speak the current language, oldest first, falling back to a description', () => {
     const later = { ...alert, rule_id: 'b', since: '2026-11-24T01:05:00.000Z', message_zh: '', message_en: 'B en' };
@@ -57,7 +89,11 @@ describe('alert lines', () => {
 describe('metric queries', () => {
   it('end the series at the end of the current minute and span the chosen range', () => {
     expect(seriesQuery({ kpi: 'nps', granularity: 'hour', groupBy: 'team', range: '24h' }, Date.parse(board.generated_at))).toEqual({
-      kpi: 'nps', from: T - 86_400_000, to: T, granularity: 'hour', group_by: 'team',
+      kpi: 'nps',
+      from: T - 86_400_000,
+      to: T,
+      granularity: 'hour',
+      group_by: 'team',
     });
   });
 

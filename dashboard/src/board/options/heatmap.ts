@@ -62,6 +62,14 @@ export function buildHeatmapOption(series: MetricSeries, ctx: ChartContext, grid
       textStyle: { color: theme.text },
       formatter: (v: unknown) => fmt(Number(v)),
     },
-    series: [{ id: 'heat', type: 'heatmap', data: heatCells(grid), itemStyle: { borderColor: '#fff', borderWidth: 1 }, emphasis: { itemStyle: { borderColor: '#0f172a' } } }],
+    series: [
+      {
+        id: 'heat',
+        type: 'heatmap',
+        data: heatCells(grid),
+        itemStyle: { borderColor: '#fff', borderWidth: 1 },
+        emphasis: { itemStyle: { borderColor: '#0f172a' } },
+      },
+    ],
   };
 }

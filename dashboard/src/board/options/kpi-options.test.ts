@@ -3,7 +3,17 @@ import type { MetricSeries } from '../../api/metric-types.js';
 import { translator, type Locale } from '../../i18n/index.js';
 import { channelColor } from '../channels.js';
 import { sampleKpis } from './fixture.js';
-import { bucketLabel, buildFunnelOption, buildHeatmapOption, buildKpiSeriesOption, funnelStages, groupOfSeriesId, heatCells, isFunnelEmpty, metricGrid } from './index.js';
+import {
+  bucketLabel,
+  buildFunnelOption,
+  buildHeatmapOption,
+  buildKpiSeriesOption,
+  funnelStages,
+  groupOfSeriesId,
+  heatCells,
+  isFunnelEmpty,
+  metricGrid,
+} from './index.js';
 
 const ctx = (locale: Locale = 'en') => ({ locale, t: translator(locale) });
 const T0 = Date.parse('2026-11-24T01:00:00.000Z'); // 09:00 in Asia/Shanghai
@@ -75,7 +85,16 @@ describe('metricGrid', () => {
   });
 
   it('orders channels the board way', () => {
-    const g = metricGrid(series({ group_by: 'channel', series: [{ bucket: iso(0), group: 'zeta', value: 1 }, { bucket: iso(0), group: 'wechat', value: 1 }, { bucket: iso(0), group: 'web', value: 1 }] }));
+    const g = metricGrid(
+      series({
+        group_by: 'channel',
+        series: [
+          { bucket: iso(0), group: 'zeta', value: 1 },
+          { bucket: iso(0), group: 'wechat', value: 1 },
+          { bucket: iso(0), group: 'web', value: 1 },
+        ],
+      }),
+    );
     expect(g.groups).toEqual(['web', 'wechat', 'zeta']);
   });
 });
@@ -112,7 +131,15 @@ describe('heatmap', () => {
 
 describe('KPI time series', () => {
   it('draws one line per group with stable ids, channel colours and gaps for missing values', () => {
-    const s = series({ kpi: 'inquiries', unit: 'count', group_by: 'channel', series: [{ bucket: iso(0), group: 'wechat', value: 2 }, { bucket: iso(1), group: 'web', value: 1 }] });
+    const s = series({
+      kpi: 'inquiries',
+      unit: 'count',
+      group_by: 'channel',
+      series: [
+        { bucket: iso(0), group: 'wechat', value: 2 },
+        { bucket: iso(1), group: 'web', value: 1 },
+      ],
+    });
     const o = buildKpiSeriesOption(s, ctx('zh-CN')) as AnyOpt;
     expect(o.series.map((l: AnyOpt) => [l.id, l.name, l.color])).toEqual([
       ['kpi:web', '网站', channelColor('web')],
@@ -129,7 +156,10 @@ describe('KPI time series', () => {
   });
 
   it('formats the axis by unit and names the ungrouped line', () => {
-    const ms = buildKpiSeriesOption(series({ kpi: 'first_response', unit: 'ms', group_by: 'none', series: [{ bucket: iso(0), group: null, value: 80_000 }] }), ctx('zh-CN')) as AnyOpt;
+    const ms = buildKpiSeriesOption(
+      series({ kpi: 'first_response', unit: 'ms', group_by: 'none', series: [{ bucket: iso(0), group: null, value: 80_000 }] }),
+      ctx('zh-CN'),
+    ) as AnyOpt;
     expect(ms.series[0].name).toBe('全部');
     expect(ms.yAxis.axisLabel.formatter(80_000)).toBe('1分20秒');
     const ratio = buildKpiSeriesOption(series(), ctx()) as AnyOpt;

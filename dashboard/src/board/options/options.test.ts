@@ -13,9 +13,7 @@ const seriesOf = (o: { series?: unknown }) => o.series as AnySeries[];
 describe('buildTimeline', () => {
   it('fills every minute of the window with zeros and sums per channel', () => {
     const tl = buildTimeline(sampleBoard(), 'events');
-    expect(tl.minutes).toEqual(
-      ['00:56', '00:57', '00:58', '00:59', '01:00'].map((m) => at(`2026-11-24T${m}:00.000Z`)),
-    );
+    expect(tl.minutes).toEqual(['00:56', '00:57', '00:58', '00:59', '01:00'].map((m) => at(`2026-11-24T${m}:00.000Z`)));
     expect(tl.channels).toEqual(['web', 'wechat', 'fax']);
     expect(tl.values.web).toEqual([0, 5, 0, 15, 0]);
     expect(tl.values.wechat).toEqual([0, 0, 0, 10, 0]);

@@ -35,7 +35,18 @@ function boardIn(zone: string) {
 /** What every chart writes for the instant AT: heatmap category, and each time axis's label formatter. */
 function labelsOf(zone: string, locale: Locale = 'en') {
   const heat = buildHeatmapOption(metric(zone), ctx(locale)) as AnyOpt;
-  const series = buildKpiSeriesOption(metric(zone, { kpi: 'inquiries', unit: 'count', group_by: 'channel', series: [{ bucket: iso(AT), group: 'web', value: 1 }, { bucket: iso(AT + 60_000), group: 'web', value: 2 }] }), ctx(locale)) as AnyOpt;
+  const series = buildKpiSeriesOption(
+    metric(zone, {
+      kpi: 'inquiries',
+      unit: 'count',
+      group_by: 'channel',
+      series: [
+        { bucket: iso(AT), group: 'web', value: 1 },
+        { bucket: iso(AT + 60_000), group: 'web', value: 2 },
+      ],
+    }),
+    ctx(locale),
+  ) as AnyOpt;
   const events = buildEventsOption(boardIn(zone), ctx(locale)) as AnyOpt;
   const convs = buildConversationsOption(boardIn(zone), ctx(locale)) as AnyOpt;
   return {
@@ -77,7 +88,12 @@ describe('one time rule for every board time axis', () => {
   });
 
   it('adds the date once a range spans days, on the heatmap and the series alike', () => {
-    const long = metric('Asia/Shanghai', { series: [{ bucket: iso(AT - 86_400_000), group: 'amy', value: 1 }, { bucket: iso(AT), group: 'amy', value: 1 }] });
+    const long = metric('Asia/Shanghai', {
+      series: [
+        { bucket: iso(AT - 86_400_000), group: 'amy', value: 1 },
+        { bucket: iso(AT), group: 'amy', value: 1 },
+      ],
+    });
     const heat = buildHeatmapOption(long, ctx()) as AnyOpt;
     const line = buildKpiSeriesOption({ ...long, kpi: 'inquiries', unit: 'count', group_by: 'none' }, ctx()) as AnyOpt;
     expect(heat.xAxis.data[1]).toBe('11-24 14:01');
@@ -94,7 +110,8 @@ describe('one time rule for every board time axis', () => {
 
 describe('time axis ticks', () => {
   it('never tick inside a bucket, so labels do not repeat', () => {
-    const o = (g: 'minute' | 'hour' | 'day') => buildKpiSeriesOption(metric('Asia/Shanghai', { granularity: g, kpi: 'inquiries', unit: 'count' }), ctx()) as AnyOpt;
+    const o = (g: 'minute' | 'hour' | 'day') =>
+      buildKpiSeriesOption(metric('Asia/Shanghai', { granularity: g, kpi: 'inquiries', unit: 'count' }), ctx()) as AnyOpt;
     expect([o('minute').xAxis.minInterval, o('hour').xAxis.minInterval, o('day').xAxis.minInterval]).toEqual([60_000, 3_600_000, 86_400_000]);
   });
 });

@@ -14,9 +14,22 @@ const shown = (id: string, locale: Locale = 'en') => {
 describe('KPI tiles', () => {
   it('cover every KPI of the snapshot summary, each drilling into a KPI except the bot tiles', () => {
     expect(KPI_TILES.map((t) => t.testid)).toEqual([
-      'tile-inquiries', 'tile-inquiry-to-opportunity', 'tile-opportunity-to-deal', 'tile-deals', 'tile-deal-value', 'tile-csat',
-      'tile-csat-satisfied', 'tile-nps', 'tile-complaint-rate', 'tile-response-p50', 'tile-response-p90', 'tile-sla',
-      'tile-queue-length', 'tile-agent-load', 'tile-bot-resolved', 'tile-bot-handoff',
+      'tile-inquiries',
+      'tile-inquiry-to-opportunity',
+      'tile-opportunity-to-deal',
+      'tile-deals',
+      'tile-deal-value',
+      'tile-csat',
+      'tile-csat-satisfied',
+      'tile-nps',
+      'tile-complaint-rate',
+      'tile-response-p50',
+      'tile-response-p90',
+      'tile-sla',
+      'tile-queue-length',
+      'tile-agent-load',
+      'tile-bot-resolved',
+      'tile-bot-handoff',
     ]);
     expect(KPI_TILES.filter((t) => !t.testid.startsWith('tile-bot')).every((t) => t.drill && !t.breakdown)).toBe(true);
     expect(KPI_TILES.filter((t) => t.testid.startsWith('tile-bot')).every((t) => !t.drill)).toBe(true);

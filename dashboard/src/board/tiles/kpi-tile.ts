@@ -18,17 +18,13 @@ export function createKpiTile(def: TileDef, onDrill?: (def: TileDef) => void): V
   const bar = h('div', { class: 'share-bar', 'aria-hidden': 'true' });
   const summary = h('summary', { class: 'breakdown-toggle' });
   const table = h('table', { class: 'breakdown-table' });
-  const details = h('details', { class: 'breakdown', 'data-testid': `${def.testid}-breakdown` }, [
-    summary,
-    h('div', { class: 'breakdown-pop' }, [table]),
-  ]);
+  const details = h('details', { class: 'breakdown', 'data-testid': `${def.testid}-breakdown` }, [summary, h('div', { class: 'breakdown-pop' }, [table])]);
   const drillable = Boolean(def.drill && onDrill);
-  const el = h('section', { class: drillable ? 'tile tile--drill' : 'tile', 'data-testid': def.testid, role: drillable ? 'button' : null, tabindex: drillable ? 0 : null }, [
-    h('div', { class: 'tile-head' }, [title, windowLabel]),
-    value,
-    def.shareBar ? bar : note,
-    def.breakdown ? details : null,
-  ]);
+  const el = h(
+    'section',
+    { class: drillable ? 'tile tile--drill' : 'tile', 'data-testid': def.testid, role: drillable ? 'button' : null, tabindex: drillable ? 0 : null },
+    [h('div', { class: 'tile-head' }, [title, windowLabel]), value, def.shareBar ? bar : note, def.breakdown ? details : null],
+  );
   if (drillable) {
     el.addEventListener('click', (e) => {
       // The breakdown popover is its own control.
