@@ -98,7 +98,9 @@ export class FollowupScheduler {
     const seq = cfg.sequences.some((s) => s.id === chosen) ? chosen : d.rule.sequence;
     const due = stepDue(cfg, seq, 0, now) ?? now;
     const r = await this.o.store.advance({ customerId, token, state: 'active', step: 0, due, start: { seq, rule: d.rule.id, gen: view.gen + 1 } });
-    if (r.status === 'advanced') this.o.log.info({ customer: customerId, rule: d.rule.id, sequence: seq }, 'follow-up sequence started');
+    // Debug, not info: one line per lead would flood the log (the demo's history starts hundreds at once); the
+    // board's follow-up panel and the followup.* events are where starts are counted.
+    if (r.status === 'advanced') this.o.log.debug({ customer: customerId, rule: d.rule.id, sequence: seq }, 'follow-up sequence started');
     return r.status === 'advanced';
   }
 
