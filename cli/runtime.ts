@@ -103,6 +103,9 @@ const noBoardWarehouse: Warehouse = {
   discardContributions: async () => {
     throw notServed('the warehouse', 'stream');
   },
+  eraseRows: async () => {
+    throw notServed('the warehouse', 'stream');
+  },
   query: async () => {
     throw notServed('boards and metrics', 'api');
   },
