@@ -12,6 +12,9 @@ import { HttpCrm } from '../stream/crm/http-crm.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { IdentityService } from '../stream/identity/identity-service.js';
 import { FollowupStore } from '../stream/followup/followup-store.js';
+import { SuppressionList } from '../stream/followup/suppression-list.js';
+import { CustomerErasure } from '../stream/privacy/customer-erasure.js';
+import type { EventEnvelope } from '../shared/envelope.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
 import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
@@ -64,6 +67,37 @@ export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, h
 export function composeExportSources(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerExportSources {
   const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
   return { warehouse: engines.warehouse, clock, identity, followups: new FollowupStore(engines.state) };
+}
+
+/**
+ * The erasure job (docs/privacy.md, "Erasure") over this process's warehouse and state store: the identity graph,
+ * the follow-up store and the suppression list all live in the state store.
+ */
+export function composeErasure(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerErasure {
+  const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
+  return new CustomerErasure({
+    warehouse: engines.warehouse,
+    state: engines.state,
+    clock,
+    identity,
+    followups: new FollowupStore(engines.state),
+    suppression: new SuppressionList(engines.state),
+  });
+}
+
+/**
+ * Under ERASURE_POLICY=drop, which events carry an identifier of an erased person (checked by ingest before it
+ * claims, resolves or publishes anything); undefined under `new_identity` or without an identity graph.
+ */
+export function erasedIdentifiersGuard(cfg: Config, state: StateStore, identity: IdentityService | undefined) {
+  if (cfg.erasurePolicy !== 'drop' || !identity) return undefined;
+  const list = new SuppressionList(state);
+  return async (events: EventEnvelope[]): Promise<boolean[]> => {
+    const ids = events.map((e) => identity.identifiersOf(e.customer));
+    const flat = await list.suppressedIdentifiers(ids.flat());
+    let k = 0;
+    return ids.map((l) => l.map(() => flat[k++]).some(Boolean));
+  };
 }
 
 /**
@@ -123,6 +157,7 @@ export function createIngestService(
     log: log.child({ stage: 'ingest' }),
     dedupTtlMs: cfg.dedupTtlMs,
     identity: workbench.identity,
+    erased: erasedIdentifiersGuard(cfg, engines.state, workbench.identity),
     dimensionsTtlMs: cfg.stateTtlMs,
     conversationExpiryMs: cfg.sessionExpiryMs,
     rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin },
