@@ -13,8 +13,7 @@ import { EventWorker } from '../stream/event-worker.js';
 import { IdentityService } from '../stream/identity/identity-service.js';
 import { FollowupStore } from '../stream/followup/followup-store.js';
 import { SuppressionList } from '../stream/followup/suppression-list.js';
-import { CustomerErasure } from '../stream/privacy/customer-erasure.js';
-import type { EventEnvelope } from '../shared/envelope.js';
+import { CustomerErasure, erasedIdentifiersGuard } from '../stream/privacy/customer-erasure.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
 import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
@@ -86,21 +85,6 @@ export function composeErasure(cfg: Config, engines: Pick<Engines, 'state' | 'wa
 }
 
 /**
- * Under ERASURE_POLICY=drop, which events carry an identifier of an erased person (checked by ingest before it
- * claims, resolves or publishes anything); undefined under `new_identity` or without an identity graph.
- */
-export function erasedIdentifiersGuard(cfg: Config, state: StateStore, identity: IdentityService | undefined) {
-  if (cfg.erasurePolicy !== 'drop' || !identity) return undefined;
-  const list = new SuppressionList(state);
-  return async (events: EventEnvelope[]): Promise<boolean[]> => {
-    const ids = events.map((e) => identity.identifiersOf(e.customer));
-    const flat = await list.suppressedIdentifiers(ids.flat());
-    let k = 0;
-    return ids.map((l) => l.map(() => flat[k++]).some(Boolean));
-  };
-}
-
-/**
  * The stream worker as every process that has the stream role builds it
  * (`omnilane start`, `omnilane stream`, `omnilane import` on the embedded
  * engines), so an import goes through exactly the steps live traffic does.
@@ -157,7 +141,7 @@ export function createIngestService(
     log: log.child({ stage: 'ingest' }),
     dedupTtlMs: cfg.dedupTtlMs,
     identity: workbench.identity,
-    erased: erasedIdentifiersGuard(cfg, engines.state, workbench.identity),
+    erased: erasedIdentifiersGuard(cfg.erasurePolicy, new SuppressionList(engines.state), workbench.identity),
     dimensionsTtlMs: cfg.stateTtlMs,
     conversationExpiryMs: cfg.sessionExpiryMs,
     rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin },

@@ -214,7 +214,11 @@ async function privacyCommand(args: string[]): Promise<number> {
     const audit = composeAudit(cfg, engines.warehouse, systemClock, log, cfg.redisUrl ? engines.state : undefined);
     const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
     try {
-      return await runPrivacyCommand(args, io, { sources: composeExportSources(cfg, engines, systemClock), audit, erasure: composeErasure(cfg, engines, systemClock) });
+      return await runPrivacyCommand(args, io, {
+        sources: composeExportSources(cfg, engines, systemClock),
+        audit,
+        erasure: composeErasure(cfg, engines, systemClock),
+      });
     } finally {
       await audit.close();
     }

@@ -79,6 +79,7 @@ async function runErase(id: string, io: PrivacyIo, erasure: Pick<CustomerErasure
   });
   const job = already ? started.job : await erasure.run(started.job);
   io.stdout(`${already ? 'already erased' : 'erased'}: customer ${job.customer_id} (${job.customer_ids.length} ids), job ${job.job}\n`);
-  for (const s of job.stores) io.stdout(`  ${s.store.padEnd(20)} ${s.status.padEnd(8)} ${s.deleted === null ? '-' : String(s.deleted)}${s.note ? `  ${s.note}` : ''}\n`);
+  for (const s of job.stores)
+    io.stdout(`  ${s.store.padEnd(20)} ${s.status.padEnd(8)} ${s.deleted === null ? '-' : String(s.deleted)}${s.note ? `  ${s.note}` : ''}\n`);
   return 0;
 }

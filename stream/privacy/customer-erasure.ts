@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
+import type { IdentifierSuppression } from '../../shared/ports/suppression.js';
 import type { ErasableTable } from '../../shared/erasure.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
@@ -190,4 +192,22 @@ export class CustomerErasure {
   private save(job: ErasureJob): Promise<void> {
     return this.d.state.set(jobKey(job.job), JSON.stringify(job));
   }
+}
+
+/**
+ * Under ERASURE_POLICY=drop, which events carry an identifier of an erased person (ingest asks before it claims,
+ * resolves or publishes anything); undefined under `new_identity` or without an identity graph.
+ */
+export function erasedIdentifiersGuard(
+  policy: 'drop' | 'new_identity',
+  list: IdentifierSuppression,
+  identity: Pick<IdentityService, 'identifiersOf'> | undefined,
+): ((events: EventEnvelope[]) => Promise<boolean[]>) | undefined {
+  if (policy !== 'drop' || !identity) return undefined;
+  return async (events) => {
+    const ids = events.map((e) => identity.identifiersOf(e.customer));
+    const flat = await list.suppressedIdentifiers(ids.flat());
+    let k = 0;
+    return ids.map((l) => l.map(() => flat[k++]).some(Boolean));
+  };
 }
