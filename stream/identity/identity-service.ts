@@ -190,7 +190,7 @@ export class IdentityService implements IdentityResolver {
     const ids = [...new Set([customerId, ...(p ? [p.id, ...p.merged] : [])])];
     const idfs = p?.identifiers ?? [];
     const owners = idfs.length > 0 ? await this.o.state.getMany(idfs.map((i) => `idn:i:${i}`)) : [];
-    const indexKeys = idfs.filter((_i, k) => owners[k] !== null && ids.includes(owners[k]!)).map((i) => `idn:i:${i}`);
+    const indexKeys = idfs.filter((_i, k) => owners[k] !== null && ids.includes(owners[k])).map((i) => `idn:i:${i}`);
     // The index first, the records last: a crash in between leaves a profile the next run finds again.
     const n = indexKeys.length > 0 ? await this.o.state.del(indexKeys) : 0;
     return n + (await this.o.state.del(ids.flatMap((c) => [`idn:m:${c}`, `idn:a:${c}`, `idn:x:${c}`, `idn:c:${c}`])));

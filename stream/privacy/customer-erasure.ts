@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { IdentifierSuppression } from '../../shared/ports/suppression.js';
-import type { ErasableTable } from '../../shared/erasure.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FollowupStore } from '../followup/followup-store.js';
@@ -182,7 +181,7 @@ export class CustomerErasure {
         let n = 0;
         for (const step of WAREHOUSE_STEPS[store]) {
           const values = step.by === 'ids' ? ids : job.conversations;
-          n += await this.d.warehouse.eraseRows(store as ErasableTable, { column: step.column as never, in: values });
+          n += await this.d.warehouse.eraseRows(store, { column: step.column as never, in: values });
         }
         return { deleted: n };
       }
