@@ -32,9 +32,11 @@ import { alertRoutes } from './alerts/alert-routes.js';
 import type { AlertEvaluator } from './alerts/evaluator.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
+import { customerErasureRoutes } from './routes/customer-erasure.js';
 import { customerExportRoutes } from './routes/customer-export.js';
 import type { CrmPort } from '../stream/crm/crm-port.js';
 import type { IdentityService } from '../stream/identity/identity-service.js';
+import type { CustomerErasure } from '../stream/privacy/customer-erasure.js';
 import { opsMetricsRoutes } from './routes/ops-metrics.js';
 import { consoleRoutes } from './routes/console.js';
 import { suggestionRoutes } from './routes/suggestions.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   channels?: Omit<ChannelDeps, 'ingest'> & { ingest?: IngestService };
   /** Workbench (customers, conversations): absent, those routes are not registered. */
   workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number };
+  /** Customer erasure (docs/privacy.md, "Erasure"): DELETE /v1/customers/{id}; absent, the route is not served. */
+  erasure?: CustomerErasure;
   /** KPI reader for /v1/metrics (buckets in KPI_TIME_ZONE). */
   kpis: KpiService;
   /** Alert rules and their state for /v1/alerts; default no rules. */
@@ -168,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope });
     await app.register(customerExportRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, followups: deps.followups?.store });
     await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned });
+    if (deps.erasure) await app.register(customerErasureRoutes, { erasure: deps.erasure, log: deps.log });
   }
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });

@@ -12,6 +12,8 @@ import { HttpCrm } from '../stream/crm/http-crm.js';
 import { EventWorker } from '../stream/event-worker.js';
 import { IdentityService } from '../stream/identity/identity-service.js';
 import { FollowupStore } from '../stream/followup/followup-store.js';
+import { SuppressionList } from '../stream/followup/suppression-list.js';
+import { CustomerErasure, erasedIdentifiersGuard } from '../stream/privacy/customer-erasure.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
 import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
@@ -64,6 +66,22 @@ export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, h
 export function composeExportSources(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerExportSources {
   const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
   return { warehouse: engines.warehouse, clock, identity, followups: new FollowupStore(engines.state) };
+}
+
+/**
+ * The erasure job (docs/privacy.md, "Erasure") over this process's warehouse and state store: the identity graph,
+ * the follow-up store and the suppression list all live in the state store.
+ */
+export function composeErasure(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerErasure {
+  const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
+  return new CustomerErasure({
+    warehouse: engines.warehouse,
+    state: engines.state,
+    clock,
+    identity,
+    followups: new FollowupStore(engines.state),
+    suppression: new SuppressionList(engines.state),
+  });
 }
 
 /**
@@ -123,6 +141,7 @@ export function createIngestService(
     log: log.child({ stage: 'ingest' }),
     dedupTtlMs: cfg.dedupTtlMs,
     identity: workbench.identity,
+    erased: erasedIdentifiersGuard(cfg.erasurePolicy, new SuppressionList(engines.state), workbench.identity),
     dimensionsTtlMs: cfg.stateTtlMs,
     conversationExpiryMs: cfg.sessionExpiryMs,
     rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin },

@@ -39,6 +39,8 @@ Commands:
   privacy export ID [--out FILE]
                      data-subject export: everything held about one customer as one JSON
                      document, each table as rows and CSV (see docs/privacy.md, "Export")
+  privacy erase ID   erase one customer everywhere (durable job, resumes; see docs/privacy.md,
+                     "Erasure") and print what each store deleted
   tls self-signed [--out DIR]
                      write a self-signed certificate for local HTTPS (see docs/security.md)
   experiment report ID [--json] | list | define FILE
@@ -202,7 +204,7 @@ async function auditCommand(args: string[]): Promise<number> {
 /** `omnilane privacy export` on the configured engines (embedded ones: stop the server first, it holds DATA_DIR). */
 async function privacyCommand(args: string[]): Promise<number> {
   const { runPrivacyCommand } = await import('./privacy-command.js');
-  const { composeExportSources } = await import('./compose-pipeline.js');
+  const { composeErasure, composeExportSources } = await import('./compose-pipeline.js');
   const { composeAudit } = await import('./compose-api.js');
   const cfg = loadConfig();
   const log = createLogger(cfg.logLevel);
@@ -212,7 +214,11 @@ async function privacyCommand(args: string[]): Promise<number> {
     const audit = composeAudit(cfg, engines.warehouse, systemClock, log, cfg.redisUrl ? engines.state : undefined);
     const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
     try {
-      return await runPrivacyCommand(args, io, { sources: composeExportSources(cfg, engines, systemClock), audit });
+      return await runPrivacyCommand(args, io, {
+        sources: composeExportSources(cfg, engines, systemClock),
+        audit,
+        erasure: composeErasure(cfg, engines, systemClock),
+      });
     } finally {
       await audit.close();
     }

@@ -7,6 +7,8 @@ import { manualClock } from '../shared/clock.js';
 import type { EventEnvelope } from '../shared/envelope.js';
 import { silentLogger } from '../shared/logger.js';
 import { FollowupStore } from '../stream/followup/followup-store.js';
+import { SuppressionList } from '../stream/followup/suppression-list.js';
+import { CustomerErasure } from '../stream/privacy/customer-erasure.js';
 import { IdentityService } from '../stream/identity/identity-service.js';
 import type { CustomerExport } from '../stream/privacy/customer-export.js';
 import { MemoryStateStore } from '../stream/state/memory-state-store.js';
@@ -113,5 +115,42 @@ describe('omnilane privacy export', () => {
     await expect(runPrivacyCommand(['export'], sink, deps)).rejects.toMatchObject({ code: 'CFG_ERR_INVALID' });
     await expect(runPrivacyCommand(['export', ana, '--out'], sink, deps)).rejects.toMatchObject({ code: 'CFG_ERR_INVALID' });
     await expect(runPrivacyCommand(['erase', ana], sink, deps)).rejects.toMatchObject({ code: 'CFG_ERR_INVALID' });
+  });
+});
+
+describe('omnilane privacy erase', () => {
+  it('erases to the end, prints the per-store report without personal data, audits privacy.erase; a second run says already erased', async () => {
+    const identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
+    const erasure = new CustomerErasure({
+      warehouse: wh,
+      state,
+      clock,
+      identity,
+      followups: new FollowupStore(state),
+      suppression: new SuppressionList(state),
+    });
+    const withErase = { ...deps, erasure };
+    const { out, io: sink } = io();
+    expect(await runPrivacyCommand(['erase', ana], sink, withErase)).toBe(0);
+    expect(out.stdout).toContain(`erased: customer ${ana}`);
+    expect(out.stdout).toMatch(/events\s+done\s+1/);
+    expect(out.stdout).not.toContain('13900000001');
+    expect(await wh.query('events_of_customers', { keys: [ana] })).toEqual([]);
+    expect(await wh.query('events_of_customers', { keys: [bo] })).toHaveLength(1);
+    const { out: again, io: sink2 } = io();
+    expect(await runPrivacyCommand(['erase', ana], sink2, withErase)).toBe(0);
+    expect(again.stdout).toContain('already erased');
+    const entries = await wh.query<{ action: string }>('audit_search', {
+      actor: '',
+      actor_json: '',
+      action: 'privacy.erase',
+      customer: ana,
+      from_ms: 0,
+      to_ms: NOW + 1,
+      limit: 50,
+      offset: 0,
+    });
+    expect(entries).toHaveLength(2);
+    expect(await runPrivacyCommand(['erase', 'cus_999'], sink2, withErase)).toBe(1);
   });
 });

@@ -30,7 +30,7 @@ import type { AuditLog } from '../api/audit/audit-log.js';
 import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
-import { composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
+import { composeErasure, composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
 import {
   composeAccess,
   composeAlerts,
@@ -101,6 +101,9 @@ const noBoardWarehouse: Warehouse = {
     throw notServed('the warehouse', 'stream');
   },
   discardContributions: async () => {
+    throw notServed('the warehouse', 'stream');
+  },
+  eraseRows: async () => {
     throw notServed('the warehouse', 'stream');
   },
   query: async () => {
@@ -341,6 +344,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         alerts,
         attribution,
         workbench: roles.api ? workbench : undefined,
+        ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock) } : {}),
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
         messaging,
         ...(followup

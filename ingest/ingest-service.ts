@@ -37,6 +37,11 @@ export interface IngestServiceOptions {
   dedupTtlMs: number;
   /** Resolves each event's customer to a customer id (the bus key); absent keeps customerKey(). */
   identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
+  /**
+   * ERASURE_POLICY=drop: which events carry an identifier of an erased person (docs/privacy.md, "Erasure"); those are
+   * refused with ING_ERR_ERASED and, unlike other refusals, not kept (their payload is the erased person's data).
+   */
+  erased?: (events: EventEnvelope[]) => Promise<boolean[]>;
   /** How long a customer's remembered source and tag live after their last mention, ms; absent: no stamping. */
   dimensionsTtlMs?: number;
   /**
@@ -132,6 +137,7 @@ export class IngestService {
     const rejected: Rejection[] = [];
     const valid: EventEnvelope[] = [];
     const inRequest = new Set<string>();
+    const validIndex: number[] = [];
     let duplicates = 0;
     events.forEach((input, index) => {
       const r = validateEvent(input, producer, now);
@@ -145,7 +151,24 @@ export class IngestService {
       }
       inRequest.add(r.event.id);
       valid.push(r.event);
+      validIndex.push(index);
     });
+
+    const erased: Rejection[] = [];
+    if (this.o.erased && valid.length > 0) {
+      const kept: EventEnvelope[] = [];
+      let flags: boolean[];
+      try {
+        flags = await this.o.erased(valid);
+      } catch (err) {
+        throw this.unavailable('state', err, { producer, events: events.length });
+      }
+      valid.forEach((e, i) => {
+        if (flags[i]) erased.push({ index: validIndex[i], code: 'ING_ERR_ERASED', message: 'the customer of this event was erased (ERASURE_POLICY=drop)' });
+        else kept.push(e);
+      });
+      valid.splice(0, valid.length, ...kept);
+    }
 
     let toPublish: EventEnvelope[] = [];
     let claimed: EventEnvelope[] = [];
@@ -202,9 +225,9 @@ export class IngestService {
     }
     this.count('accepted', toPublish.length - started);
     this.count('duplicate', duplicates);
-    this.count('rejected', rejected.length);
+    this.count('rejected', rejected.length + erased.length);
     // The starts ingest added are not the producer's: the reply counts what it sent.
-    return { accepted: toPublish.length - started, duplicates, rejected };
+    return { accepted: toPublish.length - started, duplicates, rejected: [...rejected, ...erased].sort((a, b) => a.index - b.index) };
   }
 
   /** A close that came through ingest (a CRM, the voice channel) ends the open channel conversation at once. */

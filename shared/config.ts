@@ -54,6 +54,11 @@ export interface Config {
   clickhouseUrl?: string;
   /** Identity and sessions (stream/identity, stream/sessions): resolve customers at ingest. */
   identityEnabled: boolean;
+  /**
+   * ERASURE_POLICY (docs/privacy.md, "Erasure"): what ingest does with an event carrying an identifier of an erased
+   * person. `drop` (default): refuse it (ING_ERR_ERASED, not kept); `new_identity`: accept it as a new customer.
+   */
+  erasurePolicy: 'drop' | 'new_identity';
   /** Country calling code for local phone numbers, e.g. `86`. */
   identityDefaultCountryCode?: string;
   /** A phone or email seen with more than this many customers is not merge evidence. */
@@ -185,6 +190,12 @@ type Env = Record<string, string | undefined>;
 
 function fail(name: string, why: string): never {
   throw new OmnilaneError('CFG_ERR_INVALID', `${name}: ${why}`);
+}
+
+function erasurePolicy(env: Env, name: string): 'drop' | 'new_identity' {
+  const v = env[name] || 'drop';
+  if (v !== 'drop' && v !== 'new_identity') fail(name, `must be drop or new_identity, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function int(env: Env, name: string, def: number, min: number, max: number): number {
@@ -426,6 +437,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     clickhouseUrl: url(env, 'CLICKHOUSE_URL', ['http:', 'https:']),
     namespace: namespace(env, 'OMNILANE_NAMESPACE'),
     identityEnabled: bool(env, 'IDENTITY_ENABLED', true),
+    erasurePolicy: erasurePolicy(env, 'ERASURE_POLICY'),
     identityDefaultCountryCode: countryCode(env, 'IDENTITY_DEFAULT_COUNTRY_CODE'),
     identityMaxShared: int(env, 'IDENTITY_MAX_SHARED', 3, 1, 100_000),
     sessionSwitchWindowMs: int(env, 'SESSION_SWITCH_WINDOW_MIN', 30, 0, 10_080) * 60_000,

@@ -5,6 +5,10 @@
  * WH warehouse, API api, ATTR attribution, IMPORT omnilane import, BOT the FAQ bot, FOLLOWUP follow-up sequences, EXP experiments, PRIV personal-data encryption, CFG configuration, BUS/STATE the ports.
  */
 export const ERROR_CATALOGUE = {
+  ING_ERR_ERASED: {
+    status: 410,
+    meaning: 'The event carries a phone, e-mail or other identifier of a customer who was erased; ERASURE_POLICY=drop refuses it and does not keep it.',
+  },
   ING_ERR_NOT_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   ING_ERR_BODY_TOO_LARGE: { status: 413, meaning: 'The request body exceeds the size limit (1 MiB).' },
   ING_ERR_BAD_BATCH: { status: 400, meaning: 'The body is not {"events":[...]} with 1 to 1000 events.' },

@@ -16,6 +16,7 @@ describe('ObservedWarehouse', () => {
       append: (table) =>
         table === 'events' ? new Promise<void>((r) => (release = r)) : Promise.reject(Object.assign(new Error('down'), { code: 'WH_ERR_UNAVAILABLE' })),
       discardContributions: async () => undefined,
+      eraseRows: async () => 0,
       query: async () => [],
       close: async () => undefined,
     };

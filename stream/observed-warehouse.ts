@@ -1,3 +1,4 @@
+import type { ErasableTable, EraseWhere } from '../shared/erasure.js';
 import type { Logger } from '../shared/logger.js';
 import { secondsSince, type MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
@@ -104,6 +105,10 @@ export class ObservedWarehouse implements Warehouse {
       )
       .inc({ partition });
     return this.track('contributions', 0, 'discard', () => this.inner.discardContributions(partition, fromOffset));
+  }
+
+  eraseRows<T extends ErasableTable>(table: T, where: EraseWhere<T>): Promise<number> {
+    return this.inner.eraseRows(table, where);
   }
 
   query<T = Record<string, unknown>>(name: string, params?: Parameters<Warehouse['query']>[1]): Promise<T[]> {

@@ -46,6 +46,8 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
   'GET /v1/customers/:id/merges': { action: 'customer.merges.read', target: customerTarget, customer },
   // The data-subject export: the route names the customer (the survivor of a merge) and the row counts per section.
   'GET /v1/customers/:id/export': { action: 'privacy.export', target: customerTarget, customer },
+  // Erasure: ids, the job and whether it started; never a row of personal data (the entry stays in the chain).
+  'DELETE /v1/customers/:id': { action: 'privacy.erase', target: customerTarget, customer },
   // The search terms are personal data themselves: only which kinds were searched by is kept.
   'GET /v1/customers': { action: 'customer.search', after: (req) => ({ by: Object.keys((req.query as object | undefined) ?? {}).sort() }) },
   'POST /v1/customers/:id/split': {

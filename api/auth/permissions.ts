@@ -27,6 +27,8 @@ export const PERMISSIONS = {
    * by default: managers see their teams' customers but are not data controllers.
    */
   'customers:export': [],
+  /** Erasure (GDPR art. 17, CCPA delete, PIPL): deletes a customer everywhere. Admins only, like the export. */
+  'customers:erase': [],
   /** Conversation sessions list: agent their own, manager their teams', analyst masked. */
   'conversations:read': ['analyst', 'agent', 'manager'],
   /** Reply in a conversation one holds (manager: of their teams), always under one's own name. */

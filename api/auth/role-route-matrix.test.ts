@@ -19,6 +19,9 @@ import { defaultRegistry } from '../../stream/routing/rules.js';
 import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import { FollowupStore } from '../../stream/followup/followup-store.js';
+import { SuppressionList } from '../../stream/followup/suppression-list.js';
+import { CustomerErasure } from '../../stream/privacy/customer-erasure.js';
 import { rosterAccess } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { rolesFor, type Permission } from './permissions.js';
@@ -165,7 +168,12 @@ describe('role × route matrix from /openapi.json', () => {
     await warehouse.append('conversations', [session('c-ana', 'cus_1', 'ag_zhang'), session('c-bob', 'cus_2', 'ag_liu')]);
     app = await buildTestApp(
       { warehouse, clock, access: keys.access },
-      { workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 }, routing: desk, labels: new FileLabelStore(dir) },
+      {
+        workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 },
+        routing: desk,
+        labels: new FileLabelStore(dir),
+        erasure: new CustomerErasure({ warehouse, state, clock, identity, followups: new FollowupStore(state), suppression: new SuppressionList(state) }),
+      },
     );
   });
   afterAll(async () => {
@@ -184,6 +192,9 @@ describe('role × route matrix from /openapi.json', () => {
     expect(ops.length).toBeGreaterThan(40);
     // The data-subject export is for admins only (managers are not data controllers).
     expect(doc.paths['/v1/customers/{id}/export']?.get?.['x-roles']).toEqual(['admin']);
+    // So is erasure, and its job report.
+    expect(doc.paths['/v1/customers/{id}']?.delete?.['x-roles']).toEqual(['admin']);
+    expect(doc.paths['/v1/privacy/erasures/{job}']?.get?.['x-roles']).toEqual(['admin']);
     for (const { path, method, op } of ops) {
       expect(op['x-permission'], `${method} ${path}`).toBeDefined();
       expect(op['x-roles'], `${method} ${path}`).toEqual(rolesFor(op['x-permission']!));

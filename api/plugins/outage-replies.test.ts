@@ -12,6 +12,7 @@ const frozenWarehouse: Warehouse = {
   migrate: async () => [],
   append: async () => undefined,
   discardContributions: async () => undefined,
+  eraseRows: async () => 0,
   query: async () => {
     throw down('WH_ERR_UNAVAILABLE');
   },

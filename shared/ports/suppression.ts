@@ -9,3 +9,12 @@ export interface Suppression {
   /** True when `customerId` must never be contacted. Cheap: called once per send. */
   isSuppressed(customerId: string): Promise<boolean>;
 }
+
+/**
+ * Identifiers (normalised e-mails, phones, channel ids) of erased people. Ingest asks before it accepts an event
+ * so that, under `ERASURE_POLICY=drop`, an erased person is not silently recreated by their next message.
+ */
+export interface IdentifierSuppression {
+  /** For each identifier, true when it belonged to an erased person; same order as the input. */
+  suppressedIdentifiers(identifiers: readonly string[]): Promise<boolean[]>;
+}

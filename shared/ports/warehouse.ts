@@ -1,3 +1,4 @@
+import type { ErasableTable, EraseWhere } from '../erasure.js';
 import type { RowOf, TableName } from '../tables.js';
 
 export type QueryParams = Record<string, string | number | boolean | Date | Array<string | number> | null | undefined>;
@@ -23,6 +24,13 @@ export interface Warehouse {
    * only to the parts that exist when it is submitted).
    */
   discardContributions(partition: number, fromOffset: number): Promise<void>;
+  /**
+   * Erasure (docs/privacy.md): deletes the rows of `table` whose `where.column` is one of `where.in`. Idempotent
+   * (a second call finds nothing). Resolves once readers no longer see the rows: DuckDB deletes and checkpoints
+   * (so the bytes leave the file); ClickHouse submits `ALTER TABLE … DELETE` and waits for the mutation in
+   * `system.mutations` to be done. Returns how many rows matched before the delete.
+   */
+  eraseRows<T extends ErasableTable>(table: T, where: EraseWhere<T>): Promise<number>;
   /** Runs the named query `sql/queries/<name>.sql` with typed, bound parameters. */
   query<T = Record<string, unknown>>(name: string, params?: QueryParams): Promise<T[]>;
   close(): Promise<void>;

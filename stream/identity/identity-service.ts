@@ -178,6 +178,24 @@ export class IdentityService implements IdentityResolver {
     return c;
   }
 
+  /**
+   * Erasure (docs/privacy.md): forgets `customerId` and every id merged into it: the identifier index entries that
+   * point at them (`idn:i:<identifier>`, left alone when they already point at a customer created since) and
+   * their records (`idn:c`, `idn:m`, `idn:a`, `idn:x`). Idempotent: an unknown id deletes nothing. Returns the
+   * number of keys deleted. An event later carrying the same identifiers resolves to a new customer unless the
+   * privacy suppression list drops it first (ERASURE_POLICY).
+   */
+  async erase(customerId: string): Promise<number> {
+    const p = await this.profile(customerId);
+    const ids = [...new Set([customerId, ...(p ? [p.id, ...p.merged] : [])])];
+    const idfs = p?.identifiers ?? [];
+    const owners = idfs.length > 0 ? await this.o.state.getMany(idfs.map((i) => `idn:i:${i}`)) : [];
+    const indexKeys = idfs.filter((_i, k) => owners[k] !== null && ids.includes(owners[k])).map((i) => `idn:i:${i}`);
+    // The index first, the records last: a crash in between leaves a profile the next run finds again.
+    const n = indexKeys.length > 0 ? await this.o.state.del(indexKeys) : 0;
+    return n + (await this.o.state.del(ids.flatMap((c) => [`idn:m:${c}`, `idn:a:${c}`, `idn:x:${c}`, `idn:c:${c}`])));
+  }
+
   /** The identity side of a profile: identifiers, external id and merged customers; null when unknown. */
   async profile(customerId: string): Promise<CustomerIdentity | null> {
     const id = await this.root(customerId);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FollowupStore } from '../followup/followup-store.js';
-import type { IdentityService } from '../identity/identity-service.js';
+import type { CustomerIdentity, IdentityService } from '../identity/identity-service.js';
 import { toCsv, type CsvValue } from './csv.js';
 
 /** One table of the export: where its rows came from, how many, the rows as JSON and the same rows as CSV. */
@@ -86,13 +86,30 @@ const EVENT_COLUMNS = [
 const ROUTING_TYPES = new Set(['conversation.assigned']);
 const AUDIT_PAGE = 1000;
 
+/** What `discoverCustomer` found: the customer's ids, their warehouse rows by table, and their conversations. */
+export interface CustomerDiscovery {
+  profile: CustomerIdentity | null;
+  /** The customer (the survivor when the asked-for id was merged into another). */
+  id: string;
+  /** The customer and every id merged into it: the keys warehouse rows are selected by. */
+  ids: string[];
+  /** `ids` and the asked-for id (identity rows may name an id that was merged away). */
+  idsAsked: string[];
+  merges: Row[];
+  events: Row[];
+  sessions: Row[];
+  facts: Row[];
+  deals: Row[];
+  /** Every conversation id the events, facts, deals and sessions name, sorted. */
+  conversations: string[];
+}
+
 /**
- * Collects the data-subject export of `requestedId` (GDPR art. 15, CCPA right to know, PIPL art. 45): the identity
- * graph's profile and identifiers, identity decisions, every event (messages included) and session, the KPI facts
- * of their conversations and deals, routing history, follow-up state and consent, and audit entries naming them.
- * Reads only. Null when nothing at all is held under that id (unknown customer).
+ * Finds one customer's ids (following merges in the identity graph) and the warehouse rows that name them or their
+ * conversations: the discovery both the export and the erasure (customer-erasure.ts) work from. Reads only. Null when
+ * nothing at all is held under that id.
  */
-export async function exportCustomer(src: CustomerExportSources, requestedId: string): Promise<CustomerExport | null> {
+export async function discoverCustomer(src: Pick<CustomerExportSources, 'warehouse' | 'identity'>, requestedId: string): Promise<CustomerDiscovery | null> {
   const { warehouse } = src;
   const profile = src.identity ? await src.identity.profile(requestedId) : null;
   const id = profile?.id ?? requestedId;
@@ -120,7 +137,21 @@ export async function exportCustomer(src: CustomerExportSources, requestedId: st
       // a session without a readable id list still has its own id
     }
   }
-  const responses = conversations.size > 0 ? await warehouse.query<Row>('response_times_of_conversations', { conversations: [...conversations].sort() }) : [];
+  return { profile, id, ids, idsAsked, merges, events, sessions, facts, deals, conversations: [...conversations].sort() };
+}
+
+/**
+ * Collects the data-subject export of `requestedId` (GDPR art. 15, CCPA right to know, PIPL art. 45): the identity
+ * graph's profile and identifiers, identity decisions, every event (messages included) and session, the KPI facts
+ * of their conversations and deals, routing history, follow-up state and consent, and audit entries naming them.
+ * Reads only. Null when nothing at all is held under that id (unknown customer).
+ */
+export async function exportCustomer(src: CustomerExportSources, requestedId: string): Promise<CustomerExport | null> {
+  const found = await discoverCustomer(src, requestedId);
+  if (!found) return null;
+  const { warehouse } = src;
+  const { profile, id, ids, merges, events, sessions, facts, deals, conversations } = found;
+  const responses = conversations.length > 0 ? await warehouse.query<Row>('response_times_of_conversations', { conversations }) : [];
   const audit = await auditEntries(src, ids);
 
   const identityNote = src.identity ? undefined : 'this process has no identity graph (no state store): only the asked-for id was looked up';

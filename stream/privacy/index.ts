@@ -1,2 +1,3 @@
 export * from './csv.js';
 export * from './customer-export.js';
+export * from './customer-erasure.js';

@@ -125,6 +125,31 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
       expect(await wh.query('events_count', { producer: null })).toEqual([{ events: expect.anything() }]);
     });
 
+    it('erases rows by a closed column list: only the chosen values go, other rows and a re-run stay as they were', async () => {
+      const wh = await open();
+      await wh.migrate();
+      const f = makeFixture(7);
+      await wh.append('events', f.events);
+      await wh.append('identity_merges', f.identityMerges);
+      const keys = [...new Set(f.events.map((e) => e.customer_key))].sort();
+      expect(keys.length).toBeGreaterThan(2);
+      const [gone, kept] = [keys[0], keys.slice(1)];
+      const before = await wh.query('events_of_customers', { keys: kept });
+      const victim = (await wh.query('events_of_customers', { keys: [gone] })).length;
+      expect(victim).toBeGreaterThan(0);
+      expect(await wh.eraseRows('events', { column: 'customer_key', in: [gone, "it's-not-there"] })).toBe(victim);
+      expect(await wh.query('events_of_customers', { keys: [gone] })).toEqual([]);
+      expect(await wh.query('events_of_customers', { keys: kept })).toEqual(before);
+      expect(await wh.eraseRows('events', { column: 'customer_key', in: [gone] })).toBe(0);
+      expect(await wh.eraseRows('events', { column: 'customer_key', in: [] })).toBe(0);
+      const mergeIds = [...new Set(f.identityMerges.map((m) => m.customer_id))];
+      await wh.eraseRows('identity_merges', { column: 'customer_id', in: mergeIds });
+      await wh.eraseRows('identity_merges', { column: 'other_id', in: mergeIds });
+      expect(await wh.query('identity_merges_for', { ids: mergeIds })).toEqual([]);
+      // A column outside the closed list is refused before any SQL is built.
+      await expect(wh.eraseRows('events', { column: 'type' as 'customer_key', in: ['x'] })).rejects.toThrow(/not an erasable column/);
+    });
+
     it('appends idempotently: the same batch twice, and duplicates inside a batch, count once', async () => {
       const wh = await open();
       await wh.migrate();

@@ -212,6 +212,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
         migrate: async () => [],
         append: async () => undefined,
         discardContributions: async () => undefined,
+        eraseRows: async () => 0,
         query: async () => [],
         close: async () => undefined,
       },

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createClient, type ClickHouseClient, ClickHouseLogLevel } from '@clickhouse/client';
+import { checkEraseWhere, type ErasableTable, type EraseWhere } from '../../shared/erasure.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { OutageLog } from '../../shared/outage-log.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
-import { coerceParam, inlineParams, parsePlaceholders } from '../sql-params.js';
+import { coerceParam, inlineParams, parsePlaceholders, quoteString } from '../sql-params.js';
 import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type RowOf, type TableName, type TableSpec } from '../../shared/tables.js';
 
 export interface ClickHouseWarehouseOptions {
@@ -34,6 +35,8 @@ export interface ClickHouseWarehouseOptions {
   /** HTTPS with a private CA (CLICKHOUSE_CA_FILE), and a client certificate for mutual TLS; an https:// URL alone uses the system CAs. */
   tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
 }
+
+const ERASE_CHUNK = 500;
 
 /** ClickHouse's error code from `Code: N, e.displayText() = …` (18.16) or the client's parsed `code`. */
 export function clickHouseErrorCode(err: unknown): number | undefined {
@@ -264,6 +267,46 @@ export class ClickHouseWarehouse implements Warehouse {
       const name = TABLES[t].name;
       const [row] = await this.sql<{ n: string }>(`SELECT count() AS n FROM ${name} WHERE bus_partition = ${p} AND batch_offset >= ${o}`);
       if (Number(row?.n ?? 0) > 0) await this.command(`ALTER TABLE ${name} DELETE WHERE bus_partition = ${p} AND batch_offset >= ${o}`);
+    }
+  }
+
+  /**
+   * `ALTER TABLE … DELETE WHERE column IN (…)` (a mutation, asynchronous on every ClickHouse version), then waits
+   * until `system.mutations` shows no unfinished mutation on the table, so readers no longer see the rows when this
+   * resolves. Skips the mutation when no row matches (a re-run costs one count). Values are escaped literals
+   * (`quoteString`): 18.16 has no query parameters.
+   */
+  async eraseRows<T extends ErasableTable>(table: T, where: EraseWhere<T>): Promise<number> {
+    checkEraseWhere(table, where);
+    const values = [...new Set(where.in)];
+    if (values.length === 0) return 0;
+    const name = TABLES[table].name;
+    await this.flush(table);
+    let n = 0;
+    for (let i = 0; i < values.length; i += ERASE_CHUNK) {
+      const cond = `${where.column} IN (${values
+        .slice(i, i + ERASE_CHUNK)
+        .map((v) => quoteString(v))
+        .join(', ')})`;
+      const [row] = await this.sql<{ n: string }>(`SELECT count() AS n FROM ${name} WHERE ${cond}`);
+      const matched = Number(row?.n ?? 0);
+      if (matched === 0) continue;
+      n += matched;
+      await this.command(`ALTER TABLE ${name} DELETE WHERE ${cond}`);
+    }
+    if (n > 0) await this.waitForMutations(name);
+    return n;
+  }
+
+  private async waitForMutations(table: string, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
+      const [row] = await this.sql<{ n: string }>(
+        `SELECT count() AS n FROM system.mutations WHERE database = ${quoteString(this.database)} AND table = ${quoteString(table)} AND is_done = 0`,
+      );
+      if (Number(row?.n ?? 0) === 0) return;
+      if (Date.now() > deadline) throw new OmnilaneError('WH_ERR_QUERY', `the delete mutation on ${table} did not finish within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 

@@ -1,11 +1,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { checkEraseWhere, type ErasableTable, type EraseWhere } from '../../shared/erasure.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { QueryParams, Warehouse } from '../../shared/ports/warehouse.js';
 import { NamedQueries, migrationFiles, splitStatements } from '../named-queries.js';
 import { toDuckDbPrepared } from '../sql-params.js';
 import { CONTRIBUTION_TABLES, TABLES, dedupeByKey, type RowOf, type TableName, type TableSpec } from '../../shared/tables.js';
+
+const ERASE_CHUNK = 500;
 
 /** Serialises async work: DuckDB's staging table and transactions must not interleave. */
 class SerialQueue {
@@ -164,6 +167,26 @@ export class DuckDbWarehouse implements Warehouse {
           o: BigInt(Math.trunc(fromOffset)),
         });
       }
+    });
+  }
+
+  async eraseRows<T extends ErasableTable>(table: T, where: EraseWhere<T>): Promise<number> {
+    checkEraseWhere(table, where);
+    const values = [...new Set(where.in)];
+    if (values.length === 0) return 0;
+    const name = TABLES[table].name;
+    // Through the write queue (after every queued append); CHECKPOINT so the deleted rows leave the file too.
+    return this.writes.run(async () => {
+      let n = 0;
+      for (let i = 0; i < values.length; i += ERASE_CHUNK) {
+        const chunk = values.slice(i, i + ERASE_CHUNK);
+        const bound = Object.fromEntries(chunk.map((v, j) => [`v${j}`, v]));
+        const list = chunk.map((_v, j) => `$v${j}`).join(', ');
+        const r = await this.writer.run(`DELETE FROM ${name} WHERE ${where.column} IN (${list})`, bound);
+        n += Number(r.rowsChanged);
+      }
+      await this.writer.run('CHECKPOINT');
+      return n;
     });
   }
 

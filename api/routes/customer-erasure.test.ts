@@ -1,0 +1,346 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../audit/audit-log.js';
+import { manualClock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
+import { silentLogger } from '../../shared/logger.js';
+import type { Warehouse } from '../../shared/ports/warehouse.js';
+import type { ConversationFactsRow, ConversationRow, DealFactsRow, ResponseTimeRow } from '../../shared/tables.js';
+import { IngestService } from '../../ingest/ingest-service.js';
+import { InProcessBus } from '../../stream/bus/in-process-bus.js';
+import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
+import { loadFollowupConfig, shippedRulesPath } from '../../stream/followup/followup-config.js';
+import { FollowupStore } from '../../stream/followup/followup-store.js';
+import { SuppressionList } from '../../stream/followup/suppression-list.js';
+import { IdentityService } from '../../stream/identity/identity-service.js';
+import { CustomerErasure, erasedIdentifiersGuard, type ErasureJob } from '../../stream/privacy/customer-erasure.js';
+import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
+import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import { testAccess } from '../../test/support/access.js';
+import { buildTestApp } from '../../test/support/app.js';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const clock = manualClock(NOW);
+const keys = await testAccess([
+  { id: 'a', role: 'admin', secret: 'admin-secret' },
+  { id: 'm', role: 'manager', secret: 'manager-secret' },
+  { id: 'g', role: 'agent', secret: 'agent-secret' },
+  { id: 'v', role: 'analyst', secret: 'analyst-secret' },
+]);
+const auth = (k: string) => ({ authorization: `Bearer ${k}` });
+
+const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope => ({
+  id,
+  producer: 'p',
+  type: 'message.received',
+  channel: 'wechat',
+  occurred_at: NOW - 600_000 + Number(id.replace(/\D/g, '')) * 1000,
+  received_at: NOW,
+  customer_key: 'x',
+  customer,
+  conversation_id: null,
+  agent_id: null,
+  properties: {},
+  ...over,
+});
+const session = (id: string, customer_id: string): ConversationRow => ({
+  id,
+  customer_id,
+  conversation_ids: JSON.stringify([id]),
+  channels: '["wechat"]',
+  last_channel: 'wechat',
+  started_at: NOW - 500_000,
+  last_event_at: NOW - 400_000,
+  last_agent: 'ag_1',
+  intent: null,
+  tags: '[]',
+  urgent: 0,
+  priority: 80,
+  status: 'open',
+  version: 2,
+});
+const fact = (conversation_id: string, customer_key: string): ConversationFactsRow => ({
+  conversation_id,
+  customer_key,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  started_at: NOW - 500_000,
+  last_event_at: NOW - 400_000,
+  first_response_at: NOW - 490_000,
+  first_response_ms: 10_000,
+  assigned_at: null,
+  wait_ms: null,
+  sla_due_at: null,
+  sla_met: null,
+  closed_at: null,
+  duration_ms: 0,
+  outcome: '',
+  messages_in: 1,
+  messages_out: 1,
+  complaint: 0,
+  csat: 4.5,
+  nps: null,
+  version: 1,
+});
+const response = (conversation_id: string): ResponseTimeRow => ({
+  conversation_id,
+  reply_id: `p/r-${conversation_id}`,
+  replied_at: NOW - 490_000,
+  inbound_at: NOW - 500_000,
+  response_ms: 10_000,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  version: 1,
+});
+const deal = (deal_id: string, customer_key: string, conversation_id: string): DealFactsRow => ({
+  deal_id,
+  customer_key,
+  conversation_id,
+  won_at: NOW - 300_000,
+  value: 99.5,
+  first_touch_at: NOW - 600_000,
+  cycle_ms: 300_000,
+  channel: 'wechat',
+  source: 'baidu',
+  team: 'team_east',
+  agent: 'ag_1',
+  tag: 'normal',
+  version: 1,
+});
+
+let wh: DuckDbWarehouse;
+let state: MemoryStateStore;
+let identity: IdentityService;
+let store: FollowupStore;
+let audit: AuditLog;
+let app: FastifyInstance;
+/** Ana: two customers merged into one (phone, then e-mail, then both). Bo: another customer, who must keep everything. */
+let ana: string;
+let anaMerged: string;
+let bo: string;
+
+const get = (url: string, key = 'admin-secret') => app.inject({ method: 'GET', url, headers: auth(key) });
+const del = (url: string, key = 'admin-secret') => app.inject({ method: 'DELETE', url, headers: auth(key) });
+
+/** Every row of every customer table naming `ids` or their conversations, per table. */
+async function rowsOf(ids: string[], conversations: string[]): Promise<Record<string, number>> {
+  const count = async (name: string, params: Record<string, string[]>) => (await wh.query(name, params)).length;
+  return {
+    events: await count('events_of_customers', { keys: ids }),
+    conversations: await count('customer_sessions', { ids }),
+    conversation_facts: await count('customer_conversation_facts', { keys: ids }),
+    response_times: await count('response_times_of_conversations', { conversations }),
+    deal_facts: await count('customer_deal_facts', { keys: ids }),
+    identity_merges: await count('identity_merges_for', { ids }),
+  };
+}
+
+beforeAll(async () => {
+  wh = await DuckDbWarehouse.open(':memory:');
+  await wh.migrate();
+  state = new MemoryStateStore({ clock });
+  identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
+  const resolved = await identity.resolve([
+    ev('e1', { phone: '13900000001' }, { conversation_id: 'conv-ana-1', properties: { text: 'hello from ana' } }),
+    ev('e2', { email: 'ana@example.com' }, { channel: 'email', conversation_id: 'conv-ana-2', properties: { text: 'ana by mail' } }),
+    ev('e3', { phone: '13900000001', email: 'ana@example.com' }, { conversation_id: 'conv-ana-1' }),
+    ev('e4', { phone: '13900000002' }, { conversation_id: 'conv-bo-1', properties: { text: 'hello from bo' } }),
+    ev('e5', { phone: '13900000002', email: 'bo@example.com' }, { conversation_id: 'conv-bo-1' }),
+  ]);
+  const [k1, , , k4] = resolved.map((e) => e.customer_key);
+  const profile = await identity.profile(k1);
+  ana = profile!.id;
+  anaMerged = profile!.merged[0];
+  bo = k4;
+  await wh.append(
+    'events',
+    resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })),
+  );
+  await wh.append(
+    'identity_merges',
+    resolved.flatMap((e) => e.identity_records ?? []),
+  );
+  // Bo needs an identity row too: a split recorded against him.
+  await wh.append('identity_merges', [
+    {
+      merge_id: `split:${bo}`,
+      kind: 'split',
+      customer_id: bo,
+      other_id: 'cus_99',
+      identifiers: '[]',
+      evidence: '[]',
+      reason: 'test',
+      event_ref: 'api/t',
+      merged_at: NOW,
+    },
+  ]);
+  await wh.append('conversations', [session('conv-ana-1', ana), session('conv-ana-2', anaMerged), session('conv-bo-1', bo)]);
+  await wh.append('conversation_facts', [fact('conv-ana-1', ana), fact('conv-ana-2', anaMerged), fact('conv-bo-1', bo)]);
+  await wh.append('response_times', [response('conv-ana-1'), response('conv-ana-2'), response('conv-bo-1')]);
+  await wh.append('deal_facts', [deal('p/deal-ana', anaMerged, 'conv-ana-2'), deal('p/deal-bo', bo, 'conv-bo-1')]);
+  store = new FollowupStore(state);
+  await store.arm(ana, NOW + 60_000, { customer_id: ana } as never);
+  await store.arm(bo, NOW + 60_000, { customer_id: bo } as never);
+  audit = new AuditLog({ warehouse: wh, clock, key: Buffer.alloc(32, 3), log: silentLogger(), state, checkpointEvery: 1000 });
+  await audit.record({ actor: { id: 'user:u1' }, action: 'customer.profile.read', target: `customer:${ana}`, customer: ana });
+  const erasure = new CustomerErasure({ warehouse: wh, state, clock, identity, followups: store, suppression: new SuppressionList(state) });
+  app = await buildTestApp(
+    { warehouse: wh, clock, access: keys },
+    {
+      workbench: { identity, crm: new EmbeddedCrm(), sessionExpiryMs: 3_600_000 },
+      followups: { store, fileConfig: loadFollowupConfig(shippedRulesPath('example')), secret: 's' },
+      audit,
+      erasure,
+    },
+  );
+});
+afterAll(async () => {
+  await app?.close();
+  await state?.close();
+  await wh?.close();
+});
+
+const untilDone = async (job: string): Promise<ErasureJob> => {
+  for (let i = 0; i < 200; i++) {
+    const r = await get(`/v1/privacy/erasures/${job}`);
+    expect(r.statusCode).toBe(200);
+    const j = r.json<ErasureJob>();
+    if (j.status === 'done') return j;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  throw new Error('erasure did not finish');
+};
+
+describe('DELETE /v1/customers/{id} (erasure)', () => {
+  it('is for admins only', async () => {
+    for (const k of ['manager-secret', 'agent-secret', 'analyst-secret']) expect((await del(`/v1/customers/${ana}`, k)).statusCode).toBe(403);
+    expect((await del('/v1/customers/cus_404')).statusCode).toBe(404);
+  });
+
+  it('erases the customer and their merged id in every table and store, keeps the other customer whole, audits it', async () => {
+    const boBefore = await rowsOf([bo], ['conv-bo-1']);
+    expect(Object.values(boBefore).every((n) => n > 0)).toBe(true);
+    const anaIds = [ana, anaMerged];
+    const anaConvs = ['conv-ana-1', 'conv-ana-2'];
+    expect(Object.values(await rowsOf(anaIds, anaConvs)).every((n) => n > 0)).toBe(true);
+
+    const r = await del(`/v1/customers/${anaMerged}`);
+    expect(r.statusCode).toBe(202);
+    const started = r.json<ErasureJob & { already_erased: boolean }>();
+    expect(started.customer_id).toBe(ana);
+    expect(started.already_erased).toBe(false);
+    const job = await untilDone(started.job);
+    expect(job.stores.every((s) => s.status === 'done')).toBe(true);
+    expect(job.stores.find((s) => s.store === 'events')?.deleted).toBeGreaterThan(0);
+
+    expect(await rowsOf(anaIds, anaConvs)).toEqual({
+      events: 0,
+      conversations: 0,
+      conversation_facts: 0,
+      response_times: 0,
+      deal_facts: 0,
+      identity_merges: 0,
+    });
+    expect(await rowsOf([bo], ['conv-bo-1'])).toEqual(boBefore);
+    // State store: identity graph and follow-up timer gone for Ana, Bo untouched.
+    expect(await identity.profile(ana)).toBeNull();
+    expect(await identity.profile(anaMerged)).toBeNull();
+    expect(await identity.lookup(['phone:+8613900000001'])).toEqual([null]);
+    expect((await identity.profile(bo))?.id).toBe(bo);
+    expect((await store.read(ana)).state).toBe('none');
+    expect((await store.read(bo)).state).not.toBe('none');
+    // The export now finds nothing under either id.
+    expect((await get(`/v1/customers/${ana}/export`)).statusCode).toBe(404);
+    expect((await get(`/v1/customers/${anaMerged}/export`)).statusCode).toBe(404);
+    // Audit: the old entry keeps its place; the erasure is recorded without personal data.
+    const entries = await wh.query<{ action: string; customer_id: string | null; after: string }>('audit_search', {
+      actor: '',
+      actor_json: '',
+      action: '',
+      customer: ana,
+      from_ms: 0,
+      to_ms: NOW + 1,
+      limit: 100,
+      offset: 0,
+    });
+    expect(entries.map((e) => e.action).sort()).toEqual(['customer.profile.read', 'privacy.erase', 'privacy.export']); // the 404 export above is audited too
+    const erase = JSON.stringify(entries.find((e) => e.action === 'privacy.erase'));
+    expect(erase).not.toMatch(/13900000001|ana@example/);
+
+    // A second run is a no-op that says so.
+    const again = await del(`/v1/customers/${ana}`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json<{ job: string; already_erased: boolean }>()).toMatchObject({ job: started.job, already_erased: true });
+  });
+
+  it('ERASURE_POLICY=drop refuses a later event with the erased phone (ING_ERR_ERASED, not kept); new_identity accepts it as a new customer', async () => {
+    const bus = new InProcessBus({ clock });
+    await bus.ensureTopic('omnilane.events', 1);
+    await bus.ensureTopic('omnilane.rejected', 1);
+    const list = new SuppressionList(state);
+    const make = (policy: 'drop' | 'new_identity') =>
+      new IngestService({ bus, state, clock, log: silentLogger(), dedupTtlMs: 60_000, identity, erased: erasedIdentifiersGuard(policy, list, identity) });
+    const body = (id: string, phone: string) => ({
+      events: [
+        { id, type: 'message.received', channel: 'sms', occurred_at: new Date(NOW).toISOString(), customer: { phone }, properties: { text: 'hi again' } },
+      ],
+    });
+    const dropped = await make('drop').ingest('p', body('late-1', '+86 139 0000 0001'));
+    expect(dropped).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'ING_ERR_ERASED', message: expect.any(String) }] });
+    const other = await make('drop').ingest('p', body('late-2', '13900000002'));
+    expect(other.accepted).toBe(1);
+    const fresh = await make('new_identity').ingest('p', body('late-3', '13900000001'));
+    expect(fresh.accepted).toBe(1);
+    const [now] = await identity.lookup(['phone:+8613900000001']);
+    expect(now).not.toBeNull();
+    expect([ana, anaMerged]).not.toContain(now);
+    await bus.close();
+  });
+});
+
+describe('erasure job: durable across a crash', () => {
+  it('resumes after a failure past the first store and then completes; nothing done twice', async () => {
+    const cwh = await DuckDbWarehouse.open(':memory:');
+    await cwh.migrate();
+    const cstate = new MemoryStateStore({ clock });
+    const cid = new IdentityService({ state: cstate, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: cwh });
+    const [e] = await cid.resolve([ev('c1', { phone: '13700000001' }, { conversation_id: 'conv-c' })]);
+    await cwh.append('events', [{ ...e, customer: JSON.stringify(e.customer), properties: '{}' }]);
+    await cwh.append('conversations', [session('conv-c', e.customer_key)]);
+    let calls = 0;
+    const crashing: Pick<Warehouse, 'query' | 'eraseRows'> = {
+      query: (n, p) => cwh.query(n, p),
+      eraseRows: (t, w) => {
+        if (t === 'conversations' && calls++ === 0) throw new Error('simulated crash');
+        return cwh.eraseRows(t, w);
+      },
+    };
+    const deps = { warehouse: crashing, state: cstate, clock, identity: cid, followups: new FollowupStore(cstate), suppression: new SuppressionList(cstate) };
+    const first = new CustomerErasure(deps);
+    const s1 = await first.start(e.customer_key);
+    await expect(first.run(s1!.job)).rejects.toThrow('simulated crash');
+    const mid = (await first.job(s1!.job.job))!;
+    expect(mid.status).toBe('running');
+    expect(mid.stores.filter((s) => s.status === 'done').map((s) => s.store)).toEqual(['suppression', 'events']);
+    // A new process (a new object over the same stores) resumes the same job.
+    const second = new CustomerErasure(deps);
+    const s2 = await second.start(e.customer_key);
+    expect(s2).toMatchObject({ created: false, job: { job: s1!.job.job } });
+    const done = await second.run(s2!.job);
+    expect(done.status).toBe('done');
+    expect(done.stores.find((s) => s.store === 'events')?.deleted).toBe(1);
+    expect(done.stores.find((s) => s.store === 'conversations')?.deleted).toBe(1);
+    expect(await cwh.query('customer_sessions', { ids: [e.customer_key] })).toEqual([]);
+    expect(await cid.profile(e.customer_key)).toBeNull();
+    const s3 = await second.start(e.customer_key);
+    expect(s3).toMatchObject({ created: false, job: { status: 'done' } });
+    await cstate.close();
+    await cwh.close();
+  });
+});
