@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type * as Console from './routing/console-schemas.js';
+import type * as Exp from './routes/experiment-schemas.js';
 import type * as S from './schemas.js';
 
 /**
@@ -17,3 +18,7 @@ export type TransitionsReply = Static<typeof S.TransitionsReply>;
 export type FunnelReply = Static<typeof S.FunnelReply>;
 export type QueueItem = Static<typeof Console.QueueItem>;
 export type ConversationRow = Static<typeof Console.ConversationRow>;
+
+export type ExperimentView = Static<typeof Exp.ExperimentView>;
+export type ExperimentReport = Static<typeof Exp.ExperimentReportReply>;
+export type Insights = Static<typeof Exp.InsightsReply>;
