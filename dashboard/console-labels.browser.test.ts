@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium, signInAsKeyOwner } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -79,9 +79,8 @@ describe('labelling in the console (Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=console-live]').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
     const queued = page.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(() => queued.count(), { timeout: 15_000 }).toBe(1);
-    await queued.locator('[data-testid=queue-take]').click();
+    await takeConversation(page, conv);
     const active = page.locator(`[data-testid=active-list] [data-conversation="${conv}"]`);
-    await expect.poll(() => active.count(), { timeout: 15_000 }).toBe(1);
     await active.click();
 
     // The bot's answer carries the button; the customer's message does not.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium, signInAsKeyOwner } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -66,10 +66,7 @@ describe('qualify as opportunity in the console', () => {
     await visitor.next((f) => f.type === 'ack' && f.client_msg_id === 'q1');
 
     const item = (list: string) => page.locator(`[data-testid=${list}-list] [data-conversation="${conv}"]`);
-    await expect.poll(async () => (await item('offered').count()) + (await item('queue').count()), { timeout: 30_000 }).toBeGreaterThan(0);
-    if (await item('offered').count()) await item('offered').locator('[data-testid=accept]').click();
-    else await item('queue').locator('[data-testid=queue-take]').click();
-    await expect.poll(() => item('active').count(), { timeout: 15_000 }).toBe(1);
+    await takeConversation(page, conv);
     await item('active').click();
     await expect.poll(() => page.locator('[data-testid=chat-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('active');
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
-import { ARTIFACTS, launchChromium, signInAsKeyOwner } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -65,10 +65,8 @@ describe('reply suggestions in the console (Chromium)', () => {
     const offered = page.locator(`[data-testid=offered-list] [data-conversation="${conv}"]`);
     const queued = page.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(async () => (await offered.count()) + (await queued.count()), { timeout: 30_000 }).toBeGreaterThan(0);
-    if (await offered.count()) await offered.locator('[data-testid=accept]').click();
-    else await queued.locator('[data-testid=queue-take]').click();
+    await takeConversation(page, conv);
     const active = page.locator(`[data-testid=active-list] [data-conversation="${conv}"]`);
-    await expect.poll(() => active.count(), { timeout: 15_000 }).toBe(1);
     await active.click();
 
     // Three suggestions, the time-limited offer among them, rendered without template syntax.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm } from '../test/support/browser.js';
+import { ARTIFACTS, launchChromium, signInAsKeyOwner, signInThroughForm, takeConversation } from '../test/support/browser.js';
 import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
@@ -136,19 +136,8 @@ describe('markup probes render as text', () => {
     const offered = con.locator(`[data-testid=offered-list] [data-conversation="${conv}"]`);
     const queued = con.locator(`[data-testid=queue-list] [data-conversation="${conv}"]`);
     await expect.poll(async () => (await offered.count()) + (await queued.count()), { timeout: 30_000 }).toBeGreaterThan(0);
-    // Routing may move it from the queue to the offers between a look and a click: take it from wherever it is.
+    await takeConversation(con, conv);
     const active = con.locator(`[data-testid=active-list] [data-conversation="${conv}"]`);
-    await expect
-      .poll(
-        async () => {
-          if (await active.count()) return 1;
-          const button = (await offered.count()) ? offered.locator('[data-testid=accept]') : queued.locator('[data-testid=queue-take]');
-          await button.click({ timeout: 2000 }).catch(() => undefined);
-          return active.count();
-        },
-        { timeout: 20_000 },
-      )
-      .toBe(1);
     await active.click();
     await expect.poll(() => con.locator('[data-testid=chat-messages] .msg-in .msg-text').allTextContents(), { timeout: 15_000 }).toContain(PROBE_IN);
     expect(await con.locator('[data-testid=chat-messages] img, [data-testid=chat-messages] script').count()).toBe(0);

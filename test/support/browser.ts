@@ -44,3 +44,20 @@ export async function signInAsKeyOwner(
   const username = om.userOfKey(secret);
   await signInThroughForm(page, om.url, username, om.passwords().get(username)!, hash);
 }
+
+/**
+ * Takes conversation `conv` in the console on `page`: accepts its offer or takes it from the queue, whichever
+ * holds it, until it is in the active list. Routing may move it from the queue to the offers (or an offer may
+ * lapse back to the queue) between a look and a click, so one look and one click would be flaky.
+ */
+export async function takeConversation(page: Page, conv: string, timeoutMs = 30_000): Promise<void> {
+  const at = (list: string) => page.locator(`[data-testid=${list}-list] [data-conversation="${conv}"]`);
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await at('active').count()) return;
+    const button = (await at('offered').count()) ? at('offered').locator('[data-testid=accept]') : at('queue').locator('[data-testid=queue-take]');
+    if (await button.count()) await button.click({ timeout: 2000 }).catch(() => undefined);
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`conversation ${conv} did not become active within ${timeoutMs} ms`);
+}
