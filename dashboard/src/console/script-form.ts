@@ -1,3 +1,5 @@
+import { CORRECTABLE_INTENTS } from './labelling.js';
+
 /**
  * The script library editor's pure part: the choices a script offers (the API's enums) and turning the form's
  * values into the body of PUT /v1/suggestions/scripts/{id}, with the checks the server makes first, so the
@@ -5,17 +7,8 @@
  */
 export const SCRIPT_TAGS = ['VIP', 'high_value', 'price_sensitive', 'normal'] as const;
 export const SCRIPT_STAGES = ['opening', 'discussing', 'closing'] as const;
-export const SCRIPT_INTENTS = [
-  'price_inquiry',
-  'feature_comparison',
-  'purchase',
-  'after_sale',
-  'tech_support',
-  'complaint',
-  'logistics',
-  'human_agent',
-  'other',
-] as const;
+/** A script targets the same nine intents an agent may label (one list: labelling.ts). */
+export const SCRIPT_INTENTS = CORRECTABLE_INTENTS;
 export const SCRIPT_VARIABLES = ['name', 'product', 'offer_end'] as const;
 
 export interface ScriptDoc {
