@@ -1,3 +1,4 @@
+import { privacyConfig, type PrivacyConfig } from './privacy-config.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OmnilaneError } from './errors.js';
@@ -152,6 +153,8 @@ export interface Config {
   outageLogIntervalMs: number;
   /** Security (docs/security.md): HTTPS, engine TLS, CORS, rate limits, audit. */
   security: SecurityConfig;
+  /** Personal-data encryption (docs/privacy.md). */
+  privacy: PrivacyConfig;
 }
 
 /** docs/security.md "TLS set-up" and "Hardening". */
@@ -498,6 +501,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     followupSecret: secret(env, 'FOLLOWUP_SECRET'),
     followupLookbackMs: int(env, 'FOLLOWUP_LOOKBACK_DAYS', 7, 0, 3650) * 86_400_000,
     security: Object.freeze(securityConfig(env)),
+    privacy: Object.freeze(privacyConfig(env)),
     ...overrides,
   };
   return Object.freeze(cfg);
