@@ -136,6 +136,8 @@ describe('personal data at rest (embedded default)', () => {
     expect(timeline.events.find((e) => e.id === 'p-2')?.properties).toMatchObject({ text: `请寄到${ADDRESS}，订单 ${ORDER}`, name: '赵磊' });
     const profile = (await (await om.get(`/v1/customers/${id}`)).json()) as { identifiers: string[] };
     expect(profile.identifiers).toEqual(expect.arrayContaining([`email:${EMAIL}`, `phone:+86${PHONE_DIGITS}`, `wechat:${OPENID}`]));
+    const exported = JSON.stringify(await (await om.get(`/v1/customers/${id}/export`)).json());
+    for (const n of [EMAIL, `phone:+86${PHONE_DIGITS}`, OPENID, ADDRESS, ORDER, REPLY]) expect(exported).toContain(n);
     const meta = await om.routing!.desk.meta.get('conv-secret');
     expect(meta?.messages.map((m) => m.text).join(' ')).toContain(ADDRESS);
     expect(meta?.customer.email).toBe(EMAIL);
