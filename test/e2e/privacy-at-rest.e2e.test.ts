@@ -160,6 +160,11 @@ describe('personal data at rest (embedded default)', () => {
       expect(i).toBeLessThan(200);
       await new Promise((r) => setTimeout(r, 50));
     }
+    // The suppression list holds digests of blind indexes: a later event with the same e-mail is refused (drop).
+    const again = await om.post('/v1/events', {
+      events: [{ id: 'p-9', type: 'message.received', channel: 'email', occurred_at: new Date().toISOString(), customer: { email: EMAIL.toUpperCase() } }],
+    });
+    expect(((await again.json()) as { rejected: Array<{ code: string }> }).rejected.map((r) => r.code)).toEqual(['ING_ERR_ERASED']);
     await om.stop();
 
     expect(Object.fromEntries(found(dir, [...NEEDLES, OTHER_TEXT]))).toEqual({});
