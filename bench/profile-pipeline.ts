@@ -7,7 +7,7 @@
  * (Chrome DevTools → Performance → Load profile, or speedscope).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -26,6 +26,7 @@ const parsed = parseFlags(process.argv.slice(2), {
   connections: { type: 'number', integer: true, min: 1 },
   'per-request': { type: 'number', integer: true, min: 1 },
   'node-flag': { type: 'string' },
+  'keep-data': { type: 'boolean' },
 });
 if (!parsed.ok) {
   console.error(`profile-pipeline: ${parsed.message}`);
@@ -96,6 +97,13 @@ for (const until = Date.now() + 60_000; ;) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+/** Bytes under a folder (the files each embedded engine wrote). */
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
+
 /** CPU time of the whole process (every thread: main, DuckDB's, libuv's), ms. */
 function processCpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -133,7 +141,9 @@ const cpuAtEnd = processCpuMs(proc.pid!);
 const rssPeakMb = peakRssMb(proc.pid!);
 proc.kill('SIGTERM');
 await waitForExit(proc);
-rmSync(dataDir, { recursive: true, force: true });
+const written = (['state', 'bus', 'warehouse'] as const).map((d) => `${d} ${Math.round(dirBytes(join(dataDir, d)) / events)} B/event`);
+if (parsed.flags['keep-data']) console.log(`data kept in ${dataDir}`);
+else rmSync(dataDir, { recursive: true, force: true });
 
 const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
@@ -147,5 +157,6 @@ console.log(
   `whole process CPU in the load phase: ${processMs.toFixed(0)} ms (${((1000 * processMs) / events).toFixed(1)} µs/event); ` +
     `other threads (DuckDB, libuv) ≈ ${Math.max(0, processMs - summary.busyMs).toFixed(0)} ms; peak RSS ${rssPeakMb} MB`,
 );
+console.log(`on disk after the run: ${written.join(', ')}`);
 console.log(`(load phase only: ${(summary.totalMs / 1000).toFixed(1)} s of samples; µs/event = stage CPU time on the main thread / events)`);
 console.log(`\nprofile: ${join(profDir, file)}`);

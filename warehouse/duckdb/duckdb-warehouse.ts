@@ -1,5 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { checkEraseWhere, type ErasableTable, type EraseWhere } from '../../shared/erasure.js';
 import { OmnilaneError } from '../../shared/errors.js';
@@ -30,30 +32,104 @@ function toDuckValue(v: unknown): DuckDBValue {
   return v as DuckDBValue;
 }
 
+/** How a column is read from the bulk-load JSON and turned into its table type. */
+function loadColumn(col: string, type: TableSpec['columns'][string]): { json: string; select: string } {
+  switch (type) {
+    case 'ms':
+    case 'nullable_ms':
+      return { json: 'BIGINT', select: `epoch_ms(${col})` };
+    case 'int':
+    case 'nullable_int':
+      return { json: 'BIGINT', select: col };
+    case 'float':
+    case 'nullable_float':
+      return { json: 'DOUBLE', select: col };
+    default:
+      return { json: 'VARCHAR', select: col };
+  }
+}
+
 /**
- * Warehouse adapter on a DuckDB file (the embedded default). Appends go
- * through a temp staging table and one INSERT … ON CONFLICT, so a replayed
- * batch never duplicates rows and newer versions replace older ones.
+ * The rows as the bulk load reads them, values normalised the way the appender wrote them (times and integers
+ * truncated, non-strings in text columns as JSON); undefined when a float is not finite (JSON has no NaN), so the
+ * caller falls back to the appender.
+ */
+function loadRows(cols: Array<[string, TableSpec['columns'][string]]>, rows: ReadonlyArray<Record<string, unknown>>): unknown[] | undefined {
+  const out: unknown[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const o: Record<string, unknown> = {};
+    for (const [col, type] of cols) {
+      const v = row[col];
+      if (v === null || v === undefined) {
+        o[col] = null;
+        continue;
+      }
+      switch (type) {
+        case 'ms':
+        case 'nullable_ms':
+        case 'int':
+        case 'nullable_int':
+          o[col] = typeof v === 'number' && Number.isSafeInteger(v) ? v : Math.trunc(Number(v));
+          break;
+        case 'float':
+        case 'nullable_float': {
+          const n = Number(v);
+          if (!Number.isFinite(n)) return undefined;
+          o[col] = n;
+          break;
+        }
+        default:
+          o[col] = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+/** Below this many rows the appender is cheaper than a file round trip. */
+const BULK_MIN_ROWS = 32;
+
+/**
+ * Warehouse adapter on a DuckDB file (the embedded default). Appends go in as
+ * one INSERT … SELECT … ON CONFLICT per table and flush, so a replayed batch
+ * never duplicates rows and newer versions replace older ones. Larger groups
+ * are handed to DuckDB as one JSON file (read_json, parsed by DuckDB's own
+ * threads, not the event loop); small ones through the appender and a temp
+ * staging table.
  */
 export class DuckDbWarehouse implements Warehouse {
   private readonly writes = new SerialQueue();
   /** Rows waiting for the writer, per table (see append). */
   private readonly pending = new Map<TableName, PendingGroup>();
   private readonly queries = new NamedQueries('duckdb');
+  private loads = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    /** Where bulk-load files are written for the moment of their INSERT (private: they hold rows). */
+    private readonly loadDir: string,
   ) {}
 
   /** Opens (or creates) the database file; `:memory:` for a throwaway one. */
   static async open(path: string): Promise<DuckDbWarehouse> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let loadDir: string;
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      // Beside the database, under DATA_DIR (owner-only); files a crash left behind are dropped here.
+      loadDir = `${path}.load`;
+      rmSync(loadDir, { recursive: true, force: true });
+      mkdirSync(loadDir, { recursive: true, mode: 0o700 });
+    } else {
+      loadDir = mkdtempSync(join(tmpdir(), 'omnilane-duckdb-load-'));
+    }
     const instance = await DuckDBInstance.create(path);
     const writer = await instance.connect();
     const reader = await instance.connect();
-    return new DuckDbWarehouse(instance, writer, reader);
+    return new DuckDbWarehouse(instance, writer, reader, loadDir);
   }
 
   async migrate(): Promise<string[]> {
@@ -110,8 +186,45 @@ export class DuckDbWarehouse implements Warehouse {
     return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
   }
 
+  private conflictClause(spec: TableSpec): string {
+    const names = Object.keys(spec.columns);
+    return spec.version
+      ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
+          .filter((c) => !spec.key.includes(c))
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
+      : 'ON CONFLICT DO NOTHING';
+  }
+
   private async writeRows(spec: TableSpec, rows: Array<Record<string, unknown>>): Promise<void> {
     const unique = dedupeByKey(spec, rows);
+    const cols = Object.entries(spec.columns);
+    const json = unique.length >= BULK_MIN_ROWS ? loadRows(cols, unique) : undefined;
+    if (json) await this.bulkLoad(spec, cols, json);
+    else await this.appendRows(spec, unique);
+  }
+
+  /**
+   * One JSON file, one INSERT: JSON.stringify is one native call on the event loop; parsing and inserting happen
+   * on DuckDB's threads. The file lives only for the statement.
+   */
+  private async bulkLoad(spec: TableSpec, cols: Array<[string, TableSpec['columns'][string]]>, rows: unknown[]): Promise<void> {
+    const file = join(this.loadDir, `${spec.name}-${this.loads++}.json`);
+    await writeFile(file, JSON.stringify(rows), { mode: 0o600 });
+    try {
+      const load = cols.map(([c, t]) => loadColumn(c, t));
+      const columns = cols.map(([c], i) => `'${c}': '${load[i].json}'`).join(', ');
+      const path = file.replaceAll("'", "''");
+      await this.writer.run(
+        `INSERT INTO ${spec.name} (${cols.map(([c]) => c).join(', ')}) SELECT ${load.map((l) => l.select).join(', ')} ` +
+          `FROM read_json('${path}', format = 'array', columns = {${columns}}) ${this.conflictClause(spec)}`,
+      );
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
+  private async appendRows(spec: TableSpec, unique: Array<Record<string, unknown>>): Promise<void> {
     const stage = `stage_${spec.name}`;
     const appender = await this.writer.createAppender(stage, null, 'temp');
     const cols = Object.entries(spec.columns);
@@ -145,14 +258,8 @@ export class DuckDbWarehouse implements Warehouse {
     appender.flushSync();
     appender.closeSync();
     const names = cols.map(([c]) => c);
-    const conflict = spec.version
-      ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
-          .filter((c) => !spec.key.includes(c))
-          .map((c) => `${c} = excluded.${c}`)
-          .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
-      : 'ON CONFLICT DO NOTHING';
     try {
-      await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${conflict}`);
+      await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${this.conflictClause(spec)}`);
     } finally {
       await this.writer.run(`DELETE FROM ${stage}`);
     }
@@ -212,6 +319,7 @@ export class DuckDbWarehouse implements Warehouse {
       this.reader.closeSync();
       this.writer.closeSync();
       this.instance.closeSync();
+      rmSync(this.loadDir, { recursive: true, force: true });
     });
   }
 }
