@@ -105,6 +105,8 @@ export class DuckDbWarehouse implements Warehouse {
   private readonly pending = new Map<TableName, PendingGroup>();
   private readonly queries = new NamedQueries('duckdb');
   private loads = 0;
+  /** A flushPending job is queued and has not started: later appends join its round. */
+  private flushQueued = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -158,32 +160,55 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * Appends are group-committed per table: rows that arrive while the writer
-   * is busy wait for it and then go in together, in one staging load and one
-   * INSERT. Idle, an append is written at once; under load (several bus
-   * partitions flushing at the same time) the statements per row fall. Each
-   * call still resolves only after its own rows are written.
+   * Appends are group-committed: rows that arrive while the writer is busy
+   * wait for it and then go in together, one INSERT per table, every table of
+   * the round in one transaction (one commit instead of one per table and
+   * append). Idle, an append is written at once; under load (several bus
+   * partitions flushing at the same time) the statements and commits per row
+   * fall. Each call still resolves only after its own rows are committed; a
+   * round that fails is retried table by table, so one table's failure fails
+   * only the appends to that table.
    */
   append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     let group = this.pending.get(table);
     if (!group) {
-      const g: PendingGroup = { rows: [], waiters: [] };
-      this.pending.set(table, g);
-      group = g;
-      void this.writes.run(async () => {
-        this.pending.delete(table);
-        try {
-          await this.writeRows(TABLES[table], g.rows);
-          for (const w of g.waiters) w.resolve();
-        } catch (err) {
-          for (const w of g.waiters) w.reject(err);
-        }
-      });
+      group = { rows: [], waiters: [] };
+      this.pending.set(table, group);
     }
     for (const r of rows) group.rows.push(r);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.writes.run(() => this.flushPending());
+    }
     const g = group;
     return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
+  }
+
+  /** Writes every table's waiting rows (a job of the write queue). */
+  private async flushPending(): Promise<void> {
+    this.flushQueued = false;
+    const groups = [...this.pending];
+    this.pending.clear();
+    if (groups.length > 1) {
+      try {
+        await this.writer.run('BEGIN TRANSACTION');
+        for (const [table, g] of groups) await this.writeRows(TABLES[table], g.rows);
+        await this.writer.run('COMMIT');
+        for (const [, g] of groups) for (const w of g.waiters) w.resolve();
+        return;
+      } catch {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+      }
+    }
+    for (const [table, g] of groups) {
+      try {
+        await this.writeRows(TABLES[table], g.rows);
+        for (const w of g.waiters) w.resolve();
+      } catch (err) {
+        for (const w of g.waiters) w.reject(err);
+      }
+    }
   }
 
   private conflictClause(spec: TableSpec): string {
