@@ -1,6 +1,7 @@
 /**
  * CPU profile of the embedded server under the bench's 100-event load (docs/performance.md):
- * `npm run -s build && node scripts/run-ts.js bench/profile-pipeline.ts [--duration S] [--per-request N] [--connections C] [--out DIR]`.
+ * `npm run -s build && node scripts/run-ts.js bench/profile-pipeline.ts [--duration S] [--per-request N] [--connections C] [--out DIR]`
+ * (`--root DIR`: profile the built CLI of another checkout, e.g. a worktree of the commit before a change).
  * Starts the built CLI (`omnilane start`) under `node --cpu-prof`, drives 100-event requests with autocannon,
  * waits until every accepted event is queryable, stops the server (SIGTERM: the profile is written on exit) and
  * prints self time per pipeline stage, in ms and in µs per event. The .cpuprofile stays in DIR for a flame graph
@@ -27,6 +28,7 @@ const parsed = parseFlags(process.argv.slice(2), {
   'per-request': { type: 'number', integer: true, min: 1 },
   'node-flag': { type: 'string' },
   'keep-data': { type: 'boolean' },
+  root: { type: 'string' },
 });
 if (!parsed.ok) {
   console.error(`profile-pipeline: ${parsed.message}`);
@@ -69,7 +71,7 @@ const proc = spawn(
     ...(parsed.flags['node-flag'] ? [parsed.flags['node-flag']] : []),
     '--cpu-prof',
     `--cpu-prof-dir=${profDir}`,
-    join(projectRoot(), 'bin', 'omnilane.js'),
+    join(parsed.flags.root ?? projectRoot(), 'bin', 'omnilane.js'),
     'start',
   ],
   {

@@ -88,6 +88,35 @@ function loadRows(cols: Array<[string, TableSpec['columns'][string]]>, rows: Rea
   return out;
 }
 
+/**
+ * True when every value already has the type its column is loaded as (integers for times and ints, finite numbers
+ * for floats, strings for text): the rows can then be written as they are (read_json ignores other properties).
+ * read_json rounds a fractional BIGINT where the appender truncated, so such rows are normalised first.
+ */
+function conforms(cols: Array<[string, TableSpec['columns'][string]]>, rows: ReadonlyArray<Record<string, unknown>>): boolean {
+  for (const row of rows) {
+    for (const [col, type] of cols) {
+      const v = row[col];
+      if (v === null || v === undefined) continue;
+      switch (type) {
+        case 'ms':
+        case 'nullable_ms':
+        case 'int':
+        case 'nullable_int':
+          if (!Number.isSafeInteger(v)) return false;
+          break;
+        case 'float':
+        case 'nullable_float':
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+          break;
+        default:
+          if (typeof v !== 'string') return false;
+      }
+    }
+  }
+  return true;
+}
+
 /** Below this many rows the appender is cheaper than a file round trip. */
 const BULK_MIN_ROWS = 32;
 
@@ -224,7 +253,7 @@ export class DuckDbWarehouse implements Warehouse {
   private async writeRows(spec: TableSpec, rows: Array<Record<string, unknown>>): Promise<void> {
     const unique = dedupeByKey(spec, rows);
     const cols = Object.entries(spec.columns);
-    const json = unique.length >= BULK_MIN_ROWS ? loadRows(cols, unique) : undefined;
+    const json = unique.length < BULK_MIN_ROWS ? undefined : conforms(cols, unique) ? unique : loadRows(cols, unique);
     if (json) await this.bulkLoad(spec, cols, json);
     else await this.appendRows(spec, unique);
   }
@@ -233,7 +262,7 @@ export class DuckDbWarehouse implements Warehouse {
    * One JSON file, one INSERT: JSON.stringify is one native call on the event loop; parsing and inserting happen
    * on DuckDB's threads. The file lives only for the statement.
    */
-  private async bulkLoad(spec: TableSpec, cols: Array<[string, TableSpec['columns'][string]]>, rows: unknown[]): Promise<void> {
+  private async bulkLoad(spec: TableSpec, cols: Array<[string, TableSpec['columns'][string]]>, rows: readonly unknown[]): Promise<void> {
     const file = join(this.loadDir, `${spec.name}-${this.loads++}.json`);
     await writeFile(file, JSON.stringify(rows), { mode: 0o600 });
     try {
