@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, spawnOmnilane, waitForExit, type ChildOmnilane } from '../test/support/child-process.js';
 
-const INGEST = 'bench-ingest-key-0123456789';
-const ADMIN = 'bench-admin-key-0123456789';
+export const INGEST = 'bench-ingest-key-0123456789';
+export const ADMIN = 'bench-admin-key-0123456789';
 const CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice'];
 
 export interface PipelineBenchOptions {
@@ -28,7 +28,8 @@ export interface PipelineBenchOptions {
 }
 
 let seq = 0;
-function eventJson(now: number): string {
+/** One bench event as JSON (ids unique per bench process). */
+export function eventJson(now: number): string {
   const n = seq++;
   return JSON.stringify({
     id: `bench-${process.pid}-${n}`,
@@ -42,7 +43,8 @@ function eventJson(now: number): string {
   });
 }
 
-async function stored(s: ChildOmnilane): Promise<number> {
+/** Events queryable in the server's warehouse (the sum of /v1/metrics/events over the last week). */
+export async function stored(s: ChildOmnilane): Promise<number> {
   const r = await fetch(`${s.url}/v1/metrics/events?from=${Date.now() - 7 * 86_400_000}&to=${Date.now() + 86_400_000}&granularity=day`, {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
@@ -55,7 +57,8 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number) {
+/** Drives `perRequest`-event requests for `durationS` and waits until every accepted event is queryable. */
+export async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number) {
   const before = await stored(s);
   const t0 = performance.now();
   const result = await autocannon({
