@@ -28,15 +28,21 @@ export interface PipelineBenchOptions {
 }
 
 let seq = 0;
-/** One bench event as JSON (ids unique per bench process). */
-export function eventJson(now: number): string {
+/**
+ * One bench event as JSON (ids unique per bench process). `contact`: the customer also carries a phone and an e-mail
+ * (the personal fields the privacy bench seals; the pipeline bench keeps its historical shape without them).
+ */
+export function eventJson(now: number, contact = false): string {
   const n = seq++;
+  const c = n % 10_000;
   return JSON.stringify({
     id: `bench-${process.pid}-${n}`,
     type: n % 4 === 0 ? 'conversation.started' : n % 4 === 1 ? 'message.received' : 'message.sent',
     channel: CHANNELS[n % CHANNELS.length],
     occurred_at: now,
-    customer: { external_id: `cust-${n % 10_000}` },
+    customer: contact
+      ? { external_id: `cust-${c}`, phone: `+86139${String(c).padStart(8, '0')}`, email: `buyer${c}@example.cn` }
+      : { external_id: `cust-${c}` },
     conversation_id: `conv-${n % 10_000}`,
     agent_id: n % 4 >= 2 ? `agent-${n % 17}` : undefined,
     properties: { text: '您好，我想咨询一下企业版的价格和交付周期', source: 'bench' },
@@ -58,7 +64,7 @@ function peakRssMb(pid: number): number {
 }
 
 /** Drives `perRequest`-event requests for `durationS` and waits until every accepted event is queryable. */
-export async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number) {
+export async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number, contact = false) {
   const before = await stored(s);
   const t0 = performance.now();
   const result = await autocannon({
@@ -72,7 +78,7 @@ export async function throughput(s: ChildOmnilane, perRequest: number, durationS
         setupRequest: (req) => {
           const now = Date.now();
           const parts: string[] = [];
-          for (let i = 0; i < perRequest; i++) parts.push(eventJson(now));
+          for (let i = 0; i < perRequest; i++) parts.push(eventJson(now, contact));
           return { ...req, body: `{"events":[${parts.join(',')}]}` };
         },
       },

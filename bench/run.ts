@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only pipeline|channels|attribution|kpis|routing|import|intent|intent-encoder|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
+ * `npm run bench [-- --only pipeline|privacy|channels|attribution|kpis|routing|import|intent|intent-encoder|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
  * and reported, never asserted.
  * `npm run bench -- --soak [--soak-minutes M] [--rate R]`: only the soak (bench/soak.bench.ts): half the peak rate
@@ -19,12 +19,13 @@ import { runIntentBench } from './intent.bench.js';
 import { runIntentEncoderBench } from './intent-encoder.bench.js';
 import { runBotBench } from './bot.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
+import { runPrivacyBench } from './privacy.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
 import { runStackBench } from './stack.bench.js';
 import { runSoakBench } from './soak.bench.js';
 
 const parsed = parseFlags(process.argv.slice(2), {
-  only: { type: 'string', choices: ['pipeline', 'channels', 'attribution', 'kpis', 'routing', 'import', 'intent', 'intent-encoder', 'bot'] },
+  only: { type: 'string', choices: ['pipeline', 'privacy', 'channels', 'attribution', 'kpis', 'routing', 'import', 'intent', 'intent-encoder', 'bot'] },
   stack: { type: 'boolean' },
   duration: { type: 'number', above: 0 },
   events: { type: 'number', integer: true, min: 1 },
@@ -115,6 +116,18 @@ if ((!only && !stack) || only === 'pipeline') {
     ['server peak RSS (MB)', String(r.server_peak_rss_mb), '≤ 600', r.server_peak_rss_mb <= 600 ? 'yes' : 'no'],
   ]);
   console.log('written bench/results/pipeline.json\n');
+}
+
+if ((!only && !stack) || only === 'privacy') {
+  const r = await runPrivacyBench({ durationS: duration });
+  writeFileSync(join(resultsDir, 'privacy.json'), JSON.stringify({ bench: 'privacy', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
+  console.log('\nPersonal-data sealing (embedded pipeline, 100-event requests with phone, e-mail and text; off/on alternating)');
+  table([
+    ['anchor: events/s end to end, PRIVACY_ENCRYPTION=off', r.off_events_per_s.join(' / '), '', ''],
+    ['events/s end to end, encryption on', r.on_events_per_s.join(' / '), '', ''],
+    ['  on / off (best run of each)', String(r.ratio_on_to_off), `≥ ${r.target_ratio}`, r.ratio_on_to_off >= r.target_ratio ? 'yes' : 'no'],
+  ]);
+  console.log('written bench/results/privacy.json\n');
 }
 
 if (stack && only !== 'routing') {
