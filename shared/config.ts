@@ -1,8 +1,23 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OmnilaneError } from './errors.js';
 import { parseAlertRules, type AlertRule } from './alert-rules.js';
-import { isTimeZone } from './time-zone.js';
+import {
+  bool,
+  channelPriority,
+  countryCode,
+  erasurePolicy,
+  fail,
+  fraction,
+  int,
+  key,
+  keywords,
+  namespace,
+  secret,
+  timeZone,
+  url,
+  webchatSiteKeys,
+  type Env,
+} from './config-readers.js';
+import { securityConfig, type SecurityConfig } from './security-config.js';
 
 /**
  * All configuration, read from the environment in one place, validated at
@@ -154,175 +169,6 @@ export interface Config {
   security: SecurityConfig;
 }
 
-/** docs/security.md "TLS set-up" and "Hardening". */
-export interface SecurityConfig {
-  /** TLS_CERT_FILE and TLS_KEY_FILE (PEM): the HTTP server speaks HTTPS, TLS 1.3 only. */
-  tlsCertFile?: string;
-  tlsKeyFile?: string;
-  /** TLS_SELF_SIGNED: without a certificate file, generate one for local use in DATA_DIR/tls (never for production). */
-  tlsSelfSigned: boolean;
-  /** CORS_ORIGINS: comma-separated origins (scheme://host[:port]) whose pages may call the API; none by default. */
-  corsOrigins: readonly string[];
-  /** RATE_LIMIT_PER_MIN: requests per client address per minute on every route (burst the same, refilled evenly). */
-  rateLimitPerMin: number;
-  /** RATE_LIMIT_INGEST_PER_MIN: the same on POST /v1/events, whose producers send large volumes. */
-  rateLimitIngestPerMin: number;
-  /** AUDIT_HMAC_KEY (hex, at least 32 bytes): signs audit checkpoints; unset: DATA_DIR/audit-hmac.key, created once. */
-  auditHmacKey?: string;
-  /** AUDIT_CHECKPOINT_EVERY entries, and at least every AUDIT_CHECKPOINT_INTERVAL_S while entries arrive, a signed checkpoint. */
-  auditCheckpointEvery: number;
-  auditCheckpointIntervalMs: number;
-  /** Kafka over TLS (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE/KEY_FILE) and SASL (KAFKA_SASL_MECHANISM plain|scram-sha-256|scram-sha-512, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD). */
-  kafka: {
-    ssl: boolean;
-    caFile?: string;
-    certFile?: string;
-    keyFile?: string;
-    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
-  };
-  /** rediss:// in REDIS_URL turns TLS on; REDIS_TLS_CA_FILE trusts a private CA; REDIS_TLS_CERT_FILE/KEY_FILE for mutual TLS. */
-  redis: { caFile?: string; certFile?: string; keyFile?: string };
-  /** https:// in CLICKHOUSE_URL turns TLS on; CLICKHOUSE_CA_FILE trusts a private CA; CLICKHOUSE_CERT_FILE/KEY_FILE for mutual TLS. */
-  clickhouse: { caFile?: string; certFile?: string; keyFile?: string };
-}
-
-type Env = Record<string, string | undefined>;
-
-function fail(name: string, why: string): never {
-  throw new OmnilaneError('CFG_ERR_INVALID', `${name}: ${why}`);
-}
-
-function erasurePolicy(env: Env, name: string): 'drop' | 'new_identity' {
-  const v = env[name] || 'drop';
-  if (v !== 'drop' && v !== 'new_identity') fail(name, `must be drop or new_identity, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function int(env: Env, name: string, def: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  if (!/^\d+$/.test(raw.trim())) fail(name, `must be an integer, got ${JSON.stringify(raw)}`);
-  const n = Number(raw);
-  if (n < min || n > max) fail(name, `must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function fraction(env: Env, name: string, def: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw.trim());
-  if (!/^\d*\.?\d+$/.test(raw.trim()) || !(n >= 0 && n <= 1)) fail(name, `must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function bool(env: Env, name: string, def: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  return fail(name, `must be true or false, got ${JSON.stringify(raw)}`);
-}
-
-function key(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^[A-Za-z0-9._~-]{16,256}$/.test(raw)) fail(name, 'must be 16 to 256 characters of A-Z a-z 0-9 . _ ~ -');
-  return raw;
-}
-
-function url(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return fail(name, `is not a URL: ${JSON.stringify(raw)}`);
-  }
-  if (!protocols.includes(u.protocol)) fail(name, `must start with ${protocols.join(' or ')}`);
-  return raw;
-}
-
-function secret(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length > 512 || /\s/.test(raw)) fail(name, 'must be 1 to 512 characters without spaces');
-  return raw;
-}
-
-function namespace(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) fail(name, 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
-  return raw;
-}
-
-/**
- * WEBCHAT_SITE_KEYS: comma-separated `key@origin|origin…`, e.g.
- * `pk_shop_12345678@https://shop.example|https://www.shop.example,pk_dev_12345678@*`;
- * an origin is scheme://host[:port], `*` allows any site.
- */
-function webchatSiteKeys(env: Env, name: string): Array<{ key: string; origins: string[] }> {
-  const raw = env[name]?.trim();
-  if (!raw) return [];
-  return raw.split(',').map((entry) => {
-    const [key, list, extra] = entry.trim().split('@');
-    if (!/^[A-Za-z0-9_-]{8,128}$/.test(key ?? '') || !list || extra !== undefined)
-      fail(name, `entry ${JSON.stringify(entry)} must be key@origin|origin… with an 8 to 128 character key of A-Z a-z 0-9 _ -`);
-    const origins = list.split('|').map((o) => o.trim());
-    for (const o of origins) {
-      let ok = o === '*';
-      try {
-        ok ||= /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o.toLowerCase();
-      } catch {
-        ok = false;
-      }
-      if (!ok) fail(name, `origin ${JSON.stringify(o)} must be * or scheme://host[:port] without a path`);
-    }
-    return { key, origins };
-  });
-}
-
-function channelPriority(env: Env, name: string, def: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of (env[name] || def)
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean)) {
-    const m = /^([a-z][a-z0-9_]{0,31}):(\d{1,4})$/.exec(part);
-    if (!m) fail(name, `"${part}" is not channel:weight (a channel name and a weight 0-9999)`);
-    out[m[1]] = Number(m[2]);
-  }
-  return Object.freeze(out);
-}
-
-function keywords(env: Env, name: string, def: string): readonly string[] {
-  const list = [
-    ...new Set(
-      (env[name] ?? def)
-        .split(',')
-        .map((x) => x.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ];
-  if (list.some((k) => k.length > 64)) fail(name, 'keywords must be at most 64 characters each');
-  return Object.freeze(list);
-}
-
-function countryCode(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim().replace(/^\+/, '');
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^[1-9]\d{0,2}$/.test(raw)) fail(name, `must be a country calling code of 1 to 3 digits (e.g. 86), got ${JSON.stringify(env[name])}`);
-  return raw;
-}
-
-function timeZone(env: Env, name: string, def: string): string {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return def;
-  if (!isTimeZone(raw)) fail(name, `must be an IANA time zone such as Asia/Shanghai or UTC, got ${JSON.stringify(raw)}`);
-  return raw;
-}
-
 /**
  * KAFKA_SESSION_TIMEOUT_MS (default 6000, the broker's default group.min.session.timeout.ms): how long a member
  * killed without leaving keeps its partitions, i.e. how long a restarted worker waits for them. The heartbeat
@@ -334,73 +180,6 @@ function kafkaGroupTiming(env: Env): Pick<Config, 'kafkaSessionTimeoutMs' | 'kaf
   if (heartbeat * 3 > session) fail('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${session}), got ${heartbeat}`);
   const rebalance = int(env, 'KAFKA_REBALANCE_TIMEOUT_MS', 10_000, 1000, 600_000);
   return { kafkaSessionTimeoutMs: session, kafkaHeartbeatIntervalMs: heartbeat, kafkaRebalanceTimeoutMs: rebalance };
-}
-
-function file(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (!existsSync(raw)) fail(name, `no such file: ${JSON.stringify(raw)}`);
-  return resolve(raw);
-}
-
-/** CORS_ORIGINS: comma-separated scheme://host[:port] origins, no paths, no wildcard. */
-function origins(env: Env, name: string): readonly string[] {
-  const raw = env[name]?.trim();
-  if (!raw) return Object.freeze([]);
-  return Object.freeze(
-    raw.split(',').map((o) => {
-      const t = o.trim();
-      let ok: boolean;
-      try {
-        ok = /^https?:$/.test(new URL(t).protocol) && new URL(t).origin === t.toLowerCase();
-      } catch {
-        ok = false;
-      }
-      if (!ok) fail(name, `${JSON.stringify(t)} must be an origin scheme://host[:port] without a path (no wildcard)`);
-      return t.toLowerCase();
-    }),
-  );
-}
-
-/** Both or neither of a certificate and its key. */
-function pair(env: Env, cert: string, key: string): { certFile?: string; keyFile?: string } {
-  const c = file(env, cert);
-  const k = file(env, key);
-  if (Boolean(c) !== Boolean(k)) fail(c ? key : cert, `must be set together with ${c ? cert : key}`);
-  return c && k ? { certFile: c, keyFile: k } : {};
-}
-
-function securityConfig(env: Env): SecurityConfig {
-  const tls = pair(env, 'TLS_CERT_FILE', 'TLS_KEY_FILE');
-  const mech = env.KAFKA_SASL_MECHANISM?.trim().toLowerCase();
-  if (mech && !['plain', 'scram-sha-256', 'scram-sha-512'].includes(mech)) fail('KAFKA_SASL_MECHANISM', 'must be plain, scram-sha-256 or scram-sha-512');
-  const user = secret(env, 'KAFKA_SASL_USERNAME');
-  const password = secret(env, 'KAFKA_SASL_PASSWORD');
-  if (mech && (!user || !password)) fail(user ? 'KAFKA_SASL_PASSWORD' : 'KAFKA_SASL_USERNAME', 'must be set with KAFKA_SASL_MECHANISM');
-  const auditKey = env.AUDIT_HMAC_KEY?.trim();
-  if (auditKey && !/^[0-9a-fA-F]{64,512}$/.test(auditKey)) fail('AUDIT_HMAC_KEY', 'must be 64 to 512 hex characters (32 bytes or more)');
-  const kafkaCa = file(env, 'KAFKA_SSL_CA_FILE');
-  const kafkaPair = pair(env, 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE');
-  return {
-    tlsCertFile: tls.certFile,
-    tlsKeyFile: tls.keyFile,
-    tlsSelfSigned: bool(env, 'TLS_SELF_SIGNED', false),
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
-    rateLimitPerMin: int(env, 'RATE_LIMIT_PER_MIN', 6000, 1, 100_000_000),
-    rateLimitIngestPerMin: int(env, 'RATE_LIMIT_INGEST_PER_MIN', 600_000, 1, 1_000_000_000),
-    auditHmacKey: auditKey || undefined,
-    auditCheckpointEvery: int(env, 'AUDIT_CHECKPOINT_EVERY', 100, 1, 1_000_000),
-    auditCheckpointIntervalMs: int(env, 'AUDIT_CHECKPOINT_INTERVAL_S', 300, 0, 86_400) * 1000,
-    // A CA or a client certificate implies SSL (nobody sets a CA to talk plaintext).
-    kafka: {
-      ssl: bool(env, 'KAFKA_SSL', false) || Boolean(kafkaCa || kafkaPair.certFile),
-      caFile: kafkaCa,
-      ...kafkaPair,
-      ...(mech ? { sasl: { mechanism: mech as 'plain', username: user!, password: password! } } : {}),
-    },
-    redis: { caFile: file(env, 'REDIS_TLS_CA_FILE'), ...pair(env, 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE') },
-    clickhouse: { caFile: file(env, 'CLICKHOUSE_CA_FILE'), ...pair(env, 'CLICKHOUSE_CERT_FILE', 'CLICKHOUSE_KEY_FILE') },
-  };
 }
 
 /** Reads and validates the configuration; throws CFG_ERR_INVALID naming the variable. */
