@@ -5,20 +5,17 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
-import { silentLogger } from '../../shared/logger.js';
-import { seededRng } from '../../shared/random.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
-import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
 import { readCorrections } from '../../stream/intent/model-files.js';
 import { FileLabelStore, labelPaths } from '../../stream/labels/index.js';
 import { loadRoster } from '../../stream/routing/roster.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService } from '../../stream/routing/routing-service.js';
-import { defaultRegistry } from '../../stream/routing/rules.js';
-import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { buildTestApp } from '../../test/support/app.js';
+import { buildTestApp, requestAs } from '../../test/support/app.js';
+import { conversationEvent } from '../../test/support/events.js';
+import { testRouting } from '../../test/support/routing.js';
 import { rosterAccess } from '../../test/support/access.js';
 
 /** The labelling loop through app.inject: intent corrections, bot verdicts, the agreement report. */
@@ -35,31 +32,16 @@ describe('label routes', () => {
   let app: FastifyInstance;
   let keys: Awaited<ReturnType<typeof rosterAccess>>;
   const key = (id: string) => keys.key(id);
-  const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json<Record<string, any>>() };
-  };
-  const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test'): EventEnvelope => ({
-    id,
-    producer,
-    type,
-    channel: 'web',
-    occurred_at: clock.now(),
-    received_at: clock.now(),
-    customer_key: `cus_${conv}`,
-    customer: { external_id: conv },
-    conversation_id: conv,
-    agent_id: null,
-    properties: props,
-  });
+  const req = requestAs(() => app);
+  const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test') =>
+    conversationEvent(id, clock.now(), conv, type, props, { producer });
 
   beforeAll(async () => {
     warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
     await warehouse.migrate();
     await bus.ensureTopic('omnilane.events', 2);
     keys = await rosterAccess(roster.agents);
-    desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
-    service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
+    ({ desk, service } = testRouting({ state, bus, clock, roster, warehouse }));
     app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk, labels: new FileLabelStore(dataDir) });
   });
   afterAll(async () => {

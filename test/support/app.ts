@@ -39,3 +39,14 @@ export async function buildTestApp(
   app.addHook('onClose', () => messaging.close());
   return app;
 }
+
+/**
+ * `req(method, url, key, payload?)` for route tests: one `app.inject()` as the holder of API key `key`, answering
+ * the status and the JSON body. `app` is a getter, so the helper can be made before `beforeAll` builds the app.
+ */
+export function requestAs(app: () => FastifyInstance) {
+  return async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, key: string, payload?: unknown) => {
+    const r = await app().inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
+  };
+}

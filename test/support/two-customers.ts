@@ -3,23 +3,12 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { ConversationFactsRow, ConversationRow, DealFactsRow, ResponseTimeRow } from '../../shared/tables.js';
 import type { IdentityService } from '../../stream/identity/identity-service.js';
 import { factsRow } from '../contracts/kpi-fixture.js';
+import { testEvent } from './events.js';
 
 /** Row builders for one customer's data at `now`: an event, a session, its facts, a reply time and a deal. */
 export function customerRows(now: number) {
-  const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-    id,
-    producer: 'p',
-    type: 'message.received',
-    channel: 'wechat',
-    occurred_at: now - 600_000 + Number(id.replace(/\D/g, '')) * 1000,
-    received_at: now,
-    customer_key: 'x',
-    customer,
-    conversation_id: null,
-    agent_id: null,
-    properties: {},
-    ...over,
-  });
+  const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope =>
+    testEvent(id, now, { producer: 'p', occurred_at: now - 600_000 + Number(id.replace(/\D/g, '')) * 1000, customer, ...over });
   const session = (id: string, customer_id: string): ConversationRow => ({
     id,
     customer_id,
