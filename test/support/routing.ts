@@ -1,15 +1,23 @@
-import type { Clock } from '../../shared/clock.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { manualClock, type Clock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
-import type { Roster } from '../../stream/routing/roster.js';
+import { InProcessBus } from '../../stream/bus/in-process-bus.js';
+import { loadRoster, type Roster } from '../../stream/routing/roster.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService, type RoutingServiceOptions } from '../../stream/routing/routing-service.js';
 import { defaultRegistry } from '../../stream/routing/rules.js';
 import { defaultPriorityRules } from '../../stream/sessions/priority.js';
+import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
+import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import { rosterAccess } from './access.js';
 
 /**
  * A routing desk and service for route tests: the roster's rules, the built-in classifier, default priorities, a
@@ -42,4 +50,43 @@ export function testRouting(o: {
     ...(suggestions ? { suggestions } : {}),
   });
   return { desk, service };
+}
+
+/**
+ * What the console route tests stand on: the demo roster, in-memory state and an in-process bus at `now`, and a
+ * DuckDB warehouse in a temporary folder (`dir`). `open()` (in beforeAll) migrates the warehouse, makes the events
+ * topic and a key per roster member (`key(id)`); `close(app)` (in afterAll) closes the app, the bus and the
+ * warehouse and removes the folder.
+ */
+export function routeTestBed(name: string, now: number) {
+  const dir = mkdtempSync(join(tmpdir(), `omnilane-${name}-`));
+  const clock = manualClock(now);
+  const roster = loadRoster(undefined);
+  const state = new MemoryStateStore({ clock });
+  const bus = new InProcessBus({ clock });
+  let warehouse: DuckDbWarehouse | undefined;
+  let keys: Awaited<ReturnType<typeof rosterAccess>> | undefined;
+  return {
+    dir,
+    clock,
+    roster,
+    state,
+    bus,
+    key: (id: string) => keys!.key(id),
+    /** The roster members' keys and the admin, analyst and ingest keys (after `open()`). */
+    keys: () => keys!,
+    async open() {
+      warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
+      await warehouse.migrate();
+      await bus.ensureTopic('omnilane.events', 2);
+      keys = await rosterAccess(roster.agents);
+      return { warehouse, keys };
+    },
+    async close(app?: FastifyInstance) {
+      await app?.close();
+      await bus.close();
+      await warehouse?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
