@@ -6,12 +6,11 @@ import { manualClock, type Clock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
-import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { loadRoster, type Roster } from '../../stream/routing/roster.js';
-import { RoutingDesk } from '../../stream/routing/routing-desk.js';
+import { RoutingDesk, type RoutingDeskOptions } from '../../stream/routing/routing-desk.js';
 import { RoutingService, type RoutingServiceOptions } from '../../stream/routing/routing-service.js';
 import { defaultRegistry } from '../../stream/routing/rules.js';
 import { defaultPriorityRules } from '../../stream/sessions/priority.js';
@@ -19,35 +18,48 @@ import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { rosterAccess } from './access.js';
 
-/**
- * A routing desk and service for route tests: the roster's rules, the built-in classifier, default priorities, a
- * seeded draw (7) and a day's state TTL; not started (tests call `service.intake` and the desk themselves).
- */
-export function testRouting(o: {
+/** Where a test desk lives and how it draws: the roster's rules, seed 7 and a day's state TTL unless given. */
+export interface TestDeskOptions {
   state: StateStore;
   bus: EventBus;
   clock: Clock;
   roster: Roster;
-  warehouse: Warehouse;
-  suggestions?: RoutingServiceOptions['suggestions'];
-}): { desk: RoutingDesk; service: RoutingService } {
-  const { state, bus, clock, roster, warehouse, suggestions } = o;
-  const desk = new RoutingDesk({
+  seed?: number;
+  ttlMs?: number;
+  defaultPresence?: RoutingDeskOptions['defaultPresence'];
+}
+
+/** A routing desk for tests (see TestDeskOptions for its defaults). */
+export function testDesk(o: TestDeskOptions): RoutingDesk {
+  const { state, bus, clock, roster } = o;
+  return new RoutingDesk({
     state,
     bus,
     clock,
     log: silentLogger(),
     roster,
     registry: defaultRegistry(roster.rules),
-    rng: seededRng(7),
-    ttlMs: 86_400_000,
+    rng: seededRng(o.seed ?? 7),
+    ttlMs: o.ttlMs ?? 86_400_000,
+    ...(o.defaultPresence ? { defaultPresence: o.defaultPresence } : {}),
   });
+}
+
+/**
+ * A routing desk and service for tests: the desk of {@link testDesk}, the built-in classifier, default priorities;
+ * not started (tests call `service.intake` and the desk themselves). Without a warehouse, gauges go nowhere.
+ */
+export function testRouting(o: TestDeskOptions & { warehouse?: RoutingServiceOptions['warehouse']; suggestions?: RoutingServiceOptions['suggestions'] }): {
+  desk: RoutingDesk;
+  service: RoutingService;
+} {
+  const desk = testDesk(o);
   const service = new RoutingService({
     desk,
-    warehouse,
+    warehouse: o.warehouse ?? { append: async () => undefined },
     classifier: new BuiltinIntentClassifier(),
     priority: defaultPriorityRules(),
-    ...(suggestions ? { suggestions } : {}),
+    ...(o.suggestions ? { suggestions: o.suggestions } : {}),
   });
   return { desk, service };
 }
