@@ -11,18 +11,13 @@ import { IdentityService } from '../../stream/identity/identity-service.js';
 import type { ExportSection } from '../../stream/privacy/customer-export.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { testAccess } from '../../test/support/access.js';
+import { oneKeyPerRole } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { customerRows, seedTwoCustomers } from '../../test/support/two-customers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
-const keys = await testAccess([
-  { id: 'a', role: 'admin', secret: 'admin-secret' },
-  { id: 'm', role: 'manager', secret: 'manager-secret' },
-  { id: 'g', role: 'agent', secret: 'agent-secret' },
-  { id: 'v', role: 'analyst', secret: 'analyst-secret' },
-]);
+const keys = await oneKeyPerRole();
 const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 
 let wh: DuckDbWarehouse;
