@@ -15,7 +15,7 @@ import { KpiService } from '../api/metrics/kpi-service.js';
 import type { SecurityOptions } from '../api/plugins/security.js';
 import { firstOf, type ConversationDirectory } from '../api/routes/conversation-messages.js';
 import { RedisHub, WebchatService, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
-import type { IngestService } from '../ingest/ingest-service.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
 import type { Clock } from '../shared/clock.js';
@@ -95,7 +95,7 @@ export function composeSecurity(cfg: Config, tls: boolean, clock: Clock, state?:
  * Experiments: definitions and reports over the warehouse; with a state store, the assigner that claims each
  * customer's exposure once and publishes it as an `experiment.exposed` event through ingest.
  */
-export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: IngestService; state?: StateStore }): {
+export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: EventIngest; state?: StateStore }): {
   service: ExperimentService;
   assigner?: ExperimentAssigner;
 } {
@@ -164,7 +164,7 @@ export interface ComposedMessaging extends Messaging {
  * replies leave through the same senders and conversations.
  */
 export function composeMessaging(o: {
-  ingest: IngestService;
+  ingest: EventIngest;
   clock: Clock;
   log: Logger;
   senders: SenderRegistry;

@@ -10,6 +10,7 @@ import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
 import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
@@ -299,13 +300,11 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       }));
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
-      const ingestOrStub =
-        ingest ??
-        ({
-          ingest: async () => {
-            throw notServed('event ingestion', 'ingest');
-          },
-        } as unknown as IngestService);
+      const ingestOrStub: EventIngest = ingest ?? {
+        ingest: async () => {
+          throw notServed('event ingestion', 'ingest');
+        },
+      };
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
       const kpis = composeKpis(cfg, warehouse);
       // Alert rules are evaluated where KPIs are served: in processes with the api role.

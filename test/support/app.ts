@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../api/app.js';
 import { composeBoard, composeClassifier, composeExperiments, composeKpis, composeMessaging, type WebchatParts } from '../../cli/compose-api.js';
-import type { IngestService } from '../../ingest/ingest-service.js';
+import type { EventIngest } from '../../ingest/event-ingest.js';
 import { SenderRegistry } from '../../ingest/outbound/sender.js';
 import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -20,7 +20,7 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const log = silentLogger();
   const { webchat, ...overrides } = extra;
-  const ingest = overrides.ingest ?? ({} as IngestService);
+  const ingest: EventIngest = overrides.ingest ?? { ingest: async () => Promise.reject(new Error('no ingest in this test app')) };
   const kpis = overrides.kpis ?? composeKpis(loadConfig({}), base.warehouse);
   const messaging = composeMessaging({ ingest, clock: base.clock, log, senders: new SenderRegistry(), webchat, routing: overrides.routing });
   const app = await buildApp({
