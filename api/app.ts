@@ -1,3 +1,4 @@
+import type { PersonalData } from '../shared/privacy/personal-data.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -73,7 +74,7 @@ export interface AppDeps {
   /** Channel webhooks (/v1/channels/…); without them those routes are not registered. */
   channels?: ChannelDeps;
   /** Workbench (customers, conversations): absent, those routes are not registered. */
-  workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number };
+  workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number; personal?: PersonalData };
   /** Customer erasure (docs/privacy.md, "Erasure"): DELETE /v1/customers/{id}; absent, the route is not served. */
   erasure?: CustomerErasure;
   /** KPI reader for /v1/metrics (buckets in KPI_TIME_ZONE). */
@@ -169,9 +170,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(insightRoutes, { warehouse: deps.warehouse, clock: deps.clock });
   await app.register(experimentRoutes, { experiments: deps.experiments.service, assigner: deps.experiments.assigner, clock: deps.clock });
   if (deps.workbench) {
-    const { identity, crm, sessionExpiryMs } = deps.workbench;
-    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope });
-    await app.register(customerExportRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, followups: deps.followups?.store });
+    const { identity, crm, sessionExpiryMs, personal } = deps.workbench;
+    await app.register(customerRoutes, { warehouse: deps.warehouse, clock: deps.clock, log: deps.log, identity, crm, scope, personal });
+    await app.register(customerExportRoutes, {
+      warehouse: deps.warehouse,
+      clock: deps.clock,
+      log: deps.log,
+      identity,
+      personal,
+      followups: deps.followups?.store,
+    });
     await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned });
     if (deps.erasure) await app.register(customerErasureRoutes, { erasure: deps.erasure, log: deps.log });
   }

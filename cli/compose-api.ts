@@ -148,7 +148,7 @@ export function composeBoard(o: {
 }
 
 /** Web chat's parts from the config: state, site keys, replay; `hub` given, or Redis pub/sub when `redis` is set. */
-export type WebchatParts = Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub'> & {
+export type WebchatParts = Pick<WebchatOptions, 'state' | 'siteKeys' | 'replayMs' | 'conversationTtlMs' | 'hub' | 'personal'> & {
   /** REDIS_URL and OMNILANE_NAMESPACE: pushes fan out over Redis pub/sub to every process (unless `hub` is given). */
   redis?: { url: string; namespace?: string };
 };

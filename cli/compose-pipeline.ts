@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { isOmnilaneError } from '../shared/errors.js';
 import { engineOf } from '../shared/outage-log.js';
 import type { BusBatch } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
@@ -18,6 +19,10 @@ import { KpiStep } from '../stream/kpis/kpi-step.js';
 import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { SessionStep } from '../stream/sessions/session-step.js';
+import { DataKeyRing, StateStoreDataKeyVault } from '../shared/privacy/data-keys.js';
+import { checkPrivacyKeys } from '../shared/privacy/key-check.js';
+import { loadPrivacyKeys } from '../shared/privacy/key-files.js';
+import { DEFAULT_PERSONAL_PROPERTIES, EncryptedPersonalData, PLAINTEXT_PERSONAL_DATA, type PersonalData } from '../shared/privacy/personal-data.js';
 import type { Engines } from './engines.js';
 import { observeWorker, type Observability } from './observability.js';
 
@@ -29,6 +34,31 @@ export interface Workbench {
   sessions: SessionStep;
   crm: CrmPort;
   sessionExpiryMs: number;
+  /** Sealing, opening and blinding of personal data (docs/privacy.md); pass-through with PRIVACY_ENCRYPTION=off. */
+  personal: PersonalData;
+}
+
+/** Refuses to start with keys other than the deployment's (shared/privacy/key-check.ts); nothing to check when off. */
+export async function verifyPrivacyKeys(cfg: Config, state: StateStore, log: Logger): Promise<void> {
+  if (!cfg.privacy.encryption) return;
+  const { master, blindKey } = loadPrivacyKeys(cfg.dataDir, cfg.privacy);
+  try {
+    await checkPrivacyKeys(state, master, blindKey);
+  } catch (err) {
+    if (isOmnilaneError(err) && err.code === 'PRIV_ERR_MASTER_KEY') throw err;
+    // The state store is down at start: the process starts (ingest answers 503 until it is back), unchecked.
+    log.warn({ err }, 'privacy key check skipped: the state store did not answer');
+  }
+}
+
+/** The process's one PersonalData: its key cache is shared, so an erasure here stops reads here at once. */
+export function composePersonalData(cfg: Config, state: StateStore): PersonalData {
+  if (!cfg.privacy.encryption) return PLAINTEXT_PERSONAL_DATA;
+  const { master, blindKey } = loadPrivacyKeys(cfg.dataDir, cfg.privacy);
+  return new EncryptedPersonalData(new DataKeyRing(new StateStoreDataKeyVault(state), master), blindKey, [
+    ...DEFAULT_PERSONAL_PROPERTIES,
+    ...cfg.privacy.extraPersonalProperties,
+  ]);
 }
 
 /**
@@ -36,6 +66,7 @@ export interface Workbench {
  * read from it (see IdentityOptions.seqFloor) and customer splits are recorded in it (`identity_merges`).
  */
 export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, hasState: boolean, warehouse?: Warehouse): Workbench {
+  const personal = composePersonalData(cfg, state);
   const identity =
     hasState && cfg.identityEnabled
       ? new IdentityService({
@@ -43,6 +74,7 @@ export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, h
           clock,
           defaultCountryCode: cfg.identityDefaultCountryCode,
           maxSharedCustomers: cfg.identityMaxShared,
+          blind: (i: string) => personal.blind(i),
           ...(warehouse ? { seqFloor: warehouseSeqFloor(warehouse), mergeLog: warehouse } : {}),
         })
       : undefined;
@@ -56,30 +88,41 @@ export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, h
     },
   });
   const crm = cfg.crmUrl ? new HttpCrm({ url: cfg.crmUrl }) : new EmbeddedCrm();
-  return { identity, sessions, crm, sessionExpiryMs: cfg.sessionExpiryMs };
+  return { identity, sessions, crm, sessionExpiryMs: cfg.sessionExpiryMs, personal };
 }
 
 /**
  * What the data-subject export reads (`omnilane privacy export`): the warehouse, the identity graph and the
  * follow-up store on this process's state store (the embedded journal under DATA_DIR, or Redis).
  */
-export function composeExportSources(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerExportSources {
-  const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
-  return { warehouse: engines.warehouse, clock, identity, followups: new FollowupStore(engines.state) };
+export function composeExportSources(
+  cfg: Config,
+  engines: Pick<Engines, 'state' | 'warehouse'>,
+  clock: Clock,
+  workbench = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse),
+): CustomerExportSources {
+  const { identity, personal } = workbench;
+  return { warehouse: engines.warehouse, clock, identity, personal, followups: new FollowupStore(engines.state, personal) };
 }
 
 /**
  * The erasure job (docs/privacy.md, "Erasure") over this process's warehouse and state store: the identity graph,
  * the follow-up store and the suppression list all live in the state store.
  */
-export function composeErasure(cfg: Config, engines: Pick<Engines, 'state' | 'warehouse'>, clock: Clock): CustomerErasure {
-  const { identity } = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse);
+export function composeErasure(
+  cfg: Config,
+  engines: Pick<Engines, 'state' | 'warehouse'>,
+  clock: Clock,
+  workbench = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse),
+): CustomerErasure {
+  const { identity, personal } = workbench;
   return new CustomerErasure({
+    personal,
     warehouse: engines.warehouse,
     state: engines.state,
     clock,
     identity,
-    followups: new FollowupStore(engines.state),
+    followups: new FollowupStore(engines.state, personal),
     suppression: new SuppressionList(engines.state),
   });
 }
@@ -118,6 +161,7 @@ export function createStreamWorker(
     dedupTtlMs: cfg.dedupTtlMs,
     stateTtlMs: cfg.stateTtlMs,
     sessions: workbench.sessions,
+    personal: workbench.personal,
     kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }),
   });
   worker.setMaxListeners(100);
@@ -141,6 +185,7 @@ export function createIngestService(
     log: log.child({ stage: 'ingest' }),
     dedupTtlMs: cfg.dedupTtlMs,
     identity: workbench.identity,
+    personal: workbench.personal,
     erased: erasedIdentifiersGuard(cfg.erasurePolicy, new SuppressionList(engines.state), workbench.identity),
     dimensionsTtlMs: cfg.stateTtlMs,
     conversationExpiryMs: cfg.sessionExpiryMs,

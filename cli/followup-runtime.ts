@@ -1,3 +1,4 @@
+import type { PersonalData } from '../shared/privacy/personal-data.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
@@ -58,15 +59,18 @@ export async function startFollowup(o: {
   baseUrl: () => string | undefined;
   suppression?: Suppression;
   chooseSequence?: SequenceChoice;
+  /** Seals leads, outbox and published events; opens consumed events (docs/privacy.md); absent: plain. */
+  personal?: PersonalData;
 }): Promise<FollowupRuntime> {
   const fileConfig = loadFollowupConfig(o.cfg.followupRulesFile ?? shippedRulesPath(o.demo ? 'demo' : 'example'));
-  const store = new FollowupStore(o.engines.state);
+  const store = new FollowupStore(o.engines.state, o.personal);
   const secret = await store.secret(o.cfg.followupSecret);
   let service: FollowupService | undefined;
   if (o.service) {
     const log = o.log.child({ stage: 'followup' });
     service = new FollowupService({
       bus: o.engines.bus,
+      personal: o.personal,
       store,
       fileConfig,
       classifier: new BuiltinIntentClassifier(),

@@ -218,6 +218,7 @@ async function privacyCommand(args: string[]): Promise<number> {
         sources: composeExportSources(cfg, engines, systemClock),
         audit,
         erasure: composeErasure(cfg, engines, systemClock),
+        keys: { dataDir: cfg.dataDir, privacy: cfg.privacy, state: engines.state },
       });
     } finally {
       await audit.close();

@@ -5,11 +5,9 @@ import type { AuditPort } from '../api/audit/audit-log.js';
 import { OmnilaneError } from '../shared/errors.js';
 import type { CustomerErasure } from '../stream/privacy/customer-erasure.js';
 import { exportCustomer, type CustomerExportSources } from '../stream/privacy/customer-export.js';
+import { KEY_USAGE, rotateDataKeys, rotateMasterKey, type KeyRotationDeps, type PrivacyIo } from './privacy-keys-command.js';
 
-export interface PrivacyIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-}
+export type { PrivacyIo };
 
 export interface PrivacyCommandDeps {
   /** Warehouse, identity graph and follow-up store, as the composition root built them (cli/compose-pipeline.ts). */
@@ -18,9 +16,11 @@ export interface PrivacyCommandDeps {
   audit: Pick<AuditPort, 'record'>;
   /** The erasure job (cli/compose-pipeline.ts composeErasure), for `privacy erase`. */
   erasure?: Pick<CustomerErasure, 'start' | 'run'>;
+  /** Key rotation (`privacy rotate-master-key`, `privacy rotate-data-keys`). */
+  keys?: Omit<KeyRotationDeps, 'audit'>;
 }
 
-const USAGE = 'usage: omnilane privacy export CUSTOMER_ID [--out FILE] | omnilane privacy erase CUSTOMER_ID';
+const USAGE = `usage: omnilane privacy export CUSTOMER_ID [--out FILE] | omnilane privacy erase CUSTOMER_ID | ${KEY_USAGE}`;
 
 /**
  * `omnilane privacy export ID [--out FILE]`: the data-subject export of one customer (docs/privacy.md, "Export"), the
@@ -29,6 +29,9 @@ const USAGE = 'usage: omnilane privacy export CUSTOMER_ID [--out FILE] | omnilan
  */
 export async function runPrivacyCommand(args: string[], io: PrivacyIo, deps: PrivacyCommandDeps): Promise<number> {
   const [sub, id, ...rest] = args;
+  if (sub === 'rotate-master-key' && args.length === 1 && deps.keys) return rotateMasterKey(io, { ...deps.keys, audit: deps.audit });
+  if (sub === 'rotate-data-keys' && deps.keys && args.slice(1).every((a) => !a.startsWith('--')))
+    return rotateDataKeys(args.slice(1), io, { ...deps.keys, audit: deps.audit });
   if (sub === 'erase' && id && !id.startsWith('--') && rest.length === 0 && deps.erasure) return runErase(id, io, deps.erasure, deps.audit);
   if (sub !== 'export' || !id || id.startsWith('--')) throw new OmnilaneError('CFG_ERR_INVALID', USAGE);
   let out: string | undefined;

@@ -1,3 +1,4 @@
+import type { PersonalData } from '../shared/privacy/personal-data.js';
 import { SuggestStore } from '../stream/suggest/suggest-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
@@ -32,6 +33,7 @@ function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): Bo
     allowed,
     desk,
     state: desk.o.state,
+    personal: desk.o.personal,
     clock,
     log: blog,
   });
@@ -64,6 +66,8 @@ export async function startRouting(o: {
   log: Logger;
   demo: boolean;
   service: boolean;
+  /** Seals what routing stores and publishes, opens what it consumes (docs/privacy.md); absent: plain. */
+  personal?: PersonalData;
 }): Promise<RoutingRuntime> {
   const roster = loadRoster(o.cfg.routingConfig);
   if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
@@ -79,12 +83,13 @@ export async function startRouting(o: {
     rng: Math.random,
     ttlMs: o.cfg.stateTtlMs,
     defaultPresence: o.demo ? 'online' : 'offline',
+    personal: o.personal,
     // Running routing_policy experiments rank their customers by the variant's policy (docs/experiments.md).
     experiments: new ExperimentAssigner({
       experiments: () => experiments.list(),
       state: o.engines.state,
       clock: o.clock,
-      publish: busPublisher(o.engines.bus, o.clock),
+      publish: busPublisher(o.engines.bus, o.clock, o.personal),
     }),
   });
   let service: RoutingService | undefined;
@@ -94,6 +99,7 @@ export async function startRouting(o: {
   if (o.service) {
     service = new RoutingService({
       bot,
+      personal: o.personal,
       desk,
       warehouse: o.engines.warehouse,
       classifier: new BuiltinIntentClassifier(),

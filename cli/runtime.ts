@@ -31,7 +31,7 @@ import type { AuditLog } from '../api/audit/audit-log.js';
 import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
-import { composeErasure, composeWorkbench, createIngestService, createStreamWorker } from './compose-pipeline.js';
+import { composeErasure, composeWorkbench, verifyPrivacyKeys, createIngestService, createStreamWorker } from './compose-pipeline.js';
 import {
   composeAccess,
   composeAlerts,
@@ -189,6 +189,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   const engines =
     opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
   const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? engines.warehouse : undefined);
+  if (hasState) await verifyPrivacyKeys(cfg, engines.state, log);
   const http = roles.ingest || roles.api;
   let worker: EventWorker | undefined;
   let app: FastifyInstance | undefined;
@@ -273,11 +274,21 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     });
     if (roles.stream && !http) metricsServer = await serveStreamMetrics(health, cfg, log);
     if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
-      routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream });
+      routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, personal: workbench.personal });
     }
     if (opts.demo && (roles.stream || roles.ingest)) demoProviders = await startDemoProviders(senders, log.child({ stage: 'demo' }));
     if (followupOn(cfg, Boolean(opts.demo)) && hasState) {
-      followup = await startFollowup({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, senders, baseUrl: () => url });
+      followup = await startFollowup({
+        cfg,
+        engines,
+        clock,
+        log,
+        demo: Boolean(opts.demo),
+        service: roles.stream,
+        senders,
+        baseUrl: () => url,
+        personal: workbench.personal,
+      });
     }
     if (roles.stream || roles.api) {
       attribution = new AttributionJob({
@@ -326,6 +337,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
               siteKeys: cfg.webchatSiteKeys,
               replayMs: cfg.webchatReplayMs,
               conversationTtlMs: cfg.stateTtlMs,
+              personal: workbench.personal,
               ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}),
             }
           : undefined,
@@ -343,7 +355,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         alerts,
         attribution,
         workbench: roles.api ? workbench : undefined,
-        ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock) } : {}),
+        ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock, workbench) } : {}),
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
         messaging,
         ...(followup

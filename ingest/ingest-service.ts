@@ -4,6 +4,7 @@ import { OmnilaneError, isOmnilaneError, type ErrorCode } from '../shared/errors
 import type { Logger } from '../shared/logger.js';
 import type { MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
+import type { PersonalData } from '../shared/privacy/personal-data.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../shared/topics.js';
@@ -37,6 +38,8 @@ export interface IngestServiceOptions {
   dedupTtlMs: number;
   /** Resolves each event's customer to a customer id (the bus key); absent keeps customerKey(). */
   identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
+  /** Seals each event's personal fields under its customer's data key before the bus sees it (docs/privacy.md). */
+  personal?: Pick<PersonalData, 'sealEvents'>;
   /**
    * ERASURE_POLICY=drop: which events carry an identifier of an erased person (docs/privacy.md, "Erasure"); those are
    * refused with ING_ERR_ERASED and, unlike other refusals, not kept (their payload is the erased person's data).
@@ -191,6 +194,8 @@ export class IngestService {
           const { keys: dimKeys, args } = customerDimsCall(toPublish, this.o.dimensionsTtlMs);
           toPublish = stampDimensions(toPublish, await this.o.state.atomic(customerDimsScript, dimKeys, args));
         }
+        // Last: every step above reads plain values; the data keys live in the state store too.
+        if (this.o.personal && toPublish.length > 0) toPublish = await this.o.personal.sealEvents(toPublish);
       }
     } catch (err) {
       // Release only this request's own claims (never the done markers of ids another request published).

@@ -17,6 +17,7 @@ import {
   webchatSiteKeys,
   type Env,
 } from './config-readers.js';
+import { privacyConfig, type PrivacyConfig } from './privacy-config.js';
 import { securityConfig, type SecurityConfig } from './security-config.js';
 
 /**
@@ -167,6 +168,8 @@ export interface Config {
   outageLogIntervalMs: number;
   /** Security (docs/security.md): HTTPS, engine TLS, CORS, rate limits, audit. */
   security: SecurityConfig;
+  /** Personal-data encryption (docs/privacy.md). */
+  privacy: PrivacyConfig;
 }
 
 /**
@@ -277,6 +280,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     followupSecret: secret(env, 'FOLLOWUP_SECRET'),
     followupLookbackMs: int(env, 'FOLLOWUP_LOOKBACK_DAYS', 7, 0, 3650) * 86_400_000,
     security: Object.freeze(securityConfig(env)),
+    privacy: Object.freeze(privacyConfig(env)),
     ...overrides,
   };
   return Object.freeze(cfg);

@@ -10,6 +10,7 @@ import { classifyBatch, seenMark } from './batch-dedup.js';
 import type { SessionStep } from './sessions/session-step.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
+import type { PersonalData } from '../shared/privacy/personal-data.js';
 import { settleAll } from './settle-all.js';
 import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
 import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
@@ -27,6 +28,8 @@ export interface EventWorkerOptions {
   maxBatchSize?: number;
   /** Sessions and identity records (stream/sessions); absent skips them. */
   sessions?: SessionStep;
+  /** Opens sealed personal fields in memory for the steps that read them (docs/privacy.md); absent: events are plain. */
+  personal?: Pick<PersonalData, 'openEvents'>;
   /** Event-time KPI windows and facts (stream/kpis); absent skips them. */
   kpis?: KpiStep;
   /** Told about a failed batch before its retry (e.g. a rate-limited outage log); default: one error line each. */
@@ -163,6 +166,12 @@ export class EventWorker extends EventEmitter {
     return total;
   }
 
+  private async opened(events: OffsetEvent[]): Promise<OffsetEvent[]> {
+    if (!this.o.personal || events.length === 0) return events;
+    const open = await this.o.personal.openEvents(events.map((d) => d.event));
+    return events.map((d, i) => ({ ...d, event: open[i] }));
+  }
+
   /** Decodes, dedups and folds one partition's batch. Exported for tests through the bus. */
   private async handleEvents(batch: BusBatch): Promise<void> {
     const now = this.o.clock.now();
@@ -193,7 +202,8 @@ export class EventWorker extends EventEmitter {
     const counted = countedAt.map((d) => d.event);
 
     const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
-    const sessions = this.o.sessions ? await this.o.sessions.fold(fresh) : undefined;
+    // Sessions read message text (urgent keywords): opened in memory here; the rows written below stay sealed.
+    const sessions = this.o.sessions ? await this.o.sessions.fold(await this.opened(fresh)) : undefined;
     const rebuild = recovering ? { loader: this.recovery.rebuilder(), refold: replaysOnlyWarehouseKnew(decoded, stored, replayed) } : undefined;
     const kpis = this.o.kpis
       ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now)

@@ -15,6 +15,9 @@ import { CustomerErasure, erasedIdentifiersGuard, type ErasureJob } from '../../
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { oneKeyPerRole } from '../../test/support/access.js';
+import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
+import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
+import { EncryptedPersonalData } from '../../shared/privacy/personal-data.js';
 import { buildTestApp } from '../../test/support/app.js';
 import { customerRows, seedTwoCustomers } from '../../test/support/two-customers.js';
 
@@ -31,6 +34,7 @@ let identity: IdentityService;
 let store: FollowupStore;
 let audit: AuditLog;
 let app: FastifyInstance;
+let personal: EncryptedPersonalData;
 /** Ana: two customers merged into one (phone, then e-mail, then both). Bo: another customer, who must keep everything. */
 let ana: string;
 let anaMerged: string;
@@ -77,7 +81,11 @@ beforeAll(async () => {
   await store.arm(bo, NOW + 60_000, { customer_id: bo } as never);
   audit = new AuditLog({ warehouse: wh, clock, key: Buffer.alloc(32, 3), log: silentLogger(), state, checkpointEvery: 1000 });
   await audit.record({ actor: { id: 'user:u1' }, action: 'customer.profile.read', target: `customer:${ana}`, customer: ana });
-  const erasure = new CustomerErasure({ warehouse: wh, state, clock, identity, followups: store, suppression: new SuppressionList(state) });
+  personal = new EncryptedPersonalData(
+    new DataKeyRing(new StateStoreDataKeyVault(state), LocalMasterKeys.fromJson(LocalMasterKeys.newKeyRingJson())),
+    Buffer.alloc(32, 9),
+  );
+  const erasure = new CustomerErasure({ warehouse: wh, state, clock, identity, followups: store, suppression: new SuppressionList(state), personal });
   app = await buildTestApp(
     { warehouse: wh, clock, access: keys },
     {
@@ -125,6 +133,10 @@ describe('DELETE /v1/customers/{id} (erasure)', () => {
     expect(started.already_erased).toBe(false);
     const job = await untilDone(started.job);
     expect(job.stores.every((s) => s.status === 'done')).toBe(true);
+    // Crypto-shredding: the customer's data key (and their merged id's) is destroyed; the other customer's is not.
+    const [sealed] = await personal.sealEvents([ev('x1', { phone: '+8613900000099' }, { customer_key: 'cus_keep' })]);
+    expect((await personal.openEvents([sealed]))[0].customer.phone).toBe('+8613900000099');
+    await expect(personal.sealEvents([ev('x2', { phone: '+8613900000098' }, { customer_key: job.customer_id })])).rejects.toThrow(/erased/);
     expect(job.stores.find((s) => s.store === 'events')?.deleted).toBeGreaterThan(0);
 
     expect(await rowsOf(anaIds, anaConvs)).toEqual({

@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
@@ -16,6 +17,8 @@ export interface CustomerExportRouteDeps {
   identity?: IdentityService;
   /** Follow-up timers and consent; absent, those sections are marked unavailable. */
   followups?: Pick<FollowupStore, 'read' | 'consent'>;
+  /** Opens sealed personal fields: the person gets their own data readable (docs/privacy.md). */
+  personal?: PersonalData;
 }
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'customer id, e.g. cus_42' }) });

@@ -93,11 +93,14 @@ export const customerSearchRoutes: FastifyPluginAsyncTypebox<CustomerSearchDeps>
       if (!identity) throw new OmnilaneError('API_ERR_NOT_READY', 'this process has no identity graph (it needs the state store: REDIS_URL)');
       const searched: Identifier[] = [];
       for (const c of wanted) {
-        const ids = identity.identifiersOf(c.input);
+        const ids = identity.plainIdentifiersOf(c.input);
         if (ids.length === 0) throw new OmnilaneError(c.code, c.what);
         for (const id of ids) if (!searched.includes(id)) searched.push(id);
       }
-      const owners = await identity.lookup(searched);
+      // The graph holds blind indexes: look up by those, answer with what was asked (and show it in the hits).
+      const stored = searched.map((i) => identity.stored(i));
+      const plainOf = new Map(stored.map((s, i) => [s, searched[i]]));
+      const owners = await identity.lookup(stored);
       // Customers in the order of the first identifier that found them (phone before email … as asked).
       const matched = new Map<string, Identifier[]>();
       owners.forEach((c, i) => c !== null && matched.set(c, [...(matched.get(c) ?? []), searched[i]]));
@@ -107,7 +110,14 @@ export const customerSearchRoutes: FastifyPluginAsyncTypebox<CustomerSearchDeps>
         const p = await identity.profile(id);
         if (!p) continue;
         const created_at = p.created_at === null ? null : new Date(p.created_at).toISOString();
-        customers.push({ id: p.id, external_id: p.external_id, created_at, identifiers: p.identifiers, merged: p.merged, matched: hits });
+        customers.push({
+          id: p.id,
+          external_id: p.external_id,
+          created_at,
+          identifiers: p.identifiers.map((s) => plainOf.get(s) ?? s),
+          merged: p.merged,
+          matched: hits,
+        });
       }
       return { identifiers: searched, customers };
     },

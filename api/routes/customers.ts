@@ -1,3 +1,7 @@
+import type { CustomerInput } from '../../shared/envelope.js';
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
+import type { CustomerIdentity } from '../../stream/identity/identity-service.js';
+import { openEventRows } from '../../stream/privacy/open-rows.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../shared/clock.js';
@@ -20,6 +24,8 @@ export interface CustomerRouteDeps {
   crm: CrmPort;
   /** Row-level scope of agents and managers by ownership (customers-scope.ts); absent: they see no customer. */
   scope?: (principal: Principal, customerIds: string[]) => Promise<boolean>;
+  /** Opens sealed personal fields for these authorised reads (docs/privacy.md); absent: rows as stored. */
+  personal?: PersonalData;
 }
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128, description: 'customer id, e.g. cus_42' }) });
@@ -131,7 +137,7 @@ const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { session: []
 const ERRORS = { 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 503: ErrorReply };
 
 /** The workbench's customer routes: search, profile, timeline, identity audit and split. */
-export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm, scope }) => {
+export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = async (app, { warehouse, clock, log, identity, crm, scope, personal }) => {
   const visible = customerScope({ identity, scope });
   /** Agents and managers see only customers they own (404, no hint that it exists); admins all. */
   const scoped = async (req: { principal?: Principal; params: unknown }) => {
@@ -151,6 +157,22 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
     return { id: p.id, ids: [p.id, ...p.merged] };
   };
 
+  /**
+   * The graph holds blind indexes only: the readable form of each comes from the customer's own (opened) events.
+   * An identifier no stored event names any more stays blinded.
+   */
+  const readableOf = async (ids: string[]): Promise<(blinded: string) => string> => {
+    if (!personal?.encrypted || !identity) return (b) => b;
+    const rows = await openEventRows(await warehouse.query<Row>('events_of_customers', { keys: ids }), personal);
+    const customers = rows.map((r) => parse(r.customer, {}) as CustomerInput);
+    const known = new Map<string, string>();
+    for (const c of customers) for (const i of identity.plainIdentifiersOf(c)) known.set(personal.blind(i), i);
+    return (b) => known.get(b) ?? b;
+  };
+  const readable = async (p: CustomerIdentity): Promise<string[]> => p.identifiers.map(await readableOf([p.id, ...p.merged]));
+  /** Blinded identifiers inside a sentence (an identity record's reason), made readable. */
+  const readableText = (text: string, show: (b: string) => string) => text.replace(/[a-z][a-z0-9_]*:~[a-z2-7]{26}/g, show);
+
   app.get(
     '/v1/customers/:id',
     {
@@ -165,8 +187,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
       },
     },
     async (req) => {
-      const p = await need().profile(req.params.id);
-      if (!p) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
+      const found = await need().profile(req.params.id);
+      if (!found) throw new OmnilaneError('API_ERR_NOT_FOUND', `no customer ${req.params.id}`);
+      const p = { ...found, identifiers: await readable(found) };
       const tags = await warehouse.query<Row>('customer_tags', { keys: [p.id, ...p.merged] });
       let record: CrmRecord | null = null;
       let opportunities: CrmOpportunity[] = [];
@@ -211,7 +234,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
       const f = await family(req.params.id);
       const limit = req.query.limit ?? 50;
       const offset = req.query.offset ?? 0;
-      const rows = await warehouse.query<Row>('customer_timeline', { keys: f.ids, limit: limit + 1, offset });
+      const stored = await warehouse.query<Row>('customer_timeline', { keys: f.ids, limit: limit + 1, offset });
+      const rows = personal ? await openEventRows(stored, personal) : stored;
       return {
         customer_id: f.id,
         customer_ids: f.ids,
@@ -246,7 +270,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
     },
     async (req) => {
       const f = await family(req.params.id);
-      const rows = await warehouse.query<Row>('identity_merges_for', { ids: [...new Set([...f.ids, req.params.id])] });
+      const ids = [...new Set([...f.ids, req.params.id])];
+      const rows = await warehouse.query<Row>('identity_merges_for', { ids });
+      const show = await readableOf(ids);
       return {
         customer_id: f.id,
         merges: rows.map((r) => ({
@@ -254,9 +280,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
           kind: String(r.kind),
           customer_id: String(r.customer_id),
           other_id: String(r.other_id),
-          identifiers: parse(r.identifiers, []) as string[],
-          evidence: parse(r.evidence, []) as string[],
-          reason: String(r.reason),
+          identifiers: (parse(r.identifiers, []) as string[]).map(show),
+          evidence: (parse(r.evidence, []) as string[]).map(show),
+          reason: readableText(String(r.reason), show),
           event_ref: String(r.event_ref),
           at: iso(r.merged_at_ms),
         })),
@@ -279,10 +305,18 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteDeps> = asyn
     },
     async (req) => {
       const who = actorId(req.principal);
-      const { result, row } = await need().split(req.params.id, req.body.identifiers, who, req.body.reason ?? '');
+      // The graph compares blind indexes: the identifiers asked for are looked up in that form, answered as asked.
+      const asked = new Map(req.body.identifiers.map((i) => [need().stored(i), i]));
+      const { result, row } = await need().split(req.params.id, [...asked.keys()], who, req.body.reason ?? '');
       if (!row) throw new OmnilaneError('API_ERR_NOT_FOUND', `none of the identifiers belongs to customer ${req.params.id}`);
       log.info({ customer: result.from, split: result.customerId, restored: result.restored, at: clock.now() }, 'customer split');
-      return { customer_id: result.from, new_customer_id: result.customerId, restored: result.restored, moved: result.moved };
+      const show = await readableOf([result.from, result.customerId]);
+      return {
+        customer_id: result.from,
+        new_customer_id: result.customerId,
+        restored: result.restored,
+        moved: result.moved.map((m) => asked.get(m) ?? show(m)),
+      };
     },
   );
 };

@@ -30,13 +30,27 @@ export interface DataKeyVault {
  * Unwrapped keys are cached in memory (bounded) so the hot path costs one map lookup.
  */
 export class DataKeyRing {
-  private readonly cache = new Map<string, { current: number; keys: Map<number, Buffer> }>();
+  private readonly cache = new Map<string, { current: number; keys: Map<number, Buffer>; until: number }>();
 
+  /**
+   * `cacheTtlMs`: how long an unwrapped key is used without asking the vault again, so an erasure run by another
+   * process (which destroys the key there) stops this one from reading or writing with it within that time.
+   */
   constructor(
     private readonly vault: DataKeyVault,
     private readonly master: MasterKeyProvider,
     private readonly cacheSize = 10_000,
+    private readonly cacheTtlMs = 60_000,
   ) {}
+
+  private cached(customerId: string): { current: number; keys: Map<number, Buffer> } | undefined {
+    const hit = this.cache.get(customerId);
+    if (hit && hit.until < performance.now()) {
+      this.cache.delete(customerId);
+      return undefined;
+    }
+    return hit;
+  }
 
   async encrypt(customerId: string, field: string, plaintext: string): Promise<string> {
     const { version, key } = await this.keyForWrite(customerId);
@@ -50,7 +64,7 @@ export class DataKeyRing {
   }
 
   async keyForWrite(customerId: string): Promise<{ version: number; key: Buffer }> {
-    const hit = this.cache.get(customerId);
+    const hit = this.cached(customerId);
     if (hit) return { version: hit.current, key: hit.keys.get(hit.current)! };
     let rec = await this.vault.get(customerId);
     if (!rec) {
@@ -62,7 +76,7 @@ export class DataKeyRing {
   }
 
   async keyForRead(customerId: string, version: number): Promise<Buffer> {
-    const key = this.cache.get(customerId)?.keys.get(version);
+    const key = this.cached(customerId)?.keys.get(version);
     if (key) return key;
     const rec = await this.vault.get(customerId);
     if (!rec) throw new OmnilaneError('PRIV_ERR_KEY_DESTROYED', 'no data key for this customer');
@@ -112,7 +126,7 @@ export class DataKeyRing {
     if (rec.destroyedAt) throw new OmnilaneError('PRIV_ERR_KEY_DESTROYED', 'the customer was erased: their data key is destroyed');
     const keys = new Map<number, Buffer>();
     for (const [v, w] of Object.entries(rec.keys)) keys.set(Number(v), await this.master.unwrap(w, rec.customerId));
-    const entry = { current: rec.current, keys };
+    const entry = { current: rec.current, keys, until: performance.now() + this.cacheTtlMs };
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(rec.customerId, entry);
     return entry;

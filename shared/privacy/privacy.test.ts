@@ -5,6 +5,8 @@ import { blindIdentifier, isBlinded } from './blind-index.js';
 import { DataKeyRing, type DataKeyVault, type StoredDataKeys } from './data-keys.js';
 import { decryptField, encryptField, fieldKeyVersion, isEncryptedField } from './field-cipher.js';
 import { LocalMasterKeys } from './master-keys.js';
+import { EncryptedPersonalData, PLAINTEXT_PERSONAL_DATA } from './personal-data.js';
+import type { EventEnvelope } from '../envelope.js';
 
 class MapVault implements DataKeyVault {
   readonly map = new Map<string, string>();
@@ -170,5 +172,83 @@ describe('per-customer data keys', () => {
     expect(() => LocalMasterKeys.fromJson('nope')).toThrow(/not JSON/);
     expect(() => LocalMasterKeys.fromJson('{"current":"a","keys":{"a":"c2hvcnQ="}}')).toThrow(/32 bytes/);
     expect(() => LocalMasterKeys.fromJson('{"current":"b","keys":{}}')).toThrow(/not in the key ring/);
+  });
+});
+
+describe('PersonalData: sealing events (the one module personal data goes through)', () => {
+  const blindKey = Buffer.alloc(32, 3);
+  const setup = () => {
+    const ring = new DataKeyRing(new MapVault(), LocalMasterKeys.fromJson(LocalMasterKeys.newKeyRingJson()));
+    return new EncryptedPersonalData(ring, blindKey);
+  };
+  const envelope = (customer: EventEnvelope['customer'], properties: Record<string, unknown>, key = 'cus_7'): EventEnvelope => ({
+    id: 'e1',
+    producer: 'p',
+    type: 'message.received',
+    channel: 'wechat',
+    occurred_at: 1,
+    received_at: 1,
+    customer_key: key,
+    customer,
+    conversation_id: 'c1',
+    agent_id: null,
+    properties,
+  });
+  const plainText = fc.string({ minLength: 3, unit: 'grapheme' }).filter((s) => !s.startsWith('pd1.'));
+
+  it('opens what it sealed (strings and JSON), leaves nothing personal readable, and keeps analytics fields as they were', async () => {
+    const pd = setup();
+    await fc.assert(
+      fc.asyncProperty(plainText, plainText, plainText, fc.jsonValue(), fc.integer(), async (email, text, openid, order, score) => {
+        const e = envelope({ email, external_id: 'crm-1', channel_ids: { wechat: openid } }, { text, order, score, intent: 'pricing' });
+        const [sealed] = await pd.sealEvents([e]);
+        const stored = JSON.stringify(sealed);
+        expect(isEncryptedField(sealed.customer.email)).toBe(true);
+        expect(isEncryptedField(sealed.customer.channel_ids!.wechat)).toBe(true);
+        expect(isEncryptedField(sealed.properties.text)).toBe(true);
+        expect(sealed.properties).toMatchObject({ score, intent: 'pricing' });
+        expect(sealed.customer.external_id).toBe('crm-1');
+        // No personal value survives as a JSON string of its own in what is stored.
+        for (const v of [email, text, openid]) expect(stored).not.toContain(JSON.stringify(v));
+        const [opened] = await pd.openEvents([sealed]);
+        expect(opened).toEqual(JSON.parse(JSON.stringify(e)));
+        // Sealing twice changes nothing (a routing or follow-up event re-published with values already sealed).
+        expect(await pd.sealEvents([sealed])).toEqual([sealed]);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a value moved to another customer or field does not open; an erased owner reads as absent', async () => {
+    const pd = setup();
+    const [a] = await pd.sealEvents([envelope({ phone: '+8613900000001' }, { text: '你好' }, 'cus_1')]);
+    const [b] = await pd.openEvents([{ ...a, customer_key: 'cus_2' }]);
+    expect(b.customer.phone).toBeUndefined();
+    expect(b.properties.text).toBeNull();
+    const swapped = { ...a, properties: { comment: a.properties.text } };
+    expect((await pd.openEvents([swapped]))[0].properties.comment).toBeNull();
+    await pd.forget(['cus_1'], 5);
+    const [gone] = await pd.openEvents([a]);
+    expect(gone.customer.phone).toBeUndefined();
+    expect(gone.properties.text).toBeNull();
+    await expect(pd.sealEvents([envelope({ phone: '1' }, {}, 'cus_1')])).rejects.toThrow(/erased/);
+  });
+
+  it('blinds contact identifiers, keeps system ids, and blinds a raw bus key before using it as the owner', async () => {
+    const pd = setup();
+    expect(pd.blind('phone:+8613900000001')).toBe(blindIdentifier(blindKey, 'phone:+8613900000001'));
+    expect(pd.blind('wechat:oX1')).toMatch(/^wechat:~[a-z2-7]{26}$/);
+    expect(pd.blind('ext:crm-1')).toBe('ext:crm-1');
+    expect(pd.blind('anon:v1')).toBe('anon:v1');
+    expect(pd.blind('cus_42')).toBe('cus_42');
+    const [e] = await pd.sealEvents([envelope({ email: 'a@b.cn' }, {}, 'email:a@b.cn')]);
+    expect(e.customer_key).toBe(pd.blind('email:a@b.cn'));
+    expect(JSON.stringify(e)).not.toContain('a@b.cn');
+  });
+
+  it('with encryption off everything passes through', async () => {
+    const e = envelope({ email: 'a@b.cn' }, { text: 'hi' });
+    expect(await PLAINTEXT_PERSONAL_DATA.sealEvents([e])).toEqual([e]);
+    expect(PLAINTEXT_PERSONAL_DATA.blind('email:a@b.cn')).toBe('email:a@b.cn');
   });
 });

@@ -15,6 +15,7 @@
  * idempotency key, ingest counts the `message.sent` once), a stamped handoff is not stamped again, and an
  * open question remembers the event it was asked on.
  */
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { Logger } from '../../shared/logger.js';
@@ -69,6 +70,8 @@ export interface BotResponderOptions {
   desk: Pick<RoutingDesk, 'store' | 'meta' | 'regroupForIntent'>;
   /** Where open clarifying questions live (`bot:clarify:<id>`). */
   state: Pick<StateStore, 'get' | 'set' | 'del'>;
+  /** Seals the customer's words kept between clarifying questions (docs/privacy.md). */
+  personal?: Pick<PersonalData, 'seal' | 'open'>;
   clock: Clock;
   log: Logger;
   /** Bound later by the process that owns the senders; without it the bot stays silent (skips). */
@@ -82,7 +85,7 @@ export class BotResponder {
 
   constructor(private readonly o: BotResponderOptions) {
     this.reply = o.reply;
-    this.clarify = new ClarifyStore(o.state);
+    this.clarify = new ClarifyStore(o.state, o.personal);
   }
 
   /** Starts handling `e` beside the caller (a routing batch); errors are logged, never thrown. */

@@ -6,6 +6,7 @@
  * reading the answer, and when to ask. The state of an open question lives per conversation in the
  * StateStore (ClarifyStore below); bot-responder.ts drives it.
  */
+import { conversationOwner, type PersonalData } from '../../shared/privacy/personal-data.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Intent, IntentResult } from '../intent/intent-port.js';
 import { normalise } from '../intent/text.js';
@@ -98,19 +99,28 @@ const TTL_MS = 24 * 3600_000;
 
 /** The open clarifying question of each conversation, in the StateStore (`bot:clarify:<id>`, JSON, 24 h). */
 export class ClarifyStore {
-  constructor(private readonly state: Pick<StateStore, 'get' | 'set' | 'del'>) {}
+  /** `personal`: the customer's words are kept sealed under the conversation's key (docs/privacy.md). */
+  constructor(
+    private readonly state: Pick<StateStore, 'get' | 'set' | 'del'>,
+    private readonly personal?: Pick<PersonalData, 'seal' | 'open'>,
+  ) {}
 
   async get(conversationId: string): Promise<PendingClarification | null> {
     const raw = await this.state.get(key(conversationId));
     if (!raw) return null;
     try {
-      return JSON.parse(raw) as PendingClarification;
+      const p = JSON.parse(raw) as PendingClarification;
+      if (!this.personal) return p;
+      const question = await this.personal.open(conversationOwner(conversationId), 'bot.question', p.question);
+      return question === null ? null : { ...p, question };
     } catch {
       return null;
     }
   }
   async put(conversationId: string, p: PendingClarification): Promise<void> {
-    await this.state.set(key(conversationId), JSON.stringify({ ...p, question: [...p.question].slice(0, 500).join('') }), TTL_MS);
+    const words = [...p.question].slice(0, 500).join('');
+    const question = this.personal ? await this.personal.seal(conversationOwner(conversationId), 'bot.question', words) : words;
+    await this.state.set(key(conversationId), JSON.stringify({ ...p, question }), TTL_MS);
   }
   async clear(conversationId: string): Promise<void> {
     await this.state.del([key(conversationId)]);

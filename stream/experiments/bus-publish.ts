@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import type { Clock } from '../../shared/clock.js';
 import { validateEvent } from '../../shared/envelope.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
@@ -9,14 +10,18 @@ import type { PublishEvents } from './exposure.js';
  * validated like ingest validates it and published to the events topic keyed by its customer, as the routing
  * desk publishes its own events. Its deterministic id makes the warehouse count a repeat once.
  */
-export function busPublisher(bus: EventBus, clock: Clock): PublishEvents {
+export function busPublisher(bus: EventBus, clock: Clock, personal?: Pick<PersonalData, 'sealEvents'>): PublishEvents {
   return async (producer, events) => {
     const now = clock.now();
-    const records = events.map((input) => {
+    const valid = events.map((input) => {
       const r = validateEvent(input, producer, now);
       if (!r.ok) throw new Error(`exposure event rejected: ${r.code} ${r.message}`);
-      return { key: r.event.customer_key, value: JSON.stringify(r.event) };
+      return r.event;
     });
-    await bus.publish(TOPICS.events, records);
+    const sealed = personal ? await personal.sealEvents(valid) : valid;
+    await bus.publish(
+      TOPICS.events,
+      sealed.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+    );
   };
 }

@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { BusBatch, EventBus, Subscription } from '../../shared/ports/event-bus.js';
 import type { IntentClassifier } from '../intent/intent-port.js';
@@ -28,6 +29,8 @@ export interface FollowupServiceOptions extends Omit<SchedulerOptions, 'config' 
   lookbackMs: number;
   /** How often due timers run, ms. */
   tickMs?: number;
+  /** Opens events in memory (the classifier reads text) and seals what this service publishes (docs/privacy.md). */
+  personal?: Pick<PersonalData, 'openEvents' | 'sealEvents'>;
 }
 
 /**
@@ -79,25 +82,25 @@ export class FollowupService {
     return (await this.sub?.lag())?.reduce((s, p) => s + p.lag, 0) ?? 0;
   }
 
-  private publish(events: EventEnvelope[]): Promise<void> {
-    return events.length
-      ? this.o.bus.publish(
-          TOPICS.events,
-          events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
-        )
-      : Promise.resolve();
+  private async publish(plain: EventEnvelope[]): Promise<void> {
+    if (plain.length === 0) return;
+    const events = this.o.personal ? await this.o.personal.sealEvents(plain) : plain;
+    await this.o.bus.publish(
+      TOPICS.events,
+      events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+    );
   }
 
   private async handle(batch: BusBatch): Promise<void> {
+    const decoded: EventEnvelope[] = [];
     for (const m of batch.messages) {
-      let e: EventEnvelope;
       try {
-        e = JSON.parse(m.value) as EventEnvelope;
+        decoded.push(JSON.parse(m.value) as EventEnvelope);
       } catch {
         continue; // the stream worker keeps unparsable messages in dead_letters
       }
-      await this.intake(e);
     }
+    for (const e of this.o.personal ? await this.o.personal.openEvents(decoded) : decoded) await this.intake(e);
   }
 
   /** One event. Idempotent: a redelivered batch changes nothing and publishes the same event ids. */

@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
@@ -67,10 +68,29 @@ const SECRET_KEY = 'fu:secret';
  * outbox of events written by processes without a bus (the API), and the rules set over the API.
  */
 export class FollowupStore {
-  constructor(readonly state: StateStore) {}
+  /** `personal`: the lead's addresses and name, and outbox events, are stored sealed under the customer's key. */
+  constructor(
+    readonly state: StateStore,
+    private readonly personal?: Pick<PersonalData, 'seal' | 'open' | 'sealEvents'>,
+  ) {}
 
-  arm(customerId: string, due: number | null, lead: Lead): Promise<ArmResult> {
-    return this.state.atomic(armScript, [timerKey(customerId), DUE_KEY], [customerId, due === null ? '' : String(Math.round(due)), JSON.stringify(lead)]);
+  async arm(customerId: string, due: number | null, lead: Lead): Promise<ArmResult> {
+    const stored = this.personal
+      ? {
+          ...lead,
+          customer: {},
+          name: '',
+          pd: await this.personal.seal(customerId, 'followup.lead', JSON.stringify({ customer: lead.customer, name: lead.name })),
+        }
+      : lead;
+    return this.state.atomic(armScript, [timerKey(customerId), DUE_KEY], [customerId, due === null ? '' : String(Math.round(due)), JSON.stringify(stored)]);
+  }
+
+  private async openLead(customerId: string, raw: string): Promise<Lead> {
+    const { pd, ...lead } = JSON.parse(raw) as Lead & { pd?: string };
+    if (pd === undefined || !this.personal) return lead;
+    const text = await this.personal.open(customerId, 'followup.lead', pd);
+    return text === null ? lead : { ...lead, ...(JSON.parse(text) as Pick<Lead, 'customer' | 'name'>) };
   }
 
   claim(customerId: string, now: number, leaseMs: number, token: string): Promise<ClaimResult> {
@@ -123,7 +143,7 @@ export class FollowupStore {
     history.sort((a, b) => a.gen - b.gen || a.step - b.step);
     let lead: Lead | null;
     try {
-      lead = h.lead ? (JSON.parse(h.lead) as Lead) : null;
+      lead = h.lead ? await this.openLead(customerId, h.lead) : null;
     } catch {
       lead = null;
     }
@@ -171,7 +191,8 @@ export class FollowupStore {
   }
 
   /** Queues events for the follow-up service to publish (from a process that may have no bus). Idempotent by id. */
-  async toOutbox(events: EventEnvelope[]): Promise<void> {
+  async toOutbox(plain: EventEnvelope[]): Promise<void> {
+    const events = this.personal ? await this.personal.sealEvents(plain) : plain;
     if (events.length) await this.state.hset(OUTBOX_KEY, Object.fromEntries(events.map((e) => [`${e.producer}/${e.id}`, JSON.stringify(e)])));
   }
 

@@ -65,6 +65,11 @@ const PHONE_CHANNELS = new Set(['whatsapp', 'sms', 'voice']);
 const RANK: Record<string, number> = { ext: 0, email: 1, phone: 2, anon: 9 };
 const rank = (id: Identifier) => RANK[kindOf(id)] ?? 5;
 
+/** The canonical order of an identifier list: by kind (ext, email, phone, provider ids, anon), then bytes. */
+export function compareIdentifiers(a: Identifier, b: Identifier): number {
+  return rank(a) - rank(b) || byteCompare(a, b);
+}
+
 /** Byte-wise order (UTF-8), the order Redis' Lua uses, so both script forms sort alike. */
 export function byteCompare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -97,5 +102,5 @@ export function identifiersOf(c: CustomerInput, opts: NormaliseOptions = {}): Id
       if (p) out.add(`phone:${p}`);
     }
   }
-  return [...out].sort((a, b) => rank(a) - rank(b) || byteCompare(a, b));
+  return [...out].sort(compareIdentifiers);
 }

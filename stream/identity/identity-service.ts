@@ -3,7 +3,7 @@ import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { IdentityMergeRow } from '../../shared/tables.js';
-import { identifiersOf, type Identifier } from './identifiers.js';
+import { compareIdentifiers, identifiersOf, type Identifier } from './identifiers.js';
 import { IDENTITY_SEQ_KEY, resolveArgs, resolveIdentityScript, splitIdentityScript } from './identity-scripts.js';
 import type { Resolution, SplitResult } from './identity-core.js';
 
@@ -37,6 +37,11 @@ export interface IdentityOptions {
    * goes through this service instead of appending itself. Absent (a process without a warehouse), nothing is recorded.
    */
   mergeLog?: Pick<Warehouse, 'append'>;
+  /**
+   * The blind index of an identifier (PersonalData.blind): the graph stores and compares only these, so no phone or
+   * e-mail is ever a state key or an `identity_merges` value. Absent: identifiers are kept as they are.
+   */
+  blind?: (identifier: Identifier) => Identifier;
 }
 
 const DEFAULT_MEMO_TTL_MS = 7 * 86_400_000;
@@ -81,7 +86,7 @@ export class IdentityService implements IdentityResolver {
 
   /** Resolves a batch in order, in one atomic step; events without identifiers keep their key. */
   async resolve(events: EventEnvelope[]): Promise<ResolvedEnvelope[]> {
-    const ids = events.map((e) => identifiersOf(e.customer, { defaultCountryCode: this.o.defaultCountryCode }));
+    const ids = events.map((e) => this.identifiersOf(e.customer));
     const requests = events.flatMap((e, i) => (ids[i].length > 0 ? [{ ref: ref(e), ids: ids[i] }] : []));
     if (requests.length === 0) return events;
     const now = this.o.clock.now();
@@ -152,8 +157,20 @@ export class IdentityService implements IdentityResolver {
    * The identifiers a customer object names, normalised with this graph's options: the very call ingest makes
    * for an event (same default country code), so a search finds what ingest stored. Empty when nothing usable.
    */
-  identifiersOf(c: CustomerInput): Identifier[] {
+  /** The identifiers of a customer object before blinding (to show a person their own identifiers). */
+  plainIdentifiersOf(c: CustomerInput): Identifier[] {
     return identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
+  }
+
+  /** The form the graph stores an identifier in (its blind index when personal data is encrypted). */
+  stored(identifier: Identifier): Identifier {
+    return this.o.blind ? this.o.blind(identifier) : identifier;
+  }
+
+  identifiersOf(c: CustomerInput): Identifier[] {
+    const ids = identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
+    const blind = this.o.blind;
+    return blind ? [...new Set(ids.map((i) => blind(i)))].sort(compareIdentifiers) : ids;
   }
 
   /**

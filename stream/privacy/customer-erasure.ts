@@ -1,3 +1,4 @@
+import { conversationOwner, type PersonalData } from '../../shared/privacy/personal-data.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
@@ -12,6 +13,7 @@ import { discoverCustomer } from './customer-export.js';
 /** The stores an erasure works through, in order: suppression first (nothing new lands), the identity graph last. */
 export const ERASURE_STORES = [
   'suppression',
+  'keys',
   'events',
   'conversations',
   'conversation_facts',
@@ -56,6 +58,8 @@ export interface CustomerErasureDeps {
   /** The identity graph; absent (no state store), only the asked-for id is erased and the identity store is skipped. */
   identity?: Pick<IdentityService, 'profile' | 'erase'>;
   followups?: Pick<FollowupStore, 'erase'>;
+  /** Destroys the customer's data keys (crypto-shredding); absent or PRIVACY_ENCRYPTION=off: nothing to destroy. */
+  personal?: Pick<PersonalData, 'forget' | 'encrypted'>;
   newJobId?: () => string;
 }
 
@@ -63,7 +67,10 @@ const jobKey = (job: string) => `privacy:erasure:${job}`;
 const erasedKey = (customerId: string) => `privacy:erased:${customerId}`;
 
 /** Which rows of each table belong to the customer: by their ids, and by their conversations. */
-const WAREHOUSE_STEPS: Record<Exclude<ErasureStore, 'suppression' | 'followups' | 'identity'>, Array<{ column: string; by: 'ids' | 'conversations' }>> = {
+const WAREHOUSE_STEPS: Record<
+  Exclude<ErasureStore, 'suppression' | 'keys' | 'followups' | 'identity'>,
+  Array<{ column: string; by: 'ids' | 'conversations' }>
+> = {
   events: [
     { column: 'customer_key', by: 'ids' },
     { column: 'conversation_id', by: 'conversations' },
@@ -165,6 +172,14 @@ export class CustomerErasure {
         for (const c of ids) await this.d.suppression.suppress(c);
         await this.d.suppression.suppressDigests(job.identifier_digests);
         return { deleted: null, note: `${ids.length} customer ids and ${job.identifier_digests.length} identifier digests suppressed` };
+      case 'keys':
+        if (!this.d.personal?.encrypted) return { deleted: null, skipped: true, note: 'personal data is not encrypted (PRIVACY_ENCRYPTION=off)' };
+        // The customer's keys, and the keys of their conversations' web chat logs (ingest seals those per conversation).
+        await this.d.personal.forget([...ids, ...job.conversations.map(conversationOwner)], this.d.clock.now());
+        return {
+          deleted: ids.length + job.conversations.length,
+          note: 'data keys destroyed: sealed copies on the bus, in Kafka, in backups and old files can no longer be read',
+        };
       case 'followups': {
         if (!this.d.followups) return { deleted: null, skipped: true, note: 'this process has no follow-up store' };
         let n = 0;

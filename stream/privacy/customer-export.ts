@@ -1,3 +1,6 @@
+import type { CustomerInput } from '../../shared/envelope.js';
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
+import { openEventRows, readableIdentifiers } from './open-rows.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FollowupStore } from '../followup/followup-store.js';
@@ -34,7 +37,9 @@ export interface CustomerExportSources {
   warehouse: Pick<Warehouse, 'query'>;
   clock: Clock;
   /** The identity graph; absent (no state store in this process) only the asked-for id is exported. */
-  identity?: Pick<IdentityService, 'profile'>;
+  identity?: Pick<IdentityService, 'profile' | 'plainIdentifiersOf'>;
+  /** Opens sealed personal fields for the archive (the person gets their own data readable); absent: rows as stored. */
+  personal?: Pick<PersonalData, 'openEvents' | 'encrypted' | 'blind'>;
   /** Follow-up timers and consent (state store); absent, those sections say they were not available. */
   followups?: Pick<FollowupStore, 'read' | 'consent'>;
 }
@@ -109,7 +114,10 @@ export interface CustomerDiscovery {
  * conversations: the discovery both the export and the erasure (customer-erasure.ts) work from. Reads only. Null when
  * nothing at all is held under that id.
  */
-export async function discoverCustomer(src: Pick<CustomerExportSources, 'warehouse' | 'identity'>, requestedId: string): Promise<CustomerDiscovery | null> {
+export async function discoverCustomer(
+  src: Pick<CustomerExportSources, 'warehouse'> & { identity?: Pick<IdentityService, 'profile'> },
+  requestedId: string,
+): Promise<CustomerDiscovery | null> {
   const { warehouse } = src;
   const profile = src.identity ? await src.identity.profile(requestedId) : null;
   const id = profile?.id ?? requestedId;
@@ -150,7 +158,8 @@ export async function exportCustomer(src: CustomerExportSources, requestedId: st
   const found = await discoverCustomer(src, requestedId);
   if (!found) return null;
   const { warehouse } = src;
-  const { profile, id, ids, merges, events, sessions, facts, deals, conversations } = found;
+  const { profile, id, ids, merges, sessions, facts, deals, conversations } = found;
+  const events = src.personal ? await openEventRows(found.events, src.personal) : found.events;
   const responses = conversations.length > 0 ? await warehouse.query<Row>('response_times_of_conversations', { conversations }) : [];
   const audit = await auditEntries(src, ids);
 
@@ -166,7 +175,16 @@ export async function exportCustomer(src: CustomerExportSources, requestedId: st
         },
       ]
     : [];
-  const identifierRows: Row[] = profile ? profile.identifiers.map((identifier) => ({ customer_id: profile.id, identifier })) : [];
+  const identifiers =
+    profile && src.personal?.encrypted && src.identity
+      ? readableIdentifiers(
+          profile.identifiers,
+          events.map((e) => JSON.parse(String(e.customer)) as CustomerInput),
+          (c) => src.identity!.plainIdentifiersOf(c),
+          (i) => src.personal!.blind(i),
+        )
+      : (profile?.identifiers ?? []);
+  const identifierRows: Row[] = profile ? identifiers.map((identifier) => ({ customer_id: profile.id, identifier })) : [];
   const followups = await followupSections(src, ids);
 
   return {

@@ -1,5 +1,6 @@
 import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import type { CustomerTag } from './model.js';
 
 /** What the console shows about a conversation beside its routing state (`rt:meta:<id>`, with a TTL). */
@@ -103,26 +104,60 @@ export function boundMeta(m: ConversationMeta): ConversationMeta {
   return { ...m, preview: clip(m.preview, PREVIEW_CHARS), source: clip(m.source, SOURCE_CHARS), messages: boundMessages(m.messages) };
 }
 
+interface SealedMetaPart {
+  customer: CustomerInput;
+  preview: string;
+  texts: string[];
+  summary?: string;
+}
+
 /** Reads and writes conversation meta; not atomic (display data, last writer wins). */
 export class MetaStore {
+  /** `personal`: seals the meta's personal part (customer, preview, message texts, hand-off summary) in the store. */
   constructor(
     private readonly state: StateStore,
     private readonly ttlMs: number,
+    private readonly personal?: Pick<PersonalData, 'seal' | 'open'>,
   ) {}
 
   async get(id: string): Promise<ConversationMeta | null> {
     const raw = await this.state.get(metaKey(id));
-    return raw ? (JSON.parse(raw) as ConversationMeta) : null;
+    return raw ? this.decode(raw) : null;
   }
 
   async getMany(ids: string[]): Promise<Array<ConversationMeta | null>> {
     if (ids.length === 0) return [];
-    return (await this.state.getMany(ids.map(metaKey))).map((r) => (r ? (JSON.parse(r) as ConversationMeta) : null));
+    return Promise.all((await this.state.getMany(ids.map(metaKey))).map(async (r) => (r ? this.decode(r) : null)));
   }
 
   /** Writes a meta, bounded (boundMeta) whoever built it. */
-  put(m: ConversationMeta): Promise<void> {
-    return this.state.set(metaKey(m.id), JSON.stringify(boundMeta(m)), this.ttlMs);
+  async put(m: ConversationMeta): Promise<void> {
+    await this.state.set(metaKey(m.id), await this.encode(boundMeta(m)), this.ttlMs);
+  }
+
+  /** One sealed value per meta (one AES operation per write, not one per message), owned by the customer. */
+  private async encode(m: ConversationMeta): Promise<string> {
+    if (!this.personal) return JSON.stringify(m);
+    const secret: SealedMetaPart = { customer: m.customer, preview: m.preview, texts: m.messages.map((x) => x.text), summary: m.handoff?.summary };
+    const pd = await this.personal.seal(m.customerKey, 'routing.meta', JSON.stringify(secret));
+    const bare = { ...m, customer: {}, preview: '', messages: m.messages.map((x) => ({ ...x, text: '' })), pd };
+    if (m.handoff) bare.handoff = { ...m.handoff, summary: '' };
+    return JSON.stringify(bare);
+  }
+
+  private async decode(raw: string): Promise<ConversationMeta> {
+    const { pd, ...m } = JSON.parse(raw) as ConversationMeta & { pd?: string };
+    if (pd === undefined || !this.personal) return m;
+    const text = await this.personal.open(m.customerKey, 'routing.meta', pd);
+    if (text === null) return m; // erased: the meta shows no personal data
+    const s = JSON.parse(text) as SealedMetaPart;
+    return {
+      ...m,
+      customer: s.customer,
+      preview: s.preview,
+      messages: m.messages.map((x, i) => ({ ...x, text: s.texts[i] ?? '' })),
+      ...(m.handoff ? { handoff: { ...m.handoff, summary: s.summary ?? '' } } : {}),
+    };
   }
 
   /**

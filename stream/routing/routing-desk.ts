@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
@@ -38,6 +39,8 @@ export interface RoutingDeskOptions {
   ttlMs: number;
   /** Presence of an agent who never set one. */
   defaultPresence?: Presence;
+  /** Seals what the desk stores and publishes (conversation meta, replies) under the customer's key (docs/privacy.md). */
+  personal?: Pick<PersonalData, 'seal' | 'open' | 'sealEvents'>;
   /**
    * The experiment hook (stream/experiments): a customer in a running `routing_policy` experiment is ranked by
    * their variant's `config.policy` instead of the queue's (docs/experiments.md). Absent: the queue's policy.
@@ -79,7 +82,7 @@ export class RoutingDesk extends EventEmitter {
     super();
     this.setMaxListeners(1000);
     this.store = new QueueStore(o.state, o.ttlMs);
-    this.meta = new MetaStore(o.state, o.ttlMs);
+    this.meta = new MetaStore(o.state, o.ttlMs, o.personal);
     this.byId = new Map(o.roster.agents.map((a) => [a.id, a]));
   }
 
@@ -376,9 +379,10 @@ export class RoutingDesk extends EventEmitter {
   }
 
   async publish(events: EventEnvelope[]): Promise<void> {
+    const sealed = this.o.personal ? await this.o.personal.sealEvents(events) : events;
     await this.o.bus.publish(
       TOPICS.events,
-      events.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
+      sealed.map((e) => ({ key: e.customer_key, value: JSON.stringify(e) })),
     );
   }
 }

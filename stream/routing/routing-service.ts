@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import type { BusBatch, Subscription } from '../../shared/ports/event-bus.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
@@ -27,6 +28,8 @@ export interface RoutingServiceOptions {
   gaugeMs?: number;
   /** The FAQ bot (BOT_ENABLED): sees each customer message once routing has queued and recorded it. */
   bot?: { submit(e: EventEnvelope): void };
+  /** Opens sealed personal fields of consumed events in memory (docs/privacy.md). */
+  personal?: Pick<PersonalData, 'openEvents'>;
   /** Reply suggestions: opportunity.created / deal.won reward the scripts used in that conversation. */
   suggestions?: Pick<SuggestStore, 'outcome'>;
 }
@@ -76,13 +79,16 @@ export class RoutingService {
 
   private async handle(batch: BusBatch): Promise<void> {
     const touched = new Set<string>();
+    const decoded: EventEnvelope[] = [];
     for (const m of batch.messages) {
-      let e: EventEnvelope;
       try {
-        e = JSON.parse(m.value) as EventEnvelope;
+        decoded.push(JSON.parse(m.value) as EventEnvelope);
       } catch {
         continue; // the stream worker keeps unparsable messages in dead_letters
       }
+    }
+    // Triage, the console's messages and the bot read text: opened in memory; the desk seals what it stores.
+    for (const e of this.o.personal ? await this.o.personal.openEvents(decoded) : decoded) {
       const g = await this.intake(e);
       if (g) touched.add(g);
     }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { AtomicScript, StateStore } from '../../../shared/ports/state-store.js';
+import { conversationOwner, type PersonalData } from '../../../shared/privacy/personal-data.js';
 import type { ChatMessage } from './protocol.js';
 
 /**
@@ -109,6 +110,11 @@ export interface ConversationLogOptions {
   replayMs: number;
   /** How long a conversation lives after its last activity, ms (≥ replayMs). */
   conversationTtlMs: number;
+  /**
+   * Seals the replay buffer's messages and the visitor's contact under the conversation's own data key
+   * (`conversationOwner`), which an erasure of the customer destroys with the conversation (docs/privacy.md).
+   */
+  personal?: Pick<PersonalData, 'seal' | 'open'>;
 }
 
 /** The StateStore-backed conversations of web chat: metadata, seq, replay buffer. */
@@ -129,6 +135,8 @@ export class ConversationLog {
   async get(id: string): Promise<ConversationMeta | null> {
     const h = await this.o.state.hgetall(metaKey(id));
     if (!h.visitor_id) return null;
+    const email = h.email ? await this.open(id, 'webchat.email', h.email) : null;
+    const phone = h.phone ? await this.open(id, 'webchat.phone', h.phone) : null;
     return {
       id,
       visitor_id: h.visitor_id,
@@ -137,24 +145,39 @@ export class ConversationLog {
       seq: Number(h.seq ?? 0),
       read_visitor: Number(h.read_visitor ?? 0),
       read_agent: Number(h.read_agent ?? 0),
-      ...(h.email ? { email: h.email } : {}),
-      ...(h.phone ? { phone: h.phone } : {}),
+      ...(email ? { email } : {}),
+      ...(phone ? { phone } : {}),
     };
   }
 
+  private seal(id: string, field: string, value: string): Promise<string> {
+    return this.o.personal ? this.o.personal.seal(conversationOwner(id), field, value) : Promise.resolve(value);
+  }
+
+  private async open(id: string, field: string, value: string): Promise<string | null> {
+    return this.o.personal ? this.o.personal.open(conversationOwner(id), field, value) : value;
+  }
+
   /** Appends idempotently; `idemKey` is `v:<client_msg_id>` for visitors, `a:<outbound id>` for agents. */
-  append(id: string, idemKey: string, msg: Omit<ChatMessage, 'seq'>): Promise<AppendResult> {
+  async append(id: string, idemKey: string, msg: Omit<ChatMessage, 'seq'>): Promise<AppendResult> {
     const ttl = String(this.o.replayMs);
     return this.o.state.atomic(
       appendMessageScript,
       [metaKey(id), logKey(id)],
-      [idemKey, JSON.stringify(msg), ttl, String(this.metaTtl), msg.from === 'visitor' ? '1' : '0'],
+      [idemKey, await this.seal(id, 'webchat.message', JSON.stringify(msg)), ttl, String(this.metaTtl), msg.from === 'visitor' ? '1' : '0'],
     );
   }
 
-  /** Retained messages after lastSeq, oldest first. */
+  /** Retained messages after lastSeq, oldest first (a message whose key was destroyed is left out). */
   async after(id: string, lastSeq: number): Promise<ChatMessage[]> {
-    return messagesAfter(await this.o.state.hgetall(logKey(id)), lastSeq, this.o.clock.now() - this.o.replayMs);
+    const log = await this.o.state.hgetall(logKey(id));
+    const opened: Record<string, string> = {};
+    for (const [field, value] of Object.entries(log)) {
+      if (!field.startsWith('m:') || !(Number(field.slice(2)) > lastSeq)) continue;
+      const json = await this.open(id, 'webchat.message', value);
+      if (json !== null) opened[field] = json;
+    }
+    return messagesAfter(opened, lastSeq, this.o.clock.now() - this.o.replayMs);
   }
 
   /** Records how far a side has read; never moves backwards, never beyond the last seq. */
@@ -169,8 +192,8 @@ export class ConversationLog {
 
   async setContact(id: string, contact: { email?: string; phone?: string }): Promise<void> {
     const fields: Record<string, string> = {};
-    if (contact.email) fields.email = contact.email;
-    if (contact.phone) fields.phone = contact.phone;
+    if (contact.email) fields.email = await this.seal(id, 'webchat.email', contact.email);
+    if (contact.phone) fields.phone = await this.seal(id, 'webchat.phone', contact.phone);
     if (Object.keys(fields).length > 0) await this.o.state.hset(metaKey(id), fields);
   }
 }

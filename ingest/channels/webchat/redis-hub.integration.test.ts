@@ -8,6 +8,7 @@ import { RedisStateStore } from '../../../stream/state/redis-state-store.js';
 import { eventually, requireEngine, sleep, uniqueName } from '../../../test/contracts/engines.js';
 import { buildTestApp } from '../../../test/support/app.js';
 import { startTestOmnilane, type TestOmnilane } from '../../../test/support/omnilane.js';
+import { personalDataFor, sharedPrivacyKeys } from '../../../test/support/privacy-keys.js';
 import { ConversationLog } from './conversation-log.js';
 import { RedisHub } from './redis-hub.js';
 import { TestVisitor, type Frame } from './ws-test-client.js';
@@ -18,6 +19,7 @@ const HOUR = 3600_000;
 
 // Two ingest "processes" in one test: each its own data dir, bus and warehouse, sharing one Redis namespace.
 let ns: string;
+const keys = sharedPrivacyKeys();
 let redisUrl: string;
 let a: TestOmnilane;
 let b: TestOmnilane;
@@ -27,7 +29,7 @@ const open: TestVisitor[] = [];
 beforeAll(async () => {
   redisUrl = requireEngine('redis').redisUrl;
   ns = uniqueName('wchub');
-  const env = { REDIS_URL: redisUrl, OMNILANE_NAMESPACE: ns, WEBCHAT_SITE_KEYS: `${KEY}@${ORIGIN}`, WEBCHAT_REPLAY_HOURS: '1' };
+  const env = { REDIS_URL: redisUrl, OMNILANE_NAMESPACE: ns, WEBCHAT_SITE_KEYS: `${KEY}@${ORIGIN}`, WEBCHAT_REPLAY_HOURS: '1', ...keys };
   [a, b] = await Promise.all([startTestOmnilane(env), startTestOmnilane(env)]);
   admin = new Redis(redisUrl);
 });
@@ -130,11 +132,17 @@ describe('web chat over the Redis hub (two processes)', () => {
 
     beforeAll(async () => {
       store = new RedisStateStore({ url: redisUrl, keyPrefix: `${ns}:` });
-      const conversations = new ConversationLog({ state: store, clock: systemClock, replayMs: HOUR, conversationTtlMs: HOUR });
+      const conversations = new ConversationLog({
+        state: store,
+        clock: systemClock,
+        replayMs: HOUR,
+        conversationTtlMs: HOUR,
+        personal: personalDataFor(keys, store),
+      });
       hub = new RedisHub({ url: redisUrl, namespace: ns, catchUp: (id, after) => conversations.after(id, after), retryDelayMs: () => 1500 });
       c = await buildTestApp(
         { warehouse: {} as Warehouse, clock: systemClock, access: await testAccess([]) },
-        { webchat: { state: store, siteKeys: [{ key: KEY, origins: [ORIGIN] }], replayMs: HOUR, hub } },
+        { webchat: { state: store, siteKeys: [{ key: KEY, origins: [ORIGIN] }], replayMs: HOUR, hub, personal: personalDataFor(keys, store) } },
       );
       cUrl = (await c.listen({ port: 0, host: '127.0.0.1' })).replace('[::1]', 'localhost');
     });

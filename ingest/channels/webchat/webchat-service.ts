@@ -1,3 +1,4 @@
+import type { PersonalData } from '../../../shared/privacy/personal-data.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../shared/clock.js';
 import type { CustomerInput, EventInput } from '../../../shared/envelope.js';
@@ -14,6 +15,8 @@ export const WEBCHAT_PRODUCER = 'webchat';
 
 export interface WebchatOptions {
   ingest: EventIngest;
+  /** Seals the replay buffer and contacts kept in the state store (conversation-log.ts). */
+  personal?: Pick<PersonalData, 'seal' | 'open'>;
   state: StateStore;
   clock: Clock;
   log: Logger;
@@ -59,6 +62,7 @@ export class WebchatService {
       clock: o.clock,
       replayMs: o.replayMs,
       conversationTtlMs: o.conversationTtlMs ?? 30 * 86_400_000,
+      personal: o.personal,
     });
     this.hub = o.hub ?? new InProcessHub();
     this.newId = o.newId ?? (() => `wc_${randomUUID().replace(/-/g, '')}`);
