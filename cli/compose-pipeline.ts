@@ -16,6 +16,8 @@ import { FollowupStore } from '../stream/followup/followup-store.js';
 import { SuppressionList } from '../stream/followup/suppression-list.js';
 import { CustomerErasure, erasedIdentifiersGuard } from '../stream/privacy/customer-erasure.js';
 import { KpiStep } from '../stream/kpis/kpi-step.js';
+import { FileLabelStore } from '../stream/labels/file-label-store.js';
+import type { LabelStore } from '../stream/labels/label-store.js';
 import type { CustomerExportSources } from '../stream/privacy/customer-export.js';
 import type { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { SessionStep } from '../stream/sessions/session-step.js';
@@ -114,10 +116,12 @@ export function composeErasure(
   engines: Pick<Engines, 'state' | 'warehouse'>,
   clock: Clock,
   workbench = composeWorkbench(cfg, engines.state, clock, true, engines.warehouse),
+  labels: LabelStore = new FileLabelStore(cfg.dataDir),
 ): CustomerErasure {
   const { identity, personal } = workbench;
   return new CustomerErasure({
     personal,
+    labels,
     warehouse: engines.warehouse,
     state: engines.state,
     clock,

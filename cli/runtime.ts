@@ -344,6 +344,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         routing: routing?.desk,
         bot: routing?.bot,
       });
+      // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md); an erasure removes theirs.
+      const labels = roles.api ? new FileLabelStore(cfg.dataDir) : undefined;
       app = await buildApp({
         log,
         clock,
@@ -355,7 +357,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         alerts,
         attribution,
         workbench: roles.api ? workbench : undefined,
-        ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock, workbench) } : {}),
+        ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock, workbench, labels) } : {}),
         ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
         messaging,
         ...(followup
@@ -371,8 +373,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         routing: routing?.desk,
         classifier: composeClassifier(),
         experiments: composeExperiments({ warehouse, clock, ingest: ingestOrStub, state: hasState ? engines.state : undefined }),
-        // Labels are files under this process's DATA_DIR, also in distributed mode (docs/ai.md).
-        ...(roles.api ? { labels: new FileLabelStore(cfg.dataDir) } : {}),
+        ...(labels ? { labels } : {}),
         health,
         ...(audit ? { audit } : {}),
         ...(tls ? { tls } : {}),

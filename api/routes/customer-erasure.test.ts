@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.js';
@@ -9,6 +12,7 @@ import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
 import { loadFollowupConfig, shippedRulesPath } from '../../stream/followup/followup-config.js';
 import { FollowupStore } from '../../stream/followup/followup-store.js';
+import { FileLabelStore } from '../../stream/labels/file-label-store.js';
 import { SuppressionList } from '../../stream/followup/suppression-list.js';
 import { IdentityService } from '../../stream/identity/identity-service.js';
 import { CustomerErasure, erasedIdentifiersGuard, type ErasureJob } from '../../stream/privacy/customer-erasure.js';
@@ -85,7 +89,16 @@ beforeAll(async () => {
     new DataKeyRing(new StateStoreDataKeyVault(state), LocalMasterKeys.fromJson(LocalMasterKeys.newKeyRingJson())),
     Buffer.alloc(32, 9),
   );
-  const erasure = new CustomerErasure({ warehouse: wh, state, clock, identity, followups: store, suppression: new SuppressionList(state), personal });
+  const erasure = new CustomerErasure({
+    warehouse: wh,
+    state,
+    clock,
+    identity,
+    followups: store,
+    suppression: new SuppressionList(state),
+    personal,
+    labels: new FileLabelStore(mkdtempSync(join(tmpdir(), 'omnilane-erasure-labels-'))),
+  });
   app = await buildTestApp(
     { warehouse: wh, clock, access: keys },
     {

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from '../../shared/private-files.js';
 import { intentPaths } from '../intent/model-files.js';
 import type { BotFeedbackRecord, IntentCorrectionRecord, LabelStore } from './label-store.js';
 
@@ -53,5 +54,35 @@ export class FileLabelStore implements LabelStore {
 
   botFeedback(): Promise<string> {
     return this.read(labelPaths.botFeedback(this.dataDir));
+  }
+
+  /** Rewrites each file without the conversations' lines (temporary file and rename, in the append chain). */
+  eraseConversations(conversationIds: readonly string[]): Promise<number> {
+    const gone = new Set(conversationIds);
+    const next = this.chain.then(async () => {
+      let removed = 0;
+      for (const path of [labelPaths.corrections(this.dataDir), labelPaths.botFeedback(this.dataDir)]) {
+        const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+        if (text === null) continue;
+        const lines = text.split('\n').filter(Boolean);
+        const kept = lines.filter((l) => !gone.has(conversationOf(l)));
+        if (kept.length === lines.length) continue;
+        removed += lines.length - kept.length;
+        writePrivateFile(path, kept.map((l) => `${l}\n`).join(''));
+      }
+      return removed;
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** The conversation a label line names ('' for a line that is not a record: tools may append other lines). */
+function conversationOf(line: string): string {
+  try {
+    const v = (JSON.parse(line) as { conversation_id?: unknown }).conversation_id;
+    return typeof v === 'string' ? v : '';
+  } catch {
+    return '';
   }
 }

@@ -44,4 +44,6 @@ export interface LabelStore {
   intentCorrections(): Promise<string>;
   /** Every stored bot-feedback line. */
   botFeedback(): Promise<string>;
+  /** Erasure: removes every record of these conversations (their text is the customer's); returns how many. */
+  eraseConversations(conversationIds: readonly string[]): Promise<number>;
 }

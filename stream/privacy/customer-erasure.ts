@@ -8,6 +8,7 @@ import type { Warehouse } from '../../shared/ports/warehouse.js';
 import type { FollowupStore } from '../followup/followup-store.js';
 import { identifierDigest, type SuppressionList } from '../followup/suppression-list.js';
 import type { IdentityService } from '../identity/identity-service.js';
+import type { LabelStore } from '../labels/label-store.js';
 import { discoverCustomer } from './customer-export.js';
 
 /** The stores an erasure works through, in order: suppression first (nothing new lands), the identity graph last. */
@@ -21,6 +22,7 @@ export const ERASURE_STORES = [
   'deal_facts',
   'identity_merges',
   'followups',
+  'labels',
   'identity',
 ] as const;
 export type ErasureStore = (typeof ERASURE_STORES)[number];
@@ -58,6 +60,8 @@ export interface CustomerErasureDeps {
   /** The identity graph; absent (no state store), only the asked-for id is erased and the identity store is skipped. */
   identity?: Pick<IdentityService, 'profile' | 'erase'>;
   followups?: Pick<FollowupStore, 'erase'>;
+  /** Agents' intent and bot labels (message text per conversation, DATA_DIR/labels); absent: skipped. */
+  labels?: Pick<LabelStore, 'eraseConversations'>;
   /** Destroys the customer's data keys (crypto-shredding); absent or PRIVACY_ENCRYPTION=off: nothing to destroy. */
   personal?: Pick<PersonalData, 'forget' | 'encrypted'>;
   newJobId?: () => string;
@@ -68,7 +72,7 @@ const erasedKey = (customerId: string) => `privacy:erased:${customerId}`;
 
 /** Which rows of each table belong to the customer: by their ids, and by their conversations. */
 const WAREHOUSE_STEPS: Record<
-  Exclude<ErasureStore, 'suppression' | 'keys' | 'followups' | 'identity'>,
+  Exclude<ErasureStore, 'suppression' | 'keys' | 'followups' | 'labels' | 'identity'>,
   Array<{ column: string; by: 'ids' | 'conversations' }>
 > = {
   events: [
@@ -186,6 +190,9 @@ export class CustomerErasure {
         for (const c of ids) if (await this.d.followups.erase(c)) n++;
         return { deleted: n, note: 'follow-up timers and leads; consent records stay as proof of opt-outs' };
       }
+      case 'labels':
+        if (!this.d.labels) return { deleted: null, skipped: true, note: 'this process keeps no labels' };
+        return { deleted: await this.d.labels.eraseConversations(job.conversations), note: 'intent corrections and bot verdicts of their conversations' };
       case 'identity': {
         if (!this.d.identity) return { deleted: null, skipped: true, note: 'this process has no identity graph' };
         let n = 0;

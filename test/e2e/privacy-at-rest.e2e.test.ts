@@ -136,6 +136,8 @@ describe('personal data at rest (embedded default)', () => {
     expect(timeline.events.find((e) => e.id === 'p-2')?.properties).toMatchObject({ text: `请寄到${ADDRESS}，订单 ${ORDER}`, name: '赵磊' });
     const profile = (await (await om.get(`/v1/customers/${id}`)).json()) as { identifiers: string[] };
     expect(profile.identifiers).toEqual(expect.arrayContaining([`email:${EMAIL}`, `phone:+86${PHONE_DIGITS}`, `wechat:${OPENID}`]));
+    const exported = JSON.stringify(await (await om.get(`/v1/customers/${id}/export`)).json());
+    for (const n of [EMAIL, `phone:+86${PHONE_DIGITS}`, OPENID, ADDRESS, ORDER, REPLY]) expect(exported).toContain(n);
     const meta = await om.routing!.desk.meta.get('conv-secret');
     expect(meta?.messages.map((m) => m.text).join(' ')).toContain(ADDRESS);
     expect(meta?.customer.email).toBe(EMAIL);
@@ -158,6 +160,11 @@ describe('personal data at rest (embedded default)', () => {
       expect(i).toBeLessThan(200);
       await new Promise((r) => setTimeout(r, 50));
     }
+    // The suppression list holds digests of blind indexes: a later event with the same e-mail is refused (drop).
+    const again = await om.post('/v1/events', {
+      events: [{ id: 'p-9', type: 'message.received', channel: 'email', occurred_at: new Date().toISOString(), customer: { email: EMAIL.toUpperCase() } }],
+    });
+    expect(((await again.json()) as { rejected: Array<{ code: string }> }).rejected.map((r) => r.code)).toEqual(['ING_ERR_ERASED']);
     await om.stop();
 
     expect(Object.fromEntries(found(dir, [...NEEDLES, OTHER_TEXT]))).toEqual({});

@@ -1,0 +1,211 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ConfigResourceTypes, Kafka } from 'kafkajs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startOmnilane } from '../../cli/runtime.js';
+import { loadConfig } from '../../shared/config.js';
+import { silentLogger } from '../../shared/logger.js';
+import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
+import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
+import { KafkaBus } from '../../stream/bus/kafka-bus.js';
+import { RedisStateStore } from '../../stream/state/redis-state-store.js';
+import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
+import { eventually, requireEngine, uniqueName } from '../contracts/engines.js';
+
+/**
+ * Personal data at rest on the real engines (issue 14 item 5): after a customer's events went through Kafka, Redis and
+ * ClickHouse, a byte search of the deployment's Kafka partition directories, a fresh Redis dump and its ClickHouse
+ * table directories. A run with PRIVACY_ENCRYPTION=off over the same engines must find the values in each of the
+ * three (so the search sees plaintext through ClickHouse's compression too); encrypted, none anywhere, before and
+ * after the customer's erasure, and the sealed copies left in Kafka no longer open once their key is destroyed.
+ */
+const INGEST_KEY = 'privacy-stack-ingest-key-0123456789';
+const ADMIN_KEY = 'privacy-stack-admin-key-0123456789ab';
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+const contains = (files: string[], needle: string) => files.some((f) => readFileSync(f).includes(Buffer.from(needle, 'utf8')));
+
+async function deploy(label: string, extra: Record<string, string>) {
+  const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
+  const ns = uniqueName(label);
+  const dataDir = mkdtempSync(join(tmpdir(), `omnilane-${label}-`));
+  const vars = {
+    KAFKA_BROKERS: env.kafkaBrokers,
+    REDIS_URL: env.redisUrl,
+    CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
+    OMNILANE_NAMESPACE: ns,
+    OMNILANE_INGEST_KEY: INGEST_KEY,
+    OMNILANE_ADMIN_KEY: ADMIN_KEY,
+    BUS_PARTITIONS: '2',
+    DATA_DIR: dataDir,
+    IDENTITY_DEFAULT_COUNTRY_CODE: '86',
+    ...extra,
+  };
+  const running = await startOmnilane({ config: loadConfig({ ...vars, PORT: '0', LOG_LEVEL: 'silent' }), log: silentLogger() });
+  const warehouse = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
+  const redis = new Redis(env.redisUrl);
+  cleanups.push(async () => {
+    await running.stop().catch(() => undefined);
+    await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
+    await warehouse.close();
+    const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
+    await bus.dropNamespace().catch(() => undefined);
+    await bus.close();
+    const state = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
+    await state.clearPrefix().catch(() => undefined);
+    await state.close();
+    redis.disconnect();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The files each engine holds for this deployment: its Kafka partitions, a fresh Redis dump, its ClickHouse tables. */
+  const stores = async (): Promise<Record<'kafka' | 'redis' | 'clickhouse', string[]>> => {
+    const admin = new Kafka({ brokers: env.kafkaBrokers.split(','), logLevel: 0 }).admin();
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    const cfg = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0].nodeId), configNames: ['log.dirs', 'log.dir'] }],
+    });
+    await admin.disconnect();
+    const logDirs = cfg.resources[0].configEntries.flatMap((e) => (e.configValue ?? '').split(',')).filter(Boolean);
+    const kafka = logDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((n) => n.startsWith(ns)) : []).flatMap((n) => filesUnder(join(d, n))));
+    await redis.call('SAVE');
+    const [, dir] = (await redis.call('CONFIG', 'GET', 'dir')) as [string, string];
+    const [, file] = (await redis.call('CONFIG', 'GET', 'dbfilename')) as [string, string];
+    const res = await fetch(`${env.clickhouseUrl}/`, {
+      method: 'POST',
+      body: `SELECT data_path FROM system.tables WHERE database = '${ns}' AND data_path != '' FORMAT JSONEachRow`,
+    });
+    const tables = (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { data_path: string });
+    return { kafka, redis: [join(dir, file)], clickhouse: tables.flatMap((t) => filesUnder(t.data_path)) };
+  };
+  const post = async (events: unknown[]) => {
+    const res = await fetch(`${running.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_KEY}` },
+      body: JSON.stringify({ events }),
+    });
+    expect(res.status).toBe(202);
+  };
+  const get = async <T>(path: string) => {
+    const res = await fetch(`${running.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(res.status, path).toBe(200);
+    return (await res.json()) as T;
+  };
+  return { ns, env, dataDir, running, warehouse, stores, post, get };
+}
+
+/** One customer's conversation with values unique to this run. */
+function conversation(tag: string) {
+  const needles = { phone: `1391${tag}`, email: `wu.${tag}@secret.example.cn`, text: `送到北京市朝阳区${tag}号院`, reply: `reply-${tag}` };
+  const customer = { phone: `+86${needles.phone}`, email: needles.email };
+  const at = (s: number) => new Date(Date.now() - 120_000 + s * 1000).toISOString();
+  const events = [
+    { id: `${tag}-1`, type: 'conversation.started', channel: 'sms', occurred_at: at(0), customer, conversation_id: `c-${tag}` },
+    { id: `${tag}-2`, type: 'message.received', channel: 'sms', occurred_at: at(1), customer, conversation_id: `c-${tag}`, properties: { text: needles.text } },
+    {
+      id: `${tag}-3`,
+      type: 'message.sent',
+      channel: 'sms',
+      occurred_at: at(2),
+      customer,
+      conversation_id: `c-${tag}`,
+      agent_id: 'ag_li',
+      properties: { text: needles.reply },
+    },
+  ];
+  return { needles: Object.values(needles), events, email: needles.email };
+}
+
+async function landed(d: Awaited<ReturnType<typeof deploy>>, n: number) {
+  await eventually(
+    'events in ClickHouse',
+    async () => Number((await d.warehouse.query<{ events: string }>('events_count', { producer: null }))[0].events) >= n,
+    60_000,
+    200,
+  );
+}
+
+describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
+  it('PRIVACY_ENCRYPTION=off: the search finds the values in every engine (the control)', async () => {
+    const tag = `${Date.now() % 1e7}`.padStart(7, '0');
+    const d = await deploy('privoff', { PRIVACY_ENCRYPTION: 'off' });
+    const c = conversation(tag);
+    await d.post(c.events);
+    await landed(d, 3);
+    const files = await d.stores();
+    for (const [engine, list] of Object.entries(files)) {
+      expect(list.length, `${engine} files`).toBeGreaterThan(0);
+      expect(
+        c.needles.filter((n) => contains(list, n)),
+        engine,
+      ).not.toEqual([]);
+    }
+    expect(c.needles.filter((n) => contains(files.kafka, n))).toEqual(c.needles);
+  }, 120_000);
+
+  it('encrypted (the default): no value in any engine before or after erasure; Kafka copies stop opening once erased', async () => {
+    const tag = `${(Date.now() + 7) % 1e7}`.padStart(7, '1');
+    const d = await deploy('privon', {});
+    const c = conversation(tag);
+    await d.post(c.events);
+    await landed(d, 3);
+    const found = { email: c.email };
+    const search = await d.get<{ customers: Array<{ id: string; identifiers: string[] }> }>(`/v1/customers?email=${encodeURIComponent(found.email)}`);
+    expect(search.customers).toHaveLength(1);
+    const id = search.customers[0].id;
+    expect(search.customers[0].identifiers).toContain(`email:${c.email}`);
+    const timeline = await d.get<{ events: Array<{ properties: { text?: string } }> }>(`/v1/customers/${id}/timeline`);
+    expect(timeline.events.map((e) => e.properties.text)).toContain(c.needles[2]);
+
+    const before = await d.stores();
+    for (const [engine, list] of Object.entries(before))
+      expect(
+        c.needles.filter((n) => contains(list, n)),
+        engine,
+      ).toEqual([]);
+    const tokens = before.kafka.flatMap((f) => readFileSync(f, 'latin1').match(/pd1\.\d+\.[A-Za-z0-9_-]+/g) ?? []);
+    expect(tokens.length).toBeGreaterThan(0);
+    const state = new RedisStateStore({ url: d.env.redisUrl, keyPrefix: `${d.ns}:` });
+    const master = LocalMasterKeys.fromFile(join(d.dataDir, 'privacy-master-keys.json'));
+    const opens = async () => {
+      const ring = new DataKeyRing(new StateStoreDataKeyVault(state), master);
+      let n = 0;
+      for (const t of tokens) if ((await ring.decrypt(id, 'properties.text', t).catch(() => null)) !== null) n++;
+      return n;
+    };
+    try {
+      expect(await opens()).toBeGreaterThan(0);
+      const del = await fetch(`${d.running.url}/v1/customers/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      expect(del.status).toBe(202);
+      const { job } = (await del.json()) as { job: string };
+      await eventually('erasure done', async () => (await d.get<{ status: string }>(`/v1/privacy/erasures/${job}`)).status === 'done', 120_000, 250);
+      const after = await d.stores();
+      for (const [engine, list] of Object.entries(after))
+        expect(
+          c.needles.filter((n) => contains(list, n)),
+          engine,
+        ).toEqual([]);
+      expect(await opens()).toBe(0);
+    } finally {
+      await state.close();
+    }
+  }, 240_000);
+});
