@@ -21,7 +21,7 @@ export async function buildTestApp(
   const log = silentLogger();
   const { webchat, ...overrides } = extra;
   const ingest: EventIngest = overrides.ingest ?? { ingest: async () => Promise.reject(new Error('no ingest in this test app')) };
-  const kpis = overrides.kpis ?? composeKpis(loadConfig({}), base.warehouse);
+  const kpis = overrides.kpis ?? composeKpis(loadConfig({}).kpi, base.warehouse);
   const messaging = composeMessaging({ ingest, clock: base.clock, log, senders: new SenderRegistry(), webchat, routing: overrides.routing });
   const app = await buildApp({
     log,
