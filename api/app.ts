@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { webchatRoutes, type WebchatService } from '../ingest/channels/webchat/index.js';
 import { channelRoutes, type ChannelDeps } from '../ingest/channels/index.js';
-import type { IngestService } from '../ingest/ingest-service.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -62,7 +62,7 @@ export interface AppDeps {
   clock: Clock;
   /** Users, keys and sessions (api/auth): who may call which route. */
   access: AccessService;
-  ingest: IngestService;
+  ingest: EventIngest;
   warehouse: Warehouse;
   board: BoardService;
   live: LiveHub;
@@ -72,7 +72,7 @@ export interface AppDeps {
   /** Outbound messaging: senders by channel, the directory of conversations replies go to, web chat when on. */
   messaging: Messaging;
   /** Channel webhooks (/v1/channels/…); without them those routes are not registered. */
-  channels?: Omit<ChannelDeps, 'ingest'> & { ingest?: IngestService };
+  channels?: ChannelDeps;
   /** Workbench (customers, conversations): absent, those routes are not registered. */
   workbench?: { identity?: IdentityService; crm: CrmPort; sessionExpiryMs: number; personal?: PersonalData };
   /** Customer erasure (docs/privacy.md, "Erasure"): DELETE /v1/customers/{id}; absent, the route is not served. */
@@ -119,8 +119,9 @@ export interface Messaging {
  * behind them are built by the composition root (cli/compose-api.ts).
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = deps.log.child({ stage: 'api' });
   const app = Fastify({
-    loggerInstance: deps.log.child({ stage: 'api' }) as unknown as FastifyBaseLogger,
+    loggerInstance,
     // Per-request lines would dominate the log at ingest rates; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
@@ -160,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessAdminRoutes, { access: deps.access });
   await app.register(opsMetricsRoutes, { health: deps.health });
   await app.register(eventRoutes, { ingest: deps.ingest });
-  if (deps.channels) await app.register(async (scope) => channelRoutes(scope, { ...deps.channels!, ingest: deps.channels!.ingest ?? deps.ingest }));
+  if (deps.channels) await app.register(async (scope) => channelRoutes(scope, deps.channels!));
   await app.register(boardRoutes, { board: deps.board, live: deps.live });
   await app.register(metricRoutes, { kpis: deps.kpis, clock: deps.clock, owned });
   await app.register(alertRoutes, { alerts: deps.alerts ?? { rules: [], firing: () => [] } });

@@ -37,7 +37,7 @@ describe('botOutbound on every channel', () => {
       EMAIL_API_KEY: 'key',
       EMAIL_FROM: 'shop@example.com',
     });
-    const senders = sendersFromConfig(cfg);
+    const senders = sendersFromConfig(cfg.channels);
     const convs: Record<string, ConversationRef> = {
       'c-sms': { id: 'c-sms', channel: 'sms', customer: { phone: '+8613800138000' }, to: { phone: '+8613800138000' } },
       'c-wa': { id: 'c-wa', channel: 'whatsapp', customer: { phone: '+8613800138001' }, to: { phone: '+8613800138001' } },

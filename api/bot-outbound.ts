@@ -4,7 +4,7 @@
  * `properties.bot = true` and no agent. Idempotent by the message id: the sender gets it as its key, and the
  * event id `msg:<conversation>:<id>` is counted once by ingest.
  */
-import type { IngestService } from '../ingest/ingest-service.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import type { Clock } from '../shared/clock.js';
 import { OmnilaneError } from '../shared/errors.js';
@@ -13,7 +13,7 @@ import type { ConversationDirectory } from './routes/conversation-messages.js';
 
 export const BOT_PRODUCER = 'bot';
 
-export function botOutbound(o: { ingest: IngestService; senders: SenderRegistry; conversations: ConversationDirectory; clock: Clock }): BotReplyFn {
+export function botOutbound(o: { ingest: EventIngest; senders: SenderRegistry; conversations: ConversationDirectory; clock: Clock }): BotReplyFn {
   return async (m) => {
     const conv = await o.conversations.lookup(m.conversationId);
     if (!conv) throw new OmnilaneError('API_ERR_NOT_FOUND', `conversation ${m.conversationId} not found`);

@@ -40,12 +40,12 @@ async function openAccess(cfg: Config): Promise<{ access: AccessService; close: 
   let state: StateStore = new MemoryStateStore({ clock: systemClock });
   let store;
   let warehouse: Warehouse | undefined;
-  if (cfg.redisUrl) {
+  if (cfg.redis.url) {
     state = new RedisStateStore({
-      url: cfg.redisUrl,
+      url: cfg.redis.url,
       keyPrefix: cfg.namespace ? `${cfg.namespace}:` : undefined,
       lazyConnect: true,
-      commandTimeoutMs: cfg.redisCommandTimeoutMs,
+      commandTimeoutMs: cfg.redis.commandTimeoutMs,
       ...engineTls(cfg).redis,
     });
     // The durable copy the servers restore from when Redis loses its keys (a change here is saved there too).

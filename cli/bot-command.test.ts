@@ -93,9 +93,9 @@ describe('bot configuration', () => {
   it('defaults to off, 0.5, the shipped base; validates BOT_MIN_CONFIDENCE', async () => {
     const { loadConfig } = await import('../shared/config.js');
     const c = loadConfig({});
-    expect([c.botEnabled, c.botMinConfidence, c.botKnowledgeDir]).toEqual([false, 0.5, undefined]);
-    expect(c.botChannels).toEqual(['web', 'app', 'whatsapp', 'wechat', 'sms', 'email']);
-    expect(loadConfig({ BOT_MIN_CONFIDENCE: '0.65', BOT_CHANNELS: 'Web, SMS' })).toMatchObject({ botMinConfidence: 0.65, botChannels: ['web', 'sms'] });
+    expect([c.bot.enabled, c.bot.minConfidence, c.bot.knowledgeDir]).toEqual([false, 0.5, undefined]);
+    expect(c.bot.channels).toEqual(['web', 'app', 'whatsapp', 'wechat', 'sms', 'email']);
+    expect(loadConfig({ BOT_MIN_CONFIDENCE: '0.65', BOT_CHANNELS: 'Web, SMS' })).toMatchObject({ bot: { minConfidence: 0.65, channels: ['web', 'sms'] } });
     expect(() => loadConfig({ BOT_MIN_CONFIDENCE: '1.5' })).toThrow(/BOT_MIN_CONFIDENCE: must be a number from 0 to 1/);
     expect(() => loadConfig({ BOT_MIN_CONFIDENCE: 'high' })).toThrow(/BOT_MIN_CONFIDENCE/);
   });

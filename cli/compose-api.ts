@@ -15,11 +15,11 @@ import { KpiService } from '../api/metrics/kpi-service.js';
 import type { SecurityOptions } from '../api/plugins/security.js';
 import { firstOf, type ConversationDirectory } from '../api/routes/conversation-messages.js';
 import { RedisHub, WebchatService, type WebchatHub, type WebchatOptions } from '../ingest/channels/webchat/index.js';
-import type { IngestService } from '../ingest/ingest-service.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import { WebchatSender } from '../ingest/outbound/webchat-sender.js';
 import type { Clock } from '../shared/clock.js';
-import type { Config } from '../shared/config.js';
+import type { AlertsConfig, Config, KpiConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
@@ -50,18 +50,18 @@ export async function composeAccess(o: {
   // With Redis, a durable copy in the warehouse (where this process has one) survives Redis losing its keys.
   const backup = o.warehouse ? new WarehouseAccessBackup(o.warehouse, clock) : undefined;
   const store =
-    cfg.redisUrl && state ? new StateAccessStore(state, () => clock.now(), 1000, undefined, backup) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
+    cfg.redis.url && state ? new StateAccessStore(state, () => clock.now(), 1000, undefined, backup) : new FileAccessStore(join(cfg.dataDir, 'access.json'));
   const envKeys = [
-    ...(cfg.ingestKey ? [{ id: 'ingest-default', role: 'ingest' as const, secret: cfg.ingestKey }] : []),
-    ...(cfg.adminKey ? [{ id: 'admin-default', role: 'admin' as const, secret: cfg.adminKey }] : []),
+    ...(cfg.server.ingestKey ? [{ id: 'ingest-default', role: 'ingest' as const, secret: cfg.server.ingestKey }] : []),
+    ...(cfg.server.adminKey ? [{ id: 'admin-default', role: 'admin' as const, secret: cfg.server.adminKey }] : []),
   ];
   const access = new AccessService({ store, sessions: state ?? new MemoryStateStore({ clock }), clock, envKeys });
   if (store instanceof StateAccessStore) await store.ensureBackup();
   const credentials = await bootstrapAccess(access, {
     legacyKeysPath: join(cfg.dataDir, 'keys.json'),
     credentialsPath: join(cfg.dataDir, 'credentials.txt'),
-    ingestKey: cfg.ingestKey,
-    adminKey: cfg.adminKey,
+    ingestKey: cfg.server.ingestKey,
+    adminKey: cfg.server.adminKey,
     roster: o.roster,
   });
   return { access, credentials };
@@ -95,7 +95,7 @@ export function composeSecurity(cfg: Config, tls: boolean, clock: Clock, state?:
  * Experiments: definitions and reports over the warehouse; with a state store, the assigner that claims each
  * customer's exposure once and publishes it as an `experiment.exposed` event through ingest.
  */
-export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: IngestService; state?: StateStore }): {
+export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; ingest: EventIngest; state?: StateStore }): {
   service: ExperimentService;
   assigner?: ExperimentAssigner;
 } {
@@ -114,8 +114,8 @@ export function composeExperiments(o: { warehouse: Warehouse; clock: Clock; inge
 }
 
 /** The KPI reader behind /v1/metrics, the board's tiles and the alert rules: buckets in KPI_TIME_ZONE. */
-export function composeKpis(cfg: Pick<Config, 'kpiTimeZone'>, warehouse: Warehouse): KpiService {
-  return new KpiService(warehouse, cfg.kpiTimeZone);
+export function composeKpis(cfg: Pick<KpiConfig, 'timeZone'>, warehouse: Warehouse): KpiService {
+  return new KpiService(warehouse, cfg.timeZone);
 }
 
 /** The intent classifier reply suggestions and labels use: the built-in one. */
@@ -124,9 +124,9 @@ export function composeClassifier(): IntentClassifier {
 }
 
 /** Alert rules evaluated on the KPIs (ALERT_RULES), posting transitions to ALERT_WEBHOOK_URL when set. Not started. */
-export function composeAlerts(cfg: Config, kpis: KpiService, clock: Clock, log: Logger): AlertEvaluator {
-  const webhook = cfg.alertWebhookUrl ? new AlertWebhook({ url: cfg.alertWebhookUrl, log: log.child({ stage: 'alerts' }) }) : undefined;
-  return new AlertEvaluator({ rules: [...cfg.alertRules], kpis, clock, intervalMs: cfg.alertIntervalMs, webhook, log: log.child({ stage: 'alerts' }) });
+export function composeAlerts(cfg: AlertsConfig, kpis: KpiService, clock: Clock, log: Logger): AlertEvaluator {
+  const webhook = cfg.webhookUrl ? new AlertWebhook({ url: cfg.webhookUrl, log: log.child({ stage: 'alerts' }) }) : undefined;
+  return new AlertEvaluator({ rules: [...cfg.rules], kpis, clock, intervalMs: cfg.intervalMs, webhook, log: log.child({ stage: 'alerts' }) });
 }
 
 /** The board and its live push; `source` emits 'batch' when new data may be there (the stream worker, or a poll). */
@@ -164,7 +164,7 @@ export interface ComposedMessaging extends Messaging {
  * replies leave through the same senders and conversations.
  */
 export function composeMessaging(o: {
-  ingest: IngestService;
+  ingest: EventIngest;
   clock: Clock;
   log: Logger;
   senders: SenderRegistry;

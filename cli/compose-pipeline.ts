@@ -70,27 +70,32 @@ export function composePersonalData(cfg: Config, state: StateStore): PersonalDat
 export function composeWorkbench(cfg: Config, state: StateStore, clock: Clock, hasState: boolean, warehouse?: Warehouse): Workbench {
   const personal = composePersonalData(cfg, state);
   const identity =
-    hasState && cfg.identityEnabled
+    hasState && cfg.identity.enabled
       ? new IdentityService({
           state,
           clock,
-          defaultCountryCode: cfg.identityDefaultCountryCode,
-          maxSharedCustomers: cfg.identityMaxShared,
+          defaultCountryCode: cfg.identity.defaultCountryCode,
+          maxSharedCustomers: cfg.identity.maxShared,
           blind: (i: string) => personal.blind(i),
           ...(warehouse ? { seqFloor: warehouseSeqFloor(warehouse), mergeLog: warehouse } : {}),
         })
       : undefined;
   const sessions = new SessionStep({
     state,
-    ttlMs: Math.max(cfg.stateTtlMs, cfg.sessionExpiryMs),
+    ttlMs: Math.max(cfg.state.ttlMs, cfg.sessions.expiryMs),
     rules: {
-      switchWindowMs: cfg.sessionSwitchWindowMs,
-      expiryMs: cfg.sessionExpiryMs,
-      priority: { channels: { ...cfg.channelPriority }, defaultChannel: 10, urgentKeywords: [...cfg.urgentKeywords], urgentBoost: cfg.urgentPriorityBoost },
+      switchWindowMs: cfg.sessions.switchWindowMs,
+      expiryMs: cfg.sessions.expiryMs,
+      priority: {
+        channels: { ...cfg.routing.channelPriority },
+        defaultChannel: 10,
+        urgentKeywords: [...cfg.routing.urgentKeywords],
+        urgentBoost: cfg.routing.urgentPriorityBoost,
+      },
     },
   });
-  const crm = cfg.crmUrl ? new HttpCrm({ url: cfg.crmUrl }) : new EmbeddedCrm();
-  return { identity, sessions, crm, sessionExpiryMs: cfg.sessionExpiryMs, personal };
+  const crm = cfg.crm.url ? new HttpCrm({ url: cfg.crm.url }) : new EmbeddedCrm();
+  return { identity, sessions, crm, sessionExpiryMs: cfg.sessions.expiryMs, personal };
 }
 
 /**
@@ -162,11 +167,16 @@ export function createStreamWorker(
     warehouse,
     clock,
     log: log.child({ stage: 'stream' }),
-    dedupTtlMs: cfg.dedupTtlMs,
-    stateTtlMs: cfg.stateTtlMs,
+    dedupTtlMs: cfg.state.dedupTtlMs,
+    stateTtlMs: cfg.state.ttlMs,
     sessions: workbench.sessions,
     personal: workbench.personal,
-    kpis: new KpiStep({ state: engines.state, ttlMs: cfg.stateTtlMs, outOfOrdernessMs: cfg.kpiOutOfOrdernessMs, allowedLatenessMs: cfg.kpiAllowedLatenessMs }),
+    kpis: new KpiStep({
+      state: engines.state,
+      ttlMs: cfg.state.ttlMs,
+      outOfOrdernessMs: cfg.kpi.outOfOrdernessMs,
+      allowedLatenessMs: cfg.kpi.allowedLatenessMs,
+    }),
   });
   worker.setMaxListeners(100);
   if (obs) observeWorker(worker, obs.metrics);
@@ -187,13 +197,17 @@ export function createIngestService(
     state: engines.state,
     clock,
     log: log.child({ stage: 'ingest' }),
-    dedupTtlMs: cfg.dedupTtlMs,
+    dedupTtlMs: cfg.state.dedupTtlMs,
     identity: workbench.identity,
     personal: workbench.personal,
-    erased: erasedIdentifiersGuard(cfg.erasurePolicy, new SuppressionList(engines.state), workbench.identity),
-    dimensionsTtlMs: cfg.stateTtlMs,
-    conversationExpiryMs: cfg.sessionExpiryMs,
-    rejectedQuota: { perSource: cfg.rejectedKeepPerSource, unsignedBytes: cfg.rejectedKeepUnsignedBytes, bytesPerWindow: cfg.rejectedKeepBytesPerMin },
+    erased: erasedIdentifiersGuard(cfg.identity.erasurePolicy, new SuppressionList(engines.state), workbench.identity),
+    dimensionsTtlMs: cfg.state.ttlMs,
+    conversationExpiryMs: cfg.sessions.expiryMs,
+    rejectedQuota: {
+      perSource: cfg.channels.rejectedKeepPerSource,
+      unsignedBytes: cfg.channels.rejectedKeepUnsignedBytes,
+      bytesPerWindow: cfg.channels.rejectedKeepBytesPerMin,
+    },
     metrics: obs?.metrics,
     outages: obs?.outages,
   });

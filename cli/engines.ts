@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Clock } from '../shared/clock.js';
-import type { Config } from '../shared/config.js';
+import type { BusConfig, Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
@@ -51,7 +51,7 @@ export async function openEngines(
 ): Promise<Engines> {
   // The embedded files belong to one process: take DATA_DIR's lock before opening any, so a second process
   // gets CFG_ERR_DATA_DIR_IN_USE naming the first instead of a DuckDB lock failure or a corrupted journal.
-  const embedded = (use.bus && !cfg.kafkaBrokers) || (use.state && !cfg.redisUrl) || (use.warehouse && !cfg.clickhouseUrl);
+  const embedded = (use.bus && !cfg.kafka.brokers) || (use.state && !cfg.redis.url) || (use.warehouse && !cfg.clickhouse.url);
   const lock = embedded ? acquireDataDirLock(cfg.dataDir) : undefined;
   try {
     return { ...(await openChosenEngines(cfg, clock, log, use, obs)), ...(lock ? { lock } : {}) };
@@ -64,14 +64,14 @@ export async function openEngines(
 /** KafkaBus options from the config (timeouts, group timing); `outages` rate-limits kafkajs' error lines. */
 export function kafkaBusOptions(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): ConstructorParameters<typeof KafkaBus>[0] {
   return {
-    brokers: cfg.kafkaBrokers ?? [],
+    brokers: cfg.kafka.brokers ?? [],
     namespace: cfg.namespace,
     log: log.child({ stage: 'kafka' }),
-    partitionsConsumedConcurrently: cfg.busPartitions,
-    publishTimeoutMs: cfg.busPublishTimeoutMs,
-    sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
-    heartbeatIntervalMs: cfg.kafkaHeartbeatIntervalMs,
-    rebalanceTimeoutMs: cfg.kafkaRebalanceTimeoutMs,
+    partitionsConsumedConcurrently: cfg.bus.partitions,
+    publishTimeoutMs: cfg.bus.publishTimeoutMs,
+    sessionTimeoutMs: cfg.kafka.sessionTimeoutMs,
+    heartbeatIntervalMs: cfg.kafka.heartbeatIntervalMs,
+    rebalanceTimeoutMs: cfg.kafka.rebalanceTimeoutMs,
     outages: obs?.outages,
     ...engineTls(cfg).kafka,
   };
@@ -81,18 +81,18 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
   const ns = cfg.namespace;
   const bus: EventBus = !use.bus
     ? unused<EventBus>('the event bus')
-    : cfg.kafkaBrokers
+    : cfg.kafka.brokers
       ? new KafkaBus(kafkaBusOptions(cfg, log, obs))
-      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg) });
+      : new InProcessBus({ clock, dir: join(cfg.dataDir, 'bus'), fsync: cfg.fsync, ...busRetention(cfg.bus) });
   const state: StateStore = !use.state
     ? unused<StateStore>('the state store')
-    : cfg.redisUrl
+    : cfg.redis.url
       ? new RedisStateStore({
-          url: cfg.redisUrl,
+          url: cfg.redis.url,
           keyPrefix: ns ? `${ns}:` : undefined,
           log: log.child({ stage: 'redis' }),
           lazyConnect: true,
-          commandTimeoutMs: cfg.redisCommandTimeoutMs,
+          commandTimeoutMs: cfg.redis.commandTimeoutMs,
           outages: obs?.outages,
           ...engineTls(cfg).redis,
         })
@@ -104,9 +104,9 @@ async function openChosenEngines(cfg: Config, clock: Clock, log: Logger, use: En
     state,
     warehouse,
     names: {
-      bus: name(use.bus, cfg.kafkaBrokers ? `Kafka ${cfg.kafkaBrokers.join(',')}` : 'in-process log'),
-      state: name(use.state, cfg.redisUrl ? `Redis ${where(cfg.redisUrl)}` : 'in-process store'),
-      warehouse: name(use.warehouse, cfg.clickhouseUrl ? `ClickHouse ${where(cfg.clickhouseUrl)}` : 'DuckDB'),
+      bus: name(use.bus, cfg.kafka.brokers ? `Kafka ${cfg.kafka.brokers.join(',')}` : 'in-process log'),
+      state: name(use.state, cfg.redis.url ? `Redis ${where(cfg.redis.url)}` : 'in-process store'),
+      warehouse: name(use.warehouse, cfg.clickhouse.url ? `ClickHouse ${where(cfg.clickhouse.url)}` : 'DuckDB'),
     },
   };
 }
@@ -136,9 +136,9 @@ function unused<T extends object>(what: string): T {
 export async function openWarehouse(cfg: Config, log: Logger, obs?: Pick<Observability, 'outages'>): Promise<Warehouse> {
   // Partitions are consumed concurrently, so their appends to one table meet within a few ms and go
   // out as one INSERT; each append still resolves only after that INSERT succeeded.
-  return cfg.clickhouseUrl
+  return cfg.clickhouse.url
     ? new ClickHouseWarehouse({
-        url: cfg.clickhouseUrl,
+        url: cfg.clickhouse.url,
         log: log.child({ stage: 'clickhouse' }),
         coalesce: { maxRows: 50_000, maxDelayMs: 10 },
         outages: obs?.outages,
@@ -162,6 +162,6 @@ export function engineProbes(engines: Engines): EngineProbe[] {
 }
 
 /** The embedded bus's disk bounds from the configuration (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES, BUS_SEGMENT_BYTES). */
-function busRetention(cfg: Config) {
-  return { retention: { ms: cfg.busRetentionMs, bytes: cfg.busRetentionBytes }, segmentBytes: cfg.busSegmentBytes };
+function busRetention(bus: BusConfig) {
+  return { retention: { ms: bus.retentionMs, bytes: bus.retentionBytes }, segmentBytes: bus.segmentBytes };
 }

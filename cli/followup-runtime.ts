@@ -1,7 +1,7 @@
 import type { PersonalData } from '../shared/privacy/personal-data.js';
 import type { SenderRegistry } from '../ingest/outbound/sender.js';
 import type { Clock } from '../shared/clock.js';
-import type { Config } from '../shared/config.js';
+import type { Config, FollowupConfig as FollowupSettings } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { Suppression } from '../shared/ports/suppression.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
@@ -39,7 +39,7 @@ export interface FollowupRuntime {
 }
 
 /** On when FOLLOWUP_ENABLED says so; by default only with --demo (a real deployment turns it on knowingly). */
-export const followupOn = (cfg: Config, demo: boolean) => cfg.followupEnabled ?? demo;
+export const followupOn = (cfg: Pick<FollowupSettings, 'enabled'>, demo: boolean) => cfg.enabled ?? demo;
 
 /**
  * Follow-up in a process: the store, rules and secret wherever there is a
@@ -62,9 +62,9 @@ export async function startFollowup(o: {
   /** Seals leads, outbox and published events; opens consumed events (docs/privacy.md); absent: plain. */
   personal?: PersonalData;
 }): Promise<FollowupRuntime> {
-  const fileConfig = loadFollowupConfig(o.cfg.followupRulesFile ?? shippedRulesPath(o.demo ? 'demo' : 'example'));
+  const fileConfig = loadFollowupConfig(o.cfg.followup.rulesFile ?? shippedRulesPath(o.demo ? 'demo' : 'example'));
   const store = new FollowupStore(o.engines.state, o.personal);
-  const secret = await store.secret(o.cfg.followupSecret);
+  const secret = await store.secret(o.cfg.followup.secret);
   let service: FollowupService | undefined;
   if (o.service) {
     const log = o.log.child({ stage: 'followup' });
@@ -74,16 +74,16 @@ export async function startFollowup(o: {
       store,
       fileConfig,
       classifier: new BuiltinIntentClassifier(),
-      lookbackMs: o.cfg.followupLookbackMs,
+      lookbackMs: o.cfg.followup.lookbackMs,
       delivery: deliveryFrom(o.senders),
       clock: o.clock,
       log,
       suppression: o.suppression ?? new SuppressionList(o.engines.state),
       chooseSequence: o.chooseSequence,
-      defaultTimeZone: o.cfg.kpiTimeZone,
+      defaultTimeZone: o.cfg.kpi.timeZone,
       workerId: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       unsubscribeUrl: async (customerId, channel) => {
-        const base = o.cfg.publicBaseUrl ?? o.baseUrl();
+        const base = o.cfg.channels.publicBaseUrl ?? o.baseUrl();
         return base ? `${base.replace(/\/+$/, '')}/v1/followups/unsubscribe?token=${signUnsubscribe(secret, { customerId, channel })}` : null;
       },
     });

@@ -162,7 +162,7 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   if (!existsSync(file) || !statSync(file).isFile()) return fail(io, 'IMPORT_ERR_IO', `${file}: no such file`);
   const format = formatOf(file, a.format);
   if (!format) return fail(io, 'IMPORT_ERR_BAD_ARGS', `cannot tell the format of ${file} from its name; pass --format jsonl or --format csv`);
-  const key = a.key ?? deps.config.ingestKey;
+  const key = a.key ?? deps.config.server.ingestKey;
   if (a.url && !key) return fail(io, 'IMPORT_ERR_BAD_ARGS', '--url needs an ingest key: --key KEY or OMNILANE_INGEST_KEY');
 
   let mapping: CsvMappingSpec | undefined;
@@ -192,8 +192,8 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   const cfg = deps.config;
   const target = a.url
     ? a.url.replace(/\/+$/, '')
-    : cfg.kafkaBrokers
-      ? `kafka:${cfg.kafkaBrokers.join(',')}/${cfg.namespace ?? ''}#${a.producer}`
+    : cfg.kafka.brokers
+      ? `kafka:${cfg.kafka.brokers.join(',')}/${cfg.namespace ?? ''}#${a.producer}`
       : `embedded:${resolve(cfg.dataDir)}#${a.producer}`;
   const identity: ImportIdentity = { ...fingerprint(file), format, mapping: mapping ? JSON.stringify(mapping) : '', target };
   const checkpointPath = a.checkpoint ?? defaultCheckpoint(file, cfg.dataDir);
@@ -254,9 +254,9 @@ export async function runImportCommand(argv: string[], io: CommandIo, deps: Impo
   const c = result.counts;
   const where = a.url
     ? a.url
-    : cfg.kafkaBrokers
-      ? `Kafka ${cfg.kafkaBrokers.join(',')}`
-      : `${cfg.clickhouseUrl ? 'ClickHouse' : 'DuckDB'} (DATA_DIR ${cfg.dataDir})`;
+    : cfg.kafka.brokers
+      ? `Kafka ${cfg.kafka.brokers.join(',')}`
+      : `${cfg.clickhouse.url ? 'ClickHouse' : 'DuckDB'} (DATA_DIR ${cfg.dataDir})`;
   if (a.json) {
     io.stdout(
       `${JSON.stringify({ file, format, target: where, complete: result.complete, queryable, resumed: Boolean(resume), lines: c.lines, accepted: c.accepted, duplicates: c.duplicates, rejected: c.rejected, rejected_by_code: c.byCode, report: reportPath, checkpoint: checkpointPath, next_line: result.nextLine })}\n`,

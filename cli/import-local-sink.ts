@@ -28,7 +28,7 @@ export class LocalSink implements ImportSink {
   ) {}
 
   static async open(cfg: Config, clock: Clock, log: Logger, producer: string): Promise<LocalSink> {
-    const distributed = Boolean(cfg.kafkaBrokers);
+    const distributed = Boolean(cfg.kafka.brokers);
     // Names the missing variable (REDIS_URL) when Kafka is set: dedup must share the deployment's store.
     checkRolesConfig(cfg, distributed ? { ingest: true, stream: false, api: false } : { ingest: true, stream: true, api: true });
     let engines: Engines;
@@ -48,7 +48,7 @@ export class LocalSink implements ImportSink {
     try {
       const workbench = composeWorkbench(cfg, engines.state, clock, true, distributed ? undefined : engines.warehouse);
       if (!distributed) await engines.warehouse.migrate();
-      await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
+      await engines.bus.ensureTopic(TOPICS.events, cfg.bus.partitions);
       await engines.bus.ensureTopic(TOPICS.rejected, 1);
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
       if (!distributed) {

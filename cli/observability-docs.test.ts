@@ -36,19 +36,14 @@ describe('operator documentation matches the metrics the code exports', () => {
 describe('outage and observability configuration', () => {
   it('has the documented defaults', () => {
     expect(loadConfig({})).toMatchObject({
-      busPublishTimeoutMs: 5000,
-      redisCommandTimeoutMs: 2000,
-      kafkaSessionTimeoutMs: 6000,
-      kafkaHeartbeatIntervalMs: 1000,
-      kafkaRebalanceTimeoutMs: 10_000,
-      streamMetricsPort: 9464,
-      probeTimeoutMs: 700,
-      sinkStallWarnMs: 15_000,
-      outageLogIntervalMs: 10_000,
+      bus: { publishTimeoutMs: 5000 },
+      redis: { commandTimeoutMs: 2000 },
+      kafka: { sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, rebalanceTimeoutMs: 10_000 },
+      observability: { streamMetricsPort: 9464, probeTimeoutMs: 700, sinkStallWarnMs: 15_000, outageLogIntervalMs: 10_000 },
     });
   });
   it('keeps the heartbeat under a third of the session and names bad values', () => {
-    expect(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '2000' }).kafkaHeartbeatIntervalMs).toBe(666);
+    expect(loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '2000' }).kafka.heartbeatIntervalMs).toBe(666);
     expect(() => loadConfig({ KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '1500' })).toThrow(
       /KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third/,
     );

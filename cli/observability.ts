@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthProbe } from '../api/routes/health.js';
-import type { Config } from '../shared/config.js';
+import type { ObservabilityConfig } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { MetricsRegistry } from '../shared/metrics.js';
 import { OutageLog, type EngineName } from '../shared/outage-log.js';
@@ -15,7 +15,7 @@ export interface Observability {
   outages: OutageLog;
 }
 
-export function createObservability(cfg: Pick<Config, 'outageLogIntervalMs'>, log: Logger): Observability {
+export function createObservability(cfg: Pick<ObservabilityConfig, 'outageLogIntervalMs'>, log: Logger): Observability {
   const metrics = new MetricsRegistry();
   const errors = metrics.counter(
     'omnilane_engine_errors_total',
@@ -80,7 +80,7 @@ export function observeWorker(worker: EventWorker, metrics: MetricsRegistry): vo
 }
 
 export interface ProcessHealthOptions {
-  cfg: Pick<Config, 'probeTimeoutMs'>;
+  cfg: Pick<ObservabilityConfig, 'probeTimeoutMs'>;
   roles: Record<string, boolean>;
   probes: EngineProbe[];
   metrics: MetricsRegistry;
@@ -142,7 +142,7 @@ export function processHealth(o: ProcessHealthOptions): HealthProbe & { monitor:
  */
 export async function serveStreamMetrics(
   health: HealthProbe,
-  cfg: Pick<Config, 'host' | 'streamMetricsPort'>,
+  cfg: { host: string; streamMetricsPort: number },
   log: Logger,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {

@@ -84,7 +84,7 @@ async function start(args: string[]): Promise<void> {
     `  Event API:    POST ${running.url}/v1/events  (Authorization: Bearer <an ingest key>)`,
     `  API docs:     ${running.url}/openapi.json`,
     `  Metrics:      ${running.url}/metrics  (Prometheus, analyst key; /healthz and /readyz are public)`,
-    running.demo ? `  Demo traffic: ~${config.demoRate} events/s` : '',
+    running.demo ? `  Demo traffic: ~${config.demo.rate} events/s` : '',
     '',
   ];
   process.stdout.write(lines.filter((l, i) => l !== '' || i === 0 || i === lines.length - 1).join('\n') + '\n');
@@ -140,7 +140,7 @@ async function migrate(): Promise<void> {
   const { warehouse, lock } = await openEngines(config, systemClock, log, { bus: false, state: false, warehouse: true });
   try {
     const applied = await warehouse.migrate();
-    process.stdout.write(`${config.clickhouseUrl ? 'ClickHouse' : 'DuckDB'}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`);
+    process.stdout.write(`${config.clickhouse.url ? 'ClickHouse' : 'DuckDB'}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`);
   } finally {
     await warehouse.close();
     lock?.release();
@@ -162,7 +162,7 @@ async function loadWarehousePaths() {
   try {
     await engines.warehouse.migrate();
     const to = systemClock.now();
-    const events = await loadJourneyEvents(engines.warehouse, to - cfg.attributionLookbackDays * DAY_MS, to, DEFAULT_JOURNEY_CONFIG);
+    const events = await loadJourneyEvents(engines.warehouse, to - cfg.attribution.lookbackDays * DAY_MS, to, DEFAULT_JOURNEY_CONFIG);
     return buildPaths(events, DEFAULT_JOURNEY_CONFIG, to).paths;
   } finally {
     await engines.warehouse.close();
@@ -190,10 +190,10 @@ async function auditCommand(args: string[]): Promise<number> {
   const { runAuditCommand } = await import('./audit-command.js');
   const cfg = loadConfig();
   const log = createLogger(cfg.logLevel);
-  const engines = await openEngines(cfg, systemClock, log, { bus: false, state: Boolean(cfg.redisUrl), warehouse: true });
+  const engines = await openEngines(cfg, systemClock, log, { bus: false, state: Boolean(cfg.redis.url), warehouse: true });
   try {
     const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
-    return await runAuditCommand(args, io, { cfg, warehouse: engines.warehouse, clock: systemClock, log, ...(cfg.redisUrl ? { state: engines.state } : {}) });
+    return await runAuditCommand(args, io, { cfg, warehouse: engines.warehouse, clock: systemClock, log, ...(cfg.redis.url ? { state: engines.state } : {}) });
   } finally {
     await engines.state.close();
     await engines.warehouse.close();
@@ -211,7 +211,7 @@ async function privacyCommand(args: string[]): Promise<number> {
   const engines = await openEngines(cfg, systemClock, log, { bus: false, state: true, warehouse: true });
   try {
     await engines.warehouse.migrate();
-    const audit = composeAudit(cfg, engines.warehouse, systemClock, log, cfg.redisUrl ? engines.state : undefined);
+    const audit = composeAudit(cfg, engines.warehouse, systemClock, log, cfg.redis.url ? engines.state : undefined);
     const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
     try {
       return await runPrivacyCommand(args, io, {
@@ -319,7 +319,7 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await runReplayCommand(args, io, {
           loadHistory: loadWarehouseRoutingHistory,
           now: () => Date.now(),
-          routingConfig: loadConfig().routingConfig,
+          routingConfig: loadConfig().routing.config,
         });
         return;
       }
@@ -350,7 +350,7 @@ export async function main(argv: string[]): Promise<void> {
         const { runBotCommand } = await import('./bot-command.js');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
         const cfg = loadConfig();
-        process.exitCode = await runBotCommand(args, io, { knowledgeDir: cfg.botKnowledgeDir, minConfidence: cfg.botMinConfidence });
+        process.exitCode = await runBotCommand(args, io, { knowledgeDir: cfg.bot.knowledgeDir, minConfidence: cfg.bot.minConfidence });
         return;
       }
       case 'audit':

@@ -1,7 +1,7 @@
 import type { PersonalData } from '../shared/privacy/personal-data.js';
 import { SuggestStore } from '../stream/suggest/suggest-store.js';
 import type { Clock } from '../shared/clock.js';
-import type { Config } from '../shared/config.js';
+import type { BotConfig, Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
@@ -22,14 +22,14 @@ import { ExperimentService } from '../stream/experiments/experiment-service.js';
 import { ExperimentAssigner } from '../stream/experiments/exposure.js';
 
 /** The FAQ bot from BOT_KNOWLEDGE_DIR (bad articles are logged and skipped; an empty base hands everything over). */
-function startBot(cfg: Config, desk: RoutingDesk, clock: Clock, log: Logger): BotResponder {
+function startBot(cfg: BotConfig, desk: RoutingDesk, clock: Clock, log: Logger): BotResponder {
   const blog = log.child({ stage: 'bot' });
-  const kb = loadKnowledgeBase(cfg.botKnowledgeDir);
+  const kb = loadKnowledgeBase(cfg.knowledgeDir);
   for (const e of kb.errors) blog.warn({ code: e.code, file: e.file, line: e.line }, e.reason);
-  blog.info({ articles: kb.articles.length, channels: cfg.botChannels, minConfidence: cfg.botMinConfidence }, 'FAQ bot on');
-  const allowed = botSwitch({ channels: cfg.botChannels, queues: desk.roster.queues });
+  blog.info({ articles: kb.articles.length, channels: cfg.channels, minConfidence: cfg.minConfidence }, 'FAQ bot on');
+  const allowed = botSwitch({ channels: cfg.channels, queues: desk.roster.queues });
   return new BotResponder({
-    bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.botMinConfidence }),
+    bot: new FaqBot({ articles: kb.articles, minConfidence: cfg.minConfidence }),
     allowed,
     desk,
     state: desk.o.state,
@@ -69,8 +69,8 @@ export async function startRouting(o: {
   /** Seals what routing stores and publishes, opens what it consumes (docs/privacy.md); absent: plain. */
   personal?: PersonalData;
 }): Promise<RoutingRuntime> {
-  const roster = loadRoster(o.cfg.routingConfig);
-  if (o.cfg.routingAcceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routingAcceptTimeoutMs;
+  const roster = loadRoster(o.cfg.routing.config);
+  if (o.cfg.routing.acceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routing.acceptTimeoutMs;
   const registry = defaultRegistry(roster.rules);
   const experiments = new ExperimentService(o.engines.warehouse, o.clock);
   const desk = new RoutingDesk({
@@ -81,7 +81,7 @@ export async function startRouting(o: {
     roster,
     registry,
     rng: Math.random,
-    ttlMs: o.cfg.stateTtlMs,
+    ttlMs: o.cfg.state.ttlMs,
     defaultPresence: o.demo ? 'online' : 'offline',
     personal: o.personal,
     // Running routing_policy experiments rank their customers by the variant's policy (docs/experiments.md).
@@ -95,7 +95,7 @@ export async function startRouting(o: {
   let service: RoutingService | undefined;
   let trainer: PredictiveTrainer | undefined;
   let bot: BotResponder | undefined;
-  if (o.service && o.cfg.botEnabled) bot = startBot(o.cfg, desk, o.clock, o.log);
+  if (o.service && o.cfg.bot.enabled) bot = startBot(o.cfg.bot, desk, o.clock, o.log);
   if (o.service) {
     service = new RoutingService({
       bot,
@@ -105,10 +105,10 @@ export async function startRouting(o: {
       classifier: new BuiltinIntentClassifier(),
       suggestions: new SuggestStore(o.engines.state),
       priority: {
-        channels: { ...o.cfg.channelPriority },
+        channels: { ...o.cfg.routing.channelPriority },
         defaultChannel: 10,
-        urgentKeywords: [...o.cfg.urgentKeywords],
-        urgentBoost: o.cfg.urgentPriorityBoost,
+        urgentKeywords: [...o.cfg.routing.urgentKeywords],
+        urgentBoost: o.cfg.routing.urgentPriorityBoost,
       },
     });
     await service.start();
@@ -118,8 +118,8 @@ export async function startRouting(o: {
       registry,
       clock: o.clock,
       log: o.log.child({ stage: 'routing-model' }),
-      intervalMs: o.cfg.routingModelIntervalMs,
-      lookbackDays: o.cfg.routingModelLookbackDays,
+      intervalMs: o.cfg.routing.modelIntervalMs,
+      lookbackDays: o.cfg.routing.modelLookbackDays,
     });
     trainer.start();
   }

@@ -10,6 +10,7 @@ import { DemoAgents } from '../ingest/demo/demo-agents.js';
 import { DemoTraffic } from '../ingest/demo/demo-traffic.js';
 import { channelsConfigFrom } from '../ingest/channels/index.js';
 import { sendersFromConfig } from '../ingest/outbound/senders-from-config.js';
+import type { EventIngest } from '../ingest/event-ingest.js';
 import type { IngestService } from '../ingest/ingest-service.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Config } from '../shared/config.js';
@@ -65,9 +66,9 @@ const isAll = (r: Roles) => r.ingest && r.stream && r.api;
 export function checkRolesConfig(cfg: Config, roles: Roles): void {
   if (isAll(roles)) return;
   const need: Array<[boolean, string, unknown]> = [
-    [roles.ingest || roles.stream, 'KAFKA_BROKERS', cfg.kafkaBrokers],
-    [roles.ingest || roles.stream, 'REDIS_URL', cfg.redisUrl],
-    [roles.stream || roles.api, 'CLICKHOUSE_URL', cfg.clickhouseUrl],
+    [roles.ingest || roles.stream, 'KAFKA_BROKERS', cfg.kafka.brokers],
+    [roles.ingest || roles.stream, 'REDIS_URL', cfg.redis.url],
+    [roles.stream || roles.api, 'CLICKHOUSE_URL', cfg.clickhouse.url],
   ];
   for (const [needed, name, value] of need) {
     if (needed && !value)
@@ -182,9 +183,9 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   // what the engines create from now on (the umask is process-wide; Omnilane writes nothing meant for others).
   privateUmask();
   restrictDataDir(cfg.dataDir);
-  const obs = opts.obs ?? createObservability(cfg, log);
+  const obs = opts.obs ?? createObservability(cfg.observability, log);
   // An api process uses the state store (identity graph for the workbench) only when REDIS_URL is set.
-  const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redisUrl));
+  const hasState = Boolean(opts.engines) || roles.ingest || roles.stream || (roles.api && Boolean(cfg.redis.url));
   const engines =
     opts.engines ?? (await openEngines(cfg, clock, log, { bus: roles.ingest || roles.stream, state: hasState, warehouse: roles.stream || roles.api }, obs));
   const workbench = composeWorkbench(cfg, engines.state, clock, hasState, roles.stream || roles.api ? engines.warehouse : undefined);
@@ -207,13 +208,13 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let routing: RoutingRuntime | undefined;
   let followup: FollowupRuntime | undefined;
   let demoProviders: DemoProviders | undefined;
-  const senders = sendersFromConfig(cfg);
+  const senders = sendersFromConfig(cfg.channels);
   let sink: ObservedWarehouse | undefined;
   let messaging: ComposedMessaging | undefined;
   let audit: AuditLog | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
-  const lagBus = !roles.stream && roles.api && cfg.kafkaBrokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
+  const lagBus = !roles.stream && roles.api && cfg.kafka.brokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
 
   const stop = async () => {
     if (stopped) return;
@@ -245,7 +246,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   try {
     if (roles.stream || roles.api) await engines.warehouse.migrate();
     if (roles.ingest || roles.stream) {
-      await engines.bus.ensureTopic(TOPICS.events, cfg.busPartitions);
+      await engines.bus.ensureTopic(TOPICS.events, cfg.bus.partitions);
       await engines.bus.ensureTopic(TOPICS.rejected, 1);
       await engines.bus.ensureTopic(TOPICS.deadLetters, 1);
     }
@@ -253,7 +254,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       sink = new ObservedWarehouse(engines.warehouse, {
         metrics: obs.metrics,
         log: log.child({ stage: 'sink' }),
-        stallWarnMs: cfg.sinkStallWarnMs,
+        stallWarnMs: cfg.observability.sinkStallWarnMs,
         outages: obs.outages,
       });
       worker = createStreamWorker(cfg, engines, clock, log, workbench, { ...obs, sink });
@@ -262,7 +263,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     const w0 = worker;
     const lagBusRef = lagBus;
     const health = processHealth({
-      cfg,
+      cfg: cfg.observability,
       roles,
       probes: engineProbes(engines),
       metrics: obs.metrics,
@@ -271,12 +272,13 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       worker: w0,
       lag: w0 ? () => w0.partitionLag() : lagBusRef ? () => lagBusRef.groupLag(STREAM_GROUP, [TOPICS.events, TOPICS.rejected]) : undefined,
     });
-    if (roles.stream && !http) metricsServer = await serveStreamMetrics(health, cfg, log);
-    if (cfg.routingEnabled && hasState && (roles.stream || roles.ingest)) {
+    if (roles.stream && !http)
+      metricsServer = await serveStreamMetrics(health, { host: cfg.server.host, streamMetricsPort: cfg.observability.streamMetricsPort }, log);
+    if (cfg.routing.enabled && hasState && (roles.stream || roles.ingest)) {
       routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, personal: workbench.personal });
     }
     if (opts.demo && (roles.stream || roles.ingest)) demoProviders = await startDemoProviders(senders, log.child({ stage: 'demo' }));
-    if (followupOn(cfg, Boolean(opts.demo)) && hasState) {
+    if (followupOn(cfg.followup, Boolean(opts.demo)) && hasState) {
       followup = await startFollowup({
         cfg,
         engines,
@@ -294,8 +296,8 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         warehouse: engines.warehouse,
         clock,
         log: log.child({ stage: 'attribution' }),
-        intervalMs: cfg.attributionIntervalMs,
-        lookbackDays: cfg.attributionLookbackDays,
+        intervalMs: cfg.attribution.intervalMs,
+        lookbackDays: cfg.attribution.lookbackDays,
       });
       // Only a stream process runs the schedule; an api process serves reads and POST /v1/attribution/run.
       if (roles.stream) attribution.start();
@@ -310,22 +312,20 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       }));
       if (roles.ingest) ingest = createIngestService(cfg, engines, clock, log, workbench, obs);
       // buildApp wants every dependency; a process without a role answers its routes with 404.
-      const ingestOrStub =
-        ingest ??
-        ({
-          ingest: async () => {
-            throw notServed('event ingestion', 'ingest');
-          },
-        } as unknown as IngestService);
+      const ingestOrStub: EventIngest = ingest ?? {
+        ingest: async () => {
+          throw notServed('event ingestion', 'ingest');
+        },
+      };
       const warehouse = roles.api ? engines.warehouse : noBoardWarehouse;
-      const kpis = composeKpis(cfg, warehouse);
+      const kpis = composeKpis(cfg.kpi, warehouse);
       // Alert rules are evaluated where KPIs are served: in processes with the api role.
-      if (roles.api) alerts = composeAlerts(cfg, kpis, clock, log);
+      if (roles.api) alerts = composeAlerts(cfg.alerts, kpis, clock, log);
       // The audit log lives in the warehouse, so processes with the api role write it (docs/security.md "Audit").
       if (roles.api) audit = composeAudit(cfg, engines.warehouse, clock, log, hasState ? engines.state : undefined);
       const tls = await serverTls(cfg);
       const source = worker ?? (poll = new PollingSource(opts.livePollMs ?? 1000));
-      const boardParts = composeBoard({ warehouse, clock, log, kpis, alerts, source, maxPerKey: cfg.liveMaxConnectionsPerKey });
+      const boardParts = composeBoard({ warehouse, clock, log, kpis, alerts, source, maxPerKey: cfg.server.liveMaxConnectionsPerKey });
       live = boardParts.live;
       messaging = composeMessaging({
         ingest: ingestOrStub,
@@ -335,11 +335,11 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         webchat: ingest
           ? {
               state: engines.state,
-              siteKeys: cfg.webchatSiteKeys,
-              replayMs: cfg.webchatReplayMs,
-              conversationTtlMs: cfg.stateTtlMs,
+              siteKeys: cfg.webchat.siteKeys,
+              replayMs: cfg.webchat.replayMs,
+              conversationTtlMs: cfg.state.ttlMs,
               personal: workbench.personal,
-              ...(cfg.redisUrl ? { redis: { url: cfg.redisUrl, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}),
+              ...(cfg.redis.url ? { redis: { url: cfg.redis.url, namespace: cfg.namespace, ...engineTls(cfg).redis } } : {}),
             }
           : undefined,
         routing: routing?.desk,
@@ -359,7 +359,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         attribution,
         workbench: roles.api ? workbench : undefined,
         ...(roles.api && hasState ? { erasure: composeErasure(cfg, engines, clock, workbench, labels) } : {}),
-        ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg), clock, log } } : {}),
+        ...(ingest ? { channels: { ingest, state: engines.state, config: channelsConfigFrom(cfg.channels), clock, log } } : {}),
         messaging,
         ...(followup
           ? {
@@ -380,7 +380,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         ...(tls ? { tls } : {}),
         security: composeSecurity(cfg, Boolean(tls), clock, hasState ? engines.state : undefined),
       });
-      const address = await app.listen({ port: cfg.port, host: cfg.host });
+      const address = await app.listen({ port: cfg.server.port, host: cfg.server.host });
       url = address.replace('[::1]', 'localhost');
     }
     alerts?.start();
@@ -388,7 +388,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       // With a routing desk, simulated agents take offers and the traffic paces conversations by the roster's
       // capacity (55–85 % load in waves), so the board's load and queues move instead of saturating.
       if (routing?.service) demoAgents = new DemoAgents({ desk: routing.desk, clock, log: log.child({ stage: 'demo-agents' }) });
-      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demoRate, pacing: demoAgents?.pacing() });
+      demo = new DemoTraffic({ ingest, clock, log: log.child({ stage: 'demo' }), rate: cfg.demo.rate, pacing: demoAgents?.pacing() });
       if (demoProviders && followup) demoProviders.onSms = demoAnswers({ ingest, clock, rng: seededRng(16), log: log.child({ stage: 'demo' }) });
       await demo.start();
       demoAgents?.start();

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
 import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
-import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
+import { callOk, rosterMembers, startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
  * A bot handoff end to end (issue 15, deliverable 2 and 6): with the FAQ bot on and nobody online, a web chat
@@ -18,15 +18,7 @@ let om: TestOmnilane;
 let browser: Browser;
 const visitors: TestVisitor[] = [];
 
-const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (await res.json()) as Record<string, any>;
-};
+const call = (key: string, method: string, path: string, body?: unknown) => callOk(om.url, key, method, path, body);
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}`, BOT_ENABLED: 'true', BOT_CHANNELS: 'web' });
@@ -40,13 +32,7 @@ afterAll(async () => {
 
 describe('bot handoff in the console (Chromium)', () => {
   it('customer asks for a person → told a person is coming → lands in the after-sale queue with intent and summary shown', async () => {
-    const keys = await om.rosterKeys();
-    const roster = await Promise.all(
-      keys.map(async (k) => ({
-        key: k.secret,
-        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
-      })),
-    );
+    const roster = await rosterMembers(om);
     // Nobody online: the conversation waits in its queue, where the bot may speak.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
 

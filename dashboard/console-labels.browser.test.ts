@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
 import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
-import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
+import { callOk, rosterMembers, startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
  * The labelling loop in the agent console (issue 15, deliverable 5): the FAQ bot answers a queued web chat
@@ -19,15 +19,7 @@ let om: TestOmnilane;
 let browser: Browser;
 const visitors: TestVisitor[] = [];
 
-const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (await res.json()) as Record<string, any>;
-};
+const call = (key: string, method: string, path: string, body?: unknown) => callOk(om.url, key, method, path, body);
 const lines = (file: string) =>
   existsSync(file)
     ? readFileSync(file, 'utf8')
@@ -49,13 +41,7 @@ afterAll(async () => {
 
 describe('labelling in the console (Chromium)', () => {
   it('marks a bot answer wrong and corrects the intent; both are stored with the server-side text', async () => {
-    const keys = await om.rosterKeys();
-    const roster = await Promise.all(
-      keys.map(async (k) => ({
-        key: k.secret,
-        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
-      })),
-    );
+    const roster = await rosterMembers(om);
     // Nobody online: the conversation stays queued, so the bot answers it.
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: 'offline' });
     const visitor = await TestVisitor.connect(om.url, ORIGIN);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
 import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
-import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
+import { callOk, rosterMembers, startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
  * Issue 15 part 4 in Chromium: an agent takes a web chat purchase question, presses "转为商机" with a value, the
@@ -17,23 +17,12 @@ const ASK = '你好，我想买这款手机，请问多少钱？有现货吗？'
 
 let om: TestOmnilane;
 let browser: Browser;
-let keys: Array<{ id: string; secret: string }> = [];
 let visitor: TestVisitor | undefined;
 
-const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json().catch(() => null)) as Record<string, unknown>;
-  expect(res.status, `${method} ${path} → ${res.status} ${JSON.stringify(json)}`).toBeLessThan(300);
-  return json;
-};
+const call = (key: string, method: string, path: string, body?: unknown) => callOk(om.url, key, method, path, body);
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}` });
-  keys = await om.rosterKeys();
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -44,12 +33,7 @@ afterAll(async () => {
 
 describe('qualify as opportunity in the console', () => {
   it('转为商机: the CRM opportunity shows in the customer pane, opportunity.created once on the timeline', async () => {
-    const roster = await Promise.all(
-      keys.map(async (k) => ({
-        key: k.secret,
-        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
-      })),
-    );
+    const roster = await rosterMembers(om);
     const a = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes(GROUP))!;
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: r === a ? 'online' : 'offline' });
 

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestVisitor } from '../ingest/channels/webchat/ws-test-client.js';
 import { ARTIFACTS, launchChromium, signInAsKeyOwner, takeConversation } from '../test/support/browser.js';
-import { startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
+import { callOk, rosterMembers, startTestOmnilane, type TestOmnilane } from '../test/support/omnilane.js';
 
 /**
  * Reply suggestions in the agent console (issue 15, deliverable 3): a price-sensitive customer writes on the web
@@ -18,15 +18,7 @@ let om: TestOmnilane;
 let browser: Browser;
 const visitors: TestVisitor[] = [];
 
-const call = async (key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(om.url + path, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, `${method} ${path}`).toBeLessThan(300);
-  return (await res.json()) as Record<string, any>;
-};
+const call = (key: string, method: string, path: string, body?: unknown) => callOk(om.url, key, method, path, body);
 
 beforeAll(async () => {
   om = await startTestOmnilane({ WEBCHAT_SITE_KEYS: `${SITE_KEY}@${ORIGIN}` });
@@ -40,13 +32,7 @@ afterAll(async () => {
 
 describe('reply suggestions in the console (Chromium)', () => {
   it('shows three suggestions with the time-limited offer; a click fills the reply box and sends nothing; they follow the customer', async () => {
-    const keys = await om.rosterKeys();
-    const roster = await Promise.all(
-      keys.map(async (k) => ({
-        key: k.secret,
-        agent: (await call(k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
-      })),
-    );
+    const roster = await rosterMembers(om);
     const seller = roster.find((r) => r.agent.role === 'agent' && r.agent.groups.includes('pre_sale'))!;
     for (const r of roster) await call(r.key, 'PUT', '/v1/console/me/presence', { presence: r === seller ? 'online' : 'offline' });
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorReply } from '../shared/error-reply.js';
-import type { IngestService } from './ingest-service.js';
+import type { EventIngest } from './event-ingest.js';
 import { IngestBody, IngestReply } from './schemas.js';
 
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 
 /** POST /v1/events: the public event API v1. */
-export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> = async (app, { ingest }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: EventIngest }> = async (app, { ingest }) => {
   app.post(
     '/v1/events',
     {

@@ -4,7 +4,7 @@ import { loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('has working defaults and is frozen', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', busPartitions: 4, fsync: false });
+    expect(c).toMatchObject({ server: { port: 8080, host: '127.0.0.1' }, bus: { partitions: 4 }, fsync: false });
     expect(Object.isFrozen(c)).toBe(true);
   });
   it.each([
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   });
   it('reads engines when given', () => {
     const c = loadConfig({ KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.2:19092', REDIS_URL: 'redis://127.0.0.1:16379', CLICKHOUSE_URL: 'http://127.0.0.1:18123' });
-    expect(c.kafkaBrokers).toEqual(['127.0.0.1:19092', '127.0.0.2:19092']);
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:19092', '127.0.0.2:19092']);
   });
   it('reads the security settings: TLS files, engine TLS and SASL, CORS origins, rate limits', () => {
     const c = loadConfig({

@@ -5,18 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import type { CustomerInput, EventEnvelope } from '../../shared/envelope.js';
-import { silentLogger } from '../../shared/logger.js';
-import { seededRng } from '../../shared/random.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
 import { IdentityService } from '../../stream/identity/identity-service.js';
-import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
 import { FileLabelStore } from '../../stream/labels/index.js';
 import { loadRoster } from '../../stream/routing/roster.js';
-import { RoutingDesk } from '../../stream/routing/routing-desk.js';
-import { RoutingService } from '../../stream/routing/routing-service.js';
-import { defaultRegistry } from '../../stream/routing/rules.js';
-import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { FollowupStore } from '../../stream/followup/followup-store.js';
@@ -24,6 +17,8 @@ import { SuppressionList } from '../../stream/followup/suppression-list.js';
 import { CustomerErasure } from '../../stream/privacy/customer-erasure.js';
 import { rosterAccess } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
+import { testEvent } from '../../test/support/events.js';
+import { testRouting } from '../../test/support/routing.js';
 import { rolesFor, type Permission } from './permissions.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -58,20 +53,7 @@ describe('role × route matrix from /openapi.json', () => {
     const json = String(r.headers['content-type'] ?? '').includes('json');
     return { status: r.statusCode, body: json ? r.json() : { text: r.body } };
   };
-  const event = (id: string, customer: CustomerInput, over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-    id,
-    producer: 'test',
-    type: 'message.received',
-    channel: 'wechat',
-    occurred_at: clock.now(),
-    received_at: clock.now(),
-    customer_key: 'x',
-    customer,
-    conversation_id: null,
-    agent_id: null,
-    properties: {},
-    ...over,
-  });
+  const event = (id: string, customer: CustomerInput, over: Partial<EventEnvelope> = {}): EventEnvelope => testEvent(id, clock.now(), { customer, ...over });
   const fact = (conversation_id: string, customer_key: string, team: string, agent: string) => ({
     conversation_id,
     customer_key,
@@ -128,17 +110,7 @@ describe('role × route matrix from /openapi.json', () => {
       event('e3', { email: 'carol@example.com' }, { channel: 'email' }),
     ]);
     expect(resolved.map((e) => e.customer_key)).toEqual(['cus_1', 'cus_2', 'cus_3']);
-    const desk = new RoutingDesk({
-      state,
-      bus,
-      clock,
-      log: silentLogger(),
-      roster,
-      registry: defaultRegistry(roster.rules),
-      rng: seededRng(7),
-      ttlMs: 86_400_000,
-    });
-    const routing = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
+    const { desk, service: routing } = testRouting({ state, bus, clock, roster, warehouse });
     const start = (conv: string, customer: string, text: string) =>
       routing.intake(event(`start-${conv}`, {}, { type: 'conversation.started', customer_key: customer, conversation_id: conv, properties: { text } }));
     await start('c-ana', 'cus_1', 'I want to buy the premium plan, how much is it?');

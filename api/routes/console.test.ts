@@ -1,71 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
-import { silentLogger } from '../../shared/logger.js';
-import { seededRng } from '../../shared/random.js';
-import { InProcessBus } from '../../stream/bus/in-process-bus.js';
-import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
-import { loadRoster } from '../../stream/routing/roster.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService } from '../../stream/routing/routing-service.js';
-import { defaultRegistry } from '../../stream/routing/rules.js';
-import { defaultPriorityRules } from '../../stream/sessions/priority.js';
-import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { buildTestApp } from '../../test/support/app.js';
-import { rosterAccess } from '../../test/support/access.js';
+import { buildTestApp, requestAs } from '../../test/support/app.js';
+import { conversationEvent } from '../../test/support/events.js';
+import { routeTestBed, testRouting } from '../../test/support/routing.js';
 import { allows } from '../auth/permissions.js';
 
 /** Console and routing routes through app.inject: scoping per role, and the error answers. */
 describe('console and routing routes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'omnilane-console-'));
-  const clock = manualClock(Date.UTC(2026, 0, 5, 3, 0));
-  const roster = loadRoster(undefined);
-  const state = new MemoryStateStore({ clock });
-  const bus = new InProcessBus({ clock });
+  const bed = routeTestBed('console', Date.UTC(2026, 0, 5, 3, 0));
+  const { clock, roster, state, bus, key } = bed;
   let warehouse: DuckDbWarehouse;
   let desk: RoutingDesk;
   let service: RoutingService;
   let app: FastifyInstance;
-  let keys: Awaited<ReturnType<typeof rosterAccess>>;
-  const key = (id: string) => keys.key(id);
-  const req = async (method: 'GET' | 'PUT' | 'POST', url: string, k: string, payload?: unknown) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json<Record<string, any>>() };
-  };
-  const started = (id: string, text: string, tag = 'normal', channel = 'web'): EventEnvelope => ({
-    id: `start-${id}`,
-    producer: 'test',
-    type: 'conversation.started',
-    channel,
-    occurred_at: clock.now(),
-    received_at: clock.now(),
-    customer_key: `cus_${id}`,
-    customer: { external_id: id },
-    conversation_id: id,
-    agent_id: null,
-    properties: { text, tag },
-  });
+  const req = requestAs(() => app);
+  const started = (id: string, text: string, tag = 'normal', channel = 'web'): EventEnvelope =>
+    conversationEvent(`start-${id}`, clock.now(), id, 'conversation.started', { text, tag }, { channel });
 
   beforeAll(async () => {
-    warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
-    await warehouse.migrate();
-    await bus.ensureTopic('omnilane.events', 2);
-    keys = await rosterAccess(roster.agents);
-    desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
-    service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
-    app = await buildTestApp({ warehouse, clock, access: keys.access }, { routing: desk });
+    const opened = await bed.open();
+    warehouse = opened.warehouse;
+    ({ desk, service } = testRouting({ state, bus, clock, roster, warehouse }));
+    app = await buildTestApp({ warehouse, clock, access: opened.keys.access }, { routing: desk });
   });
-  afterAll(async () => {
-    await app.close();
-    await bus.close();
-    await warehouse.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed.close(app));
 
   it('documents every console and routing route in /openapi.json', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { IngestService } from '../../ingest/ingest-service.js';
+import type { EventIngest } from '../../ingest/event-ingest.js';
 import type { SenderRegistry } from '../../ingest/outbound/sender.js';
 import type { Clock } from '../../shared/clock.js';
 import type { CustomerInput } from '../../shared/envelope.js';
@@ -49,7 +49,7 @@ export interface AgentSignals {
 }
 
 export interface ConversationMessageOptions {
-  ingest: IngestService;
+  ingest: EventIngest;
   /** Routing: lets agents reply to conversations they hold, and stamps team/tag/source. */
   routing?: RoutingDesk;
   senders: SenderRegistry;

@@ -5,10 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.js';
 import { manualClock } from '../../shared/clock.js';
-import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import type { ConversationFactsRow, ConversationRow, DealFactsRow, ResponseTimeRow } from '../../shared/tables.js';
 import { IngestService } from '../../ingest/ingest-service.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
@@ -20,106 +18,19 @@ import { IdentityService } from '../../stream/identity/identity-service.js';
 import { CustomerErasure, erasedIdentifiersGuard, type ErasureJob } from '../../stream/privacy/customer-erasure.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { testAccess } from '../../test/support/access.js';
+import { oneKeyPerRole } from '../../test/support/access.js';
 import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
 import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
 import { EncryptedPersonalData } from '../../shared/privacy/personal-data.js';
 import { buildTestApp } from '../../test/support/app.js';
+import { customerRows, seedTwoCustomers } from '../../test/support/two-customers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
-const keys = await testAccess([
-  { id: 'a', role: 'admin', secret: 'admin-secret' },
-  { id: 'm', role: 'manager', secret: 'manager-secret' },
-  { id: 'g', role: 'agent', secret: 'agent-secret' },
-  { id: 'v', role: 'analyst', secret: 'analyst-secret' },
-]);
+const keys = await oneKeyPerRole();
 const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 
-const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-  id,
-  producer: 'p',
-  type: 'message.received',
-  channel: 'wechat',
-  occurred_at: NOW - 600_000 + Number(id.replace(/\D/g, '')) * 1000,
-  received_at: NOW,
-  customer_key: 'x',
-  customer,
-  conversation_id: null,
-  agent_id: null,
-  properties: {},
-  ...over,
-});
-const session = (id: string, customer_id: string): ConversationRow => ({
-  id,
-  customer_id,
-  conversation_ids: JSON.stringify([id]),
-  channels: '["wechat"]',
-  last_channel: 'wechat',
-  started_at: NOW - 500_000,
-  last_event_at: NOW - 400_000,
-  last_agent: 'ag_1',
-  intent: null,
-  tags: '[]',
-  urgent: 0,
-  priority: 80,
-  status: 'open',
-  version: 2,
-});
-const fact = (conversation_id: string, customer_key: string): ConversationFactsRow => ({
-  conversation_id,
-  customer_key,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  started_at: NOW - 500_000,
-  last_event_at: NOW - 400_000,
-  first_response_at: NOW - 490_000,
-  first_response_ms: 10_000,
-  assigned_at: null,
-  wait_ms: null,
-  sla_due_at: null,
-  sla_met: null,
-  closed_at: null,
-  duration_ms: 0,
-  outcome: '',
-  messages_in: 1,
-  messages_out: 1,
-  complaint: 0,
-  csat: 4.5,
-  nps: null,
-  version: 1,
-});
-const response = (conversation_id: string): ResponseTimeRow => ({
-  conversation_id,
-  reply_id: `p/r-${conversation_id}`,
-  replied_at: NOW - 490_000,
-  inbound_at: NOW - 500_000,
-  response_ms: 10_000,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  version: 1,
-});
-const deal = (deal_id: string, customer_key: string, conversation_id: string): DealFactsRow => ({
-  deal_id,
-  customer_key,
-  conversation_id,
-  won_at: NOW - 300_000,
-  value: 99.5,
-  first_touch_at: NOW - 600_000,
-  cycle_ms: 300_000,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  version: 1,
-});
+const { ev, session } = customerRows(NOW);
 
 let wh: DuckDbWarehouse;
 let state: MemoryStateStore;
@@ -154,26 +65,7 @@ beforeAll(async () => {
   await wh.migrate();
   state = new MemoryStateStore({ clock });
   identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
-  const resolved = await identity.resolve([
-    ev('e1', { phone: '13900000001' }, { conversation_id: 'conv-ana-1', properties: { text: 'hello from ana' } }),
-    ev('e2', { email: 'ana@example.com' }, { channel: 'email', conversation_id: 'conv-ana-2', properties: { text: 'ana by mail' } }),
-    ev('e3', { phone: '13900000001', email: 'ana@example.com' }, { conversation_id: 'conv-ana-1' }),
-    ev('e4', { phone: '13900000002' }, { conversation_id: 'conv-bo-1', properties: { text: 'hello from bo' } }),
-    ev('e5', { phone: '13900000002', email: 'bo@example.com' }, { conversation_id: 'conv-bo-1' }),
-  ]);
-  const [k1, , , k4] = resolved.map((e) => e.customer_key);
-  const profile = await identity.profile(k1);
-  ana = profile!.id;
-  anaMerged = profile!.merged[0];
-  bo = k4;
-  await wh.append(
-    'events',
-    resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })),
-  );
-  await wh.append(
-    'identity_merges',
-    resolved.flatMap((e) => e.identity_records ?? []),
-  );
+  ({ ana, anaMerged, bo } = await seedTwoCustomers(wh, identity, NOW, { boEmail: true }));
   // Bo needs an identity row too: a split recorded against him.
   await wh.append('identity_merges', [
     {
@@ -188,10 +80,6 @@ beforeAll(async () => {
       merged_at: NOW,
     },
   ]);
-  await wh.append('conversations', [session('conv-ana-1', ana), session('conv-ana-2', anaMerged), session('conv-bo-1', bo)]);
-  await wh.append('conversation_facts', [fact('conv-ana-1', ana), fact('conv-ana-2', anaMerged), fact('conv-bo-1', bo)]);
-  await wh.append('response_times', [response('conv-ana-1'), response('conv-ana-2'), response('conv-bo-1')]);
-  await wh.append('deal_facts', [deal('p/deal-ana', anaMerged, 'conv-ana-2'), deal('p/deal-bo', bo, 'conv-bo-1')]);
   store = new FollowupStore(state);
   await store.arm(ana, NOW + 60_000, { customer_id: ana } as never);
   await store.arm(bo, NOW + 60_000, { customer_id: bo } as never);

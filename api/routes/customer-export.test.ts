@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.js';
 import { manualClock } from '../../shared/clock.js';
-import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
-import type { ConversationFactsRow, ConversationRow, DealFactsRow, ResponseTimeRow } from '../../shared/tables.js';
 import { CsvReader } from '../../stream/attribution/csv-reader.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
 import { loadFollowupConfig, shippedRulesPath } from '../../stream/followup/followup-config.js';
@@ -13,17 +11,13 @@ import { IdentityService } from '../../stream/identity/identity-service.js';
 import type { ExportSection } from '../../stream/privacy/customer-export.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { testAccess } from '../../test/support/access.js';
+import { oneKeyPerRole } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
+import { customerRows, seedTwoCustomers } from '../../test/support/two-customers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
-const keys = await testAccess([
-  { id: 'a', role: 'admin', secret: 'admin-secret' },
-  { id: 'm', role: 'manager', secret: 'manager-secret' },
-  { id: 'g', role: 'agent', secret: 'agent-secret' },
-  { id: 'v', role: 'analyst', secret: 'analyst-secret' },
-]);
+const keys = await oneKeyPerRole();
 const auth = (k: string) => ({ authorization: `Bearer ${k}` });
 
 let wh: DuckDbWarehouse;
@@ -35,127 +29,22 @@ let ana: string;
 let anaMerged: string;
 let bo: string;
 
-const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope => ({
-  id,
-  producer: 'p',
-  type: 'message.received',
-  channel: 'wechat',
-  occurred_at: NOW - 600_000 + Number(id.replace(/\D/g, '')) * 1000,
-  received_at: NOW,
-  customer_key: 'x',
-  customer,
-  conversation_id: null,
-  agent_id: null,
-  properties: {},
-  ...over,
-});
-const session = (id: string, customer_id: string): ConversationRow => ({
-  id,
-  customer_id,
-  conversation_ids: JSON.stringify([id]),
-  channels: '["wechat"]',
-  last_channel: 'wechat',
-  started_at: NOW - 500_000,
-  last_event_at: NOW - 400_000,
-  last_agent: 'ag_1',
-  intent: null,
-  tags: '[]',
-  urgent: 0,
-  priority: 80,
-  status: 'open',
-  version: 2,
-});
-const fact = (conversation_id: string, customer_key: string): ConversationFactsRow => ({
-  conversation_id,
-  customer_key,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  started_at: NOW - 500_000,
-  last_event_at: NOW - 400_000,
-  first_response_at: NOW - 490_000,
-  first_response_ms: 10_000,
-  assigned_at: null,
-  wait_ms: null,
-  sla_due_at: null,
-  sla_met: null,
-  closed_at: null,
-  duration_ms: 0,
-  outcome: '',
-  messages_in: 1,
-  messages_out: 1,
-  complaint: 0,
-  csat: 4.5,
-  nps: null,
-  version: 1,
-});
-const response = (conversation_id: string): ResponseTimeRow => ({
-  conversation_id,
-  reply_id: `p/r-${conversation_id}`,
-  replied_at: NOW - 490_000,
-  inbound_at: NOW - 500_000,
-  response_ms: 10_000,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  version: 1,
-});
-const deal = (deal_id: string, customer_key: string, conversation_id: string): DealFactsRow => ({
-  deal_id,
-  customer_key,
-  conversation_id,
-  won_at: NOW - 300_000,
-  value: 99.5,
-  first_touch_at: NOW - 600_000,
-  cycle_ms: 300_000,
-  channel: 'wechat',
-  source: 'baidu',
-  team: 'team_east',
-  agent: 'ag_1',
-  tag: 'normal',
-  version: 1,
-});
+const { ev } = customerRows(NOW);
 
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');
   await wh.migrate();
   state = new MemoryStateStore({ clock });
   const identity = new IdentityService({ state, clock, maxSharedCustomers: 3, defaultCountryCode: '86', mergeLog: wh });
-  const resolved = await identity.resolve([
-    ev('e1', { phone: '13900000001' }, { conversation_id: 'conv-ana-1', properties: { text: 'hello from ana' } }),
-    ev('e2', { email: 'ana@example.com' }, { channel: 'email', conversation_id: 'conv-ana-2', properties: { text: 'ana by mail' } }),
-    ev('e3', { phone: '13900000001', email: 'ana@example.com' }, { conversation_id: 'conv-ana-1' }),
-    ev('e4', { phone: '13900000002' }, { conversation_id: 'conv-bo-1', properties: { text: 'hello from bo' } }),
-  ]);
-  const [k1, k2, , k4] = resolved.map((e) => e.customer_key);
-  const profile = await identity.profile(k1);
-  expect(profile?.merged.length).toBe(1);
-  ana = profile!.id;
-  anaMerged = profile!.merged[0];
-  expect(new Set([ana, anaMerged])).toEqual(new Set([k1, k2]));
-  bo = k4;
-  await wh.append(
-    'events',
-    resolved.map(({ identity_records: _, ...e }) => ({ ...e, customer: JSON.stringify(e.customer), properties: JSON.stringify(e.properties) })),
-  );
-  await wh.append(
-    'identity_merges',
-    resolved.flatMap((e) => e.identity_records ?? []),
-  );
+  const seeded = await seedTwoCustomers(wh, identity, NOW);
+  ({ ana, anaMerged, bo } = seeded);
+  expect(new Set([ana, anaMerged])).toEqual(new Set(seeded.keys.slice(0, 2)));
   const assigned = (id: string, customer: string, conv: string) => ({
     ...ev(id, {}, { producer: 'routing', type: 'conversation.assigned', customer_key: customer, conversation_id: conv, agent_id: 'ag_1' }),
     customer: '{}',
     properties: '{"via":"offer"}',
   });
   await wh.append('events', [assigned('asg5', ana, 'conv-ana-1'), assigned('asg6', anaMerged, 'conv-ana-2'), assigned('asg7', bo, 'conv-bo-1')]);
-  await wh.append('conversations', [session('conv-ana-1', ana), session('conv-ana-2', anaMerged), session('conv-bo-1', bo)]);
-  await wh.append('conversation_facts', [fact('conv-ana-1', ana), fact('conv-ana-2', anaMerged), fact('conv-bo-1', bo)]);
-  await wh.append('response_times', [response('conv-ana-1'), response('conv-ana-2'), response('conv-bo-1')]);
-  await wh.append('deal_facts', [deal('p/deal-ana', anaMerged, 'conv-ana-2'), deal('p/deal-bo', bo, 'conv-bo-1')]);
   const store = new FollowupStore(state);
   await store.setConsent(ana, 'sms', 'opted_out', NOW - 100_000, 'p/e9');
   await store.setConsent(anaMerged, 'email', 'opted_in', NOW - 90_000, 'p/e10');

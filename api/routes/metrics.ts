@@ -92,7 +92,8 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
           200: {
             content: {
               'application/json': { schema: MetricReply },
-              [ARROW_STREAM]: { schema: Type.String({ format: 'binary', description: 'Arrow IPC stream' }) },
+              // Bytes on the wire, a binary string in OpenAPI: the same schema as Type.String, typed as the Buffer sent.
+              [ARROW_STREAM]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Arrow IPC stream' }) },
             },
           },
           400: ErrorReply,
@@ -111,8 +112,7 @@ export const metricRoutes: FastifyPluginAsyncTypebox<MetricRouteDeps> = async (a
       if ((to - from) / GRANULARITY_MS[granularity] > MAX_BUCKETS)
         throw new OmnilaneError('API_ERR_VALIDATION', `more than ${MAX_BUCKETS} buckets; use a coarser granularity`);
       const series = await kpis.series(kpi, { from, to, granularity, group_by: req.query.group_by ?? 'channel', filters: filtersOf(req.query) });
-      // The Arrow body is bytes, not the JSON schema's shape: typed loosely on purpose (the content-type picks the schema).
-      if (wantsArrow(req.headers.accept)) return reply.type(ARROW_STREAM).send(Buffer.from(seriesToArrow(series)) as unknown as string);
+      if (wantsArrow(req.headers.accept)) return reply.type(ARROW_STREAM).send(Buffer.from(seriesToArrow(series)));
       return reply.type('application/json').send(series);
     },
   );

@@ -1,26 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestService } from '../../ingest/ingest-service.js';
-import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
-import { seededRng } from '../../shared/random.js';
-import { InProcessBus } from '../../stream/bus/in-process-bus.js';
 import type { CrmOpportunity } from '../../stream/crm/crm-port.js';
 import { EmbeddedCrm } from '../../stream/crm/embedded-crm.js';
-import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
-import { loadRoster } from '../../stream/routing/roster.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService } from '../../stream/routing/routing-service.js';
-import { defaultRegistry } from '../../stream/routing/rules.js';
-import { defaultPriorityRules } from '../../stream/sessions/priority.js';
-import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
-import { buildTestApp } from '../../test/support/app.js';
-import { rosterAccess } from '../../test/support/access.js';
+import { buildTestApp, requestAs } from '../../test/support/app.js';
+import { conversationEvent } from '../../test/support/events.js';
+import { routeTestBed, testRouting } from '../../test/support/routing.js';
 
 /** A CRM that refuses the next N writes (as an adapter does once its own retries are spent). */
 class FlakyCrm extends EmbeddedCrm {
@@ -38,38 +28,19 @@ class FlakyCrm extends EmbeddedCrm {
 
 /** POST /v1/conversations/{id}/opportunity through app.inject: the event once, the CRM upsert, scoping, 409. */
 describe('qualify a conversation as an opportunity', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'omnilane-opp-'));
-  const clock = manualClock(Date.UTC(2026, 0, 5, 3, 0));
-  const roster = loadRoster(undefined);
-  const state = new MemoryStateStore({ clock });
-  const bus = new InProcessBus({ clock });
+  const bed = routeTestBed('opp', Date.UTC(2026, 0, 5, 3, 0));
+  const { clock, roster, state, bus, key } = bed;
   const crm = new FlakyCrm();
   const published: EventEnvelope[] = [];
   let warehouse: DuckDbWarehouse;
   let desk: RoutingDesk;
   let service: RoutingService;
   let app: FastifyInstance;
-  let keys: Awaited<ReturnType<typeof rosterAccess>>;
-  const key = (id: string) => keys.key(id);
-  const req = async (method: 'GET' | 'POST', url: string, k: string, payload?: unknown) => {
-    const r = await app.inject({ method, url, headers: { authorization: `Bearer ${k}` }, ...(payload ? { payload } : {}) });
-    return { status: r.statusCode, body: r.json<Record<string, any>>() };
-  };
+  const req = requestAs(() => app);
   const qualify = (id: string, k: string, body: unknown = {}) => req('POST', `/v1/conversations/${id}/opportunity`, k, body);
   const opps = () => published.filter((e) => e.type === 'opportunity.created');
-  const started = (id: string, text: string): EventEnvelope => ({
-    id: `start-${id}`,
-    producer: 'test',
-    type: 'conversation.started',
-    channel: 'web',
-    occurred_at: clock.now(),
-    received_at: clock.now(),
-    customer_key: `cus_${id}`,
-    customer: { external_id: id },
-    conversation_id: id,
-    agent_id: null,
-    properties: { text, tag: 'normal' },
-  });
+  const started = (id: string, text: string): EventEnvelope =>
+    conversationEvent(`start-${id}`, clock.now(), id, 'conversation.started', { text, tag: 'normal' });
   /** Triages a conversation and has the first roster agent of its group accept it; returns that agent. */
   const openWith = async (id: string, text: string): Promise<string> => {
     const group = await service.intake(started(id, text));
@@ -79,26 +50,18 @@ describe('qualify a conversation as an opportunity', () => {
   };
 
   beforeAll(async () => {
-    warehouse = await DuckDbWarehouse.open(join(dir, 'w.duckdb'));
-    await warehouse.migrate();
-    await bus.ensureTopic('omnilane.events', 2);
+    const opened = await bed.open();
+    warehouse = opened.warehouse;
     const publish = bus.publish.bind(bus);
     bus.publish = async (topic, records) => {
       if (topic === 'omnilane.events') for (const r of records) published.push(JSON.parse(String(r.value)) as EventEnvelope);
       return publish(topic, records);
     };
-    keys = await rosterAccess(roster.agents);
-    desk = new RoutingDesk({ state, bus, clock, log: silentLogger(), roster, registry: defaultRegistry(roster.rules), rng: seededRng(7), ttlMs: 86_400_000 });
-    service = new RoutingService({ desk, warehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
+    ({ desk, service } = testRouting({ state, bus, clock, roster, warehouse }));
     const ingest = new IngestService({ bus, state, clock, log: silentLogger(), dedupTtlMs: 86_400_000 });
-    app = await buildTestApp({ warehouse, clock, access: keys.access }, { ingest, routing: desk, workbench: { crm, sessionExpiryMs: 3_600_000 } });
+    app = await buildTestApp({ warehouse, clock, access: opened.keys.access }, { ingest, routing: desk, workbench: { crm, sessionExpiryMs: 3_600_000 } });
   });
-  afterAll(async () => {
-    await app.close();
-    await bus.close();
-    await warehouse.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => bed.close(app));
 
   it('is documented in /openapi.json', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { IngestService } from '../../ingest/ingest-service.js';
+import type { EventIngest } from '../../ingest/event-ingest.js';
 import type { Clock } from '../../shared/clock.js';
 import { OmnilaneError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -36,7 +36,7 @@ const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorRe
 
 export interface OpportunityRouteDeps {
   desk: RoutingDesk;
-  ingest: IngestService;
+  ingest: EventIngest;
   crm: CrmPort;
   clock: Clock;
   log: Logger;

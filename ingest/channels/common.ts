@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../shared/clock.js';
-import type { Config } from '../../shared/config.js';
+import type { ChannelsConfig as ChannelSettings } from '../../shared/config.js';
 import { errorHandler, toErrorReply, type ErrorReplyOf } from '../../shared/error-reply.js';
 import type { EventInput } from '../../shared/envelope.js';
 import { isOmnilaneError, OmnilaneError, type ErrorCode } from '../../shared/errors.js';
@@ -35,8 +35,8 @@ export interface ChannelDeps {
   log: Logger;
 }
 
-/** Picks the channel slice out of the whole configuration. */
-export function channelsConfigFrom(cfg: Config): ChannelsConfig {
+/** Picks what the webhooks need out of the channels section of the configuration. */
+export function channelsConfigFrom(cfg: ChannelSettings): ChannelsConfig {
   return {
     publicBaseUrl: cfg.publicBaseUrl,
     twilioAuthToken: cfg.twilioAuthToken,
@@ -46,8 +46,8 @@ export function channelsConfigFrom(cfg: Config): ChannelsConfig {
     wechatWelcome: cfg.wechatWelcome,
     emailSigningKey: cfg.emailSigningKey,
     emailThreadTtlMs: cfg.emailThreadTtlMs,
-    ratePerSecond: cfg.channelRatePerSecond,
-    rateBurst: cfg.channelRateBurst,
+    ratePerSecond: cfg.ratePerSecond,
+    rateBurst: cfg.rateBurst,
   };
 }
 

@@ -2,23 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
-import type { Warehouse } from '../../shared/ports/warehouse.js';
 import { seededRng } from '../../shared/random.js';
 import { InProcessBus } from '../../stream/bus/in-process-bus.js';
-import { BuiltinIntentClassifier } from '../../stream/intent/builtin-classifier.js';
-import { RoutingDesk } from '../../stream/routing/routing-desk.js';
-import { RoutingService } from '../../stream/routing/routing-service.js';
 import { gaugeRows } from '../../stream/routing/routing-views.js';
 import { loadRoster } from '../../stream/routing/roster.js';
-import { defaultRegistry } from '../../stream/routing/rules.js';
-import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DemoAgents, rosterCapacity } from './demo-agents.js';
 import { conversationRate, DEMO_LOAD_DEFAULTS, demoJourneyStats, targetLoad, type DemoLoadPlan } from './demo-load.js';
 import { DemoSchedule } from './demo-traffic.js';
+import { testRouting } from '../../test/support/routing.js';
 
 const ROUTED = new Set(['conversation.started', 'message.received', 'conversation.closed']);
-const noWarehouse = { append: async () => undefined } as unknown as Warehouse;
 
 /**
  * `omnilane start --demo` in miniature, on a manual clock: the demo roster's desk and routing service, the
@@ -31,18 +25,7 @@ export async function simulate(minutes: number, seed: number) {
   const bus = new InProcessBus({ clock });
   await bus.ensureTopic('omnilane.events', 1);
   const roster = loadRoster(undefined);
-  const desk = new RoutingDesk({
-    state,
-    bus,
-    clock,
-    log: silentLogger(),
-    roster,
-    registry: defaultRegistry(roster.rules),
-    rng: seededRng(seed),
-    ttlMs: 0,
-    defaultPresence: 'online',
-  });
-  const service = new RoutingService({ desk, warehouse: noWarehouse, classifier: new BuiltinIntentClassifier(), priority: defaultPriorityRules() });
+  const { desk, service } = testRouting({ state, bus, clock, roster, seed, ttlMs: 0, defaultPresence: 'online' });
   const agents = new DemoAgents({ desk, clock, log: silentLogger() });
   const schedule = new DemoSchedule(seededRng(seed), 'sim', 20, clock.now(), agents.pacing());
   schedule.goLive(clock.now());

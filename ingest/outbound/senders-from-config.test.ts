@@ -4,7 +4,7 @@ import { sendersFromConfig } from './senders-from-config.js';
 
 describe('sendersFromConfig', () => {
   it('registers only the senders whose provider is configured', () => {
-    expect(sendersFromConfig(loadConfig({})).channels()).toEqual([]);
+    expect(sendersFromConfig(loadConfig({}).channels).channels()).toEqual([]);
     const cfg = loadConfig({
       TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
       TWILIO_AUTH_TOKEN: 'twilio-auth-token-0123456789',
@@ -17,13 +17,13 @@ describe('sendersFromConfig', () => {
       WECHAT_APP_ID: 'wx0123456789abcdef',
       WECHAT_APP_SECRET: 'wechat-app-secret-0123456789',
     });
-    expect(sendersFromConfig(cfg).channels()).toEqual(['email', 'sms', 'wechat', 'whatsapp']);
-    expect(sendersFromConfig(loadConfig({ WECHAT_APP_ID: 'wx0123456789abcdef' })).channels()).toEqual([]);
+    expect(sendersFromConfig(cfg.channels).channels()).toEqual(['email', 'sms', 'wechat', 'whatsapp']);
+    expect(sendersFromConfig(loadConfig({ WECHAT_APP_ID: 'wx0123456789abcdef' }).channels).channels()).toEqual([]);
   });
 
   it('reads WECHAT_API_URL with the official default', () => {
-    expect(loadConfig({}).wechatApiUrl).toBe('https://api.weixin.qq.com');
-    expect(loadConfig({ WECHAT_API_URL: 'http://127.0.0.1:9' }).wechatApiUrl).toBe('http://127.0.0.1:9');
+    expect(loadConfig({}).channels.wechatApiUrl).toBe('https://api.weixin.qq.com');
+    expect(loadConfig({ WECHAT_API_URL: 'http://127.0.0.1:9' }).channels.wechatApiUrl).toBe('http://127.0.0.1:9');
     expect(() => loadConfig({ WECHAT_API_URL: 'ftp://x' })).toThrow(/WECHAT_API_URL/);
   });
 });

@@ -1,4 +1,4 @@
-import type { Config } from '../../shared/config.js';
+import type { ChannelsConfig } from '../../shared/config.js';
 import { EmailSender } from './email-sender.js';
 import { SenderRegistry } from './sender.js';
 import { SmsSender } from './sms-sender.js';
@@ -11,7 +11,7 @@ import { WhatsappSender } from './whatsapp-sender.js';
  * WHATSAPP_PHONE_NUMBER_ID), WeChat (WECHAT_APP_ID, WECHAT_APP_SECRET), email
  * (EMAIL_PROVIDER_URL, EMAIL_API_KEY, EMAIL_FROM). Web chat registers its own sender when the app is built.
  */
-export function sendersFromConfig(cfg: Config): SenderRegistry {
+export function sendersFromConfig(cfg: ChannelsConfig): SenderRegistry {
   const registry = new SenderRegistry();
   if (cfg.twilioAccountSid && cfg.twilioAuthToken && cfg.smsFrom) {
     registry.register(

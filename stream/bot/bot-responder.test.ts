@@ -2,20 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
 import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
-import type { Warehouse } from '../../shared/ports/warehouse.js';
-import { seededRng } from '../../shared/random.js';
 import { InProcessBus } from '../bus/in-process-bus.js';
 import { BuiltinIntentClassifier } from '../intent/builtin-classifier.js';
 import { loadRoster } from '../routing/roster.js';
-import { RoutingDesk } from '../routing/routing-desk.js';
 import { RoutingService } from '../routing/routing-service.js';
-import { defaultRegistry } from '../routing/rules.js';
 import { defaultPriorityRules } from '../sessions/priority.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { BotResponder, type BotOutbound } from './bot-responder.js';
 import { botSwitch } from './bot-switch.js';
 import { FaqBot } from './faq-bot.js';
 import { loadKnowledgeBase } from './knowledge-base.js';
+import { testDesk } from '../../test/support/routing.js';
 
 const bot = new FaqBot({ articles: loadKnowledgeBase().articles });
 let closeBus: (() => Promise<void>) | undefined;
@@ -30,17 +27,7 @@ async function world(channels = ['web', 'whatsapp'], rosterDoc?: (r: ReturnType<
   const roster = loadRoster(undefined);
   rosterDoc?.(roster);
   const state = new MemoryStateStore({ clock });
-  const desk = new RoutingDesk({
-    state,
-    bus,
-    clock,
-    log: silentLogger(),
-    roster,
-    registry: defaultRegistry(roster.rules),
-    rng: seededRng(1),
-    ttlMs: 0,
-    defaultPresence: 'offline',
-  });
+  const desk = testDesk({ state, bus, clock, roster, seed: 1, ttlMs: 0, defaultPresence: 'offline' });
   const sent: BotOutbound[] = [];
   const responder = new BotResponder({
     bot,
@@ -53,7 +40,7 @@ async function world(channels = ['web', 'whatsapp'], rosterDoc?: (r: ReturnType<
   });
   const service = new RoutingService({
     desk,
-    warehouse: { append: async () => undefined } as unknown as Warehouse,
+    warehouse: { append: async () => undefined },
     classifier: new BuiltinIntentClassifier(),
     priority: defaultPriorityRules(),
     bot: responder,

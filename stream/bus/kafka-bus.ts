@@ -104,7 +104,7 @@ export const subscriptionRoundRobin: PartitionAssigner = ({ cluster }) => ({
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // kafkajs hands the leader only its own topics: take every member's, and load their metadata.
     const topics = [...new Set(subs.flatMap((s) => [...s.topics]))].sort();
-    await (cluster as unknown as { addMultipleTargetTopics(t: string[]): Promise<void> }).addMultipleTargetTopics(topics);
+    await cluster.addMultipleTargetTopics(topics);
     const assignment = new Map<string, Record<string, number[]>>(subs.map((s) => [s.id, {}]));
     for (const topic of topics) {
       const peers = subs.filter((s) => s.topics.has(topic));

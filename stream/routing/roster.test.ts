@@ -69,11 +69,11 @@ describe('roster file', () => {
 
 describe('routing config variables', () => {
   it('validates ROUTING_ACCEPT_TIMEOUT_MS and ROUTING_ENABLED by name, and resolves ROUTING_CONFIG', () => {
-    expect(loadConfig({ ROUTING_ACCEPT_TIMEOUT_MS: '30000' })).toMatchObject({ routingAcceptTimeoutMs: 30000, routingEnabled: true, routingConfig: undefined });
+    expect(loadConfig({ ROUTING_ACCEPT_TIMEOUT_MS: '30000' })).toMatchObject({ routing: { acceptTimeoutMs: 30000, enabled: true, config: undefined } });
     expect(() => loadConfig({ ROUTING_ACCEPT_TIMEOUT_MS: 'soon' })).toThrow(/ROUTING_ACCEPT_TIMEOUT_MS/);
     expect(() => loadConfig({ ROUTING_ACCEPT_TIMEOUT_MS: '10' })).toThrow(/ROUTING_ACCEPT_TIMEOUT_MS/);
     expect(() => loadConfig({ ROUTING_ENABLED: 'maybe' })).toThrow(/ROUTING_ENABLED/);
-    expect(loadConfig({ ROUTING_CONFIG: 'r.json' }).routingConfig).toMatch(/\/r\.json$/);
+    expect(loadConfig({ ROUTING_CONFIG: 'r.json' }).routing.config).toMatch(/\/r\.json$/);
   });
 });
 

@@ -18,7 +18,8 @@ export const ROUTING_GROUP = 'omnilane-routing';
 
 export interface RoutingServiceOptions {
   desk: RoutingDesk;
-  warehouse: Warehouse;
+  /** Where routing_gauges samples go. */
+  warehouse: Pick<Warehouse, 'append'>;
   classifier: IntentClassifier;
   priority: PriorityRules;
   /** Offer timeouts, escalation and dispatch retries run this often, ms. */

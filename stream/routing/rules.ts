@@ -41,7 +41,8 @@ export function parseRules(input: unknown): RoutingRule[] | string {
     if (skill !== undefined && (!isObj(skill) || typeof skill.name !== 'string' || !skill.name || !Number.isInteger(skill.minLevel)))
       return `${at} (${r.name}): "skill" must be { name, minLevel (integer) }`;
     if (then.group === undefined && then.skill === undefined && then.policy === undefined) return `${at} (${r.name}): "then" names no group, skill or policy`;
-    const rule = r as unknown as RoutingRule;
+    // Every key of `when` and `then` is checked above, so they are the rule's shape; other top-level keys stay as given.
+    const rule: RoutingRule = { ...r, name: r.name, when, then };
     const intents = rule.when.intents;
     const legacy = intents?.some((i) => LEGACY_INTENT_FAMILIES[i]);
     out.push(legacy ? { ...rule, when: { ...rule.when, intents: [...new Set(intents!.flatMap((i) => [i, ...(LEGACY_INTENT_FAMILIES[i] ?? [])]))] } } : rule);

@@ -5,16 +5,14 @@ describe('identity, session and priority configuration', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
-      identityEnabled: true,
-      identityMaxShared: 3,
-      sessionSwitchWindowMs: 30 * 60_000,
-      sessionExpiryMs: 1440 * 60_000,
-      urgentPriorityBoost: 50,
+      identity: { enabled: true, maxShared: 3 },
+      sessions: { switchWindowMs: 30 * 60_000, expiryMs: 1440 * 60_000 },
+      routing: { urgentPriorityBoost: 50 },
     });
-    expect(c.identityDefaultCountryCode).toBeUndefined();
-    expect(c.channelPriority).toEqual({ voice: 100, whatsapp: 80, wechat: 80, sms: 60, web: 50, app: 50, email: 20 });
-    expect(c.urgentKeywords).toEqual(['投诉', '紧急', '退款', 'urgent', 'complaint', 'refund']);
-    expect(c.crmUrl).toBeUndefined();
+    expect(c.identity.defaultCountryCode).toBeUndefined();
+    expect(c.routing.channelPriority).toEqual({ voice: 100, whatsapp: 80, wechat: 80, sms: 60, web: 50, app: 50, email: 20 });
+    expect(c.routing.urgentKeywords).toEqual(['投诉', '紧急', '退款', 'urgent', 'complaint', 'refund']);
+    expect(c.crm.url).toBeUndefined();
   });
 
   it('reads the variables', () => {
@@ -28,13 +26,10 @@ describe('identity, session and priority configuration', () => {
       CRM_URL: 'https://crm.example/api',
     });
     expect(c).toMatchObject({
-      identityDefaultCountryCode: '86',
-      identityMaxShared: 10,
-      sessionSwitchWindowMs: 300_000,
-      channelPriority: { voice: 9, email: 1 },
-      urgentKeywords: ['asap', '加急'],
-      identityEnabled: false,
-      crmUrl: 'https://crm.example/api',
+      identity: { defaultCountryCode: '86', maxShared: 10, enabled: false },
+      sessions: { switchWindowMs: 300_000 },
+      routing: { channelPriority: { voice: 9, email: 1 }, urgentKeywords: ['asap', '加急'] },
+      crm: { url: 'https://crm.example/api' },
     });
   });
 

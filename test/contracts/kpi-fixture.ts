@@ -18,12 +18,13 @@ const TEAMS = ['', 'team_east', 'team_north'];
 const AGENTS = ['', 'agent-1', 'agent-2', '王芳'];
 const TAGS = ['', 'VIP', 'high_value', 'normal'];
 
-/** A conversation_facts row with only the first-response fields given; the rest are plain defaults. */
+/** A conversation_facts row with the first-response fields given (and any others); the rest are plain defaults. */
 export function factsRow(
   r: Pick<
     ConversationFactsRow,
     'conversation_id' | 'customer_key' | 'channel' | 'started_at' | 'first_response_at' | 'first_response_ms' | 'agent' | 'version'
-  >,
+  > &
+    Partial<ConversationFactsRow>,
 ): ConversationFactsRow {
   return {
     source: '',

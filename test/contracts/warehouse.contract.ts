@@ -10,7 +10,9 @@ import { COUNTER_NAMES } from '../../stream/kpis/counters.js';
 import { factsRow } from './kpi-fixture.js';
 import { NamedQueries } from '../../warehouse/named-queries.js';
 import type { QueryParams } from '../../shared/ports/warehouse.js';
-import { REFERENCE, derivedParams, makeFixture, numeric, paramSets, type WarehouseFixture } from './warehouse-fixture.js';
+import { derivedParams, paramSets } from './named-query-params.js';
+import { REFERENCE, numeric } from './named-query-reference.js';
+import { makeFixture, type WarehouseFixture } from './warehouse-fixture.js';
 
 export interface WarehouseHarness {
   /** Whose migrations `migrate()` must apply. */

@@ -204,7 +204,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const cfg = loadConfig({ ...baseVars(ns, tmp()), KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` });
     const state = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
     cleanups.push(async () => void (await state.clearPrefix().catch(() => 0)));
-    const kafka = new KafkaBus({ brokers: cfg.kafkaBrokers!, namespace: ns, publishTimeoutMs: cfg.busPublishTimeoutMs });
+    const kafka = new KafkaBus({ brokers: cfg.kafka.brokers!, namespace: ns, publishTimeoutMs: cfg.bus.publishTimeoutMs });
     const engines: Engines = {
       bus: startableWhileDown(kafka),
       state,
@@ -216,7 +216,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
         query: async () => [],
         close: async () => undefined,
       },
-      names: { bus: `Kafka ${cfg.kafkaBrokers!.join(',')}`, state: 'Redis', warehouse: 'not used' },
+      names: { bus: `Kafka ${cfg.kafka.brokers!.join(',')}`, state: 'Redis', warehouse: 'not used' },
     };
     const running = await startRoles({ config: cfg, roles: { ingest: true, stream: false, api: false }, engines, log: silentLogger() });
     cleanups.push(() => running.stop());
@@ -267,7 +267,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     await eventually(
       'throwaway redis up',
       async () => {
-        const s = new RedisStateStore({ url: cfg.redisUrl!, lazyConnect: true });
+        const s = new RedisStateStore({ url: cfg.redis.url!, lazyConnect: true });
         const ok = await s.ping().then(
           () => true,
           () => false,
@@ -309,7 +309,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const ns = uniqueName('outretry');
     const cfg = loadConfig(baseVars(ns, tmp()));
     const kafka = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouseUrl! });
+    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouse.url! });
     const state = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
     cleanups.push(async () => {
       await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
@@ -363,13 +363,13 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const ns = uniqueName('outmetrics');
     const cfg = loadConfig(baseVars(ns, tmp()));
     const kafka = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouseUrl! });
+    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouse.url! });
     cleanups.push(async () => {
       await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
       await warehouse.close();
       await kafka.dropNamespace().catch(() => undefined);
       await kafka.close();
-      const s = new RedisStateStore({ url: cfg.redisUrl!, keyPrefix: `${ns}:` });
+      const s = new RedisStateStore({ url: cfg.redis.url!, keyPrefix: `${ns}:` });
       await s.clearPrefix().catch(() => 0);
       await s.close();
     });
@@ -429,13 +429,13 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     const vars = baseVars(ns, tmp(), { LOG_LEVEL: 'warn' });
     const cfg = loadConfig(vars);
     const kafka = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouseUrl! });
+    const warehouse = new ClickHouseWarehouse({ url: cfg.clickhouse.url! });
     cleanups.push(async () => {
       await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
       await warehouse.close();
       await kafka.dropNamespace().catch(() => undefined);
       await kafka.close();
-      const s = new RedisStateStore({ url: cfg.redisUrl!, keyPrefix: `${ns}:` });
+      const s = new RedisStateStore({ url: cfg.redis.url!, keyPrefix: `${ns}:` });
       await s.clearPrefix().catch(() => 0);
       await s.close();
     });
@@ -480,7 +480,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     await eventually("the survivor took over the dead worker's partitions", async () => (await count()) === 24, 30_000, 50);
     const takeoverMs = Date.now() - killedAt;
     // Before: a fixed 10 s session timeout kept a dead member's partitions for 10-11 s.
-    expect(takeoverMs, `partitions taken over ${takeoverMs} ms after the kill`).toBeLessThan(cfg.kafkaSessionTimeoutMs + 2500);
+    expect(takeoverMs, `partitions taken over ${takeoverMs} ms after the kill`).toBeLessThan(cfg.kafka.sessionTimeoutMs + 2500);
 
     // Restarted at once: by the time a new process is up (several seconds here) the dead member is gone.
     second.proc.kill('SIGKILL');
@@ -492,7 +492,7 @@ describe('engine outages: fast, honest failure on the real engines', () => {
     await eventually('restarted worker resumed', async () => (await count()) === 32, 30_000, 50);
     const resumedMs = Date.now() - up;
     console.info(`takeover after SIGKILL: ${takeoverMs} ms; restarted worker up ${up - restarted} ms after the kill, resumed ${resumedMs} ms after that`);
-    expect(Date.now() - restarted).toBeLessThan(Math.max(cfg.kafkaSessionTimeoutMs, up - restarted) + 2500);
+    expect(Date.now() - restarted).toBeLessThan(Math.max(cfg.kafka.sessionTimeoutMs, up - restarted) + 2500);
     third.proc.kill('SIGTERM');
     await waitForExit(third.proc);
   }, 120_000);

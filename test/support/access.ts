@@ -16,6 +16,19 @@ export async function testAccess(
   return access;
 }
 
+/** Access with one key per person role, each key's secret `<role>-secret` (admin-secret, manager-secret, …). */
+export function oneKeyPerRole(clock: Clock = systemClock): Promise<AccessService> {
+  return testAccess(
+    [
+      { id: 'a', role: 'admin', secret: 'admin-secret' },
+      { id: 'm', role: 'manager', secret: 'manager-secret' },
+      { id: 'g', role: 'agent', secret: 'agent-secret' },
+      { id: 'v', role: 'analyst', secret: 'analyst-secret' },
+    ],
+    clock,
+  );
+}
+
 /**
  * A key per roster member (id `agent:<id>`, the member's role, acting as the member) and admin / analyst / ingest
  * keys, for route tests that call as many people. `key(id)` is the member's secret.

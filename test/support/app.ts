@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../../api/app.js';
 import { composeBoard, composeClassifier, composeExperiments, composeKpis, composeMessaging, type WebchatParts } from '../../cli/compose-api.js';
-import type { IngestService } from '../../ingest/ingest-service.js';
+import type { EventIngest } from '../../ingest/event-ingest.js';
 import { SenderRegistry } from '../../ingest/outbound/sender.js';
 import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -20,8 +20,8 @@ export async function buildTestApp(
 ): Promise<FastifyInstance> {
   const log = silentLogger();
   const { webchat, ...overrides } = extra;
-  const ingest = overrides.ingest ?? ({} as IngestService);
-  const kpis = overrides.kpis ?? composeKpis(loadConfig({}), base.warehouse);
+  const ingest: EventIngest = overrides.ingest ?? { ingest: async () => Promise.reject(new Error('no ingest in this test app')) };
+  const kpis = overrides.kpis ?? composeKpis(loadConfig({}).kpi, base.warehouse);
   const messaging = composeMessaging({ ingest, clock: base.clock, log, senders: new SenderRegistry(), webchat, routing: overrides.routing });
   const app = await buildApp({
     log,
@@ -38,4 +38,15 @@ export async function buildTestApp(
   });
   app.addHook('onClose', () => messaging.close());
   return app;
+}
+
+/**
+ * `req(method, url, key, payload?)` for route tests: one `app.inject()` as the holder of API key `key`, answering
+ * the status and the JSON body. `app` is a getter, so the helper can be made before `beforeAll` builds the app.
+ */
+export function requestAs(app: () => FastifyInstance) {
+  return async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, key: string, payload?: unknown) => {
+    const r = await app().inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+    return { status: r.statusCode, body: r.json<Record<string, any>>() };
+  };
 }

@@ -5,6 +5,7 @@ import { generateSecret } from '../../api/auth/secrets.js';
 import { startOmnilane, type RunningOmnilane } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
+import { expect } from 'vitest';
 
 export interface TestOmnilane extends RunningOmnilane {
   dataDir: string;
@@ -95,4 +96,27 @@ export function readPasswords(path: string): Map<string, string> {
     if (m) out.set(m[1], m[2]);
   }
   return out;
+}
+
+/** An API call to the Omnilane at `url` as the holder of `key`; fails the test (naming the call and the answer) unless 2xx. */
+export async function callOk(url: string, key: string, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => null)) as Record<string, any>;
+  expect(res.status, `${method} ${path} → ${res.status} ${JSON.stringify(json)}`).toBeLessThan(300);
+  return json;
+}
+
+/** Every roster member's personal key, with what GET /v1/console/me says of the member. */
+export async function rosterMembers(om: TestOmnilane): Promise<Array<{ key: string; agent: { id: string; role: string; groups: string[] } }>> {
+  const keys = await om.rosterKeys();
+  return Promise.all(
+    keys.map(async (k) => ({
+      key: k.secret,
+      agent: (await callOk(om.url, k.secret, 'GET', '/v1/console/me')).agent as { id: string; role: string; groups: string[] },
+    })),
+  );
 }

@@ -15,6 +15,7 @@ export interface WebchatRoutesOptions {
   limits?: ConnectionLimits;
 }
 
+/** What the routes use of a `ws` socket (the package ships no types here: `@types/ws` is not installed). */
 interface WsSocket extends SocketLike {
   on(event: 'message', fn: (data: Buffer, isBinary: boolean) => void): void;
   on(event: 'close' | 'error', fn: () => void): void;
@@ -49,8 +50,7 @@ export const webchatRoutes: FastifyPluginAsync<WebchatRoutesOptions> = async (ap
         description: 'JSON frames: hello, message, typing, read, identify, ping → welcome, message, ack, typing, read, error, pong. See docs/channels.md.',
       },
     },
-    (raw, req) => {
-      const socket = raw as unknown as WsSocket;
+    (socket: WsSocket, req) => {
       sockets.add(socket);
       const conn = new VisitorConnection(socket, req.headers.origin, svc, siteKeys, svc.o.clock, log, opts.limits ?? DEFAULT_LIMITS);
       socket.on('message', (data, isBinary) => conn.receive(data, isBinary));

@@ -4,7 +4,7 @@ import type { Clock } from '../../../shared/clock.js';
 import type { CustomerInput, EventInput } from '../../../shared/envelope.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { StateStore } from '../../../shared/ports/state-store.js';
-import type { IngestService } from '../../ingest-service.js';
+import type { EventIngest } from '../../event-ingest.js';
 import { ConversationLog, type ConversationMeta } from './conversation-log.js';
 import { InProcessHub, type WebchatHub } from './hub.js';
 import type { ChatMessage } from './protocol.js';
@@ -14,7 +14,7 @@ import type { WebchatSiteKey } from './site-keys.js';
 export const WEBCHAT_PRODUCER = 'webchat';
 
 export interface WebchatOptions {
-  ingest: IngestService;
+  ingest: EventIngest;
   /** Seals the replay buffer and contacts kept in the state store (conversation-log.ts). */
   personal?: Pick<PersonalData, 'seal' | 'open'>;
   state: StateStore;

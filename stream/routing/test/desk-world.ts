@@ -62,7 +62,7 @@ export const deskOpArb: fc.Arbitrary<DeskOp> = fc.oneof(
   fc.record({ k: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 8000 }) }),
 );
 
-const noWarehouse = { append: async () => undefined } as unknown as Warehouse;
+const noWarehouse: Pick<Warehouse, 'append'> = { append: async () => undefined };
 
 /** Several routing workers (desk + service each) on the given store connections, one shared clock and bus. */
 export async function deskWorld(
