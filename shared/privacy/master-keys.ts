@@ -26,9 +26,24 @@ export interface MasterKeyProvider {
 
 const KEY_BYTES = 32;
 
+// Random IVs drawn from the CSPRNG 4,096 at a time: one randomBytes call per IV cost as much as the AES operation
+// itself on the hot path. Each IV is used once (random 96-bit IVs; a key seals far fewer than 2^32 values).
+const IV_BYTES = 12;
+const IV_BATCH = 4096;
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+function nextIv(): Buffer {
+  if (ivAt >= ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IV_BATCH);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return ivPool.subarray(ivAt - IV_BYTES, ivAt);
+}
+
 /** AES-256-GCM seal of `plain` under `key` with `aad`: iv ‖ ciphertext ‖ tag. */
 export function seal(key: Buffer, plain: Buffer, aad: string): Buffer {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(Buffer.from(aad, 'utf8'));
   const body = Buffer.concat([c.update(plain), c.final()]);

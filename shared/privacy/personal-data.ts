@@ -79,14 +79,25 @@ export const PLAINTEXT_PERSONAL_DATA: PersonalData = {
   forget: () => Promise.resolve(),
 };
 
-// A sealed property remembers whether it was a string or JSON (an order object): one type letter before the text.
-const STRING_TAG = 's';
-const JSON_TAG = 'j';
+/** Where a sealed event keeps its personal fields: one value in the customer object (one AES operation per event). */
+export const SEALED_FIELD = 'sealed';
+/** The field name bound into a sealed event's associated data. */
+const EVENT_FIELD = 'event';
+const BLIND_CACHE = 100_000;
+
+type SealedCustomer = CustomerInput & { [SEALED_FIELD]?: string };
+/** The personal part of one event: the customer's contact fields and the personal properties. */
+interface PersonalPart {
+  c?: Pick<CustomerInput, 'email' | 'phone' | 'channel_ids'>;
+  p?: Record<string, unknown>;
+}
 
 /** AES-256-GCM field encryption with per-customer data keys (data-keys.ts) and HMAC blind indexes (blind-index.ts). */
 export class EncryptedPersonalData implements PersonalData {
   readonly encrypted = true;
   private readonly personal: ReadonlySet<string>;
+  /** Blind indexes of recent identifiers: customers come back, and one HMAC costs more than the rest of a lookup. */
+  private readonly blinded = new Map<string, string>();
 
   constructor(
     private readonly ring: DataKeyRing,
@@ -101,43 +112,48 @@ export class EncryptedPersonalData implements PersonalData {
     const colon = identifier.indexOf(':');
     // A customer id (`cus_42`) has no kind and names nobody outside Omnilane: it stays as it is.
     if (colon <= 0 || OPAQUE_KINDS.has(identifier.slice(0, colon))) return identifier;
-    return blindIdentifier(this.blindKey, identifier);
+    let b = this.blinded.get(identifier);
+    if (b === undefined) {
+      b = blindIdentifier(this.blindKey, identifier);
+      if (this.blinded.size >= BLIND_CACHE) this.blinded.delete(this.blinded.keys().next().value!);
+      this.blinded.set(identifier, b);
+    }
+    return b;
   }
 
+  /**
+   * One sealed value per event (`customer.sealed`) holding its contact fields and personal properties, which leave
+   * the event. An event that already carries one and no plain personal field is returned as it is.
+   */
   async sealEvents<T extends EventEnvelope>(events: T[]): Promise<T[]> {
-    const keys = new Map<string, { version: number; key: Buffer }>();
+    const out: T[] = [];
     for (const e of events) {
-      const owner = this.ownerOf(e);
-      if (!keys.has(owner) && this.hasPlainField(e)) keys.set(owner, await this.ring.keyForWrite(owner));
+      const owner = this.blind(e.customer_key);
+      const { part, customer, properties } = this.split(e);
+      if (!part) {
+        out.push(owner === e.customer_key ? e : { ...e, customer_key: owner });
+        continue;
+      }
+      const sealedBefore = (e.customer as SealedCustomer)[SEALED_FIELD];
+      // Plain fields beside an older sealed value (rare: a re-published event): both go into one new value.
+      const merged = sealedBefore ? mergeParts(await this.openPart(owner, sealedBefore), part) : part;
+      const { version, key } = await this.ring.keyForWrite(owner);
+      const sealed = encryptField(key, version, JSON.stringify(merged), owner, EVENT_FIELD);
+      out.push({ ...e, customer_key: owner, customer: { ...customer, [SEALED_FIELD]: sealed } as CustomerInput, properties });
     }
-    return events.map((e) => {
-      const owner = this.ownerOf(e);
-      const k = keys.get(owner);
-      if (!k) return owner === e.customer_key ? e : { ...e, customer_key: owner };
-      const seal = (field: string, v: string) => (isEncryptedField(v) ? v : encryptField(k.key, k.version, v, owner, field));
-      return { ...e, customer_key: owner, customer: this.mapCustomer(e.customer, seal), properties: this.mapProperties(e.properties, seal, true) };
-    });
+    return out;
   }
 
   async openEvents<T extends EventEnvelope>(events: T[]): Promise<T[]> {
     const out: T[] = [];
     for (const e of events) {
-      if (!this.hasSealedField(e)) {
+      const { [SEALED_FIELD]: sealed, ...customer } = e.customer as SealedCustomer;
+      if (sealed === undefined) {
         out.push(e);
         continue;
       }
-      const keys = await this.readKeys(e.customer_key, e);
-      const open = (field: string, v: string): string | null => {
-        if (!isEncryptedField(v)) return v;
-        const key = keys.get(fieldKeyVersion(v));
-        if (!key) return null;
-        try {
-          return decryptField(key, v, e.customer_key, field);
-        } catch {
-          return null;
-        }
-      };
-      out.push({ ...e, customer: this.mapCustomer(e.customer, open), properties: this.mapProperties(e.properties, open, false) });
+      const part = await this.openPart(e.customer_key, sealed);
+      out.push({ ...e, customer: { ...customer, ...(part?.c ?? {}) }, properties: { ...e.properties, ...(part?.p ?? {}) } });
     }
     return out;
   }
@@ -159,81 +175,41 @@ export class EncryptedPersonalData implements PersonalData {
     for (const o of new Set(owners)) await this.ring.destroy(o, now);
   }
 
-  /** The bus key is a customer id after identity; a raw `email:`/`phone:` key (no identity graph) is blinded first. */
-  private ownerOf(e: EventEnvelope): string {
-    return this.blind(e.customer_key);
-  }
-
-  private hasPlainField(e: EventEnvelope): boolean {
-    let found = false;
-    this.mapCustomer(e.customer, (_f, v) => ((found ||= !isEncryptedField(v)), v));
-    this.mapProperties(e.properties, (_f, v) => ((found ||= !isEncryptedField(v)), v), true);
-    return found;
-  }
-
-  private hasSealedField(e: EventEnvelope): boolean {
-    let found = false;
-    this.mapCustomer(e.customer, (_f, v) => ((found ||= isEncryptedField(v)), v));
-    for (const k of Object.keys(e.properties)) found ||= isEncryptedField(e.properties[k]);
-    return found;
-  }
-
-  /** The data keys an event's sealed values name (an erased owner has none: its fields read as absent). */
-  private async readKeys(owner: string, e: EventEnvelope): Promise<Map<number, Buffer>> {
-    const versions = new Set<number>();
-    const note = (v: unknown) => isEncryptedField(v) && versions.add(fieldKeyVersion(v));
-    this.mapCustomer(e.customer, (_f, v) => (note(v), v));
-    for (const v of Object.values(e.properties)) note(v);
-    const keys = new Map<number, Buffer>();
-    for (const v of versions) {
-      try {
-        keys.set(v, await this.ring.keyForRead(owner, v));
-      } catch {
-        // destroyed or lost: the values of this version stay unreadable
+  /** The personal part of an event, and the event's customer and properties without it; no part when nothing is plain. */
+  private split(e: EventEnvelope): { part: PersonalPart | null; customer: CustomerInput; properties: Record<string, unknown> } {
+    const { email, phone, channel_ids, ...customer } = e.customer;
+    const c: PersonalPart['c'] = {};
+    if (email !== undefined) c.email = email;
+    if (phone !== undefined) c.phone = phone;
+    if (channel_ids !== undefined && Object.keys(channel_ids).length > 0) c.channel_ids = channel_ids;
+    let p: Record<string, unknown> | undefined;
+    let properties = e.properties;
+    for (const k of Object.keys(e.properties)) {
+      if (!this.personal.has(k) || e.properties[k] === undefined) continue;
+      if (!p) {
+        p = {};
+        properties = { ...e.properties };
       }
+      p[k] = e.properties[k];
+      delete properties[k];
     }
-    return keys;
+    const hasC = Object.keys(c).length > 0;
+    if (!hasC && !p) return { part: null, customer: e.customer, properties };
+    return { part: { ...(hasC ? { c } : {}), ...(p ? { p } : {}) }, customer, properties };
   }
 
-  /** The customer object with each personal value (e-mail, phone, channel ids) mapped; ids of the system stay. */
-  private mapCustomer(c: CustomerInput, f: (field: string, v: string) => string | null): CustomerInput {
-    const out: CustomerInput = { ...c };
-    const put = (name: 'email' | 'phone', v: string | undefined) => {
-      if (v === undefined) return;
-      const m = f(`customer.${name}`, v);
-      if (m === null) delete out[name];
-      else out[name] = m;
-    };
-    put('email', c.email);
-    put('phone', c.phone);
-    if (c.channel_ids) {
-      const ids: Record<string, string> = {};
-      for (const [ch, v] of Object.entries(c.channel_ids)) {
-        const m = f(`customer.channel_ids.${ch}`, v);
-        if (m !== null) ids[ch] = m;
-      }
-      out.channel_ids = ids;
+  /** Opens a sealed event part; null when the owner's key is destroyed (erased) or lost, or the value was altered. */
+  private async openPart(owner: string, sealed: string): Promise<PersonalPart | null> {
+    try {
+      const key = await this.ring.keyForRead(owner, fieldKeyVersion(sealed));
+      return JSON.parse(decryptField(key, sealed, owner, EVENT_FIELD)) as PersonalPart;
+    } catch {
+      return null;
     }
-    return out;
   }
+}
 
-  /** Personal properties mapped; sealing tags each value with its type so opening gives back a string or JSON. */
-  private mapProperties(p: Record<string, unknown>, f: (field: string, v: string) => string | null, sealing: boolean): Record<string, unknown> {
-    let out: Record<string, unknown> | null = null;
-    for (const k of Object.keys(p)) {
-      const v = p[k];
-      if (!this.personal.has(k) || v === null || v === undefined) continue;
-      let m: unknown;
-      if (sealing) {
-        m = isEncryptedField(v) ? v : f(`properties.${k}`, typeof v === 'string' ? STRING_TAG + v : JSON_TAG + JSON.stringify(v));
-      } else {
-        if (!isEncryptedField(v)) continue;
-        const t = f(`properties.${k}`, v);
-        m = t === null ? null : t.startsWith(JSON_TAG) ? (JSON.parse(t.slice(1)) as unknown) : t.slice(1);
-      }
-      out ??= { ...p };
-      out[k] = m;
-    }
-    return out ?? p;
-  }
+function mergeParts(old: PersonalPart | null, fresh: PersonalPart): PersonalPart {
+  if (!old) return fresh;
+  return { c: { ...old.c, ...fresh.c }, p: { ...old.p, ...fresh.p } };
 }

@@ -104,7 +104,7 @@ async function sealedTextsOpenedAs(dir: string, owner: string): Promise<{ sealed
     const ring = new DataKeyRing(new StateStoreDataKeyVault(state), LocalMasterKeys.fromFile(join(dir, 'privacy-master-keys.json')));
     const opened: string[] = [];
     for (const t of tokens) {
-      const text = await ring.decrypt(owner, 'properties.text', t).catch(() => null);
+      const text = await ring.decrypt(owner, 'event', t).catch(() => null);
       if (text !== null) opened.push(text);
     }
     return { sealed: tokens.length, opened };

@@ -188,7 +188,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     const opens = async () => {
       const ring = new DataKeyRing(new StateStoreDataKeyVault(state), master);
       let n = 0;
-      for (const t of tokens) if ((await ring.decrypt(id, 'properties.text', t).catch(() => null)) !== null) n++;
+      for (const t of tokens) if ((await ring.decrypt(id, 'event', t).catch(() => null)) !== null) n++;
       return n;
     };
     try {
