@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, spawnOmnilane, waitForExit, type ChildOmnilane } from '../test/support/child-process.js';
 
-const INGEST = 'bench-ingest-key-0123456789';
-const ADMIN = 'bench-admin-key-0123456789';
+export const INGEST = 'bench-ingest-key-0123456789';
+export const ADMIN = 'bench-admin-key-0123456789';
 const CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice'];
 
 export interface PipelineBenchOptions {
@@ -28,21 +28,29 @@ export interface PipelineBenchOptions {
 }
 
 let seq = 0;
-function eventJson(now: number): string {
+/**
+ * One bench event as JSON (ids unique per bench process). `contact`: the customer also carries a phone and an e-mail
+ * (the personal fields the privacy bench seals; the pipeline bench keeps its historical shape without them).
+ */
+export function eventJson(now: number, contact = false): string {
   const n = seq++;
+  const c = n % 10_000;
   return JSON.stringify({
     id: `bench-${process.pid}-${n}`,
     type: n % 4 === 0 ? 'conversation.started' : n % 4 === 1 ? 'message.received' : 'message.sent',
     channel: CHANNELS[n % CHANNELS.length],
     occurred_at: now,
-    customer: { external_id: `cust-${n % 10_000}` },
+    customer: contact
+      ? { external_id: `cust-${c}`, phone: `+86139${String(c).padStart(8, '0')}`, email: `buyer${c}@example.cn` }
+      : { external_id: `cust-${c}` },
     conversation_id: `conv-${n % 10_000}`,
     agent_id: n % 4 >= 2 ? `agent-${n % 17}` : undefined,
     properties: { text: '您好，我想咨询一下企业版的价格和交付周期', source: 'bench' },
   });
 }
 
-async function stored(s: ChildOmnilane): Promise<number> {
+/** Events queryable in the server's warehouse (the sum of /v1/metrics/events over the last week). */
+export async function stored(s: ChildOmnilane): Promise<number> {
   const r = await fetch(`${s.url}/v1/metrics/events?from=${Date.now() - 7 * 86_400_000}&to=${Date.now() + 86_400_000}&granularity=day`, {
     headers: { authorization: `Bearer ${ADMIN}` },
   });
@@ -55,7 +63,8 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number) {
+/** Drives `perRequest`-event requests for `durationS` and waits until every accepted event is queryable. */
+export async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number, contact = false) {
   const before = await stored(s);
   const t0 = performance.now();
   const result = await autocannon({
@@ -69,7 +78,7 @@ async function throughput(s: ChildOmnilane, perRequest: number, durationS: numbe
         setupRequest: (req) => {
           const now = Date.now();
           const parts: string[] = [];
-          for (let i = 0; i < perRequest; i++) parts.push(eventJson(now));
+          for (let i = 0; i < perRequest; i++) parts.push(eventJson(now, contact));
           return { ...req, body: `{"events":[${parts.join(',')}]}` };
         },
       },

@@ -72,6 +72,22 @@ function toEventRow(partition: number, { offset, event: e }: OffsetEvent): Event
 
 const seenKey = (e: EventEnvelope) => `seen:${eventUid(e)}`;
 
+/**
+ * Answers reads from the batch's one up-front read; a key it did not read goes to the store (none in a normal batch:
+ * the steps read what their keysFor named).
+ */
+function prefetched(state: StateStore, keys: readonly string[], values: ReadonlyArray<string | null>): Pick<StateStore, 'getMany'> {
+  const known = new Map<string, string | null>();
+  keys.forEach((k, i) => known.set(k, values[i] ?? null));
+  return {
+    getMany: async (wanted) => {
+      const missing = wanted.filter((k) => !known.has(k));
+      if (missing.length > 0) (await state.getMany(missing)).forEach((v, i) => known.set(missing[i], v));
+      return wanted.map((k) => known.get(k) ?? null);
+    },
+  };
+}
+
 /** Replays only the warehouse knew (the store had no seen mark): their state folds may be missing, so rebuild. */
 function replaysOnlyWarehouseKnew(decoded: readonly OffsetEvent[], stored: ReadonlyArray<string | null>, replayed: readonly OffsetEvent[]): OffsetEvent[] {
   const knownToStore = new Set(decoded.filter((_, i) => stored[i] !== null).map((d) => d.offset));
@@ -191,9 +207,14 @@ export class EventWorker extends EventEmitter {
         });
       }
     }
-    // The epoch marker rides along with the seen ids: its absence means the store lost what it held.
-    const stored = await this.o.state.getMany([...decoded.map((d) => seenKey(d.event)), EPOCH_KEY]);
-    const epoch = await this.recovery.epoch(stored.pop() ?? null, now);
+    // One read for the batch: the seen ids, the epoch marker (its absence means the store lost what it held) and
+    // every session and KPI state the batch may fold (read for all decoded events: duplicates only read extra keys).
+    const seenKeys = decoded.map((d) => seenKey(d.event));
+    const stateKeys = [...(this.o.sessions?.keysFor(decoded) ?? []), ...(this.o.kpis?.keysFor(batch.partition, decoded) ?? [])];
+    const values = await this.o.state.getMany([...seenKeys, EPOCH_KEY, ...stateKeys]);
+    const stored = values.slice(0, seenKeys.length);
+    const reader = prefetched(this.o.state, stateKeys, values.slice(seenKeys.length + 1));
+    const epoch = await this.recovery.epoch(values[seenKeys.length], now);
     const recovering = this.recovery.recovering(epoch, now);
     const seen = recovering ? await this.recovery.seenFromWarehouse(decoded, stored) : stored;
     const { fresh, replayed } = classifyBatch(batch.partition, decoded, seen);
@@ -203,10 +224,10 @@ export class EventWorker extends EventEmitter {
 
     const minuteRows = channelContributions(batch.partition, batchOffset, counted, now);
     // Sessions read message text (urgent keywords): opened in memory here; the rows written below stay sealed.
-    const sessions = this.o.sessions ? await this.o.sessions.fold(await this.opened(fresh)) : undefined;
+    const sessions = this.o.sessions ? await this.o.sessions.fold(await this.opened(fresh), reader) : undefined;
     const rebuild = recovering ? { loader: this.recovery.rebuilder(), refold: replaysOnlyWarehouseKnew(decoded, stored, replayed) } : undefined;
     const kpis = this.o.kpis
-      ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now)
+      ? await this.o.kpis.fold({ partition: batch.partition, batchOffset, fresh, counted, ...(rebuild ? { rebuild } : {}) }, now, reader)
       : undefined;
 
     if (dead.length > 0) {

@@ -36,7 +36,11 @@ export interface InProcessBusOptions {
   fsync?: boolean;
   /** Longest a consumer waits for a partial batch to fill, ms (default 5; like Kafka's fetch.max.wait.ms). */
   lingerMs?: number;
-  /** Messages kept in memory per partition once every group has committed past them. */
+  /**
+   * Messages kept in memory per partition once every group has committed past them (default 10,000; up to twice
+   * that before a trim). Older ones are read back from the segment files, so this bounds memory, not what a
+   * lagging or new group can read.
+   */
   retainInMemory?: number;
   /**
    * Retention on disk, like Kafka's log.retention.ms/bytes (BUS_RETENTION_HOURS, BUS_RETENTION_BYTES):
@@ -51,6 +55,11 @@ export interface InProcessBusOptions {
 }
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/**
+ * Committed messages kept in memory per partition: 100,000 held up to 200,000 messages of ~0.6 KB per partition
+ * (most of the embedded server's RSS under load); a consumer that lags further reads the segment files.
+ */
+const DEFAULT_RETAIN_IN_MEMORY = 10_000;
 
 const tp = (topic: string, partition: number) => `${topic}/${partition}`;
 
@@ -216,7 +225,7 @@ export class InProcessBus implements EventBus {
   }
 
   private trim(p: Partition): void {
-    const keep = this.opts.retainInMemory ?? 100_000;
+    const keep = this.opts.retainInMemory ?? DEFAULT_RETAIN_IN_MEMORY;
     let min = p.next;
     for (const g of this.groups.values()) {
       const c = g.committed.get(tp(p.topic, p.index));

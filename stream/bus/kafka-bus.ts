@@ -209,7 +209,7 @@ export class KafkaBus implements EventBus {
     const admin = await this.admin();
     const name = this.phys(topic);
     await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
-    const meta = await admin.fetchTopicMetadata({ topics: [name] });
+    const meta = await topicMetadata(admin, name);
     const have = meta.topics[0]?.partitions.length ?? 0;
     if (have !== partitions) {
       // Never repartition behind the user's back: it would move keys to other partitions.
@@ -430,5 +430,20 @@ export class KafkaBus implements EventBus {
     this.closed = true;
     if (this.producerP) await (await this.producerP.catch(() => undefined))?.disconnect();
     if (this.adminP) await (await this.adminP.catch(() => undefined))?.disconnect();
+  }
+}
+
+/**
+ * A topic's metadata right after it was created: when another process created it a moment ago (processes start
+ * together), the broker may answer UNKNOWN_TOPIC_OR_PARTITION until the topic has propagated; retried for up to 10 s.
+ */
+async function topicMetadata(admin: Admin, name: string): Promise<Awaited<ReturnType<Admin['fetchTopicMetadata']>>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics: [name] });
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }

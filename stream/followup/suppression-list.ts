@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import type { IdentifierSuppression, Suppression } from '../../shared/ports/suppression.js';
 
+const DIGEST_CACHE_SIZE = 20_000;
+
 /**
  * The marker key of an identifier: a SHA-256 digest, so the list never stores the phone or e-mail itself. (An
  * unkeyed digest of a phone number can be guessed by brute force; a keyed blind index replaces it when personal
@@ -15,7 +17,24 @@ export const identifierDigest = (identifier: string): string => createHash('sha2
  * contacts a suppressed customer again and ingest can refuse events carrying a suppressed identifier.
  */
 export class SuppressionList implements Suppression, IdentifierSuppression {
+  /**
+   * Digests of identifiers seen lately: ingest asks about every event's identifiers (ERASURE_POLICY=drop) and the
+   * same customers come back, so the SHA-256 is computed once per identifier, not per event. Bounded: emptied when
+   * full. Only a cache of a pure function: a marker set after an entry was cached is still found.
+   */
+  private readonly digests = new Map<string, string>();
   constructor(private readonly state: StateStore) {}
+
+  private digestOf(identifier: string): string {
+    let d = this.digests.get(identifier);
+    if (d === undefined) {
+      if (this.digests.size >= DIGEST_CACHE_SIZE) this.digests.clear();
+      d = identifierDigest(identifier);
+      this.digests.set(identifier, d);
+    }
+    return d;
+  }
+
   async isSuppressed(customerId: string): Promise<boolean> {
     return (await this.state.get(`privacy:suppressed:${customerId}`)) !== null;
   }
@@ -28,7 +47,7 @@ export class SuppressionList implements Suppression, IdentifierSuppression {
   }
   async suppressedIdentifiers(identifiers: readonly string[]): Promise<boolean[]> {
     if (identifiers.length === 0) return [];
-    const v = await this.state.getMany(identifiers.map((i) => `privacy:suppressed:idf:${identifierDigest(i)}`));
+    const v = await this.state.getMany(identifiers.map((i) => `privacy:suppressed:idf:${this.digestOf(i)}`));
     return v.map((x) => x !== null);
   }
 }

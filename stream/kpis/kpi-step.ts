@@ -59,13 +59,18 @@ export interface KpiBatchInput {
 export class KpiStep {
   constructor(private readonly o: KpiStepOptions) {}
 
-  async fold(input: KpiBatchInput, now: number): Promise<KpiBatch> {
+  /** The StateStore keys `fold` reads for these events of `partition` (the worker reads them with its own, in one call). */
+  keysFor(partition: number, events: readonly OffsetEvent[]): string[] {
+    const { convIds, customers } = touchedBy(events);
+    return [kpiWatermarkKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)];
+  }
+
+  /** `reader`: where the states are read from (default the store; the worker passes its one up-front read). */
+  async fold(input: KpiBatchInput, now: number, reader: Pick<StateStore, 'getMany'> = this.o.state): Promise<KpiBatch> {
     const { partition, fresh: events } = input;
     const refold = input.rebuild?.refold ?? [];
-    const touched = [...events, ...refold];
-    const convIds = [...new Set(touched.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))];
-    const customers = [...new Set(touched.map((d) => d.event.customer_key))];
-    const vals = await this.o.state.getMany([kpiWatermarkKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)]);
+    const { convIds, customers } = touchedBy([...events, ...refold]);
+    const vals = await reader.getMany([kpiWatermarkKey(partition), ...convIds.map(kpiConversationKey), ...customers.map(kpiCustomerKey)]);
     const storedMax = vals[0] === null ? null : Number(vals[0]);
     const convs = new Map<string, ConversationKpiState>();
     convIds.forEach((id, i) => vals[1 + i] && convs.set(id, JSON.parse(vals[1 + i]!) as ConversationKpiState));
@@ -152,6 +157,14 @@ export class KpiStep {
       },
     };
   }
+}
+
+/** The conversations and customers whose KPI states the events touch. */
+function touchedBy(events: readonly OffsetEvent[]): { convIds: string[]; customers: string[] } {
+  return {
+    convIds: [...new Set(events.map((d) => d.event.conversation_id).filter((c): c is string => c !== null))],
+    customers: [...new Set(events.map((d) => d.event.customer_key))],
+  };
 }
 
 /**

@@ -8,6 +8,18 @@ import { SESSION_TYPES, foldSessions, mergedAway, type SessionRules, type Sessio
 /** The StateStore key of a customer's current session. */
 export const sessionKey = (customerId: string) => `sess:${customerId}`;
 
+/** The customers whose sessions the events touch (their own and those merged away from them). */
+function sessionCustomers(events: readonly OffsetEvent[]): string[] {
+  return [
+    ...new Set(
+      events.flatMap((d) => {
+        const merged = mergedAway(d.event);
+        return SESSION_TYPES.has(d.event.type) || merged.length > 0 ? [d.event.customer_key, ...merged] : [];
+      }),
+    ),
+  ];
+}
+
 /** What the worker does with one batch's sessions: warehouse rows first, then the state entries in its setMany. */
 export interface SessionBatch {
   /** Appends `conversations` and `identity_merges` rows (idempotent). */
@@ -25,16 +37,15 @@ export interface SessionBatch {
 export class SessionStep {
   constructor(private readonly o: { state: StateStore; rules: SessionRules; ttlMs: number }) {}
 
-  async fold(events: OffsetEvent[]): Promise<SessionBatch> {
-    const keys = [
-      ...new Set(
-        events.flatMap((d) => {
-          const merged = mergedAway(d.event);
-          return SESSION_TYPES.has(d.event.type) || merged.length > 0 ? [d.event.customer_key, ...merged] : [];
-        }),
-      ),
-    ];
-    const vals = await this.o.state.getMany(keys.map(sessionKey));
+  /** The StateStore keys `fold` reads for these events (the worker reads them with its own, in one call). */
+  keysFor(events: readonly OffsetEvent[]): string[] {
+    return sessionCustomers(events).map(sessionKey);
+  }
+
+  /** `reader`: where the session states are read from (default the store; the worker passes its one up-front read). */
+  async fold(events: OffsetEvent[], reader: Pick<StateStore, 'getMany'> = this.o.state): Promise<SessionBatch> {
+    const keys = sessionCustomers(events);
+    const vals = await reader.getMany(keys.map(sessionKey));
     const sessions = new Map<string, SessionState>();
     keys.forEach((k, i) => vals[i] && sessions.set(k, JSON.parse(vals[i]) as SessionState));
     const out = foldSessions({ events, sessions, rules: this.o.rules });

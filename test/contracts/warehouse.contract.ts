@@ -320,5 +320,44 @@ export function warehouseContract(adapter: string, harness: WarehouseHarness): v
         { numRuns: 60, seed: 424242 },
       );
     });
+
+    it('writes a large append (an adapter may bulk-load it) exactly like row-by-row ones: hostile strings, nulls, duplicates', async () => {
+      const wh = await open();
+      await wh.migrate();
+      const base = Date.UTC(2030, 0, 2);
+      const strings = fc.sample(hostileString(), { numRuns: 300, seed: 171717 });
+      const letters = strings.map((s, i) => ({ source: 'bulk', ref: `b${i}`, code: s, reason: s, payload: s, failed_at: base + i * 1000 + 7 }));
+      // The same key twice in one append and again in a later one: still one row each.
+      await wh.append('dead_letters', [...letters, letters[0]]);
+      await wh.append('dead_letters', letters.slice(0, 50));
+      const back = await wh.query<Record<string, unknown>>('dead_letters_recent', { limit: 1000 });
+      expect(back).toHaveLength(letters.length);
+      const byRef = new Map(back.map((r) => [r.ref, r]));
+      for (const l of letters) {
+        const r = byRef.get(l.ref)!;
+        expect([r.payload, r.reason, r.code]).toEqual([l.payload, l.reason, l.code]);
+        expect(Number(r.failed_at_ms)).toBe(l.failed_at);
+      }
+      const producer = 'bulk-producer';
+      await wh.append(
+        'events',
+        strings.map((s, i) => ({
+          producer,
+          id: `e${i}`,
+          type: 't',
+          channel: s,
+          occurred_at: base + i,
+          received_at: base + i + 0.5,
+          customer_key: s,
+          conversation_id: i % 3 === 0 ? null : s,
+          agent_id: i % 2 === 0 ? null : `a${i}`,
+          customer: '{"external_id":"x"}',
+          properties: JSON.stringify({ text: s }),
+          bus_partition: i % 4,
+          bus_offset: 2 ** 40 + i,
+        })),
+      );
+      expect(numeric(await wh.query('events_count', { producer }))).toEqual([{ events: strings.length }]);
+    });
   });
 }

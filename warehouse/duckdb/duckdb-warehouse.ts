@@ -1,5 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, listValue, timestampValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { checkEraseWhere, type ErasableTable, type EraseWhere } from '../../shared/erasure.js';
 import { OmnilaneError } from '../../shared/errors.js';
@@ -30,30 +32,135 @@ function toDuckValue(v: unknown): DuckDBValue {
   return v as DuckDBValue;
 }
 
+/** How a column is read from the bulk-load JSON and turned into its table type. */
+function loadColumn(col: string, type: TableSpec['columns'][string]): { json: string; select: string } {
+  switch (type) {
+    case 'ms':
+    case 'nullable_ms':
+      return { json: 'BIGINT', select: `epoch_ms(${col})` };
+    case 'int':
+    case 'nullable_int':
+      return { json: 'BIGINT', select: col };
+    case 'float':
+    case 'nullable_float':
+      return { json: 'DOUBLE', select: col };
+    default:
+      return { json: 'VARCHAR', select: col };
+  }
+}
+
 /**
- * Warehouse adapter on a DuckDB file (the embedded default). Appends go
- * through a temp staging table and one INSERT … ON CONFLICT, so a replayed
- * batch never duplicates rows and newer versions replace older ones.
+ * The rows as the bulk load reads them, values normalised the way the appender wrote them (times and integers
+ * truncated, non-strings in text columns as JSON); undefined when a float is not finite (JSON has no NaN), so the
+ * caller falls back to the appender.
+ */
+function loadRows(cols: Array<[string, TableSpec['columns'][string]]>, rows: ReadonlyArray<Record<string, unknown>>): unknown[] | undefined {
+  const out: unknown[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const o: Record<string, unknown> = {};
+    for (const [col, type] of cols) {
+      const v = row[col];
+      if (v === null || v === undefined) {
+        o[col] = null;
+        continue;
+      }
+      switch (type) {
+        case 'ms':
+        case 'nullable_ms':
+        case 'int':
+        case 'nullable_int':
+          o[col] = typeof v === 'number' && Number.isSafeInteger(v) ? v : Math.trunc(Number(v));
+          break;
+        case 'float':
+        case 'nullable_float': {
+          const n = Number(v);
+          if (!Number.isFinite(n)) return undefined;
+          o[col] = n;
+          break;
+        }
+        default:
+          o[col] = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+/**
+ * True when every value already has the type its column is loaded as (integers for times and ints, finite numbers
+ * for floats, strings for text): the rows can then be written as they are (read_json ignores other properties).
+ * read_json rounds a fractional BIGINT where the appender truncated, so such rows are normalised first.
+ */
+function conforms(cols: Array<[string, TableSpec['columns'][string]]>, rows: ReadonlyArray<Record<string, unknown>>): boolean {
+  for (const row of rows) {
+    for (const [col, type] of cols) {
+      const v = row[col];
+      if (v === null || v === undefined) continue;
+      switch (type) {
+        case 'ms':
+        case 'nullable_ms':
+        case 'int':
+        case 'nullable_int':
+          if (!Number.isSafeInteger(v)) return false;
+          break;
+        case 'float':
+        case 'nullable_float':
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+          break;
+        default:
+          if (typeof v !== 'string') return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Below this many rows the appender is cheaper than a file round trip. */
+const BULK_MIN_ROWS = 32;
+
+/**
+ * Warehouse adapter on a DuckDB file (the embedded default). Appends go in as
+ * one INSERT … SELECT … ON CONFLICT per table and flush, so a replayed batch
+ * never duplicates rows and newer versions replace older ones. Larger groups
+ * are handed to DuckDB as one JSON file (read_json, parsed by DuckDB's own
+ * threads, not the event loop); small ones through the appender and a temp
+ * staging table.
  */
 export class DuckDbWarehouse implements Warehouse {
   private readonly writes = new SerialQueue();
   /** Rows waiting for the writer, per table (see append). */
   private readonly pending = new Map<TableName, PendingGroup>();
   private readonly queries = new NamedQueries('duckdb');
+  private loads = 0;
+  /** A flushPending job is queued and has not started: later appends join its round. */
+  private flushQueued = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     private readonly reader: DuckDBConnection,
+    /** Where bulk-load files are written for the moment of their INSERT (private: they hold rows). */
+    private readonly loadDir: string,
   ) {}
 
   /** Opens (or creates) the database file; `:memory:` for a throwaway one. */
   static async open(path: string): Promise<DuckDbWarehouse> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    let loadDir: string;
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true });
+      // Beside the database, under DATA_DIR (owner-only); files a crash left behind are dropped here.
+      loadDir = `${path}.load`;
+      rmSync(loadDir, { recursive: true, force: true });
+      mkdirSync(loadDir, { recursive: true, mode: 0o700 });
+    } else {
+      loadDir = mkdtempSync(join(tmpdir(), 'omnilane-duckdb-load-'));
+    }
     const instance = await DuckDBInstance.create(path);
     const writer = await instance.connect();
     const reader = await instance.connect();
-    return new DuckDbWarehouse(instance, writer, reader);
+    return new DuckDbWarehouse(instance, writer, reader, loadDir);
   }
 
   async migrate(): Promise<string[]> {
@@ -82,36 +189,96 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * Appends are group-committed per table: rows that arrive while the writer
-   * is busy wait for it and then go in together, in one staging load and one
-   * INSERT. Idle, an append is written at once; under load (several bus
-   * partitions flushing at the same time) the statements per row fall. Each
-   * call still resolves only after its own rows are written.
+   * Appends are group-committed: rows that arrive while the writer is busy
+   * wait for it and then go in together, one INSERT per table, every table of
+   * the round in one transaction (one commit instead of one per table and
+   * append). Idle, an append is written at once; under load (several bus
+   * partitions flushing at the same time) the statements and commits per row
+   * fall. Each call still resolves only after its own rows are committed; a
+   * round that fails is retried table by table, so one table's failure fails
+   * only the appends to that table.
    */
   append<T extends TableName>(table: T, rows: ReadonlyArray<RowOf<T>>): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     let group = this.pending.get(table);
     if (!group) {
-      const g: PendingGroup = { rows: [], waiters: [] };
-      this.pending.set(table, g);
-      group = g;
-      void this.writes.run(async () => {
-        this.pending.delete(table);
-        try {
-          await this.writeRows(TABLES[table], g.rows);
-          for (const w of g.waiters) w.resolve();
-        } catch (err) {
-          for (const w of g.waiters) w.reject(err);
-        }
-      });
+      group = { rows: [], waiters: [] };
+      this.pending.set(table, group);
     }
     for (const r of rows) group.rows.push(r);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      void this.writes.run(() => this.flushPending());
+    }
     const g = group;
     return new Promise((resolve, reject) => g.waiters.push({ resolve, reject }));
   }
 
+  /** Writes every table's waiting rows (a job of the write queue). */
+  private async flushPending(): Promise<void> {
+    this.flushQueued = false;
+    const groups = [...this.pending];
+    this.pending.clear();
+    if (groups.length > 1) {
+      try {
+        await this.writer.run('BEGIN TRANSACTION');
+        for (const [table, g] of groups) await this.writeRows(TABLES[table], g.rows);
+        await this.writer.run('COMMIT');
+        for (const [, g] of groups) for (const w of g.waiters) w.resolve();
+        return;
+      } catch {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+      }
+    }
+    for (const [table, g] of groups) {
+      try {
+        await this.writeRows(TABLES[table], g.rows);
+        for (const w of g.waiters) w.resolve();
+      } catch (err) {
+        for (const w of g.waiters) w.reject(err);
+      }
+    }
+  }
+
+  private conflictClause(spec: TableSpec): string {
+    const names = Object.keys(spec.columns);
+    return spec.version
+      ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
+          .filter((c) => !spec.key.includes(c))
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
+      : 'ON CONFLICT DO NOTHING';
+  }
+
   private async writeRows(spec: TableSpec, rows: Array<Record<string, unknown>>): Promise<void> {
     const unique = dedupeByKey(spec, rows);
+    const cols = Object.entries(spec.columns);
+    const json = unique.length < BULK_MIN_ROWS ? undefined : conforms(cols, unique) ? unique : loadRows(cols, unique);
+    if (json) await this.bulkLoad(spec, cols, json);
+    else await this.appendRows(spec, unique);
+  }
+
+  /**
+   * One JSON file, one INSERT: JSON.stringify is one native call on the event loop; parsing and inserting happen
+   * on DuckDB's threads. The file lives only for the statement.
+   */
+  private async bulkLoad(spec: TableSpec, cols: Array<[string, TableSpec['columns'][string]]>, rows: readonly unknown[]): Promise<void> {
+    const file = join(this.loadDir, `${spec.name}-${this.loads++}.json`);
+    await writeFile(file, JSON.stringify(rows), { mode: 0o600 });
+    try {
+      const load = cols.map(([c, t]) => loadColumn(c, t));
+      const columns = cols.map(([c], i) => `'${c}': '${load[i].json}'`).join(', ');
+      const path = file.replaceAll("'", "''");
+      await this.writer.run(
+        `INSERT INTO ${spec.name} (${cols.map(([c]) => c).join(', ')}) SELECT ${load.map((l) => l.select).join(', ')} ` +
+          `FROM read_json('${path}', format = 'array', columns = {${columns}}) ${this.conflictClause(spec)}`,
+      );
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
+  private async appendRows(spec: TableSpec, unique: Array<Record<string, unknown>>): Promise<void> {
     const stage = `stage_${spec.name}`;
     const appender = await this.writer.createAppender(stage, null, 'temp');
     const cols = Object.entries(spec.columns);
@@ -145,14 +312,8 @@ export class DuckDbWarehouse implements Warehouse {
     appender.flushSync();
     appender.closeSync();
     const names = cols.map(([c]) => c);
-    const conflict = spec.version
-      ? `ON CONFLICT (${spec.key.join(', ')}) DO UPDATE SET ${names
-          .filter((c) => !spec.key.includes(c))
-          .map((c) => `${c} = excluded.${c}`)
-          .join(', ')} WHERE excluded.${spec.version} >= ${spec.name}.${spec.version}`
-      : 'ON CONFLICT DO NOTHING';
     try {
-      await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${conflict}`);
+      await this.writer.run(`INSERT INTO ${spec.name} (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${stage} ${this.conflictClause(spec)}`);
     } finally {
       await this.writer.run(`DELETE FROM ${stage}`);
     }
@@ -212,6 +373,7 @@ export class DuckDbWarehouse implements Warehouse {
       this.reader.closeSync();
       this.writer.closeSync();
       this.instance.closeSync();
+      rmSync(this.loadDir, { recursive: true, force: true });
     });
   }
 }

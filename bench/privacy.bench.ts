@@ -1,0 +1,49 @@
+/**
+ * What sealing personal data costs (issue 14 item 2): the embedded pipeline end to end with 100-event requests whose
+ * customers carry a phone and an e-mail and whose messages carry text, once with PRIVACY_ENCRYPTION=off and once on,
+ * alternating (off, on, off, on) so a change in the machine's load hits both. The report is the ratio on / off.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, spawnOmnilane, waitForExit } from '../test/support/child-process.js';
+import { ADMIN, INGEST, throughput } from './pipeline.bench.js';
+
+export interface PrivacyBenchFigures {
+  off_events_per_s: number[];
+  on_events_per_s: number[];
+  /** Best on-run over best off-run (the least disturbed run of each). */
+  ratio_on_to_off: number;
+  /** Target: at least 0.85 (within 15 % of off). */
+  target_ratio: number;
+}
+
+async function run(encryption: 'on' | 'off', durationS: number): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), `omnilane-bench-privacy-${encryption}-`));
+  const server = await spawnOmnilane(
+    ['start'],
+    { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PRIVACY_ENCRYPTION: encryption },
+    await freePort(),
+  );
+  try {
+    return (await throughput(server, 100, durationS, 64, true)).events_per_s_end_to_end;
+  } finally {
+    server.proc.kill('SIGTERM');
+    await waitForExit(server.proc);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function runPrivacyBench(opts: { durationS?: number; rounds?: number; log?: (l: string) => void } = {}): Promise<PrivacyBenchFigures> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const durationS = opts.durationS ?? 10;
+  const off: number[] = [];
+  const on: number[] = [];
+  for (let i = 0; i < (opts.rounds ?? 2); i++) {
+    log(`privacy: round ${i + 1}, encryption off, ${durationS}s of 100-event requests with phone, e-mail and text…`);
+    off.push(await run('off', durationS));
+    log(`privacy: round ${i + 1}, encryption on…`);
+    on.push(await run('on', durationS));
+  }
+  return { off_events_per_s: off, on_events_per_s: on, ratio_on_to_off: Math.round((Math.max(...on) / Math.max(...off)) * 1000) / 1000, target_ratio: 0.85 };
+}
