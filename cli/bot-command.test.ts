@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBotCommand } from './bot-command.js';
+import { captured } from '../test/support/command-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnilane-bot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runBotCommand(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) }, { minConfidence: 0.5 });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => captured((io) => runBotCommand(argv, io, { minConfidence: 0.5 }));
 
 describe('omnilane bot ask', () => {
   it('answers a covered question with the article, as JSON', async () => {

@@ -8,6 +8,7 @@ import { assignVariant } from '../stream/experiments/assignment.js';
 import { ExperimentService } from '../stream/experiments/experiment-service.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { runExperimentCommand } from './experiment-command.js';
+import { captured } from '../test/support/command-io.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -16,16 +17,10 @@ describe('omnilane experiment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'omnilane-expcli-'));
   let wh: DuckDbWarehouse;
   let now = T0;
-  const run = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await runExperimentCommand(
-      args,
-      { stdout: (s) => void (out += s), stderr: (s) => void (err += s) },
-      { open: async () => ({ service: new ExperimentService(wh, { now: () => now }), close: async () => undefined }) },
+  const run = (...args: string[]) =>
+    captured((io) =>
+      runExperimentCommand(args, io, { open: async () => ({ service: new ExperimentService(wh, { now: () => now }), close: async () => undefined }) }),
     );
-    return { code, out, err };
-  };
   beforeAll(async () => {
     wh = await DuckDbWarehouse.open(':memory:');
     await wh.migrate();

@@ -7,6 +7,7 @@ import { projectRoot } from '../shared/paths.js';
 import { INTENTS } from '../stream/intent/intent-port.js';
 import { intentPaths, readLabelled } from '../stream/intent/model-files.js';
 import { runIntentCommand } from './intent-command.js';
+import { captured } from '../test/support/command-io.js';
 
 let dir: string;
 beforeAll(() => {
@@ -14,12 +15,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runIntentCommand(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) }, { dataDir: join(dir, 'data') });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => captured((io) => runIntentCommand(argv, io, { dataDir: join(dir, 'data') }));
 
 describe('omnilane intent classify', () => {
   it('writes one {"text","intent","confidence"} line per input line, through the real CLI', () => {

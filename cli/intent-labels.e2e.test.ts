@@ -5,16 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { intentPaths, readLabelled } from '../stream/intent/model-files.js';
 import { FileLabelStore } from '../stream/labels/index.js';
 import { runIntentCommand } from './intent-command.js';
+import { captured } from '../test/support/command-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omnilane-intent-labels-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runIntentCommand(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) }, { dataDir: join(dir, 'data') });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => captured((io) => runIntentCommand(argv, io, { dataDir: join(dir, 'data') }));
 
 /** The labelling loop end to end: what the label store writes under DATA_DIR is what `intent train` learns from. */
 describe('labels → omnilane intent train / agreement', () => {

@@ -21,6 +21,8 @@ import { testEvent } from '../../test/support/events.js';
 import { testRouting } from '../../test/support/routing.js';
 import { rolesFor, type Permission } from './permissions.js';
 import { ROLES, type Role } from './roles.js';
+import { factsRow } from '../../test/contracts/kpi-fixture.js';
+import { sessionRow } from '../../test/support/two-customers.js';
 
 /**
  * The role × route matrix, generated from /openapi.json: every route declares a permission (`x-permission`,
@@ -54,48 +56,26 @@ describe('role × route matrix from /openapi.json', () => {
     return { status: r.statusCode, body: json ? r.json() : { text: r.body } };
   };
   const event = (id: string, customer: CustomerInput, over: Partial<EventEnvelope> = {}): EventEnvelope => testEvent(id, clock.now(), { customer, ...over });
-  const fact = (conversation_id: string, customer_key: string, team: string, agent: string) => ({
-    conversation_id,
-    customer_key,
-    channel: 'wechat',
-    source: 'baidu',
-    team,
-    agent,
-    tag: 'normal',
-    started_at: NOW - 600_000,
-    last_event_at: NOW - 500_000,
-    first_response_at: NOW - 590_000,
-    first_response_ms: 10_000,
-    assigned_at: NOW - 595_000,
-    wait_ms: 5000,
-    sla_due_at: null,
-    sla_met: null,
-    closed_at: null,
-    duration_ms: 1000,
-    outcome: '',
-    messages_in: 1,
-    messages_out: 1,
-    complaint: 0,
-    csat: null,
-    nps: null,
-    version: 1,
-  });
-  const session = (id: string, customer_id: string, last_agent: string) => ({
-    id,
-    customer_id,
-    conversation_ids: JSON.stringify([id]),
-    channels: '["wechat"]',
-    last_channel: 'wechat',
-    started_at: NOW - 600_000,
-    last_event_at: NOW - 60_000,
-    last_agent,
-    intent: null,
-    tags: '[]',
-    urgent: 0,
-    priority: 80,
-    status: 'open',
-    version: 1,
-  });
+  const fact = (conversation_id: string, customer_key: string, team: string, agent: string) =>
+    factsRow({
+      conversation_id,
+      customer_key,
+      channel: 'wechat',
+      source: 'baidu',
+      team,
+      agent,
+      tag: 'normal',
+      started_at: NOW - 600_000,
+      last_event_at: NOW - 500_000,
+      first_response_at: NOW - 590_000,
+      first_response_ms: 10_000,
+      assigned_at: NOW - 595_000,
+      wait_ms: 5000,
+      duration_ms: 1000,
+      version: 1,
+    });
+  const session = (id: string, customer_id: string, last_agent: string) =>
+    sessionRow({ id, customer_id, started_at: NOW - 600_000, last_event_at: NOW - 60_000, last_agent });
 
   beforeAll(async () => {
     warehouse = await DuckDbWarehouse.open(':memory:');

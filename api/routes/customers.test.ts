@@ -11,6 +11,7 @@ import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import type { ConversationRow } from '../../shared/tables.js';
 import { testAccess } from '../../test/support/access.js';
 import { buildTestApp } from '../../test/support/app.js';
+import { sessionRow } from '../../test/support/two-customers.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const clock = manualClock(NOW);
@@ -45,23 +46,8 @@ const envelope = (id: string, customer: EventEnvelope['customer']): EventEnvelop
   properties: { tag: 'high_value' },
 });
 
-const conv = (id: string, over: Partial<ConversationRow>): ConversationRow => ({
-  id,
-  customer_id: 'cus_1',
-  conversation_ids: JSON.stringify([id]),
-  channels: '["wechat"]',
-  last_channel: 'wechat',
-  started_at: NOW - 10 * 60_000,
-  last_event_at: NOW - 5 * 60_000,
-  last_agent: null,
-  intent: null,
-  tags: '[]',
-  urgent: 0,
-  priority: 80,
-  status: 'open',
-  version: 1,
-  ...over,
-});
+const conv = (id: string, over: Partial<ConversationRow>): ConversationRow =>
+  sessionRow({ id, customer_id: 'cus_1', started_at: NOW - 10 * 60_000, last_event_at: NOW - 5 * 60_000, ...over });
 
 beforeAll(async () => {
   wh = await DuckDbWarehouse.open(':memory:');

@@ -2,28 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../shared/envelope.js';
 import { readCorrections } from '../../stream/intent/model-files.js';
 import { FileLabelStore, labelPaths } from '../../stream/labels/index.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService } from '../../stream/routing/routing-service.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp, requestAs } from '../../test/support/app.js';
-import { conversationEvent } from '../../test/support/events.js';
 import { routeTestBed, testRouting } from '../../test/support/routing.js';
 
 /** The labelling loop through app.inject: intent corrections, bot verdicts, the agreement report. */
 describe('label routes', () => {
   const bed = routeTestBed('labels', Date.UTC(2026, 10, 24, 9, 30));
-  const { dir, clock, roster, state, bus, key } = bed;
+  const { dir, clock, roster, state, bus, key, event } = bed;
   const dataDir = join(dir, 'data');
   let warehouse: DuckDbWarehouse;
   let service: RoutingService;
   let desk: RoutingDesk;
   let app: FastifyInstance;
   const req = requestAs(() => app);
-  const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test') =>
-    conversationEvent(id, clock.now(), conv, type, props, { producer });
 
   beforeAll(async () => {
     const opened = await bed.open();

@@ -10,6 +10,7 @@ import { testAccess } from '../../test/support/access.js';
 import { BoardService } from '../board/board-service.js';
 import { KPI_NAMES } from '../../shared/kpi-catalogue.js';
 import { KpiService } from '../metrics/kpi-service.js';
+import { factsRow } from '../../test/contracts/kpi-fixture.js';
 
 const T = Date.UTC(2026, 10, 24, 3, 30); // 11:30 in Asia/Shanghai
 const clock = manualClock(T + 10 * 60_000);
@@ -56,7 +57,7 @@ beforeAll(async () => {
     rows.push(row(m % 3, T + m * 60_000, m % 2 ? 'sms' : 'web', { inquiries: m + 1, opportunities: m, csat_count: 1, csat_sum: 4, csat_satisfied: 1 }));
   await wh.append('kpi_minute_contrib', rows);
   await wh.append('conversation_facts', [
-    {
+    factsRow({
       conversation_id: 'c1',
       customer_key: 'k1',
       channel: 'web',
@@ -68,20 +69,9 @@ beforeAll(async () => {
       last_event_at: T + 1000,
       first_response_at: T + 90_000,
       first_response_ms: 90_000,
-      assigned_at: null,
-      wait_ms: null,
-      sla_due_at: null,
-      sla_met: null,
-      closed_at: null,
       duration_ms: 1000,
-      outcome: '',
-      messages_in: 1,
-      messages_out: 1,
-      complaint: 0,
-      csat: null,
-      nps: null,
       version: 1,
-    },
+    }),
   ]);
   await wh.append('response_times', [
     {

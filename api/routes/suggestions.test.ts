@@ -1,25 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../shared/envelope.js';
 import { RoutingDesk } from '../../stream/routing/routing-desk.js';
 import { RoutingService } from '../../stream/routing/routing-service.js';
 import { SuggestStore } from '../../stream/suggest/suggest-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { buildTestApp, requestAs } from '../../test/support/app.js';
-import { conversationEvent } from '../../test/support/events.js';
 import { routeTestBed, testRouting } from '../../test/support/routing.js';
 
 /** Reply suggestion routes through app.inject: top three per context, used, outcome learning, the library. */
 describe('suggestion routes', () => {
   const bed = routeTestBed('suggest', Date.UTC(2026, 5, 20, 3, 0));
-  const { clock, roster, state, bus, key } = bed;
+  const { clock, roster, state, bus, key, event } = bed;
   const store = new SuggestStore(state);
   let warehouse: DuckDbWarehouse;
   let service: RoutingService;
   let app: FastifyInstance;
   const req = requestAs(() => app);
-  const event = (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test') =>
-    conversationEvent(id, clock.now(), conv, type, props, { producer });
 
   beforeAll(async () => {
     const opened = await bed.open();

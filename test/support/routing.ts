@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { manualClock, type Clock } from '../../shared/clock.js';
+import type { EventEnvelope } from '../../shared/envelope.js';
 import { silentLogger } from '../../shared/logger.js';
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { StateStore } from '../../shared/ports/state-store.js';
@@ -17,6 +18,7 @@ import { defaultPriorityRules } from '../../stream/sessions/priority.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { rosterAccess } from './access.js';
+import { conversationEvent } from './events.js';
 
 /** Where a test desk lives and how it draws: the roster's rules, seed 7 and a day's state TTL unless given. */
 export interface TestDeskOptions {
@@ -85,6 +87,9 @@ export function routeTestBed(name: string, now: number) {
     state,
     bus,
     key: (id: string) => keys!.key(id),
+    /** An event of conversation `conv` now, from customer `cus_<conv>` on web chat (see conversationEvent). */
+    event: (id: string, type: EventEnvelope['type'], conv: string, props: Record<string, unknown>, producer = 'test') =>
+      conversationEvent(id, clock.now(), conv, type, props, { producer }),
     /** The roster members' keys and the admin, analyst and ingest keys (after `open()`). */
     keys: () => keys!,
     async open() {

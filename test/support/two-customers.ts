@@ -5,26 +5,29 @@ import type { IdentityService } from '../../stream/identity/identity-service.js'
 import { factsRow } from '../contracts/kpi-fixture.js';
 import { testEvent } from './events.js';
 
-/** Row builders for one customer's data at `now`: an event, a session, its facts, a reply time and a deal. */
-export function customerRows(now: number) {
-  const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope =>
-    testEvent(id, now, { producer: 'p', occurred_at: now - 600_000 + Number(id.replace(/\D/g, '')) * 1000, customer, ...over });
-  const session = (id: string, customer_id: string): ConversationRow => ({
-    id,
-    customer_id,
-    conversation_ids: JSON.stringify([id]),
+/** A conversations row (a session) on WeChat, open, nobody's yet, normal priority; `r` names it and its times. */
+export function sessionRow(r: Pick<ConversationRow, 'id' | 'customer_id' | 'started_at' | 'last_event_at'> & Partial<ConversationRow>): ConversationRow {
+  return {
+    conversation_ids: JSON.stringify([r.id]),
     channels: '["wechat"]',
     last_channel: 'wechat',
-    started_at: now - 500_000,
-    last_event_at: now - 400_000,
-    last_agent: 'ag_1',
+    last_agent: null,
     intent: null,
     tags: '[]',
     urgent: 0,
     priority: 80,
     status: 'open',
-    version: 2,
-  });
+    version: 1,
+    ...r,
+  };
+}
+
+/** Row builders for one customer's data at `now`: an event, a session, its facts, a reply time and a deal. */
+export function customerRows(now: number) {
+  const ev = (id: string, customer: EventEnvelope['customer'], over: Partial<EventEnvelope> = {}): EventEnvelope =>
+    testEvent(id, now, { producer: 'p', occurred_at: now - 600_000 + Number(id.replace(/\D/g, '')) * 1000, customer, ...over });
+  const session = (id: string, customer_id: string): ConversationRow =>
+    sessionRow({ id, customer_id, started_at: now - 500_000, last_event_at: now - 400_000, last_agent: 'ag_1', version: 2 });
   const dims = { channel: 'wechat', source: 'baidu', team: 'team_east', agent: 'ag_1', tag: 'normal', version: 1 };
   const fact = (conversation_id: string, customer_key: string): ConversationFactsRow =>
     factsRow({
