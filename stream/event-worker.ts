@@ -8,6 +8,7 @@ import type { Warehouse } from '../shared/ports/warehouse.js';
 import type { DeadLetterRow, EventRow } from '../shared/tables.js';
 import { classifyBatch, seenMark } from './batch-dedup.js';
 import type { SessionStep } from './sessions/session-step.js';
+import { INBOUND } from './sessions/session-fold.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
 import type { PersonalData } from '../shared/privacy/personal-data.js';
@@ -182,10 +183,13 @@ export class EventWorker extends EventEmitter {
     return total;
   }
 
+  /** The events with the text the sessions fold reads (the customer's own words) opened; the others as they are. */
   private async opened(events: OffsetEvent[]): Promise<OffsetEvent[]> {
     if (!this.o.personal || events.length === 0) return events;
-    const open = await this.o.personal.openEvents(events.map((d) => d.event));
-    return events.map((d, i) => ({ ...d, event: open[i] }));
+    const inbound = events.filter((d) => INBOUND.has(d.event.type));
+    const open = await this.o.personal.openEvents(inbound.map((d) => d.event));
+    const byOffset = new Map(inbound.map((d, i) => [d, open[i]]));
+    return events.map((d) => (byOffset.has(d) ? { ...d, event: byOffset.get(d)! } : d));
   }
 
   /** Decodes, dedups and folds one partition's batch. Exported for tests through the bus. */

@@ -63,7 +63,8 @@ export const SESSION_TYPES = new Set([
   'conversation.closed',
   'complaint.filed',
 ]);
-const INBOUND = new Set(['conversation.started', 'message.received', 'complaint.filed']);
+/** The customer's own words: the only events whose text the fold reads (urgent keywords). */
+export const INBOUND: ReadonlySet<string> = new Set(['conversation.started', 'message.received', 'complaint.filed']);
 const MAX_HISTORY = 20;
 const MAX_IDS = 50;
 const MAX_TAGS = 20;
