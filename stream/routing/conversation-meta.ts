@@ -118,6 +118,8 @@ const OPENED_TTL_MS = 60_000;
 export class MetaStore {
   /** Opened personal parts by their sealed value (every write seals anew, with a new IV). */
   private readonly opened = new Map<string, SealedMetaPart & { until: number }>();
+  /** The write in flight per conversation (put). */
+  private readonly writing = new Map<string, Promise<void>>();
 
   /** `personal`: seals the meta's personal part (customer, preview, message texts, hand-off summary) in the store. */
   constructor(
@@ -136,9 +138,27 @@ export class MetaStore {
     return Promise.all((await this.state.getMany(ids.map(metaKey))).map(async (r) => (r ? this.decode(r) : null)));
   }
 
-  /** Writes a meta, bounded (boundMeta) whoever built it. */
-  async put(m: ConversationMeta): Promise<void> {
-    await this.state.set(metaKey(m.id), await this.encode(boundMeta(m)), this.ttlMs);
+  /**
+   * Writes a meta, bounded (boundMeta) whoever built it. Writers read, change and write back (the router, the desk,
+   * the bot, console routes): the transcript is merged with what is stored by message id, and writes of one
+   * conversation in this process go one after another, so a message added meanwhile is never written away.
+   */
+  put(m: ConversationMeta): Promise<void> {
+    const next = (this.writing.get(m.id) ?? Promise.resolve()).then(() => this.write(m));
+    const tail = next.catch(() => undefined);
+    this.writing.set(m.id, tail);
+    void tail.then(() => {
+      if (this.writing.get(m.id) === tail) this.writing.delete(m.id);
+    });
+    return next;
+  }
+
+  private async write(m: ConversationMeta): Promise<void> {
+    const raw = await this.state.get(metaKey(m.id));
+    const stored = raw ? await this.decode(raw) : null;
+    const known = new Set(m.messages.map((x) => x.id));
+    const messages = stored ? [...m.messages, ...stored.messages.filter((x) => !known.has(x.id))] : m.messages;
+    await this.state.set(metaKey(m.id), await this.encode(boundMeta({ ...m, messages: boundMessages(messages) })), this.ttlMs);
   }
 
   /** One sealed value per meta (one AES operation per write, not one per message), owned by the customer. */
