@@ -88,8 +88,9 @@ describe('omnilane privacy rotate-master-key / rotate-data-keys', () => {
     expect(s.audit[0].after).toMatchObject({ rotated: 1, erased: 1 });
     const fresh = s.personal().pd;
     const [now] = await fresh.sealEvents([event('cus_1', 'after')]);
-    expect(String(now.properties.text)).toMatch(/^pd1\.2\./);
-    expect(String(old.properties.text)).toMatch(/^pd1\.1\./);
+    const sealedOf = (e: { customer: object }) => String((e.customer as { sealed?: string }).sealed);
+    expect(sealedOf(now)).toMatch(/^pd1\.2\./);
+    expect(sealedOf(old)).toMatch(/^pd1\.1\./);
     expect((await fresh.openEvents([old, now])).map((e) => e.properties.text)).toEqual(['before', 'after']);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { systemClock } from '../../shared/clock.js';
 import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
 import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
+import { anyFileContains, filesUnder } from '../support/files.js';
 import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 
 /**
@@ -29,19 +30,12 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
 /** Which needles occur anywhere under `dir`, as UTF-8 bytes (the encoding every Omnilane file uses). */
 function found(dir: string, needles: readonly string[]): Map<string, string[]> {
   const hits = new Map<string, string[]>();
-  const files = filesUnder(dir).map((f) => ({ f, bytes: readFileSync(f) }));
+  const files = filesUnder(dir);
   for (const n of needles) {
-    const where = files.filter((x) => x.bytes.includes(Buffer.from(n, 'utf8'))).map((x) => x.f.slice(dir.length + 1));
+    const where = files.filter((f) => anyFileContains([f], n)).map((f) => f.slice(dir.length + 1));
     if (where.length > 0) hits.set(n, where);
   }
   return hits;

@@ -1,18 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOmnilane } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
 import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
 import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
-import { KafkaBus } from '../../stream/bus/kafka-bus.js';
 import { RedisStateStore } from '../../stream/state/redis-state-store.js';
-import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
-import { eventually, requireEngine, uniqueName } from '../contracts/engines.js';
+import { eventually } from '../contracts/engines.js';
+import { anyFileContains, filesUnder } from '../support/files.js';
+import { STACK_ADMIN_KEY, STACK_INGEST_KEY, stackDeployment } from '../support/stack-deployment.js';
 
 /**
  * Personal data at rest on the real engines (issue 14 item 5): after a customer's events went through Kafka, Redis and
@@ -21,54 +19,22 @@ import { eventually, requireEngine, uniqueName } from '../contracts/engines.js';
  * three (so the search sees plaintext through ClickHouse's compression too); encrypted, none anywhere, before and
  * after the customer's erasure, and the sealed copies left in Kafka no longer open once their key is destroyed.
  */
-const INGEST_KEY = 'privacy-stack-ingest-key-0123456789';
-const ADMIN_KEY = 'privacy-stack-admin-key-0123456789ab';
+const INGEST_KEY = STACK_INGEST_KEY;
+const ADMIN_KEY = STACK_ADMIN_KEY;
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-const contains = (files: string[], needle: string) => files.some((f) => readFileSync(f).includes(Buffer.from(needle, 'utf8')));
-
 async function deploy(label: string, extra: Record<string, string>) {
-  const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
-  const ns = uniqueName(label);
-  const dataDir = mkdtempSync(join(tmpdir(), `omnilane-${label}-`));
-  const vars = {
-    KAFKA_BROKERS: env.kafkaBrokers,
-    REDIS_URL: env.redisUrl,
-    CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
-    OMNILANE_NAMESPACE: ns,
-    OMNILANE_INGEST_KEY: INGEST_KEY,
-    OMNILANE_ADMIN_KEY: ADMIN_KEY,
-    BUS_PARTITIONS: '2',
-    DATA_DIR: dataDir,
-    IDENTITY_DEFAULT_COUNTRY_CODE: '86',
-    ...extra,
-  };
-  const running = await startOmnilane({ config: loadConfig({ ...vars, PORT: '0', LOG_LEVEL: 'silent' }), log: silentLogger() });
-  const warehouse = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
+  const d = stackDeployment(label, { BUS_PARTITIONS: '2', IDENTITY_DEFAULT_COUNTRY_CODE: '86', ...extra });
+  const { env, ns, dataDir, warehouse } = d;
+  const running = await startOmnilane({ config: d.config(), log: silentLogger() });
   const redis = new Redis(env.redisUrl);
   cleanups.push(async () => {
     await running.stop().catch(() => undefined);
-    await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
-    await warehouse.close();
-    const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-    await bus.dropNamespace().catch(() => undefined);
-    await bus.close();
-    const state = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
-    await state.clearPrefix().catch(() => undefined);
-    await state.close();
     redis.disconnect();
-    rmSync(dataDir, { recursive: true, force: true });
+    await d.cleanup();
   });
 
   /** The files each engine holds for this deployment: its Kafka partitions, a fresh Redis dump, its ClickHouse tables. */
@@ -154,11 +120,11 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     for (const [engine, list] of Object.entries(files)) {
       expect(list.length, `${engine} files`).toBeGreaterThan(0);
       expect(
-        c.needles.filter((n) => contains(list, n)),
+        c.needles.filter((n) => anyFileContains(list, n)),
         engine,
       ).not.toEqual([]);
     }
-    expect(c.needles.filter((n) => contains(files.kafka, n))).toEqual(c.needles);
+    expect(c.needles.filter((n) => anyFileContains(files.kafka, n))).toEqual(c.needles);
   }, 120_000);
 
   it('encrypted (the default): no value in any engine before or after erasure; Kafka copies stop opening once erased', async () => {
@@ -178,7 +144,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     const before = await d.stores();
     for (const [engine, list] of Object.entries(before))
       expect(
-        c.needles.filter((n) => contains(list, n)),
+        c.needles.filter((n) => anyFileContains(list, n)),
         engine,
       ).toEqual([]);
     const tokens = before.kafka.flatMap((f) => readFileSync(f, 'latin1').match(/pd1\.\d+\.[A-Za-z0-9_-]+/g) ?? []);
@@ -200,7 +166,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
       const after = await d.stores();
       for (const [engine, list] of Object.entries(after))
         expect(
-          c.needles.filter((n) => contains(list, n)),
+          c.needles.filter((n) => anyFileContains(list, n)),
           engine,
         ).toEqual([]);
       expect(await opens()).toBe(0);

@@ -1,60 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOmnilane, startRoles, type RunningRoles } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
 import { projectRoot } from '../../shared/paths.js';
-import { KafkaBus } from '../../stream/bus/kafka-bus.js';
 import { RedisStateStore } from '../../stream/state/redis-state-store.js';
-import { STREAM_GROUP, TOPICS } from '../../shared/topics.js';
 import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
-import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
+import { eventually, sleep } from '../contracts/engines.js';
+import { STACK_INGEST_KEY, stackDeployment } from '../support/stack-deployment.js';
 
-const INGEST_KEY = 'stack-e2e-ingest-key-0123456789';
-const ADMIN_KEY = 'stack-e2e-admin-key-0123456789ab';
+const INGEST_KEY = STACK_INGEST_KEY;
 const CHANNELS = ['web', 'sms', 'whatsapp', 'email', 'wechat'];
 
 /** One deployment on the real engines: its own topics, Redis prefix and ClickHouse database. */
-function deployment(label: string) {
-  const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
-  const ns = uniqueName(label);
-  const dataDir = mkdtempSync(join(tmpdir(), `omnilane-${label}-`));
-  const vars: Record<string, string> = {
-    KAFKA_BROKERS: env.kafkaBrokers,
-    REDIS_URL: env.redisUrl,
-    CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
-    OMNILANE_NAMESPACE: ns,
-    OMNILANE_INGEST_KEY: INGEST_KEY,
-    OMNILANE_ADMIN_KEY: ADMIN_KEY,
-    BUS_PARTITIONS: '4',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  };
-  const warehouse = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
-  const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-  return {
-    ns,
-    vars,
-    warehouse,
-    bus,
-    config: (extra: Record<string, string> = {}) => loadConfig({ ...vars, PORT: '0', LOG_LEVEL: 'silent', ...extra }),
-    count: async () => Number((await warehouse.query<{ events: string }>('events_count', { producer: null }))[0].events),
-    lag: async () => (await bus.groupLag(STREAM_GROUP, [TOPICS.events])).reduce((a, p) => a + p.lag, 0),
-    async cleanup() {
-      await warehouse.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
-      await warehouse.close();
-      await bus.dropNamespace().catch(() => undefined);
-      await bus.close();
-      const redis = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
-      await redis.clearPrefix().catch(() => undefined);
-      await redis.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const deployment = (label: string) => stackDeployment(label);
 
 function events(prefix: string, n: number, t0: number) {
   return Array.from({ length: n }, (_, i) => ({
