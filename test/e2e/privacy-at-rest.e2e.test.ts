@@ -6,7 +6,7 @@ import { systemClock } from '../../shared/clock.js';
 import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
 import { LocalMasterKeys } from '../../shared/privacy/master-keys.js';
 import { MemoryStateStore } from '../../stream/state/memory-state-store.js';
-import { anyFileContains, filesUnder } from '../support/files.js';
+import { filesContaining, filesUnder } from '../support/files.js';
 import { startTestOmnilane, type TestOmnilane } from '../support/omnilane.js';
 
 /**
@@ -33,9 +33,8 @@ afterAll(() => {
 /** Which needles occur anywhere under `dir`, as UTF-8 bytes (the encoding every Omnilane file uses). */
 function found(dir: string, needles: readonly string[]): Map<string, string[]> {
   const hits = new Map<string, string[]>();
-  const files = filesUnder(dir);
   for (const n of needles) {
-    const where = files.filter((f) => anyFileContains([f], n)).map((f) => f.slice(dir.length + 1));
+    const where = filesContaining([dir], n).map((f) => f.slice(dir.length + 1));
     if (where.length > 0) hits.set(n, where);
   }
   return hits;

@@ -37,7 +37,7 @@ async function deploy(label: string, extra: Record<string, string>) {
     await d.cleanup();
   });
 
-  /** The files each engine holds for this deployment: its Kafka partitions, a fresh Redis dump, its ClickHouse tables. */
+  /** Where each engine keeps this deployment's data: its Kafka partition folders, a fresh Redis dump, its ClickHouse table folders. */
   const stores = async (): Promise<Record<'kafka' | 'redis' | 'clickhouse', string[]>> => {
     const admin = new Kafka({ brokers: env.kafkaBrokers.split(','), logLevel: 0 }).admin();
     await admin.connect();
@@ -48,7 +48,7 @@ async function deploy(label: string, extra: Record<string, string>) {
     });
     await admin.disconnect();
     const logDirs = cfg.resources[0].configEntries.flatMap((e) => (e.configValue ?? '').split(',')).filter(Boolean);
-    const kafka = logDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((n) => n.startsWith(ns)) : []).flatMap((n) => filesUnder(join(d, n))));
+    const kafka = logDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).filter((n) => n.startsWith(ns)) : []).map((n) => join(d, n)));
     await redis.call('SAVE');
     const [, dir] = (await redis.call('CONFIG', 'GET', 'dir')) as [string, string];
     const [, file] = (await redis.call('CONFIG', 'GET', 'dbfilename')) as [string, string];
@@ -60,7 +60,7 @@ async function deploy(label: string, extra: Record<string, string>) {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { data_path: string });
-    return { kafka, redis: [join(dir, file)], clickhouse: tables.flatMap((t) => filesUnder(t.data_path)) };
+    return { kafka, redis: [join(dir, file)], clickhouse: tables.map((t) => t.data_path) };
   };
   const post = async (events: unknown[]) => {
     const res = await fetch(`${running.url}/v1/events`, {
@@ -118,7 +118,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     await landed(d, 3);
     const files = await d.stores();
     for (const [engine, list] of Object.entries(files)) {
-      expect(list.length, `${engine} files`).toBeGreaterThan(0);
+      expect(list.flatMap(filesUnder).length, `${engine} files`).toBeGreaterThan(0);
       expect(
         c.needles.filter((n) => anyFileContains(list, n)),
         engine,
@@ -147,7 +147,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
         c.needles.filter((n) => anyFileContains(list, n)),
         engine,
       ).toEqual([]);
-    const tokens = before.kafka.flatMap((f) => readFileSync(f, 'latin1').match(/pd1\.\d+\.[A-Za-z0-9_-]+/g) ?? []);
+    const tokens = before.kafka.flatMap(filesUnder).flatMap((f) => readFileSync(f, 'latin1').match(/pd1\.\d+\.[A-Za-z0-9_-]+/g) ?? []);
     expect(tokens.length).toBeGreaterThan(0);
     const state = new RedisStateStore({ url: d.env.redisUrl, keyPrefix: `${d.ns}:` });
     const master = LocalMasterKeys.fromFile(join(d.dataDir, 'privacy-master-keys.json'));
