@@ -63,15 +63,20 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-/** Drives `perRequest`-event requests for `durationS` and waits until every accepted event is queryable. */
-export async function throughput(s: ChildOmnilane, perRequest: number, durationS: number, connections: number, contact = false) {
+/**
+ * Drives `perRequest`-event requests for `length` (seconds, or a number of requests) and waits until every accepted
+ * event is queryable. A number of requests gives two configurations the same work: over a fixed time a slower one
+ * sends fewer events, so each of the 10,000 bench customers comes back fewer times and the first event of a
+ * customer (a new identity, session and data key) weighs more in its mix.
+ */
+export async function throughput(s: ChildOmnilane, perRequest: number, length: number | { requests: number }, connections: number, contact = false) {
   const before = await stored(s);
   const t0 = performance.now();
   const result = await autocannon({
     url: `${s.url}/v1/events`,
     method: 'POST',
     connections,
-    duration: durationS,
+    ...(typeof length === 'number' ? { duration: length } : { amount: length.requests }),
     headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
     requests: [
       {

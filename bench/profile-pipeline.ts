@@ -1,7 +1,9 @@
 /**
  * CPU profile of the embedded server under the bench's 100-event load (docs/performance.md):
  * `npm run -s build && node scripts/run-ts.js bench/profile-pipeline.ts [--duration S] [--per-request N] [--connections C] [--out DIR]`
- * (`--root DIR`: profile the built CLI of another checkout, e.g. a worktree of the commit before a change).
+ * (`--root DIR`: profile the built CLI of another checkout, e.g. a worktree of the commit before a change;
+ * `--requests N`: a fixed number of requests instead of `--duration`, to compare two configurations on equal work;
+ * `--contact`: customers carry a phone and an e-mail, as in the privacy bench; `--encryption on|off`: PRIVACY_ENCRYPTION).
  * Starts the built CLI (`omnilane start`) under `node --cpu-prof`, drives 100-event requests with autocannon,
  * waits until every accepted event is queryable, stops the server (SIGTERM: the profile is written on exit) and
  * prints self time per pipeline stage, in ms and in µs per event. The .cpuprofile stays in DIR for a flame graph
@@ -15,11 +17,8 @@ import autocannon from 'autocannon';
 import { parseFlags } from '../cli/args.js';
 import { projectRoot } from '../shared/paths.js';
 import { freePort, waitForExit } from '../test/support/child-process.js';
+import { ADMIN, eventJson, INGEST } from './pipeline.bench.js';
 import { stageTable, summariseProfile, type CpuProfile } from './profile-stages.js';
-
-const INGEST = 'bench-ingest-key-0123456789';
-const ADMIN = 'bench-admin-key-0123456789';
-const CHANNELS = ['web', 'app', 'sms', 'email', 'whatsapp', 'wechat', 'voice'];
 
 const parsed = parseFlags(process.argv.slice(2), {
   duration: { type: 'number', above: 0 },
@@ -29,6 +28,9 @@ const parsed = parseFlags(process.argv.slice(2), {
   'node-flag': { type: 'string' },
   'keep-data': { type: 'boolean' },
   root: { type: 'string' },
+  contact: { type: 'boolean' },
+  requests: { type: 'number', integer: true, min: 1 },
+  encryption: { type: 'string' },
 });
 if (!parsed.ok) {
   console.error(`profile-pipeline: ${parsed.message}`);
@@ -43,24 +45,9 @@ const profDir = mkdtempSync(join(outDir, 'run-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-prof-'));
 const port = await freePort();
 
-let seq = 0;
 function body(now: number): string {
   const parts: string[] = [];
-  for (let i = 0; i < perRequest; i++) {
-    const n = seq++;
-    parts.push(
-      JSON.stringify({
-        id: `prof-${process.pid}-${n}`,
-        type: n % 4 === 0 ? 'conversation.started' : n % 4 === 1 ? 'message.received' : 'message.sent',
-        channel: CHANNELS[n % CHANNELS.length],
-        occurred_at: now,
-        customer: { external_id: `cust-${n % 10_000}` },
-        conversation_id: `conv-${n % 10_000}`,
-        agent_id: n % 4 >= 2 ? `agent-${n % 17}` : undefined,
-        properties: { text: '您好，我想咨询一下企业版的价格和交付周期', source: 'bench' },
-      }),
-    );
-  }
+  for (let i = 0; i < perRequest; i++) parts.push(eventJson(now, parsed.ok && parsed.flags.contact === true));
   return `{"events":[${parts.join(',')}]}`;
 }
 
@@ -83,6 +70,7 @@ const proc = spawn(
       DATA_DIR: dataDir,
       OMNILANE_INGEST_KEY: INGEST,
       OMNILANE_ADMIN_KEY: ADMIN,
+      ...(parsed.flags.encryption ? { PRIVACY_ENCRYPTION: parsed.flags.encryption } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   },
@@ -131,7 +119,7 @@ const result = await autocannon({
   url: `${url}/v1/events`,
   method: 'POST',
   connections,
-  duration: durationS,
+  ...(parsed.flags.requests ? { amount: parsed.flags.requests } : { duration: durationS }),
   headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
   requests: [{ setupRequest: (req) => ({ ...req, body: body(Date.now()) }) }],
 });

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * POST with retries for outbound senders: retries network errors, 429 and
  * 5xx with exponential backoff (honouring Retry-After up to `maxDelayMs`),
@@ -57,15 +59,16 @@ export async function postWithRetry(url: string, init: RequestInit, o: RetryOpti
  * provider's idempotency key covers the rest where it has one).
  */
 export class SendOnce<T> {
-  private readonly done = new Map<string, Promise<T>>();
-  constructor(private readonly max = 10_000) {}
+  private readonly done: LRUCache<string, Promise<T>>;
+  constructor(max = 10_000) {
+    this.done = new LRUCache({ max });
+  }
   run(id: string, send: () => Promise<T>): Promise<T> {
     const prior = this.done.get(id);
     if (prior) return prior;
     const p = send();
     this.done.set(id, p);
     p.catch(() => this.done.delete(id));
-    if (this.done.size > this.max) this.done.delete(this.done.keys().next().value as string);
     return p;
   }
 }

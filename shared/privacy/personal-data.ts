@@ -1,8 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import type { CustomerInput, EventEnvelope } from '../envelope.js';
 import { OmnilaneError } from '../errors.js';
 import { blindIdentifier } from './blind-index.js';
 import type { DataKeyRing } from './data-keys.js';
-import { decryptField, encryptField, fieldKeyVersion, isEncryptedField } from './field-cipher.js';
+import { encryptField, isEncryptedField } from './field-cipher.js';
 
 /**
  * The one module personal data goes through (docs/privacy.md): which fields of an event are personal, sealing them
@@ -85,6 +86,14 @@ export const SEALED_FIELD = 'sealed';
 const EVENT_FIELD = 'event';
 const BLIND_CACHE = 100_000;
 
+/** How many values sealed or opened lately this process keeps in the clear, and for how long (see `recent`). */
+export interface RecentlyOpenedLimits {
+  size: number;
+  /** No longer than the data key cache (DataKeyRing's TTL): an erasure elsewhere then stops both at the same time. */
+  ttlMs: number;
+}
+const RECENT_DEFAULTS: RecentlyOpenedLimits = { size: 32_768, ttlMs: 60_000 };
+
 type SealedCustomer = CustomerInput & { [SEALED_FIELD]?: string };
 /** The personal part of one event: the customer's contact fields and the personal properties. */
 interface PersonalPart {
@@ -97,13 +106,25 @@ export class EncryptedPersonalData implements PersonalData {
   readonly encrypted = true;
   private readonly personal: ReadonlySet<string>;
   /** Blind indexes of recent identifiers: customers come back, and one HMAC costs more than the rest of a lookup. */
-  private readonly blinded = new Map<string, string>();
+  private readonly blinded = new LRUCache<string, string>({ max: BLIND_CACHE });
+  /**
+   * Values this process sealed or opened lately, by their sealed form. In one process ingest seals an event and,
+   * moments later, the sessions fold, the router, follow-up and the routing meta open the same value: each would
+   * cost an AES operation and a base64 decode. The plaintext was in this process's memory a moment before, so
+   * keeping it here a while longer shows nothing new to someone who can read the heap (who could read the data
+   * keys in DataKeyRing's cache too). An entry opens only for the owner and field it was sealed with (the
+   * associated data), lives no longer than a data key in the cache, and `forget` drops its owner's entries.
+   */
+  private readonly recent: LRUCache<string, { owner: string; field: string; plain: string }> | null;
 
   constructor(
     private readonly ring: DataKeyRing,
     private readonly blindKey: Buffer,
     personalProperties: readonly string[] = DEFAULT_PERSONAL_PROPERTIES,
+    limits: Partial<RecentlyOpenedLimits> = {},
   ) {
+    const l = { ...RECENT_DEFAULTS, ...limits };
+    this.recent = l.size > 0 ? new LRUCache({ max: l.size, ttl: l.ttlMs }) : null;
     if (blindKey.length < 32) throw new OmnilaneError('PRIV_ERR_MASTER_KEY', 'the blind-index key must be at least 32 bytes');
     this.personal = new Set(personalProperties);
   }
@@ -115,7 +136,6 @@ export class EncryptedPersonalData implements PersonalData {
     let b = this.blinded.get(identifier);
     if (b === undefined) {
       b = blindIdentifier(this.blindKey, identifier);
-      if (this.blinded.size >= BLIND_CACHE) this.blinded.delete(this.blinded.keys().next().value!);
       this.blinded.set(identifier, b);
     }
     return b;
@@ -137,8 +157,10 @@ export class EncryptedPersonalData implements PersonalData {
       const sealedBefore = (e.customer as SealedCustomer)[SEALED_FIELD];
       // Plain fields beside an older sealed value (rare: a re-published event): both go into one new value.
       const merged = sealedBefore ? mergeParts(await this.openPart(owner, sealedBefore), part) : part;
+      const plain = JSON.stringify(merged);
       const { version, key } = await this.ring.keyForWrite(owner);
-      const sealed = encryptField(key, version, JSON.stringify(merged), owner, EVENT_FIELD);
+      const sealed = encryptField(key, version, plain, owner, EVENT_FIELD);
+      this.remember(sealed, owner, EVENT_FIELD, plain);
       out.push({ ...e, customer_key: owner, customer: { ...customer, [SEALED_FIELD]: sealed } as CustomerInput, properties });
     }
     return out;
@@ -158,21 +180,41 @@ export class EncryptedPersonalData implements PersonalData {
     return out;
   }
 
-  seal(owner: string, field: string, value: string): Promise<string> {
-    return isEncryptedField(value) ? Promise.resolve(value) : this.ring.encrypt(owner, field, value);
+  async seal(owner: string, field: string, value: string): Promise<string> {
+    if (isEncryptedField(value)) return value;
+    const sealed = await this.ring.encrypt(owner, field, value);
+    this.remember(sealed, owner, field, value);
+    return sealed;
   }
 
   async open(owner: string, field: string, value: string): Promise<string | null> {
     if (!isEncryptedField(value)) return value;
+    const hit = this.recalled(value, owner, field);
+    if (hit !== undefined) return hit;
     try {
-      return await this.ring.decrypt(owner, field, value);
+      const plain = await this.ring.decrypt(owner, field, value);
+      this.remember(value, owner, field, plain);
+      return plain;
     } catch {
       return null;
     }
   }
 
   async forget(owners: readonly string[], now: number): Promise<void> {
-    for (const o of new Set(owners)) await this.ring.destroy(o, now);
+    const gone = new Set(owners);
+    const held = this.recent ? [...this.recent.entries()].filter(([, r]) => gone.has(r.owner)) : [];
+    for (const [sealed] of held) this.recent!.delete(sealed);
+    for (const o of gone) await this.ring.destroy(o, now);
+  }
+
+  private remember(sealed: string, owner: string, field: string, plain: string): void {
+    this.recent?.set(sealed, { owner, field, plain });
+  }
+
+  /** The plaintext of a value sealed or opened lately, when it was sealed for this owner and field. */
+  private recalled(sealed: string, owner: string, field: string): string | undefined {
+    const r = this.recent?.get(sealed);
+    return r && r.owner === owner && r.field === field ? r.plain : undefined;
   }
 
   /** The personal part of an event, and the event's customer and properties without it; no part when nothing is plain. */
@@ -200,12 +242,9 @@ export class EncryptedPersonalData implements PersonalData {
 
   /** Opens a sealed event part; null when the owner's key is destroyed (erased) or lost, or the value was altered. */
   private async openPart(owner: string, sealed: string): Promise<PersonalPart | null> {
-    try {
-      const key = await this.ring.keyForRead(owner, fieldKeyVersion(sealed));
-      return JSON.parse(decryptField(key, sealed, owner, EVENT_FIELD)) as PersonalPart;
-    } catch {
-      return null;
-    }
+    if (!isEncryptedField(sealed)) return null;
+    const text = await this.open(owner, EVENT_FIELD, sealed);
+    return text === null ? null : (JSON.parse(text) as PersonalPart);
   }
 }
 

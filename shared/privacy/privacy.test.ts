@@ -236,6 +236,24 @@ describe('PersonalData: sealing events (the one module personal data goes throug
     await expect(pd.sealEvents([envelope({ phone: '1' }, {}, 'cus_1')])).rejects.toThrow(/erased/);
   });
 
+  it('what it keeps opened lately answers only for its owner and field, and no longer than a data key is cached', async () => {
+    const vault = new MapVault();
+    const master = LocalMasterKeys.fromJson(LocalMasterKeys.newKeyRingJson());
+    const ttlMs = 40;
+    const here = new EncryptedPersonalData(new DataKeyRing(vault, master, 100, ttlMs), blindKey, undefined, { ttlMs });
+    const elsewhere = new EncryptedPersonalData(new DataKeyRing(vault, master), blindKey, undefined, { size: 0 });
+    const v = await here.seal('cus_9', 'routing.meta', '王芳 138 0000 0009');
+    expect(await here.open('cus_9', 'routing.meta', v)).toBe('王芳 138 0000 0009');
+    expect(await here.open('cus_9', 'bot.question', v)).toBeNull();
+    expect(await here.open('cus_8', 'routing.meta', v)).toBeNull();
+    // Another process (no cache of its own) opens it from the vault alone, then erases the customer.
+    expect(await elsewhere.open('cus_9', 'routing.meta', v)).toBe('王芳 138 0000 0009');
+    await elsewhere.forget(['cus_9'], 1);
+    expect(await elsewhere.open('cus_9', 'routing.meta', v)).toBeNull();
+    await new Promise((r) => setTimeout(r, ttlMs * 2));
+    expect(await here.open('cus_9', 'routing.meta', v)).toBeNull();
+  });
+
   it('blinds contact identifiers, keeps system ids, and blinds a raw bus key before using it as the owner', async () => {
     const pd = setup();
     expect(pd.blind('phone:+8613900000001')).toBe(blindIdentifier(blindKey, 'phone:+8613900000001'));

@@ -111,13 +111,8 @@ interface SealedMetaPart {
   summary?: string;
 }
 
-const OPENED_CACHE = 2000;
-const OPENED_TTL_MS = 60_000;
-
 /** Reads and writes conversation meta; not atomic (display data, last writer wins). */
 export class MetaStore {
-  /** Opened personal parts by their sealed value (every write seals anew, with a new IV). */
-  private readonly opened = new Map<string, SealedMetaPart & { until: number }>();
   /** The write in flight per conversation (put). */
   private readonly writing = new Map<string, Promise<void>>();
 
@@ -174,21 +169,14 @@ export class MetaStore {
   private async decode(raw: string): Promise<ConversationMeta> {
     const { pd, ...m } = JSON.parse(raw) as ConversationMeta & { pd?: string };
     if (pd === undefined || !this.personal) return m;
-    // Each message reads the meta back before it writes it: the last opened parts are kept by their sealed value.
-    // Kept no longer than the data key cache (a minute), so an erasure elsewhere stops them being shown as soon.
-    const now = performance.now();
-    let s = this.opened.get(pd);
-    if (s && s.until < now) s = undefined;
-    if (!s) {
-      const text = await this.personal.open(m.customerKey, 'routing.meta', pd);
-      if (text === null) return m; // erased: the meta shows no personal data
-      s = { ...(JSON.parse(text) as SealedMetaPart), until: now + OPENED_TTL_MS };
-      if (this.opened.size >= OPENED_CACHE) this.opened.delete(this.opened.keys().next().value!);
-      this.opened.set(pd, s);
-    }
+    // Each message reads the meta back before it writes it: PersonalData keeps what it sealed a moment ago, so the
+    // read costs no AES operation.
+    const text = await this.personal.open(m.customerKey, 'routing.meta', pd);
+    if (text === null) return m; // erased: the meta shows no personal data
+    const s = JSON.parse(text) as SealedMetaPart;
     return {
       ...m,
-      customer: { ...s.customer, ...(s.customer.channel_ids ? { channel_ids: { ...s.customer.channel_ids } } : {}) },
+      customer: s.customer,
       preview: s.preview,
       messages: m.messages.map((x, i) => ({ ...x, text: s.texts[i] ?? '' })),
       ...(m.handoff ? { handoff: { ...m.handoff, summary: s.summary ?? '' } } : {}),
