@@ -34,6 +34,7 @@ import type { AlertEvaluator } from './alerts/evaluator.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
 import { customerErasureRoutes } from './routes/customer-erasure.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 import { customerExportRoutes } from './routes/customer-export.js';
 import type { CrmPort } from '../stream/crm/crm-port.js';
 import type { IdentityService } from '../stream/identity/identity-service.js';
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await app.register(conversationRoutes, { warehouse: deps.warehouse, clock: deps.clock, sessionExpiryMs, owned });
     if (deps.erasure) await app.register(customerErasureRoutes, { erasure: deps.erasure, log: deps.log });
+    await app.register(deadLetterRoutes, { warehouse: deps.warehouse, personal });
   }
   if (deps.routing) {
     await app.register(consoleRoutes, { desk: deps.routing, clock: deps.clock });

@@ -31,6 +31,7 @@ import type { AuditLog } from '../api/audit/audit-log.js';
 import { privateUmask, restrictDataDir } from '../shared/private-files.js';
 import { engineTls, serverTls } from './tls.js';
 import { engineProbes, kafkaBusOptions, openEngines, type Engines } from './engines.js';
+import { DeadLetterRetention } from '../stream/privacy/dead-letter-retention.js';
 import { composeErasure, composeWorkbench, verifyPrivacyKeys, createIngestService, createStreamWorker } from './compose-pipeline.js';
 import {
   composeAccess,
@@ -213,6 +214,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let messaging: ComposedMessaging | undefined;
   let audit: AuditLog | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
+  let deadLetterRetention: DeadLetterRetention | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
   const lagBus = !roles.stream && roles.api && cfg.kafka.brokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
 
@@ -233,6 +235,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     await routing?.stop();
     await followup?.stop();
     await demoProviders?.close();
+    deadLetterRetention?.stop();
     await worker?.stop();
     await engines.bus.close();
     await engines.state.close();
@@ -259,6 +262,10 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
       });
       worker = createStreamWorker(cfg, engines, clock, log, workbench, { ...obs, sink });
       await worker.start();
+      if (cfg.privacy.encryption) {
+        deadLetterRetention = new DeadLetterRetention({ personal: workbench.personal, clock, days: cfg.privacy.deadLetterDays });
+        deadLetterRetention.start((err) => log.warn({ err }, 'dead-letter retention failed; retried within the hour'));
+      }
     }
     const w0 = worker;
     const lagBusRef = lagBus;

@@ -4,7 +4,7 @@ import { OmnilaneError, isOmnilaneError, type ErrorCode } from '../shared/errors
 import type { Logger } from '../shared/logger.js';
 import type { MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
-import type { PersonalData } from '../shared/privacy/personal-data.js';
+import { DEAD_LETTER_FIELD, deadLetterOwner, type PersonalData } from '../shared/privacy/personal-data.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../shared/topics.js';
@@ -39,7 +39,7 @@ export interface IngestServiceOptions {
   /** Resolves each event's customer to a customer id (the bus key); absent keeps customerKey(). */
   identity?: { resolve(events: EventEnvelope[]): Promise<EventEnvelope[]> };
   /** Seals each event's personal fields under its customer's data key before the bus sees it (docs/privacy.md). */
-  personal?: Pick<PersonalData, 'sealEvents'>;
+  personal?: Pick<PersonalData, 'sealEvents' | 'seal'>;
   /**
    * ERASURE_POLICY=drop: which events carry an identifier of an erased person (docs/privacy.md, "Erasure"); those are
    * refused with ING_ERR_ERASED and, unlike other refusals, not kept (their payload is the erased person's data).
@@ -261,7 +261,7 @@ export class IngestService {
       source,
       code: r.code,
       reason: r.reason,
-      payload: decision.payload,
+      payload: await this.sealDeadLetter(decision.payload, now),
       truncated: decision.truncated || undefined,
       bytes: r.payload.length,
       at: now,
@@ -273,22 +273,28 @@ export class IngestService {
     }
   }
 
-  private keepRejected(producer: string, events: unknown[], rejected: Rejection[], now: number): Promise<void> {
-    const records = rejected.map((r) => {
+  private async keepRejected(producer: string, events: unknown[], rejected: Rejection[], now: number): Promise<void> {
+    const records = [];
+    for (const r of rejected) {
       const payload = keptText(events[r.index]);
       const id = (events[r.index] as { id?: unknown } | null)?.id;
-      return {
+      records.push({
         key: producer,
         value: JSON.stringify({
           ref: `${producer}/${typeof id === 'string' ? id : `#${now}-${r.index}`}`,
           code: r.code,
           reason: r.message,
-          payload: cutText(payload, MAX_KEPT_PAYLOAD),
+          payload: await this.sealDeadLetter(cutText(payload, MAX_KEPT_PAYLOAD), now),
           at: now,
         }),
-      };
-    });
+      });
+    }
     return this.o.bus.publish(TOPICS.rejected, records);
+  }
+
+  /** A refused payload holds whatever the sender sent (phones, text): sealed under the day's dead-letter key. */
+  private sealDeadLetter(payload: string, now: number): Promise<string> {
+    return this.o.personal ? this.o.personal.seal(deadLetterOwner(now), DEAD_LETTER_FIELD, payload) : Promise.resolve(payload);
   }
 }
 

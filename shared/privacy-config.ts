@@ -14,6 +14,8 @@ export interface PrivacyConfig {
   blindKey?: string;
   /** PRIVACY_PERSONAL_PROPERTIES: event properties sealed besides the default list (comma-separated names). */
   extraPersonalProperties: readonly string[];
+  /** PRIVACY_DEAD_LETTER_DAYS (default 30): after this many days a day's dead-letter key is destroyed. */
+  deadLetterDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,8 +39,11 @@ export function privacyConfig(env: Env): PrivacyConfig {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const p of extra) if (!/^[A-Za-z0-9_.-]{1,64}$/.test(p)) fail('PRIVACY_PERSONAL_PROPERTIES', `not a property name: ${JSON.stringify(p)}`);
+  const days = (env.PRIVACY_DEAD_LETTER_DAYS ?? '30').trim();
+  if (!/^\d{1,4}$/.test(days) || Number(days) < 1) fail('PRIVACY_DEAD_LETTER_DAYS', `must be a whole number of days from 1, got ${JSON.stringify(days)}`);
   return {
     encryption: !/^(0|false|no|off)$/.test(onOff),
+    deadLetterDays: Number(days),
     ...(fileName ? { masterKeyFile: resolve(fileName) } : {}),
     ...(master ? { masterKey: master } : {}),
     ...(blind ? { blindKey: blind } : {}),

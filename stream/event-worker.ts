@@ -11,7 +11,7 @@ import type { SessionStep } from './sessions/session-step.js';
 import { INBOUND } from './sessions/session-fold.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
-import type { PersonalData } from '../shared/privacy/personal-data.js';
+import { DEAD_LETTER_FIELD, deadLetterOwner, type PersonalData } from '../shared/privacy/personal-data.js';
 import { settleAll } from './settle-all.js';
 import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
 import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
@@ -30,7 +30,7 @@ export interface EventWorkerOptions {
   /** Sessions and identity records (stream/sessions); absent skips them. */
   sessions?: SessionStep;
   /** Opens sealed personal fields in memory for the steps that read them (docs/privacy.md); absent: events are plain. */
-  personal?: Pick<PersonalData, 'openEvents'>;
+  personal?: Pick<PersonalData, 'openEvents' | 'seal'>;
   /** Event-time KPI windows and facts (stream/kpis); absent skips them. */
   kpis?: KpiStep;
   /** Told about a failed batch before its retry (e.g. a rate-limited outage log); default: one error line each. */
@@ -206,7 +206,8 @@ export class EventWorker extends EventEmitter {
           ref: `${m.topic}/${m.partition}/${m.offset}`,
           code: 'STR_ERR_UNPARSABLE',
           reason: (err as Error).message,
-          payload: m.value.slice(0, 65536),
+          // What could not be decoded may still hold personal data: sealed like every dead letter (ingest-service.ts).
+          payload: this.o.personal ? await this.o.personal.seal(deadLetterOwner(now), DEAD_LETTER_FIELD, m.value.slice(0, 65536)) : m.value.slice(0, 65536),
           failed_at: now,
         });
       }

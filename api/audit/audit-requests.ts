@@ -56,6 +56,8 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
     customer,
     after: (req) => ({ identifiers: (req.body as { identifiers?: unknown[] } | undefined)?.identifiers?.length ?? 0 }),
   },
+  // Refused payloads may hold personal data of anyone: who read them, and how many.
+  'GET /v1/dead-letters': { action: 'dead_letters.read', target: () => 'dead_letters' },
   'PUT /v1/routing/queues/:group/policy': { action: 'routing.policy.change', target: (p) => `queue:${p.group ?? ''}`, after: (req) => req.body },
   'PUT /v1/suggestions/scripts': { action: 'suggestions.scripts.change', target: () => 'suggestions:scripts' },
   'PUT /v1/suggestions/scripts/:script_id': { action: 'suggestions.script.change', target: (p) => `script:${p.script_id ?? ''}` },

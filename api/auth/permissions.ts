@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   'experiments:manage': ['manager'],
   /** Ask which variant a customer gets (claims and logs the exposure once). */
   'experiments:assign': ['agent', 'manager'],
+  /** Refused events and payloads with their content opened (they may hold anything a sender sent). */
+  'dead_letters:read': [],
   /** The audit log: read, filter, export. */
   'audit:read': [],
   /** Users and keys. */

@@ -69,6 +69,16 @@ const OPAQUE_KINDS = new Set(['ext', 'anon']);
  */
 export const conversationOwner = (conversationId: string) => `conv:${conversationId}`;
 
+/**
+ * Whose key seals a dead letter (a refused event or webhook body, kept for inspection and replay): one key per UTC
+ * day of refusal. A refused payload names no resolved customer, so an erasure cannot find it; instead the day's
+ * key is destroyed after PRIVACY_DEAD_LETTER_DAYS (stream/privacy/dead-letter-retention.ts), and with it every copy
+ * of that day's payloads (warehouse, rejected topic, backups). `at`: the refusal time (the row's `failed_at`).
+ */
+export const deadLetterOwner = (at: number) => `dl:${new Date(at).toISOString().slice(0, 10)}`;
+/** The field name bound into a sealed dead-letter payload. */
+export const DEAD_LETTER_FIELD = 'dead_letter';
+
 /** Encryption off (PRIVACY_ENCRYPTION=off): values pass through; identifiers stay as they are. */
 export const PLAINTEXT_PERSONAL_DATA: PersonalData = {
   encrypted: false,

@@ -216,7 +216,7 @@ const split = (s: string) => (s === '' ? [] : s.split('\n'));
 /** An event to resolve: its ref (`producer/id`) and its identifiers in canonical order. */
 export interface ResolveRequest {
   ref: string;
-  ids: Identifier[];
+  ids: readonly Identifier[];
 }
 
 /** Encodes the args of resolveIdentityScript: [now, maxShared, memoTtlMs, then per event: ref, count, ...identifiers]. */

@@ -73,6 +73,8 @@ export class IdentityService implements IdentityResolver {
   /** Highest customer seq this process has seen (resolved, merged or read at start). */
   private seqFloor = 0;
   private floorLoaded?: Promise<void>;
+  /** identifiersOf answers by customer object (see there). */
+  private readonly asked = new WeakMap<CustomerInput, readonly Identifier[]>();
 
   constructor(private readonly o: IdentityOptions) {}
 
@@ -104,7 +106,7 @@ export class IdentityService implements IdentityResolver {
     return events.map((e, i) => (ids[i].length === 0 ? e : this.toResolved(e, ids[i], rs[k++], now)));
   }
 
-  private toResolved(e: EventEnvelope, ids: Identifier[], r: Resolution, now: number): ResolvedEnvelope {
+  private toResolved(e: EventEnvelope, ids: readonly Identifier[], r: Resolution, now: number): ResolvedEnvelope {
     const base = { customer_id: r.customerId, evidence: JSON.stringify(ids), event_ref: ref(e), merged_at: now };
     const records: IdentityMergeRow[] = [
       ...r.merges.map((m) => ({
@@ -153,10 +155,6 @@ export class IdentityService implements IdentityResolver {
     return { result, row };
   }
 
-  /**
-   * The identifiers a customer object names, normalised with this graph's options: the very call ingest makes
-   * for an event (same default country code), so a search finds what ingest stored. Empty when nothing usable.
-   */
   /** The identifiers of a customer object before blinding (to show a person their own identifiers). */
   plainIdentifiersOf(c: CustomerInput): Identifier[] {
     return identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
@@ -167,10 +165,21 @@ export class IdentityService implements IdentityResolver {
     return this.o.blind ? this.o.blind(identifier) : identifier;
   }
 
-  identifiersOf(c: CustomerInput): Identifier[] {
-    const ids = identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
-    const blind = this.o.blind;
-    return blind ? [...new Set(ids.map((i) => blind(i)))].sort(compareIdentifiers) : ids;
+  /**
+   * The identifiers a customer object names, normalised with this graph's options and blinded: the very call
+   * ingest makes for an event (same default country code), so a search finds what ingest stored. Empty when
+   * nothing usable. Ingest asks twice per event (the erasure guard, then resolution), so the answer is kept per
+   * customer object until that object is collected. The result is shared: callers must not change it.
+   */
+  identifiersOf(c: CustomerInput): readonly Identifier[] {
+    let ids = this.asked.get(c);
+    if (ids === undefined) {
+      const plain = identifiersOf(c, { defaultCountryCode: this.o.defaultCountryCode });
+      const blind = this.o.blind;
+      ids = blind ? [...new Set(plain.map((i) => blind(i)))].sort(compareIdentifiers) : plain;
+      this.asked.set(c, ids);
+    }
+    return ids;
   }
 
   /**

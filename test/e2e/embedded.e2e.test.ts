@@ -153,7 +153,10 @@ describe('stream dead letters and ops metrics', () => {
       },
     ]);
     await om.drained();
-    const dead = await om.engines.warehouse.query<{ code: string; source: string; payload: string }>('dead_letters_recent', { limit: 10 });
+    // Sealed at rest (docs/privacy.md, "Dead letters"); the admin route shows it opened.
+    const kept = await om.engines.warehouse.query<{ code: string; source: string; payload: string }>('dead_letters_recent', { limit: 10 });
+    expect(kept.find((d) => d.source === 'stream')?.payload).toMatch(/^pd1\./);
+    const { dead_letters: dead } = (await (await om.get('/v1/dead-letters?limit=10')).json()) as { dead_letters: Array<{ source: string }> };
     expect(dead.find((d) => d.source === 'stream')).toMatchObject({ code: 'STR_ERR_UNPARSABLE', payload: '{not json' });
     const stored = await om.engines.warehouse.query<{ events: number | string }>('events_count', {});
     expect(Number(stored[0].events)).toBe(6);

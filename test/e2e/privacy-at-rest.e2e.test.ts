@@ -22,7 +22,9 @@ const OPENID = 'oWx_secret_openid_77';
 const ADDRESS = '上海市浦东新区秘密路88号';
 const ORDER = 'SKU-ZX-9981';
 const REPLY = 'reply-needle-4471';
-const NEEDLES = [PHONE_DIGITS, EMAIL, OPENID, ADDRESS, ORDER, REPLY];
+/** The words of an event ingest refuses (an unknown type): kept in dead_letters, which must be sealed too. */
+const REFUSED_TEXT = 'refused-needle-杭州西湖区3号';
+const NEEDLES = [PHONE_DIGITS, EMAIL, OPENID, ADDRESS, ORDER, REPLY, REFUSED_TEXT];
 const OTHER_TEXT = 'control-customer-words-5521';
 
 const dirs: string[] = [];
@@ -74,10 +76,11 @@ async function feed(om: TestOmnilane): Promise<void> {
       conversation_id: 'conv-other',
       properties: { text: OTHER_TEXT },
     },
+    { id: 'p-5', type: 'no.such.type', channel: 'sms', occurred_at: at(4), customer: { phone: '+8613700000099' }, properties: { text: REFUSED_TEXT } },
   ];
   const res = await om.post('/v1/events', { events });
   expect(res.status).toBe(202);
-  expect(await res.json()).toMatchObject({ accepted: 4 });
+  expect(await res.json()).toMatchObject({ accepted: 4, rejected: [{ index: 4 }] });
   await om.drained();
 }
 
@@ -131,6 +134,8 @@ describe('personal data at rest (embedded default)', () => {
     expect(profile.identifiers).toEqual(expect.arrayContaining([`email:${EMAIL}`, `phone:+86${PHONE_DIGITS}`, `wechat:${OPENID}`]));
     const exported = JSON.stringify(await (await om.get(`/v1/customers/${id}/export`)).json());
     for (const n of [EMAIL, `phone:+86${PHONE_DIGITS}`, OPENID, ADDRESS, ORDER, REPLY]) expect(exported).toContain(n);
+    const dead = (await (await om.get('/v1/dead-letters')).json()) as { dead_letters: Array<{ ref: string; payload: string | null }> };
+    expect(dead.dead_letters.find((d) => d.ref.endsWith('/p-5'))?.payload).toContain(REFUSED_TEXT);
     const meta = await om.routing!.desk.meta.get('conv-secret');
     expect(meta?.messages.map((m) => m.text).join(' ')).toContain(ADDRESS);
     expect(meta?.customer.email).toBe(EMAIL);

@@ -80,7 +80,14 @@ async function deploy(label: string, extra: Record<string, string>) {
 
 /** One customer's conversation with values unique to this run. */
 function conversation(tag: string) {
-  const needles = { phone: `1391${tag}`, email: `wu.${tag}@secret.example.cn`, text: `送到北京市朝阳区${tag}号院`, reply: `reply-${tag}` };
+  const needles = {
+    phone: `1391${tag}`,
+    email: `wu.${tag}@secret.example.cn`,
+    text: `送到北京市朝阳区${tag}号院`,
+    reply: `reply-${tag}`,
+    // The words of an event ingest refuses (an unknown type): kept as a dead letter, sealed like the rest.
+    refused: `refused-${tag}`,
+  };
   const customer = { phone: `+86${needles.phone}`, email: needles.email };
   const at = (s: number) => new Date(Date.now() - 120_000 + s * 1000).toISOString();
   const events = [
@@ -96,6 +103,7 @@ function conversation(tag: string) {
       agent_id: 'ag_li',
       properties: { text: needles.reply },
     },
+    { id: `${tag}-4`, type: 'no.such.type', channel: 'sms', occurred_at: at(3), customer, properties: { text: needles.refused } },
   ];
   return { needles: Object.values(needles), events, email: needles.email };
 }
