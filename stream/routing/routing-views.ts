@@ -83,7 +83,7 @@ export async function queueView(desk: RoutingDesk, group: string, now: number, l
  * Escalates, once each, the queued conversations predicted to breach their
  * SLA: their priority rises by the roster's escalationBoost, which moves them
  * ahead of same-tag conversations in the queue (the order stays tag first).
- * Returns the ids escalated; each is logged.
+ * Returns the ids escalated; logged once per pass (each id at debug).
  */
 export async function escalateBreaches(desk: RoutingDesk, group: string, now: number): Promise<string[]> {
   const view = await queueView(desk, group, now);
@@ -96,13 +96,15 @@ export async function escalateBreaches(desk: RoutingDesk, group: string, now: nu
     const key = sortKey({ tag: m.tag, priority, slaDueAt: m.slaDueAt, enqueuedAt: it.enqueued_at, id: it.conversation_id });
     if (await desk.store.escalate(it.conversation_id, group, key, priority)) {
       await desk.meta.put({ ...m, priority });
-      desk.o.log.info(
+      desk.o.log.debug(
         { conversation: it.conversation_id, group, sla_due_at: it.sla_due_at, predicted_start_at: it.predicted_start_at },
         'SLA breach predicted; priority raised',
       );
       out.push(it.conversation_id);
     }
   }
+  // One line per queue and pass at info (a busy queue escalates many at once); each conversation at debug.
+  if (out.length > 0) desk.o.log.info({ group, escalated: out.length, conversations: out.slice(0, 5) }, 'SLA breaches predicted; priorities raised');
   return out;
 }
 
