@@ -4,7 +4,7 @@ import { OmnilaneError, isOmnilaneError, type ErrorCode } from '../shared/errors
 import type { Logger } from '../shared/logger.js';
 import type { MetricsRegistry } from '../shared/metrics.js';
 import type { OutageLog } from '../shared/outage-log.js';
-import { DEAD_LETTER_FIELD, deadLetterOwner, type PersonalData } from '../shared/privacy/personal-data.js';
+import { sealDeadLetter, type PersonalData } from '../shared/privacy/personal-data.js';
 import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import { TOPICS } from '../shared/topics.js';
@@ -261,7 +261,7 @@ export class IngestService {
       source,
       code: r.code,
       reason: r.reason,
-      payload: await this.sealDeadLetter(decision.payload, now),
+      payload: await sealDeadLetter(this.o.personal, decision.payload, now),
       truncated: decision.truncated || undefined,
       bytes: r.payload.length,
       at: now,
@@ -284,17 +284,12 @@ export class IngestService {
           ref: `${producer}/${typeof id === 'string' ? id : `#${now}-${r.index}`}`,
           code: r.code,
           reason: r.message,
-          payload: await this.sealDeadLetter(cutText(payload, MAX_KEPT_PAYLOAD), now),
+          payload: await sealDeadLetter(this.o.personal, cutText(payload, MAX_KEPT_PAYLOAD), now),
           at: now,
         }),
       });
     }
     return this.o.bus.publish(TOPICS.rejected, records);
-  }
-
-  /** A refused payload holds whatever the sender sent (phones, text): sealed under the day's dead-letter key. */
-  private sealDeadLetter(payload: string, now: number): Promise<string> {
-    return this.o.personal ? this.o.personal.seal(deadLetterOwner(now), DEAD_LETTER_FIELD, payload) : Promise.resolve(payload);
   }
 }
 

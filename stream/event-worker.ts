@@ -11,7 +11,7 @@ import type { SessionStep } from './sessions/session-step.js';
 import { INBOUND } from './sessions/session-fold.js';
 import type { KpiStep } from './kpis/kpi-step.js';
 import { channelContributions, type OffsetEvent } from './metrics/first-metrics.js';
-import { DEAD_LETTER_FIELD, deadLetterOwner, type PersonalData } from '../shared/privacy/personal-data.js';
+import { sealDeadLetter, type PersonalData } from '../shared/privacy/personal-data.js';
 import { settleAll } from './settle-all.js';
 import { EPOCH_KEY, StateRecovery, type RecoveryStats } from './state-recovery.js';
 import { STREAM_GROUP, TOPICS } from '../shared/topics.js';
@@ -207,7 +207,7 @@ export class EventWorker extends EventEmitter {
           code: 'STR_ERR_UNPARSABLE',
           reason: (err as Error).message,
           // What could not be decoded may still hold personal data: sealed like every dead letter (ingest-service.ts).
-          payload: this.o.personal ? await this.o.personal.seal(deadLetterOwner(now), DEAD_LETTER_FIELD, m.value.slice(0, 65536)) : m.value.slice(0, 65536),
+          payload: await sealDeadLetter(this.o.personal, m.value.slice(0, 65536), now),
           failed_at: now,
         });
       }

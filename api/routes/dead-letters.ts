@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ErrorReply } from '../../shared/error-reply.js';
 import type { Warehouse } from '../../shared/ports/warehouse.js';
-import { DEAD_LETTER_FIELD, deadLetterOwner, type PersonalData } from '../../shared/privacy/personal-data.js';
+import { openDeadLetter, type PersonalData } from '../../shared/privacy/personal-data.js';
 
 export interface DeadLetterRouteDeps {
   warehouse: Warehouse;
@@ -53,11 +53,10 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<DeadLetterRouteDeps> = 
     },
     async (req) => {
       const rows = await deps.warehouse.query<Row>('dead_letters_recent', { limit: req.query.limit ?? 100 });
-      const open = deps.personal;
       const dead = [];
       for (const r of rows) {
         const at = Number(r.failed_at_ms);
-        const payload = open ? await open.open(deadLetterOwner(at), DEAD_LETTER_FIELD, r.payload) : r.payload;
+        const payload = await openDeadLetter(deps.personal, r.payload, at);
         dead.push({ source: r.source, ref: r.ref, code: r.code, reason: r.reason, payload, failed_at_ms: at });
       }
       req.auditDetail = { target: 'dead_letters', after: { rows: dead.length } };

@@ -24,6 +24,9 @@ export interface DataKeyVault {
   customerIds(): AsyncIterable<string>;
 }
 
+/** How long an unwrapped data key is used before the vault is asked again (DataKeyRing's default). */
+export const KEY_CACHE_TTL_MS = 60_000;
+
 /**
  * Per-customer data keys (envelope encryption): each customer's personal fields are sealed with that customer's
  * AES-256 data key; the data key is stored only wrapped by a master key. Destroying a customer's keys makes every
@@ -41,7 +44,7 @@ export class DataKeyRing {
     private readonly vault: DataKeyVault,
     private readonly master: MasterKeyProvider,
     cacheSize = 10_000,
-    cacheTtlMs = 60_000,
+    cacheTtlMs = KEY_CACHE_TTL_MS,
   ) {
     // The TTL counts from when the key was read from the vault, not from its last use (no updateAgeOnGet).
     this.cache = new LRUCache({ max: cacheSize, ttl: cacheTtlMs });
@@ -71,7 +74,10 @@ export class DataKeyRing {
       const wrapped = await this.master.wrap(key, customerId);
       rec = await this.vault.putIfAbsent({ customerId, current: 1, keys: { '1': wrapped } });
       // Our key won the race: it is in hand, so no unwrap (a new customer is a third of the bench's events).
-      if (rec.keys['1']?.blob === wrapped.blob) return { version: 1, key: this.remember(customerId, 1, new Map([[1, key]])).keys.get(1)! };
+      if (rec.keys['1']?.blob === wrapped.blob) {
+        this.remember(customerId, 1, new Map([[1, key]]));
+        return { version: 1, key };
+      }
     }
     const loaded = await this.load(rec);
     return { version: loaded.current, key: loaded.keys.get(loaded.current)! };

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { CustomerInput, EventEnvelope } from '../envelope.js';
 import { OmnilaneError } from '../errors.js';
 import { blindIdentifier } from './blind-index.js';
-import type { DataKeyRing } from './data-keys.js';
+import { KEY_CACHE_TTL_MS, type DataKeyRing } from './data-keys.js';
 import { encryptField, isEncryptedField } from './field-cipher.js';
 
 /**
@@ -79,6 +79,14 @@ export const deadLetterOwner = (at: number) => `dl:${new Date(at).toISOString().
 /** The field name bound into a sealed dead-letter payload. */
 export const DEAD_LETTER_FIELD = 'dead_letter';
 
+/** Seals a refused payload (ingest, the stream's undecodable messages) under the key of its day of refusal `at`. */
+export const sealDeadLetter = (personal: Pick<PersonalData, 'seal'> | undefined, payload: string, at: number): Promise<string> =>
+  personal ? personal.seal(deadLetterOwner(at), DEAD_LETTER_FIELD, payload) : Promise.resolve(payload);
+
+/** Opens what sealDeadLetter made (`at`: the row's failed_at); null once that day's key is destroyed. */
+export const openDeadLetter = (personal: Pick<PersonalData, 'open'> | undefined, payload: string, at: number): Promise<string | null> =>
+  personal ? personal.open(deadLetterOwner(at), DEAD_LETTER_FIELD, payload) : Promise.resolve(payload);
+
 /** Encryption off (PRIVACY_ENCRYPTION=off): values pass through; identifiers stay as they are. */
 export const PLAINTEXT_PERSONAL_DATA: PersonalData = {
   encrypted: false,
@@ -102,7 +110,7 @@ export interface RecentlyOpenedLimits {
   /** No longer than the data key cache (DataKeyRing's TTL): an erasure elsewhere then stops both at the same time. */
   ttlMs: number;
 }
-const RECENT_DEFAULTS: RecentlyOpenedLimits = { size: 32_768, ttlMs: 60_000 };
+const RECENT_DEFAULTS: RecentlyOpenedLimits = { size: 32_768, ttlMs: KEY_CACHE_TTL_MS };
 
 type SealedCustomer = CustomerInput & { [SEALED_FIELD]?: string };
 /** The personal part of one event: the customer's contact fields and the personal properties. */

@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRoles, type RunningRoles } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config.js';
 import { silentLogger } from '../../shared/logger.js';
-import { KafkaBus } from '../../stream/bus/kafka-bus.js';
-import { RedisStateStore } from '../../stream/state/redis-state-store.js';
-import { ClickHouseWarehouse } from '../../warehouse/clickhouse/clickhouse-warehouse.js';
-import { eventually, requireEngine, sleep, uniqueName } from '../contracts/engines.js';
+import { eventually, sleep } from '../contracts/engines.js';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider.js';
+import { STACK_ADMIN_KEY as ADMIN_KEY, STACK_INGEST_KEY as INGEST_KEY, stackDeployment } from '../support/stack-deployment.js';
 
 /**
  * Follow-up in the distributed mode on Kafka, Redis and ClickHouse: an ingest
@@ -17,8 +13,6 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-provider.j
  * scheduler loop) and an api process. Every step of every lead goes out once,
  * the events reach ClickHouse, and the api process's summary counts them.
  */
-const INGEST_KEY = 'followup-stack-ingest-key-012345';
-const ADMIN_KEY = 'followup-stack-admin-key-0123456';
 const LEADS = 8;
 
 describe('follow-up on Kafka, Redis and ClickHouse', () => {
@@ -28,12 +22,21 @@ describe('follow-up on Kafka, Redis and ClickHouse', () => {
   });
 
   it('two stream processes send each step of each lead once; the api summary counts them', async () => {
-    const env = requireEngine('kafka') && requireEngine('redis') && requireEngine('clickhouse');
-    const ns = uniqueName('followup');
-    const dataDir = mkdtempSync(join(tmpdir(), 'omnilane-followup-stack-'));
     const provider: FakeProvider = await startFakeProvider();
+    const d = stackDeployment('followup', {
+      STREAM_METRICS_PORT: '0',
+      FOLLOWUP_ENABLED: 'true',
+      TWILIO_ACCOUNT_SID: 'ACstack',
+      TWILIO_AUTH_TOKEN: 'followup-stack-token-0123456789',
+      SMS_FROM: '+14155550100',
+      SMS_PROVIDER_URL: provider.url,
+    });
+    cleanups.push(async () => {
+      await provider.close();
+      await d.cleanup();
+    });
     writeFileSync(
-      join(dataDir, 'rules.json'),
+      join(d.dataDir, 'rules.json'),
       JSON.stringify({
         quiet_hours: null,
         frequency_cap: { max: 10, per_hours: 1 },
@@ -51,39 +54,8 @@ describe('follow-up on Kafka, Redis and ClickHouse', () => {
         templates: { t: { zh: { text: '您好 {opt_out}' }, en: { text: 'Hello {opt_out}' } } },
       }),
     );
-    const vars = {
-      KAFKA_BROKERS: env.kafkaBrokers,
-      REDIS_URL: env.redisUrl,
-      CLICKHOUSE_URL: `${env.clickhouseUrl}/${ns}`,
-      OMNILANE_NAMESPACE: ns,
-      OMNILANE_INGEST_KEY: INGEST_KEY,
-      OMNILANE_ADMIN_KEY: ADMIN_KEY,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      STREAM_METRICS_PORT: '0',
-      FOLLOWUP_ENABLED: 'true',
-      FOLLOWUP_RULES_FILE: join(dataDir, 'rules.json'),
-      TWILIO_ACCOUNT_SID: 'ACstack',
-      TWILIO_AUTH_TOKEN: 'followup-stack-token-0123456789',
-      SMS_FROM: '+14155550100',
-      SMS_PROVIDER_URL: provider.url,
-    };
-    cleanups.push(async () => {
-      await provider.close();
-      const wh = new ClickHouseWarehouse({ url: vars.CLICKHOUSE_URL });
-      await wh.command(`DROP DATABASE IF EXISTS ${ns}`).catch(() => undefined);
-      await wh.close();
-      const bus = new KafkaBus({ brokers: env.kafkaBrokers.split(','), namespace: ns });
-      await bus.dropNamespace().catch(() => undefined);
-      await bus.close();
-      const redis = new RedisStateStore({ url: env.redisUrl, keyPrefix: `${ns}:` });
-      await redis.clearPrefix().catch(() => undefined);
-      await redis.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
     const start = async (roles: { ingest: boolean; stream: boolean; api: boolean }): Promise<RunningRoles> => {
-      const r = await startRoles({ config: loadConfig(vars), roles, log: silentLogger() });
+      const r = await startRoles({ config: d.config({ FOLLOWUP_RULES_FILE: join(d.dataDir, 'rules.json') }), roles, log: silentLogger() });
       cleanups.push(() => r.stop());
       return r;
     };

@@ -117,6 +117,12 @@ async function landed(d: Awaited<ReturnType<typeof deploy>>, n: number) {
   );
 }
 
+/** Which of `needles` a byte search finds in each engine's files. */
+function foundIn(stores: Record<string, string[]>, needles: readonly string[]): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(stores).map(([engine, roots]) => [engine, needles.filter((n) => anyFileContains(roots, n))]));
+}
+const NOWHERE = { kafka: [], redis: [], clickhouse: [] };
+
 describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
   it('PRIVACY_ENCRYPTION=off: the search finds the values in every engine (the control)', async () => {
     const tag = `${Date.now() % 1e7}`.padStart(7, '0');
@@ -125,14 +131,12 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     await d.post(c.events);
     await landed(d, 3);
     const files = await d.stores();
+    const found = foundIn(files, c.needles);
     for (const [engine, list] of Object.entries(files)) {
       expect(list.flatMap(filesUnder).length, `${engine} files`).toBeGreaterThan(0);
-      expect(
-        c.needles.filter((n) => anyFileContains(list, n)),
-        engine,
-      ).not.toEqual([]);
+      expect(found[engine], engine).not.toEqual([]);
     }
-    expect(c.needles.filter((n) => anyFileContains(files.kafka, n))).toEqual(c.needles);
+    expect(found.kafka).toEqual(c.needles);
   }, 120_000);
 
   it('encrypted (the default): no value in any engine before or after erasure; Kafka copies stop opening once erased', async () => {
@@ -141,8 +145,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     const c = conversation(tag);
     await d.post(c.events);
     await landed(d, 3);
-    const found = { email: c.email };
-    const search = await d.get<{ customers: Array<{ id: string; identifiers: string[] }> }>(`/v1/customers?email=${encodeURIComponent(found.email)}`);
+    const search = await d.get<{ customers: Array<{ id: string; identifiers: string[] }> }>(`/v1/customers?email=${encodeURIComponent(c.email)}`);
     expect(search.customers).toHaveLength(1);
     const id = search.customers[0].id;
     expect(search.customers[0].identifiers).toContain(`email:${c.email}`);
@@ -150,11 +153,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
     expect(timeline.events.map((e) => e.properties.text)).toContain(c.needles[2]);
 
     const before = await d.stores();
-    for (const [engine, list] of Object.entries(before))
-      expect(
-        c.needles.filter((n) => anyFileContains(list, n)),
-        engine,
-      ).toEqual([]);
+    expect(foundIn(before, c.needles)).toEqual(NOWHERE);
     const tokens = before.kafka.flatMap(filesUnder).flatMap((f) => readFileSync(f, 'latin1').match(/pd1\.\d+\.[A-Za-z0-9_-]+/g) ?? []);
     expect(tokens.length).toBeGreaterThan(0);
     const state = new RedisStateStore({ url: d.env.redisUrl, keyPrefix: `${d.ns}:` });
@@ -171,12 +170,7 @@ describe('personal data at rest on Kafka, Redis and ClickHouse', () => {
       expect(del.status).toBe(202);
       const { job } = (await del.json()) as { job: string };
       await eventually('erasure done', async () => (await d.get<{ status: string }>(`/v1/privacy/erasures/${job}`)).status === 'done', 120_000, 250);
-      const after = await d.stores();
-      for (const [engine, list] of Object.entries(after))
-        expect(
-          c.needles.filter((n) => anyFileContains(list, n)),
-          engine,
-        ).toEqual([]);
+      expect(foundIn(await d.stores(), c.needles)).toEqual(NOWHERE);
       expect(await opens()).toBe(0);
     } finally {
       await state.close();
