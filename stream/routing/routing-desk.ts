@@ -124,7 +124,10 @@ export class RoutingDesk extends EventEmitter {
 
   async presences(ids: string[]): Promise<Presence[]> {
     const raw = ids.length ? await this.o.state.getMany(ids.map(presenceKey)) : [];
-    return raw.map((p) => (p as Presence | null) ?? this.o.defaultPresence ?? 'offline');
+    return raw.map((p) => this.presenceOf(p));
+  }
+  private presenceOf(stored: string | null): Presence {
+    return (stored as Presence | null) ?? this.o.defaultPresence ?? 'offline';
   }
   /** Sets presence; online dispatches the agent's groups, away/offline hands its pending offers back to the queue. */
   async setPresence(agentId: string, presence: Presence): Promise<void> {
@@ -182,20 +185,20 @@ export class RoutingDesk extends EventEmitter {
    * only while it is still queued and an agent only while under capacity.
    */
   async dispatch(group: string): Promise<number> {
+    const agents = this.o.roster.agents.filter((a) => a.groups.includes(group));
+    if (agents.length === 0) return 0;
+    // One load snapshot per pass, kept current with our own offers; the offer script re-checks capacity.
+    const snapshot = new Map<string, number>();
+    const presence = await this.roomSnapshot(agents, snapshot);
+    if (!presence) return 0;
     const queue = await this.store.queue(group);
     if (queue.length === 0) return 0;
     const now = this.o.clock.now();
-    const agents = this.o.roster.agents.filter((a) => a.groups.includes(group));
-    if (agents.length === 0) return 0;
     const policy = await this.policyOf(group);
-    const presence = await this.presences(agents.map((a) => a.id));
-    if (!presence.includes('online')) return 0;
     const head = queue.slice(0, DISPATCH_WINDOW).map((e) => e[1]);
     const metas = await this.meta.getMany(head);
     let rr = JSON.parse((await this.o.state.get(RR_KEY)) ?? '{}') as PolicyState;
     let offers = 0;
-    // One load snapshot per pass, kept current with our own offers; the offer script re-checks capacity.
-    const snapshot = new Map<string, number>();
     for (const [i, id] of head.entries()) {
       const m = metas[i];
       const channel = m?.channel ?? 'web';
@@ -245,6 +248,25 @@ export class RoutingDesk extends EventEmitter {
     await this.o.state.set(RR_KEY, JSON.stringify(rr));
     if (offers > 0) this.emitConsole({ type: 'queue', group });
     return offers;
+  }
+
+  /**
+   * The agents' presence, and their load on every capacity slot into `snapshot` (one read); null when nobody
+   * online has room on any channel. Then the queue cannot move and is not read: reading it costs its length,
+   * and a queue is longest exactly when every agent is full.
+   */
+  private async roomSnapshot(agents: RosterAgent[], snapshot: Map<string, number>): Promise<Presence[] | null> {
+    const slots = agents.flatMap((a) => Object.entries(a.capacity).map(([ch, capacity]) => ({ key: agentLoadKey(a.id, ch), capacity })));
+    const raw = await this.o.state.getMany([...agents.map((a) => presenceKey(a.id)), ...slots.map((s) => s.key)]);
+    const presence = raw.slice(0, agents.length).map((p) => this.presenceOf(p));
+    slots.forEach((s, i) => snapshot.set(s.key, Number(raw[agents.length + i] ?? 0)));
+    let k = 0;
+    const room = agents.some((a, j) => {
+      const n = Object.keys(a.capacity).length;
+      const mine = slots.slice(k, (k += n));
+      return presence[j] === 'online' && mine.some((s) => snapshot.get(s.key)! < s.capacity);
+    });
+    return room ? presence : null;
   }
 
   /** Conversation directory for agent replies: the customer's channel and address from the routing meta. */
