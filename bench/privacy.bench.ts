@@ -2,7 +2,8 @@
  * What sealing personal data costs (issue 14 item 2): the embedded pipeline end to end with 100-event requests whose
  * customers carry a phone and an e-mail and whose messages carry text, once with PRIVACY_ENCRYPTION=off and once on,
  * alternating (off, on, off, on) so a change in the machine's load hits both, each run the same number of events.
- * The report is the ratio on / off.
+ * The report is the ratio on / off. With `engines` (the local stack's Kafka, Redis and ClickHouse, `--stack`), the same
+ * comparison runs the distributed pipeline: each run in its own namespace and ClickHouse database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +20,14 @@ export interface PrivacyBenchFigures {
   target_ratio: number;
 }
 
-async function run(encryption: 'on' | 'off', events: number): Promise<number> {
+let runs = 0;
+async function run(encryption: 'on' | 'off', events: number, engines?: Record<string, string>): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), `omnilane-bench-privacy-${encryption}-`));
+  const ns = `p${Date.now().toString(36)}${runs++}`;
+  const onEngines = engines ? { ...engines, CLICKHOUSE_URL: `${engines.CLICKHOUSE_URL}/${ns}`, OMNILANE_NAMESPACE: ns, BUS_PARTITIONS: '4' } : {};
   const server = await spawnOmnilane(
     ['start'],
-    { DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PRIVACY_ENCRYPTION: encryption },
+    { ...onEngines, DATA_DIR: dataDir, OMNILANE_INGEST_KEY: INGEST, OMNILANE_ADMIN_KEY: ADMIN, LOG_LEVEL: 'warn', PRIVACY_ENCRYPTION: encryption },
     await freePort(),
   );
   try {
@@ -35,17 +39,19 @@ async function run(encryption: 'on' | 'off', events: number): Promise<number> {
   }
 }
 
-export async function runPrivacyBench(opts: { events?: number; rounds?: number; log?: (l: string) => void } = {}): Promise<PrivacyBenchFigures> {
+export async function runPrivacyBench(
+  opts: { events?: number; rounds?: number; engines?: Record<string, string>; log?: (l: string) => void } = {},
+): Promise<PrivacyBenchFigures> {
   const log = opts.log ?? ((l: string) => console.log(l));
   // The same events for both (see throughput): four visits of each of the 10,000 bench customers.
   const events = opts.events ?? 40_000;
   const off: number[] = [];
   const on: number[] = [];
   for (let i = 0; i < (opts.rounds ?? 2); i++) {
-    log(`privacy: round ${i + 1}, encryption off, ${events} events in 100-event requests with phone, e-mail and text…`);
-    off.push(await run('off', events));
+    log(`privacy${opts.engines ? ' (Kafka, Redis, ClickHouse)' : ''}: round ${i + 1}, encryption off, ${events} events in 100-event requests with phone, e-mail and text…`);
+    off.push(await run('off', events, opts.engines));
     log(`privacy: round ${i + 1}, encryption on…`);
-    on.push(await run('on', events));
+    on.push(await run('on', events, opts.engines));
   }
   return { off_events_per_s: off, on_events_per_s: on, ratio_on_to_off: Math.round((Math.max(...on) / Math.max(...off)) * 1000) / 1000, target_ratio: 0.85 };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --only pipeline|privacy|channels|attribution|kpis|routing|import|intent|intent-encoder|bot] [--stack] [--duration S] [--events N]`: runs the benchmarks, prints a table per bench and
  * writes bench/results/<name>.json with the machine noted. Benchmarks, not tests: targets are compared
- * and reported, never asserted.
+ * and reported, never asserted. `--stack` runs the distributed pipeline, privacy and routing benches on the local
+ * Kafka, Redis and ClickHouse instead (`--only privacy --stack`: the sealing comparison alone there).
  * `npm run bench -- --soak [--soak-minutes M] [--rate R]`: only the soak (bench/soak.bench.ts): half the peak rate
  * (measured first for --duration seconds, or R events/s) for M minutes (default 10), RSS slope reported.
  */
@@ -21,7 +22,7 @@ import { runBotBench } from './bot.bench.js';
 import { runPipelineBench } from './pipeline.bench.js';
 import { runPrivacyBench } from './privacy.bench.js';
 import { benchRedisUrl, runRoutingBench } from './routing.bench.js';
-import { runStackBench } from './stack.bench.js';
+import { runStackBench, stackEnv } from './stack.bench.js';
 import { runSoakBench } from './soak.bench.js';
 
 const parsed = parseFlags(process.argv.slice(2), {
@@ -118,20 +119,24 @@ if ((!only && !stack) || only === 'pipeline') {
   console.log('written bench/results/pipeline.json\n');
 }
 
-if ((!only && !stack) || only === 'privacy') {
+if (!only || only === 'privacy') {
   // --duration scales the work: 4,000 events a second of it (40,000, four visits per bench customer, by default).
-  const r = await runPrivacyBench({ events: Math.max(100, Math.round(duration * 40)) * 100 });
-  writeFileSync(join(resultsDir, 'privacy.json'), JSON.stringify({ bench: 'privacy', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
-  console.log('\nPersonal-data sealing (embedded pipeline, the same 100-event requests with phone, e-mail and text; off/on alternating)');
+  // With --stack the same comparison runs on Kafka, Redis and ClickHouse (privacy-stack.json).
+  const r = await runPrivacyBench({ events: Math.max(100, Math.round(duration * 40)) * 100, engines: stack ? stackEnv() : undefined });
+  const file = stack ? 'privacy-stack.json' : 'privacy.json';
+  writeFileSync(join(resultsDir, file), JSON.stringify({ bench: stack ? 'privacy-stack' : 'privacy', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
+  console.log(
+    `\nPersonal-data sealing (${stack ? 'distributed: Kafka, Redis, ClickHouse' : 'embedded pipeline'}, the same 100-event requests with phone, e-mail and text; off/on alternating)`,
+  );
   table([
     ['anchor: events/s end to end, PRIVACY_ENCRYPTION=off', r.off_events_per_s.join(' / '), '', ''],
     ['events/s end to end, encryption on', r.on_events_per_s.join(' / '), '', ''],
     ['  on / off (best run of each)', String(r.ratio_on_to_off), `≥ ${r.target_ratio}`, r.ratio_on_to_off >= r.target_ratio ? 'yes' : 'no'],
   ]);
-  console.log('written bench/results/privacy.json\n');
+  console.log(`written bench/results/${file}\n`);
 }
 
-if (stack && only !== 'routing') {
+if (stack && (!only || only === 'pipeline')) {
   type E2E = {
     batched: { events_per_s_end_to_end: number };
     latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number };

@@ -17,7 +17,8 @@ import { ClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehous
 import { freePort, spawnOmnilane, waitForExit } from '../test/support/child-process.js';
 import { runPipelineBench } from './pipeline.bench.js';
 
-function stackEnv(): Record<string, string> {
+/** Starts the local stack (scripts/stack.sh) when it is not up and returns its connection environment. */
+export function stackEnv(): Record<string, string> {
   const up = spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (up.status !== 0) throw new Error('scripts/stack.sh up failed');
   const out = spawnSync('bash', [join(projectRoot(), 'scripts', 'stack.sh'), 'env'], { encoding: 'utf8' }).stdout;
