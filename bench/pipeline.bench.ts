@@ -110,14 +110,18 @@ export async function throughput(s: ChildOmnilane, perRequest: number, length: n
 }
 
 /** Paced load at `rate` events/s for `durationS`; latency from POST to the stored count reaching that event. */
-/** Waits until the stored count stops moving: requests autocannon cut off at its deadline may still land. */
+/**
+ * Waits until the stored count has not moved for 3 s: requests autocannon cut off at its deadline may still land.
+ * (1 s was too short: the saturated event loop can go a second without committing a batch, and events of the
+ * previous phase that land during the latency phase would be taken for its own.)
+ */
 async function settled(s: ChildOmnilane): Promise<number> {
-  let prev = -1;
   let now = await stored(s);
-  while (now !== prev) {
+  for (let quiet = 0; quiet < 3; ) {
     await new Promise((r) => setTimeout(r, 1000));
-    prev = now;
-    now = await stored(s);
+    const next = await stored(s);
+    quiet = next === now ? quiet + 1 : 0;
+    now = next;
   }
   return now;
 }

@@ -21,10 +21,10 @@ export interface ChildOmnilane {
   output: () => string;
 }
 
-/** Runs `omnilane <args>` as a separate process and waits for /healthz. */
-export async function spawnOmnilane(args: string[], env: Record<string, string>, port: number): Promise<ChildOmnilane> {
+/** Runs `omnilane <args>` as a separate process and waits for /healthz (`nodeArgs`: e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function spawnOmnilane(args: string[], env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildOmnilane> {
   let out = '';
-  const proc = spawn(process.execPath, [join(projectRoot(), 'bin', 'omnilane.js'), ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs, join(projectRoot(), 'bin', 'omnilane.js'), ...args], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
