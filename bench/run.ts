@@ -87,7 +87,7 @@ if (soak) {
 if ((!only && !stack) || only === 'pipeline') {
   const r = (await runPipelineBench({ durationS: duration })) as {
     single: { requests_per_s: number; events_per_s_end_to_end: number; bare_fastify_requests_per_s: number; share_of_bare: number };
-    batched: { events_per_s_end_to_end: number; requests_per_s: number };
+    batched: { events_per_s_end_to_end: number; events_per_s_all_services: number; requests_per_s: number };
     latency_at_half_rate: { p50_ms: number; p99_ms: number; rate_events_per_s: number };
     server_peak_rss_mb: number;
   };
@@ -106,7 +106,13 @@ if ((!only && !stack) || only === 'pipeline') {
     ['single-event requests/s (accepted)', String(r.single.requests_per_s), '', ''],
     ['  share of the bare route, same run', String(r.single.share_of_bare), '≥ 0.4', r.single.share_of_bare >= 0.4 ? 'yes' : 'no'],
     ['  end-to-end events/s, 1 per request', String(r.single.events_per_s_end_to_end), '', ''],
-    ['end-to-end events/s, 100 per request', String(r.batched.events_per_s_end_to_end), '≥ 40,000', r.batched.events_per_s_end_to_end >= 40000 ? 'yes' : 'no'],
+    [
+      'end-to-end events/s, 100 per request (queryable)',
+      String(r.batched.events_per_s_end_to_end),
+      '≥ 40,000',
+      r.batched.events_per_s_end_to_end >= 40000 ? 'yes' : 'no',
+    ],
+    ['  the same, routing and follow-up caught up too', String(r.batched.events_per_s_all_services), '', ''],
     [`p50 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`, String(r.latency_at_half_rate.p50_ms), '', ''],
     [
       `p99 POST→queryable at ${r.latency_at_half_rate.rate_events_per_s}/s (ms)`,
@@ -124,15 +130,22 @@ if (!only || only === 'privacy') {
   // With --stack the same comparison runs on Kafka, Redis and ClickHouse (privacy-stack.json).
   const r = await runPrivacyBench({ events: Math.max(100, Math.round(duration * 40)) * 100, engines: stack ? stackEnv() : undefined });
   const file = stack ? 'privacy-stack.json' : 'privacy.json';
-  writeFileSync(join(resultsDir, file), JSON.stringify({ bench: stack ? 'privacy-stack' : 'privacy', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n');
+  writeFileSync(
+    join(resultsDir, file),
+    JSON.stringify({ bench: stack ? 'privacy-stack' : 'privacy', at: new Date().toISOString(), machine, results: r }, null, 2) + '\n',
+  );
   console.log(
     `\nPersonal-data sealing (${stack ? 'distributed: Kafka, Redis, ClickHouse' : 'embedded pipeline'}, the same 100-event requests with phone, e-mail and text; off/on alternating)`,
   );
   table([
-    ['anchor: events/s end to end, PRIVACY_ENCRYPTION=off', r.off_events_per_s.join(' / '), '', ''],
-    ['events/s end to end, encryption on', r.on_events_per_s.join(' / '), '', ''],
+    ['anchor: events/s, whole pipeline, PRIVACY_ENCRYPTION=off', r.off_events_per_s.join(' / '), '', ''],
+    ['events/s, whole pipeline, encryption on', r.on_events_per_s.join(' / '), '', ''],
     ['  on / off (best run of each)', String(r.ratio_on_to_off), `≥ ${r.target_ratio}`, r.ratio_on_to_off >= r.target_ratio ? 'yes' : 'no'],
+    ['same runs, until queryable only: off', r.queryable.off_events_per_s.join(' / '), '', ''],
+    ['  on', r.queryable.on_events_per_s.join(' / '), '', ''],
+    ['  on / off', String(r.queryable.ratio_on_to_off), `≥ ${r.target_ratio}`, r.queryable.ratio_on_to_off >= r.target_ratio ? 'yes' : 'no'],
   ]);
+  console.log('(whole pipeline: every event queryable and routing and follow-up caught up; queryable only: the stream side)');
   console.log(`written bench/results/${file}\n`);
 }
 

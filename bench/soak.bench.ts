@@ -122,7 +122,7 @@ export async function runSoakBench(opts: SoakOptions = {}): Promise<SoakResult> 
     if (rate === undefined) {
       const d = opts.peakDurationS ?? 10;
       log(`soak: peak, 100-event requests for ${d}s…`);
-      peak = (await throughput(server, 100, d, 64)).events_per_s_end_to_end;
+      peak = (await throughput(server, 100, d, 64)).events_per_s_all_services;
       rate = peak / 2;
     }
     const base = await stored(server);

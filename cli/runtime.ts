@@ -25,6 +25,8 @@ import { followupOn, startFollowup, type FollowupRuntime } from './followup-runt
 import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/demo/demo-providers.js';
 import { seededRng } from '../shared/random.js';
 import { createObservability, processHealth, serveStreamMetrics, type Observability } from './observability.js';
+import { ROUTING_GROUP } from '../stream/routing/routing-service.js';
+import { FOLLOWUP_GROUP } from '../stream/followup/followup-service.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
 import type { AuditLog } from '../api/audit/audit-log.js';
@@ -298,6 +300,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         personal: workbench.personal,
       });
     }
+    observeServiceLag(obs.metrics, { [ROUTING_GROUP]: routing?.service, [FOLLOWUP_GROUP]: followup?.service });
     if (roles.stream || roles.api) {
       attribution = new AttributionJob({
         warehouse: engines.warehouse,
@@ -434,4 +437,19 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
 export async function startOmnilane(opts: StartOptions): Promise<RunningOmnilane> {
   const r = await startRoles({ ...opts, roles: { ...ALL_ROLES } });
   return r as RunningOmnilane;
+}
+
+/**
+ * Lag of the services that consume the events topic in groups of their own (routing, follow-up): a service that
+ * falls behind routes or follows up late while the boards look current (the stream group's lag is
+ * omnilane_stream_lag_records).
+ */
+function observeServiceLag(metrics: Observability['metrics'], services: Record<string, { lag(): Promise<number> } | undefined>): void {
+  const running = Object.entries(services).filter((e): e is [string, { lag(): Promise<number> }] => e[1] !== undefined);
+  if (running.length === 0) return;
+  metrics.onCollect(async () => {
+    const help = 'Records on the events topic not yet processed by a service with its own consumer group (routing, follow-up).';
+    const g = metrics.gauge('omnilane_service_lag_records', help);
+    for (const [group, service] of running) g.set({ group }, await service.lag());
+  });
 }

@@ -21,8 +21,13 @@ export interface PersonalData {
   sealEvents<T extends EventEnvelope>(events: T[]): Promise<T[]>;
   /** The events with personal fields opened, in memory only; a field whose key is gone (erased) is left out. */
   openEvents<T extends EventEnvelope>(events: T[]): Promise<T[]>;
-  /** Seals one value of `owner` (state records: a conversation's messages, a follow-up's address). */
-  seal(owner: string, field: string, value: string): Promise<string>;
+  /**
+   * Seals one value of `owner` (state records: a conversation's messages, a follow-up's address). `stored`: the
+   * sealed value the record holds now; when it holds this very value (this process sealed or opened it lately, for
+   * this owner and field) it is returned as it is, so rewriting a record whose personal part did not change costs
+   * no AES operation.
+   */
+  seal(owner: string, field: string, value: string, stored?: string): Promise<string>;
   /** Opens what `seal` made; plain text passes through; null when the owner's key is destroyed or the value tampered. */
   open(owner: string, field: string, value: string): Promise<string | null>;
   /** Crypto-shredding: destroys the data keys of these owners (erasure). */
@@ -198,8 +203,9 @@ export class EncryptedPersonalData implements PersonalData {
     return out;
   }
 
-  async seal(owner: string, field: string, value: string): Promise<string> {
+  async seal(owner: string, field: string, value: string, stored?: string): Promise<string> {
     if (isEncryptedField(value)) return value;
+    if (stored !== undefined && this.recalled(stored, owner, field) === value) return stored;
     const sealed = await this.ring.encrypt(owner, field, value);
     this.remember(sealed, owner, field, value);
     return sealed;

@@ -254,6 +254,22 @@ describe('PersonalData: sealing events (the one module personal data goes throug
     expect(await here.open('cus_9', 'routing.meta', v)).toBeNull();
   });
 
+  it('keeps a stored value only when it holds this very plaintext for this owner and field, and not after forget', async () => {
+    const pd = setup();
+    const v = await pd.seal('cus_7', 'routing.meta', '{"texts":["你好"]}');
+    // Unchanged: the stored value as it is (no new IV); changed, another owner or field, or unknown: sealed anew.
+    expect(await pd.seal('cus_7', 'routing.meta', '{"texts":["你好"]}', v)).toBe(v);
+    const changed = await pd.seal('cus_7', 'routing.meta', '{"texts":["你好","在吗"]}', v);
+    expect(changed).not.toBe(v);
+    expect(await pd.open('cus_7', 'routing.meta', changed)).toBe('{"texts":["你好","在吗"]}');
+    expect(await pd.seal('cus_6', 'routing.meta', '{"texts":["你好"]}', v)).not.toBe(v);
+    expect(await pd.seal('cus_7', 'followup.lead', '{"texts":["你好"]}', v)).not.toBe(v);
+    const fresh = setup(); // another process: it never saw v opened, so it cannot vouch for its plaintext
+    expect(await fresh.seal('cus_7', 'routing.meta', '{"texts":["你好"]}', v)).not.toBe(v);
+    await pd.forget(['cus_7'], 1);
+    await expect(pd.seal('cus_7', 'routing.meta', '{"texts":["你好"]}', v)).rejects.toThrow(/erased/);
+  });
+
   it('blinds contact identifiers, keeps system ids, and blinds a raw bus key before using it as the owner', async () => {
     const pd = setup();
     expect(pd.blind('phone:+8613900000001')).toBe(blindIdentifier(blindKey, 'phone:+8613900000001'));

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
+import { personalDataFor, sharedPrivacyKeys } from '../../test/support/privacy-keys.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
+import { timerKey } from './followup-scripts.js';
 import { FollowupStore } from './followup-store.js';
 import { leadOf, raceSchedulers, T0 } from './test/timer-harness.js';
 
@@ -59,5 +61,19 @@ describe('follow-up timers on the embedded store', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('sealed: re-arming with the same addresses and name keeps the stored sealed lead; a change seals anew', async () => {
+    const state = new MemoryStateStore({ clock: manualClock(T0) });
+    const s = new FollowupStore(state, personalDataFor(sharedPrivacyKeys(), state));
+    const sealedLead = async () => (JSON.parse((await state.hgetall(timerKey('c'))).lead) as { pd: string }).pd;
+    await s.arm('c', T0, leadOf(1));
+    const first = await sealedLead();
+    await s.arm('c', T0 + 5, { ...leadOf(1, T0 + 5), intent: 'price_inquiry' });
+    expect(await sealedLead()).toBe(first);
+    expect((await s.read('c')).lead).toMatchObject({ customer: { phone: '+8613800000001' }, name: '客户1', intent: 'price_inquiry' });
+    await s.arm('c', T0 + 6, { ...leadOf(1, T0 + 6), name: '客户一' });
+    expect(await sealedLead()).not.toBe(first);
+    expect((await s.read('c')).lead?.name).toBe('客户一');
   });
 });

@@ -1,6 +1,7 @@
 import type { PersonalData } from '../../shared/privacy/personal-data.js';
 import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '../../shared/envelope.js';
+import { LRUCache } from 'lru-cache';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import {
   advanceArgs,
@@ -68,6 +69,13 @@ const SECRET_KEY = 'fu:secret';
  * outbox of events written by processes without a bus (the API), and the rules set over the API.
  */
 export class FollowupStore {
+  /**
+   * The sealed lead last read or written per customer: re-arming with the same addresses and name keeps it (seal's
+   * `stored`: PersonalData checks it holds this very plaintext), so most events re-arm without an AES operation.
+   * Sealed values only: nothing here opens without the customer's key.
+   */
+  private readonly sealedLeads = new LRUCache<string, string>({ max: 10_000 });
+
   /** `personal`: the lead's addresses and name, and outbox events, are stored sealed under the customer's key. */
   constructor(
     readonly state: StateStore,
@@ -80,15 +88,27 @@ export class FollowupStore {
           ...lead,
           customer: {},
           name: '',
-          pd: await this.personal.seal(customerId, 'followup.lead', JSON.stringify({ customer: lead.customer, name: lead.name })),
+          pd: await this.sealLead(customerId, lead),
         }
       : lead;
     return this.state.atomic(armScript, [timerKey(customerId), DUE_KEY], [customerId, due === null ? '' : String(Math.round(due)), JSON.stringify(stored)]);
   }
 
+  private async sealLead(customerId: string, lead: Lead): Promise<string> {
+    const pd = await this.personal!.seal(
+      customerId,
+      'followup.lead',
+      JSON.stringify({ customer: lead.customer, name: lead.name }),
+      this.sealedLeads.get(customerId),
+    );
+    this.sealedLeads.set(customerId, pd);
+    return pd;
+  }
+
   private async openLead(customerId: string, raw: string): Promise<Lead> {
     const { pd, ...lead } = JSON.parse(raw) as Lead & { pd?: string };
     if (pd === undefined || !this.personal) return lead;
+    this.sealedLeads.set(customerId, pd);
     const text = await this.personal.open(customerId, 'followup.lead', pd);
     return text === null ? lead : { ...lead, ...(JSON.parse(text) as Pick<Lead, 'customer' | 'name'>) };
   }
@@ -110,6 +130,7 @@ export class FollowupStore {
    * beside marking the customer suppressed, so nothing is sent and nothing personal is left here.
    */
   erase(customerId: string): Promise<boolean> {
+    this.sealedLeads.delete(customerId);
     return this.state.atomic(eraseScript, [timerKey(customerId), DUE_KEY], [customerId]);
   }
 

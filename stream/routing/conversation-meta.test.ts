@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
+import { personalDataFor, sharedPrivacyKeys } from '../../test/support/privacy-keys.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import {
   boundMessages,
@@ -99,5 +100,20 @@ describe('conversation meta keeps previews, not whole messages', () => {
     await store.addMessage('old', msg(99, 'hi'));
     expect((await state.get(metaKey('old')))!.length).toBeLessThan(MESSAGE_TEXT_BYTES + 8_000);
     await state.close();
+  });
+
+  it('sealed: a write that changes no personal part keeps the stored sealed value; a new message seals anew', async () => {
+    const state = new MemoryStateStore({ clock: manualClock(0) });
+    const store = new MetaStore(state, 0, personalDataFor(sharedPrivacyKeys(), state));
+    const sealedPart = async () => (JSON.parse((await state.get(metaKey('c1')))!) as { pd: string }).pd;
+    await store.put({ ...meta('c1'), customer: { phone: '+8613900000001' }, preview: '在吗' });
+    const first = await sealedPart();
+    const m = (await store.get('c1'))!;
+    await store.put({ ...m, intent: 'price_inquiry', priority: 3 });
+    expect(await sealedPart()).toBe(first);
+    expect(await store.get('c1')).toMatchObject({ intent: 'price_inquiry', priority: 3, customer: { phone: '+8613900000001' }, preview: '在吗' });
+    await store.addMessage('c1', msg(1, '多少钱'));
+    expect(await sealedPart()).not.toBe(first);
+    expect((await store.get('c1'))!.messages.map((x) => x.text)).toEqual(['多少钱']);
   });
 });

@@ -104,6 +104,9 @@ export function boundMeta(m: ConversationMeta): ConversationMeta {
   return { ...m, preview: clip(m.preview, PREVIEW_CHARS), source: clip(m.source, SOURCE_CHARS), messages: boundMessages(m.messages) };
 }
 
+/** A meta as stored: with sealing on, its personal part is the one sealed value `pd` (the fields are blank). */
+type StoredMeta = ConversationMeta & { pd?: string };
+
 interface SealedMetaPart {
   customer: CustomerInput;
   preview: string;
@@ -150,24 +153,31 @@ export class MetaStore {
 
   private async write(m: ConversationMeta): Promise<void> {
     const raw = await this.state.get(metaKey(m.id));
-    const stored = raw ? await this.decode(raw) : null;
+    const parsed = raw ? (JSON.parse(raw) as StoredMeta) : null;
+    const stored = parsed ? await this.opened(parsed) : null;
     const known = new Set(m.messages.map((x) => x.id));
     const messages = stored ? [...m.messages, ...stored.messages.filter((x) => !known.has(x.id))] : m.messages;
-    await this.state.set(metaKey(m.id), await this.encode(boundMeta({ ...m, messages: boundMessages(messages) })), this.ttlMs);
+    await this.state.set(metaKey(m.id), await this.encode(boundMeta({ ...m, messages: boundMessages(messages) }), parsed?.pd), this.ttlMs);
   }
 
-  /** One sealed value per meta (one AES operation per write, not one per message), owned by the customer. */
-  private async encode(m: ConversationMeta): Promise<string> {
+  /**
+   * One sealed value per meta (one AES operation per write, not one per message), owned by the customer; a write
+   * that changes no personal part (intent, priority, the agent) keeps the stored value (`storedPd`, see seal).
+   */
+  private async encode(m: ConversationMeta, storedPd?: string): Promise<string> {
     if (!this.personal) return JSON.stringify(m);
     const secret: SealedMetaPart = { customer: m.customer, preview: m.preview, texts: m.messages.map((x) => x.text), summary: m.handoff?.summary };
-    const pd = await this.personal.seal(m.customerKey, 'routing.meta', JSON.stringify(secret));
+    const pd = await this.personal.seal(m.customerKey, 'routing.meta', JSON.stringify(secret), storedPd);
     const bare = { ...m, customer: {}, preview: '', messages: m.messages.map((x) => ({ ...x, text: '' })), pd };
     if (m.handoff) bare.handoff = { ...m.handoff, summary: '' };
     return JSON.stringify(bare);
   }
 
-  private async decode(raw: string): Promise<ConversationMeta> {
-    const { pd, ...m } = JSON.parse(raw) as ConversationMeta & { pd?: string };
+  private decode(raw: string): Promise<ConversationMeta> {
+    return this.opened(JSON.parse(raw) as StoredMeta);
+  }
+
+  private async opened({ pd, ...m }: StoredMeta): Promise<ConversationMeta> {
     if (pd === undefined || !this.personal) return m;
     // Each message reads the meta back before it writes it: PersonalData keeps what it sealed a moment ago, so the
     // read costs no AES operation.
