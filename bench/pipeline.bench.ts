@@ -115,7 +115,7 @@ export async function throughput(s: ChildOmnilane, perRequest: number, length: n
 }
 
 /** Records routing and follow-up have not processed yet (omnilane_service_lag_records, summed). */
-export async function serviceLag(s: ChildOmnilane): Promise<number> {
+export async function serviceLag(s: Pick<ChildOmnilane, 'url'>): Promise<number> {
   const text = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })).text();
   return [...text.matchAll(/^omnilane_service_lag_records\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }

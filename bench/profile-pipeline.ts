@@ -5,7 +5,7 @@
  * `--requests N`: a fixed number of requests instead of `--duration`, to compare two configurations on equal work;
  * `--contact`: customers carry a phone and an e-mail, as in the privacy bench; `--encryption on|off`: PRIVACY_ENCRYPTION).
  * Starts the built CLI (`omnilane start`) under `node --cpu-prof`, drives 100-event requests with autocannon,
- * waits until every accepted event is queryable, stops the server (SIGTERM: the profile is written on exit) and
+ * waits until every accepted event is queryable and routing and follow-up have caught up, stops the server (SIGTERM: the profile is written on exit) and
  * prints self time per pipeline stage, in ms and in µs per event. The .cpuprofile stays in DIR for a flame graph
  * (Chrome DevTools → Performance → Load profile, or speedscope).
  */
@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { parseFlags } from '../cli/args.js';
 import { projectRoot } from '../shared/paths.js';
 import { freePort, waitForExit } from '../test/support/child-process.js';
-import { ADMIN, eventJson, INGEST } from './pipeline.bench.js';
+import { ADMIN, eventJson, INGEST, serviceLag } from './pipeline.bench.js';
 import { stageTable, summariseProfile, type CpuProfile } from './profile-stages.js';
 
 const parsed = parseFlags(process.argv.slice(2), {
@@ -125,6 +125,8 @@ const result = await autocannon({
 });
 const events = result['2xx'] * perRequest;
 while ((await stored()) < events) await new Promise((r) => setTimeout(r, 100));
+// And until routing and follow-up have caught up: their work is the pipeline's too.
+while ((await serviceLag({ url })) > 0) await new Promise((r) => setTimeout(r, 100));
 const t1 = performance.now();
 const seconds = (t1 - t0) / 1000;
 const cpuAtEnd = processCpuMs(proc.pid!);
