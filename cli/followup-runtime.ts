@@ -5,6 +5,7 @@ import type { Config, FollowupConfig as FollowupSettings } from '../shared/confi
 import type { Logger } from '../shared/logger.js';
 import type { Suppression } from '../shared/ports/suppression.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
+import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import { loadFollowupConfig, shippedRulesPath, type FollowupConfig } from '../stream/followup/followup-config.js';
 import type { FollowupDelivery } from '../stream/followup/followup-scheduler.js';
 import { FollowupService } from '../stream/followup/followup-service.js';
@@ -61,6 +62,8 @@ export async function startFollowup(o: {
   chooseSequence?: SequenceChoice;
   /** Seals leads, outbox and published events; opens consumed events (docs/privacy.md); absent: plain. */
   personal?: PersonalData;
+  /** Classifies customers' words (the built-in classifier on this thread when absent). */
+  classifier?: IntentClassifier;
 }): Promise<FollowupRuntime> {
   const fileConfig = loadFollowupConfig(o.cfg.followup.rulesFile ?? shippedRulesPath(o.demo ? 'demo' : 'example'));
   const store = new FollowupStore(o.engines.state, o.personal);
@@ -73,7 +76,7 @@ export async function startFollowup(o: {
       personal: o.personal,
       store,
       fileConfig,
-      classifier: new BuiltinIntentClassifier(),
+      classifier: o.classifier ?? new BuiltinIntentClassifier(),
       lookbackMs: o.cfg.followup.lookbackMs,
       delivery: deliveryFrom(o.senders),
       clock: o.clock,

@@ -7,6 +7,7 @@ import type { EventBus } from '../shared/ports/event-bus.js';
 import type { StateStore } from '../shared/ports/state-store.js';
 import type { Warehouse } from '../shared/ports/warehouse.js';
 import { BuiltinIntentClassifier } from '../stream/intent/builtin-classifier.js';
+import type { IntentClassifier } from '../stream/intent/intent-port.js';
 import type { RoutingPolicy } from '../stream/routing/policies.js';
 import { defaultRegistry } from '../stream/routing/rules.js';
 import { loadRoster } from '../stream/routing/roster.js';
@@ -68,6 +69,8 @@ export async function startRouting(o: {
   service: boolean;
   /** Seals what routing stores and publishes, opens what it consumes (docs/privacy.md); absent: plain. */
   personal?: PersonalData;
+  /** Classifies customers' words (the built-in classifier on this thread when absent). */
+  classifier?: IntentClassifier;
 }): Promise<RoutingRuntime> {
   const roster = loadRoster(o.cfg.routing.config);
   if (o.cfg.routing.acceptTimeoutMs) roster.acceptTimeoutMs = o.cfg.routing.acceptTimeoutMs;
@@ -102,7 +105,7 @@ export async function startRouting(o: {
       personal: o.personal,
       desk,
       warehouse: o.engines.warehouse,
-      classifier: new BuiltinIntentClassifier(),
+      classifier: o.classifier ?? new BuiltinIntentClassifier(),
       suggestions: new SuggestStore(o.engines.state),
       priority: {
         channels: { ...o.cfg.routing.channelPriority },

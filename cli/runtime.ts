@@ -26,6 +26,7 @@ import { demoAnswers, startDemoProviders, type DemoProviders } from '../ingest/d
 import { seededRng } from '../shared/random.js';
 import { createObservability, processHealth, serveStreamMetrics, type Observability } from './observability.js';
 import { ROUTING_GROUP } from '../stream/routing/routing-service.js';
+import { ThreadedIntentClassifier } from '../stream/intent/threaded-classifier.js';
 import { FOLLOWUP_GROUP } from '../stream/followup/followup-service.js';
 import { ObservedWarehouse } from '../stream/observed-warehouse.js';
 import { FileLabelStore } from '../stream/labels/index.js';
@@ -217,6 +218,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
   let audit: AuditLog | undefined;
   let metricsServer: { url: string; close(): Promise<void> } | undefined;
   let deadLetterRetention: DeadLetterRetention | undefined;
+  let classifier: ThreadedIntentClassifier | undefined;
   // An api process without a worker reads the stream group's lag from Kafka's admin API (no group membership).
   const lagBus = !roles.stream && roles.api && cfg.kafka.brokers ? new KafkaBus(kafkaBusOptions(cfg, log, obs)) : undefined;
 
@@ -236,6 +238,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     await attribution?.stop();
     await routing?.stop();
     await followup?.stop();
+    await classifier?.close();
     await demoProviders?.close();
     deadLetterRetention?.stop();
     await worker?.stop();
@@ -283,8 +286,11 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
     });
     if (roles.stream && !http)
       metricsServer = await serveStreamMetrics(health, { host: cfg.server.host, streamMetricsPort: cfg.observability.streamMetricsPort }, log);
+    // Routing's triage and follow-up classify customers' words on a thread of their own (the second core).
+    if (roles.stream && hasState && (cfg.routing.enabled || followupOn(cfg.followup, Boolean(opts.demo))))
+      classifier = new ThreadedIntentClassifier((err) => log.warn({ err }, 'intent classifier thread failed; classifying on the main thread'));
     if (cfg.routing.enabled && hasState && (roles.stream || roles.ingest)) {
-      routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, personal: workbench.personal });
+      routing = await startRouting({ cfg, engines, clock, log, demo: Boolean(opts.demo), service: roles.stream, personal: workbench.personal, classifier });
     }
     if (opts.demo && (roles.stream || roles.ingest)) demoProviders = await startDemoProviders(senders, log.child({ stage: 'demo' }));
     if (followupOn(cfg.followup, Boolean(opts.demo)) && hasState) {
@@ -298,6 +304,7 @@ export async function startRoles(opts: StartOptions & { roles: Roles }): Promise
         senders,
         baseUrl: () => url,
         personal: workbench.personal,
+        classifier,
       });
     }
     observeServiceLag(obs.metrics, { [ROUTING_GROUP]: routing?.service, [FOLLOWUP_GROUP]: followup?.service });
