@@ -1,31 +1,13 @@
+import { MapVault } from '../../test/support/privacy-keys.js';
 import { createHmac, webcrypto } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blindIdentifier, isBlinded } from './blind-index.js';
-import { DataKeyRing, type DataKeyVault, type StoredDataKeys } from './data-keys.js';
+import { DataKeyRing } from './data-keys.js';
 import { decryptField, encryptField, fieldKeyVersion, isEncryptedField } from './field-cipher.js';
 import { LocalMasterKeys } from './master-keys.js';
 import { EncryptedPersonalData, PLAINTEXT_PERSONAL_DATA } from './personal-data.js';
 import type { EventEnvelope } from '../envelope.js';
-
-class MapVault implements DataKeyVault {
-  readonly map = new Map<string, string>();
-  get(id: string) {
-    const raw = this.map.get(id);
-    return Promise.resolve(raw ? (JSON.parse(raw) as StoredDataKeys) : null);
-  }
-  async putIfAbsent(rec: StoredDataKeys) {
-    if (!this.map.has(rec.customerId)) this.map.set(rec.customerId, JSON.stringify(rec));
-    return (await this.get(rec.customerId))!;
-  }
-  put(rec: StoredDataKeys) {
-    this.map.set(rec.customerId, JSON.stringify(rec));
-    return Promise.resolve();
-  }
-  async *customerIds() {
-    yield* [...this.map.keys()];
-  }
-}
 
 const key = Buffer.alloc(32, 7);
 

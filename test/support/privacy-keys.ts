@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StateStore } from '../../shared/ports/state-store.js';
 import { privacyConfig } from '../../shared/privacy-config.js';
-import { DataKeyRing, StateStoreDataKeyVault } from '../../shared/privacy/data-keys.js';
+import { DataKeyRing, StateStoreDataKeyVault, type DataKeyVault, type StoredDataKeys } from '../../shared/privacy/data-keys.js';
 import { loadPrivacyKeys } from '../../shared/privacy/key-files.js';
 import { EncryptedPersonalData } from '../../shared/privacy/personal-data.js';
 
@@ -17,4 +17,24 @@ export function sharedPrivacyKeys(): { PRIVACY_MASTER_KEY: string; PRIVACY_BLIND
 export function personalDataFor(keys: ReturnType<typeof sharedPrivacyKeys>, state: StateStore): EncryptedPersonalData {
   const { master, blindKey } = loadPrivacyKeys('', privacyConfig(keys));
   return new EncryptedPersonalData(new DataKeyRing(new StateStoreDataKeyVault(state), master), blindKey);
+}
+
+/** Wrapped data keys in a map, stored as JSON like the StateStore vault (tests of the privacy module alone). */
+export class MapVault implements DataKeyVault {
+  readonly map = new Map<string, string>();
+  get(id: string) {
+    const raw = this.map.get(id);
+    return Promise.resolve(raw ? (JSON.parse(raw) as StoredDataKeys) : null);
+  }
+  async putIfAbsent(rec: StoredDataKeys) {
+    if (!this.map.has(rec.customerId)) this.map.set(rec.customerId, JSON.stringify(rec));
+    return (await this.get(rec.customerId))!;
+  }
+  put(rec: StoredDataKeys) {
+    this.map.set(rec.customerId, JSON.stringify(rec));
+    return Promise.resolve();
+  }
+  async *customerIds() {
+    yield* [...this.map.keys()];
+  }
 }
