@@ -2,8 +2,9 @@
  * What sealing personal data costs (issue 14 item 2): the embedded pipeline end to end with 100-event requests whose
  * customers carry a phone and an e-mail and whose messages carry text, with PRIVACY_ENCRYPTION=off and on,
  * alternating (off, on, off, on, …) so a change in the machine's load hits both, each run the same number of events.
- * The report is the median over the rounds of on / off (each on-run against the off-run before it). With `engines` (the local stack's Kafka, Redis and ClickHouse, `--stack`), the same
- * comparison runs the distributed pipeline: each run in its own namespace and ClickHouse database.
+ * The report is the median over the rounds of on / off (each on-run against the off-run before it). With `engines`
+ * (the local stack's Kafka, Redis and ClickHouse, `--stack`), the same comparison runs the distributed pipeline: each
+ * run in its own namespace and ClickHouse database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
