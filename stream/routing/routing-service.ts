@@ -15,6 +15,8 @@ import { groupFor, statedIntent, triageText, wordsId } from './triage.js';
 
 /** Consumer group of the routing service (its own offsets beside the stream worker's). */
 export const ROUTING_GROUP = 'omnilane-routing';
+/** Conversations of one batch taken in at the same time (each one's events stay in order). */
+const INTAKE_LANES = 16;
 
 export interface RoutingServiceOptions {
   desk: RoutingDesk;
@@ -88,10 +90,28 @@ export class RoutingService {
       }
     }
     // Triage, the console's messages and the bot read text: opened in memory; the desk seals what it stores.
-    for (const e of this.o.personal ? await this.o.personal.openEvents(decoded) : decoded) {
-      const g = await this.intake(e);
-      if (g) touched.add(g);
+    const events = this.o.personal ? await this.o.personal.openEvents(decoded) : decoded;
+    // Conversations are independent (the queue scripts are atomic, the order comes from event time): each one's
+    // events in order, up to INTAKE_LANES conversations at a time, so the state store's round trips overlap.
+    const lanes = new Map<string, EventEnvelope[]>();
+    for (const e of events) {
+      const lane = lanes.get(e.conversation_id ?? '');
+      if (lane) lane.push(e);
+      else lanes.set(e.conversation_id ?? '', [e]);
     }
+    const waiting = [...lanes.values()];
+    const done = await Promise.allSettled(
+      Array.from({ length: Math.min(INTAKE_LANES, waiting.length) }, async () => {
+        for (let lane = waiting.shift(); lane; lane = waiting.shift())
+          for (const e of lane) {
+            const g = await this.intake(e);
+            if (g) touched.add(g);
+          }
+      }),
+    );
+    // Every lane has stopped before the batch fails: its retry never overlaps a lane still running.
+    const failed = done.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const g of touched) await this.o.desk.dispatch(g);
   }
 
