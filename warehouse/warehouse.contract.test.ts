@@ -27,33 +27,35 @@ describe('DuckDB parameter binding', () => {
   });
 });
 
+/** An events row with fixed values but its id (and properties). */
+const eventRow = (id: string, properties = '{}') => ({
+  producer: 'p',
+  id,
+  type: 't',
+  channel: 'web',
+  occurred_at: 1_000,
+  received_at: 1_000,
+  customer_key: 'c',
+  conversation_id: null,
+  agent_id: null,
+  customer: '{}',
+  properties,
+});
+
 describe('DuckDB group commit', () => {
   it('writes the tables of a round in one transaction; a failing table fails only its own appends', async () => {
     const wh = await DuckDbWarehouse.open(':memory:');
     try {
       await wh.migrate();
       const letter = (ref: string) => ({ source: 'x', ref, code: 'C', reason: 'r', payload: 'p', failed_at: 1_000 });
-      const event = (id: string) => ({
-        producer: 'p',
-        id,
-        type: 't',
-        channel: 'web',
-        occurred_at: 1_000,
-        received_at: 1_000,
-        customer_key: 'c',
-        conversation_id: null,
-        agent_id: null,
-        customer: '{}',
-        properties: '{}',
-      });
       // Same tick: one round. A NULL in a NOT NULL column fails the events table only.
       const good = wh.append('dead_letters', [letter('a'), letter('b')]);
-      const bad = wh.append('events', [{ ...event('e1'), channel: null as unknown as string }]);
+      const bad = wh.append('events', [{ ...eventRow('e1'), channel: null as unknown as string }]);
       await expect(bad).rejects.toThrow();
       await expect(good).resolves.toBeUndefined();
       expect((await wh.sql<{ n: string }>('SELECT count(*) AS n FROM dead_letters'))[0].n).toBe('2');
       // Rounds of several tables that all succeed commit all of them.
-      await Promise.all([wh.append('dead_letters', [letter('c')]), wh.append('events', [event('e2'), event('e3')])]);
+      await Promise.all([wh.append('dead_letters', [letter('c')]), wh.append('events', [eventRow('e2'), eventRow('e3')])]);
       expect((await wh.sql<{ n: string }>('SELECT count(*) AS n FROM events'))[0].n).toBe('2');
       expect((await wh.sql<{ n: string }>('SELECT count(*) AS n FROM dead_letters'))[0].n).toBe('3');
     } finally {
@@ -82,19 +84,7 @@ describe('DuckDB group commit', () => {
                 keys.forEach((k) => events.add(k));
                 return wh.append(
                   table,
-                  keys.map((k) => ({
-                    producer: 'p',
-                    id: `e${k}`,
-                    type: 't',
-                    channel: 'web',
-                    occurred_at: 1_000,
-                    received_at: 1_000,
-                    customer_key: 'c',
-                    conversation_id: null,
-                    agent_id: null,
-                    customer: '{}',
-                    properties: `{"k":${k}}`,
-                  })),
+                  keys.map((k) => eventRow(`e${k}`, `{"k":${k}}`)),
                 );
               }
               const rows = keys.map((k) => {
